@@ -1,0 +1,10 @@
+"""Shared test configuration. Fixtures live in plugin modules named for what they provide."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+pytest_plugins: list[str] = []

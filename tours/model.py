@@ -1,0 +1,243 @@
+"""The tour model: what a validated ``tours.yaml`` means.
+
+Everything after validation (help pages, gadget data, badges, the app, the bots) reads these
+classes and nothing else, so they are the contract between the parts of wikitours. They are
+immutable: a renderer can never change what another renderer sees, and a loaded library can
+be cached and shared between wikis safely.
+
+Source texts (titles, step texts, badge names) are kept exactly as written, in the library's
+source language; translations are looked up by :func:`message_key`, which derives a key from
+ids only so that keys stay stable when a text is edited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "AUDIENCES",
+    "ADVANCES",
+    "PLACEMENTS",
+    "PAGE_KINDS",
+    "Position",
+    "Problem",
+    "PageRef",
+    "Target",
+    "Conditions",
+    "Step",
+    "Tour",
+    "Badge",
+    "StepChange",
+    "WikiVariant",
+    "Library",
+    "message_key",
+]
+
+#: Who a tour is for. The catalogue page groups tours in this order.
+AUDIENCES = ("newcomer", "mentor", "trainer")
+
+#: How a step moves on: the Next button, a click on its element, or a wiki event.
+#: ``saved`` is MediaWiki's ``postEdit``; ``editor-opened`` is the source editor's
+#: ``wikipage.editform`` or VisualEditor's ``ve.activationComplete``; ``visited`` means the
+#: user arrived on the page of the next step.
+ADVANCES = ("next", "click", "saved", "editor-opened", "visited")
+
+#: Where the popover sits relative to its element. ``start``/``end`` are logical sides, so
+#: they mirror in right-to-left languages; ``auto`` picks the side with the most room.
+PLACEMENTS = ("auto", "top", "bottom", "start", "end")
+
+#: What kind of page a step happens on. ``title`` and ``special`` carry a title; the others
+#: are resolved per user by the gadget (``sandbox`` is ``User:NAME/sandbox``).
+PAGE_KINDS = ("any", "title", "special", "sandbox", "user-page", "user-talk")
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a source file, 1-based like every editor shows it."""
+
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, as a value a person can read and act on.
+
+    ``str(problem)`` is the line printed by ``python -m tours lint``:
+    ``FILE:LINE:COLUMN: message`` followed by an indented ``hint:`` line when there is a hint.
+    """
+
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        head = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        return f"{head}\n    hint: {self.hint}" if self.hint else head
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """The page a step happens on.
+
+    *kind* is one of :data:`PAGE_KINDS`; *title* is set for ``title`` and ``special``
+    (``Special:Watchlist`` has kind ``special`` and title ``Special:Watchlist``).
+    """
+
+    kind: str = "any"
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The interface element a step points at: a catalogue name or a CSS selector, never both.
+
+    *selectors* maps a skin name (``vector-2022``, ``vector``, ``minerva``) or ``*`` to the CSS
+    selectors to try in order; for a catalogue element the compiler fills it from the
+    catalogue, for a plain selector it is ``{"*": (selector,)}``.
+    """
+
+    element: str = ""
+    selector: str = ""
+    selectors: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """When a step shows. Empty tuples and ``None`` mean "any"; all given parts must hold.
+
+    *actions* are MediaWiki actions (``view``, ``edit``, ``submit``, ``history``);
+    *namespaces* are namespace numbers; *skins* are skin names; *editors* are ``source`` and
+    ``visual``; *logged_in* is ``True``/``False`` or ``None`` for either.
+    """
+
+    actions: tuple[str, ...] = ()
+    namespaces: tuple[int, ...] = ()
+    skins: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()
+    logged_in: bool | None = None
+
+    def is_empty(self) -> bool:
+        return self == Conditions()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One popover of a tour.
+
+    *when* must hold for the step to show, *unless* must not; a step whose conditions fail is
+    skipped, not an error. *title* and *text* are source-language wikitext in the safe subset.
+    """
+
+    id: str
+    title: str
+    text: str
+    page: PageRef = PageRef()
+    target: Target | None = None
+    placement: str = "auto"
+    highlight: bool = True
+    advance: str = "next"
+    when: Conditions = Conditions()
+    unless: Conditions = Conditions()
+    pos: Position = Position()
+
+
+@dataclass(frozen=True)
+class Tour:
+    """A guided tour: ordered steps, who it is for, what it needs first and what it earns."""
+
+    id: str
+    title: str
+    summary: str
+    audience: str
+    minutes: int
+    version: int
+    steps: tuple[Step, ...]
+    requires: tuple[str, ...] = ()
+    badge: str = ""
+    pos: Position = Position()
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A badge is earned when every listed tour is completed and every listed badge is held.
+
+    Pathways are badges made of badges: a trainer badge requires the mentor and newcomer
+    pathway badges.
+    """
+
+    id: str
+    name: str
+    description: str
+    requires_tours: tuple[str, ...] = ()
+    requires_badges: tuple[str, ...] = ()
+    pos: Position = Position()
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """A local wiki's change to one tour: replace a step, add one after another, or drop one.
+
+    *action* is ``replace``, ``insert-after`` or ``remove``; *step_id* names the library step it
+    applies to; *step* is the new step for ``replace`` and ``insert-after``.
+    """
+
+    tour: str
+    action: Literal["replace", "insert-after", "remove"]
+    step_id: str
+    step: Step | None = None
+    pos: Position = Position()
+
+
+@dataclass(frozen=True)
+class WikiVariant:
+    """How one wiki adapts the library without copying it.
+
+    *pages* renames titles everywhere they appear (step pages and ``[[links]]`` in texts), so
+    local page names and local help links are one mechanism. *language* is the wiki's content
+    language, used for the catalogue's default language.
+    """
+
+    id: str
+    language: str = ""
+    pages: tuple[tuple[str, str], ...] = ()
+    changes: tuple[StepChange, ...] = ()
+    pos: Position = Position()
+
+
+@dataclass(frozen=True)
+class Library:
+    """A whole validated ``tours.yaml``."""
+
+    source_language: str
+    tours: tuple[Tour, ...]
+    badges: tuple[Badge, ...] = ()
+    wikis: tuple[WikiVariant, ...] = ()
+    file: str = "tours.yaml"
+    format: int = 1
+
+    def tour(self, tour_id: str) -> Tour | None:
+        return next((t for t in self.tours if t.id == tour_id), None)
+
+    def badge(self, badge_id: str) -> Badge | None:
+        return next((b for b in self.badges if b.id == badge_id), None)
+
+    def wiki(self, wiki_id: str) -> WikiVariant | None:
+        return next((w for w in self.wikis if w.id == wiki_id), None)
+
+
+def message_key(*parts: str) -> str:
+    """The message key for a text, from ids only, so it survives edits of the text.
+
+    ``message_key("tour", "first-edit", "title")`` is ``wikitours-tour-first-edit-title``;
+    ``message_key("tour", "first-edit", "step", "save", "text")`` names a step text;
+    ``message_key("badge", "first-edit", "name")`` a badge name.
+    """
+    return "-".join(("wikitours",) + parts)
+
