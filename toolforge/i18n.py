@@ -36,6 +36,7 @@ class Language:
     code: str
     dir: str = "ltr"
     fallbacks: tuple[str, ...] = ()
+    name: str = ""
 
 
 @dataclass
@@ -146,7 +147,7 @@ def read_languages(path: str | Path | None) -> dict[str, Language]:
         if isinstance(fallbacks, str):
             fallbacks = [f.strip() for f in fallbacks.split(",") if f.strip()]
         direction = "rtl" if str(entry.get("dir", "ltr")).lower() == "rtl" else "ltr"
-        result[code] = Language(code, direction, tuple(fallbacks))
+        result[code] = Language(code, direction, tuple(fallbacks), str(entry.get("name") or ""))
     return result
 
 

@@ -1,0 +1,257 @@
+"""``POST /api/v1/events``: anonymous funnel events from the gadget (contracts §6).
+
+The gadget sends batches with ``navigator.sendBeacon``, which posts ``text/plain`` without
+a preflight, so both ``text/plain`` and ``application/json`` are read as JSON. In order, a
+request is checked for: an allowed ``Origin`` (a configured wiki's; requests without one,
+from scripts, are taken as they cannot be told apart anyway), the per-client rate limit, the
+content type, the body size and batch size (413), the JSON Schema (:data:`SCHEMA`: no field
+beyond the contract's, so no user names or time stamps can be sent), then the wiki and tour
+against the configuration.
+
+Nothing about the sender is kept: the events become counters per
+(wiki, tour, version, step, action, language, skin, day) that one ``INSERT … ON CONFLICT``
+(SQLite) or ``INSERT … ON DUPLICATE KEY UPDATE`` (MariaDB) statement adds to per batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+
+from . import config as config_module
+from .db import get_session
+from .i18n import msg
+from .models import EventCount
+from .ratelimit import allow_request
+from .security import csrf_exempt
+
+__all__ = ["bp", "SCHEMA", "ACTIONS", "EventKey", "aggregate", "count_events", "init_app"]
+
+bp = Blueprint("events", __name__)
+
+#: What the gadget may report (contracts §6).
+ACTIONS = ("started", "shown", "advanced", "completed", "abandoned")
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+LANG_PATTERN = r"^[a-z]{2,3}(-[a-z0-9]{1,8}){0,3}$"
+
+#: The JSON Schema of a batch. ``additionalProperties: false`` everywhere: an event that
+#: carries anything else (a user name, a time stamp, a page title) is refused whole.
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["wiki", "events"],
+    "properties": {
+        "wiki": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._:\[\]-]{0,99}$"},
+        "events": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["tour", "version", "action"],
+                "properties": {
+                    "tour": {"type": "string", "pattern": ID_PATTERN},
+                    "version": {"type": "integer", "minimum": 1, "maximum": 32767},
+                    "step": {"type": "string", "pattern": ID_PATTERN},
+                    "index": {"type": "integer", "minimum": 0, "maximum": 999},
+                    "action": {"enum": list(ACTIONS)},
+                    "lang": {"type": "string", "maxLength": 35, "pattern": LANG_PATTERN},
+                    "skin": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]{0,31}$"},
+                },
+                "if": {"properties": {"action": {"enum": ["shown", "advanced"]}}},
+                "then": {"required": ["step"]},
+            },
+        },
+    },
+}
+_VALIDATOR = Draft202012Validator(SCHEMA)
+CONTENT_TYPES = ("application/json", "text/plain")
+
+
+@dataclass(frozen=True, order=True)
+class EventKey:
+    """The dimensions one counter is kept for (without the day)."""
+
+    wiki: str
+    tour: str
+    version: int
+    step: str
+    action: str
+    lang: str
+    skin: str
+
+
+def aggregate(wiki: str, events: Iterable[Mapping[str, Any]]) -> tuple[Counter, dict]:
+    """Count a batch by :class:`EventKey`; also return each key's reported step index."""
+    counts: Counter = Counter()
+    index: dict[EventKey, int] = {}
+    for e in events:
+        key = EventKey(wiki, e["tour"], int(e["version"]), e.get("step", ""), e["action"],
+                       e.get("lang", ""), e.get("skin", ""))
+        counts[key] += 1
+        index[key] = max(index.get(key, 0), int(e.get("index", 0)))
+    return counts, index
+
+
+def _upsert_statement(dialect: str, rows: list[dict]):
+    table = EventCount.__table__
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+
+        stmt = insert(table).values(rows)
+        return stmt.on_conflict_do_update(
+            index_elements=[c.name for c in table.primary_key.columns],
+            set_={"count": table.c.count + stmt.excluded["count"],
+                  "step_index": stmt.excluded.step_index},
+        )
+    if dialect in ("mysql", "mariadb"):
+        from sqlalchemy.dialects.mysql import insert
+
+        stmt = insert(table).values(rows)
+        return stmt.on_duplicate_key_update(
+            count=table.c.count + stmt.inserted["count"], step_index=stmt.inserted.step_index)
+    raise ValueError(f"unsupported database dialect {dialect!r}: use SQLite or MariaDB")
+
+
+def count_events(session: Session, counts: Mapping[EventKey, int],
+                 index: Mapping[EventKey, int] | None = None,
+                 day: dt.date | None = None, retries: int = 3) -> int:
+    """Add *counts* to the counters of *day* (today, UTC) in one statement; commit.
+
+    Rows are sorted by key so concurrent batches lock rows in the same order; a MariaDB
+    deadlock (1213) or lock timeout (1205) is retried. Returns the number of events counted.
+    """
+    if not counts:
+        return 0
+    day = day or dt.datetime.now(dt.timezone.utc).date()
+    index = index or {}
+    rows = [dict(wiki=k.wiki, tour=k.tour, version=k.version, step=k.step, action=k.action,
+                 lang=k.lang, skin=k.skin, day=day, step_index=index.get(k, 0), count=n)
+            for k, n in sorted(counts.items())]
+    stmt = _upsert_statement(session.get_bind().dialect.name, rows)
+    for attempt in range(retries + 1):
+        try:
+            session.execute(stmt)
+            session.commit()
+            return sum(counts.values())
+        except sa_exc.OperationalError as error:
+            session.rollback()
+            if attempt == retries or not _retryable(error):
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    return 0  # pragma: no cover - the loop returns or raises
+
+
+def _retryable(error: sa_exc.OperationalError) -> bool:
+    """A MariaDB deadlock or lock wait timeout, or a busy SQLite file: worth trying again."""
+    args = getattr(error.orig, "args", ())
+    return (bool(args) and args[0] in (1213, 1205)) or "database is locked" in str(error.orig)
+
+
+def _error(code: int, message: str):
+    response = jsonify({"error": code, "message": message})
+    response.status_code = code
+    return _cors(response)
+
+
+def _allowed_origin() -> tuple[str | None, bool]:
+    """``(wiki id of the Origin, allowed)``; no Origin header is allowed with no wiki."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return None, True
+    wiki = current_app.extensions["wikitours.origins"].get(origin.lower())
+    return wiki, wiki is not None
+
+
+def _cors(response):
+    wiki, allowed = _allowed_origin()
+    if wiki is not None and allowed:
+        response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]
+        response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["Vary"] = "Origin"
+    return response
+
+
+@bp.route("/api/v1/events", methods=["OPTIONS"])
+@csrf_exempt
+def preflight():
+    """CORS preflight (``application/json`` posts): allowed only for configured wiki origins."""
+    _wiki, allowed = _allowed_origin()
+    if not allowed or request.headers.get("Origin") is None:
+        return _error(403, msg("wikitours-app-error-403"))
+    response = _cors(current_app.response_class(status=204))
+    response.headers["Access-Control-Allow-Methods"] = "POST"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    return response
+
+
+@bp.post("/api/v1/events")
+@csrf_exempt
+def ingest():
+    """Count one batch of events. 202 ``{"counted": N}`` on success, JSON errors otherwise."""
+    origin_wiki, allowed = _allowed_origin()
+    if not allowed:
+        return _error(403, msg("wikitours-app-error-403"))
+    if not allow_request():
+        response = _error(429, msg("wikitours-app-error-429"))
+        response.headers["Retry-After"] = "1"
+        return response
+    if request.mimetype not in CONTENT_TYPES:
+        return _error(415, msg("wikitours-app-error-415"))
+    limit = int(current_app.config["EVENTS_MAX_BODY"])
+    if request.content_length is not None and request.content_length > limit:
+        return _error(413, msg("wikitours-app-error-413"))
+    body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        return _error(413, msg("wikitours-app-error-413"))
+    try:
+        batch = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, msg("wikitours-app-events-invalid", "not JSON"))
+    if isinstance(batch, dict) and isinstance(batch.get("events"), list) and (
+            len(batch["events"]) > int(current_app.config["EVENTS_MAX_BATCH"])):
+        return _error(413, msg("wikitours-app-error-413"))
+    error = best_match(_VALIDATOR.iter_errors(batch))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(batch)"
+        return _error(400, msg("wikitours-app-events-invalid", f"{where}: {error.message}"[:300]))
+
+    config = current_app.config
+    wiki = current_app.extensions["wikitours.wiki_aliases"].get(batch["wiki"].lower())
+    if wiki is None:
+        if config["UNKNOWN_WIKIS"] != "count":
+            return _error(400, msg("wikitours-app-events-unknown-wiki", batch["wiki"]))
+        wiki = batch["wiki"].lower()
+    if origin_wiki is not None and origin_wiki != wiki:
+        return _error(403, msg("wikitours-app-error-403"))
+    if config["UNKNOWN_TOURS"] != "count":
+        tours = config["KNOWN_TOURS"]
+        for event in batch["events"]:
+            known = tours.get(event["tour"])
+            if (known is None or event["version"] > int(known.get("version", 1))
+                    or ("step" in event and known.get("steps")
+                        and event["step"] not in known["steps"])):
+                return _error(400, msg("wikitours-app-events-unknown-tour", event["tour"]))
+    counts, index = aggregate(wiki, batch["events"])
+    counted = count_events(get_session(), counts, index)
+    return _cors(jsonify({"counted": counted})), 202
+
+
+def init_app(app: Flask) -> None:
+    wikis = app.config.get("WIKIS") or []
+    app.extensions["wikitours.origins"] = config_module.wiki_origins(wikis)
+    app.extensions["wikitours.wiki_aliases"] = config_module.wiki_aliases(wikis)
+    if not app.config.get("KNOWN_TOURS") and app.config["UNKNOWN_TOURS"] != "count":
+        app.logger.warning("no tours known (TOURS_FILE %s): every event will be refused",
+                           app.config.get("TOURS_FILE"))

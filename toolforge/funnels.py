@@ -1,0 +1,306 @@
+"""Funnel pages: per tour, how many started, reached each step, completed, and where they left.
+
+``/funnels/<wiki>/<tour>`` renders the funnel with filters (language, skin, tour version,
+date range) as a table and an inline SVG bar chart drawn on the server (no JavaScript; the
+chart has text labels and the table carries the same numbers for screen readers).
+``…/data.csv`` and ``…/data.json`` export it. Every query reads only the daily counters in
+``event_counts``, grouped by step and action, so a page costs the same whatever the number
+of events behind it.
+
+The funnel itself is computed by pure functions (:func:`build_funnel`, :func:`chart`) from
+rows, so they are tested without a database.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable, Mapping
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from sqlalchemy import func, select
+
+from .db import get_session
+from .events import ID_PATTERN, LANG_PATTERN
+from .i18n import catalog, msg, text_direction
+from .models import EventCount
+
+__all__ = ["bp", "Filters", "Stage", "Funnel", "build_funnel", "chart", "parse_filters"]
+
+bp = Blueprint("funnels", __name__, url_prefix="/funnels")
+
+_ID = re.compile(ID_PATTERN)
+_LANG = re.compile(LANG_PATTERN)
+_WIKI = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\[\]-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    lang: str = ""
+    skin: str = ""
+    version: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def query_args(self) -> dict[str, str]:
+        args = {"lang": self.lang, "skin": self.skin,
+                "version": str(self.version) if self.version else "",
+                "from": self.start.isoformat() if self.start else "",
+                "to": self.end.isoformat() if self.end else ""}
+        return {k: v for k, v in args.items() if v}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One bar of the funnel: ``kind`` is ``started``, ``step`` or ``completed``."""
+
+    kind: str
+    step: str | None
+    number: int | None
+    count: int
+    share: float | None  # percent of started; None when nothing started
+    dropoff: int | None  # previous stage minus this one; None for the first stage
+
+
+@dataclass(frozen=True)
+class Funnel:
+    wiki: str
+    tour: str
+    stages: tuple[Stage, ...]
+    abandoned: int
+    filters: Filters
+
+    @property
+    def empty(self) -> bool:
+        return all(s.count == 0 for s in self.stages) and self.abandoned == 0
+
+
+def parse_filters(args: Mapping[str, str], max_days: int) -> tuple[Filters, str | None]:
+    """Filters from query arguments, and an error key when a value is unusable.
+
+    Unusable values are dropped (the page still shows, with the message), never passed on.
+    """
+    lang = (args.get("lang") or "").strip().lower()
+    skin = (args.get("skin") or "").strip().lower()
+    error = None
+    if lang and not _LANG.match(lang):
+        lang = ""
+    if skin and not _ID.match(skin):
+        skin = ""
+    version = None
+    if (args.get("version") or "").isdigit():
+        version = int(args["version"]) or None
+    start = end = None
+    try:
+        start = dt.date.fromisoformat(args["from"]) if args.get("from") else None
+        end = dt.date.fromisoformat(args["to"]) if args.get("to") else None
+    except ValueError:
+        start = end = None
+        error = "wikitours-app-funnel-bad-date"
+    if start and end and (start > end or (end - start).days > max_days):
+        start = end = None
+        error = "wikitours-app-funnel-bad-date"
+    return Filters(lang, skin, version, start, end), error
+
+
+def build_funnel(wiki: str, tour: str, rows: Iterable[tuple[str, str, int, int]],
+                 known_steps: Iterable[str] = (), filters: Filters = Filters()) -> Funnel:
+    """The funnel from ``(step, action, step_index, count)`` rows summed over the filters.
+
+    Steps are ordered as the tour file lists them; steps it does not list (a wiki's own
+    inserted steps) are placed by the index the gadget reported. A step is *reached* when it
+    was shown. Drop-off is the previous stage's count minus this one's; it is negative where
+    an optional step was shown to only some readers.
+    """
+    started = completed = abandoned = 0
+    shown: dict[str, int] = {}
+    index: dict[str, int] = {}
+    for step, action, step_index, count in rows:
+        count = int(count or 0)
+        if action == "started":
+            started += count
+        elif action == "completed":
+            completed += count
+        elif action == "abandoned":
+            abandoned += count
+        if step and action in ("shown", "advanced"):
+            index[step] = max(index.get(step, 0), int(step_index or 0))
+            if action == "shown":
+                shown[step] = shown.get(step, 0) + count
+    order = list(dict.fromkeys(known_steps))
+    position = {s: i for i, s in enumerate(order)}
+    extra = sorted((s for s in index if s not in position), key=lambda s: (index[s], s))
+    for step in extra:  # insert after the known step just before its reported index
+        at = min(index[step], len(order))
+        order.insert(at, step)
+    stages: list[tuple[str, str | None, int | None, int]] = [("started", None, None, started)]
+    stages += [("step", s, i + 1, shown.get(s, 0)) for i, s in enumerate(order)]
+    stages.append(("completed", None, None, completed))
+    result = []
+    previous = None
+    for kind, step, number, count in stages:
+        share = round(100.0 * count / started, 1) if started else None
+        result.append(Stage(kind, step, number, count, share,
+                            None if previous is None else previous - count))
+        previous = count
+    return Funnel(wiki, tour, tuple(result), abandoned, filters)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of the SVG chart, in user units (the template only places them)."""
+
+    label: str
+    value_text: str
+    y: int
+    bar_x: float
+    bar_width: float
+    text_x: float
+    value_x: float
+    anchor: str
+    value_anchor: str
+    kind: str
+
+
+def chart(labels_values: list[tuple[str, str, int, str]], rtl: bool,
+          width: int = 640, row: int = 44) -> tuple[list[Bar], int]:
+    """Lay out horizontal bars, longest = full width, mirrored for right-to-left languages.
+
+    Each item is ``(label, value text, count, kind)``. Returns the bars and the chart height.
+    """
+    top = max((c for _l, _v, c, _k in labels_values), default=0) or 1
+    bars = []
+    usable = width - 120
+    for i, (label, value_text, count, kind) in enumerate(labels_values):
+        w = round(usable * count / top, 1)
+        y = i * row
+        if rtl:
+            # The SVG's ``direction`` is rtl, so ``start`` is the right-hand side.
+            bars.append(Bar(label, value_text, y, width - w, w, width, width - w - 6,
+                            "start", "start", kind))
+        else:
+            bars.append(Bar(label, value_text, y, 0, w, 0, w + 6, "start", "start", kind))
+    return bars, max(len(labels_values) * row, row)
+
+
+def stage_label(stage: Stage) -> str:
+    if stage.kind == "step":
+        return msg("wikitours-app-funnel-step", stage.number, stage.step)
+    return msg(f"wikitours-app-funnel-{stage.kind}")
+
+
+def _known_or_404(wiki: str, tour: str) -> dict[str, Any]:
+    config = current_app.config
+    if not _WIKI.match(wiki) or not _ID.match(tour):
+        abort(404)
+    if config["UNKNOWN_WIKIS"] != "count" and wiki not in {
+            str(w["id"]) for w in config.get("WIKIS") or []}:
+        abort(404)
+    known = (config.get("KNOWN_TOURS") or {}).get(tour)
+    if known is None and config["UNKNOWN_TOURS"] != "count":
+        abort(404)
+    return known or {}
+
+
+def _where(wiki: str, tour: str, filters: Filters) -> list:
+    c = EventCount
+    clauses = [c.wiki == wiki, c.tour == tour]
+    if filters.lang:
+        clauses.append(c.lang == filters.lang)
+    if filters.skin:
+        clauses.append(c.skin == filters.skin)
+    if filters.version:
+        clauses.append(c.version == filters.version)
+    if filters.start:
+        clauses.append(c.day >= filters.start)
+    if filters.end:
+        clauses.append(c.day <= filters.end)
+    return clauses
+
+
+def load_funnel(wiki: str, tour: str) -> tuple[Funnel, str | None]:
+    known = _known_or_404(wiki, tour)
+    filters, error = parse_filters(request.args, int(current_app.config["FUNNEL_MAX_DAYS"]))
+    c = EventCount
+    query = (select(c.step, c.action, func.max(c.step_index), func.sum(c.count))
+             .where(*_where(wiki, tour, filters)).group_by(c.step, c.action))
+    rows = get_session().execute(query).all()
+    return build_funnel(wiki, tour, rows, known.get("steps", ()), filters), error
+
+
+def _options(wiki: str, tour: str, column) -> list:
+    query = (select(column).where(EventCount.wiki == wiki, EventCount.tour == tour)
+             .distinct().order_by(column))
+    return [v for (v,) in get_session().execute(query) if v not in ("", None)]
+
+
+@bp.get("/<wiki>/<tour>")
+def funnel(wiki: str, tour: str):
+    """The funnel page."""
+    data, error = load_funnel(wiki, tour)
+    labels = [(stage_label(s), msg("wikitours-app-funnel-bar-value", s.count,
+                                   s.share if s.share is not None else 0), s.count, s.kind)
+              for s in data.stages]
+    rtl = text_direction() == "rtl"
+    bars, height = chart(labels, rtl)
+    languages = catalog().languages
+    return render_template(
+        "funnel.html", funnel=data, error=error, bars=bars, chart_height=height, rtl=rtl,
+        stage_label=stage_label,
+        langs=_options(wiki, tour, EventCount.lang), skins=_options(wiki, tour, EventCount.skin),
+        versions=_options(wiki, tour, EventCount.version),
+        language_names={k: v.name for k, v in languages.items()},
+        query=data.filters.query_args(), uselang=request.args.get("uselang", ""),
+    ), 400 if error else 200
+
+
+def _export_rows(data: Funnel) -> list[dict[str, Any]]:
+    return [{"stage": s.kind, "step": s.step, "number": s.number, "count": s.count,
+             "share": s.share, "dropoff": s.dropoff} for s in data.stages]
+
+
+def _filters_json(filters: Filters) -> dict[str, Any]:
+    out = asdict(filters)
+    out["start"] = filters.start.isoformat() if filters.start else None
+    out["end"] = filters.end.isoformat() if filters.end else None
+    return out
+
+
+@bp.get("/<wiki>/<tour>/data.json")
+def funnel_json(wiki: str, tour: str):
+    data, error = load_funnel(wiki, tour)
+    if error:
+        return jsonify({"error": 400, "message": msg(error)}), 400
+    return jsonify({"wiki": data.wiki, "tour": data.tour, "filters": _filters_json(data.filters),
+                    "stages": _export_rows(data), "abandoned": data.abandoned})
+
+
+def _csv_cell(value: Any) -> Any:
+    """Spreadsheets run cells that start with = + - @ as formulas: quote them."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+@bp.get("/<wiki>/<tour>/data.csv")
+def funnel_csv(wiki: str, tour: str):
+    data, error = load_funnel(wiki, tour)
+    if error:
+        abort(400)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["wiki", "tour", "stage", "step", "number", "count", "share_percent",
+                     "dropoff"])
+    for row in _export_rows(data):
+        writer.writerow([_csv_cell(v) for v in (data.wiki, data.tour, row["stage"], row["step"],
+                                                  row["number"], row["count"], row["share"],
+                                                  row["dropoff"])])
+    writer.writerow([_csv_cell(v) for v in (data.wiki, data.tour, "abandoned", None, None,
+                                              data.abandoned, None, None)])
+    name = f"funnel-{data.wiki}-{data.tour}.csv".replace(":", "_")
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
