@@ -1,0 +1,131 @@
+"""A real MariaDB server for the app's tests (pytest plugin, loaded by ``tests/conftest.py``).
+
+``mariadb_server`` (module scope) initialises a data folder with Debian's
+``mariadb-install-db`` and runs ``mariadbd`` on 127.0.0.1 and a free port, the way
+``/work/shared/realwiki.md`` describes (about a second). It stops the server and removes the
+folder when the module's tests are done.
+
+``database_url`` (module scope) is parametrised over ``sqlite`` and ``mariadb``: every test
+that uses it runs on both. Each call gives a fresh, empty database, so test modules never see
+each other's rows. Tests apply the schema themselves (``toolforge.db.upgrade(app)``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+__all__ = ["MariaDB", "free_port", "start_mariadb"]
+
+_counter = itertools.count(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class MariaDB:
+    """A running server: connect as root over TCP with the password in ``.password``."""
+
+    datadir: Path
+    port: int
+    process: subprocess.Popen
+    password: str = "wikitours-test"
+
+    def connect(self, database: str | None = None):
+        import pymysql
+
+        return pymysql.connect(host="127.0.0.1", port=self.port, user="root",
+                               password=self.password, database=database, charset="utf8mb4",
+                               autocommit=True)
+
+    def create_database(self, name: str | None = None) -> str:
+        """Create an empty utf8mb4 database; return its SQLAlchemy URL."""
+        name = name or f"wikitours_test_{next(_counter)}"
+        with self.connect() as conn, conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        return self.url(name)
+
+    def url(self, database: str) -> str:
+        return (f"mysql+pymysql://root:{self.password}@127.0.0.1:{self.port}/{database}"
+                "?charset=utf8mb4")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_mariadb(base: Path) -> MariaDB:
+    """Install a data folder in *base* and start a server on loopback; wait until it answers."""
+    import pymysql
+
+    datadir = base / "data"
+    datadir.mkdir(parents=True)
+    subprocess.run(
+        ["mariadb-install-db", "--no-defaults", f"--datadir={datadir}", "--user=root",
+         "--auth-root-authentication-method=normal", "--skip-test-db"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    port = free_port()
+    log = open(base / "mariadbd.log", "wb")
+    process = subprocess.Popen(
+        ["mariadbd", "--no-defaults", f"--datadir={datadir}", f"--socket={base / 'sock'}",
+         f"--port={port}", "--bind-address=127.0.0.1", "--user=root", "--skip-log-bin",
+         "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=2",
+         "--skip-name-resolve", f"--pid-file={base / 'mariadbd.pid'}"],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = MariaDB(datadir, port, process)
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"mariadbd exited: {(base / 'mariadbd.log').read_text()[-2000:]}")
+        try:
+            conn = pymysql.connect(unix_socket=str(base / "sock"), user="root", password="")
+            break
+        except pymysql.err.OperationalError:
+            if time.monotonic() > deadline:
+                server.stop()
+                raise
+            time.sleep(0.05)
+    with conn.cursor() as cur:  # root over TCP needs a password (and has one from here on)
+        cur.execute(f"ALTER USER 'root'@'localhost' IDENTIFIED BY '{server.password}'")
+        # mariadb-install-db also makes root@127.0.0.1, without a password.
+        cur.execute(f"CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '{server.password}'")
+        cur.execute(f"ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '{server.password}'")
+        cur.execute("GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION")
+    conn.close()
+    return server
+
+
+@pytest.fixture(scope="module")
+def mariadb_server(tmp_path_factory):
+    """A MariaDB server for this test module."""
+    base = tmp_path_factory.mktemp("mariadb")
+    server = start_mariadb(base)
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def database_url(request, tmp_path_factory) -> str:
+    """The URL of a fresh, empty database: SQLite (WAL) or a real MariaDB."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'wikitours.sqlite3'}"
+    return request.getfixturevalue("mariadb_server").create_database()
