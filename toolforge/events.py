@@ -217,7 +217,7 @@ def ingest():
         return _error(413, msg("wikitours-app-error-413"))
     try:
         batch = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting is an attack
         return _error(400, msg("wikitours-app-events-invalid", "not JSON"))
     if isinstance(batch, dict) and isinstance(batch.get("events"), list) and (
             len(batch["events"]) > int(current_app.config["EVENTS_MAX_BATCH"])):
