@@ -1,0 +1,304 @@
+"""Reading what the app needs from a wiki's Action API: progress pages, mentees, edits.
+
+The wiki is the source of truth. A learner's progress counts only when it comes from
+``User:NAME/wikitours.json`` *and* the page's latest revision was made by NAME: anyone else
+(another user, an IP, a hidden user) could have written a forged completion claim, so such a
+page is reported as ``forged`` and counts for nothing. The app never takes a completion from a
+browser or a form.
+
+Requests are polite, as Wikimedia's API etiquette asks: one descriptive User-Agent, ``maxlag``
+with a bounded wait when the wiki says it is lagged, at most 50 titles or users per request,
+and continuation followed only up to a cap.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Mapping
+from urllib.parse import quote
+
+import requests
+
+from .progress import Contribution, Progress, parse_progress
+
+__all__ = ["Wiki", "WikiClient", "WikiError", "ProgressRead", "Mentee", "valid_username",
+           "BATCH", "PROGRESS_PAGE"]
+
+#: Titles or user names per request: the API's limit for clients without ``apihighlimits``.
+BATCH = 50
+#: The learner's own progress page (contracts §5), below their user page.
+PROGRESS_PAGE = "wikitours.json"
+_BAD_NAME = re.compile(r"[#<>\[\]|{}/:\x00-\x1f\x7f\ufffd]")
+
+
+def valid_username(name: str) -> bool:
+    """Whether *name* could be a wiki user name (it is then safe to put into a batch).
+
+    MediaWiki forbids these characters in user names; refusing them here also means a name can
+    never smuggle a second value into a ``|``-separated parameter.
+    """
+    name = name.strip()
+    return 0 < len(name) <= 85 and not _BAD_NAME.search(name)
+
+
+def _normal(name: str) -> str:
+    """MediaWiki's spelling of a user name: spaces for underscores, first letter upper case."""
+    name = re.sub(r"[ _]+", " ", name).strip()
+    return name[:1].upper() + name[1:]
+
+
+@dataclass(frozen=True)
+class Wiki:
+    """A wiki the app serves (contracts §10): id, Action API and index.php URLs, language."""
+
+    id: str
+    api: str
+    index: str
+    language: str = "en"
+    project: str = "Project"
+
+    @classmethod
+    def from_config(cls, entry: Mapping[str, Any]) -> "Wiki":
+        return cls(id=str(entry["id"]), api=str(entry["api"]), index=str(entry["index"]),
+                   language=str(entry.get("language") or "en"),
+                   project=str(entry.get("project") or "Project"))
+
+    @property
+    def rest(self) -> str:
+        """The wiki's ``rest.php`` URL, next to ``index.php``."""
+        return re.sub(r"index\.php$", "rest.php", self.index)
+
+    def page_url(self, title: str) -> str:
+        return f"{self.index}?title={quote(title.replace(' ', '_'), safe=':/')}"
+
+    def user_page_url(self, username: str) -> str:
+        """The learner's user page: their public identity, and the badge recipient."""
+        return self.page_url(f"User:{_normal(username)}")
+
+
+@dataclass(frozen=True)
+class ProgressRead:
+    """The outcome of reading one learner's progress page.
+
+    *status* is ``ok`` (progress is set), ``missing`` (no page), ``forged`` (the latest
+    revision is not the learner's own; *last_editor* says whose) or ``invalid`` (not a
+    progress page; *problems* say why).
+    """
+
+    username: str
+    status: str
+    progress: Progress | None = None
+    last_editor: str = ""
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mentee:
+    """One entry of ``Project:Wikitours/Mentees/<Mentor>.json`` (contracts §7)."""
+
+    username: str
+    assigned: str = ""
+    reason: str = ""
+
+
+class WikiError(Exception):
+    """The wiki could not answer (network, HTTP status, API error, persistent lag)."""
+
+
+def _batches(items: list[str], size: int = BATCH) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+class WikiClient:
+    """Read-only Action API client for one :class:`Wiki`.
+
+    *session* may be given (tests count requests through it); *sleep* is how the client waits
+    when the wiki is lagged, so a test can observe the wait instead of sleeping.
+    """
+
+    def __init__(self, wiki: Wiki, user_agent: str, *, session: requests.Session | None = None,
+                 maxlag: int = 5, timeout: float = 20, max_lag_retries: int = 3,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.wiki = wiki
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        self.maxlag = maxlag
+        self.timeout = timeout
+        self.max_lag_retries = max_lag_retries
+        self.sleep = sleep
+        self.requests = 0
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def get(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """One API GET with ``format=json&formatversion=2`` and ``maxlag``; errors raise."""
+        query = {"format": "json", "formatversion": "2", "maxlag": str(self.maxlag), **params}
+        for attempt in range(self.max_lag_retries + 1):
+            self.requests += 1
+            try:
+                response = self.session.get(self.wiki.api, params=query, timeout=self.timeout)
+            except requests.RequestException as error:
+                raise WikiError(f"{self.wiki.id}: cannot reach {self.wiki.api}: {error}") from error
+            try:
+                data = response.json()
+            except ValueError:
+                data = {}
+            error = data.get("error") if isinstance(data, dict) else None
+            if (error and error.get("code") == "maxlag") or response.status_code == 503:
+                if attempt < self.max_lag_retries:
+                    wait = response.headers.get("Retry-After", "5")
+                    self.sleep(min(float(wait) if wait.isdigit() else 5.0, 30.0))
+                    continue
+                raise WikiError(f"{self.wiki.id}: the wiki stayed lagged; try again later")
+            if response.status_code != 200:
+                raise WikiError(f"{self.wiki.id}: API answered HTTP {response.status_code}")
+            if error:
+                raise WikiError(f"{self.wiki.id}: API error {error.get('code')}: "
+                                f"{error.get('info', '')}")
+            if not isinstance(data, dict):
+                raise WikiError(f"{self.wiki.id}: API answered something that is not JSON")
+            return data
+        raise WikiError(f"{self.wiki.id}: the wiki stayed lagged")  # pragma: no cover
+
+    def query(self, params: Mapping[str, Any], max_requests: int = 20) -> Iterator[dict]:
+        """``action=query`` results, following ``continue`` for at most *max_requests*."""
+        cont: dict[str, Any] = {}
+        for _ in range(max_requests):
+            data = self.get({"action": "query", **params, **cont})
+            yield data.get("query", {})
+            if "continue" not in data:
+                return
+            cont = data["continue"]
+
+    def _pages(self, titles: list[str], **params: Any) -> tuple[dict[str, str], list[dict]]:
+        """Pages by title (50 per request): ``({asked title: normalized title}, pages)``."""
+        mapping: dict[str, str] = {}
+        pages: list[dict] = []
+        for batch in _batches(titles):
+            for part in self.query({"titles": "|".join(batch), **params}):
+                for n in part.get("normalized", []):
+                    mapping[n["from"]] = n["to"]
+                pages.extend(part.get("pages", []))
+        return {t: mapping.get(t, t) for t in titles}, pages
+
+    # --- what the app reads ----------------------------------------------------------------
+
+    def progress(self, usernames: Iterable[str]) -> dict[str, ProgressRead]:
+        """Each learner's progress, accepted only when they made the latest revision.
+
+        Keys are the names as given. Names that cannot be user names are ``invalid`` without
+        asking the wiki.
+        """
+        names = list(dict.fromkeys(usernames))
+        result: dict[str, ProgressRead] = {}
+        wanted: dict[str, str] = {}
+        for name in names:
+            if valid_username(name):
+                wanted[f"User:{_normal(name)}/{PROGRESS_PAGE}"] = name
+            else:
+                result[name] = ProgressRead(name, "invalid", problems=("not a valid user name",))
+        if not wanted:
+            return result
+        normalized, pages = self._pages(
+            list(wanted), prop="revisions", rvprop="ids|user|timestamp|content", rvslots="main")
+        by_title = {p.get("title"): p for p in pages}
+        for asked, name in wanted.items():
+            page = by_title.get(normalized[asked], {})
+            owner = _normal(name)
+            revisions = page.get("revisions") or []
+            if page.get("missing") or not revisions:
+                result[name] = ProgressRead(owner, "missing")
+                continue
+            rev = revisions[0]
+            editor = "" if rev.get("userhidden") else str(rev.get("user", ""))
+            if editor != owner:
+                result[name] = ProgressRead(owner, "forged", last_editor=editor, problems=(
+                    f"{normalized[asked]}: the latest revision is not by {owner}; its "
+                    "progress is not counted until they save it themself",))
+                continue
+            slot = (rev.get("slots") or {}).get("main", {})
+            text = slot.get("content", "") if not slot.get("texthidden") else ""
+            entries, problems = parse_progress(text, normalized[asked])
+            if not entries and problems:
+                result[name] = ProgressRead(owner, "invalid", problems=tuple(problems))
+                continue
+            result[name] = ProgressRead(owner, "ok", Progress(
+                owner, entries, int(rev.get("revid", 0)), str(rev.get("timestamp", ""))),
+                problems=tuple(problems))
+        return result
+
+    def mentees(self, mentor: str) -> tuple[tuple[Mentee, ...], tuple[str, ...]]:
+        """The mentor's mentees as the bot recorded them, and problems reading the page."""
+        if not valid_username(mentor):
+            return (), ("not a valid user name",)
+        title = f"Project:Wikitours/Mentees/{_normal(mentor)}.json"
+        _, pages = self._pages([title], prop="revisions", rvprop="content", rvslots="main")
+        revisions = (pages[0] if pages else {}).get("revisions") or []
+        if not revisions:
+            return (), ()
+        text = (revisions[0].get("slots") or {}).get("main", {}).get("content", "")
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            return (), (f"{title}: not valid JSON ({error})",)
+        entries = data.get("mentees") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            return (), (f"{title}: expected {{\"mentees\": [...]}}",)
+        mentees: dict[str, Mentee] = {}
+        problems = []
+        for entry in entries:
+            name = entry.get("username") if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not valid_username(name):
+                problems.append(f"{title}: skipped an entry without a valid \"username\"")
+                continue
+            assigned, reason = entry.get("assigned"), entry.get("reason")
+            mentees.setdefault(_normal(name), Mentee(
+                _normal(name), assigned[:32] if isinstance(assigned, str) else "",
+                reason[:64] if isinstance(reason, str) else ""))
+        return tuple(mentees.values()), tuple(problems)
+
+    def contributions(self, usernames: Iterable[str], *, limit: int = 500,
+                      since: str = "") -> dict[str, list[Contribution]]:
+        """Recent public edits per user, newest first; several users per request (``ucuser``).
+
+        At most *limit* edits per batch of 50 users are read, so one very busy user can crowd
+        out others in a batch: mentors see the most recent activity, not a full history.
+        """
+        names = [_normal(n) for n in dict.fromkeys(usernames) if valid_username(n)]
+        result: dict[str, list[Contribution]] = {n: [] for n in names}
+        for batch in _batches(names):
+            params = {"list": "usercontribs", "ucuser": "|".join(batch), "uclimit": "max",
+                      "ucprop": "ids|title|timestamp|comment|tags"}
+            if since:
+                params["ucend"] = since
+            count = 0
+            for part in self.query(params, max_requests=max(1, limit // 500 + 1)):
+                for c in part.get("usercontribs", []):
+                    user = str(c.get("user", ""))
+                    if user in result and count < limit:
+                        result[user].append(Contribution(
+                            user, str(c.get("title", "")), str(c.get("timestamp", "")),
+                            int(c.get("revid", 0)), str(c.get("comment", ""))[:500],
+                            tuple(str(t) for t in c.get("tags", []))))
+                        count += 1
+                if count >= limit:
+                    break
+        return result
+
+    def users(self, usernames: Iterable[str]) -> dict[str, str | None]:
+        """Each given name → the wiki's spelling of that registered user, or None."""
+        names = list(dict.fromkeys(usernames))
+        result: dict[str, str | None] = {n: None for n in names}
+        valid = {_normal(n): n for n in names if valid_username(n)}
+        for batch in _batches(list(valid)):
+            for part in self.query({"list": "users", "ususers": "|".join(batch)}):
+                for u in part.get("users", []):
+                    if not u.get("missing") and not u.get("invalid") and "userid" in u:
+                        original = valid.get(u["name"])
+                        if original is not None:
+                            result[original] = u["name"]
+        return result
