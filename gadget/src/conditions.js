@@ -1,0 +1,227 @@
+/*
+ * Which step shows on this page: pure functions over a page context, so they can be tested
+ * without a browser. The context is read from mw.config by context().
+ */
+( function ( wt ) {
+	'use strict';
+
+	function some( list ) {
+		return Array.isArray( list ) && list.length > 0;
+	}
+
+	/**
+	 * @param {Object|null} cond A step's `when` or `unless` (contracts §4)
+	 * @return {boolean} Whether the condition names nothing at all
+	 */
+	function isEmpty( cond ) {
+		return !cond || ( !some( cond.actions ) && !some( cond.namespaces ) && !some( cond.skins ) &&
+			!some( cond.editors ) && ( cond.loggedIn === null || cond.loggedIn === undefined ) );
+	}
+
+	/**
+	 * @param {Object|null} cond
+	 * @param {Object} ctx From context()
+	 * @return {boolean} Whether every part the condition names holds
+	 */
+	function holds( cond, ctx ) {
+		if ( !cond ) {
+			return true;
+		}
+		if ( some( cond.actions ) && cond.actions.indexOf( ctx.action ) === -1 ) {
+			return false;
+		}
+		if ( some( cond.namespaces ) && cond.namespaces.indexOf( ctx.namespace ) === -1 ) {
+			return false;
+		}
+		if ( some( cond.skins ) && cond.skins.indexOf( ctx.skin ) === -1 ) {
+			return false;
+		}
+		if ( some( cond.editors ) && !cond.editors.some( function ( e ) {
+			return ctx.editors.indexOf( e ) !== -1;
+		} ) ) {
+			return false;
+		}
+		if ( typeof cond.loggedIn === 'boolean' && cond.loggedIn !== ctx.loggedIn ) {
+			return false;
+		}
+		return true;
+	}
+
+	function applies( step, ctx ) {
+		return holds( step.when, ctx ) && ( isEmpty( step.unless ) || !holds( step.unless, ctx ) );
+	}
+
+	/**
+	 * Split a title into namespace number and page text the way MediaWiki does (first letter
+	 * upper case, underscores as spaces), using the wiki's own namespace names and aliases.
+	 *
+	 * @param {string} title
+	 * @param {Object} ids wgNamespaceIds
+	 * @return {Object} {ns, text}
+	 */
+	function splitTitle( title, ids ) {
+		var t = String( title ).replace( /_/g, ' ' ).trim(),
+			i = t.indexOf( ':' ),
+			ns = 0,
+			id;
+		if ( i > 0 ) {
+			id = ( ids || {} )[ t.slice( 0, i ).trim().toLowerCase().replace( / /g, '_' ) ];
+			if ( typeof id === 'number' ) {
+				ns = id;
+				t = t.slice( i + 1 ).trim();
+			}
+		}
+		return { ns: ns, text: t.charAt( 0 ).toUpperCase() + t.slice( 1 ) };
+	}
+
+	function ownPage( ctx, ns, suffix ) {
+		if ( ctx.namespace !== ns ) {
+			return false;
+		}
+		if ( ctx.userName ) {
+			return ctx.title === ctx.userName + suffix;
+		}
+		// Anonymous: the server resolved Special:MyPage to the address's user page.
+		return suffix ? ctx.title.slice( -suffix.length ) === suffix : ctx.title.indexOf( '/' ) === -1;
+	}
+
+	/**
+	 * @param {Object} page A step's `page` (contracts §4)
+	 * @param {Object} ctx
+	 * @return {boolean} Whether the step happens on the current page
+	 */
+	function pageMatches( page, ctx ) {
+		var t;
+		switch ( page && page.kind ) {
+			case 'sandbox':
+				return ownPage( ctx, 2, '/sandbox' );
+			case 'user-page':
+				return ownPage( ctx, 2, '' );
+			case 'user-talk':
+				return ownPage( ctx, 3, '' );
+			case 'title':
+			case 'special':
+				t = splitTitle( page.title, ctx.namespaceIds );
+				if ( t.ns === -1 ) {
+					return ctx.namespace === -1 && ( t.text === ctx.specialName || t.text === ctx.title );
+				}
+				return t.ns === ctx.namespace && t.text === ctx.title;
+			default:
+				return true;
+		}
+	}
+
+	/**
+	 * @param {Object} page
+	 * @param {string} userName Empty for anonymous readers
+	 * @return {string|null} The title to link to for a step on another page
+	 */
+	function pageTitle( page, userName ) {
+		switch ( page && page.kind ) {
+			case 'sandbox':
+				return userName ? 'User:' + userName + '/sandbox' : 'Special:MyPage/sandbox';
+			case 'user-page':
+				return userName ? 'User:' + userName : 'Special:MyPage';
+			case 'user-talk':
+				return userName ? 'User talk:' + userName : 'Special:MyTalk';
+			case 'title':
+			case 'special':
+				return page.title;
+			default:
+				return null;
+		}
+	}
+
+	/**
+	 * Which step to show, starting at the tour's frontier *from*.
+	 *
+	 * Steps whose conditions do not hold here are skipped, except a step that waits for a save:
+	 * whether it happened cannot be seen later, so the tour stops there and shows the nearest
+	 * earlier step that fits this page instead (the reader left the editor without saving).
+	 *
+	 * @param {Object[]} steps
+	 * @param {number} from
+	 * @param {Object} ctx
+	 * @return {Object|null} {index, away, backtrack, unmet}, or null when no step is left
+	 */
+	function resolve( steps, from, ctx ) {
+		var j, k, s;
+		for ( j = Math.max( 0, from ); j < steps.length; j++ ) {
+			s = steps[ j ];
+			if ( !pageMatches( s.page, ctx ) ) {
+				return { index: j, away: true };
+			}
+			if ( applies( s, ctx ) ) {
+				return { index: j };
+			}
+			if ( s.advance === 'saved' ) {
+				break;
+			}
+		}
+		if ( j >= steps.length ) {
+			return null;
+		}
+		for ( k = j - 1; k >= 0; k-- ) {
+			if ( pageMatches( steps[ k ].page, ctx ) && applies( steps[ k ], ctx ) ) {
+				return { index: k, backtrack: true };
+			}
+		}
+		return { index: j, unmet: true };
+	}
+
+	/**
+	 * @param {Object[]} steps
+	 * @param {number} index
+	 * @param {Object} ctx
+	 * @return {number} The nearest earlier step that shows on this page, or -1
+	 */
+	function previous( steps, index, ctx ) {
+		var k;
+		for ( k = index - 1; k >= 0; k-- ) {
+			if ( pageMatches( steps[ k ].page, ctx ) && applies( steps[ k ], ctx ) ) {
+				return k;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * @return {Object} The current page as the functions above see it
+	 */
+	function context() {
+		var c = mw.config,
+			action = c.get( 'wgAction' ),
+			editors = [],
+			html = document.documentElement;
+		if ( document.getElementById( 'wpTextbox1' ) || action === 'edit' || action === 'submit' ) {
+			editors.push( 'source' );
+		}
+		if ( /(^|\s)ve-active(\s|$)/.test( html.className ) || wt.state.get( 'veActive' ) ) {
+			editors.push( 'visual' );
+		}
+		return {
+			action: action,
+			namespace: c.get( 'wgNamespaceNumber' ),
+			skin: c.get( 'skin' ),
+			editors: editors,
+			loggedIn: !!c.get( 'wgUserName' ),
+			userName: c.get( 'wgUserName' ) || '',
+			title: c.get( 'wgTitle' ) || '',
+			pageName: c.get( 'wgPageName' ) || '',
+			specialName: c.get( 'wgCanonicalSpecialPageName' ) || '',
+			namespaceIds: c.get( 'wgNamespaceIds' ) || {}
+		};
+	}
+
+	wt.conditions = {
+		isEmpty: isEmpty,
+		holds: holds,
+		applies: applies,
+		splitTitle: splitTitle,
+		pageMatches: pageMatches,
+		pageTitle: pageTitle,
+		resolve: resolve,
+		previous: previous,
+		context: context
+	};
+}( mw.libs.wikitours ) );

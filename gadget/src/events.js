@@ -1,0 +1,76 @@
+/*
+ * DOM and wiki events in, emitter events out: a click on the step's element, a saved edit
+ * (postEdit), an opened editor (wikipage.editform, ve.activationComplete). Hook handlers are
+ * replayed by mw.hook for events that fired before the runtime loaded; those replays are
+ * ignored here because tour.js reads the page's state directly when it starts.
+ */
+( function ( wt ) {
+	'use strict';
+	var target = null,
+		replaying = false,
+		hooks = [];
+
+	function onTargetClick() {
+		wt.emitter.emit( 'targetClick' );
+	}
+
+	function hook( name, fn ) {
+		mw.hook( name ).add( fn );
+		hooks.push( [ name, fn ] );
+	}
+
+	function init() {
+		if ( hooks.length ) {
+			return;
+		}
+		replaying = true;
+		hook( 'postEdit', function () {
+			if ( !replaying ) {
+				wt.emitter.emit( 'saved' );
+			}
+		} );
+		hook( 'wikipage.editform', function () {
+			if ( !replaying ) {
+				wt.emitter.emit( 'editorOpened' );
+			}
+		} );
+		hook( 've.activationComplete', function () {
+			if ( !replaying ) {
+				wt.state.set( 'veActive', true );
+				wt.emitter.emit( 'editorOpened' );
+			}
+		} );
+		hook( 've.deactivationComplete', function () {
+			wt.state.set( 'veActive', false );
+		} );
+		replaying = false;
+	}
+
+	function bindTarget( el ) {
+		unbindTarget();
+		target = el;
+		if ( el ) {
+			el.addEventListener( 'click', onTargetClick, true );
+		}
+	}
+
+	function unbindTarget() {
+		if ( target ) {
+			target.removeEventListener( 'click', onTargetClick, true );
+			target = null;
+		}
+	}
+
+	wt.events = {
+		init: init,
+		bindTarget: bindTarget,
+		unbindTarget: unbindTarget,
+		destroy: function () {
+			unbindTarget();
+			hooks.forEach( function ( h ) {
+				mw.hook( h[ 0 ] ).remove( h[ 1 ] );
+			} );
+			hooks = [];
+		}
+	};
+}( mw.libs.wikitours ) );

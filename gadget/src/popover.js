@@ -1,0 +1,216 @@
+/*
+ * The popover: a labelled dialog beside the step's element (or centred), with "step n of m",
+ * buttons and a close button.
+ *
+ * Focus moves into it and, when the tour closes, back to where it was. Tab cycles through the
+ * popover's controls and the step's element (so a keyboard user can do what the step asks) and
+ * Escape closes. It follows its element on scroll and resize, once per animation frame.
+ */
+( function ( wt ) {
+	'use strict';
+	var $pop = null,
+		$arrow = null,
+		opts = null,
+		returnFocus = null,
+		frame = null;
+
+	function focusables( root ) {
+		if ( !root ) {
+			return [];
+		}
+		return Array.prototype.filter.call(
+			root.querySelectorAll( 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), textarea, select, [tabindex]:not([tabindex="-1"]), [contenteditable="true"]' ),
+			wt.elements.visible
+		);
+	}
+
+	/**
+	 * @return {Element[]} What Tab moves through: the popover's controls, then the element's
+	 */
+	function cycle() {
+		var list = focusables( $pop && $pop[ 0 ] ),
+			target = opts && opts.target;
+		if ( target ) {
+			list = list.concat( target.matches( 'a[href], button, input, textarea, select' ) ? [ target ] : focusables( target ) );
+		}
+		return list;
+	}
+
+	function inside( el ) {
+		return !!el && ( ( $pop && $pop[ 0 ].contains( el ) ) || ( opts && opts.target && opts.target.contains( el ) ) );
+	}
+
+	function onKeydown( e ) {
+		var list, i, active = document.activeElement;
+		if ( !$pop || !( inside( active ) || active === document.body ) ) {
+			return;
+		}
+		if ( e.key === 'Escape' || e.key === 'Esc' ) {
+			e.preventDefault();
+			e.stopPropagation();
+			opts.onClose();
+		} else if ( e.key === 'Tab' ) {
+			list = cycle();
+			if ( !list.length ) {
+				return;
+			}
+			e.preventDefault();
+			i = list.indexOf( active );
+			if ( i === -1 ) {
+				list[ e.shiftKey ? list.length - 1 : 0 ].focus();
+			} else {
+				list[ ( i + ( e.shiftKey ? -1 : 1 ) + list.length ) % list.length ].focus();
+			}
+		}
+	}
+
+	function position() {
+		var target = opts && opts.target,
+			rect = null,
+			r, p;
+		frame = null;
+		if ( !$pop ) {
+			return;
+		}
+		if ( target ) {
+			if ( !target.isConnected ) {
+				target = null;
+			} else {
+				r = target.getBoundingClientRect();
+				rect = { top: r.top, left: r.left, width: r.width, height: r.height };
+			}
+		}
+		$pop.css( 'width', '' );
+		p = wt.placement.place( rect, { width: $pop.outerWidth(), height: $pop.outerHeight() }, {
+			width: document.documentElement.clientWidth,
+			height: window.innerHeight
+		}, { placement: opts.placement, rtl: opts.rtl, narrowWidth: wt.config.get( 'narrowWidth' ) } );
+		if ( p.width ) {
+			$pop.css( 'width', p.width );
+		}
+		$pop.css( { top: p.top, left: p.left } ).attr( 'data-side', p.side );
+		if ( p.arrow === null ) {
+			$arrow.hide();
+		} else {
+			$arrow.show().css( /top|bottom/.test( p.side ) ? { left: p.arrow, top: '' } : { top: p.arrow, left: '' } );
+		}
+		if ( target ) {
+			wt.highlight.position( target );
+		}
+	}
+
+	function schedule() {
+		if ( $pop && frame === null ) {
+			frame = requestAnimationFrame( position );
+		}
+	}
+
+	function button( b ) {
+		var $b = b.href ?
+			$( '<a>' ).attr( { href: b.href, role: 'button' } ) :
+			$( '<button>' ).attr( 'type', 'button' ).on( 'click', b.action );
+		$b.addClass( 'wikitours-button' );
+		if ( b.primary ) {
+			$b.addClass( 'wikitours-button--primary' );
+		}
+		return $b.attr( 'data-wikitours', b.name )
+			.text( b.label );
+	}
+
+	/**
+	 * @param {Object} o
+	 * @param {jQuery} o.title Parsed title
+	 * @param {jQuery[]} o.body Parsed paragraphs
+	 * @param {string|null} o.progress "Step n of m"
+	 * @param {Object[]} o.buttons {name, label, primary, action|href}
+	 * @param {Element|null} o.target
+	 * @param {string} o.placement
+	 * @param {boolean} o.rtl
+	 * @param {string} o.lang
+	 * @param {string} o.closeLabel
+	 * @param {Function} o.onClose For the close button and Escape
+	 */
+	function show( o ) {
+		var $close, $body, $footer, $buttons, primary;
+		if ( !$pop ) {
+			returnFocus = document.activeElement;
+			document.addEventListener( 'keydown', onKeydown, true );
+			window.addEventListener( 'resize', schedule );
+			window.addEventListener( 'scroll', schedule, true );
+		} else {
+			$pop.remove();
+		}
+		opts = o;
+		$close = $( '<button>' ).attr( { type: 'button', 'aria-label': o.closeLabel, title: o.closeLabel } )
+			.addClass( 'wikitours-popover__close' ).attr( 'data-wikitours', 'close' )
+			.text( '\u00d7' ).on( 'click', o.onClose );
+		$body = $( '<div>' ).addClass( 'wikitours-popover__text' ).attr( 'id', 'wikitours-popover-text' );
+		o.body.forEach( function ( $p ) {
+			$body.append( $( '<p>' ).append( $p ) );
+		} );
+		$buttons = $( '<div>' ).addClass( 'wikitours-popover__buttons' );
+		o.buttons.forEach( function ( b ) {
+			$buttons.append( button( b ) );
+		} );
+		$footer = $( '<div>' ).addClass( 'wikitours-popover__footer' ).append(
+			$( '<span>' ).addClass( 'wikitours-popover__progress' ).text( o.progress || '' ),
+			$buttons
+		);
+		$arrow = $( '<div>' ).addClass( 'wikitours-popover__arrow' ).attr( 'aria-hidden', 'true' );
+		$pop = $( '<div>' ).addClass( 'wikitours-popover' ).attr( {
+			role: 'dialog',
+			'aria-labelledby': 'wikitours-popover-title',
+			'aria-describedby': 'wikitours-popover-text',
+			tabindex: '-1',
+			dir: o.rtl ? 'rtl' : 'ltr',
+			lang: o.lang
+		} ).append(
+			$arrow,
+			$( '<div>' ).addClass( 'wikitours-popover__header' ).append(
+				$( '<div>' ).addClass( 'wikitours-popover__title' ).attr( 'id', 'wikitours-popover-title' ).append( o.title ),
+				$close
+			),
+			$body,
+			$footer
+		).appendTo( document.body );
+		if ( o.target ) {
+			wt.highlight.show( o.target );
+		} else {
+			wt.highlight.destroy();
+		}
+		position();
+		primary = $buttons.children( '.wikitours-button--primary' )[ 0 ];
+		( primary || $pop[ 0 ] ).focus( { preventScroll: true } );
+	}
+
+	function hide() {
+		if ( !$pop ) {
+			return;
+		}
+		$pop.remove();
+		$pop = null;
+		opts = null;
+		wt.highlight.destroy();
+		document.removeEventListener( 'keydown', onKeydown, true );
+		window.removeEventListener( 'resize', schedule );
+		window.removeEventListener( 'scroll', schedule, true );
+		if ( frame !== null ) {
+			cancelAnimationFrame( frame );
+			frame = null;
+		}
+		if ( returnFocus && returnFocus.isConnected && returnFocus.focus ) {
+			returnFocus.focus();
+		}
+		returnFocus = null;
+	}
+
+	wt.popover = {
+		show: show,
+		hide: hide,
+		destroy: hide,
+		position: position,
+		element: function () {
+			return $pop && $pop[ 0 ];
+		}
+	};
+}( mw.libs.wikitours ) );

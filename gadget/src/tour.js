@@ -1,0 +1,400 @@
+/*
+ * The tour: decides which step shows, moves on, records progress and sends events. Everything
+ * that touches the DOM is in popover.js, highlight.js, elements.js and events.js.
+ *
+ * Two indexes matter: `index` is the tour's frontier (saved in localStorage so the tour survives
+ * navigation), `shown` is the step on screen, which may be an earlier one when the reader went
+ * back (see conditions.resolve).
+ */
+( function ( wt ) {
+	'use strict';
+	var S = wt.state,
+		C = wt.conditions,
+		M = wt.messages;
+
+	function tour() {
+		return S.get( 'tour' );
+	}
+
+	function num( n ) {
+		return mw.language.convertNumber( n );
+	}
+
+	function isRtl() {
+		var lang = mw.config.get( 'wgUserLanguage' ),
+			site = S.get( 'site' ),
+			data = site && site.languages && site.languages[ lang ];
+		if ( data && ( data.dir === 'rtl' || data.dir === 'ltr' ) ) {
+			return data.dir === 'rtl';
+		}
+		return document.documentElement.dir === 'rtl';
+	}
+
+	function log( action, index ) {
+		wt.telemetry.log( action, tour(), index );
+	}
+
+	function persist() {
+		var t = tour();
+		S.writeActive( {
+			tour: t.id,
+			version: t.version,
+			index: S.get( 'index' ),
+			shownOn: S.get( 'shownOn' ) || null
+		} );
+	}
+
+	function teardown() {
+		S.set( 'token', ( S.get( 'token' ) || 0 ) + 1 );
+		wt.events.destroy();
+		wt.popover.hide();
+		wt.highlight.destroy();
+		wt.telemetry.flush();
+		S.writeActive( null );
+		S.set( 'running', false );
+	}
+
+	function popover( o ) {
+		wt.popover.show( wt.assign( {
+			rtl: isRtl(),
+			lang: mw.config.get( 'wgUserLanguage' ),
+			closeLabel: M.text( 'wikitours-close' ),
+			onClose: close,
+			placement: 'auto',
+			target: null,
+			highlight: true,
+			progress: null
+		}, o ) );
+	}
+
+	function progressText( i ) {
+		return M.text( 'wikitours-step-of', num( i + 1 ), num( tour().steps.length ) );
+	}
+
+	function saveFailed() {
+		mw.notify( M.text( 'wikitours-error-save' ), { type: 'error' } );
+	}
+
+	function record( fields ) {
+		var t = tour();
+		wt.progress.record( t.id, wt.assign( { version: t.version }, fields ) ).then( null, saveFailed );
+	}
+
+	/** Close the tour for now: it can be resumed later from its link. */
+	function close() {
+		var t = tour(),
+			i = S.get( 'shown' ) || 0;
+		log( 'abandoned', i );
+		record( { status: 'started', step: t.steps[ Math.min( i, t.steps.length - 1 ) ].id } );
+		teardown();
+	}
+
+	function dismiss() {
+		log( 'abandoned', S.get( 'index' ) || 0 );
+		record( { status: 'dismissed' } );
+		teardown();
+	}
+
+	function complete() {
+		var t = tour(),
+			body = [ M.dom( 'wikitours-completed-text', M.dom( 'wikitours-tour-' + t.id + '-title' ) ) ],
+			badgeKey = 'wikitours-badge-' + t.badge + '-name';
+		log( 'completed', t.steps.length - 1 );
+		record( { status: 'completed', step: 'done' } );
+		S.writeActive( null );
+		wt.events.unbindTarget();
+		if ( t.badge ) {
+			body.push( M.dom( 'wikitours-completed-badge', mw.message( badgeKey ).exists() ?
+				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ) ) );
+		}
+		popover( {
+			title: M.dom( 'wikitours-completed-title' ),
+			body: body,
+			buttons: [ { name: 'finish', label: M.text( 'wikitours-finish' ), primary: true, action: teardown } ],
+			onClose: teardown
+		} );
+		$( wt.popover.element() ).addClass( 'wikitours-popover--completed' );
+	}
+
+	function advance( i, viaClick ) {
+		var t = tour();
+		log( 'advanced', i );
+		S.set( 'index', i + 1 );
+		persist();
+		if ( i + 1 >= t.steps.length ) {
+			complete();
+		} else {
+			render( viaClick );
+		}
+	}
+
+	function goTo( k ) {
+		S.set( 'index', k );
+		persist();
+		render();
+	}
+
+	function stepPopover( i, el ) {
+		var t = tour(),
+			step = t.steps[ i ],
+			ctx = C.context(),
+			back = C.previous( t.steps, i, ctx ),
+			last = !C.resolve( t.steps, i + 1, ctx ),
+			buttons = [];
+		if ( back >= 0 ) {
+			buttons.push( { name: 'back', label: M.text( 'wikitours-back' ), action: function () {
+				goTo( back );
+			} } );
+		}
+		if ( step.advance === 'click' && el ) {
+			buttons.push( { name: 'next', label: M.text( 'wikitours-next' ), primary: true, action: function () {
+				wt.elements.clickable( el ).click();
+			} } );
+		} else if ( step.advance === 'next' || !el ) {
+			buttons.push( {
+				name: last ? 'done' : 'next',
+				label: M.text( last ? 'wikitours-done' : 'wikitours-next' ),
+				primary: true,
+				action: function () {
+					advance( i );
+				}
+			} );
+		}
+		S.set( 'shown', i );
+		S.set( 'shownOn', ctx.pageName );
+		persist();
+		popover( {
+			title: M.dom( step.title ),
+			body: [ M.dom( step.text ) ].concat( !el && step.advance !== 'next' && step.advance !== 'click' ?
+				[ M.dom( 'wikitours-waiting-' + step.advance ) ] : [] ),
+			progress: progressText( i ),
+			buttons: buttons,
+			target: el,
+			highlight: step.highlight !== false,
+			placement: step.placement || 'auto'
+		} );
+		wt.events.bindTarget( step.advance === 'click' ? el : null );
+		log( 'shown', i );
+	}
+
+	function missing( i ) {
+		var step = tour().steps[ i ];
+		S.set( 'shown', i );
+		popover( {
+			title: M.dom( step.title ),
+			body: [ M.dom( 'wikitours-missing-text' ) ],
+			progress: progressText( i ),
+			buttons: [
+				{ name: 'end', label: M.text( 'wikitours-end' ), action: close },
+				{ name: 'continue', label: M.text( 'wikitours-continue' ), primary: true, action: function () {
+					stepPopover( i, null );
+				} }
+			]
+		} );
+		$( wt.popover.element() ).addClass( 'wikitours-popover--missing' );
+	}
+
+	function away( i, ctx ) {
+		var step = tour().steps[ i ],
+			title = C.pageTitle( step.page, ctx.userName ),
+			back = C.previous( tour().steps, i, ctx ),
+			buttons = [];
+		S.set( 'shown', i );
+		if ( back >= 0 ) {
+			buttons.push( { name: 'back', label: M.text( 'wikitours-back' ), action: function () {
+				goTo( back );
+			} } );
+		}
+		buttons.push( { name: 'go', label: M.text( 'wikitours-away-go' ), primary: true, href: mw.util.getUrl( title ) } );
+		persist();
+		popover( {
+			title: M.dom( step.title ),
+			body: [ M.dom( 'wikitours-away-text' ) ],
+			progress: progressText( i ),
+			buttons: buttons
+		} );
+	}
+
+	function reveal( el ) {
+		var r = el.getBoundingClientRect();
+		if ( r.bottom < 0 || r.top > window.innerHeight || r.right < 0 || r.left > window.innerWidth ) {
+			el.scrollIntoView( { block: 'center', inline: 'nearest' } );
+		}
+	}
+
+	/**
+	 * Show the step the tour is at, or what to do instead (go to its page, it is missing, the
+	 * tour is complete).
+	 *
+	 * @param {boolean} [afterClick] The reader just clicked the step's element: when no step
+	 *  fits this page any more, the click is taking them elsewhere, so show nothing meanwhile.
+	 */
+	function render( afterClick ) {
+		var t = tour(),
+			ctx = C.context(),
+			r = C.resolve( t.steps, S.get( 'index' ), ctx ),
+			token = ( S.get( 'token' ) || 0 ) + 1,
+			step, list;
+		S.set( 'token', token );
+		wt.events.unbindTarget();
+		if ( !r ) {
+			complete();
+			return;
+		}
+		if ( r.backtrack && afterClick ) {
+			wt.popover.hide();
+			return;
+		}
+		if ( r.away ) {
+			away( r.index, ctx );
+			return;
+		}
+		step = t.steps[ r.index ];
+		list = wt.elements.selectors( step.target, ctx.skin );
+		if ( !list.length ) {
+			stepPopover( r.index, null );
+			return;
+		}
+		wt.elements.waitFor( list, wt.config.get( 'waitMs' ) ).then( function ( el ) {
+			if ( S.get( 'token' ) === token ) {
+				reveal( el );
+				stepPopover( r.index, el );
+			}
+		}, function () {
+			if ( S.get( 'token' ) === token ) {
+				missing( r.index );
+			}
+		} );
+	}
+
+	function begin( k ) {
+		var t = tour();
+		S.set( 'index', k );
+		S.set( 'shownOn', null );
+		if ( k === 0 ) {
+			log( 'started', 0 );
+		}
+		record( { status: 'started', step: t.steps[ k ].id } );
+		persist();
+		render();
+	}
+
+	/** Started from a link: offer to resume a tour left half-way, else start it. */
+	function offer() {
+		var t = tour(),
+			rec = wt.progress.get( t.id ),
+			k = -1;
+		if ( rec && rec.status === 'started' && rec.version === t.version ) {
+			t.steps.forEach( function ( s, i ) {
+				if ( s.id === rec.step ) {
+					k = i;
+				}
+			} );
+		}
+		if ( k <= 0 ) {
+			begin( 0 );
+			return;
+		}
+		S.set( 'shown', k );
+		popover( {
+			title: M.dom( 'wikitours-tour-' + t.id + '-title' ),
+			body: [ M.dom( 'wikitours-resume-text', num( k + 1 ), num( t.steps.length ) ) ],
+			buttons: [
+				{ name: 'dismiss', label: M.text( 'wikitours-dismiss' ), action: dismiss },
+				{ name: 'restart', label: M.text( 'wikitours-restart' ), action: function () {
+					begin( 0 );
+				} },
+				{ name: 'resume', label: M.text( 'wikitours-resume' ), primary: true, action: function () {
+					begin( k );
+				} }
+			],
+			onClose: teardown
+		} );
+	}
+
+	/** A page loaded while the tour runs: the wiki may already say the step is done. */
+	function resume() {
+		var t = tour(),
+			i = S.get( 'index' ),
+			s = t.steps[ i ],
+			ctx = C.context();
+		if ( s && (
+			( s.advance === 'saved' && mw.config.get( 'wgPostEdit' ) ) ||
+			( s.advance === 'editor-opened' && ctx.editors.length > 0 ) ||
+			( s.advance === 'visited' && S.get( 'shownOn' ) && S.get( 'shownOn' ) !== ctx.pageName )
+		) ) {
+			advance( i );
+		} else {
+			render();
+		}
+	}
+
+	function failed( key, param ) {
+		teardown();
+		S.set( 'running', true );
+		popover( {
+			title: M.dom( 'wikitours-error-title' ),
+			body: [ M.dom( key, param || '' ) ],
+			buttons: [ { name: 'finish', label: M.text( 'wikitours-close' ), primary: true, action: teardown } ],
+			onClose: teardown
+		} );
+	}
+
+	function onEvent( advanceKind ) {
+		return function () {
+			var t = tour(),
+				i = S.get( 'shown' );
+			if ( S.get( 'running' ) && t && t.steps[ i ] && t.steps[ i ].advance === advanceKind ) {
+				advance( i, advanceKind === 'click' );
+			}
+		};
+	}
+
+	/**
+	 * Entry point, called by the loader.
+	 *
+	 * @param {string|null} startId A tour to start (from ?wikitour=), or null to resume the one
+	 *  in progress
+	 * @return {jQuery.Promise|undefined}
+	 */
+	function main( startId ) {
+		var active = S.readActive(),
+			id = startId || ( active && active.tour );
+		if ( !id || S.get( 'running' ) ) {
+			return;
+		}
+		S.set( 'running', true );
+		mw.messages.set( M.merge( [ wt.defaultMessages ] ) );
+		wt.events.init();
+		if ( !S.get( 'listening' ) ) {
+			S.set( 'listening', true );
+			wt.emitter.listen( 'targetClick', onEvent( 'click' ) );
+			wt.emitter.listen( 'saved', onEvent( 'saved' ) );
+			wt.emitter.listen( 'editorOpened', onEvent( 'editor-opened' ) );
+		}
+		return M.load( id ).then( function ( data ) {
+			wt.config.configure( data.site && data.site.config );
+			S.set( 'site', data.site );
+			wt.progress.init( data.progress );
+			if ( !data.tour ) {
+				failed( 'wikitours-error-notour', id );
+				return;
+			}
+			S.set( 'tour', data.tour );
+			if ( active && active.tour === id && active.version === data.tour.version ) {
+				S.set( 'index', Math.min( Math.max( 0, active.index ), data.tour.steps.length ) );
+				S.set( 'shownOn', active.shownOn );
+				resume();
+			} else if ( startId ) {
+				offer();
+			} else {
+				teardown();
+			}
+		}, function () {
+			failed( 'wikitours-error-load' );
+		} );
+	}
+
+	wt.tour = { main: main, render: render, advance: advance, close: close, complete: complete };
+	wt.main = main;
+}( mw.libs.wikitours ) );
