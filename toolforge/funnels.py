@@ -133,7 +133,7 @@ def build_funnel(wiki: str, tour: str, rows: Iterable[tuple[str, str, int, int]]
     order = list(dict.fromkeys(known_steps))
     position = {s: i for i, s in enumerate(order)}
     extra = sorted((s for s in index if s not in position), key=lambda s: (index[s], s))
-    for step in extra:  # insert after the known step just before its reported index
+    for step in extra:  # ``index`` is 0-based: the step's position in the wiki's own tour
         at = min(index[step], len(order))
         order.insert(at, step)
     stages: list[tuple[str, str | None, int | None, int]] = [("started", None, None, started)]
