@@ -1,0 +1,342 @@
+"""``python -m tours build FILE --out DIR``: every page the wiki needs, or nothing at all.
+
+The build loads and validates the library, checks every translation, adapts the library to
+one wiki (``--wiki``), renders help pages, the catalogue, badge pages and the gadget's data,
+and only then writes. Any error anywhere means nothing is written — not even a half-filled
+DIR — because deploying half a library (a catalogue linking to help pages that were not
+written, a tour without its messages) is worse than deploying nothing. Pages are built in a
+temporary folder next to DIR and renamed into place.
+
+The same input always gives byte-identical files, so a deploy of an unchanged library makes no
+edits and ``library_version`` identifies a library exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from tours import __version__
+from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages, usable_translations
+from tours.model import Library, Problem
+from tours.render.badges import render_badge_page
+from tours.render.catalogue import render_catalogue
+from tours.render.common import DEFAULT_PREFIX, Page, Site
+from tours.render.gadgetdata import (
+    gadget_index,
+    index_languages,
+    tour_data,
+    tour_messages,
+    ui_messages,
+)
+from tours.render.helppage import render_help_page
+from tours.render.texts import Messages
+from tours.render.wikitext import is_safe_title
+from tours.variants import apply_variant
+
+__all__ = ["Translations", "Result", "build_pages", "manifest", "write_output", "read_i18n", "run_build"]
+
+GADGETS_DEFINITION = "MediaWiki:Gadgets-definition"
+_PLACEHOLDER_RE = re.compile(r"\$([1-9][0-9]*)")
+
+
+@dataclass(frozen=True)
+class Translations:
+    """Every translation file the build reads, by component and language."""
+
+    tours: Mapping[str, MessageFile]
+    pages: Mapping[str, MessageFile]
+    gadget: Mapping[str, MessageFile]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a build produced: the pages, the gadget definition lines, and every problem."""
+
+    pages: tuple[Page, ...]
+    definition_lines: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def _gadget_code(config: Mapping) -> tuple[list[Page], list[str], list[Problem]]:
+    """The gadget's code pages and definition lines, from the gadget's own bundler."""
+    try:
+        from tours import gadget_bundle
+    except ImportError:
+        return [], [], [Problem("gadget", 1, 1, "the gadget bundler (tours/gadget_bundle.py) "
+                                "is missing, so no gadget code is included",
+                                "build from a complete checkout", "warning")]
+    pages = []
+    kinds = {"javascript": "gadget-code", "css": "gadget-style", "json": "tour-data"}
+    for title, model, content in gadget_bundle.gadget_pages(dict(config)):
+        pages.append(Page(title, model, content, kinds.get(model, "gadget-code")))
+    return pages, list(gadget_bundle.definition_lines()), []
+
+
+def _check_page_messages(files: Mapping[str, MessageFile], component: str) -> list[Problem]:
+    """Interface translations may not use placeholders their English message lacks."""
+    problems: list[Problem] = []
+    base = files.get("en")
+    if base is None:
+        return [Problem(f"i18n/{component}/en.json", 1, 1, "missing",
+                        f"i18n/{component}/en.json holds the interface texts; restore it")]
+    for lang, mf in sorted(files.items()):
+        if lang in ("en", "qqq"):
+            continue
+        for key, text in mf.messages.items():
+            source = base.messages.get(key)
+            if source is None:
+                continue
+            extra = set(_PLACEHOLDER_RE.findall(text)) - set(_PLACEHOLDER_RE.findall(source))
+            if extra:
+                line, col = mf.where(key)
+                problems.append(Problem(
+                    mf.path, line, col,
+                    f"{key}: the translation uses {', '.join('$' + n for n in sorted(extra))} "
+                    "but the English message has no such placeholder",
+                    "remove it, or check the documentation in qqq.json"))
+    return problems
+
+
+def build_pages(library: Library, translations: Translations, *, wiki: str | None = None,
+                prefix: str = DEFAULT_PREFIX, config: Mapping | None = None,
+                gadget: bool = True) -> Result:
+    """Render every page for *library* (pure apart from asking the gadget bundler for its code).
+
+    Returns the pages in a stable order and every problem found on the way; the caller writes
+    only when :attr:`Result.ok`.
+    """
+    problems: list[Problem] = []
+    report = check(library, translations.tours)
+    problems.extend(report.problems)
+    problems.extend(_check_page_messages(translations.pages, "pages"))
+    if translations.gadget:
+        problems.extend(_check_page_messages(translations.gadget, "gadget"))
+
+    if not is_safe_title(prefix) or prefix.endswith("/") or ":" not in prefix:
+        problems.append(Problem("--prefix", 1, 1, f"{prefix!r} is not a usable page prefix",
+                                "give a title such as Help:Wikitours"))
+        return Result((), (), tuple(problems))
+    variant = None
+    if wiki:
+        variant = library.wiki(wiki)
+        if variant is None:
+            known = ", ".join(w.id for w in library.wikis) or "none"
+            problems.append(Problem(library.file, 1, 1, f"no wiki {wiki!r} under wikis:",
+                                    f"use one of: {known}"))
+            return Result((), (), tuple(problems))
+    applied, variant_problems = apply_variant(library, variant, prefix=prefix)
+    problems.extend(variant_problems)
+    if any(p.severity == "error" for p in problems):
+        return Result((), (), tuple(problems))
+    adapted = applied.library
+    source = library.source_language
+
+    usable = usable_translations(library, translations.tours, report)
+    tour_texts: dict[str, dict[str, str]] = {
+        source: {k: m.text for k, m in source_messages(adapted).items()}
+    }
+    for lang, texts in sorted(usable.items()):
+        kept = {k: applied.translate_text(v) for k, v in texts.items()
+                if k not in applied.local_keys}
+        if kept:
+            tour_texts[lang] = kept
+    page_langs = (source, *sorted(lang for lang in tour_texts if lang != source))
+
+    page_messages = {lang: dict(mf.messages) for lang, mf in translations.pages.items()
+                     if lang != "qqq"}
+    site = Site(adapted, Messages(tour_texts, source), Messages(page_messages, "en"), page_langs,
+                prefix)
+
+    pages: list[Page] = []
+    try:
+        for lang in page_langs:
+            pages.append(render_catalogue(site, lang))
+        for tour in adapted.tours:
+            for lang in page_langs:
+                pages.append(render_help_page(site, tour, lang))
+        for badge in adapted.badges:
+            for lang in page_langs:
+                pages.append(render_badge_page(site, badge, lang))
+    except ValueError as exc:  # a title that cannot be linked (the validator should stop it first)
+        problems.append(Problem(library.file, 1, 1, str(exc),
+                                "use a page title without [ ] { } | < > ~"))
+        return Result((), (), tuple(problems))
+
+    gadget_langs = {lang for lang, mf in translations.gadget.items() if lang != "qqq"}
+    config = dict(config or {})
+    pages.append(gadget_index(adapted, index_languages(set(tour_texts) | gadget_langs, source),
+                              config))
+    for tour in adapted.tours:
+        pages.append(tour_data(adapted, tour))
+        for lang in page_langs:
+            page = tour_messages(tour, lang, tour_texts[lang])
+            if page is not None:
+                pages.append(page)
+    for lang in sorted(gadget_langs):
+        pages.append(ui_messages(lang, translations.gadget[lang].messages))
+
+    lines: list[str] = []
+    if gadget:
+        code_pages, lines, gadget_problems = _gadget_code(config)
+        pages.extend(code_pages)
+        problems.extend(gadget_problems)
+
+    seen: dict[str, Page] = {}
+    for page in pages:
+        if page.title in seen:
+            problems.append(Problem(
+                library.file, 1, 1,
+                f"two generated pages have the same title {page.title!r} "
+                f"({seen[page.title].kind} and {page.kind})",
+                "rename the tour or badge whose id equals a language code or 'Badges'"))
+        seen[page.title] = page
+    return Result(tuple(pages), tuple(lines), tuple(problems))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest(result: Result, *, source_name: str, source_bytes: bytes,
+             wiki: str | None) -> tuple[dict, list[tuple[str, bytes]]]:
+    """The manifest (contracts §3) and the ``(file name, bytes)`` of every page."""
+    width = max(4, len(str(len(result.pages))))
+    files: list[tuple[str, bytes]] = []
+    entries = []
+    for n, page in enumerate(result.pages, 1):
+        data = page.content.encode("utf-8")
+        name = f"pages/{n:0{width}d}.txt"
+        files.append((name, data))
+        entry = {"title": page.title, "model": page.model, "file": name, "sha256": _sha256(data),
+                 "kind": page.kind}
+        if page.tour is not None:
+            entry["tour"] = page.tour
+        if page.lang is not None:
+            entry["lang"] = page.lang
+        entries.append(entry)
+    version = _sha256("".join(e["sha256"] for e in entries).encode("ascii"))[:12]
+    data = {
+        "generator": f"wikitours {__version__}",
+        "source": source_name,
+        "source_sha256": _sha256(source_bytes),
+        "library_version": version,
+        "wiki": wiki,
+        "pages": entries,
+        "gadget_definition": {"title": GADGETS_DEFINITION, "section": "wikitours",
+                              "lines": list(result.definition_lines)},
+    }
+    return data, files
+
+
+def write_output(out: Path, manifest_data: dict, files: list[tuple[str, bytes]]) -> None:
+    """Write everything into a temporary folder beside *out*, then swap it into place.
+
+    A crash or a full disk half-way leaves the previous *out* (or none) untouched.
+    """
+    out = Path(out)
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=parent))
+    try:
+        (tmp / "pages").mkdir()
+        for name, data in files:
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+        text = json.dumps(manifest_data, ensure_ascii=False, indent=1) + "\n"
+        (tmp / "manifest.json").write_text(text, encoding="utf-8")
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+            os.rename(out, old / "previous")
+        os.rename(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _i18n_dirs(root: Path) -> tuple[Path, Path, Path]:
+    """``(tours, pages, gadget)`` translation folders under an i18n root."""
+    return root / "tours", root / "pages", root / "gadget"
+
+
+def read_i18n(root: Path) -> tuple[Translations, list[Problem]]:
+    """Read every translation the build needs from the i18n folder *root*."""
+    problems: list[Problem] = []
+    parts = []
+    for directory in _i18n_dirs(Path(root)):
+        files, found = read_dir(directory)
+        parts.append(files)
+        problems.extend(found)
+    if not parts[1]:  # the pages' interface texts ship with wikitours itself
+        files, found = read_dir(Path(__file__).resolve().parent.parent / "i18n" / "pages")
+        parts[1] = files
+        problems.extend(found)
+    return Translations(*parts), problems
+
+
+def _load(path: str) -> tuple[Library | None, bytes, list[Problem]]:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, b"", [Problem(path, 1, 1, f"cannot read the tours file: {exc.strerror}",
+                                   "give the path of your tours.yaml")]
+    from tours.load import load_library
+
+    try:
+        text: str | bytes = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw
+    library, problems = load_library(text, path)
+    return library, raw, list(problems)
+
+
+def run_build(ns) -> int:
+    """The ``build`` command: returns the exit status (0 only when everything was written)."""
+    file = getattr(ns, "file", None) or "tours.yaml"
+    out = getattr(ns, "out", None)
+    if not out:
+        print("error: --out DIR is required", file=sys.stderr)
+        return 2
+    library, raw, problems = _load(file)
+    i18n_root = Path(getattr(ns, "i18n", None) or Path(file).resolve().parent / "i18n")
+    translations, i18n_problems = read_i18n(i18n_root)
+    problems.extend(i18n_problems)
+    result = None
+    if library is not None and not any(p.severity == "error" for p in problems):
+        config = {}
+        if getattr(ns, "event_url", None):
+            config["eventUrl"] = ns.event_url
+        result = build_pages(library, translations, wiki=getattr(ns, "wiki", None),
+                             prefix=getattr(ns, "prefix", None) or DEFAULT_PREFIX,
+                             config=config)
+        problems.extend(result.problems)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if result is None or any(p.severity == "error" for p in problems):
+        errors = sum(p.severity == "error" for p in problems)
+        print(f"{errors} error(s): nothing was written to {out}", file=sys.stderr)
+        return 1
+    data, files = manifest(result, source_name=Path(file).name, source_bytes=raw,
+                           wiki=getattr(ns, "wiki", None))
+    try:
+        write_output(Path(out), data, files)
+    except OSError as exc:
+        print(f"{out}: error: cannot write: {exc}", file=sys.stderr)
+        return 1
+    print(f"{out}: {len(files)} pages, library version {data['library_version']}")
+    return 0

@@ -1,0 +1,543 @@
+"""Translations of tour texts: loading banana JSON, checking it, reporting completeness.
+
+Tour texts are written once in ``tours.yaml`` (the source language) and translated in
+``i18n/tours/<lang>.json`` (MediaWiki's banana format). A translation records the first 8 hex
+digits of the sha1 of the source text it translated (``@metadata.source-hashes``), so a source
+text edited later shows up as *outdated* instead of silently showing a stale translation.
+
+Everything here is pure except :func:`read_dir`, :func:`run_status` and :func:`write_qqq`, so the
+build and the ``status`` command share the same checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from tours.languages import load_languages
+from tours.model import Library, Problem, message_key
+
+__all__ = [
+    "MessageFile",
+    "SourceMessage",
+    "LanguageStatus",
+    "Report",
+    "source_hash",
+    "source_messages",
+    "load_banana",
+    "read_dir",
+    "check",
+    "usable_translations",
+    "qqq_json",
+    "run_status",
+    "write_qqq",
+]
+
+_PLACEHOLDER = re.compile(r"\$([1-9][0-9]*)")
+
+
+def source_hash(text: str) -> str:
+    """First 8 hex digits of the sha1 of *text* (UTF-8): what a translation records it translated."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class SourceMessage:
+    """One translatable text of the library, with what a translator needs to know about it."""
+
+    key: str
+    text: str
+    doc: str
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class MessageFile:
+    """One ``i18n/tours/<lang>.json``: its messages, where each key is, and its metadata."""
+
+    lang: str
+    path: str
+    messages: Mapping[str, str]
+    positions: Mapping[str, tuple[int, int]]
+    source_hashes: Mapping[str, str] = field(default_factory=dict)
+    authors: tuple[str, ...] = ()
+
+    def where(self, key: str) -> tuple[int, int]:
+        return self.positions.get(key, (1, 1))
+
+
+def source_messages(library: Library) -> dict[str, SourceMessage]:
+    """Every translatable text of *library*, keyed by message key, in library order.
+
+    The documentation (for ``qqq.json``) says which tour, step and element the text belongs to,
+    because a translator sees only the key and the English text.
+    """
+    out: dict[str, SourceMessage] = {}
+    gender = " $1 is the reader's user name (use it only inside {{GENDER:$1|…}})."
+    for tour in library.tours:
+        tp = tour.pos
+        k = message_key("tour", tour.id, "title")
+        out[k] = SourceMessage(
+            k, tour.title,
+            f"Title of the guided tour \"{tour.id}\" (audience: {tour.audience}, "
+            f"{len(tour.steps)} steps). Shown as the heading of its help page and in the "
+            f"catalogue of tours.{gender}", tp.line, tp.column)
+        k = message_key("tour", tour.id, "summary")
+        out[k] = SourceMessage(
+            k, tour.summary,
+            f"One-sentence summary of the guided tour \"{tour.id}\", shown under its title on "
+            f"the help page and in the catalogue.{gender}", tp.line, tp.column)
+        for n, step in enumerate(tour.steps, 1):
+            where = step.page.title or step.page.kind
+            element = ""
+            if step.target is not None:
+                element = step.target.element or step.target.selector
+            points = f", pointing at the interface element \"{element}\"" if element else ""
+            how = {
+                "next": "The reader moves on with the Next button.",
+                "click": "The step moves on when the reader clicks the element.",
+                "saved": "The step moves on when the reader publishes the page.",
+                "editor-opened": "The step moves on when the editor opens.",
+                "visited": "The step moves on when the reader arrives on the next page.",
+            }.get(step.advance, "")
+            sp = step.pos
+            k = message_key("tour", tour.id, "step", step.id, "title")
+            out[k] = SourceMessage(
+                k, step.title,
+                f"Title of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\": the "
+                f"heading of a popover shown on page \"{where}\"{points}.{gender}",
+                sp.line, sp.column)
+            k = message_key("tour", tour.id, "step", step.id, "text")
+            out[k] = SourceMessage(
+                k, step.text,
+                f"Text of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\", shown in a "
+                f"popover on page \"{where}\"{points}. {how} Also listed on the tour's help "
+                f"page. Keep [[links]], '''bold''' and ''italic''.{gender}",
+                sp.line, sp.column)
+    for badge in library.badges:
+        bp = badge.pos
+        k = message_key("badge", badge.id, "name")
+        out[k] = SourceMessage(
+            k, badge.name,
+            f"Name of the badge \"{badge.id}\", earned by completing "
+            f"{_needs(badge.requires_tours, badge.requires_badges)}. Shown on badge pages, "
+            f"certificates and talk-page notes.{gender}", bp.line, bp.column)
+        k = message_key("badge", badge.id, "description")
+        out[k] = SourceMessage(
+            k, badge.description,
+            f"Description of the badge \"{badge.id}\": what its holder has done. Shown on the "
+            f"badge page and in the Open Badge.{gender}", bp.line, bp.column)
+    return out
+
+
+def _needs(tours: tuple[str, ...], badges: tuple[str, ...]) -> str:
+    parts = []
+    if tours:
+        parts.append("the tours " + ", ".join(f"\"{t}\"" for t in tours))
+    if badges:
+        parts.append("holding the badges " + ", ".join(f"\"{b}\"" for b in badges))
+    return " and ".join(parts) or "nothing"
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading banana JSON with the line and column of every key
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _top_level_keys(text: str) -> list[tuple[str, int]]:
+    """``(key, offset)`` of every key of the top-level object, in order, duplicates included."""
+    decoder = json.JSONDecoder()
+    keys: list[tuple[str, int]] = []
+    ws = re.compile(r"\s*")
+    i = ws.match(text, 0).end()
+    if not text.startswith("{", i):
+        return keys
+    i += 1
+    while True:
+        i = ws.match(text, i).end()
+        if not text.startswith('"', i):
+            return keys
+        key, end = json.decoder.scanstring(text, i + 1)
+        keys.append((key, i))
+        i = ws.match(text, end).end()
+        if not text.startswith(":", i):
+            return keys
+        _, i = decoder.raw_decode(text, ws.match(text, i + 1).end())
+        i = ws.match(text, i).end()
+        if not text.startswith(",", i):
+            return keys
+        i += 1
+
+
+def load_banana(text: str | bytes, path: str, lang: str) -> tuple[MessageFile | None, list[Problem]]:
+    """Parse one banana JSON file; every defect is a :class:`Problem` at its line and column."""
+    problems: list[Problem] = []
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, [Problem(path, 1, exc.start + 1, "this file is not UTF-8 text",
+                                  "save it as UTF-8 (banana JSON files are always UTF-8)")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [Problem(path, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}",
+                              "check for a missing comma, quote or brace near here")]
+    except RecursionError:
+        return None, [Problem(path, 1, 1, "not valid banana JSON: nested far too deeply",
+                              "a message file is one object of \"key\": \"text\" pairs")]
+    if not isinstance(data, dict):
+        return None, [Problem(path, 1, 1, "a message file must be one JSON object",
+                              'write {"@metadata": {...}, "key": "text", ...}')]
+    positions: dict[str, tuple[int, int]] = {}
+    try:
+        offsets = _top_level_keys(text)
+    except (ValueError, RecursionError):
+        offsets = []
+    for key, offset in offsets:
+        if key in positions:
+            line, col = _line_col(text, offset)
+            problems.append(Problem(path, line, col, f"duplicate key {key!r}",
+                                    "JSON keeps only the last one; delete the other",
+                                    "warning"))
+        positions.setdefault(key, _line_col(text, offset))
+    messages: dict[str, str] = {}
+    for key, value in data.items():
+        if key == "@metadata":
+            continue
+        if not isinstance(value, str):
+            line, col = positions.get(key, (1, 1))
+            problems.append(Problem(path, line, col, f"{key}: a message must be a string",
+                                    "write the text in quotes"))
+            continue
+        messages[key] = value
+    meta = data.get("@metadata", {})
+    hashes: dict[str, str] = {}
+    authors: tuple[str, ...] = ()
+    if isinstance(meta, dict):
+        raw = meta.get("source-hashes", {})
+        if isinstance(raw, dict):
+            hashes = {k: v for k, v in raw.items() if isinstance(v, str)}
+        if isinstance(meta.get("authors"), list):
+            authors = tuple(a for a in meta["authors"] if isinstance(a, str))
+    return (
+        MessageFile(lang, path, MappingProxyType(messages), MappingProxyType(positions),
+                    MappingProxyType(hashes), authors),
+        problems,
+    )
+
+
+def read_dir(directory: Path | str) -> tuple[dict[str, MessageFile], list[Problem]]:
+    """Every ``<lang>.json`` in *directory* (``qqq`` included), keyed by language code."""
+    directory = Path(directory)
+    files: dict[str, MessageFile] = {}
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        return files, problems
+    for path in sorted(directory.glob("*.json")):
+        lang = path.stem
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(str(path), 1, 1, f"cannot read: {exc.strerror}"))
+            continue
+        loaded, found = load_banana(raw, str(path), lang)
+        problems.extend(found)
+        if loaded is not None:
+            files[lang] = loaded
+    return files, problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking
+
+
+@dataclass(frozen=True)
+class LanguageStatus:
+    """How complete one language is."""
+
+    lang: str
+    total: int
+    translated: int
+    missing: tuple[str, ...]
+    outdated: tuple[str, ...]
+    unknown: tuple[str, ...]
+    invalid: tuple[str, ...]
+
+    @property
+    def percent(self) -> float:
+        """Share of the library's texts with an up-to-date, valid translation."""
+        good = self.translated - len(self.outdated) - len(self.invalid)
+        return 100.0 * good / self.total if self.total else 100.0
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything ``status`` prints, and the problems the build refuses to go on with."""
+
+    source_language: str
+    total: int
+    languages: tuple[LanguageStatus, ...]
+    problems: tuple[Problem, ...]
+    undocumented: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "sourceLanguage": self.source_language,
+            "messages": self.total,
+            "languages": {
+                s.lang: {
+                    "percent": round(s.percent, 1),
+                    "translated": s.translated,
+                    "missing": list(s.missing),
+                    "outdated": list(s.outdated),
+                    "unknown": list(s.unknown),
+                    "invalid": list(s.invalid),
+                }
+                for s in self.languages
+            },
+            "undocumented": list(self.undocumented),
+            "problems": [
+                {"file": p.file, "line": p.line, "column": p.column, "severity": p.severity,
+                 "message": p.message, "hint": p.hint}
+                for p in self.problems
+            ],
+        }
+
+
+def _markup_problems(text: str) -> list[tuple[str, str]]:
+    """``(message, hint)`` for every place *text* leaves the safe subset (the loader's check)."""
+    from tours.markup import check_markup
+
+    return [(issue.message, issue.hint) for issue in check_markup(text)]
+
+
+def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
+    """Check every translation file against *library*; pure, so the build and ``status`` agree."""
+    sources = source_messages(library)
+    known_languages = load_languages()
+    problems: list[Problem] = []
+    statuses: list[LanguageStatus] = []
+    source_placeholders = {k: set(_PLACEHOLDER.findall(m.text)) for k, m in sources.items()}
+    for lang in sorted(files):
+        mf = files[lang]
+        if lang == "qqq":
+            continue
+        if lang not in known_languages:
+            problems.append(Problem(mf.path, 1, 1, f"unknown language code {lang!r}",
+                                    "name the file after a MediaWiki language code, e.g. de.json"))
+        missing, outdated, unknown, invalid = [], [], [], []
+        translated = 0
+        for key in sources:
+            if key not in mf.messages or not mf.messages[key].strip():
+                missing.append(key)
+        for key, text in mf.messages.items():
+            line, col = mf.where(key)
+            if key not in sources:
+                unknown.append(key)
+                problems.append(Problem(mf.path, line, col, f"unknown key {key!r}",
+                                        "the library has no such text; delete it or fix its "
+                                        "tour/step id", "warning"))
+                continue
+            if not text.strip():
+                continue
+            translated += 1
+            bad = False
+            extra = sorted(set(_PLACEHOLDER.findall(text)) - source_placeholders[key], key=int)
+            if extra:
+                bad = True
+                problems.append(Problem(
+                    mf.path, line, col,
+                    f"{key}: the translation uses {', '.join('$' + n for n in extra)} but the "
+                    "source text has no such placeholder",
+                    "remove it; $1 is the reader's user name and only works where the source "
+                    "uses it"))
+            for what, hint in _markup_problems(text):
+                bad = True
+                problems.append(Problem(mf.path, line, col, f"{key}: unsafe markup: {what}",
+                                        hint or "use only [[links]], '''bold''', ''italic'', "
+                                        "{{PLURAL:…}} and {{GENDER:…}}"))
+            if bad:
+                invalid.append(key)
+                continue
+            recorded = mf.source_hashes.get(key)
+            if recorded is None:
+                problems.append(Problem(
+                    mf.path, line, col, f"{key}: no source hash recorded",
+                    f"add \"{key}\": \"{source_hash(sources[key].text)}\" to "
+                    "@metadata.source-hashes once the translation matches the source",
+                    "warning"))
+            elif recorded != source_hash(sources[key].text):
+                outdated.append(key)
+                sm = sources[key]
+                problems.append(Problem(
+                    mf.path, line, col,
+                    f"{key}: outdated, the source text changed after it was translated "
+                    f"({library.file}:{sm.line}:{sm.column})",
+                    "update the translation, then set its source hash to "
+                    f"{source_hash(sm.text)}", "warning"))
+        statuses.append(LanguageStatus(lang, len(sources), translated, tuple(missing),
+                                       tuple(outdated), tuple(unknown), tuple(invalid)))
+    undocumented: tuple[str, ...] = ()
+    qqq = files.get("qqq")
+    if qqq is not None:
+        undocumented = tuple(k for k in sources if not qqq.messages.get(k, "").strip())
+        for key in qqq.messages:
+            if key not in sources:
+                line, col = qqq.where(key)
+                problems.append(Problem(qqq.path, line, col, f"unknown key {key!r}",
+                                        "run `python -m tours status --write-qqq`", "warning"))
+    else:
+        undocumented = tuple(sources)
+    return Report(library.source_language, len(sources), tuple(statuses), tuple(problems),
+                  undocumented)
+
+
+def usable_translations(library: Library, files: Mapping[str, MessageFile],
+                        report: Report) -> dict[str, dict[str, str]]:
+    """The translations a build may show: known, valid and up to date (language → key → text).
+
+    Outdated translations are left out, like fuzzy ones on translatewiki.net: the reader sees
+    the current source text instead of a translation of an older one.
+    """
+    sources = source_messages(library)
+    out: dict[str, dict[str, str]] = {}
+    by_lang = {s.lang: s for s in report.languages}
+    for lang, mf in files.items():
+        if lang == "qqq" or lang == library.source_language or lang not in by_lang:
+            continue
+        status = by_lang[lang]
+        skip = set(status.outdated) | set(status.invalid)
+        out[lang] = {k: v for k, v in mf.messages.items()
+                     if k in sources and v.strip() and k not in skip}
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# qqq.json
+
+
+def qqq_json(library: Library, existing: MessageFile | None = None) -> str:
+    """``qqq.json`` documenting every text of *library* (existing authors are kept)."""
+    authors = list(existing.authors) if existing else []
+    if "wikitours" not in authors:
+        authors.append("wikitours")
+    doc: dict = {"@metadata": {"authors": authors}}
+    for key, msg in source_messages(library).items():
+        doc[key] = msg.doc
+    return json.dumps(doc, ensure_ascii=False, indent="\t") + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line edges
+
+
+def _load_library(path: str) -> tuple[Library | None, list[Problem]]:
+    from tours.load import load_library  # the loader (H1); imported late to keep this importable
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, [Problem(path, 1, 1, f"cannot read: {exc.strerror}",
+                              "give the path of your tours file")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return load_library(raw, path)
+    return load_library(text, path)
+
+
+def _table(report: Report) -> str:
+    from tours.languages import language
+
+    rows = [("language", "name", "translated", "outdated", "missing", "invalid")]
+    for s in report.languages:
+        rows.append((s.lang, language(s.lang).name, f"{s.percent:5.1f}%", str(len(s.outdated)),
+                     str(len(s.missing)), str(len(s.invalid))))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_qqq(library: Library, directory: Path) -> Path:
+    """Regenerate ``<directory>/qqq.json`` from the model."""
+    path = Path(directory) / "qqq.json"
+    existing = None
+    if path.is_file():
+        existing, _ = load_banana(path.read_bytes(), str(path), "qqq")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(qqq_json(library, existing), encoding="utf-8")
+    return path
+
+
+def tours_dir(i18n: str | None, tours_file: str) -> Path:
+    """The folder of tour translations: ``--i18n`` is the i18n root (holding ``tours/``) or the
+    tour translations folder itself; by default ``i18n/tours`` beside the tours file."""
+    root = Path(i18n) if i18n else Path(tours_file).resolve().parent / "i18n"
+    return root / "tours" if (root / "tours").is_dir() or not i18n else root
+
+
+def run_status(ns) -> int:
+    """``python -m tours status [FILE] [--i18n DIR] [--format text|json] [--write-qqq]``.
+
+    Exits 1 when a translation has an error (a placeholder the source lacks, unsafe markup,
+    broken JSON), so CI catches what the build would refuse.
+    """
+    file = getattr(ns, "file", None) or "tours.yaml"
+    directory = tours_dir(getattr(ns, "i18n", None), file)
+    library, problems = _load_library(file)
+    if library is None or any(p.severity == "error" for p in problems):
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 1
+    if getattr(ns, "write_qqq", False):
+        print(f"wrote {write_qqq(library, directory)}")
+    files, file_problems = read_dir(directory)
+    report = check(library, files)
+    all_problems = [*file_problems, *report.problems]
+    if getattr(ns, "format", "text") == "json":
+        data = report.to_json()
+        data["problems"] = Report("", 0, (), tuple(all_problems)).to_json()["problems"]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(f"{report.total} texts in {library.file} (source language {library.source_language})")
+        print(_table(report))
+        for s in report.languages:
+            for label, keys in (("outdated", s.outdated), ("missing", s.missing),
+                                ("unknown", s.unknown)):
+                if keys:
+                    print(f"\n{s.lang}: {label} ({len(keys)}):")
+                    print("\n".join(f"  {k}" for k in keys))
+        if report.undocumented:
+            print(f"\nqqq: undocumented ({len(report.undocumented)}):")
+            print("\n".join(f"  {k}" for k in report.undocumented))
+        if all_problems:
+            print()
+            for p in all_problems:
+                print(p)
+    return 1 if any(p.severity == "error" for p in all_problems) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m tours status` is the usual way
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tours.i18n")
+    parser.add_argument("file", nargs="?", default="tours.yaml")
+    parser.add_argument("--i18n")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--write-qqq", action="store_true")
+    sys.exit(run_status(parser.parse_args()))

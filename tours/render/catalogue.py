@@ -1,0 +1,63 @@
+"""The catalogue of all tours, grouped by audience (``Help:Wikitours[/<lang>]``).
+
+Each tour shows its summary, length, prerequisites and badge, and a "Start this tour" link;
+the badges follow, so a newcomer sees in one place what there is to learn and earn.
+"""
+
+from __future__ import annotations
+
+from tours.languages import language
+from tours.model import AUDIENCES
+from tours.render.common import ENV, Page, Site, render_text, start_url
+from tours.render.wikitext import comment, link
+
+__all__ = ["render_catalogue"]
+
+_TEMPLATE = ENV.get_template("catalogue.wiki.j2")
+
+
+def render_catalogue(site: Site, lang: str) -> Page:
+    """The catalogue page in *lang*: tours by audience (in :data:`AUDIENCES` order), then badges."""
+    reader = site.reader(lang)
+    msg = lambda key: site.msg(key, lang)  # noqa: E731 - a template helper
+    sep = site.separator(lang)
+    more = render_text(msg("wikitours-pages-more"), lang, links=False)
+    audiences = list(AUDIENCES) + sorted({t.audience for t in site.library.tours} - set(AUDIENCES))
+    groups = []
+    for audience in audiences:
+        tours = [t for t in site.library.tours if t.audience == audience]
+        if not tours:
+            continue
+        groups.append({
+            "heading": msg(f"wikitours-pages-audience-{audience}"),
+            "tours": [
+                {
+                    "id": t.id,
+                    "link": site.tour_link(t.id, lang),
+                    "summary": site.text(lang, "tour", t.id, "summary"),
+                    "minutes": t.minutes,
+                    "steps": len(t.steps),
+                    "requires": sep.join(site.tour_link(r, lang) for r in t.requires),
+                    "badge": site.badge_link(t.badge, lang) if t.badge else "",
+                    "start_url": start_url(t),
+                    "more": link(site.tour_title(t.id, lang), more),
+                }
+                for t in tours
+            ],
+        })
+    badges = [
+        {"link": site.badge_link(b.id, lang),
+         "description": site.text(lang, "badge", b.id, "description")}
+        for b in site.library.badges
+    ]
+    content = _TEMPLATE.render(
+        lang=lang,
+        dir=language(lang).dir,
+        notice=comment(site.msg("wikitours-pages-generated", lang).value),
+        msg=msg,
+        reader=reader,
+        groups=groups,
+        badges=badges,
+        languages=site.language_links(lang, site.catalogue_title),
+    )
+    return Page(site.catalogue_title(lang), "wikitext", content, "catalogue", None, lang)

@@ -1,0 +1,157 @@
+"""What every page renderer shares: the page value, the site being rendered, the template
+environment and the one filter that turns a text into wikitext.
+
+Templates run with autoescape off because the output is wikitext, not HTML; safety comes from
+the rule that every text reaches the page through the ``wt`` filter (or :func:`render_text`),
+which escapes it with :func:`tours.render.wikitext.wikitext`. A :class:`~tours.render.texts.Text`
+refuses ``str()``, so a template that forgets the filter fails loudly instead of leaking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+from urllib.parse import quote
+
+import jinja2
+
+from tours.languages import language
+from tours.model import Library, PageRef, Tour, message_key
+from tours.render.texts import Messages, Text
+from tours.render.wikitext import attr, is_safe_title, link, plain, wikitext
+
+__all__ = ["Page", "Site", "ENV", "render_text", "start_url", "DEFAULT_PREFIX"]
+
+DEFAULT_PREFIX = "Help:Wikitours"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page the build writes: what deploy needs (title, content model, text) and what it is."""
+
+    title: str
+    model: str
+    content: str
+    kind: str
+    tour: str | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the page renderers read: the (wiki-adapted) library and all texts.
+
+    *tour_texts* holds the source texts and usable translations of tour texts; *page_texts*
+    the interface messages of the generated pages (``i18n/pages``); *languages* the languages
+    that get pages, source language first.
+    """
+
+    library: Library
+    tour_texts: Messages
+    page_texts: Messages
+    languages: tuple[str, ...]
+    prefix: str = DEFAULT_PREFIX
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def source(self) -> str:
+        return self.library.source_language
+
+    def _suffix(self, lang: str) -> str:
+        return "" if lang == self.source else f"/{lang}"
+
+    def catalogue_title(self, lang: str) -> str:
+        return self.prefix + self._suffix(lang)
+
+    def tour_title(self, tour_id: str, lang: str) -> str:
+        return f"{self.prefix}/{tour_id}{self._suffix(lang)}"
+
+    def badge_title(self, badge_id: str, lang: str) -> str:
+        return f"{self.prefix}/Badges/{badge_id}{self._suffix(lang)}"
+
+    def msg(self, key: str, lang: str) -> Text:
+        """An interface message of the generated pages."""
+        return self.page_texts.get(key, lang)
+
+    def text(self, lang: str, *parts: str) -> Text:
+        """A tour text (``text(lang, "tour", id, "title")``)."""
+        return self.tour_texts.get(message_key(*parts), lang)
+
+    def reader(self, lang: str) -> str:
+        """What ``$1`` (the reader's user name) shows as on a help page, which has no one reader."""
+        key = ("reader", lang)
+        if key not in self._cache:
+            self._cache[key] = render_text(self.msg("wikitours-pages-reader", lang), lang)
+        return self._cache[key]
+
+    def separator(self, lang: str) -> str:
+        text = self.msg("wikitours-pages-list-separator", lang)
+        rendered = wikitext(text.value) if text.value.strip() else ""
+        return rendered + (" " if text.value.endswith(" ") else "")
+
+    def tour_link(self, tour_id: str, lang: str) -> str:
+        return link(self.tour_title(tour_id, lang),
+                    render_text(self.text(lang, "tour", tour_id, "title"), lang,
+                                (self.reader(lang),), links=False))
+
+    def badge_link(self, badge_id: str, lang: str) -> str:
+        return link(self.badge_title(badge_id, lang),
+                    render_text(self.text(lang, "badge", badge_id, "name"), lang,
+                                (self.reader(lang),), links=False))
+
+    def language_links(self, lang: str, title_of) -> str:
+        """Links to the same page in every other page language, labelled with language names."""
+        links = []
+        for other in self.languages:
+            if other == lang:
+                continue
+            info = language(other)
+            label = f'<span lang="{attr(other)}" dir="{info.dir}">{plain(info.name)}</span>'
+            links.append(link(title_of(other), label))
+        return self.separator(lang).join(links)
+
+
+def render_text(text: Text | str, page_lang: str, params: Sequence[str | int] = (), *,
+                links: bool = True) -> str:
+    """*text* as safe wikitext; a text in another language than the page keeps its lang/dir."""
+    if not isinstance(text, Text):
+        return plain(str(text))
+    out = wikitext(text.value, params, links=links)
+    if out and text.lang != page_lang:
+        out = f'<span lang="{attr(text.lang)}" dir="{language(text.lang).dir}">{out}</span>'
+    return out
+
+
+def start_page(tour: Tour) -> str:
+    """Where "Start this tour" leads: the first step's page, or the reader's own pages."""
+    page: PageRef = tour.steps[0].page if tour.steps else PageRef("sandbox")
+    if page.kind in ("title", "special") and page.title:
+        return page.title
+    return {"user-page": "Special:MyPage", "user-talk": "Special:MyTalk"}.get(
+        page.kind, "Special:MyPage/sandbox")
+
+
+def start_url(tour: Tour) -> str:
+    """``{{fullurl:PAGE|wikitour=ID}}``: the URL that opens *tour* on its first page."""
+    page = start_page(tour)
+    if not is_safe_title(page) or "}}" in page or ":" == page[:1]:
+        raise ValueError(f"the first page of tour {tour.id!r} cannot be linked: {page!r}")
+    return "{{fullurl:" + page + "|wikitour=" + quote(tour.id, safe="-_.") + "}}"
+
+
+def _wt(context, text, *params, links: bool = True) -> str:
+    return render_text(text, context["lang"], params, links=links)
+
+
+ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
+    autoescape=False,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+ENV.filters["wt"] = jinja2.pass_context(_wt)
+ENV.filters["plain"] = plain
+ENV.filters["attr"] = attr

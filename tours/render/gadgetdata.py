@@ -1,0 +1,159 @@
+"""The JSON pages the gadget reads (contracts §3 and §4).
+
+Content is split so that a page view loads only what it needs: a small index, one page per
+tour, and one message page per tour per language holding only the keys translated in that
+language (the gadget merges the reader's fallback chain itself). Output is deterministic:
+keys in library order, no time stamps, so an unchanged library deploys as no edits at all.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Mapping
+
+from tours.languages import fallback_chain, language
+from tours.model import Conditions, Library, Step, Tour, message_key
+from tours.render.common import Page
+
+__all__ = [
+    "INDEX_TITLE",
+    "tour_data_title",
+    "messages_title",
+    "gadget_index",
+    "tour_data",
+    "tour_messages",
+    "ui_messages",
+    "index_languages",
+    "gadget_text",
+]
+
+INDEX_TITLE = "MediaWiki:Gadget-wikitours-tours.json"
+
+
+def tour_data_title(tour_id: str) -> str:
+    return f"MediaWiki:Wikitours/tours/{tour_id}.json"
+
+
+def messages_title(group: str, lang: str) -> str:
+    return f"MediaWiki:Wikitours/messages/{group}/{lang}.json"
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def index_languages(translated: set[str] | frozenset[str], source: str) -> list[str]:
+    """Languages the index describes: every language whose fallback chain reaches a language
+    that has texts (other than the final ``en`` every chain ends in), plus those languages.
+
+    A reader whose language is not listed sees the source language, so listing all of
+    MediaWiki's ~500 languages would only make every tour start slower.
+    """
+    from tours.languages import load_languages
+
+    wanted = set(translated) | {source}
+    meaningful = wanted - {"en"}
+    out = set(wanted)
+    for code, info in load_languages().items():
+        if meaningful & {code, *info.fallbacks}:
+            out.add(code)
+    return sorted(out)
+
+
+def gadget_index(library: Library, languages: list[str], config: Mapping | None = None) -> Page:
+    """``MediaWiki:Gadget-wikitours-tours.json``: tours, languages (dir, fallbacks), config."""
+    data: dict = {
+        "tours": {
+            t.id: {"version": t.version, "steps": len(t.steps), "audience": t.audience}
+            for t in library.tours
+        },
+        "languages": {
+            code: {"dir": language(code).dir, "fallbacks": list(fallback_chain(code)[1:])}
+            for code in languages
+        },
+        "sourceLanguage": library.source_language,
+        "config": dict(config or {}),
+    }
+    return Page(INDEX_TITLE, "json", _dump(data), "tour-data")
+
+
+def _conditions(c: Conditions) -> dict:
+    return {
+        "actions": list(c.actions),
+        "namespaces": list(c.namespaces),
+        "skins": list(c.skins),
+        "editors": list(c.editors),
+        "loggedIn": c.logged_in,
+    }
+
+
+def _step(tour: Tour, step: Step) -> dict:
+    page: dict = {"kind": step.page.kind}
+    if step.page.title:
+        page["title"] = step.page.title
+    target = None
+    if step.target is not None:
+        target = {"selectors": {skin: list(sels) for skin, sels in step.target.selectors}}
+        if step.target.element:
+            target["element"] = step.target.element
+    return {
+        "id": step.id,
+        "page": page,
+        "target": target,
+        "placement": step.placement,
+        "highlight": step.highlight,
+        "advance": step.advance,
+        "when": _conditions(step.when),
+        "unless": None if step.unless.is_empty() else _conditions(step.unless),
+        "title": message_key("tour", tour.id, "step", step.id, "title"),
+        "text": message_key("tour", tour.id, "step", step.id, "text"),
+    }
+
+
+def tour_data(library: Library, tour: Tour) -> Page:
+    """``MediaWiki:Wikitours/tours/<tour>.json``: one tour as the gadget runs it (contract §4)."""
+    data = {
+        "id": tour.id,
+        "version": tour.version,
+        "badge": tour.badge or None,
+        "requires": list(tour.requires),
+        "sourceLanguage": library.source_language,
+        "title": message_key("tour", tour.id, "title"),
+        "summary": message_key("tour", tour.id, "summary"),
+        "steps": [_step(tour, s) for s in tour.steps],
+    }
+    return Page(tour_data_title(tour.id), "json", _dump(data), "tour-data", tour.id)
+
+
+def tour_keys(tour: Tour) -> list[str]:
+    """The message keys one tour's gadget page needs, in order."""
+    keys = [message_key("tour", tour.id, "title"), message_key("tour", tour.id, "summary")]
+    for s in tour.steps:
+        keys.append(message_key("tour", tour.id, "step", s.id, "title"))
+        keys.append(message_key("tour", tour.id, "step", s.id, "text"))
+    return keys
+
+
+def gadget_text(text: str) -> str:
+    """A tour text as the gadget's message parser needs it (bold/italic as ``<b>``/``<i>``,
+    which jqueryMsg on MediaWiki 1.39 renders while it ignores quote markup)."""
+    if "''" not in text:
+        return text
+    from tours.markup import quotes_to_html
+
+    return quotes_to_html(text)
+
+
+def tour_messages(tour: Tour, lang: str, texts: Mapping[str, str]) -> Page | None:
+    """``MediaWiki:Wikitours/messages/<tour>/<lang>.json``: only *tour*'s keys that *lang* has
+    (None when it has none, so no empty page is deployed)."""
+    data = {k: gadget_text(texts[k]) for k in tour_keys(tour) if texts.get(k, "").strip()}
+    if not data:
+        return None
+    return Page(messages_title(tour.id, lang), "json", _dump(data), "messages", tour.id, lang)
+
+
+def ui_messages(lang: str, messages: Mapping[str, str]) -> Page:
+    """``MediaWiki:Wikitours/messages/ui/<lang>.json``: the gadget's own interface messages."""
+    data = {k: v for k, v in messages.items() if not k.startswith("@") and isinstance(v, str)}
+    return Page(messages_title("ui", lang), "json", _dump(data), "messages", None, lang)

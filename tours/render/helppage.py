@@ -1,0 +1,49 @@
+"""The readable help page of one tour in one language (``Help:Wikitours/<tour>[/<lang>]``).
+
+It says what the tour is for and how long it takes, links the tours to take first and the badge
+it earns, lists every step with its text, and opens with a prominent "Start this tour" link, so
+the page is useful on its own (for reading, printing, or when the gadget is off) and is the
+way into the tour.
+"""
+
+from __future__ import annotations
+
+from tours.languages import language
+from tours.model import Tour
+from tours.render.common import ENV, Page, Site, render_text, start_url
+from tours.render.wikitext import comment, link
+
+__all__ = ["render_help_page"]
+
+_TEMPLATE = ENV.get_template("helppage.wiki.j2")
+
+
+def render_help_page(site: Site, tour: Tour, lang: str) -> Page:
+    """The help page of *tour* in *lang* (texts fall back per message along lang's chain)."""
+    reader = site.reader(lang)
+    msg = lambda key: site.msg(key, lang)  # noqa: E731 - a template helper
+    sep = site.separator(lang)
+    content = _TEMPLATE.render(
+        lang=lang,
+        dir=language(lang).dir,
+        notice=comment(site.msg("wikitours-pages-generated", lang).value),
+        msg=msg,
+        reader=reader,
+        tour_id=tour.id,
+        title=site.text(lang, "tour", tour.id, "title"),
+        summary=site.text(lang, "tour", tour.id, "summary"),
+        audience=render_text(msg(f"wikitours-pages-audience-name-{tour.audience}"), lang),
+        minutes=tour.minutes,
+        requires=sep.join(site.tour_link(t, lang) for t in tour.requires),
+        badge=site.badge_link(tour.badge, lang) if tour.badge else "",
+        start_url=start_url(tour),
+        steps=[
+            {"title": site.text(lang, "tour", tour.id, "step", s.id, "title"),
+             "text": site.text(lang, "tour", tour.id, "step", s.id, "text")}
+            for s in tour.steps
+        ],
+        back=link(site.catalogue_title(lang),
+                  render_text(msg("wikitours-pages-back"), lang, links=False)),
+        languages=site.language_links(lang, lambda other: site.tour_title(tour.id, other)),
+    )
+    return Page(site.tour_title(tour.id, lang), "wikitext", content, "help", tour.id, lang)

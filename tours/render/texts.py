@@ -1,0 +1,72 @@
+"""Looking up a text in a language, falling back per message like MediaWiki does.
+
+A page in ``de-at`` shows each text in the first language of ``de-at → de → en`` (then the
+library's source language) that has it. A text shown in another language than the page keeps
+its own ``lang``/``dir``, so screen readers pronounce it right and right-to-left pages stay
+readable: :class:`Text` remembers the language it is in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from tours.languages import fallback_chain, language
+
+__all__ = ["Text", "Messages"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text and the language it is written in.
+
+    ``str()`` is refused on purpose: a template must render a Text through the ``wt`` filter,
+    which escapes it, and can never print it raw by mistake.
+    """
+
+    value: str
+    lang: str
+
+    def __str__(self) -> str:
+        raise TypeError("a Text must be rendered with the `wt` filter, never printed raw")
+
+
+class Messages:
+    """Texts by language (``lang → key → text``) with MediaWiki's fallback chains.
+
+    *last_resort* is the language tried after the chain (the library's source language, whose
+    texts are complete by definition).
+    """
+
+    def __init__(self, by_lang: Mapping[str, Mapping[str, str]], last_resort: str) -> None:
+        self._by_lang = by_lang
+        self._last = last_resort
+        self._chains: dict[str, tuple[str, ...]] = {}
+
+    def chain(self, lang: str) -> tuple[str, ...]:
+        chain = self._chains.get(lang)
+        if chain is None:
+            seen: list[str] = []
+            for code in (*fallback_chain(lang), self._last):
+                if code not in seen and code in self._by_lang:
+                    seen.append(code)
+            chain = self._chains[lang] = tuple(seen)
+        return chain
+
+    def get(self, key: str, lang: str) -> Text:
+        """*key* in *lang* or its fallbacks; a missing key shows as the key itself."""
+        for code in self.chain(lang):
+            value = self._by_lang[code].get(key)
+            if value is not None and value.strip():
+                return Text(value, code)
+        return Text(key, "en")
+
+    def has(self, key: str, lang: str) -> bool:
+        return bool(self._by_lang.get(lang, {}).get(key, "").strip())
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self._by_lang))
+
+
+def direction(lang: str) -> str:
+    return language(lang).dir

@@ -1,0 +1,204 @@
+"""Escaping user text for wikitext, keeping only the safe subset.
+
+Every text that reaches a generated page (tour titles, step texts, badge names, translations,
+interface messages) goes through :func:`wikitext`. It keeps exactly what MediaWiki's message
+parser would show safely — ``[[links]]``, ``[https://… label]``, ``'''bold'''``, ``''italic''``,
+balanced ``<code>``/``<kbd>``/``<bdi>``, ``{{PLURAL:…}}`` with a number and ``{{GENDER:…}}`` — and turns everything else into HTML entities, so a text can never
+open a template, a table, a list, a heading, a signature (``~~~~`` is expanded when the deploy bot
+saves the page), a tag, a behaviour switch (``__TOC__``) or a category. The result is always one
+line, so a text can be dropped into a list item or a heading.
+
+Why entities: MediaWiki shows ``&#123;`` as ``{`` but never parses it as markup, and the page
+reads exactly like the text that was written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+__all__ = ["wikitext", "plain", "attr", "is_safe_title", "link", "comment"]
+
+#: Characters that are markup anywhere in a line.
+_PLAIN = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "[": "&#91;",
+        "]": "&#93;",
+        "{": "&#123;",
+        "}": "&#125;",
+        "|": "&#124;",
+        "~": "&#126;",
+        "=": "&#61;",
+        "\x7f": None,  # MediaWiki's strip-marker delimiter
+        **{chr(c): None for c in range(0x00, 0x20)},
+    }
+)
+#: In plain mode apostrophes are text too (no bold/italic).
+_PLAIN_NO_QUOTES = str.maketrans({**{chr(k): v for k, v in _PLAIN.items()}, "'": "&#39;"})
+#: Characters that are markup at the start of a line (lists, indents, tables, rules, pre).
+_LINE_START = {"*": "&#42;", "#": "&#35;", ":": "&#58;", ";": "&#59;", "!": "&#33;",
+               "-": "&#45;", " ": "&#32;"}
+
+_SPACE = re.compile(r"\s+")
+_TOKEN = re.compile(
+    r"\[\[(?P<link>[^\[\]]*?)\]\]"
+    r"|\[(?P<url>https?://[^\s\[\]<>\"{}|~']+) (?P<label>[^\[\]]+)\]"
+    r"|<(?P<tag>/?(?:code|kbd|bdi))>"
+    r"|\{\{(?P<fn>PLURAL|GENDER)\s*:(?P<body>(?:[^{}]|\{(?!\{)|\}(?!\}))*)\}\}"
+    r"|\$(?P<ph>[1-9][0-9]*)",
+    re.I,
+)
+_BAD_TITLE = re.compile(r"[<>\[\]{}|~$\x00-\x1f\x7f]|&[#a-z0-9]+;|^\s*$|^#|/\.\.?(/|$)|^\.\.?/", re.I)
+
+
+_TAG = re.compile(r"<(/?)(code|kbd|bdi)>", re.I)
+
+
+def _balanced_tags(text: str) -> bool:
+    """Whether the allowed tags of *text* open and close in order (else they are shown as text,
+    so an unclosed ``<code>`` cannot swallow the rest of the page)."""
+    if "<" not in text:
+        return True
+    stack: list[str] = []
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if not m.group(1):
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return False
+    return not stack
+
+
+def _escape_plain(text: str, table=_PLAIN) -> str:
+    out = text.translate(table)
+    if "__" in out:
+        out = out.replace("__", "&#95;&#95;")
+    return out
+
+
+def _split_forms(body: str) -> list[str]:
+    """Split ``arg|form|form`` on pipes that are not inside ``[[…]]``."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(body):
+        if body.startswith("[[", i):
+            depth += 1
+            i += 2
+            continue
+        if body.startswith("]]", i) and depth:
+            depth -= 1
+            i += 2
+            continue
+        if body[i] == "|" and not depth:
+            parts.append(body[start:i])
+            start = i + 1
+        i += 1
+    parts.append(body[start:])
+    return parts
+
+
+def is_safe_title(title: str) -> bool:
+    """Whether *title* can be written into ``[[…]]`` or ``{{fullurl:…}}`` as it is."""
+    return not _BAD_TITLE.search(title)
+
+
+def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> str:
+    out: list[str] = []
+    pos = 0
+    table = _PLAIN if quotes else _PLAIN_NO_QUOTES
+    for m in _TOKEN.finditer(text):
+        if m.start() > pos:
+            out.append(_escape_plain(text[pos : m.start()], table))
+        pos = m.end()
+        if m.group("ph") is not None:
+            n = int(m.group("ph"))
+            if n <= len(params):
+                value = params[n - 1]
+                out.append(str(value) if isinstance(value, int) else value)
+            else:
+                out.append(m.group(0))
+        elif m.group("tag") is not None:
+            out.append(f"<{m.group('tag').lower()}>" if tags else _escape_plain(m.group(0), table))
+        elif m.group("url") is not None:
+            label = _render(m.group("label").strip(), params, False, quotes, tags)
+            if links and label:
+                out.append(f"[{m.group('url')} {label}]")
+            else:
+                out.append(label)
+        elif m.group("link") is not None:
+            if not links:
+                out.append(_escape_plain(m.group(0), table))
+                continue
+            target, _, label = m.group("link").partition("|")
+            target = target.strip().lstrip(":").strip()
+            if label.strip():
+                rendered_label = _render(_SPACE.sub(" ", label).strip(), params, False, quotes, tags)
+            else:
+                rendered_label = _escape_plain(target, table)
+            if "$" in target or not is_safe_title(target):
+                out.append(rendered_label)  # no valid link: keep what the reader sees
+            else:
+                out.append(f"[[:{target}|{rendered_label}]]")
+        else:
+            name = m.group("fn").upper()
+            arg, *forms = _split_forms(m.group("body"))
+            arg = arg.strip()
+            ph = re.fullmatch(r"\$([1-9][0-9]*)", arg)
+            if ph and int(ph.group(1)) <= len(params) and isinstance(params[int(ph.group(1)) - 1], int):
+                arg = str(params[int(ph.group(1)) - 1])
+            if name == "GENDER" or not arg.isdigit():
+                # A help page has no single reader: show the neutral (or "other") form.
+                chosen = (forms[2] if len(forms) >= 3 else forms[0] if forms else "") \
+                    if name == "GENDER" else (forms[-1] if forms else "")
+                out.append(_render(chosen.strip(), params, links, quotes, tags))
+            else:
+                rendered = [_render(f.strip(), params, links, quotes, tags) for f in forms]
+                out.append("{{PLURAL:" + arg + "".join("|" + f for f in rendered) + "}}")
+    if pos < len(text):
+        out.append(_escape_plain(text[pos:], table))
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def _wikitext(text: str, params: tuple, links: bool, quotes: bool) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    result = _render(text, params, links, quotes, quotes and _balanced_tags(text))
+    if result and result[0] in _LINE_START:
+        result = _LINE_START[result[0]] + result[1:]
+    return result
+
+
+def wikitext(text: str, params: Sequence[str | int] = (), *, links: bool = True) -> str:
+    """*text* as one line of wikitext that shows the safe subset and nothing else.
+
+    *params* fill ``$1``, ``$2``…: strings must already be wikitext (they are inserted as they
+    are, e.g. a link made by :func:`link`), integers are numbers and may drive ``{{PLURAL:$N|…}}``.
+    With *links* false, ``[[…]]`` is shown as text (for labels of external links).
+    """
+    return _wikitext(text, tuple(params), links, True)
+
+
+def plain(text: str) -> str:
+    """*text* with no markup at all (ids, language names, anything not meant as wikitext)."""
+    return _wikitext(text, (), False, False)
+
+
+def link(title: str, label_wikitext: str) -> str:
+    """A link to *title* (which the caller built and must be a valid title) showing *label_wikitext*."""
+    if not is_safe_title(title):
+        raise ValueError(f"not a title that can be linked: {title!r}")
+    return f"[[:{title}|{label_wikitext}]]"
+
+
+def comment(text: str) -> str:
+    """An HTML comment holding *text*; nothing in *text* can end the comment early."""
+    safe = _SPACE.sub(" ", text).replace("--", "- -").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<!-- {safe.strip()} -->"
+
+
+def attr(text: str) -> str:
+    """*text* for a double-quoted HTML attribute value in wikitext."""
+    return plain(text).replace('"', "&quot;")
