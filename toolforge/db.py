@@ -15,6 +15,7 @@ import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
+from flask.cli import with_appcontext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -91,6 +92,7 @@ def downgrade(app: Flask, revision: str) -> None:
 
 
 @click.command("db-upgrade")
+@with_appcontext
 @click.option("--revision", default="heads", show_default=True, help="Alembic revision")
 def db_upgrade_command(revision: str) -> None:
     """Apply the database migrations (run after every deploy)."""

@@ -121,7 +121,8 @@ class Catalog:
                 return best
             for value, _q in accept:
                 code = value.lower()
-                if LANG_RE.match(code) and any(c in self.messages for c in self.chain(code)[:-1]):
+                own = (code, *self.language(code).fallbacks)  # not the default or English
+                if LANG_RE.match(code) and any(c in self.messages for c in own):
                     return code
         return self.default
 
