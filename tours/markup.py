@@ -40,6 +40,7 @@ class MarkupIssue:
     hint: str
 
 
+_INTERESTING = re.compile(r"[\[\]{}|<\n]")
 _PLACEHOLDER = re.compile(r"\$([1-9][0-9]*)")
 _URL = re.compile(r"https?://[^\s\[\]<>\"{}|]+", re.I)
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*:|//)", re.I)
@@ -56,6 +57,7 @@ _SPECIAL_LINE = {
     " ": ("a line starting with a space shows as a code block on help pages", "remove the spaces at the start of the line"),
 }
 
+_LINE_STARTS = frozenset("={|-*#:; ")
 _HINT_ROUND = "use round brackets ( ) for a remark, or write a link like [https://example.org label]"
 _HINT_TEMPLATE = "tour texts cannot use templates; write the text out, or link to a page with [[Page|label]]"
 
@@ -112,6 +114,9 @@ class _Checker:
             if end < 0:
                 end = self.n
             line = text[start:end]
+            if not line or (line[0] not in _LINE_STARTS and "''" not in line and "__" not in line and "&" not in line):
+                start = end + 1
+                continue
             stripped = line.rstrip()
             if stripped.startswith("=") and stripped.endswith("=") and len(stripped) >= 2:
                 self.add(start, "headings (= … =) are not allowed in tour texts",
@@ -134,17 +139,9 @@ class _Checker:
 
     def _quotes(self, line: str, base: int) -> None:
         bold = italic = -1
-        i = 0
-        n = len(line)
-        while i < n:
-            if line[i] != "'":
-                i += 1
-                continue
-            j = i
-            while j < n and line[j] == "'":
-                j += 1
-            run = j - i
-            at = base + i
+        for m in _QUOTE_RUN.finditer(line):
+            run = len(m.group(0))
+            at = base + m.start()
             if run == 2:
                 italic = -1 if italic >= 0 else at
             elif run in (3, 4):
@@ -152,7 +149,6 @@ class _Checker:
             elif run >= 5:
                 bold = -1 if bold >= 0 else at
                 italic = -1 if italic >= 0 else at
-            i = j
         if bold >= 0:
             self.add(bold, "bold text (''') is not closed on the same line", "add ''' where the bold text ends")
         if italic >= 0:
@@ -165,7 +161,12 @@ class _Checker:
         Contexts: ``top``; ``arg`` (a PLURAL/GENDER argument, ends at ``|`` or ``}}``);
         ``label`` (of an internal link, ends at ``]]``); ``extlabel`` (ends at ``]``)."""
         text, n = self.text, self.n
+        search = _INTERESTING.search
         while i < n:
+            found = search(text, i)
+            if found is None:
+                return n
+            i = found.start()
             ch = text[i]
             if ch == "[":
                 if text.startswith("[[", i):

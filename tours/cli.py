@@ -1,0 +1,128 @@
+"""``python -m tours``: the command line, the only place of the compiler that does I/O.
+
+``lint`` is implemented here; ``build``, ``status`` and ``languages`` dispatch to
+:func:`tours.build.run_build`, :func:`tours.i18n.run_status` and
+:func:`tours.languages.run_update`, imported only when used so that ``lint`` works on its own.
+
+Exit status: 0 = fine (warnings allowed), 1 = the input has errors, 2 = the command could not
+run (bad options, an unexpected failure). No Python traceback ever reaches the user; an
+unexpected failure prints one actionable line instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections import Counter
+
+from tours import __version__
+from tours.model import Problem
+
+__all__ = ["main", "lint", "summary"]
+
+DEFAULT_FILE = "tours.yaml"
+
+
+def summary(filename: str, problems: list[Problem], library=None) -> str:
+    """The last line of ``lint``: counts, or what was checked when all is well."""
+    counts = Counter(p.severity for p in problems)
+    errors, warnings = counts["error"], counts["warning"]
+    parts = []
+    if errors:
+        parts.append(f"{errors} error" + ("s" if errors != 1 else ""))
+    if warnings:
+        parts.append(f"{warnings} warning" + ("s" if warnings != 1 else ""))
+    if library is not None and not errors:
+        steps = sum(len(t.steps) for t in library.tours)
+        checked = (f"{len(library.tours)} tours, {steps} steps, {len(library.badges)} badges, "
+                   f"{len(library.wikis)} wikis")
+        return f"{filename}: " + (", ".join(parts) + "; " if parts else "no problems; ") + checked
+    return f"{filename}: " + ", ".join(parts or ["no problems"])
+
+
+def lint(ns: argparse.Namespace) -> int:
+    from tours.load import load_file
+
+    extra = tuple(ns.special_page or ())
+    library, problems = load_file(ns.file, extra_special_pages=extra)
+    out = sys.stdout
+    for problem in problems:
+        print(problem, file=out)
+    print(summary(ns.file, problems, library), file=out)
+    return 1 if any(p.severity == "error" for p in problems) else 0
+
+
+def _delegate(module: str, function: str):
+    def run(ns: argparse.Namespace) -> int:
+        try:
+            target = getattr(importlib.import_module(module), function)
+        except ModuleNotFoundError as err:
+            if err.name != module:
+                raise
+            print(f"error: '{ns.command}' is not available in this copy of wikitours ({module} is missing)",
+                  file=sys.stderr)
+            print("    hint: update your copy of wikitours; 'lint' works without it", file=sys.stderr)
+            return 2
+        return int(target(ns) or 0)
+
+    return run
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m tours",
+        description="Check and compile wikitours guided tours (tours.yaml).",
+        epilog="The tour language is described in docs/tour-language.md.",
+    )
+    top.add_argument("--version", action="version", version=f"wikitours {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("lint", help="check a tours file and print every problem")
+    p.add_argument("file", nargs="?", default=DEFAULT_FILE, metavar="FILE", help="tours file (default: tours.yaml)")
+    p.add_argument("--special-page", action="append", metavar="NAME",
+                   help="accept Special:NAME as an existing special page (repeatable)")
+    p.set_defaults(run=lint)
+
+    p = sub.add_parser("build", help="write every wiki page of the tours into a folder")
+    p.add_argument("file", nargs="?", default=DEFAULT_FILE, metavar="FILE", help="tours file (default: tours.yaml)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (written only when there is no error)")
+    p.add_argument("--wiki", metavar="ID", help="adapt the tours for this wiki (an id under 'wikis:')")
+    p.add_argument("--prefix", default="Help:Wikitours", metavar="TITLE", help="help pages prefix (default: Help:Wikitours)")
+    p.add_argument("--i18n", metavar="DIR", help="translations folder (default: i18n beside FILE)")
+    p.add_argument("--event-url", metavar="URL", help="where the gadget sends anonymous funnel events")
+    p.set_defaults(run=_delegate("tours.build", "run_build"))
+
+    p = sub.add_parser("status", help="translation completeness per language")
+    p.add_argument("file", nargs="?", default=DEFAULT_FILE, metavar="FILE", help="tours file (default: tours.yaml)")
+    p.add_argument("--i18n", metavar="DIR", help="translations folder (default: i18n beside FILE)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--write-qqq", action="store_true", help="also (re)write qqq.json, the message documentation")
+    p.set_defaults(run=_delegate("tours.i18n", "run_status"))
+
+    p = sub.add_parser("languages", help="regenerate language data (fallbacks, direction) from MediaWiki")
+    p.add_argument("--from", dest="from_", default="/usr/share/mediawiki", metavar="DIR",
+                   help="MediaWiki installation (default: /usr/share/mediawiki)")
+    p.add_argument("--out", metavar="FILE", help="output file (default: tours/data/languages.json)")
+    p.set_defaults(run=_delegate("tours.languages", "run_update"))
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        ns = parser().parse_args(argv)
+        return ns.run(ns)
+    except SystemExit as exit_:  # argparse: --help, --version, bad options
+        code = exit_.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # noqa: BLE001 - the promise: never a traceback for the user
+        print(f"error: wikitours stopped unexpectedly: {type(err).__name__}: {err}", file=sys.stderr)
+        print("    hint: check the file and folder names given; if they are right, this is a bug in wikitours: "
+              "please report it with the command you ran", file=sys.stderr)
+        return 2

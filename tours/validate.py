@@ -1,0 +1,927 @@
+"""Check a ``tours.yaml`` node tree and turn it into a :class:`~tours.model.Library`.
+
+Every problem is collected in one pass, each at the exact line and column of the key or value
+it is about, with a hint that tells a non-programmer how to fix it. A library is only built
+when there is no error (warnings are fine). All lookups go through dictionaries built once, so
+the cost grows linearly with the size of the file.
+
+The field tables at the top (``TOP_FIELDS``, ``TOUR_FIELDS``…) are the language; the JSON
+Schema in ``tours/schema/tours.schema.json`` is tested against them in both directions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from cssselect import GenericTranslator, SelectorError
+
+from tours import catalogue, namespaces
+from tours.markup import check_markup
+from tours.model import (
+    ADVANCES,
+    AUDIENCES,
+    PLACEMENTS,
+    Badge,
+    Conditions,
+    Library,
+    PageRef,
+    Position,
+    Problem,
+    Step,
+    StepChange,
+    Target,
+    Tour,
+    WikiVariant,
+)
+from tours.yamltree import Map, Node, Scalar, Seq
+
+__all__ = [
+    "FORMAT",
+    "TOP_FIELDS",
+    "TOUR_FIELDS",
+    "STEP_FIELDS",
+    "CONDITION_FIELDS",
+    "BADGE_FIELDS",
+    "BADGE_REQUIRES_FIELDS",
+    "WIKI_FIELDS",
+    "CHANGE_FIELDS",
+    "PAGE_KEYWORDS",
+    "SKIN_NAMES",
+    "EDITORS",
+    "ACTIONS",
+    "special_page_names",
+    "validate",
+]
+
+#: The version of the language this compiler reads (``wikitours: 1``).
+FORMAT = 1
+
+# field name → required?
+TOP_FIELDS = {"wikitours": False, "source-language": True, "tours": True, "badges": False, "wikis": False,
+              "special-pages": False}
+TOUR_FIELDS = {"id": True, "title": True, "summary": True, "audience": True, "minutes": True, "version": False,
+               "requires": False, "badge": False, "steps": True}
+STEP_FIELDS = {"id": True, "page": False, "element": False, "selector": False, "placement": False,
+               "highlight": False, "title": True, "text": True, "advance": False, "when": False, "unless": False}
+CONDITION_FIELDS = {"action": False, "namespace": False, "skin": False, "editor": False, "logged-in": False}
+BADGE_FIELDS = {"id": True, "name": True, "description": True, "requires": True}
+BADGE_REQUIRES_FIELDS = {"tours": False, "badges": False}
+WIKI_FIELDS = {"id": True, "language": False, "pages": False, "changes": False}
+CHANGE_FIELDS = {"tour": True, "replace": False, "with": False, "after": False, "add": False, "remove": False}
+
+#: ``page:`` keywords; anything else is a page title.
+PAGE_KEYWORDS = ("any", "sandbox", "user-page", "user-talk")
+#: Skins a condition may name: the bundled skins of MediaWiki 1.39.
+SKIN_NAMES = ("vector-2022", "vector", "minerva", "monobook", "timeless")
+EDITORS = ("source", "visual")
+
+_DATA = Path(__file__).resolve().parent / "data"
+ACTIONS: tuple[str, ...] = tuple(json.loads((_DATA / "actions.json").read_text("utf-8"))["actions"])
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_WIKI_ID = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*\Z")
+_BAD_TITLE = re.compile(r"[#<>\[\]{}|\x00-\x1f\x7f]")
+_TRUE = {"true", "yes", "on"}
+_FALSE = {"false", "no", "off"}
+_EDITOR_ACTIONS = {"edit", "submit"}
+_TRANSLATOR = GenericTranslator()
+
+_WHAT = {"tour": "tour", "step": "step", "badge": "badge", "wiki": "wiki", "change": "change"}
+
+
+@lru_cache(maxsize=1)
+def special_page_names() -> dict[str, str]:
+    """Case-folded special page name or English alias → canonical name, from
+    ``tours/data/special-pages.json`` (generated from MediaWiki by :mod:`tours.mwdata`)."""
+    pages = json.loads((_DATA / "special-pages.json").read_text("utf-8"))["pages"]
+    table = {}
+    for name, aliases in pages.items():
+        for alias in [name, *aliases]:
+            table[alias.casefold()] = name
+    return table
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    """A "did you mean …?" hint, or an empty string."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{found[0]}'?" if found else ""
+
+
+def _one_of(choices: Iterable[str]) -> str:
+    return "one of: " + ", ".join(choices)
+
+
+class _Validator:
+    def __init__(self, filename: str, text: str, extra_special_pages: Iterable[str]) -> None:
+        self.file = filename
+        self.text = text
+        self.problems: list[Problem] = []
+        self.error_count = 0
+        self._line_starts: list[int] | None = None
+        self.special = dict(special_page_names())
+        for name in extra_special_pages:
+            self.special[name.casefold()] = name
+
+    # -- reporting ---------------------------------------------------------------------
+    def error(self, node, message: str, hint: str = "") -> None:
+        self.error_count += 1
+        self.problems.append(Problem(self.file, node.line, node.column, message, hint, "error"))
+
+    def warning(self, node, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.file, node.line, node.column, message, hint, "warning"))
+
+    def _position_of_index(self, index: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            starts = [0]
+            find = self.text.find
+            i = find("\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self._line_starts = starts
+        line = bisect.bisect_right(self._line_starts, index)
+        return line, index - self._line_starts[line - 1] + 1
+
+    def offset_position(self, node: Scalar, offset: int) -> tuple[int, int]:
+        """Best-effort line/column of character *offset* of a scalar's value in the source,
+        for plain, quoted and block (``>-``, ``|``) scalars alike: the value is walked along
+        the source, letting folded line breaks and indentation match any whitespace."""
+        raw = self.text[node.start : node.end]
+        j = 0
+        if node.style in (">", "|"):
+            j = raw.find("\n") + 1 if "\n" in raw else len(raw)
+        elif node.style in ("'", '"'):
+            j = 1
+        value = node.value
+        n = len(raw)
+        for k in range(min(offset, len(value))):
+            if j >= n:
+                break
+            c = value[k]
+            r = raw[j]
+            if c == r:
+                j += 1
+                if c.isspace():
+                    while j < n and raw[j] in " \t\r\n" and (k + 1 >= len(value) or not value[k + 1].isspace()):
+                        j += 1
+            elif c.isspace():
+                while j < n and raw[j] in " \t\r\n":
+                    j += 1
+            elif c == "'" and raw.startswith("''", j):
+                j += 2
+            elif r == "\\":
+                j += 2
+            elif r in " \t\r\n":
+                while j < n and raw[j] in " \t\r\n":
+                    j += 1
+                if j < n and raw[j] == c:
+                    j += 1
+            else:
+                j += 1
+        while j < n and raw[j] in " \t\r\n" and offset < len(value) and not value[offset].isspace():
+            j += 1
+        return self._position_of_index(node.start + min(j, n))
+
+    # -- shapes --------------------------------------------------------------------------
+    def mapping(self, node: Node, fields: dict[str, bool], what: str, where: Node | None = None) -> dict | None:
+        """Check that *node* is a mapping with known, unique, complete fields; returns
+        ``{key: (key_node, value_node)}``."""
+        if not isinstance(node, Map):
+            self.error(node, f"{what} must be a set of 'field: value' lines, not {_describe(node)}",
+                       "write each field on its own line as 'name: value'")
+            return None
+        found: dict[str, tuple[Scalar, Node]] = {}
+        for key, value in node.pairs:
+            if not isinstance(key, Scalar) or key.tag == "!alias":
+                if not (isinstance(key, Scalar) and key.tag == "!alias"):
+                    self.error(key, f"a field name in {what} must be a plain word", "write 'name: value'")
+                continue
+            name = key.value
+            if name in found:
+                first = found[name][0]
+                self.error(key, f"'{name}' is given twice in {what} (first at line {first.line})",
+                           "keep only one of them")
+                continue
+            if name not in fields:
+                self.error(key, f"unknown field '{name}' in {what}",
+                           _suggest(name, fields) or "allowed fields: " + ", ".join(fields))
+                continue
+            found[name] = (key, value)
+        for name, required in fields.items():
+            if required and name not in found:
+                self.error(where or node, f"{what} has no '{name}'", f"add a line '{name}: …'")
+        return found
+
+    def text_value(self, node: Node, field: str, what: str) -> str | None:
+        if isinstance(node, Scalar) and node.tag != "!alias":
+            if node.plain and node.value in ("", "~", "null", "Null", "NULL"):
+                self.error(node, f"'{field}' of {what} is empty", f"write the {field} after '{field}:'")
+                return None
+            if not node.value.strip():
+                self.error(node, f"'{field}' of {what} is empty", f"write the {field} after '{field}:'")
+                return None
+            return node.value
+        if isinstance(node, Scalar):
+            return None
+        self.error(node, f"'{field}' of {what} must be a text, not {_describe(node)}",
+                   "write the text on the same line, or after '>-' on the following lines")
+        return None
+
+    def markup(self, node: Node, field: str, what: str) -> str | None:
+        value = self.text_value(node, field, what)
+        if value is None:
+            return None
+        issues = check_markup(value)
+        for issue in issues:
+            line, column = self.offset_position(node, issue.offset)
+            self.error_count += 1
+            self.problems.append(Problem(self.file, line, column, f"{field} of {what}: {issue.message}", issue.hint))
+        return value
+
+    def identifier(self, node: Node, what: str) -> str | None:
+        value = self.text_value(node, "id", what)
+        if value is None:
+            return None
+        if not _ID.match(value):
+            example = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "first-edit"
+            self.error(node, f"'{value}' is not a valid id",
+                       f"use lowercase letters, digits and hyphens, like '{example}'")
+            return None
+        return value
+
+    def positive_int(self, node: Node, field: str, what: str, example: str) -> int | None:
+        if isinstance(node, Scalar) and node.plain and re.fullmatch(r"[0-9]+", node.value):
+            number = int(node.value)
+            if number > 0:
+                return number
+        if isinstance(node, Scalar) and node.tag == "!alias":
+            return None
+        shown = node.value if isinstance(node, Scalar) else _describe(node)
+        self.error(node, f"'{field}' of {what} must be a whole number greater than 0, not '{shown}'",
+                   f"write a number, like '{field}: {example}'")
+        return None
+
+    def boolean(self, node: Node, field: str, what: str) -> bool | None:
+        if isinstance(node, Scalar) and node.plain:
+            folded = node.value.lower()
+            if folded in _TRUE:
+                return True
+            if folded in _FALSE:
+                return False
+        if isinstance(node, Scalar) and node.tag == "!alias":
+            return None
+        shown = node.value if isinstance(node, Scalar) else _describe(node)
+        self.error(node, f"'{field}' of {what} must be true or false, not '{shown}'",
+                   f"write '{field}: true' or '{field}: false'")
+        return None
+
+    def word_list(self, node: Node, field: str, what: str) -> list[Scalar]:
+        """A value or a list of values (``action: view`` or ``action: [edit, submit]``)."""
+        if isinstance(node, Scalar):
+            return [] if node.tag == "!alias" else [node]
+        if isinstance(node, Seq):
+            out = []
+            for item in node.items:
+                if isinstance(item, Scalar):
+                    if item.tag != "!alias":
+                        out.append(item)
+                else:
+                    self.error(item, f"each entry of '{field}' of {what} must be a single value, not {_describe(item)}",
+                               f"write '{field}: [a, b]' or one '- a' line per value")
+            if not node.items:
+                self.error(node, f"'{field}' of {what} is an empty list", f"list at least one value, or remove '{field}'")
+            return out
+        self.error(node, f"'{field}' of {what} must be a value or a list of values, not {_describe(node)}",
+                   f"write '{field}: a' or '{field}: [a, b]'")
+        return []
+
+    def choice(self, node: Scalar, field: str, choices: Iterable[str], what: str) -> str | None:
+        choices = tuple(choices)
+        if node.value in choices:
+            return node.value
+        self.error(node, f"unknown {field} '{node.value}' in {what}",
+                   " ".join(x for x in (_suggest(node.value, choices), f"({_one_of(choices)})") if x))
+        return None
+
+    def items(self, node: Node, field: str, what: str, allow_empty: bool = False) -> list[Node]:
+        if isinstance(node, Seq):
+            if not node.items and not allow_empty:
+                self.error(node, f"'{field}' of {what} is empty", f"add at least one entry under '{field}:'")
+            return node.items
+        if isinstance(node, Scalar) and node.tag == "!alias":
+            return []
+        if isinstance(node, Scalar) and node.plain and node.value in ("", "~", "null") and allow_empty:
+            return []
+        self.error(node, f"'{field}' of {what} must be a list, not {_describe(node)}",
+                   "write each entry on its own line starting with '- '")
+        return []
+
+    # -- the language ----------------------------------------------------------------------
+    def run(self, root: Node) -> Library | None:
+        top = self.mapping(root, TOP_FIELDS, "the file")
+        if top is None:
+            return None
+        fmt = FORMAT
+        if "wikitours" in top:
+            node = top["wikitours"][1]
+            number = self.positive_int(node, "wikitours", "the file", "1")
+            if number is not None and number != FORMAT:
+                self.error(node, f"this file is written for wikitours format {number}, but this compiler reads format {FORMAT}",
+                           f"write 'wikitours: {FORMAT}' or use a newer wikitours")
+            fmt = number or FORMAT
+        language = ""
+        if "source-language" in top:
+            node = top["source-language"][1]
+            value = self.text_value(node, "source-language", "the file")
+            if value is not None:
+                if _LANGUAGE.match(value):
+                    language = value
+                else:
+                    self.error(node, f"'{value}' is not a language code",
+                               "write a MediaWiki language code, like 'en', 'de' or 'pt-br'")
+        if "special-pages" in top:
+            for item in self.word_list(top["special-pages"][1], "special-pages", "the file"):
+                name = item.value.strip()
+                if name.casefold().startswith("special:"):
+                    name = name.split(":", 1)[1]
+                if not name or _BAD_TITLE.search(name) or "/" in name:
+                    self.error(item, f"'{item.value}' is not a special page name", "write the name only, like 'Homepage'")
+                else:
+                    self.special[name.casefold()] = name
+
+        badges_node = top.get("badges", (None, None))[1]
+        badges, badge_refs = self.badges(badges_node) if badges_node is not None else ([], [])
+        badge_ids = {b.id: b for b in badges}
+
+        tours_node = top.get("tours", (None, None))[1]
+        tours: list[Tour] = []
+        tour_refs: list[tuple[str | None, str, Scalar, str]] = []  # (tour id, its name, node, kind)
+        step_index: dict[str, dict[str, Step]] = {}
+        if tours_node is not None:
+            seen: dict[str, Node] = {}
+            for item in self.items(tours_node, "tours", "the file"):
+                tour, refs = self.tour(item)
+                tour_refs.extend(refs)
+                if tour is None:
+                    continue
+                if tour.id in seen:
+                    self.error(_id_node(item) or item,
+                               f"duplicate tour id '{tour.id}' (also at line {seen[tour.id].line})",
+                               "give each tour its own id")
+                    continue
+                seen[tour.id] = _id_node(item) or item
+                tours.append(tour)
+                step_index[tour.id] = {s.id: s for s in tour.steps}
+        tour_ids = {t.id: t for t in tours}
+
+        # references from tours
+        requires_graph: dict[str, list[tuple[str, Scalar]]] = {t.id: [] for t in tours}
+        for tour_id, label, node, kind in tour_refs:
+            if kind == "requires":
+                if node.value not in tour_ids:
+                    self.error(node, f"{label} requires unknown tour '{node.value}'",
+                               _suggest(node.value, tour_ids) or "check the id of the tour it requires")
+                elif node.value == tour_id:
+                    self.error(node, f"{label} requires itself", "remove it from 'requires'")
+                elif tour_id in requires_graph:
+                    requires_graph[tour_id].append((node.value, node))
+            elif kind == "badge" and node.value not in badge_ids:
+                self.error(node, f"{label} earns unknown badge '{node.value}'",
+                           _suggest(node.value, badge_ids) or "add the badge under 'badges:', or check its id")
+        self.cycles(requires_graph, "prerequisite cycle", "a tour cannot require itself, directly or through other "
+                    "tours; remove one of these requirements")
+
+        badge_graph: dict[str, list[tuple[str, Scalar]]] = {b.id: [] for b in badges}
+        for badge_id, label, node, kind in badge_refs:
+            if kind == "tours" and node.value not in tour_ids:
+                self.error(node, f"{label} requires unknown tour '{node.value}'",
+                           _suggest(node.value, tour_ids) or "check the tour id")
+            elif kind == "badges":
+                if node.value not in badge_ids:
+                    self.error(node, f"{label} requires unknown badge '{node.value}'",
+                               _suggest(node.value, badge_ids) or "check the badge id")
+                elif node.value == badge_id:
+                    self.error(node, f"{label} requires itself", "remove it from 'requires: badges'")
+                elif badge_id in badge_graph:
+                    badge_graph[badge_id].append((node.value, node))
+        self.cycles(badge_graph, "badge requirement cycle", "a badge cannot require itself, directly or through "
+                    "other badges; remove one of these requirements")
+
+        wikis: list[WikiVariant] = []
+        if "wikis" in top:
+            seen_wikis: dict[str, Node] = {}
+            for item in self.items(top["wikis"][1], "wikis", "the file", allow_empty=True):
+                wiki = self.wiki(item, tour_ids, step_index)
+                if wiki is None:
+                    continue
+                if wiki.id in seen_wikis:
+                    self.error(_id_node(item) or item, f"duplicate wiki id '{wiki.id}' (also at line {seen_wikis[wiki.id].line})",
+                               "describe each wiki once")
+                    continue
+                seen_wikis[wiki.id] = _id_node(item) or item
+                wikis.append(wiki)
+
+        if any(p.severity == "error" for p in self.problems):
+            return None
+        return Library(source_language=language, tours=tuple(tours), badges=tuple(badges), wikis=tuple(wikis),
+                       file=self.file, format=fmt)
+
+    def cycles(self, graph: dict[str, list[tuple[str, Scalar]]], label: str, hint: str) -> None:
+        """Report each cycle once, at the requirement that closes it (iterative DFS, linear)."""
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+        for start in graph:
+            if start in state:
+                continue
+            stack: list[tuple[str, int]] = [(start, 0)]
+            path: list[str] = [start]
+            state[start] = 1
+            while stack:
+                node, index = stack[-1]
+                edges = graph.get(node, [])
+                if index < len(edges):
+                    stack[-1] = (node, index + 1)
+                    target, where = edges[index]
+                    if state.get(target) == 1:
+                        cycle = path[path.index(target):] + [target]
+                        self.error(where, f"{label}: " + " → ".join(cycle), hint)
+                    elif target not in state:
+                        state[target] = 1
+                        stack.append((target, 0))
+                        path.append(target)
+                else:
+                    state[node] = 2
+                    stack.pop()
+                    path.pop()
+
+    def tour(self, node: Node) -> tuple[Tour | None, list]:
+        what = _name("tour", node)
+        fields = self.mapping(node, TOUR_FIELDS, what)
+        if fields is None:
+            return None, []
+        tour_id = self.identifier(fields["id"][1], "the tour") if "id" in fields else None
+        if tour_id:
+            what = f"tour '{tour_id}'"
+        title = self.markup(fields["title"][1], "title", what) if "title" in fields else None
+        summary = self.markup(fields["summary"][1], "summary", what) if "summary" in fields else None
+        audience = None
+        if "audience" in fields:
+            value = self.text_value(fields["audience"][1], "audience", what)
+            if value is not None:
+                audience = self.choice(fields["audience"][1], "audience", AUDIENCES, what)
+        minutes = self.positive_int(fields["minutes"][1], "minutes", what, "5") if "minutes" in fields else None
+        version = self.positive_int(fields["version"][1], "version", what, "1") if "version" in fields else 1
+        refs: list[tuple[str | None, str, Scalar, str]] = []
+        requires: list[str] = []
+        if "requires" in fields:
+            seen: set[str] = set()
+            for item in self.word_list(fields["requires"][1], "requires", what):
+                if item.value in seen:
+                    self.error(item, f"tour '{item.value}' is listed twice in 'requires' of {what}", "list it once")
+                    continue
+                seen.add(item.value)
+                requires.append(item.value)
+                refs.append((tour_id, what, item, "requires"))
+        badge = ""
+        if "badge" in fields:
+            value = self.text_value(fields["badge"][1], "badge", what)
+            if value is not None:
+                badge = value
+                refs.append((tour_id, what, fields["badge"][1], "badge"))
+        steps: list[Step] = []
+        if "steps" in fields:
+            step_nodes = self.items(fields["steps"][1], "steps", what)
+            seen_steps: dict[str, Node] = {}
+            for index, step_node in enumerate(step_nodes):
+                step = self.step(step_node, what, last=index == len(step_nodes) - 1)
+                if step is None:
+                    continue
+                if step.id in seen_steps:
+                    self.error(_id_node(step_node) or step_node,
+                               f"duplicate step id '{step.id}' in {what} (also at line {seen_steps[step.id].line})",
+                               "give each step of a tour its own id")
+                    continue
+                seen_steps[step.id] = _id_node(step_node) or step_node
+                steps.append(step)
+        if tour_id is None:
+            return None, refs
+        # with errors the library is not built, so defaults here only keep ids for later checks
+        return Tour(id=tour_id, title=title or "", summary=summary or "", audience=audience or "",
+                    minutes=minutes or 0, version=version or 0, steps=tuple(steps), requires=tuple(requires),
+                    badge=badge, pos=Position(node.line, node.column)), refs
+
+    def step(self, node: Node, tour_what: str, last: bool = False) -> Step | None:
+        what = _name("step", node) + f" of {tour_what}"
+        fields = self.mapping(node, STEP_FIELDS, what)
+        if fields is None:
+            return None
+        errors_before = self._errors()
+        step_id = self.identifier(fields["id"][1], "the step") if "id" in fields else None
+        if step_id:
+            what = f"step '{step_id}' of {tour_what}"
+        title = self.markup(fields["title"][1], "title", what) if "title" in fields else None
+        text = self.markup(fields["text"][1], "text", what) if "text" in fields else None
+        page = self.page(fields["page"][1], what) if "page" in fields else PageRef()
+        target = None
+        if "element" in fields and "selector" in fields:
+            self.error(fields["selector"][0], f"{what} has both 'element' and 'selector'",
+                       "keep 'element' (it knows every skin) and remove 'selector', or the other way round")
+        elif "element" in fields:
+            value = self.text_value(fields["element"][1], "element", what)
+            if value is not None:
+                if catalogue.element(value) is None:
+                    self.error(fields["element"][1], f"unknown element '{value}' in {what}",
+                               _suggest(value, catalogue.ELEMENTS) or "see the element catalogue in docs/tour-language.md")
+                else:
+                    target = Target(element=value, selectors=catalogue.selectors_for(value))
+        elif "selector" in fields:
+            value = self.text_value(fields["selector"][1], "selector", what)
+            if value is not None:
+                reason = _selector_error(value)
+                if reason:
+                    self.error(fields["selector"][1], f"'{value}' is not a valid CSS selector: {reason}",
+                               "check the selector in the browser's developer tools, or use a catalogue 'element'")
+                else:
+                    target = Target(selector=value, selectors=(("*", (value,)),))
+        placement = "auto"
+        if "placement" in fields:
+            value = self.text_value(fields["placement"][1], "placement", what)
+            if value is not None:
+                placement = self.choice(fields["placement"][1], "placement", PLACEMENTS, what) or "auto"
+        highlight = True
+        if "highlight" in fields:
+            value = self.boolean(fields["highlight"][1], "highlight", what)
+            highlight = True if value is None else value
+        advance = "next"
+        if "advance" in fields:
+            value = self.text_value(fields["advance"][1], "advance", what)
+            if value is not None:
+                advance = self.choice(fields["advance"][1], "advance", ADVANCES, what) or "next"
+        when = self.conditions(fields["when"][1], "when", what) if "when" in fields else Conditions()
+        unless = self.conditions(fields["unless"][1], "unless", what) if "unless" in fields else Conditions()
+
+        # rules across fields
+        anchor = fields.get("advance", (node, node))[1]
+        if advance == "click" and "element" not in fields and "selector" not in fields:
+            self.error(anchor, f"'advance: click' on {what} needs an 'element' or a 'selector' to click",
+                       "add 'element: …', or use 'advance: next'")
+        if advance == "saved" and not _can_be_in_editor(page, when):
+            self.warning(anchor, f"'advance: saved' on {what}, which never shows in an editor",
+                         "show the step while editing (when: action: [edit, submit]) or use 'advance: next'")
+        if advance == "editor-opened" and not _can_open_editor(page, when):
+            self.warning(anchor, f"'advance: editor-opened' on {what}, where no editor can be opened",
+                         "show the step on a page that can be edited, or use 'advance: next'")
+        if advance == "visited" and last:
+            self.warning(anchor, f"'advance: visited' on the last step of {tour_what}, so there is no next page to visit",
+                         "use 'advance: next' on the last step")
+        if "unless" in fields and not unless.is_empty() and _never_shows(when, unless):
+            self.warning(fields["unless"][0], f"{what} can never show: its 'unless' holds whenever its 'when' does",
+                         "narrow 'unless' or remove it")
+        if self._errors() > errors_before or None in (step_id, title, text, page):
+            return Step(step_id, "", "") if step_id else None
+        return Step(id=step_id, title=title, text=text, page=page, target=target, placement=placement,
+                    highlight=highlight, advance=advance, when=when, unless=unless,
+                    pos=Position(node.line, node.column))
+
+    def _errors(self) -> int:
+        return self.error_count
+
+    def page(self, node: Node, what: str) -> PageRef | None:
+        value = self.text_value(node, "page", what)
+        if value is None:
+            return None
+        value = value.strip()
+        if value in PAGE_KEYWORDS:
+            return PageRef(kind=value)
+        return self.title(node, value, what, for_step=True)
+
+    def title(self, node: Node, value: str, what: str, for_step: bool = False) -> PageRef | None:
+        bad = _BAD_TITLE.search(value)
+        if bad:
+            char = bad.group(0)
+            shown = repr(char)[1:-1] if ord(char) < 32 or char == "\x7f" else char
+            self.error(node, f"'{value}' is not a valid page title: it contains '{shown}'",
+                       "page titles cannot contain # < > [ ] { } |" +
+                       ("; for a step on any page use 'page: any'" if for_step else ""))
+            return None
+        if len(value.encode("utf-8")) > 255:
+            self.error(node, f"'{value[:40]}…' is not a valid page title: it is longer than 255 bytes",
+                       "shorten the title")
+            return None
+        prefix, colon, rest = value.partition(":")
+        if colon and prefix.strip().casefold() == "special":
+            name = rest.split("/", 1)[0].strip().replace("_", " ")
+            canonical = self.special.get(name.casefold()) or self.special.get(name.replace(" ", "").casefold())
+            if canonical is None:
+                suggestion = _suggest(name, sorted(set(self.special.values())))
+                self.error(node, f"there is no special page '{value}'",
+                           (suggestion.replace("'?", "'?").replace("did you mean '", "did you mean 'Special:") + " "
+                            if suggestion else "") +
+                           "(if a wiki extension adds it, list it under 'special-pages:' at the top of the file)")
+                return None
+            return PageRef(kind="special", title=value)
+        if not value.strip(" :"):
+            self.error(node, f"'{value}' is not a valid page title", "write a page title, or 'any'")
+            return None
+        return PageRef(kind="title", title=value)
+
+    def conditions(self, node: Node, field: str, what: str) -> Conditions:
+        fields = self.mapping(node, CONDITION_FIELDS, f"'{field}' of {what}")
+        if not fields:
+            if fields is not None and isinstance(node, Map) and not node.pairs:
+                self.error(node, f"'{field}' of {what} is empty", f"add a condition under '{field}:', or remove it")
+            return Conditions()
+        context = f"'{field}' of {what}"
+
+        def words(name: str, choices: Iterable[str]) -> tuple[str, ...]:
+            if name not in fields:
+                return ()
+            out = []
+            for item in self.word_list(fields[name][1], name, context):
+                value = self.choice(item, name.replace("-", " "), choices, context)
+                if value is not None and value not in out:
+                    out.append(value)
+            return tuple(out)
+
+        actions = words("action", ACTIONS)
+        skins = words("skin", SKIN_NAMES)
+        editors = words("editor", EDITORS)
+        spaces: list[int] = []
+        if "namespace" in fields:
+            for item in self.word_list(fields["namespace"][1], "namespace", context):
+                if re.fullmatch(r"-?[0-9]+", item.value.strip()):
+                    number = int(item.value)
+                    if number < -1:
+                        self.error(item, f"namespace {number} cannot have pages to show a tour on",
+                                   "use a namespace number of 0 or more, or -1 for special pages")
+                        continue
+                else:
+                    number = namespaces.resolve(item.value)
+                    if number is None:
+                        self.error(item, f"unknown namespace '{item.value}' in {context}",
+                                   _suggest(item.value, namespaces.canonical_names())
+                                   or "use the English canonical name (like 'User talk' or 'Help') or the number")
+                        continue
+                if number not in spaces:
+                    spaces.append(number)
+        logged_in = None
+        if "logged-in" in fields:
+            logged_in = self.boolean(fields["logged-in"][1], "logged-in", context)
+        return Conditions(actions=actions, namespaces=tuple(spaces), skins=skins, editors=editors, logged_in=logged_in)
+
+    def badges(self, node: Node) -> tuple[list[Badge], list]:
+        out: list[Badge] = []
+        refs: list[tuple[str, Scalar, str]] = []
+        seen: dict[str, Node] = {}
+        for item in self.items(node, "badges", "the file", allow_empty=True):
+            what = _name("badge", item)
+            fields = self.mapping(item, BADGE_FIELDS, what)
+            if fields is None:
+                continue
+            badge_id = self.identifier(fields["id"][1], "the badge") if "id" in fields else None
+            if badge_id:
+                what = f"badge '{badge_id}'"
+            name = self.markup(fields["name"][1], "name", what) if "name" in fields else None
+            description = self.markup(fields["description"][1], "description", what) if "description" in fields else None
+            req_tours: list[str] = []
+            req_badges: list[str] = []
+            if "requires" in fields:
+                req = self.mapping(fields["requires"][1], BADGE_REQUIRES_FIELDS, f"'requires' of {what}")
+                if req is not None:
+                    for kind, bucket in (("tours", req_tours), ("badges", req_badges)):
+                        if kind in req:
+                            for ref in self.word_list(req[kind][1], kind, f"'requires' of {what}"):
+                                if ref.value not in bucket:
+                                    bucket.append(ref.value)
+                                    refs.append((badge_id, what, ref, kind))
+                    if not req:
+                        self.error(fields["requires"][1], f"{what} requires no tours and no badges",
+                                   "list what earns it, like 'requires: {tours: [first-edit]}'")
+            if badge_id is None:
+                continue
+            if badge_id in seen:
+                self.error(_id_node(item) or item, f"duplicate badge id '{badge_id}' (also at line {seen[badge_id].line})",
+                           "give each badge its own id")
+                continue
+            seen[badge_id] = _id_node(item) or item
+            out.append(Badge(id=badge_id, name=name or "", description=description or "",
+                             requires_tours=tuple(req_tours), requires_badges=tuple(req_badges),
+                             pos=Position(item.line, item.column)))
+        return out, refs
+
+    def wiki(self, node: Node, tours: dict[str, Tour], steps: dict[str, dict[str, Step]]) -> WikiVariant | None:
+        what = _name("wiki", node)
+        fields = self.mapping(node, WIKI_FIELDS, what)
+        if fields is None:
+            return None
+        wiki_id = None
+        if "id" in fields:
+            value = self.text_value(fields["id"][1], "id", "the wiki")
+            if value is not None:
+                if _WIKI_ID.match(value):
+                    wiki_id = value
+                    what = f"wiki '{wiki_id}'"
+                else:
+                    self.error(fields["id"][1], f"'{value}' is not a valid wiki id",
+                               "use the wiki's database name, like 'dewiki', in lowercase")
+        language = ""
+        if "language" in fields:
+            value = self.text_value(fields["language"][1], "language", what)
+            if value is not None:
+                if _LANGUAGE.match(value):
+                    language = value
+                else:
+                    self.error(fields["language"][1], f"'{value}' is not a language code",
+                               "write a MediaWiki language code, like 'en', 'de' or 'pt-br'")
+        pages: list[tuple[str, str]] = []
+        if "pages" in fields:
+            mapping_node = fields["pages"][1]
+            if isinstance(mapping_node, Map):
+                seen: dict[str, Scalar] = {}
+                for key, value in mapping_node.pairs:
+                    if not isinstance(key, Scalar) or not isinstance(value, Scalar):
+                        self.error(value if isinstance(key, Scalar) else key,
+                                   f"each entry of 'pages' of {what} must be '\"Library title\": \"Local title\"'",
+                                   "write one page per line, with the library's title, a colon and the local title")
+                        continue
+                    if key.value in seen:
+                        self.error(key, f"'{key.value}' is renamed twice in {what} (first at line {seen[key.value].line})",
+                                   "keep one of them")
+                        continue
+                    seen[key.value] = key
+                    if self.title(key, key.value, what) and self.title(value, value.value, what):
+                        pages.append((key.value, value.value))
+            else:
+                self.error(mapping_node, f"'pages' of {what} must be a set of '\"Library title\": \"Local title\"' lines",
+                           "write one page per line, with the library's title, a colon and the local title")
+        changes: list[StepChange] = []
+        if "changes" in fields:
+            changed: dict[tuple[str, str], Node] = {}
+            added: dict[tuple[str, str], Node] = {}
+            for item in self.items(fields["changes"][1], "changes", what, allow_empty=True):
+                change = self.change(item, what, tours, steps, changed, added)
+                if change is not None:
+                    changes.append(change)
+        if wiki_id is None:
+            return None
+        return WikiVariant(id=wiki_id, language=language, pages=tuple(pages), changes=tuple(changes),
+                           pos=Position(node.line, node.column))
+
+    def change(self, node: Node, wiki_what: str, tours: dict[str, Tour], steps: dict[str, dict[str, Step]],
+               changed: dict, added: dict) -> StepChange | None:
+        what = f"a change of {wiki_what}"
+        fields = self.mapping(node, CHANGE_FIELDS, what)
+        if fields is None:
+            return None
+        kinds = [k for k in ("replace", "after", "remove") if k in fields]
+        if len(kinds) != 1:
+            self.error(node, f"{what} needs exactly one of 'replace', 'after' or 'remove'" +
+                       (f", not {' and '.join(repr(k) for k in kinds)}" if kinds else ""),
+                       "write {tour: T, replace: STEP, with: {…}}, {tour: T, after: STEP, add: {…}} or {tour: T, remove: STEP}")
+            return None
+        kind = kinds[0]
+        needs = {"replace": "with", "after": "add", "remove": None}[kind]
+        for extra in ("with", "add"):
+            if extra in fields and extra != needs:
+                self.error(fields[extra][0], f"'{extra}' does not go with '{kind}' in {what}",
+                           f"'with' goes with 'replace', 'add' goes with 'after'")
+        if needs and needs not in fields:
+            self.error(fields[kind][0], f"'{kind}' in {what} needs '{needs}' with the new step",
+                       f"add '{needs}:' followed by the step's fields")
+        tour_id = self.text_value(fields["tour"][1], "tour", what) if "tour" in fields else None
+        step_ref = self.text_value(fields[kind][1], kind, what)
+        tour = tours.get(tour_id) if tour_id else None
+        if tour_id and tour is None:
+            self.error(fields["tour"][1], f"{wiki_what} changes unknown tour '{tour_id}'",
+                       _suggest(tour_id, tours) or "check the tour id")
+        step_what = f"tour '{tour_id}'"
+        if tour is not None and step_ref is not None:
+            if step_ref not in steps.get(tour_id, {}):
+                self.error(fields[kind][1], f"{wiki_what} changes unknown step '{step_ref}' of tour '{tour_id}'",
+                           _suggest(step_ref, steps.get(tour_id, {})) or "check the step id")
+            elif kind != "after":
+                key = (tour_id, step_ref)
+                if key in changed:
+                    self.error(fields[kind][1], f"step '{step_ref}' of tour '{tour_id}' is changed twice in {wiki_what} "
+                               f"(first at line {changed[key].line})", "keep one change per step")
+                else:
+                    changed[key] = fields[kind][1]
+        new_step = None
+        if needs and needs in fields:
+            new_step = self.step(fields[needs][1], f"{step_what} in {wiki_what}")
+            if new_step is not None and tour is not None:
+                key = (tour_id, new_step.id)
+                id_node = _id_node(fields[needs][1]) or fields[needs][1]
+                if new_step.id in steps.get(tour_id, {}):
+                    self.error(id_node, f"step id '{new_step.id}' is already used in tour '{tour_id}'",
+                               f"give the local step its own id, like '{new_step.id}-{_short(wiki_what)}', "
+                               "so that its texts get their own translations")
+                elif key in added:
+                    self.error(id_node, f"step id '{new_step.id}' is added twice to tour '{tour_id}' in {wiki_what} "
+                               f"(first at line {added[key].line})", "give each local step its own id")
+                else:
+                    added[key] = id_node
+        if tour is None or step_ref is None or (needs and new_step is None):
+            return None
+        action = {"replace": "replace", "after": "insert-after", "remove": "remove"}[kind]
+        return StepChange(tour=tour_id, action=action, step_id=step_ref, step=new_step,
+                          pos=Position(node.line, node.column))
+
+
+def _short(wiki_what: str) -> str:
+    match = re.search(r"'([^']+)'", wiki_what)
+    return match.group(1) if match else "local"
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, Map):
+        return "a set of fields"
+    if isinstance(node, Seq):
+        return "a list"
+    return f"'{node.value}'"
+
+
+def _id_node(node: Node) -> Scalar | None:
+    if isinstance(node, Map):
+        for key, value in node.pairs:
+            if isinstance(key, Scalar) and key.value == "id" and isinstance(value, Scalar):
+                return value
+    return None
+
+
+def _name(kind: str, node: Node) -> str:
+    """How to name an object in messages before its id is checked: ``the tour at line 12``."""
+    return f"the {kind} at line {node.line}"
+
+
+def _selector_error(selector: str) -> str:
+    try:
+        _TRANSLATOR.css_to_xpath(selector)
+    except SelectorError as err:
+        return str(err)
+    except Exception as err:  # noqa: BLE001 - cssselect may raise other errors on odd input
+        return str(err) or type(err).__name__
+    return ""
+
+
+def _can_be_in_editor(page: PageRef | None, when: Conditions) -> bool:
+    """Whether a step can show while an editor is open: the source editor uses the actions
+    edit/submit; the visual editor keeps the action view."""
+    if page is not None and page.kind == "special":
+        return False
+    if when.namespaces and all(n < 0 for n in when.namespaces):
+        return False
+    if not when.actions:
+        return True
+    if set(when.actions) & _EDITOR_ACTIONS and (not when.editors or "source" in when.editors):
+        return True
+    return "view" in when.actions and (not when.editors or "visual" in when.editors)
+
+
+def _can_open_editor(page: PageRef | None, when: Conditions) -> bool:
+    """Whether an editor can be opened from where the step shows: not on special pages, and
+    only from viewing or editing a page."""
+    if page is not None and page.kind == "special":
+        return False
+    if when.namespaces and all(n < 0 for n in when.namespaces):
+        return False
+    return not when.actions or bool(set(when.actions) & {"view", "edit", "submit"})
+
+
+_DOMAINS = {"actions": None, "namespaces": None, "skins": None, "editors": set(EDITORS)}
+
+
+def _never_shows(when: Conditions, unless: Conditions) -> bool:
+    """True when every situation that satisfies *when* also satisfies *unless* (so the step is
+    always skipped). Each part of *unless* must cover *when*'s part; an unconstrained part of
+    *when* is covered only by a finite domain listed in full (editors, logged-in)."""
+    for name in ("actions", "namespaces", "skins", "editors"):
+        wanted = getattr(unless, name)
+        if not wanted:
+            continue
+        given = getattr(when, name)
+        if given:
+            if not set(given) <= set(wanted):
+                return False
+        else:
+            domain = {"actions": set(ACTIONS), "skins": set(SKIN_NAMES), "editors": set(EDITORS)}.get(name)
+            if domain is None or not domain <= set(wanted):
+                return False
+    if unless.logged_in is not None and when.logged_in != unless.logged_in:
+        return False
+    return True
+
+
+def validate(root: Node, filename: str, text: str, extra_special_pages: Iterable[str] = ()) -> tuple[Library | None, list[Problem]]:
+    """Check the node tree of a whole tours file. Returns the library (``None`` on any error)
+    and every problem, sorted by position."""
+    validator = _Validator(filename, text, extra_special_pages)
+    library = validator.run(root)
+    problems = sorted(validator.problems, key=lambda p: (p.line, p.column))
+    return library, problems
