@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Publish what `python -m tours build` wrote to a wiki: help pages, catalogue, badge pages,
+gadget code, tour data and messages, and wikitours' own lines of MediaWiki:Gadgets-definition.
+
+Only pages whose content changed are edited; current contents are read in batches of 50 pages.
+A page edited on the wiki by someone else since the last deploy is not overwritten: the deploy
+stops before its first edit and shows the difference (use -overwrite to replace it). What was
+deployed is recorded on the wiki in MediaWiki:Wikitours/deployed.json, so any copy of this script
+can deploy again. Editing MediaWiki: JavaScript, CSS and JSON pages needs the interface-admin
+group (rights editsitejs, editsitecss, editsitejson); the deploy checks this before editing.
+
+Usage:
+
+    python -m bot.deploy -manifest:build [options]
+    python -m bot.deploy -build:tours.yaml [options]
+
+Options:
+
+-manifest:DIR     Deploy the build in DIR (DIR/manifest.json).
+
+-build:FILE       Build FILE first (python -m tours build) into a temporary folder and deploy
+                  that; on any error in FILE nothing is deployed.
+
+-wiki:ID          With -build: the wiki id passed to the compiler (--wiki ID).
+
+-diff             Dry run: print a unified diff of every page that would change, edit nothing.
+
+-overwrite        Replace pages that were edited on the wiki since the last deploy.
+
+-summary:TEXT     Put TEXT before the edit summaries.
+
+-state:TITLE      Where the deploy state is kept (default MediaWiki:Wikitours/deployed.json).
+
+And the global options of Pywikibot (-simulate, -family, -lang, -user, -help, …). Throttling and
+maxlag follow Pywikibot's defaults for a real wiki; set them in user-config.py, not here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file: python bot/deploy.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pywikibot  # noqa: E402
+from pywikibot import config  # noqa: E402
+
+from bot import deployplan  # noqa: E402
+from bot.messages import message  # noqa: E402
+
+BATCH = 50
+EXIT_OK, EXIT_ERROR, EXIT_CONFLICT = 0, 1, 2
+
+#: Right needed to edit a MediaWiki: page of each content model, and the group that has it.
+INTERFACE_RIGHTS = {"javascript": "editsitejs", "css": "editsitecss", "json": "editsitejson",
+                    "wikitext": "editinterface"}
+RIGHT_GROUPS = {"editsitejs": "interface-admin", "editsitecss": "interface-admin",
+                "editsitejson": "interface-admin", "editinterface": "interface-admin",
+                "editcontentmodel": "user", "createpage": "user", "edit": "user"}
+
+
+def ui(key: str, *params: object) -> str:
+    """A console message in the user's interface language."""
+    return message(key, config.userinterface_lang or "en", *params)
+
+
+def build(source: str, wiki_id: str | None, out: Path) -> str | None:
+    """Run the compiler; return None on success or its error output."""
+    command = [sys.executable, "-m", "tours", "build", source, "--out", str(out)]
+    if wiki_id:
+        command += ["--wiki", wiki_id]
+    done = subprocess.run(command, capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    if done.returncode != 0 or not (out / "manifest.json").is_file():
+        return (done.stdout + done.stderr).strip() or f"exit status {done.returncode}"
+    return None
+
+
+def read_pages(site, titles: list[str]) -> dict[str, tuple[deployplan.WikiPage, object]]:
+    """Current content of `titles`, 50 pages per API request (Pywikibot's preloading)."""
+    pages = [pywikibot.Page(site, title) for title in titles]
+    by_key = {page.title(): title for page, title in zip(pages, titles)}
+    found: dict[str, tuple[deployplan.WikiPage, object]] = {}
+    for page in site.preloadpages(pages, groupsize=BATCH, content=True):
+        title = by_key.get(page.title(), page.title())
+        if page.exists():
+            revision = page.latest_revision
+            found[title] = (deployplan.WikiPage(
+                title, True, revision.text or "", page.content_model, revision.revid,
+                revision.user or "", str(revision.timestamp)), page)
+    for page, title in zip(pages, titles):
+        found.setdefault(title, (deployplan.WikiPage(title, False), page))
+    return found
+
+
+def needed_rights(change: deployplan.Change, namespace: int, existing_model: str) -> list[str]:
+    rights = ["edit"]
+    if change.action == "create":
+        rights.append("createpage")
+    if namespace == 8:
+        rights.append(INTERFACE_RIGHTS[change.model])
+    if change.action == "update" and existing_model and existing_model != change.model:
+        rights.append("editcontentmodel")
+    return rights
+
+
+def show_diff(change: deployplan.Change) -> None:
+    diff = difflib.unified_diff(change.old.splitlines(), change.new.splitlines(),
+                                f"{change.title} (wiki)", f"{change.title} (build)",
+                                lineterm="")
+    # Printed as is: page text may contain Pywikibot's colour markup, which must not be applied.
+    print("\n".join(diff), flush=True)
+
+
+def save(site, page, summary: str, model: str) -> None:
+    """Save `page.text` with Pywikibot's edit call (throttle, maxlag and retries included).
+
+    `APISite.editpage` rather than `Page.save`: the page is already loaded, so this saves the
+    extra queries Page.save makes per edit; the base timestamp still guards against edit conflicts.
+    """
+    site.editpage(page, summary=summary, minor=False, bot=True, contentmodel=model)
+
+
+def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: bool,
+           dry_run: bool, summary_prefix: str) -> int:
+    titles = [page.title for page in manifest.pages]
+    if manifest.gadget_definition is not None:
+        titles.append(manifest.gadget_definition.title)
+    pywikibot.info(ui("wikitours-deploy-reading", len(titles) + 1, site))
+    current = read_pages(site, titles + [state_title])
+    state_page, state_obj = current.pop(state_title)
+    state = deployplan.parse_state(state_page.text if state_page.exists else None)
+    plan = deployplan.plan(manifest, {t: p for t, (p, _) in current.items()}, state, overwrite)
+
+    if plan.conflicts and not dry_run:
+        for change in plan.conflicts:
+            pywikibot.error(ui("wikitours-deploy-conflict", change.title, change.revid,
+                               change.user))
+            show_diff(change)
+        pywikibot.error(ui("wikitours-deploy-stopped-conflicts", len(plan.conflicts)))
+        return EXIT_CONFLICT
+
+    wanted_state = deployplan.next_state(manifest, plan)
+    state_edit = bool(plan.edits) or not deployplan.state_is_current(
+        state_page.text if state_page.exists else None, wanted_state)
+
+    if dry_run:
+        for change in plan.edits + plan.conflicts:
+            pywikibot.info(ui(f"wikitours-deploy-action-{change.action}", change.title))
+            show_diff(change)
+        pywikibot.info(ui("wikitours-deploy-done", len(plan.of("create")),
+                          len(plan.of("update")), len(plan.of("unchanged")),
+                          len(plan.conflicts)))
+        pywikibot.info(ui("wikitours-deploy-dry-run"))
+        return EXIT_OK
+
+    # Rights first: stop before the first edit, naming what is missing.
+    have = set(site.userinfo.get("rights", []))
+    for change in plan.edits + ([deployplan.Change(state_title, "update", "json", "", "")]
+                                if state_edit else []):
+        page = current[change.title][1] if change.title in current else state_obj
+        existing = current[change.title][0].model if change.title in current else ""
+        for right in needed_rights(change, page.namespace().id, existing):
+            if right not in have:
+                pywikibot.error(ui("wikitours-deploy-missing-right", site.user() or "?", right,
+                                   RIGHT_GROUPS.get(right, "sysop"), change.title))
+                return EXIT_ERROR
+
+    if overwrite:
+        for change in plan.edits:
+            if change.old_hash and change.old_hash not in deployplan._ours(state, change.title) \
+                    and change.old_hash != change.new_hash and \
+                    change.kind != "gadget-definition":
+                pywikibot.warning(ui("wikitours-deploy-overwriting", change.title))
+
+    summary = message("wikitours-deploy-summary", site.lang, manifest.library_version or "?",
+                      manifest.source or "?", manifest.generator or "wikitours")
+    if summary_prefix:
+        summary = f"{summary_prefix} {summary}"
+
+    if state_edit:
+        # Recorded before the edits: a run that fails half-way is completed by the next one.
+        state_obj.text = deployplan.state_text(wanted_state)
+        save(site, state_obj, message("wikitours-deploy-summary-state", site.lang,
+                                      manifest.library_version or "?"), "json")
+
+    edits = plan.edits
+    for number, change in enumerate(edits, 1):
+        pywikibot.info(ui("wikitours-deploy-progress", number, len(edits),
+                          ui(f"wikitours-deploy-action-{change.action}", change.title)))
+        page = current[change.title][1]
+        page.text = change.new
+        save(site, page, summary, change.model)
+
+    pywikibot.info(ui("wikitours-deploy-done", len(plan.of("create")), len(plan.of("update")),
+                      len(plan.of("unchanged")), len(plan.conflicts)))
+    return EXIT_OK
+
+
+def main(*args: str) -> int:
+    options = {"manifest": None, "build": None, "wiki": None, "diff": False,
+               "overwrite": False, "summary": "", "state": deployplan.STATE_TITLE}
+    for arg in pywikibot.handle_args(args):
+        name, _, value = arg.partition(":")
+        name = name.lstrip("-")
+        if name in ("diff", "overwrite") and not value:
+            options[name] = True
+        elif name in ("manifest", "build", "wiki", "summary", "state") and value:
+            options[name] = value
+        else:
+            pywikibot.bot.suggest_help(unknown_parameters=[arg])
+            return EXIT_ERROR
+    if bool(options["manifest"]) == bool(options["build"]):
+        pywikibot.bot.suggest_help(additional_text=ui("wikitours-deploy-no-source"))
+        return EXIT_ERROR
+
+    with tempfile.TemporaryDirectory(prefix="wikitours-build-") as temporary:
+        if options["build"]:
+            out = Path(temporary)
+            pywikibot.info(ui("wikitours-deploy-building", options["build"]))
+            problems = build(options["build"], options["wiki"], out)
+            if problems is not None:
+                pywikibot.error(ui("wikitours-deploy-build-failed") + "\n" + problems)
+                return EXIT_ERROR
+        else:
+            out = Path(options["manifest"])
+        try:
+            manifest = deployplan.load_manifest(out)
+        except deployplan.ManifestError as error:
+            pywikibot.error(ui("wikitours-deploy-manifest-error", error))
+            return EXIT_ERROR
+
+        site = pywikibot.Site()
+        site.login()
+        return deploy(site, manifest, state_title=options["state"],
+                      overwrite=options["overwrite"], dry_run=options["diff"],
+                      summary_prefix=options["summary"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

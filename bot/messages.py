@@ -1,0 +1,65 @@
+"""The bot's texts in the wiki's language, from ``i18n/bot/<lang>.json`` (banana JSON).
+
+Posts are wikitext, so ``{{PLURAL:…}}`` and ``{{GENDER:…}}`` in a message are left for the wiki
+to resolve when the page is shown; the bot only fills ``$1``, ``$2``… Missing keys fall back
+along MediaWiki's own fallback chain (``tours.languages``) and finally to English.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from tours.languages import fallback_chain
+
+__all__ = ["message", "sanitize", "I18N_DIR"]
+
+I18N_DIR = Path(__file__).resolve().parent.parent / "i18n" / "bot"
+_PARAM = re.compile(r"\$(\d+)")
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
+
+
+@lru_cache(maxsize=64)
+def _load(lang: str) -> dict[str, str]:
+    if not _LANG.match(lang):
+        return {}
+    path = I18N_DIR / f"{lang}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if not k.startswith("@") and isinstance(v, str)}
+
+
+def message(key: str, lang: str, *params: object) -> str:
+    """The text of *key* in *lang* (or its fallbacks) with ``$N`` replaced by ``params[N-1]``."""
+    for code in (*fallback_chain(lang or "en"), "en"):
+        text = _load(code).get(key)
+        if text is not None:
+            break
+    else:
+        raise KeyError(f"no message {key!r} in i18n/bot/en.json")
+
+    def fill(match: re.Match) -> str:
+        index = int(match.group(1)) - 1
+        return str(params[index]) if 0 <= index < len(params) else match.group(0)
+
+    return _PARAM.sub(fill, text)
+
+
+_ENTITIES = {"{": "&#123;", "}": "&#125;", "|": "&#124;", "[": "&#91;", "]": "&#93;",
+             "<": "&lt;", ">": "&gt;", "~": "&#126;", "'": "&#39;", "=": "&#61;",
+             "_": "&#95;", "&": "&amp;", ":": "&#58;", "*": "&#42;", "#": "&#35;"}
+_SANITIZE = re.compile("|".join(re.escape(c) for c in _ENTITIES))
+
+
+def sanitize(text: str, limit: int = 500) -> str:
+    """Text from other people (a mentor's intro, a tour title) made inert in wikitext.
+
+    Markup that could break the template call, add links or templates, sign, or close a
+    comment is shown as plain characters; newlines become spaces; the text is cut at *limit*.
+    """
+    text = " ".join(str(text).split())[:limit]
+    return _SANITIZE.sub(lambda m: _ENTITIES[m.group(0)], text)

@@ -1,0 +1,676 @@
+"""Welcome new accounts and give each a mentor (wikitours bot).
+
+Usage (Pywikibot's global options such as -simulate, -family, -lang, -user also apply):
+
+    python -m bot.welcome [-dry] [-since:2026-11-25T00:00:00Z] [-limit:N] [-seed:N]
+                          [-project:Project:Wikitours] [-template:Template:Wikitours welcome]
+                          [-welcome-existing] [-no-autocreated] [-resume] [-setup]
+
+For each account in the new-users log since the last run, the bot
+
+1. skips it, with the reason in the log, when the account is blocked (site-wide), is a bot, is
+   the bot itself or a mentor, already carries the wikitours welcome marker, has a talk page
+   that excludes bots ({{nobots}}, {{bots|deny=…}}, optout=welcome), or already has a talk page
+   at all (someone talked to them already: a second greeting would be noise; -welcome-existing
+   posts below it instead);
+2. picks a mentor from Project:Wikitours/Mentors.json (see bot.mentors);
+3. creates the talk page with the community's welcome template, substituted, preceded by the
+   marker <!-- wikitours:welcome mentor="NAME" --> (create-only: if the page appeared meanwhile,
+   nothing is posted);
+4. records the assignment in Project:Wikitours/Mentees/<Mentor>.json, tells mentors (see
+   bot.digest), moves mentees of mentors who left the list or are away, and saves its reading
+   position in Project:Wikitours/Bot/State.json.
+
+Editing Project:Wikitours/Bot/Stop halts the bot until an operator runs it with -resume.
+-setup creates Template:Wikitours welcome (only when missing) from bot/welcome-template.wiki in
+the wiki's language. -dry prints every edit instead of saving it.
+
+Before running this bot on a Wikimedia wiki, get the community's consent and a bot flag
+through the wiki's bot approval process.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import mwparserfromhell
+
+from bot import exclusion, markers
+from bot.digest import notify_mentors
+from bot.mentors import (ACTIVE_DAYS, Mentee, Mentor, choose, is_valid_user, loads,
+                         normalize_user, parse_mentor_list, plan_reassignments)
+from bot.messages import message, sanitize
+from bot.onwiki import NewAccount, Page, UserInfo, Wiki, chunks
+from bot.records import Records, same_json
+from bot.state import State, merge_states, parse_state, render_state
+
+__all__ = ["Config", "Decision", "decide", "babel_languages", "welcome_text", "tour_links",
+           "default_template", "Report", "WelcomeBot", "main"]
+
+TEMPLATE_FILE = Path(__file__).resolve().parent / "welcome-template.wiki"
+
+
+@dataclass(frozen=True)
+class Config:
+    """What an operator can set; the defaults are what a Wikimedia wiki would use."""
+
+    project: str = "Project:Wikitours"
+    template: str = "Template:Wikitours welcome"
+    help_prefix: str = "Help:Wikitours"
+    language: str = ""
+    since: str = ""
+    first_run_days: int = 1
+    limit: int = 5000
+    batch: int = 50
+    active_days: int = ACTIVE_DAYS
+    welcome_existing: bool = False
+    autocreated: bool = True
+    seed: int | None = None
+    stop_check_every: int = 10
+
+    @property
+    def mentors_title(self) -> str:
+        return f"{self.project}/Mentors.json"
+
+    @property
+    def records_prefix(self) -> str:
+        return f"{self.project}/Mentees/"
+
+    @property
+    def state_title(self) -> str:
+        return f"{self.project}/Bot/State.json"
+
+    @property
+    def stop_title(self) -> str:
+        return f"{self.project}/Bot/Stop"
+
+
+# -- pure decisions --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    """*action* is ``welcome``, ``skip`` or ``repair`` (already welcomed by wikitours: only
+    make sure the record says so); *reason* explains a skip; *mentor* names the marker's."""
+
+    action: str
+    reason: str = ""
+    mentor: str = ""
+
+
+def decide(account: NewAccount, info: UserInfo | None, talk: Page, bot_user: str,
+           mentor_names: set[str], config: Config) -> Decision:
+    """Whether to welcome *account*, from what the wiki shows (no I/O)."""
+    name = account.user
+    if not is_valid_user(name):
+        return Decision("skip", "invalid-name")
+    if info is None or not info.exists:
+        return Decision("skip", "account-not-found")
+    if info.blocked and not info.block_partial:
+        return Decision("skip", "blocked")
+    if "bot" in info.groups:
+        return Decision("skip", "bot")
+    if name == normalize_user(bot_user):
+        return Decision("skip", "is-this-bot")
+    if name in mentor_names:
+        return Decision("skip", "is-a-mentor")
+    if account.action == "autocreate" and not config.autocreated:
+        return Decision("skip", "autocreated")
+    if talk.invalid:
+        return Decision("skip", "invalid-talk-page")
+    mentor = markers.welcome_mentor(talk.text)
+    if mentor is not None:
+        return Decision("repair", "already-welcomed", mentor)
+    allowed = exclusion.check(talk.text, bot_user, message_type="welcome")
+    if not allowed.allowed:
+        return Decision("skip", f"excluded-by {allowed.reason}")
+    if talk.exists and not config.welcome_existing:
+        return Decision("skip", "talk-page-exists")
+    return Decision("welcome")
+
+
+_BABEL_CODE = re.compile(r"^([a-z]{2,3}(?:-[a-z0-9]{1,8})*)(?:-([0-5n]))?$", re.I)
+
+
+def babel_languages(user_page: str) -> tuple[str, ...]:
+    """Languages a user lists on their user page with Babel boxes, best known first.
+
+    Reads ``{{#babel:de|en-2}}``, ``{{Babel|de|en-2}}`` and ``{{User de-N}}``; native (no level
+    or ``-N``) comes before levels 5…0.
+    """
+    if not user_page:
+        return ()
+    found: list[tuple[int, int, str]] = []
+    try:
+        templates = mwparserfromhell.parse(user_page).filter_templates(recursive=True)
+    except Exception:  # noqa: BLE001 - a broken user page only means "unknown"
+        return ()
+    order = 0
+    for template in templates:
+        name = str(template.name).strip()
+        codes: list[str] = []
+        if name.lower().startswith("#babel:"):
+            codes = [name.split(":", 1)[1]] + [str(p.value) for p in template.params
+                                               if not p.showkey]
+        elif name.lower() == "babel":
+            codes = [str(p.value) for p in template.params if not p.showkey]
+        elif name.lower().startswith("user ") and len(name) < 20:
+            codes = [name[5:]]
+        for code in codes:
+            match = _BABEL_CODE.match(code.strip())
+            if not match:
+                continue
+            level = match.group(2)
+            rank = 6 if level in (None, "n", "N") else int(level)
+            if rank == 0:
+                continue
+            found.append((-rank, order, match.group(1).lower()))
+            order += 1
+    seen: list[str] = []
+    for _, _, code in sorted(found):
+        if code not in seen:
+            seen.append(code)
+    return tuple(seen)
+
+
+_START_PAGES = {"sandbox": "Special:MyPage/sandbox", "user-page": "Special:MyPage",
+                "user-talk": "Special:MyTalk", "any": "Special:MyPage/sandbox"}
+
+
+def tour_links(index_text: str, tour_pages: dict[str, str], message_pages: dict[str, str],
+               chain: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Starter tours as ``(id, start page, title)`` from the deployed gadget data.
+
+    Starter tours are the index's ``newcomer`` tours that require no other tour. *tour_pages*
+    maps a tour id to ``MediaWiki:Wikitours/tours/<id>.json`` text (contracts §4);
+    *message_pages* maps ``<id>/<lang>`` to ``MediaWiki:Wikitours/messages/<id>/<lang>.json``
+    text. Anything malformed is left out rather than guessed.
+    """
+    try:
+        index = json.loads(index_text) if index_text else {}
+        tours = index.get("tours", {}) if isinstance(index, dict) else {}
+    except ValueError:
+        return []
+    out = []
+    for tour_id, entry in tours.items() if isinstance(tours, dict) else []:
+        if not isinstance(entry, dict) or entry.get("audience", "newcomer") != "newcomer":
+            continue
+        if not re.match(r"^[a-z0-9][a-z0-9-]{0,63}$", str(tour_id)):
+            continue
+        try:
+            data = json.loads(tour_pages.get(tour_id) or "{}")
+        except ValueError:
+            continue
+        if not isinstance(data, dict) or data.get("requires") or not data.get("steps"):
+            continue
+        step = data["steps"][0] if isinstance(data["steps"], list) else {}
+        page = step.get("page", {}) if isinstance(step, dict) else {}
+        kind = page.get("kind", "any") if isinstance(page, dict) else "any"
+        start = page.get("title", "") if kind in ("title", "special") else _START_PAGES.get(kind)
+        if not start or any(c in start for c in "[]{}|<>#"):
+            continue
+        title = ""
+        for lang in (*chain, str(data.get("sourceLanguage", "en"))):
+            try:
+                texts = json.loads(message_pages.get(f"{tour_id}/{lang}") or "{}")
+            except ValueError:
+                continue
+            value = texts.get(f"wikitours-tour-{tour_id}-title") if isinstance(texts, dict) else None
+            if isinstance(value, str) and value.strip():
+                title = value
+                break
+        out.append((tour_id, start, title or tour_id))
+    return out
+
+
+def render_tour_links(links: Sequence[tuple[str, str, str]]) -> str:
+    """Wikitext list of links that start each tour (``?wikitour=<id>``)."""
+    return "\n".join(f"* [{{{{fullurl:{start}|wikitour={tour_id}}}}} {sanitize(title, 120)}]"
+                     for tour_id, start, title in links)
+
+
+def welcome_text(user: str, mentor: Mentor, lang: str, template: str, tours: str) -> str:
+    """The whole post: heading, marker, the substituted template call, signature."""
+    name = template.split(":", 1)[1] if template.lower().startswith("template:") else template
+    params = [f"user={user}", f"mentor={mentor.username}"]
+    if mentor.intro:
+        params.append(f"intro={sanitize(mentor.intro)}")
+    if tours:
+        params.append(f"tours=\n{tours}\n")
+    return "\n".join([
+        f"== {message('wikitours-bot-welcome-heading', lang)} ==",
+        markers.render("welcome", mentor=mentor.username),
+        "{{subst:" + name + "|" + "|".join(params) + "}} ~~~~"])
+
+
+def default_template(lang: str, help_prefix: str = "Help:Wikitours") -> str:
+    """The starting text of the welcome template, in *lang*, from welcome-template.wiki."""
+    skeleton = TEMPLATE_FILE.read_text(encoding="utf-8")
+    mentor_link = "[[User:{{{mentor}}}|{{{mentor}}}]]"
+    ask = message("wikitours-bot-template-ask", lang, "{{{mentor}}}")
+    values = {
+        "doc": message("wikitours-bot-template-doc", lang),
+        "greeting": message("wikitours-bot-template-greeting", lang, "{{{user|}}}"),
+        "mentor": message("wikitours-bot-template-mentor", lang, mentor_link, "{{{intro|}}}"),
+        "tours-intro": message("wikitours-bot-template-tours", lang),
+        "catalogue": f"[[{help_prefix}|{message('wikitours-bot-template-catalogue', lang)}]]",
+        "question": message("wikitours-bot-template-question", lang,
+                            "[{{fullurl:User talk:{{{mentor}}}|action=edit&section=new}} "
+                            + ask + "]"),
+    }
+    return re.sub(r"@([a-z-]+)@", lambda m: values.get(m.group(1), m.group(0)), skeleton)
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+@dataclass
+class Report:
+    """What one run did; printed at the end and used by tests."""
+
+    welcomed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    reassigned: list[tuple[str, str, str]] = field(default_factory=list)
+    mentor_messages: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    halted: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _append(old: str, section: str) -> str:
+    return (old.rstrip() + "\n\n" + section + "\n") if old.strip() else section + "\n"
+
+
+class Halted(Exception):
+    """The stop page was edited: no further edit in this run."""
+
+
+class WelcomeBot:
+    """One run of welcoming, reassigning and telling mentors, on one wiki."""
+
+    def __init__(self, wiki: Wiki, config: Config = Config(),
+                 log: Callable[[str], None] | None = None, now: datetime | None = None):
+        self.wiki = wiki
+        self.config = config
+        self.log = log or (lambda line: print(line, flush=True))
+        self.now = now or datetime.now(timezone.utc)
+        self.lang = config.language or wiki.siteinfo_language()
+        self.rng = random.Random(config.seed)
+        self.report = Report()
+        self.state = State()
+        self.state_page = Page(config.state_title)
+        self.stop_revid = 0
+        self.edits_since_check = 0
+        self.records = Records(wiki, config.records_prefix, self.log)
+        self.mentors: tuple[Mentor, ...] = ()
+
+    # -- the emergency stop --
+    def _check_stop(self, page: Page) -> None:
+        if page.revid != self.stop_revid:
+            self.report.halted = (f"[[{self.config.stop_title}]] was edited by {page.user} at "
+                                  f"{page.timestamp}; read it, then run with -resume")
+            raise Halted(self.report.halted)
+
+    def may_edit(self) -> bool:
+        """Asked before each edit: re-reads the stop page every few edits."""
+        if self.report.halted:
+            return False
+        self.edits_since_check += 1
+        if self.edits_since_check >= self.config.stop_check_every:
+            self.edits_since_check = 0
+            try:
+                self._check_stop(self.wiki.read([self.config.stop_title])[self.config.stop_title])
+            except Halted:
+                self.log(f"HALTED: {self.report.halted}")
+                return False
+        return True
+
+    # -- setup --
+    def setup(self) -> bool:
+        """Create the welcome template (and an empty mentor list) only where missing."""
+        pages = self.wiki.read([self.config.template, self.config.mentors_title])
+        summary = message("wikitours-bot-summary-setup", self.lang)
+        done = True
+        template = pages[self.config.template]
+        if template.exists:
+            self.log(f"setup: [[{template.title}]] exists; left as the community wrote it")
+        else:
+            result = self.wiki.save(template, default_template(self.lang, self.config.help_prefix),
+                                    summary)
+            self.log(f"setup: [[{template.title}]]: {result.status} {result.info}")
+            done = done and (result.ok or result.status == "exists")
+        mentors = pages[self.config.mentors_title]
+        if not mentors.exists:
+            result = self.wiki.save(mentors, '{"mentors": []}\n', summary, model="json")
+            self.log(f"setup: [[{mentors.title}]]: {result.status} {result.info}")
+        return done
+
+    def resume(self) -> None:
+        """Acknowledge the stop page as it is now, so the next run goes ahead."""
+        pages = self.wiki.read([self.config.stop_title, self.config.state_title])
+        self.state_page = pages[self.config.state_title]
+        self.state = replace(parse_state(self.state_page.text),
+                             stop_revid=pages[self.config.stop_title].revid)
+        self._save_state()
+        self.log(f"resumed: stop page revision {self.state.stop_revid} acknowledged")
+
+    # -- one run --
+    def run(self, accounts: Sequence[NewAccount] | None = None) -> Report:
+        """Welcome the new accounts since the last run (or exactly *accounts*, e.g. from
+        EventStreams), then reassign, tell mentors and save records and the position."""
+        try:
+            self._run(accounts)
+        except Halted:
+            self.log(f"HALTED: {self.report.halted}")
+        self.log(f"run done: {len(self.report.welcomed)} welcomed, "
+                 f"{len(self.report.skipped)} skipped, {len(self.report.reassigned)} reassigned, "
+                 f"{self.report.mentor_messages} mentor messages, "
+                 f"{len(self.report.failed)} failed; {self.wiki.requests} API requests")
+        return self.report
+
+    def _run(self, accounts: Sequence[NewAccount] | None) -> None:
+        config = self.config
+        pages = self.wiki.read([config.mentors_title, config.template, config.stop_title,
+                                config.state_title])
+        self.state_page = pages[config.state_title]
+        self.state = parse_state(self.state_page.text)
+        stop = pages[config.stop_title]
+        if self.state.stop_revid is None:
+            self.state = replace(self.state, stop_revid=stop.revid)
+        self.stop_revid = self.state.stop_revid
+        self._check_stop(stop)
+        self.mentors, problems = parse_mentor_list(pages[config.mentors_title].text,
+                                                   config.mentors_title)
+        for problem in problems:
+            self.report.problems.append(str(problem))
+            self.log(str(problem))
+        if not pages[config.mentors_title].exists:
+            self.log(f"no mentor list at [[{config.mentors_title}]]: nobody can be welcomed")
+        if not pages[config.template].exists:
+            self.log(f"[[{config.template}]] is missing: run with -setup first; nothing posted")
+            self.report.halted = "no welcome template"
+            return
+        namespace, base = self._namespace_and_base(config.records_prefix)
+        self.records.load(namespace, base)
+        tours = render_tour_links(self._tour_links())
+        self._reassign()
+        if accounts is None:
+            since = self.state.timestamp or config.since or _iso(
+                self.now - timedelta(days=config.first_run_days))
+            accounts = self.wiki.new_accounts(since, self.state.logid, config.limit)
+        cursor: NewAccount | None = None  # the last account after which nothing is pending
+        frozen = False
+        for batch in chunks(list(accounts), config.batch):
+            held = self._welcome_batch(batch, tours)
+            if frozen:
+                continue
+            if held is None:
+                cursor = batch[-1]
+                continue
+            frozen = True
+            before = [a for a in batch if a.logid < held.logid]
+            cursor = before[-1] if before else cursor
+        self.report.mentor_messages += notify_mentors(
+            self.wiki, self.mentors, self.records, self.lang, config.mentors_title, self.now,
+            config.active_days, self.log, self.may_edit)
+        if self.report.halted:
+            return
+        failed = self.records.save(self._record_summary)
+        if failed:
+            self.log("the reading position is kept so the next run repairs the records")
+            return
+        if cursor is not None and cursor.logid > self.state.logid:
+            self.state = replace(self.state, logid=cursor.logid, timestamp=cursor.timestamp)
+        self._save_state()
+
+    def _namespace_and_base(self, prefix: str) -> tuple[int, str]:
+        ns_name, _, base = prefix.partition(":")
+        namespace = self.wiki.site.namespaces.lookup_name(ns_name)
+        return (int(namespace.id) if namespace is not None else 4), base
+
+    def _tour_links(self) -> list[tuple[str, str, str]]:
+        from tours.languages import fallback_chain
+
+        index_title = "MediaWiki:Gadget-wikitours-tours.json"
+        index = self.wiki.read([index_title])[index_title]
+        if not index.exists:
+            return []
+        try:
+            ids = list(json.loads(index.text).get("tours", {}))[:20]
+        except (ValueError, AttributeError):
+            return []
+        chain = [c for c in fallback_chain(self.lang)]
+        titles = {f"MediaWiki:Wikitours/tours/{i}.json": ("tour", i) for i in ids}
+        for i in ids:
+            for lang in (*chain, "en"):
+                titles[f"MediaWiki:Wikitours/messages/{i}/{lang}.json"] = ("msg", f"{i}/{lang}")
+        pages = self.wiki.read(titles)
+        tour_pages = {key: pages[t].text for t, (kind, key) in titles.items() if kind == "tour"}
+        message_pages = {key: pages[t].text for t, (kind, key) in titles.items() if kind == "msg"}
+        return tour_links(index.text, tour_pages, message_pages, chain)
+
+    def _record_summary(self, record) -> str:
+        moved = len(record.removed)
+        return message("wikitours-bot-summary-record", self.lang, record.mentor,
+                       len(record.added), moved, len(record.notified))
+
+    def _save_state(self) -> None:
+        for _ in range(4):
+            text = render_state(self.state)
+            if self.state_page.exists and same_json(text, self.state_page.text):
+                return
+            result = self.wiki.save(self.state_page, text,
+                                    message("wikitours-bot-summary-state", self.lang,
+                                            self.state.timestamp or "-"), model="json")
+            if result.ok:
+                return
+            if result.status not in ("conflict", "exists", "missing"):
+                self.log(f"state not saved: {result.status} {result.info}")
+                return
+            self.state_page = self.wiki.read([self.config.state_title])[self.config.state_title]
+            self.state = merge_states(self.state, parse_state(self.state_page.text))
+        self.log("state not saved: it kept changing")
+
+    # -- welcoming --
+    def _welcome_batch(self, batch: Sequence[NewAccount], tours: str) -> NewAccount | None:
+        """Welcome one batch; returns the first account whose failure holds the cursor."""
+        names = [normalize_user(a.user) for a in batch if is_valid_user(normalize_user(a.user))]
+        infos = self.wiki.users(names)
+        talk_titles = {name: f"User talk:{name}" for name in names}
+        user_titles = {name: f"User:{name}" for name in names}
+        pages = self.wiki.read([self.config.stop_title, *talk_titles.values(),
+                                *user_titles.values()])
+        self._check_stop(pages[self.config.stop_title])
+        mentor_names = {m.username for m in self.mentors}
+        load = loads(self.records.mentees(), self.now, self.config.active_days)
+        held: NewAccount | None = None
+        for account in batch:
+            account = replace(account, user=normalize_user(account.user))
+            name = account.user
+            talk = pages.get(talk_titles.get(name, ""), Page(f"User talk:{name}", invalid=True))
+            decision = decide(account, infos.get(name), talk, self.wiki.user_name,
+                              mentor_names, self.config)
+            if decision.action == "repair":
+                self._repair(name, decision.mentor, account)
+                self._skip(name, f"{decision.reason} (mentor {decision.mentor})")
+                continue
+            if decision.action == "skip":
+                self._skip(name, decision.reason)
+                continue
+            languages = babel_languages(pages[user_titles[name]].text)
+            mentor = choose(self.mentors, load, languages, self.now.date(), self.rng,
+                            exclude={name})
+            if mentor is None:
+                self._skip(name, "no-mentor-available (all mentors away, full or none listed)")
+                continue
+            outcome = self._post_welcome(account, talk, mentor, tours)
+            if outcome == "welcomed":
+                load[mentor.username] = load.get(mentor.username, 0) + 1
+            elif outcome == "retry-later" and held is None:
+                held = account
+            if self.report.halted:
+                raise Halted(self.report.halted)
+        return held
+
+    def _skip(self, name: str, reason: str) -> None:
+        self.report.skipped.append((name, reason))
+        self.log(f"skip {sanitize(name, 80)}: {reason}")
+
+    def _repair(self, name: str, mentor: str, account: NewAccount) -> None:
+        """The talk page says who the mentor is; make the record agree (after a crash)."""
+        mentor = normalize_user(mentor)
+        if not is_valid_user(mentor) or self.records.mentor_of(name) is not None:
+            return
+        self.records.add(mentor, Mentee(name, account.timestamp or _iso(self.now)))
+        self.log(f"record repaired: {sanitize(name, 80)} is a mentee of {mentor}")
+
+    def _post_welcome(self, account: NewAccount, talk: Page, mentor: Mentor, tours: str) -> str:
+        name = account.user
+        section = welcome_text(name, mentor, self.lang, self.config.template, tours)
+        summary = message("wikitours-bot-summary-welcome", self.lang, mentor.username)
+        for _ in range(2):
+            if not self.may_edit():
+                return "halted"
+            result = self.wiki.save(talk, _append(talk.text, section), summary)
+            if result.ok:
+                self.records.add(mentor.username, Mentee(name, _iso(self.now)))
+                self.report.welcomed.append((name, mentor.username))
+                self.log(f"welcomed {sanitize(name, 80)}: mentor {mentor.username}")
+                return "welcomed"
+            if result.status in ("exists", "conflict", "missing"):
+                talk = self.wiki.read([talk.title])[talk.title]
+                decision = decide(account, UserInfo(name), talk, self.wiki.user_name,
+                                  set(), self.config)
+                if decision.action == "repair":
+                    self._repair(name, decision.mentor, account)
+                    self._skip(name, f"already-welcomed meanwhile (mentor {decision.mentor})")
+                    return "skipped"
+                if decision.action == "skip":
+                    self._skip(name, f"{decision.reason} (changed meanwhile)")
+                    return "skipped"
+                continue
+            if result.status == "denied":
+                self._skip(name, f"edit-denied: {result.info}")
+                return "skipped"
+            self.report.failed.append((name, result.info))
+            self.log(f"failed {sanitize(name, 80)}: {result.info}; tried again next run")
+            return "retry-later"
+        self._skip(name, "talk page kept changing")
+        return "retry-later"
+
+    # -- mentors who left or are away --
+    def _reassign(self) -> None:
+        plan = plan_reassignments(self.mentors, self.records.mentees(),
+                                  loads(self.records.mentees(), self.now, self.config.active_days),
+                                  self.now, self.rng, self.config.active_days)
+        if not plan:
+            return
+        talk = self.wiki.read(f"User talk:{move.mentee.username}" for move in plan)
+        by_name = {m.username: m for m in self.mentors}
+        for move in plan:
+            mentee = move.mentee.username
+            page = talk[f"User talk:{mentee}"]
+            done = dict(markers.reassigned(page.text))
+            new = done.get(move.old) or move.new
+            if new is None:
+                self.log(f"mentee {sanitize(mentee, 80)} of {move.old}: no other mentor has room")
+                continue
+            if move.old not in done:
+                if not self._post_reassign(page, mentee, move.old, new):
+                    continue
+            self.records.remove(move.old, mentee)
+            self.records.add(new, Mentee(mentee, _iso(self.now), "reassigned",
+                                         previous=move.old))
+            self.report.reassigned.append((mentee, move.old, new))
+            self.log(f"reassigned {sanitize(mentee, 80)}: {move.old} -> {new}"
+                     f"{'' if new in by_name else ' (no longer listed)'}")
+
+    def _post_reassign(self, page: Page, mentee: str, old: str, new: str) -> bool:
+        allowed = exclusion.check(page.text, self.wiki.user_name, message_type="mentor")
+        if not allowed.allowed:
+            self.log(f"reassigned {sanitize(mentee, 80)} without a notice: {allowed.reason}")
+            return True
+        text = "\n".join([
+            f"== {message('wikitours-bot-reassign-heading', self.lang)} ==",
+            markers.render("reassigned", **{"from": old, "mentor": new}),
+            message("wikitours-bot-reassign-text", self.lang, mentee,
+                    f"[[User:{old}|{old}]]", f"[[User:{new}|{new}]]", new) + " ~~~~"])
+        summary = message("wikitours-bot-summary-reassign", self.lang, new)
+        for _ in range(2):
+            if not self.may_edit():
+                return False
+            result = self.wiki.save(page, _append(page.text, text), summary)
+            if result.ok:
+                return True
+            if result.status not in ("conflict", "exists", "missing"):
+                self.log(f"reassign notice for {sanitize(mentee, 80)} not saved: {result.info}")
+                return False
+            page = self.wiki.read([page.title])[page.title]
+            if old in dict(markers.reassigned(page.text)):
+                return False  # another copy of the bot did it; its record edit follows
+        return False
+
+
+# -- command line ----------------------------------------------------------------------------
+
+def parse_options(args: Sequence[str]) -> tuple[Config, dict[str, object]]:
+    """Bot options (after Pywikibot took its global ones) into a Config and run flags."""
+    values: dict[str, object] = {}
+    flags = {"dry": False, "setup": False, "resume": False}
+    for arg in args:
+        key, _, value = arg.lstrip("-").partition(":")
+        if key in flags:
+            flags[key] = True
+        elif key == "welcome-existing":
+            values["welcome_existing"] = True
+        elif key == "no-autocreated":
+            values["autocreated"] = False
+        elif key in ("limit", "seed", "batch", "first-run-days", "active-days",
+                     "stop-check-every"):
+            values[key.replace("-", "_")] = int(value)
+        elif key in ("since", "project", "template", "language", "help-prefix"):
+            values[key.replace("-", "_")] = value
+        else:
+            flags.setdefault("unknown", [])
+            flags["unknown"].append(arg)  # type: ignore[union-attr]
+    return Config(**values), flags
+
+
+def connect(dry: bool):
+    """The Pywikibot site from the user-config (and -family/-lang), logged in."""
+    import pywikibot
+
+    site = pywikibot.Site()
+    site.login()
+    return Wiki(site, dry=dry)
+
+
+def main(*args: str) -> int:
+    import pywikibot
+
+    local = pywikibot.handle_args(args)
+    config, flags = parse_options(local)
+    if flags.get("unknown"):
+        pywikibot.bot.suggest_help(unknown_parameters=flags["unknown"])
+        return 2
+    wiki = connect(bool(flags["dry"]))
+    bot = WelcomeBot(wiki, config, log=pywikibot.info)
+    if flags["setup"]:
+        return 0 if bot.setup() else 1
+    if flags["resume"]:
+        bot.resume()
+    report = bot.run()
+    return 3 if report.halted else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
