@@ -73,7 +73,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             if error.name == f"{__name__}.{name}":
                 continue
             raise
-        app.register_blueprint(module.bp)
+        if hasattr(module, "bp"):  # a helper module of the same name is not a blueprint
+            app.register_blueprint(module.bp)
         if hasattr(module, "init_app"):
             module.init_app(app)
     return app
