@@ -43,7 +43,10 @@ _PLAIN_NO_QUOTES = str.maketrans({**{chr(k): v for k, v in _PLAIN.items()}, "'":
 _LINE_START = {"*": "&#42;", "#": "&#35;", ":": "&#58;", ";": "&#59;", "!": "&#33;",
                "-": "&#45;", " ": "&#32;"}
 
-_SPACE = re.compile(r"\s+")
+#: Runs of white space become one space; non-breaking spaces (French "tour :") are kept.
+_SPACE = re.compile(r"[^\S\xa0\u2007\u202f]+")
+#: Control characters are dropped before anything else (tab and line breaks become spaces).
+_CONTROL = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
 _TOKEN = re.compile(
     r"\[\[(?P<link>[^\[\]]*?)\]\]"
     r"|\[(?P<url>https?://[^\s\[\]<>\"{}|~']+) (?P<label>[^\[\]]+)\]"
@@ -135,7 +138,7 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> 
             target, _, label = m.group("link").partition("|")
             target = target.strip().lstrip(":").strip()
             if label.strip():
-                rendered_label = _render(_SPACE.sub(" ", label).strip(), params, False, quotes, tags)
+                rendered_label = _render(label.strip(" "), params, False, quotes, tags)
             else:
                 rendered_label = _escape_plain(target, table)
             if "$" in target or not is_safe_title(target):
@@ -164,7 +167,7 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> 
 
 @lru_cache(maxsize=65536)
 def _wikitext(text: str, params: tuple, links: bool, quotes: bool) -> str:
-    text = _SPACE.sub(" ", text).strip()
+    text = _SPACE.sub(" ", text.translate(_CONTROL)).strip(" ")
     result = _render(text, params, links, quotes, quotes and _balanced_tags(text))
     if result and result[0] in _LINE_START:
         result = _LINE_START[result[0]] + result[1:]
