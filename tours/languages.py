@@ -36,7 +36,7 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "languages.json"
 
 _FALLBACK = re.compile(r"^\$fallback\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(false|null))\s*;", re.M)
 _RTL = re.compile(r"^\$rtl\s*=\s*(true|false)\s*;", re.M | re.I)
-_NAME = re.compile(r"^\s*'([a-z0-9-]+)'\s*=>\s*'((?:[^'\\]|\\.)*)'\s*,", re.M)
+_NAME = re.compile(r"^\s*'([a-z0-9-]+)'\s*=>\s*'((?:[^'\\]|\\.)*)'\s*(?:,|#|$)", re.M)
 
 
 @dataclass(frozen=True)
