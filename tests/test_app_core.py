@@ -175,3 +175,30 @@ def test_language_from_uselang_then_accept_language(tmp_path):
     # a hostile uselang is ignored, never echoed
     tag = html_tag('/?uselang="><script>alert(1)</script>', **{"Accept-Language": "ar"})
     assert tag == '<html lang="ar" dir="rtl">'
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def test_config_example_and_toolforge_files(tmp_path, monkeypatch):
+    """The shipped example configures a production app; the Toolforge files are well formed."""
+    import yaml
+
+    example = ROOT / "toolforge" / "config.yaml.example"
+    keys = set(yaml.safe_load(example.read_text()))
+    assert keys <= set(config_module.DEFAULTS), keys - set(config_module.DEFAULTS)
+    (tmp_path / "replica.my.cnf").write_text("[client]\nuser = s12345\npassword = pw\n")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("WIKITOURS_CONFIG", str(example))
+    app = create_app()
+    assert app.config["PRODUCTION"] and app.config["SESSION_COOKIE_SECURE"]
+    assert app.config["DATABASE_URL"].startswith("mysql+pymysql://s12345:pw@tools.db.")
+    assert app.config["WIKIS"][0]["id"] == "dewiki"
+    jobs = yaml.safe_load((ROOT / "jobs.yaml").read_text())
+    allowed = {"name", "command", "image", "schedule", "continuous", "mem", "cpu", "retry",
+               "emails", "wait", "no-filelog", "filelog-stdout", "filelog-stderr"}
+    assert all(set(job) <= allowed and {"name", "command", "image"} <= set(job) for job in jobs)
+    service = yaml.safe_load((ROOT / "service.template").read_text())
+    assert service == {"type": "python3.11", "health-check-path": "/healthz"}
+    assert (ROOT / "Procfile").read_text().startswith("web: gunicorn ")
+    assert "app = create_app()" in (ROOT / "app.py").read_text()

@@ -1,9 +1,9 @@
 """Where the app's settings come from, in order of precedence.
 
 1. Built-in defaults (:data:`DEFAULTS`), good for local development.
-2. A private YAML file: ``$WIKITOURS_CONFIG`` or ``config.yaml`` in the instance folder (on
-   Toolforge ``~/www/python/src/instance/config.yaml``, mode 600). ``config.yaml.example`` in
-   this folder lists every key.
+2. A private YAML file: ``$WIKITOURS_CONFIG``, else ``instance/config.yaml``, else
+   ``toolforge/config.yaml`` (both ignored by git; keep it mode 600). ``config.yaml.example``
+   in this folder lists every key.
 3. Environment variables ``WIKITOURS_<KEY>`` (Toolforge's ``toolforge envvars``); values are
    parsed as YAML, so ``WIKITOURS_WIKIS='[{id: dewiki, ...}]'`` works.
 4. ToolsDB credentials: when ``TOOLSDB_DATABASE`` is set (e.g. ``s12345__wikitours``) and no
@@ -72,7 +72,9 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None) -> tuple[
     env = os.environ if environ is None else environ
     settings: dict[str, Any] = {}
     sources: list[str] = []
-    path = Path(env.get("WIKITOURS_CONFIG") or Path(instance_path) / "config.yaml")
+    candidates = ([Path(env["WIKITOURS_CONFIG"])] if env.get("WIKITOURS_CONFIG") else
+                  [Path(instance_path) / "config.yaml", Path(__file__).parent / "config.yaml"])
+    path = next((p for p in candidates if p.is_file()), candidates[0])
     if path.is_file():
         with path.open(encoding="utf-8") as f:
             data = yaml.safe_load(f) or {}
