@@ -135,7 +135,7 @@ def decide(account: NewAccount, info: UserInfo | None, talk: Page, bot_user: str
     return Decision("welcome")
 
 
-_BABEL_CODE = re.compile(r"^([a-z]{2,3}(?:-[a-z0-9]{1,8})*)(?:-([0-5n]))?$", re.I)
+_BABEL_CODE = re.compile(r"^([a-z]{2,3}(?:-[a-z0-9]{2,8})*?)(?:-([0-5nN]))?$", re.I)
 
 
 def babel_languages(user_page: str) -> tuple[str, ...]:
