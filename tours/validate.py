@@ -306,8 +306,11 @@ class _Validator:
         choices = tuple(choices)
         if node.value in choices:
             return node.value
+        suggestion = _suggest(node.value, choices)
+        if field == "placement" and node.value in ("left", "right"):
+            suggestion = "use 'start' or 'end', which mirror in right-to-left languages"
         self.error(node, f"unknown {field} '{node.value}' in {what}",
-                   " ".join(x for x in (_suggest(node.value, choices), f"({_one_of(choices)})") if x))
+                   " ".join(x for x in (suggestion, f"({_one_of(choices)})") if x))
         return None
 
     def items(self, node: Node, field: str, what: str, allow_empty: bool = False) -> list[Node]:
@@ -856,7 +859,11 @@ def _id_node(node: Node) -> Scalar | None:
 
 
 def _name(kind: str, node: Node) -> str:
-    """How to name an object in messages before its id is checked: ``the tour at line 12``."""
+    """How to name an object in messages before its id is checked: ``step 'save'`` when its id
+    looks right, otherwise ``the step at line 12``."""
+    id_node = _id_node(node)
+    if id_node is not None and _ID.match(id_node.value):
+        return f"{kind} '{id_node.value}'"
     return f"the {kind} at line {node.line}"
 
 
