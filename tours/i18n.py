@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 _PLACEHOLDER = re.compile(r"\$([1-9][0-9]*)")
+_GENDER_OF_READER = re.compile(r"\{\{\s*GENDER\s*:\s*\$1\s*\|", re.I)
 
 
 def source_hash(text: str) -> str:
@@ -356,15 +357,19 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
                 continue
             translated += 1
             bad = False
-            extra = sorted(set(_PLACEHOLDER.findall(text)) - source_placeholders[key], key=int)
+            # $1 (the reader's user name) is always given, so {{GENDER:$1|…}} is fine in any
+            # translation (Arabic and Hebrew need it where English does not); shown as text, a
+            # placeholder the source lacks would show something the source never meant to.
+            used = set(_PLACEHOLDER.findall(_GENDER_OF_READER.sub("", text)))
+            extra = sorted(used - source_placeholders[key], key=int)
             if extra:
                 bad = True
                 problems.append(Problem(
                     mf.path, line, col,
                     f"{key}: the translation uses {', '.join('$' + n for n in extra)} but the "
                     "source text has no such placeholder",
-                    "remove it; $1 is the reader's user name and only works where the source "
-                    "uses it"))
+                    "remove it; where the source has no $1, the reader's user name may only "
+                    "choose a form in {{GENDER:$1|…}}"))
             for what, hint in _markup_problems(text):
                 bad = True
                 problems.append(Problem(mf.path, line, col, f"{key}: unsafe markup: {what}",
@@ -505,7 +510,7 @@ def run_status(ns) -> int:
             print(p, file=sys.stderr)
         return 1
     if getattr(ns, "write_qqq", False):
-        print(f"wrote {write_qqq(library, directory)}")
+        print(f"wrote {write_qqq(library, directory)}", file=sys.stderr)
     files, file_problems = read_dir(directory)
     report = check(library, files)
     all_problems = [*file_problems, *report.problems]

@@ -1,0 +1,194 @@
+"""Translation checks: every problem at the file:line:column of its key, completeness per
+language, outdated texts by source hash, and qqq.json documenting every key."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from test_render import sample_library
+
+from tours.i18n import (
+    check,
+    load_banana,
+    qqq_json,
+    read_dir,
+    run_status,
+    source_hash,
+    source_messages,
+    usable_translations,
+)
+from tours.load import load_file
+
+ROOT = Path(__file__).resolve().parent.parent
+TITLE = "wikitours-tour-first-edit-title"
+SUMMARY = "wikitours-tour-first-edit-summary"
+STEP_TEXT = "wikitours-tour-first-edit-step-open-editor-text"
+WELCOME = "wikitours-tour-first-edit-step-welcome-text"
+
+
+def banana(messages: dict, hashes: dict | None = None) -> str:
+    meta = {"authors": ["Ada"], "source-hashes": hashes or {}}
+    return json.dumps({"@metadata": meta, **messages}, ensure_ascii=False, indent="\t")
+
+
+def at(text: str, key: str) -> str:
+    """``LINE:COLUMN`` of the key *key* in *text*, found by plain string search."""
+    offset = text.rindex(json.dumps(key, ensure_ascii=False) + ":")  # after @metadata
+    line = text.count("\n", 0, offset) + 1
+    return f"{line}:{offset - text.rfind(chr(10), 0, offset)}"
+
+
+def test_hash_is_first_8_hex_of_sha1():
+    assert source_hash("Your first edit") == "65d7e2ce"
+    assert len(source_hash("ä")) == 8
+
+
+def test_load_banana_records_key_positions():
+    text = '{\n\t"@metadata": {"authors": []},\n\t"a": "x",\n\t\t"b": "y"\n}\n'
+    mf, problems = load_banana(text, "i18n/tours/de.json", "de")
+    assert problems == []
+    assert mf.where("a") == (3, 2) and mf.where("b") == (4, 3)
+    assert dict(mf.messages) == {"a": "x", "b": "y"}
+
+
+def test_load_banana_broken_files_are_problems_not_exceptions():
+    cases = {
+        '{"a": "x",\n "b": }': "i18n/x.json:2:7: error: not valid JSON: Expecting value",
+        "[1, 2]": "i18n/x.json:1:1: error: a message file must be one JSON object",
+        b"\xff\xfe{": "i18n/x.json:1:1: error: this file is not UTF-8 text",
+        '{"a": 3}': "i18n/x.json:1:2: error: a: a message must be a string",
+        "[" * 100000: "i18n/x.json:1:1: error: not valid banana JSON: nested far too deeply",
+    }
+    for text, expected in cases.items():
+        _, problems = load_banana(text, "i18n/x.json", "x")
+        assert str(problems[0]).startswith(expected), (text[:20], str(problems[0]))
+    mf, problems = load_banana('{"a": "1",\n"a": "2"}', "i18n/x.json", "x")
+    assert mf.messages["a"] == "2"
+    assert str(problems[0]).startswith("i18n/x.json:2:1: warning: duplicate key 'a'")
+
+
+def test_check_reports_each_problem_at_its_key():
+    lib = sample_library()
+    sources = source_messages(lib)
+    good_hash = source_hash(sources[TITLE].text)
+    text = banana({
+        TITLE: "Deine erste Bearbeitung",
+        SUMMARY: "Zusammenfassung für $1 und $2",
+        STEP_TEXT: "Klicke <script>x</script>",
+        WELCOME: "Gut gemacht, {{GENDER:$1|du}} bist hier.",
+        "wikitours-tour-gone-title": "Weg",
+        "wikitours-badge-first-edit-name": "Erste Bearbeitung",
+    }, {TITLE: good_hash, "wikitours-badge-first-edit-name": "00000000",
+        WELCOME: source_hash(sources[WELCOME].text)})
+    mf, _ = load_banana(text, "i18n/tours/de.json", "de")
+    report = check(lib, {"de": mf})
+    lines = [str(p) for p in report.problems]
+    # $1/$2 shown as text where the source has none: an error at the key's line and column
+    assert any(s.startswith(f"i18n/tours/de.json:{at(text, SUMMARY)}: error: {SUMMARY}: the translation uses "
+                            "$1, $2 but the source text has no such placeholder") for s in lines)
+    assert any(s.startswith(f"i18n/tours/de.json:{at(text, STEP_TEXT)}: error: {STEP_TEXT}: unsafe markup: raw "
+                            "HTML (<script>)") for s in lines)
+    assert any(s.startswith(f"i18n/tours/de.json:{at(text, 'wikitours-tour-gone-title')}: warning: unknown key "
+                            "'wikitours-tour-gone-title'") for s in lines)
+    outdated = [s for s in lines if "outdated" in s]
+    assert len(outdated) == 1 and outdated[0].startswith(
+        f"i18n/tours/de.json:{at(text, 'wikitours-badge-first-edit-name')}: warning: "
+        "wikitours-badge-first-edit-name: outdated, the source "
+        "text changed after it was translated")
+    assert f"set its source hash to {source_hash('First edit')}" in outdated[0]
+    # {{GENDER:$1|…}} is allowed although the English source has no $1
+    assert not any(WELCOME in s and "placeholder" in s for s in lines)
+    de = report.languages[0]
+    assert de.lang == "de" and de.total == len(sources)
+    assert de.translated == 5 and de.outdated == ("wikitours-badge-first-edit-name",)
+    assert set(de.invalid) == {SUMMARY, STEP_TEXT}
+    assert de.unknown == ("wikitours-tour-gone-title",)
+    assert TITLE not in de.missing and "wikitours-tour-mentor-basics-title" in de.missing
+    assert round(de.percent, 1) == round(100 * 2 / len(sources), 1)
+    usable = usable_translations(lib, {"de": mf}, report)["de"]
+    assert set(usable) == {TITLE, WELCOME}  # outdated and invalid ones are never shown
+
+
+def test_unknown_language_and_qqq_coverage():
+    lib = sample_library()
+    xx, _ = load_banana(banana({TITLE: "x"}, {TITLE: source_hash("Your first edit")}),
+                        "i18n/tours/xx-bogus.json", "xx-bogus")
+    qqq, _ = load_banana(json.dumps({TITLE: "doc", "wikitours-nope": "doc"}),
+                         "i18n/tours/qqq.json", "qqq")
+    report = check(lib, {"xx-bogus": xx, "qqq": qqq})
+    lines = [str(p) for p in report.problems]
+    assert any(s.startswith("i18n/tours/xx-bogus.json:1:1: error: unknown language code "
+                            "'xx-bogus'") for s in lines)
+    assert any("i18n/tours/qqq.json:1:" in s and "unknown key 'wikitours-nope'" in s
+               for s in lines)
+    assert TITLE not in report.undocumented and SUMMARY in report.undocumented
+
+
+def test_generated_qqq_documents_every_key():
+    lib = sample_library()
+    doc = json.loads(qqq_json(lib))
+    assert set(doc) - {"@metadata"} == set(source_messages(lib))
+    step = doc[STEP_TEXT]
+    assert "step 2" in step and "\"open-editor\"" in step and "edit-source-tab" in step
+    assert "clicks the element" in step
+    assert "\"first-edit\"" in doc["wikitours-badge-first-edit-name"]
+
+
+def test_committed_qqq_is_complete_for_shipped_tours():
+    library, problems = load_file(ROOT / "tours.yaml")
+    assert library is not None, problems
+    files, file_problems = read_dir(ROOT / "i18n" / "tours")
+    assert file_problems == []
+    report = check(library, files)
+    assert report.undocumented == ()
+    assert json.loads(qqq_json(library, files["qqq"])) == json.loads(
+        (ROOT / "i18n/tours/qqq.json").read_text(encoding="utf-8"))
+
+
+def _write_project(tmp_path: Path, translation: dict, hashes: dict) -> Path:
+    (tmp_path / "tours.yaml").write_text((ROOT / "tours.yaml").read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+    tours = tmp_path / "i18n" / "tours"
+    tours.mkdir(parents=True)
+    (tours / "de.json").write_text(banana(translation, hashes), encoding="utf-8")
+    return tmp_path / "tours.yaml"
+
+
+def test_status_command_text_and_json(tmp_path, capsys):
+    lib_file = _write_project(
+        tmp_path,
+        {TITLE: "Deine erste Bearbeitung", SUMMARY: "Kurz."},
+        {TITLE: source_hash("Your first edit"), SUMMARY: "deadbeef"})
+    ns = argparse.Namespace(file=str(lib_file), i18n=None, format="text", write_qqq=True)
+    assert run_status(ns) == 0
+    out = capsys.readouterr().out
+    assert "84 texts in" in out
+    row = next(line for line in out.splitlines() if line.startswith("de "))
+    assert row.split()[:3] == ["de", "Deutsch", "1.2%"]
+    assert "de: outdated (1):\n  " + SUMMARY in out
+    assert "de: missing (82):" in out
+    assert (tmp_path / "i18n/tours/qqq.json").is_file()  # --write-qqq
+    assert "undocumented" not in out
+
+    ns.format = "json"
+    assert run_status(ns) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["languages"]["de"]["outdated"] == [SUMMARY]
+    assert data["languages"]["de"]["percent"] == 1.2
+    line, column = at((tmp_path / "i18n/tours/de.json").read_text(encoding="utf-8"),
+                      SUMMARY).split(":")
+    assert any(p["message"].startswith(SUMMARY + ": outdated") and p["severity"] == "warning"
+               and (p["line"], p["column"]) == (int(line), int(column))
+               for p in data["problems"])
+
+
+def test_status_fails_on_errors(tmp_path, capsys):
+    lib_file = _write_project(tmp_path, {TITLE: "Hallo $3"}, {})
+    ns = argparse.Namespace(file=str(lib_file), i18n=str(tmp_path / "i18n"), format="text",
+                            write_qqq=False)
+    assert run_status(ns) == 1
+    out = capsys.readouterr().out
+    where = at((tmp_path / "i18n/tours/de.json").read_text(encoding="utf-8"), TITLE)
+    assert f"de.json:{where}: error: {TITLE}: the translation uses $3" in out
