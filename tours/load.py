@@ -29,15 +29,28 @@ def load_library(text: str | bytes, filename: str, *, extra_special_pages: Itera
     try:
         root, source, problems = read_tree(text, filename)
         if root is None or any(p.severity == "error" for p in problems):
-            return None, problems
+            return None, _capped(problems, filename)
         library, found = validate(root, filename, source, extra_special_pages)
-        problems = sorted(problems + found, key=lambda p: (p.line, p.column))
+        problems = _capped(sorted(problems + found, key=lambda p: (p.line, p.column)), filename)
         if any(p.severity == "error" for p in problems):
             return None, problems
         return library, problems
     except Exception as err:  # noqa: BLE001 - the promise is: never raise, whatever the input
         return None, [Problem(filename, 1, 1, f"the file could not be checked ({type(err).__name__}: {err})",
                               "this is a bug in wikitours; please report it with the file attached")]
+
+
+#: More problems than this are cut, with a note: a binary or badly broken file would bury the first ones.
+MAX_PROBLEMS = 500
+
+
+def _capped(problems: list[Problem], filename: str) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    last = problems[MAX_PROBLEMS - 1]
+    return problems[:MAX_PROBLEMS] + [Problem(filename, last.line, last.column, f"{rest:,} more problems are not shown",
+                                              "fix the problems above and check again")]
 
 
 def load_file(path: str | Path, *, extra_special_pages: Iterable[str] = ()) -> tuple[Library | None, list[Problem]]:

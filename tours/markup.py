@@ -233,6 +233,10 @@ class _Checker:
             if j < self.n and text[j] in "[{}<>":
                 self.add(j, f"a link target cannot contain '{text[j]}'",
                          "link to a plain page title, like [[Help:Editing|how to edit]]")
+                close = text.find("]]", j)
+                newline = text.find("\n", j)
+                if close >= 0 and (newline < 0 or close < newline):
+                    return close + 2
             else:
                 self.add(start, "the link [[ is not closed", "close the link with ]]")
             return j if j > start + 2 else start + 2

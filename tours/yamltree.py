@@ -191,6 +191,7 @@ def _build(text: str, filename: str, problems: list[Problem]) -> Node | None:
     root: Node | None = None
     documents = 0
     nodes = 0
+    aliases_reported: set[str] = set()
     ScalarEvent = yaml.ScalarEvent
     MappingStartEvent = yaml.MappingStartEvent
     SequenceStartEvent = yaml.SequenceStartEvent
@@ -219,11 +220,11 @@ def _build(text: str, filename: str, problems: list[Problem]) -> Node | None:
             mark = event.start_mark
             nodes += 1
             if event.anchor is not None:
-                append_problem(_anchor_problem(filename, mark))
+                append_problem(_anchor_problem(filename, mark, event.anchor))
             tag = event.tag
             if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
                 append_problem(Problem(filename, mark.line + 1, mark.column + 1,
-                                       f"the YAML tag {tag!r} is not supported",
+                                       f"the YAML tag '{_short_tag(tag)}' is not supported",
                                        "remove the tag (the part starting with '!'); the tour language needs none"))
             style = event.style
             attach(Scalar(event.value, mark.line + 1, mark.column + 1, mark.index, event.end_mark.index,
@@ -232,11 +233,11 @@ def _build(text: str, filename: str, problems: list[Problem]) -> Node | None:
             mark = event.start_mark
             nodes += 1
             if event.anchor is not None:
-                append_problem(_anchor_problem(filename, mark))
+                append_problem(_anchor_problem(filename, mark, event.anchor))
             tag = event.tag
             if tag is not None and tag not in _STANDARD_TAGS:
                 append_problem(Problem(filename, mark.line + 1, mark.column + 1,
-                                       f"the YAML tag {tag!r} is not supported",
+                                       f"the YAML tag '{_short_tag(tag)}' is not supported",
                                        "remove the tag (the part starting with '!'); the tour language needs none"))
             if len(stack) >= MAX_DEPTH:
                 append_problem(Problem(filename, mark.line + 1, mark.column + 1,
@@ -253,9 +254,11 @@ def _build(text: str, filename: str, problems: list[Problem]) -> Node | None:
             node.end = event.end_mark.index
         elif cls is yaml.AliasEvent:
             mark = event.start_mark
-            append_problem(Problem(filename, mark.line + 1, mark.column + 1,
-                                   f"aliases (*{event.anchor}) are not supported",
-                                   "write the value out in full instead of referring to an anchor"))
+            if event.anchor not in aliases_reported:  # once per anchor: a "billion laughs" file stays short
+                aliases_reported.add(event.anchor)
+                append_problem(Problem(filename, mark.line + 1, mark.column + 1,
+                                       f"aliases (*{event.anchor}) are not supported",
+                                       "write the value out in full instead of referring to an anchor"))
             nodes += 1
             attach(Scalar("", mark.line + 1, mark.column + 1, mark.index, event.end_mark.index, False, None, "!alias"))
         elif cls is yaml.DocumentStartEvent:
@@ -273,7 +276,11 @@ def _build(text: str, filename: str, problems: list[Problem]) -> Node | None:
     return root
 
 
-def _anchor_problem(filename: str, mark) -> Problem:
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _anchor_problem(filename: str, mark, anchor: str) -> Problem:
     return Problem(filename, mark.line + 1, mark.column + 1,
-                   "anchors (&name) are not supported",
-                   "remove the '&name' and write each value out in full")
+                   f"anchors (&{anchor}) are not supported",
+                   f"remove the '&{anchor}' and write each value out in full")

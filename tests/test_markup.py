@@ -1,0 +1,148 @@
+"""The safe wikitext subset: what is accepted, what is refused (with offsets), and helpers."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tours.markup import check_markup, placeholders, quotes_to_html
+
+SAFE = [
+    "Plain text, with punctuation: commas; colons! and a question?",
+    "Click '''Edit source''' to open the ''editor''.",
+    "'''''Bold and italic''''' and it's fine to write an apostrophe.",
+    "See [[Help:Referencing for beginners|the guide to referencing]] or [[Help:Contents]].",
+    "A link to [[:File:Example.png|a file page]] is fine.",
+    "Read [https://www.mediawiki.org/wiki/Help:Editing the editing help] or [http://example.org/a?b=c&d=e site].",
+    "Well done, {{GENDER:$1|he|she|they}} made {{PLURAL:$2|one edit|$2 edits}}.",
+    "{{gender:|you}} and {{plural:3|a|b}}",
+    "{{PLURAL:$2|one [[Help:Edit|edit]]|'''$2''' edits}}",
+    "Your page: [[User:$1|$1]].",
+    "Sign with four tildes (~~~~) and the date.",
+    "Press <kbd>Ctrl</kbd> and type <code>&lt;</code>".replace("&lt;", "x") + " or <bdi>$1</bdi>.",
+    "Pipes | and equals = and a < b and 3 > 2 are text.",
+    "ISBN 978-3-16-148410-0 and RFC 1149 are text too.",
+    "Prices in $ and $ 5 are text.",
+    "Paragraph one.\n\nParagraph two.",
+]
+
+
+@pytest.mark.parametrize("text", SAFE)
+def test_safe_texts(text):
+    assert check_markup(text) == []
+
+
+UNSAFE = {
+    "<script>alert(1)</script>": [(0, "raw HTML (<script>) is not allowed in tour texts",
+                                   "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")],
+    "x <img src=x onerror=alert(1)>": [(2, "raw HTML (<img>) is not allowed in tour texts",
+                                        "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")],
+    "<div>a</div>": [(0, "raw HTML (<div>) is not allowed in tour texts",
+                      "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")],
+    "<b>bold</b>": [(0, "raw HTML (<b>) is not allowed in tour texts",
+                     "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")],
+    "<nowiki>x</nowiki>": [(0, "raw HTML (<nowiki>) is not allowed in tour texts",
+                            "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")],
+    "a <!-- hidden --> b": [(2, "HTML comments (<!-- … -->) are not allowed in tour texts",
+                             "remove the comment; a note for translators belongs in a YAML comment (# …)")],
+    '<code onclick="x()">y</code>': [(0, "<code> cannot have attributes here", "write <code> and </code> alone")],
+    "<code>open": [(0, "<code> is not closed", "add </code> where the code text ends")],
+    "close</kbd>": [(5, "</kbd> closes a tag that is not open", "remove it, or add <kbd> before it")],
+    "Hi {{Welcome}}": [(3, "templates ({{Welcome}}) are not allowed in tour texts",
+                        "tour texts cannot use templates; write the text out, or link to a page with [[Page|label]]")],
+    "{{#if:x|y|z}}": [(0, "the parser function {{#if:…}} is not allowed in tour texts",
+                       "tour texts cannot use templates; write the text out, or link to a page with [[Page|label]]")],
+    "{{GRAMMAR:genitive|x}}": [(0, "the parser function {{GRAMMAR:…}} is not allowed in tour texts",
+                                "only {{PLURAL:…}} and {{GENDER:…}} are allowed")],
+    "{{int:edit}}": [(0, "the parser function {{int:…}} is not allowed in tour texts",
+                      "only {{PLURAL:…}} and {{GENDER:…}} are allowed")],
+    "on {{SITENAME}}": [(3, "the magic word {{SITENAME}} is not allowed in tour texts",
+                         "write the value out; popovers and help pages would show it differently")],
+    "{{{1}}}": [(0, "template parameters ({{{…}}}) are not allowed in tour texts",
+                 "use $1 for the reader's user name; other values cannot be inserted")],
+    "__NOTOC__ x": [(0, "the magic word __NOTOC__ is not allowed in tour texts", "remove it")],
+    "[javascript:alert(1) click]": [(0, "links starting with 'javascript:' are not allowed in tour texts",
+                                     "only http:// and https:// links are allowed, like [https://example.org label]")],
+    "[//example.org x]": [(0, "links starting with '//' are not allowed in tour texts",
+                           "only http:// and https:// links are allowed, like [https://example.org label]")],
+    "[https://example.org]": [(0, "an external link needs a label: [https://example.org label]",
+                               "write a space and a few words after the address")],
+    "[https://example.org label": [(0, "the external link [ is not closed", "close the link with ]")],
+    "a [note] b": [(2, "square brackets make a link in popovers",
+                    "use round brackets ( ) for a remark, or write a link like [https://example.org label]")],
+    "a ] b": [(2, "a ']' without a matching '['",
+               "use round brackets ( ) for a remark, or write a link like [https://example.org label]")],
+    "x ]] y": [(2, "a ']]' without a matching '[['", "remove it, or open the link with [[")],
+    "[[Help:Contents": [(0, "the link [[ is not closed", "close the link with ]]")],
+    "[[]]": [(0, "a link needs a page title: [[Page]] or [[Page|label]]", "write the page title after [[")],
+    "[[File:X.png|thumb]]": [(0, "[[File:…]] would embed a file or put the help page in a category",
+                              "link to it with a colon in front: [[:File:…]]")],
+    "[[Category:Help]]": [(0, "[[Category:…]] would embed a file or put the help page in a category",
+                           "link to it with a colon in front: [[:Category:…]]")],
+    "[[a<b]]": [(3, "a link target cannot contain '<'", "link to a plain page title, like [[Help:Editing|how to edit]]")],
+    "[[A|b [[C]] d]]": [(6, "a link cannot contain another link", "close the first link before starting another")],
+    "{{PLURAL:$1|a": [(0, "{{PLURAL:…}} is not closed", "close it with }}")],
+    "{{PLURAL:x|a|b}}": [(0, "{{PLURAL:…}} needs a number or placeholder first, like {{PLURAL:$2|one edit|$2 edits}}",
+                          "write the number placeholder right after PLURAL:")],
+    "{{GENDER:Ada|he|she}}": [(0, "{{GENDER:…}} needs a user placeholder first, like {{GENDER:$1|he|she|they}}",
+                               "write $1 right after GENDER:")],
+    "{{GENDER:$1}}": [(0, "{{GENDER:…}} needs at least one form after '|'",
+                       "write the forms separated by '|', like {{GENDER:$1|…|…}}")],
+    "a }} b": [(2, "a '}}' without a matching '{{'", "remove it")],
+    "a { b": [(2, "a single '{' is not allowed in tour texts",
+               "use round brackets ( ) for a remark, or write a link like [https://example.org label]")],
+    "x '''bold": [(2, "bold text (''') is not closed on the same line", "add ''' where the bold text ends")],
+    "x ''it": [(2, "italic text ('') is not closed on the same line", "add '' where the italic text ends")],
+    "a &lt; b": [(2, "the HTML entity &lt; is not allowed in tour texts", "type the character itself")],
+    "== Heading ==": [(0, "headings (= … =) are not allowed in tour texts",
+                       "write the heading as a step title, or as a sentence")],
+    "{| class=wikitable\n|}": [(0, "tables ({| … |}) are not allowed in tour texts", "write the content as sentences"),
+                               (19, "tables ({| … |}) are not allowed in tour texts", "write the content as sentences")],
+    "Intro\n* one": [(6, "a line starting with '*' makes a list on help pages but not in popovers",
+                      "write the list as sentences")],
+    "Intro\n  code": [(6, "a line starting with a space shows as a code block on help pages",
+                       "remove the spaces at the start of the line")],
+    "----": [(0, "horizontal lines (----) are not allowed in tour texts", "remove the line")],
+}
+
+
+@pytest.mark.parametrize("text", list(UNSAFE))
+def test_unsafe_texts(text):
+    assert [(i.offset, i.message, i.hint) for i in check_markup(text)] == UNSAFE[text]
+
+
+def test_several_issues_in_order():
+    text = "<script>x</script> then {{Foo}} and [javascript:x y]"
+    assert [i.offset for i in check_markup(text)] == [0, 24, 36]
+
+
+def test_placeholders():
+    assert placeholders("Hi $1, {{PLURAL:$2|one|$2}} and $10; $0, $x and $ stay text") == {"$1", "$2", "$10"}
+    assert placeholders("none") == set()
+
+
+def test_quotes_to_html():
+    assert quotes_to_html("Click '''Edit''' in ''the'' bar") == "Click <b>Edit</b> in <i>the</i> bar"
+    assert quotes_to_html("'''''both''''' it's") == "<b><i>both</i></b> it's"
+    assert quotes_to_html("''''four''''") == "'<b>four'</b>"
+    assert quotes_to_html("open '''bold\nnext") == "open <b>bold</b>\nnext"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("[]{}|<>/'$1: aAbc=*#-&;!\n") + ["[[", "]]", "{{", "}}", "<code>", "</code>",
+                                                                      "PLURAL:", "GENDER:", "https://x.y", "<!--"]),
+                max_size=60).map("".join))
+def test_checker_never_raises_and_offsets_are_in_range(text):
+    for issue in check_markup(text):
+        assert 0 <= issue.offset <= len(text)
+        assert issue.message and issue.hint
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_unicode_text(text):
+    issues = check_markup(text)
+    assert all(0 <= i.offset <= len(text) for i in issues)
+    if not any(c in text for c in "[]{}<>&'_=*#:; -\n"):
+        assert issues == []
