@@ -148,11 +148,11 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
     tour_texts: dict[str, dict[str, str]] = {
         source: {k: m.text for k, m in source_messages(adapted).items()}
     }
+    # Every language with a translation file gets its pages, even while its texts are outdated:
+    # links to them stay valid, and they fill in as translators catch up.
     for lang, texts in sorted(usable.items()):
-        kept = {k: applied.translate_text(v) for k, v in texts.items()
-                if k not in applied.local_keys}
-        if kept:
-            tour_texts[lang] = kept
+        tour_texts[lang] = {k: applied.translate_text(v) for k, v in texts.items()
+                            if k not in applied.local_keys}
     page_langs = (source, *sorted(lang for lang in tour_texts if lang != source))
 
     page_messages = {lang: dict(mf.messages) for lang, mf in translations.pages.items()
