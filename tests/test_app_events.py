@@ -132,6 +132,9 @@ def test_nothing_about_the_sender_is_stored(app, client):
     {"wiki": "local", "events": [event(tour="a" * 100_00)]},
     {"wiki": "l" * 5000, "events": [event()]},
     {"wiki": "local", "events": [event(action="shown", step=None)]},     # shown needs a step
+    {"wiki": "local", "events": [event(step="welcome\n")]},             # $ before a newline
+    {"wiki": "local\n", "events": [event()]},
+    {"wiki": "local", "events": [event(lang="de\n")]},
     {"wiki": "local", "events": []},
     {"wiki": "local", "events": {"0": event()}},
     {"events": [event()]},
@@ -277,3 +280,29 @@ def test_concurrent_batches_lose_nothing(app):
     assert errors == []
     assert total(app) == 6 * 10 * 4
     assert len(rows(app)) == 4
+
+
+def test_both_validators_agree_with_the_published_schema():
+    """The fast compiled check and jsonschema's explanation accept and refuse the same."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from jsonschema import Draft7Validator
+
+    from toolforge.events import SCHEMA, _FAST, _VALIDATOR, schema_problem
+
+    Draft7Validator.check_schema(SCHEMA)
+    text_ = st.one_of(st.sampled_from(["welcome", "first-edit", "de", "vector-2022", "shown",
+                                       "started", "x\n", "A", ""]), st.text(max_size=8))
+    value = st.one_of(text_, st.integers(-2, 40000), st.booleans(), st.none())
+    ev = st.dictionaries(st.sampled_from(["tour", "version", "step", "index", "action", "lang",
+                                          "skin", "user"]), value, max_size=8)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.fixed_dictionaries({"wiki": text_, "events": st.lists(ev, max_size=3)}))
+    def check(batch):
+        fast_ok = schema_problem(batch) is None
+        assert fast_ok == _VALIDATOR.is_valid(batch)
+        if fast_ok:
+            _FAST(batch)
+
+    check()

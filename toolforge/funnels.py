@@ -86,9 +86,9 @@ def parse_filters(args: Mapping[str, str], max_days: int) -> tuple[Filters, str 
     lang = (args.get("lang") or "").strip().lower()
     skin = (args.get("skin") or "").strip().lower()
     error = None
-    if lang and not _LANG.match(lang):
+    if lang and not _LANG.fullmatch(lang):
         lang = ""
-    if skin and not _ID.match(skin):
+    if skin and not _ID.fullmatch(skin):
         skin = ""
     version = None
     if (args.get("version") or "").isdigit():
@@ -194,7 +194,7 @@ def stage_label(stage: Stage) -> str:
 
 def _known_or_404(wiki: str, tour: str) -> dict[str, Any]:
     config = current_app.config
-    if not _WIKI.match(wiki) or not _ID.match(tour):
+    if not _WIKI.fullmatch(wiki) or not _ID.fullmatch(tour):
         abort(404)
     if config["UNKNOWN_WIKIS"] != "count" and wiki not in {
             str(w["id"]) for w in config.get("WIKIS") or []}:

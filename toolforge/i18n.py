@@ -113,7 +113,7 @@ class Catalog:
         """Pick the reader's language: valid ``uselang``, then Accept-Language, then default."""
         if uselang:
             code = uselang.strip().lower()
-            if LANG_RE.match(code):
+            if LANG_RE.fullmatch(code):
                 return code
         if accept is not None:
             best = accept.best_match(self.available())
@@ -122,7 +122,7 @@ class Catalog:
             for value, _q in accept:
                 code = value.lower()
                 own = (code, *self.language(code).fallbacks)  # not the default or English
-                if LANG_RE.match(code) and any(c in self.messages for c in own):
+                if LANG_RE.fullmatch(code) and any(c in self.messages for c in own):
                     return code
         return self.default
 
