@@ -261,6 +261,22 @@ class WikiClient:
                 reason[:64] if isinstance(reason, str) else ""))
         return tuple(mentees.values()), tuple(problems)
 
+    def mentors(self) -> tuple[str, ...]:
+        """User names on the mentor list, ``Project:Wikitours/Mentors.json`` (contracts §7)."""
+        title = "Project:Wikitours/Mentors.json"
+        _, pages = self._pages([title], prop="revisions", rvprop="content", rvslots="main")
+        revisions = (pages[0] if pages else {}).get("revisions") or []
+        text = (revisions[0].get("slots") or {}).get("main", {}).get("content", "") \
+            if revisions else ""
+        try:
+            data = json.loads(text) if text else {}
+        except ValueError:
+            return ()
+        entries = data.get("mentors") if isinstance(data, dict) else None
+        names = [e.get("username") for e in entries or [] if isinstance(e, dict)]
+        return tuple(dict.fromkeys(_normal(n) for n in names
+                                   if isinstance(n, str) and valid_username(n)))
+
     def contributions(self, usernames: Iterable[str], *, limit: int = 500,
                       since: str = "") -> dict[str, list[Contribution]]:
         """Recent public edits per user, newest first; several users per request (``ucuser``).

@@ -1,0 +1,290 @@
+"""Issuing Open Badges from verified progress on a real wiki, on SQLite and MariaDB.
+
+A learner's own edit of ``User:NAME/wikitours.json`` earns badges; a completion claim written
+by someone else earns nothing. The hosted documents, baked images, certificate, revocation and
+the feed are then checked the way an outside verifier and the bot would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from toolforge import create_app, db, learning
+from toolforge import openbadges as ob
+from toolforge.models_learning import Assertion, Cohort, CohortMember
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+ODD: list[str] = []
+ALL_TOURS = ("first-edit", "add-citation", "ask-mentor", "user-page", "mentor-basics",
+             "run-a-workshop")
+
+
+def progress(*completed: str, started: tuple[str, ...] = ()) -> str:
+    tours = {t: {"status": "completed", "version": 1, "step": "done",
+                 "started": "2026-11-25T10:00:00Z", "updated": "2026-11-25T10:05:00Z",
+                 "completed": "2026-11-25T10:05:00Z"} for t in completed}
+    tours.update({t: {"status": "started", "version": 1, "step": "welcome",
+                      "started": "2026-11-25T10:00:00Z", "updated": "2026-11-25T10:01:00Z"}
+                  for t in started})
+    return json.dumps({"format": 1, "tours": tours})
+
+
+@pytest.fixture(scope="module")
+def people(wiki):
+    for name in ("Ada", "Bea", "Cy", "Dee", "Eve", "Trainer", "Other trainer"):
+        wiki.create_user(name)
+    # a legal but awkward user name: quotes, ampersand, right-to-left letters
+    ODD.append(wiki.create_user("Q\"uote & 'Amp' \u05e9\u05dc\u05d5\u05dd").name)
+    wiki.edit("User:Ada/wikitours.json", progress("first-edit", started=("add-citation",)),
+              user="Ada")
+    wiki.edit("User:Bea/wikitours.json", progress(*ALL_TOURS))  # forged by an admin
+    wiki.edit("User:Cy/wikitours.json", progress(*ALL_TOURS), user="Cy")
+    wiki.edit("User:Dee/wikitours.json", progress("ask-mentor"), user="Dee")
+    return wiki
+
+
+@pytest.fixture(scope="module")
+def app(people, database_url):
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url, "TOURS": {},
+        "WIKIS": [{"id": "local", "api": people.api, "index": people.index, "language": "en",
+                   "project": "Project"}],
+        "ADMINS": ["local:Admin"],
+        "LIBRARY": learning.load_library(ROOT / "tours.yaml"),
+    })
+    db.upgrade(app)
+    yield app
+    db.get_engine(app).dispose()
+
+
+def fetcher(client):
+    """An outside verifier's HTTP GET, answered by the app (absolute URLs → test client)."""
+    def fetch(url):
+        parts = urlsplit(url)
+        response = client.get(parts.path, query_string=parts.query,
+                              headers={"Accept": "application/ld+json"})
+        try:
+            return response.status_code, json.loads(response.data)
+        except ValueError:
+            return response.status_code, None
+    return fetch
+
+
+def rows(app, **where):
+    with app.app_context():
+        session = db.get_session()
+        query = select(Assertion).order_by(Assertion.seq)
+        for key, value in where.items():
+            query = query.where(getattr(Assertion, key) == value)
+        return session.scalars(query).all()
+
+
+def sign_in(client, name, wiki="local"):
+    with client.session_transaction() as s:
+        s["user"] = {"wiki": wiki, "name": name}
+        s["csrf_token"] = token = f"token-{name}"
+    return token
+
+
+def test_own_progress_earns_a_badge_once(app):
+    client = app.test_client()
+    page = client.get("/learners/local/Ada")
+    assert page.status_code == 200
+    held = rows(app, username="Ada")
+    assert [a.badge for a in held] == ["first-edit"]
+    assert f"/assertions/{held[0].uuid}".encode() in page.data
+    for _ in range(3):  # more views, and a second issuer racing with the first
+        client.get("/learners/local/ada")
+    with app.test_request_context():
+        reads = learning.client(learning.wiki_config("local")).progress(["Ada"])
+        session = db.get_session()
+        assert learning.issue(session, "local", reads.values(), learning.library()) == []
+        session.add(Assertion(uuid="dup", wiki="local", username="Ada", badge="first-edit",
+                              salt="x"))
+        with pytest.raises(Exception):
+            session.commit()  # the database itself refuses a second first-edit for Ada
+        session.rollback()
+    assert len(rows(app, username="Ada")) == 1
+
+
+def test_a_forged_completion_claim_earns_nothing(app):
+    client = app.test_client()
+    page = client.get("/learners/local/Bea")
+    assert page.status_code == 200
+    assert rows(app, username="Bea") == []
+    assert b"not made by the learner" in page.data
+
+
+def test_the_trainer_badge_follows_from_the_pathways(app):
+    app.test_client().get("/learners/local/Cy")
+    badges = [a.badge for a in rows(app, username="Cy")]
+    assert sorted(badges) == sorted(["first-edit", "citation", "communicator",
+                                     "newcomer-pathway", "mentor-pathway", "trainer"])
+
+
+def test_hosted_documents_are_valid_and_verify(app):
+    client = app.test_client()
+    client.get("/learners/local/Ada")
+    row = rows(app, username="Ada")[0]
+    fetch = fetcher(client)
+    status, assertion = fetch(f"http://localhost/assertions/{row.uuid}")
+    assert status == 200 and ob.check_document(assertion, "Assertion") == []
+    status, badge = fetch(assertion["badge"])
+    assert status == 200 and ob.check_document(badge, "BadgeClass") == []
+    status, issuer = fetch(badge["issuer"])
+    assert status == 200 and ob.check_document(issuer, "Issuer") == []
+    status, revocations = fetch(issuer["revocationList"])
+    assert status == 200 and ob.check_document(revocations, "RevocationList") == []
+    user_page = learning.Wiki("local", "", app.config["WIKIS"][0]["index"]).user_page_url("Ada")
+    assert assertion["recipient"]["identity"] == ob.hash_identity(user_page, row.salt)
+    assert user_page not in json.dumps(assertion)  # only the hash is published
+
+    png = client.get(f"/assertions/{row.uuid}/badge.png")
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    result = ob.verify_assertion(ob.read_png(png.data), fetch, identity=user_page)
+    assert result.ok, result.problems
+    svg = client.get(f"/assertions/{row.uuid}/badge.svg")
+    verify_url, text = ob.read_svg(svg.data.decode())
+    assert verify_url == assertion["id"]
+    assert ob.verify_assertion(text, fetch, identity=user_page).ok
+    other = learning.Wiki("local", "", app.config["WIKIS"][0]["index"]).user_page_url("Bea")
+    assert not ob.verify_assertion(text, fetch, identity=other).ok
+
+    html = client.get(f"/assertions/{row.uuid}", headers={"Accept": "text/html"})
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    assert b"Ada" in html.data and b"First edit" in html.data
+    assert client.get("/assertions/no-such-thing").status_code == 404
+    assert client.get("/badges/no-such-badge", headers={"Accept": "application/json"}
+                      ).status_code == 404
+
+
+def test_certificate_in_the_learners_language(app):
+    client = app.test_client()
+    client.get("/learners/local/Ada")
+    row = rows(app, username="Ada")[0]
+    page = client.get(f"/assertions/{row.uuid}/certificate", query_string={"uselang": "ar"})
+    text = page.data.decode()
+    assert page.status_code == 200
+    assert re.search(r'<html lang="ar" dir="rtl">', text)
+    assert "التعديل الأول" in text  # the Arabic badge name from i18n/tours/ar.json
+    assert f"/assertions/{row.uuid}" in text  # verification link
+    english = client.get(f"/assertions/{row.uuid}/certificate",
+                         headers={"Accept-Language": "en"}).data.decode()
+    assert 'dir="ltr"' in english and "First edit" in english
+    german = client.get(f"/assertions/{row.uuid}/certificate",
+                        headers={"Accept-Language": "de-DE,de;q=0.9"}).data.decode()
+    assert 'lang="de' in german
+
+
+def test_feed_for_the_bot(app):
+    client = app.test_client()
+    for name in ("Ada", "Cy"):
+        client.get(f"/learners/local/{name}")
+    first = client.get("/api/v1/assertions", query_string={"wiki": "local"}).get_json()
+    users = {(a["user"], a["badge"]) for a in first["assertions"]}
+    assert ("Ada", "first-edit") in users and ("Cy", "trainer") in users
+    assert not any(a["user"] == "Bea" for a in first["assertions"])
+    item = first["assertions"][0]
+    assert set(item) == {"id", "badge", "user", "wiki", "issuedOn", "url", "revoked"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", item["issuedOn"])
+    assert urlsplit(item["url"]).path == f"/assertions/{item['id']}"
+    again = client.get("/api/v1/assertions",
+                       query_string={"wiki": "local", "since": first["next"]}).get_json()
+    assert again == {"assertions": [], "next": first["next"]}
+    client.get("/learners/local/Dee")
+    new = client.get("/api/v1/assertions",
+                     query_string={"wiki": "local", "since": first["next"]}).get_json()
+    assert [(a["user"], a["badge"]) for a in new["assertions"]] == [("Dee", "communicator")]
+    for bad in ({"wiki": "local", "since": "1 OR 1=1"}, {"wiki": "local", "since": "-1"}):
+        assert client.get("/api/v1/assertions", query_string=bad).status_code == 400
+    assert client.get("/api/v1/assertions", query_string={"wiki": "<x>"}).status_code == 404
+
+
+def test_revocation_by_the_learners_trainer_only(app):
+    client = app.test_client()
+    client.get("/learners/local/Cy")
+    row = next(a for a in rows(app, username="Cy") if a.badge == "citation")
+    with app.app_context():
+        session = db.get_session()
+        cohort = Cohort(wiki="local", name="Workshop", owner="Trainer", join_token="t-rev")
+        cohort.members.append(CohortMember(username="Cy", added_by="Trainer"))
+        session.add(cohort)
+        session.commit()
+    url = f"/assertions/{row.uuid}/revoke"
+    assert client.post(url, data={"reason": "x"}).status_code in (302, 400, 403)
+    token = sign_in(client, "Other trainer")
+    assert client.post(url, data={"csrf_token": token, "reason": "x"}).status_code == 403
+    token = sign_in(client, "Trainer")
+    assert client.post(url, data={"reason": "no token"}).status_code == 400
+    assert client.post(url, data={"csrf_token": "wrong", "reason": "x"}).status_code == 400
+    assert not rows(app, uuid=row.uuid)[0].revoked
+    page = client.get(f"/assertions/{row.uuid}", headers={"Accept": "text/html"}).data.decode()
+    assert 'name="csrf_token"' in page and "/revoke" in page
+    done = client.post(url, data={"csrf_token": token, "reason": "<b>copied</b> work"})
+    assert done.status_code == 303
+    revoked = rows(app, uuid=row.uuid)[0]
+    assert revoked.revoked and revoked.revoked_by == "local:Trainer"
+
+    fetch = fetcher(client)
+    status, doc = fetch(f"http://localhost/assertions/{row.uuid}")
+    assert status == 410 and doc["revoked"] is True
+    assert ob.verify_assertion(f"http://localhost/assertions/{row.uuid}", fetch).revoked
+    _, revocations = fetch("http://localhost/issuer/revocations")
+    assert any(r["id"].endswith(row.uuid) for r in revocations["revokedAssertions"])
+    assert client.get(f"/assertions/{row.uuid}/badge.png").status_code == 410
+    html = client.get(f"/assertions/{row.uuid}", headers={"Accept": "text/html"})
+    assert html.status_code == 410
+    assert "<b>copied</b>" not in html.data.decode()
+    assert "&lt;b&gt;copied&lt;/b&gt; work" in html.data.decode()
+    # seeing the progress again does not issue the revoked badge a second time
+    client.get("/learners/local/Cy")
+    assert len(rows(app, username="Cy", badge="citation")) == 1
+    feed = client.get("/api/v1/assertions", query_string={"wiki": "local"}).get_json()
+    assert next(a for a in feed["assertions"] if a["id"] == row.uuid)["revoked"] is True
+
+
+def test_issue_badges_job(app, people):
+    people.edit("User:Eve/wikitours.json", progress("first-edit", "add-citation"), user="Eve")
+    with app.app_context():
+        session = db.get_session()
+        cohort = Cohort(wiki="local", name="Club", owner="Trainer", join_token="t-job")
+        cohort.members.append(CohortMember(username="Eve", added_by="Trainer"))
+        session.add(cohort)
+        session.commit()
+    result = app.test_cli_runner().invoke(args=["issue-badges", "--wiki", "local",
+                                                "--user", "Bea"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"local: \d+ learners checked, 2 badges issued", result.output)
+    assert sorted(a.badge for a in rows(app, username="Eve")) == ["citation", "first-edit"]
+    assert rows(app, username="Bea") == []
+    again = app.test_cli_runner().invoke(args=["issue-badges"])
+    assert "0 badges issued" in again.output
+    with app.app_context():
+        total = db.get_session().scalar(select(func.count()).select_from(Assertion))
+    assert total == len(rows(app))
+
+
+def test_badge_pages_escape_hostile_names(app, people):
+    name = "Zoë \"<img src=x onerror=alert(1)>"
+    with pytest.raises(Exception):
+        people.create_user(name)  # MediaWiki refuses < and > in user names
+    odd = ODD[0]
+    people.edit(f"User:{odd}/wikitours.json", progress("first-edit"), user=odd)
+    client = app.test_client()
+    page = client.get(f"/learners/local/{odd}")
+    assert page.status_code == 200
+    text = page.data.decode()
+    assert odd not in text and unescape(text).count(odd) >= 1
+    row = rows(app, username=odd)[0]
+    for path in (f"/assertions/{row.uuid}", f"/assertions/{row.uuid}/certificate"):
+        html = client.get(path, headers={"Accept": "text/html"},
+                          follow_redirects=True).data.decode()
+        assert odd not in html and "Q&#34;uote &amp; &#39;Amp&#39;" in html
+        assert "<bdi>" in html
+    assert client.get("/learners/local/%3Cscript%3E").status_code == 404

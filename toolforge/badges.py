@@ -1,0 +1,246 @@
+"""Open Badges the app issues: hosted documents, baked images, badge pages, certificates.
+
+URLs (every document lives at its own URL, as hosted verification requires):
+
+- ``/issuer`` Issuer Profile, ``/issuer/revocations`` RevocationList (JSON-LD).
+- ``/badges/<id>`` BadgeClass (JSON-LD for machines, a page for people), with
+  ``/badges/<id>/criteria`` and plain images ``/badges/<id>/image.png|svg``.
+- ``/assertions/<uuid>`` the Assertion (JSON-LD, or the public badge page for browsers; a
+  revoked one answers 410 with ``revoked: true``), ``…/badge.png|svg`` baked images,
+  ``…/certificate`` a printable certificate in the reader's language, ``…/revoke`` (POST).
+- ``/api/v1/assertions?wiki=ID&since=CURSOR`` the feed the bot reads (contracts §9).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template,
+                   request, url_for)
+from sqlalchemy import select
+
+from . import learning
+from . import openbadges as ob
+from .auth import current_user, is_admin
+from .db import get_session
+from .i18n import current_language, msg
+from .models_learning import Assertion, Cohort, CohortMember
+
+__all__ = ["bp", "init_app", "assertion_url", "can_revoke"]
+
+bp = Blueprint("badges", __name__)
+JSONLD = "application/ld+json"
+FEED_PAGE = 500
+
+
+def _json(doc: dict, status: int = 200) -> Response:
+    response = Response(json.dumps(doc, ensure_ascii=False, indent=1), status=status,
+                        mimetype=JSONLD)
+    response.headers["Access-Control-Allow-Origin"] = "*"  # public documents, no cookies
+    return response
+
+
+def wants_json() -> bool:
+    """Verifiers ask for JSON (or anything); browsers ask for HTML first."""
+    best = request.accept_mimetypes.best_match([JSONLD, "application/json", "text/html"])
+    return request.args.get("format") == "json" or best in (JSONLD, "application/json")
+
+
+def issuer_url() -> str:
+    return url_for("badges.issuer", _external=True)
+
+
+def badge_url(badge_id: str) -> str:
+    return url_for("badges.badge_class", badge_id=badge_id, _external=True)
+
+
+def assertion_url(row: Assertion) -> str:
+    return url_for("badges.assertion", uid=row.uuid, _external=True)
+
+
+def _badge_or_404(badge_id: str):
+    badge = learning.library().badge(badge_id)
+    if badge is None:
+        abort(404)
+    return badge
+
+
+def _assertion_or_404(uid: str) -> Assertion:
+    row = get_session().scalar(select(Assertion).where(Assertion.uuid == uid[:36]))
+    if row is None:
+        abort(404)
+    return row
+
+
+def assertion_document(row: Assertion) -> dict:
+    wiki = learning.wiki_config(row.wiki)
+    recipient = wiki.user_page_url(row.username) if wiki else row.username
+    return ob.assertion_document(
+        assertion_url(row), badge_url(row.badge), recipient, row.salt, row.issued_on,
+        image=url_for("badges.baked_png", uid=row.uuid, _external=True))
+
+
+def can_revoke(row: Assertion) -> bool:
+    """App admins, and trainers whose cohort (on the same wiki) holds the learner."""
+    user = current_user()
+    if user is None:
+        return False
+    if is_admin(user):
+        return True
+    if user.wiki != row.wiki:
+        return False
+    return get_session().scalar(
+        select(CohortMember.username).join(Cohort).where(
+            Cohort.wiki == row.wiki, Cohort.owner == user.name,
+            CohortMember.username == row.username).limit(1)) is not None
+
+
+# --- issuer and badge classes -------------------------------------------------------------
+
+@bp.get("/issuer")
+def issuer():
+    cfg = current_app.config
+    return _json(ob.issuer_document(
+        issuer_url(), cfg.get("ISSUER_NAME") or "wikitours",
+        url_for("core.index", _external=True), email=cfg.get("ISSUER_EMAIL") or "",
+        description=cfg.get("ISSUER_DESCRIPTION") or "",
+        revocation_list=url_for("badges.revocations", _external=True)))
+
+
+@bp.get("/issuer/revocations")
+def revocations():
+    rows = get_session().scalars(select(Assertion).where(Assertion.revoked.is_(True))
+                                 .order_by(Assertion.seq)).all()
+    return _json(ob.revocation_list_document(
+        url_for("badges.revocations", _external=True), issuer_url(),
+        [(assertion_url(r), r.revocation_reason) for r in rows]))
+
+
+@bp.get("/badges/<badge_id>")
+def badge_class(badge_id: str):
+    badge = _badge_or_404(badge_id)
+    if wants_json():
+        return _json(ob.badge_class_document(
+            badge_url(badge.id), badge.name, badge.description or badge.name,
+            url_for("badges.badge_png", badge_id=badge.id, _external=True),
+            url_for("badges.criteria", badge_id=badge.id, _external=True),
+            learning.plain(badge.description), issuer_url(), tags=("wikitours",)))
+    return redirect(url_for("badges.criteria", badge_id=badge.id, **request.args), code=303)
+
+
+@bp.get("/badges/<badge_id>/criteria")
+def criteria(badge_id: str):
+    badge = _badge_or_404(badge_id)
+    return render_template("badge.html", badge=badge, tour_text=learning.tour_text)
+
+
+@bp.get("/badges/<badge_id>/image.png")
+def badge_png(badge_id: str):
+    badge = _badge_or_404(badge_id)
+    return Response(ob.badge_png(ob.color_for(badge.id)), mimetype="image/png")
+
+
+@bp.get("/badges/<badge_id>/image.svg")
+def badge_svg(badge_id: str):
+    badge = _badge_or_404(badge_id)
+    return Response(ob.badge_svg(ob.color_for(badge.id), learning.plain(badge.name)),
+                    mimetype="image/svg+xml")
+
+
+# --- assertions -----------------------------------------------------------------------------
+
+@bp.get("/assertions/<uid>")
+def assertion(uid: str):
+    row = _assertion_or_404(uid)
+    if wants_json():
+        if row.revoked:
+            return _json(ob.revoked_assertion_document(assertion_url(row), row.revocation_reason),
+                         410)
+        return _json(assertion_document(row))
+    wiki = learning.wiki_config(row.wiki)
+    return render_template("assertion.html", row=row, wiki=wiki, url=assertion_url(row),
+                           badge=learning.library().badge(row.badge), can_revoke=can_revoke(row),
+                           tour_text=learning.tour_text), 410 if row.revoked else 200
+
+
+@bp.get("/assertions/<uid>/badge.png")
+def baked_png(uid: str):
+    row = _assertion_or_404(uid)
+    if row.revoked:
+        abort(410)
+    data = ob.bake_png(ob.badge_png(ob.color_for(row.badge)),
+                       json.dumps(assertion_document(row), ensure_ascii=False))
+    return Response(data, mimetype="image/png", headers={
+        "Content-Disposition": f'attachment; filename="{row.badge}-{row.uuid[:8]}.png"'})
+
+
+@bp.get("/assertions/<uid>/badge.svg")
+def baked_svg(uid: str):
+    row = _assertion_or_404(uid)
+    if row.revoked:
+        abort(410)
+    name = learning.tour_text(current_language(), "badge", row.badge, "name")
+    data = ob.bake_svg(ob.badge_svg(ob.color_for(row.badge), name),
+                       json.dumps(assertion_document(row), ensure_ascii=False), assertion_url(row))
+    return Response(data, mimetype="image/svg+xml", headers={
+        "Content-Disposition": f'attachment; filename="{row.badge}-{row.uuid[:8]}.svg"'})
+
+
+@bp.get("/assertions/<uid>/certificate")
+def certificate(uid: str):
+    row = _assertion_or_404(uid)
+    if row.revoked:
+        abort(410)
+    wiki = learning.wiki_config(row.wiki)
+    if not request.args.get("uselang") and wiki and not request.accept_languages:
+        return redirect(url_for("badges.certificate", uid=uid, uselang=wiki.language), code=303)
+    return render_template("certificate.html", row=row, wiki=wiki, url=assertion_url(row),
+                           badge=learning.library().badge(row.badge),
+                           tour_text=learning.tour_text)
+
+
+@bp.post("/assertions/<uid>/revoke")
+def revoke(uid: str):
+    row = _assertion_or_404(uid)
+    if not can_revoke(row):
+        abort(403)
+    if not row.revoked:
+        user = current_user()
+        row.revoked = True
+        row.revocation_reason = request.form.get("reason", "").strip()[:255]
+        row.revoked_by = f"{user.wiki}:{user.name}" if user else ""
+        row.revoked_on = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+        get_session().commit()
+    return redirect(url_for("badges.assertion", uid=row.uuid), code=303)
+
+
+# --- the feed for the bot -------------------------------------------------------------------
+
+@bp.get("/api/v1/assertions")
+def feed():
+    """Assertions of one wiki after the cursor, oldest first (contracts §9).
+
+    The cursor is the last returned position; pass ``next`` back as ``since``. The feed
+    announces issued badges: a badge revoked before the bot reads it shows ``revoked: true``.
+    """
+    wiki = request.args.get("wiki", "")
+    since = request.args.get("since", "0") or "0"
+    if learning.wiki_config(wiki) is None:
+        return jsonify({"error": 404, "message": msg("wikitours-app-badge-unknown-wiki")}), 404
+    if not since.isdigit() or len(since) > 18:
+        return jsonify({"error": 400, "message": msg("wikitours-app-badge-bad-cursor")}), 400
+    rows = get_session().scalars(
+        select(Assertion).where(Assertion.wiki == wiki, Assertion.seq > int(since))
+        .order_by(Assertion.seq).limit(FEED_PAGE)).all()
+    return jsonify({
+        "assertions": [{"id": r.uuid, "badge": r.badge, "user": r.username, "wiki": r.wiki,
+                        "issuedOn": ob.iso(r.issued_on), "url": assertion_url(r),
+                        "revoked": bool(r.revoked)} for r in rows],
+        "next": str(rows[-1].seq if rows else int(since)),
+    })
+
+
+def init_app(app) -> None:
+    learning.init_app(app)
+    app.jinja_env.globals.update(badge_color=ob.color_for)

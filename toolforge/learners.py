@@ -1,0 +1,37 @@
+"""A learner's public page: their verified tours and badges on one wiki.
+
+Everything shown is public on the wiki already (the learner's own progress page). Looking at
+the page also issues any badge the verified progress has earned, so a learner who finishes a
+tour can come here and find their badge at once.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from . import learning
+from .progress import badge_statuses, completed_tours
+from .wikiclient import WikiError, valid_username
+
+__all__ = ["bp"]
+
+bp = Blueprint("learners", __name__)
+
+
+@bp.get("/learners/<wiki_id>/<name>")
+def learner(wiki_id: str, name: str):
+    wiki = learning.wiki_config(wiki_id)
+    if wiki is None or not valid_username(name):
+        abort(404)
+    lib = learning.library()
+    try:
+        done = learning.refresh(wiki, [name])
+    except WikiError:
+        return render_template("learner.html", wiki=wiki, name=name, read=None, held=[],
+                               statuses=(), lib=lib, tour_text=learning.tour_text,
+                               unavailable=True), 503
+    read = done.reads[name]
+    statuses = badge_statuses(completed_tours(read.progress, lib), lib)
+    return render_template("learner.html", wiki=wiki, name=read.username, read=read,
+                           held=done.assertions.get(read.username, []), statuses=statuses,
+                           lib=lib, tour_text=learning.tour_text, unavailable=False)

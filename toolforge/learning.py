@@ -1,0 +1,244 @@
+"""The learning side's shared services: the tour library, wiki clients and badge issuing.
+
+Views (learner page, mentor dashboard, cohorts) and the ``issue-badges`` command all go through
+:func:`refresh`: read verified progress from the wiki, work out earned badges with
+:mod:`toolforge.progress`, and create each missing assertion exactly once. Issuing is
+idempotent by construction (a unique row per wiki + user + badge), so any number of views,
+refreshes and jobs running at the same time give one assertion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import click
+import yaml
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tours.model import Badge, Library, Step, Tour, message_key
+
+from .db import get_session
+from .models_learning import Assertion, Cohort, CohortMember
+from .progress import completed_tours, earned_badges
+from .wikiclient import ProgressRead, Wiki, WikiClient
+
+__all__ = ["library", "wiki_config", "client", "issue", "refresh", "Refreshed", "tour_text",
+           "plain", "init_app", "assertions_for"]
+
+
+# --- the tour library ------------------------------------------------------------------------
+
+def _minimal_library(path: Path) -> Library:
+    """Ids, titles and badge rules from ``tours.yaml``, for when the full loader is absent."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    tours = tuple(
+        Tour(id=t["id"], title=str(t.get("title", t["id"])), summary=str(t.get("summary", "")),
+             audience=str(t.get("audience", "newcomer")), minutes=int(t.get("minutes", 5)),
+             version=int(t.get("version", 1)),
+             steps=tuple(Step(id=str(s.get("id")), title="", text="")
+                         for s in t.get("steps") or [] if isinstance(s, dict)),
+             requires=tuple(t.get("requires") or ()), badge=str(t.get("badge", "")))
+        for t in data.get("tours") or [] if isinstance(t, dict) and "id" in t)
+    badges = tuple(
+        Badge(id=b["id"], name=str(b.get("name", b["id"])),
+              description=str(b.get("description", "")),
+              requires_tours=tuple((b.get("requires") or {}).get("tours") or ()),
+              requires_badges=tuple((b.get("requires") or {}).get("badges") or ()))
+        for b in data.get("badges") or [] if isinstance(b, dict) and "id" in b)
+    return Library(source_language=str(data.get("source-language", "en")), tours=tours,
+                   badges=badges, file=str(path))
+
+
+def load_library(path: str | Path) -> Library:
+    """The validated library from the compiler's loader, or a minimal reading of the file."""
+    path = Path(path)
+    try:
+        from tours.load import load_library as compiler_load
+    except ImportError:
+        return _minimal_library(path)
+    loaded, problems = compiler_load(path.read_text(encoding="utf-8"), str(path))
+    if loaded is None:
+        raise RuntimeError("\n".join(str(p) for p in problems))
+    return loaded
+
+
+def library(app: Flask | None = None) -> Library:
+    """The app's library: ``LIBRARY`` (tests) or ``TOURS_FILE``, loaded once per app."""
+    app = app or current_app
+    lib = app.extensions.get("wikitours.library")
+    if lib is None:
+        lib = app.config.get("LIBRARY") or load_library(app.config["TOURS_FILE"])
+        app.extensions["wikitours.library"] = lib
+    return lib
+
+
+# --- translated tour and badge texts -----------------------------------------------------
+
+_GENDER = re.compile(r"\{\{\s*GENDER:[^|}]*\|([^{}]*)\}\}", re.I)
+_PLURAL = re.compile(r"\{\{\s*PLURAL:[^|}]*\|([^{}]*)\}\}", re.I)
+_LINK = re.compile(r"\[\[(?:[^|\]]*\|)?([^\]]*)\]\]")
+
+
+def plain(text: str) -> str:
+    """Wikitext of the safe subset as plain text (for names and descriptions in the app)."""
+    def gender(match: re.Match) -> str:
+        forms = match.group(1).split("|")
+        return forms[2] if len(forms) > 2 else forms[0]
+    text = _GENDER.sub(gender, text)
+    text = _PLURAL.sub(lambda m: m.group(1).split("|")[-1], text)
+    text = _LINK.sub(lambda m: m.group(1), text)
+    return text.replace("'''", "").replace("''", "")
+
+
+def _tour_catalog(app: Flask):
+    from .i18n import Catalog
+
+    catalog = app.extensions.get("wikitours.tour-messages")
+    if catalog is None:
+        folder = Path(app.config["MESSAGES_DIR"]).parent / "tours"
+        catalog = Catalog.load(folder, app.config.get("LANGUAGES_FILE"), "en")
+        app.extensions["wikitours.tour-messages"] = catalog
+    return catalog
+
+
+def tour_text(lang: str, *parts: str) -> str:
+    """A tour or badge text in *lang* (its fallback chain), else the source text, as plain text.
+
+    ``tour_text("de", "badge", "first-edit", "name")`` is the German badge name.
+    """
+    lib = library()
+    catalog = _tour_catalog(current_app)
+    key = message_key(*parts)
+    for code in catalog.chain(lang)[:-1]:
+        text = catalog.messages.get(code, {}).get(key)
+        if text is not None:
+            return plain(text)
+    kind, item, field = parts[0], parts[1], parts[-1]
+    if kind == "badge":
+        badge = lib.badge(item)
+        return plain(getattr(badge, field, "") if badge else item)
+    tour = lib.tour(item)
+    return plain(getattr(tour, field, "") if tour else item)
+
+
+# --- wikis ---------------------------------------------------------------------------------
+
+def wiki_config(wiki_id: str) -> Wiki | None:
+    for entry in current_app.config.get("WIKIS") or []:
+        if str(entry.get("id")) == wiki_id:
+            return Wiki.from_config(entry)
+    return None
+
+
+def client(wiki: Wiki) -> WikiClient:
+    """A wiki client with the app's User-Agent (tests may plug a factory into the config)."""
+    factory = current_app.config.get("WIKI_CLIENT_FACTORY")
+    if factory:
+        return factory(wiki)
+    return WikiClient(wiki, current_app.config.get("USER_AGENT", "wikitours"))
+
+
+# --- issuing -----------------------------------------------------------------------------
+
+def assertions_for(session: Session, wiki: str, usernames: Iterable[str]) -> list[Assertion]:
+    names = list(dict.fromkeys(usernames))
+    found: list[Assertion] = []
+    for i in range(0, len(names), 500):
+        found += session.scalars(select(Assertion).where(
+            Assertion.wiki == wiki, Assertion.username.in_(names[i:i + 500]))).all()
+    return found
+
+
+def issue(session: Session, wiki: str, reads: Iterable[ProgressRead], lib: Library,
+          now: dt.datetime | None = None) -> list[Assertion]:
+    """Create the missing assertions for every ``ok`` read; return the new ones.
+
+    Only progress the wiki client accepted (the learner's own latest revision) counts. A
+    concurrent issuer that wins the race makes our insert fail on the unique key; that row is
+    then simply not new.
+    """
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    ok = [r for r in reads if r.status == "ok" and r.progress is not None]
+    have = {(a.username, a.badge) for a in assertions_for(session, wiki, [r.username for r in ok])}
+    created: list[Assertion] = []
+    for read in ok:
+        for badge in earned_badges(completed_tours(read.progress, lib), lib):
+            if (read.username, badge) in have:
+                continue
+            row = Assertion(uuid=str(uuid.uuid4()), wiki=wiki, username=read.username,
+                            badge=badge, salt=secrets.token_hex(16), issued_on=now,
+                            revision=read.progress.revision)
+            try:
+                with session.begin_nested():
+                    session.add(row)
+                created.append(row)
+            except IntegrityError:
+                pass  # issued meanwhile by someone else: exactly once all the same
+            have.add((read.username, badge))
+    session.commit()
+    return created
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What one refresh saw: each learner's read, and the assertions they now hold."""
+
+    reads: dict[str, ProgressRead]
+    assertions: dict[str, list[Assertion]]
+    new: tuple[Assertion, ...] = ()
+
+
+def refresh(wiki: Wiki, usernames: Iterable[str], session: Session | None = None) -> Refreshed:
+    """Read verified progress for *usernames*, issue what it earns, and return both."""
+    session = session or get_session()
+    reads = client(wiki).progress(usernames)
+    new = issue(session, wiki.id, reads.values(), library())
+    held: dict[str, list[Assertion]] = {}
+    for a in assertions_for(session, wiki.id, [r.username for r in reads.values()]):
+        held.setdefault(a.username, []).append(a)
+    return Refreshed(reads, held, tuple(new))
+
+
+# --- the scheduled job -----------------------------------------------------------------------
+
+@click.command("issue-badges")
+@click.option("--wiki", "wiki_ids", multiple=True, help="wiki id (default: every wiki)")
+@click.option("--user", "users", multiple=True, help="also check these learners")
+@with_appcontext
+def issue_badges_command(wiki_ids: tuple[str, ...], users: tuple[str, ...]) -> None:
+    """Issue the badges that learners' verified progress has earned (a Toolforge job).
+
+    Checks every cohort member and every mentee recorded on the wiki, plus ``--user`` names.
+    """
+    from sqlalchemy.orm import Session as _Session
+
+    from .db import get_engine
+
+    wikis = [Wiki.from_config(w) for w in current_app.config.get("WIKIS") or []
+             if not wiki_ids or str(w.get("id")) in wiki_ids]
+    with _Session(get_engine(), expire_on_commit=False) as session:
+        for wiki in wikis:
+            names = set(users)
+            names.update(session.scalars(select(CohortMember.username).join(Cohort).where(
+                Cohort.wiki == wiki.id)).all())
+            wiki_client = client(wiki)
+            for mentor in wiki_client.mentors():
+                mentees, _ = wiki_client.mentees(mentor)
+                names.update(m.username for m in mentees)
+            done = refresh(wiki, sorted(names), session)
+            click.echo(f"{wiki.id}: {len(done.reads)} learners checked, "
+                       f"{len(done.new)} badges issued")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(issue_badges_command)

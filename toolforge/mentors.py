@@ -1,0 +1,58 @@
+"""The mentor dashboard: a mentor's mentees, their tours, badges, recent edits, and hints.
+
+Mentees come from the wiki (``Project:Wikitours/Mentees/<Mentor>.json``, kept by the bot), so
+the dashboard needs no setup: a mentor signs in with their wiki account and sees the people
+assigned to them. "May need a hand" hints come from :func:`toolforge.progress.needs_a_hand`.
+App admins may look at any mentor's dashboard with ``?mentor=NAME``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, render_template, request
+
+from . import learning
+from .auth import current_user, is_admin, login_required
+from .progress import needs_a_hand
+from .wikiclient import WikiError, valid_username
+
+__all__ = ["bp"]
+
+bp = Blueprint("mentors", __name__)
+RECENT_EDITS = 5
+
+
+@bp.get("/mentor")
+@login_required
+def dashboard():
+    user = current_user()
+    mentor = user.name
+    if request.args.get("mentor") and is_admin(user):
+        mentor = request.args["mentor"]
+    wiki = learning.wiki_config(user.wiki)
+    if wiki is None or not valid_username(mentor):
+        abort(404)
+    lib = learning.library()
+    client = learning.client(wiki)
+    try:
+        mentees, problems = client.mentees(mentor)
+        names = [m.username for m in mentees]
+        done = learning.refresh(wiki, names)
+        edits = client.contributions(names)
+    except WikiError:
+        return render_template("mentor.html", wiki=wiki, mentor=mentor, rows=[], problems=(),
+                               lib=lib, tour_text=learning.tour_text, unavailable=True), 503
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = []
+    for mentee in mentees:
+        read = done.reads.get(mentee.username)
+        recent = edits.get(mentee.username, [])
+        hints = needs_a_hand(read.progress if read else None, recent, now,
+                             assigned=mentee.assigned)
+        rows.append({"mentee": mentee, "read": read, "held": done.assertions.get(
+            mentee.username, []), "edits": recent[:RECENT_EDITS], "hints": hints})
+    rows.sort(key=lambda r: (not r["hints"], r["mentee"].username))
+    return render_template("mentor.html", wiki=wiki, mentor=mentor, rows=rows,
+                           problems=problems, lib=lib, tour_text=learning.tour_text,
+                           unavailable=False)
