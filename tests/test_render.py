@@ -147,7 +147,7 @@ def test_help_page_structure():
     assert "'''[{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}} Start this tour]'''" in page.content
     steps = [line for line in page.content.splitlines() if line.startswith("# ")]
     assert len(steps) == 2
-    assert "Open the editor" in steps[1] and "'''Edit source'''" in steps[1]
+    assert "Open the editor" in steps[1] and "<b>Edit source</b>" in steps[1]
     assert "Well done, you are here." in steps[0]  # GENDER resolved to the neutral form
     links = {str(w.title): str(w.text) for w in code.filter_wikilinks()}
     assert links[":Help:Wikitours/Badges/first-edit"] == "First edit"
@@ -200,7 +200,7 @@ def test_allowed_markup_survives():
     code = assert_contained(page.content)
     assert any(str(w.title) == ":Help:Referencing" and str(w.text) == "the guide"
                for w in code.filter_wikilinks())
-    assert "'''bold'''" in page.content and "''italic''" in page.content
+    assert "<b>bold</b>" in page.content and "<i>italic</i>" in page.content
     assert "<code>&#126;&#126;&#126;&#126;</code>" in page.content
     assert any(str(e.url) == "https://example.org" for e in code.filter_external_links())
     assert "{{PLURAL:3|one|three}}" in page.content

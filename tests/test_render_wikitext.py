@@ -60,12 +60,14 @@ def test_plain_shows_the_text_as_written(text):
 
 
 def test_examples():
-    assert wikitext("Click '''Edit source'''.") == "Click '''Edit source'''."
+    assert wikitext("Click '''Edit source'''.") == "Click <b>Edit source</b>."
+    # quotes are closed within the text, so they cannot run on into the rest of the line
+    assert wikitext("'''''open bold'' and more") == "<b><i>open bold</i> and more</b>"
     assert wikitext("~~~~") == "&#126;&#126;&#126;&#126;"
     assert wikitext("{{subst:x}}") == "&#123;&#123;subst:x&#125;&#125;"
     assert wikitext("* item") == "&#42; item"
     assert wikitext("[[Category:X]]") == "[[:Category:X|Category:X]]"
-    assert wikitext("[[Help:A|the ''guide'']]") == "[[:Help:A|the ''guide'']]"
+    assert wikitext("[[Help:A|the ''guide'']]") == "[[:Help:A|the <i>guide</i>]]"
     assert wikitext("[[Foo{{x}}|label]]") == "label"
     assert wikitext("[[User:$1|your page]]", ("you",)) == "your page"
     assert wikitext("Hi {{GENDER:$1|he|she|they}}", ("x",)) == "Hi they"

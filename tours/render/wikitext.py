@@ -18,6 +18,8 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
+from tours.markup import quotes_to_html
+
 __all__ = ["wikitext", "plain", "attr", "is_safe_title", "link", "comment"]
 
 #: Characters that are markup anywhere in a line.
@@ -169,6 +171,10 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> 
 def _wikitext(text: str, params: tuple, links: bool, quotes: bool) -> str:
     text = _SPACE.sub(" ", text.translate(_CONTROL)).strip(" ")
     result = _render(text, params, links, quotes, quotes and _balanced_tags(text))
+    if quotes and "''" in result:
+        # Bold and italic as <b>/<i>, closed within the text itself: unbalanced quotes in a
+        # heading would otherwise run on into the section's edit link.
+        result = quotes_to_html(result)
     if result and result[0] in _LINE_START:
         result = _LINE_START[result[0]] + result[1:]
     return result
