@@ -1,0 +1,147 @@
+"""``python -m tours lint`` as users run it: output lines, summary, exit status, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from tours import cli
+
+from test_validate import BASE, step
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tours", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
+
+
+def test_shipped_file_lints_clean():
+    done = run("lint")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0, "tours.yaml: no problems; 6 tours, 30 steps, 6 badges, 2 wikis\n", "")
+
+
+def test_errors_are_printed_with_hints_and_exit_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(step("element: save-buton\nplacement: botom\n").replace("minutes: 5", "minutes: soon"), "utf-8")
+    done = run("lint", str(bad))
+    assert done.returncode == 1 and done.stderr == ""
+    assert done.stdout.splitlines() == [
+        f"{bad}:7:14: error: 'minutes' of tour 't1' must be a whole number greater than 0, not 'soon'",
+        "    hint: write a number, like 'minutes: 5'",
+        f"{bad}:12:18: error: unknown element 'save-buton' in step 's1' of tour 't1'",
+        "    hint: did you mean 'save-button'?",
+        f"{bad}:13:20: error: unknown placement 'botom' in step 's1' of tour 't1'",
+        "    hint: did you mean 'bottom'? (one of: auto, top, bottom, start, end)",
+        f"{bad}: 3 errors",
+    ]
+
+
+def test_warnings_only_exit_0(tmp_path):
+    (tmp_path / "tours.yaml").write_text(step("advance: visited\n"), "utf-8")
+    done = run("lint", cwd=tmp_path)  # FILE defaults to tours.yaml in the current folder
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == [
+        "tours.yaml:12:18: warning: 'advance: visited' on the last step of tour 't1', so there is no next page to visit",
+        "    hint: use 'advance: next' on the last step",
+        "tours.yaml: 1 warning; 1 tours, 1 steps, 0 badges, 0 wikis",
+    ]
+
+
+@pytest.mark.parametrize("content", [bytes(range(256)), b"\x00" * 100, b"[" * 100_000, b"a: &x [*x]"])
+def test_hostile_files_never_show_a_traceback(tmp_path, content):
+    file = tmp_path / "t.yaml"
+    file.write_bytes(content)
+    done = run("lint", str(file))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.stdout.startswith(f"{file}:") and done.stdout.rstrip().endswith(("error", "errors"))
+
+
+def test_missing_file_and_folder(tmp_path):
+    done = run("lint", str(tmp_path / "none.yaml"))
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[:2] == [f"{tmp_path / 'none.yaml'}:1:1: error: the file does not exist",
+                                            "    hint: check the file name; the default is tours.yaml"]
+    assert run("lint", str(tmp_path)).returncode == 1
+
+
+def test_usage_errors_exit_2():
+    done = run()
+    assert done.returncode == 2 and "usage: python -m tours" in done.stderr and "Traceback" not in done.stderr
+    assert run("lint", "--bogus").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_special_page_option(tmp_path, capsys):
+    file = tmp_path / "t.yaml"
+    file.write_text(step("page: Special:Homepage\n"), "utf-8")
+    assert cli.main(["lint", str(file)]) == 1
+    assert "there is no special page 'Special:Homepage'" in capsys.readouterr().out
+    assert cli.main(["lint", str(file), "--special-page", "Homepage"]) == 0
+
+
+def test_unexpected_failure_is_one_actionable_message(monkeypatch, capsys, tmp_path):
+    import tours.load
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(tours.load, "load_file", broken)
+    assert cli.main(["lint", str(tmp_path / "x.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: wikitours stopped unexpectedly: RuntimeError: disk on fire\n    hint: ")
+    assert "Traceback" not in err
+
+
+def test_subcommands_dispatch_with_their_options(monkeypatch):
+    seen = {}
+
+    def fake(name):
+        module = types.ModuleType(name)
+
+        def handler(ns):
+            seen[name] = ns
+            return 7
+
+        for function in ("run_build", "run_status", "run_update"):
+            setattr(module, function, handler)
+        monkeypatch.setitem(sys.modules, name, module)
+
+    for name in ("tours.build", "tours.i18n", "tours.languages"):
+        fake(name)
+    assert cli.main(["build", "t.yaml", "--out", "o", "--wiki", "dewiki", "--prefix", "Help:T", "--i18n", "i",
+                     "--event-url", "http://127.0.0.1:1/e"]) == 7
+    ns = seen["tours.build"]
+    assert (ns.file, ns.out, ns.wiki, ns.prefix, ns.i18n, ns.event_url) == (
+        "t.yaml", "o", "dewiki", "Help:T", "i", "http://127.0.0.1:1/e")
+    assert cli.main(["status", "--format", "json"]) == 7
+    ns = seen["tours.i18n"]
+    assert (ns.file, ns.i18n, ns.format, ns.write_qqq) == ("tours.yaml", None, "json", False)
+    assert cli.main(["languages", "--from", "/srv/mw"]) == 7
+    assert seen["tours.languages"].from_ == "/srv/mw"
+    assert cli.main(["build"]) == 2  # --out is required
+
+
+def test_missing_backend_module_is_reported(monkeypatch, capsys):
+    import argparse
+
+    run_missing = cli._delegate("tours.not_written_yet", "run")
+    assert run_missing(argparse.Namespace(command="build")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: 'build' is not available in this copy of wikitours (tours.not_written_yet is missing)")
+
+
+def test_summary_wording():
+    from tours.model import Problem
+
+    p = Problem("f", 1, 1, "m")
+    w = Problem("f", 1, 1, "m", severity="warning")
+    assert cli.summary("f", [p, p, w]) == "f: 2 errors, 1 warning"
+    assert cli.summary("f", []) == "f: no problems"

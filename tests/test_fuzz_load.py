@@ -1,0 +1,80 @@
+"""Property tests: whatever the bytes, load_library returns problems with real positions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tours.load import load_library
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = (ROOT / "tours.yaml").read_text("utf-8")
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def assert_sane(data) -> None:
+    library, problems = load_library(data, "fuzz.yaml")
+    text_lines = None
+    for p in problems:
+        assert p.line >= 1 and p.column >= 1, p
+        assert p.file == "fuzz.yaml" and p.message and p.severity in ("error", "warning")
+        # the catch-all in load_library must never be what answered: that would be a bug
+        assert not p.message.startswith("the file could not be checked"), p
+        if isinstance(data, str) and p.message != "the file contains a character that is not valid Unicode":
+            text_lines = text_lines or data.lstrip("\ufeff").split("\n")
+            assert p.line <= len(text_lines) + 1, (p, len(text_lines))
+    if any(p.severity == "error" for p in problems):
+        assert library is None
+    else:
+        assert library is not None
+
+
+YAMLISH = st.lists(st.sampled_from([
+    "\n", " ", "  ", "- ", ": ", "id: ", "steps:", "tours:", "title: ", "text: ", "when: ", "&a ", "*a", "!!str ",
+    "[", "]", "{", "}", ",", "'", '"', ">-\n", "|\n", "#", "---\n", "\t", "x", "first-edit", "5", "true", "~",
+    "{{PLURAL:$1|a}}", "<script>", "[[Help:X]]", "Special:Foo", "é", "\u202e", "\r\n",
+]), max_size=120).map("".join)
+
+
+@SETTINGS
+@given(YAMLISH)
+def test_yamlish_text(text):
+    assert_sane(text)
+    assert_sane(("source-language: en\ntours:\n  - " + text))
+
+
+@SETTINGS
+@given(st.binary(max_size=400))
+def test_binary(data):
+    assert_sane(data)
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_any_text(text):
+    assert_sane(text)
+
+
+@SETTINGS
+@given(st.integers(0, len(SHIPPED) - 1), st.integers(0, 40), st.text(max_size=12))
+def test_mutated_shipped_file(at, cut, insert):
+    assert_sane(SHIPPED[:at] + insert + SHIPPED[at + cut:])
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10**6) | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["id", "title", "text", "steps", "tours", "when", "page", "element", "requires", "badges",
+                         "wikis", "changes", "action", "namespace", "minutes", "x"]), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(["source-language", "tours", "badges", "wikis", "wikitours", "special-pages"]),
+                       JSONISH, max_size=6))
+def test_structured_wrong_types(document):
+    assert_sane(yaml.safe_dump(document, allow_unicode=True))
