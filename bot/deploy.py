@@ -116,13 +116,14 @@ def show_diff(change: deployplan.Change) -> None:
     print("\n".join(diff), flush=True)
 
 
-def save(site, page, summary: str, model: str) -> None:
+def save(site, page, summary: str, model: str) -> int:
     """Save `page.text` with Pywikibot's edit call (throttle, maxlag and retries included).
 
     `APISite.editpage` rather than `Page.save`: the page is already loaded, so this saves the
     extra queries Page.save makes per edit; the base timestamp still guards against edit conflicts.
     """
     site.editpage(page, summary=summary, minor=False, bot=True, contentmodel=model)
+    return getattr(page, "_revid", 0)  # the new revision (unchanged on a null edit)
 
 
 def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: bool,
@@ -144,9 +145,7 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
         pywikibot.error(ui("wikitours-deploy-stopped-conflicts", len(plan.conflicts)))
         return EXIT_CONFLICT
 
-    wanted_state = deployplan.next_state(manifest, plan)
-    state_edit = bool(plan.edits) or not deployplan.state_is_current(
-        state_page.text if state_page.exists else None, wanted_state)
+    recorded_state = state_page.text if state_page.exists else None
 
     if dry_run:
         for change in plan.edits + plan.conflicts:
@@ -160,8 +159,7 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
 
     # Rights first: stop before the first edit, naming what is missing.
     have = set(site.userinfo.get("rights", []))
-    for change in plan.edits + ([deployplan.Change(state_title, "update", "json", "", "")]
-                                if state_edit else []):
+    for change in plan.edits + [deployplan.Change(state_title, "update", "json", "", "")]:
         page = current[change.title][1] if change.title in current else state_obj
         existing = current[change.title][0].model if change.title in current else ""
         for right in needed_rights(change, page.namespace().id, existing):
@@ -182,19 +180,21 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
     if summary_prefix:
         summary = f"{summary_prefix} {summary}"
 
-    if state_edit:
-        # Recorded before the edits: a run that fails half-way is completed by the next one.
-        state_obj.text = deployplan.state_text(wanted_state)
-        save(site, state_obj, message("wikitours-deploy-summary-state", site.lang,
-                                      manifest.library_version or "?"), "json")
-
     edits = plan.edits
+    revids: dict[str, int] = {}
     for number, change in enumerate(edits, 1):
         pywikibot.info(ui("wikitours-deploy-progress", number, len(edits),
                           ui(f"wikitours-deploy-action-{change.action}", change.title)))
         page = current[change.title][1]
         page.text = change.new
-        save(site, page, summary, change.model)
+        revids[change.title] = save(site, page, summary, change.model) or change.revid
+
+    # Recorded last: a run that fails half-way records nothing and the next run completes it.
+    wanted_state = deployplan.next_state(manifest, plan, revids)
+    if not deployplan.state_is_current(recorded_state, wanted_state):
+        state_obj.text = deployplan.state_text(wanted_state)
+        save(site, state_obj, message("wikitours-deploy-summary-state", site.lang,
+                                      manifest.library_version or "?"), "json")
 
     pywikibot.info(ui("wikitours-deploy-done", len(plan.of("create")), len(plan.of("update")),
                       len(plan.of("unchanged")), len(plan.conflicts)))
@@ -204,6 +204,10 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
 def main(*args: str) -> int:
     options = {"manifest": None, "build": None, "wiki": None, "diff": False,
                "overwrite": False, "summary": "", "state": deployplan.STATE_TITLE}
+    # Help before handle_args, which connects to the configured site.
+    if any(a == "-help" or a.startswith("-help:") for a in (args or sys.argv[1:])):
+        print(__doc__)
+        return EXIT_OK
     for arg in pywikibot.handle_args(args):
         name, _, value = arg.partition(":")
         name = name.lstrip("-")

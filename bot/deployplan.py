@@ -12,10 +12,12 @@ Pure functions only; `bot/deploy.py` does the reading and editing. A page's fate
 For `MediaWiki:Gadgets-definition` only wikitours' own section counts: other gadgets' lines are
 never compared or changed.
 
-The state page (`MediaWiki:Wikitours/deployed.json`) is written *before* the page edits and lists,
-per title, the hash being deployed and the hash it replaces; both count as "ours" next time. So a
-deploy that fails half-way leaves pages that are either old-ours or new-ours, and the next run
-completes it without reporting conflicts.
+The state page (`MediaWiki:Wikitours/deployed.json`) is written *after* the page edits and lists,
+per title, the hash of the deployed build text and the revision it became. A deploy that fails
+half-way writes no state: the pages it edited already equal the build (unchanged next time), the
+others still hold the recorded content (ours to update), so running it again completes it.
+MediaWiki's pre-save transform may save something other than what was sent (`~~~~`, `subst:`);
+the recorded revision id says the page is still the one wikitours saved.
 """
 
 from __future__ import annotations
@@ -232,7 +234,7 @@ class Plan:
 
 
 def parse_state(text: str | None) -> dict:
-    """The deploy state page's `pages` map ({title: {"sha256", "previous"}}), {} if unusable."""
+    """The deploy state page's `pages` map ({title: {"sha256", "revid"}}), {} if unusable."""
     if not text:
         return {}
     try:
@@ -246,7 +248,7 @@ def parse_state(text: str | None) -> dict:
 
 def _ours(state: dict, title: str) -> set[str]:
     entry = state.get(title, {})
-    return {h for h in (entry.get("sha256"), entry.get("previous")) if isinstance(h, str)}
+    return {entry["sha256"]} if isinstance(entry.get("sha256"), str) else set()
 
 
 def plan(manifest: Manifest, wiki: dict[str, WikiPage], state: dict,
@@ -257,11 +259,17 @@ def plan(manifest: Manifest, wiki: dict[str, WikiPage], state: dict,
         current = wiki.get(page.title) or WikiPage(page.title, False)
         new_hash = content_hash(page.text, page.model)
         old_hash = content_hash(current.text, page.model) if current.exists else ""
+        entry = state.get(page.title, {})
+        our_revision = current.exists and bool(current.revid) and \
+            entry.get("revid") == current.revid
+        same_model = (current.model or page.model) == page.model
         if not current.exists:
             action = "create"
-        elif old_hash == new_hash and (current.model or page.model) == page.model:
+        elif (old_hash == new_hash or (our_revision and entry.get("sha256") == new_hash)) \
+                and same_model:
             action = "unchanged"
-        elif old_hash in _ours(state, page.title) or old_hash == new_hash or overwrite:
+        elif old_hash in _ours(state, page.title) or old_hash == new_hash or our_revision \
+                or overwrite:
             action = "update"
         else:
             action = "conflict"
@@ -289,18 +297,20 @@ def plan(manifest: Manifest, wiki: dict[str, WikiPage], state: dict,
     return Plan(tuple(changes), state)
 
 
-def next_state(manifest: Manifest, result: Plan) -> dict:
-    """The state to record before editing: per title the new hash and the one it replaces."""
+def next_state(manifest: Manifest, result: Plan, revids: dict[str, int]) -> dict:
+    """The state to record after the edits: per title the build's hash and the revision id.
+
+    `revids` holds the revision each edited page became; unchanged pages keep their current one.
+    The gadget definition is shared with other gadgets, so only its section hash is kept.
+    """
     pages = {}
     for change in result.changes:
-        entry = {"sha256": change.new_hash}
-        if change.action == "update" and change.old_hash and change.old_hash != change.new_hash:
-            entry["previous"] = change.old_hash
-        elif change.action == "unchanged":
-            previous = result.state.get(change.title, {}).get("previous")
-            if isinstance(previous, str) and previous != change.new_hash and \
-                    result.state.get(change.title, {}).get("sha256") == change.new_hash:
-                entry["previous"] = previous
+        if change.action == "conflict":
+            continue
+        entry: dict = {"sha256": change.new_hash}
+        revid = revids.get(change.title, change.revid)
+        if change.kind != "gadget-definition" and revid:
+            entry["revid"] = revid
         pages[change.title] = entry
     return {"format": STATE_FORMAT, "generator": manifest.generator, "source": manifest.source,
             "library_version": manifest.library_version, "pages": pages}

@@ -10,6 +10,7 @@ if ( $wikitoursLog ) {
 		'uri' => $_SERVER['REQUEST_URI'] ?? '',
 		'action' => (string)( $_POST['action'] ?? $_GET['action'] ?? '' ),
 		'title' => (string)( $_POST['title'] ?? '' ),
+		'prop' => (string)( $_POST['prop'] ?? $_GET['prop'] ?? '' ),
 		'time' => microtime( true ),
 	];
 	register_shutdown_function( static function () use ( $wikitoursLog, $wikitoursEntry ) {

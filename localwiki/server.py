@@ -55,6 +55,7 @@ class LoggedRequest:
     action: str
     title: str
     status: int
+    prop: str = ""
 
     @property
     def path(self) -> str:
@@ -285,5 +286,5 @@ class LocalWiki(ClientMixin):
                 continue  # a line being written right now
             entries.append(LoggedRequest(raw.get("method", ""), raw.get("uri", ""),
                                          raw.get("action", ""), raw.get("title", ""),
-                                         int(raw.get("status") or 0)))
+                                         int(raw.get("status") or 0), str(raw.get("prop", ""))))
         return entries
