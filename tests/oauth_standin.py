@@ -107,3 +107,26 @@ class StandInProvider:
                             "rights": ["read", "edit"], **self.profile_extra})
 
         return app
+
+
+def consumer(provider: StandInProvider, with_endpoints: bool = True) -> dict:
+    """The app's ``OAUTH`` entry for a wiki whose consumer is this stand-in."""
+    entry = {"client_id": provider.client_id, "client_secret": provider.client_secret}
+    if with_endpoints:
+        entry.update(index=f"{provider.url}/index.php", rest=f"{provider.url}/rest.php")
+    return entry
+
+
+def sign_in(client, provider: StandInProvider, name: str, next_path: str = "/",
+            wiki: str | None = None):
+    """Sign *client* (a Flask test client) in as *name* through the whole OAuth flow."""
+    import requests
+    from urllib.parse import urlsplit
+
+    provider.user = name
+    query = {"next": next_path, **({"wiki": wiki} if wiki else {})}
+    start = client.get("/login", query_string=query)
+    assert start.status_code == 302, start.data
+    back = requests.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    location = urlsplit(back.headers["Location"])
+    return client.get(f"{location.path}?{location.query}")

@@ -15,7 +15,9 @@ The flow is the authorization-code grant with PKCE, run by requests-oauthlib:
 
 Each wiki's OAuth consumer comes from the private configuration:
 ``OAUTH: {<wiki id>: {client_id: …, client_secret: …}}`` (on Toolforge through
-``toolforge envvars create WIKITOURS_OAUTH``). A wiki without one offers no sign-in.
+``toolforge envvars create WIKITOURS_OAUTH``). A wiki without one offers no sign-in. Where
+the consumer lives on another wiki (Wikimedia registers consumers on Meta-Wiki), its ``index``
+and ``rest`` URLs may be given next to the client id.
 """
 
 from __future__ import annotations
@@ -95,6 +97,12 @@ def _oauth(wiki: Wiki, state: str | None = None) -> OAuth2Session:
     return oauth
 
 
+def _endpoints(wiki: Wiki) -> tuple[str, str]:
+    """``(index.php, rest.php)`` of the wiki that runs the OAuth consumer."""
+    client = oauth_clients()[wiki.id]
+    return str(client.get("index") or wiki.index), str(client.get("rest") or wiki.rest)
+
+
 def _challenge(verifier: str) -> str:
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
@@ -115,7 +123,7 @@ def login():
     state = secrets.token_urlsafe(24)
     verifier = secrets.token_urlsafe(48)
     url, _ = _oauth(wiki, state).authorization_url(
-        f"{wiki.index}?title=Special:OAuth2/authorize", state=state,
+        f"{_endpoints(wiki)[0]}?title=Special:OAuth2/authorize", state=state,
         code_challenge=_challenge(verifier), code_challenge_method="S256")
     session["oauth"] = {"state": state, "verifier": verifier, "wiki": wiki.id, "next": target}
     return redirect(url, code=302)
@@ -137,11 +145,12 @@ def callback():
         return render_template("auth.html", error="wikitours-app-auth-error-denied",
                                wikis=[], next=""), 403
     oauth = _oauth(wiki, state)
+    rest = _endpoints(wiki)[1]
     try:
-        oauth.fetch_token(f"{wiki.rest}/oauth2/access_token", code=request.args["code"],
+        oauth.fetch_token(f"{rest}/oauth2/access_token", code=request.args["code"],
                           client_secret=oauth_clients()[wiki.id]["client_secret"],
                           code_verifier=pending.get("verifier", ""), timeout=20)
-        response = oauth.get(f"{wiki.rest}/oauth2/resource/profile", timeout=20)
+        response = oauth.get(f"{rest}/oauth2/resource/profile", timeout=20)
         profile = response.json() if response.status_code == 200 else {}
     except Exception:  # requests, oauthlib and JSON errors all mean: no sign-in
         current_app.logger.exception("OAuth sign-in on %s failed", wiki.id)
