@@ -579,12 +579,15 @@ class WelcomeBot:
         for move in plan:
             mentee = move.mentee.username
             page = talk[f"User talk:{mentee}"]
-            done = dict(markers.reassigned(page.text))
-            new = done.get(move.old) or move.new
+            # A notice for this very move that the record does not show yet (a crash between
+            # the notice and the record) is the last one on the page: finish that move.
+            notices = markers.reassigned(page.text)
+            posted = notices[-1][1] if notices and notices[-1][0] == move.old else None
+            new = posted or move.new
             if new is None:
                 self.log(f"mentee {sanitize(mentee, 80)} of {move.old}: no other mentor has room")
                 continue
-            if move.old not in done:
+            if posted is None:
                 if not self._post_reassign(page, mentee, move.old, new):
                     continue
             self.records.remove(move.old, mentee)
@@ -615,7 +618,8 @@ class WelcomeBot:
                 self.log(f"reassign notice for {sanitize(mentee, 80)} not saved: {result.info}")
                 return False
             page = self.wiki.read([page.title])[page.title]
-            if old in dict(markers.reassigned(page.text)):
+            notices = markers.reassigned(page.text)
+            if notices and notices[-1][0] == old:
                 return False  # another copy of the bot did it; its record edit follows
         return False
 
