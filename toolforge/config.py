@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_LANGUAGE": "en",
     "EVENTS_MAX_BODY": 64 * 1024,  # bytes per request; more is 413
     "EVENTS_MAX_BATCH": 200,  # events per request; more is 413
+    "EVENTS_FLUSH_INTERVAL": 1.0,  # seconds between counter writes; 0: write in the request
     "RATELIMIT_RATE": 2.0,  # event requests per second and client, sustained
     "RATELIMIT_BURST": 60,  # ... and in a burst
     "RATELIMIT_ENABLED": True,
