@@ -397,3 +397,45 @@ def test_selector_target_and_catalogue_target():
 def test_yaml_norway_problem_does_not_bite():
     library, problems = load_library(BASE.replace("source-language: en", "source-language: no"), "t.yaml")
     assert problems == [] and library.source_language == "no"
+
+
+MORE = {
+    "placeholder other than $1": (
+        BASE.replace("text: World", "text: Hi $1, you have {{PLURAL:$2|one edit|$2 edits}}"),
+        [(11, 40, "error", "text of step 's1' of tour 't1': $2 is not available in tour texts",
+          "only $1, the reader's user name, is filled in; write other names and numbers out"),
+         (11, 52, "error", "text of step 's1' of tour 't1': $2 is not available in tour texts",
+          "only $1, the reader's user name, is filled in; write other names and numbers out")],
+    ),
+    "page and namespace contradict": (
+        step("page: user-talk\nwhen: {namespace: Help}\n"),
+        [(13, 9, "warning", "step 's1' of tour 't1' can never show: its page is in namespace 3, but 'when' asks "
+          "for namespace 12", "remove 'namespace' from 'when', or change 'page'")],
+    ),
+    "unsafe markup in a badge name": (
+        BASE + "badges:\n  - {id: b, name: \"{{Badge}}\", description: D, requires: {tours: t1}}\n",
+        [(13, 20, "error", "name of badge 'b': templates ({{Badge}}) are not allowed in tour texts",
+          "tour texts cannot use templates; write the text out, or link to a page with [[Page|label]]")],
+    ),
+    "unsafe markup in a local step": (
+        BASE + "wikis:\n  - id: dewiki\n    changes:\n      - tour: t1\n        after: s1\n        add:\n"
+               "          id: s2\n          title: T\n          text: \"<style>x</style>\"\n",
+        [(20, 18, "error", "text of step 's2' of tour 't1' in wiki 'dewiki': raw HTML (<style>) is not allowed in "
+          "tour texts", "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")],
+    ),
+    "empty tours": (
+        "source-language: en\ntours: []\n",
+        [(2, 8, "error", "'tours' of the file is empty", "add at least one entry under 'tours:'")],
+    ),
+    "missing tours and language": (
+        "wikitours: 1\n",
+        [(1, 1, "error", "the file has no 'source-language'", "add a line 'source-language: …'"),
+         (1, 1, "error", "the file has no 'tours'", "add a line 'tours: …'")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(MORE))
+def test_more_error_classes(name):
+    text, expected = MORE[name]
+    assert check(text) == expected

@@ -88,6 +88,7 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _WIKI_ID = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*\Z")
 _BAD_TITLE = re.compile(r"[#<>\[\]{}|\x00-\x1f\x7f]")
+_PLACEHOLDER = re.compile(r"\$[1-9][0-9]*")
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
 _EDITOR_ACTIONS = {"edit", "submit"}
@@ -243,6 +244,14 @@ class _Validator:
             line, column = self.offset_position(node, issue.offset)
             self.error_count += 1
             self.problems.append(Problem(self.file, line, column, f"{field} of {what}: {issue.message}", issue.hint))
+        if "$" in value:
+            for m in _PLACEHOLDER.finditer(value):
+                if m.group(0) != "$1":
+                    line, column = self.offset_position(node, m.start())
+                    self.error_count += 1
+                    self.problems.append(Problem(
+                        self.file, line, column, f"{field} of {what}: {m.group(0)} is not available in tour texts",
+                        "only $1, the reader's user name, is filled in; write other names and numbers out"))
         return value
 
     def identifier(self, node: Node, what: str) -> str | None:
@@ -583,6 +592,11 @@ class _Validator:
         if advance == "visited" and last:
             self.warning(anchor, f"'advance: visited' on the last step of {tour_what}, so there is no next page to visit",
                          "use 'advance: next' on the last step")
+        page_ns = _page_namespace(page)
+        if page_ns is not None and when.namespaces and page_ns not in when.namespaces:
+            self.warning(fields["when"][0], f"{what} can never show: its page is in namespace {page_ns}, "
+                         f"but 'when' asks for namespace {', '.join(str(n) for n in when.namespaces)}",
+                         "remove 'namespace' from 'when', or change 'page'")
         if "unless" in fields and not unless.is_empty() and _never_shows(when, unless):
             self.warning(fields["unless"][0], f"{what} can never show: its 'unless' holds whenever its 'when' does",
                          "narrow 'unless' or remove it")
@@ -875,6 +889,19 @@ def _selector_error(selector: str) -> str:
     except Exception as err:  # noqa: BLE001 - cssselect may raise other errors on odd input
         return str(err) or type(err).__name__
     return ""
+
+
+def _page_namespace(page: PageRef | None) -> int | None:
+    """The namespace a step's page is certainly in, or ``None`` when it depends on the wiki."""
+    if page is None:
+        return None
+    if page.kind in ("sandbox", "user-page"):
+        return 2
+    if page.kind == "user-talk":
+        return 3
+    if page.kind == "special":
+        return -1
+    return None
 
 
 def _can_be_in_editor(page: PageRef | None, when: Conditions) -> bool:
