@@ -110,7 +110,7 @@ def test_schema_and_validator_both_reject(name):
 def test_schema_and_validator_both_accept_the_full_language():
     text = "wikitours: 1\nspecial-pages: [Homepage]\n" + step(
         "page: Special:Homepage\nelement: search\nplacement: end\nhighlight: false\nadvance: click\n"
-        "when: {action: [view], namespace: [User talk, 4], skin: vector-2022, editor: visual, logged-in: true}\n"
+        "when: {action: [view], namespace: [User talk, 4, -1], skin: vector-2022, editor: visual, logged-in: true}\n"
         "unless: {skin: minerva}\n"
     ).replace("minutes: 5", "minutes: 5\n    version: 2\n    badge: b") + """\
 badges:
