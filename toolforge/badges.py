@@ -126,7 +126,9 @@ def badge_class(badge_id: str):
             url_for("badges.badge_png", badge_id=badge.id, _external=True),
             url_for("badges.criteria", badge_id=badge.id, _external=True),
             learning.plain(badge.description), issuer_url(), tags=("wikitours",)))
-    return redirect(url_for("badges.criteria", badge_id=badge.id, **request.args), code=303)
+    lang = request.args.get("uselang")
+    return redirect(url_for("badges.criteria", badge_id=badge.id,
+                            **({"uselang": lang} if lang else {})), code=303)
 
 
 @bp.get("/badges/<badge_id>/criteria")

@@ -178,14 +178,13 @@ def issue(session: Session, wiki: str, reads: Iterable[ProgressRead], lib: Libra
             row = Assertion(uuid=str(uuid.uuid4()), wiki=wiki, username=read.username,
                             badge=badge, salt=secrets.token_hex(16), issued_on=now,
                             revision=read.progress.revision)
+            session.add(row)
             try:
-                with session.begin_nested():
-                    session.add(row)
+                session.commit()  # one row per transaction: a lost race costs only that row
                 created.append(row)
             except IntegrityError:
-                pass  # issued meanwhile by someone else: exactly once all the same
+                session.rollback()  # issued meanwhile by someone else: exactly once all the same
             have.add((read.username, badge))
-    session.commit()
     return created
 
 
