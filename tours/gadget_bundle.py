@@ -7,7 +7,8 @@ this module concatenates them, in a fixed order, into the pages the wiki serves.
 depends only on the source files, so two builds of the same sources are byte-identical.
 
 ``python -m tours build`` calls :func:`gadget_pages` and :func:`definition_lines`;
-:func:`ui_message_pages` gives the interface message pages of every language in ``i18n/gadget``.
+the interface message pages (``MediaWiki:Wikitours/messages/ui/<lang>.json``) are rendered by
+the build from ``i18n/gadget``; the English ones are also built into the runtime as defaults.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ __all__ = [
     "gadget_pages",
     "definition_lines",
     "ui_messages",
-    "ui_message_pages",
     "runtime_js",
     "loader_js",
     "runtime_css",
@@ -140,14 +140,3 @@ def definition_lines() -> list[str]:
         + "|targets=desktop,mobile]|wikitours-runtime.js|wikitours-runtime.css",
     ]
 
-
-def ui_message_pages(root: Path = ROOT) -> list[tuple[str, str, str]]:
-    """``MediaWiki:Wikitours/messages/ui/<lang>.json`` for every language in ``i18n/gadget``."""
-    pages = []
-    for path in sorted((root / "i18n" / "gadget").glob("*.json")):
-        lang = path.stem
-        if lang == "qqq":
-            continue
-        content = json.dumps(ui_messages(lang, root), ensure_ascii=False, indent="\t", sort_keys=True)
-        pages.append((f"MediaWiki:Wikitours/messages/ui/{lang}.json", "json", content + "\n"))
-    return pages

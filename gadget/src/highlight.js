@@ -21,6 +21,11 @@
 			r = el.getBoundingClientRect();
 			$box.css( { top: r.top - 4, left: r.left - 4, width: r.width + 8, height: r.height + 8 } );
 		},
+		block: function ( hidden ) {
+			if ( $box ) {
+				$box.toggleClass( 'wikitours-highlight--blocked', hidden );
+			}
+		},
 		destroy: function () {
 			if ( $box ) {
 				$box.remove();

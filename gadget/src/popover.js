@@ -5,6 +5,10 @@
  * Focus moves into it and, when the tour closes, back to where it was. Tab cycles through the
  * popover's controls and the step's element (so a keyboard user can do what the step asks) and
  * Escape closes. It follows its element on scroll and resize, once per animation frame.
+ *
+ * While a modal dialog of the wiki is open (VisualEditor's welcome on a first edit, a save
+ * dialog), the page behind it is inert: the popover then steps aside and comes back when the
+ * dialog closes, instead of covering the dialog with controls that cannot be used.
  */
 ( function ( wt ) {
 	'use strict';
@@ -12,7 +16,33 @@
 		$arrow = null,
 		opts = null,
 		returnFocus = null,
-		frame = null;
+		frame = null,
+		watch = null,
+		isBlocked = false;
+
+	/**
+	 * @return {boolean} Whether a modal dialog of the wiki covers the page
+	 */
+	function blocked() {
+		return !!$pop && ( $pop[ 0 ].hasAttribute( 'inert' ) ||
+			!!document.querySelector( '.oo-ui-windowManager-modal > .oo-ui-window-active' ) );
+	}
+
+	function checkBlocked() {
+		var now;
+		if ( !$pop ) {
+			return;
+		}
+		now = blocked();
+		if ( isBlocked !== now ) {
+			isBlocked = now;
+			$pop.toggleClass( 'wikitours-popover--blocked', now );
+			wt.highlight.block( now );
+			if ( !now ) {
+				schedule();
+			}
+		}
+	}
 
 	function focusables( root ) {
 		if ( !root ) {
@@ -137,10 +167,13 @@
 			document.addEventListener( 'keydown', onKeydown, true );
 			window.addEventListener( 'resize', schedule );
 			window.addEventListener( 'scroll', schedule, true );
+			watch = setInterval( checkBlocked, 250 );
 		} else {
 			$pop.remove();
 		}
 		opts = o;
+		isBlocked = false;
+		wt.highlight.block( false );
 		$close = $( '<button>' ).attr( { type: 'button', 'aria-label': o.closeLabel, title: o.closeLabel } )
 			.addClass( 'wikitours-popover__close' ).attr( 'data-wikitours', 'close' )
 			.text( '\u00d7' ).on( 'click', o.onClose );
@@ -179,6 +212,7 @@
 			wt.highlight.destroy();
 		}
 		position();
+		checkBlocked();
 		primary = $buttons.children( '.wikitours-button--primary' )[ 0 ];
 		( primary || $pop[ 0 ] ).focus( { preventScroll: true } );
 	}
@@ -194,6 +228,8 @@
 		document.removeEventListener( 'keydown', onKeydown, true );
 		window.removeEventListener( 'resize', schedule );
 		window.removeEventListener( 'scroll', schedule, true );
+		clearInterval( watch );
+		watch = null;
 		if ( frame !== null ) {
 			cancelAnimationFrame( frame );
 			frame = null;
@@ -209,6 +245,9 @@
 		hide: hide,
 		destroy: hide,
 		position: position,
+		blocked: function () {
+			return !!$pop && isBlocked;
+		},
 		element: function () {
 			return $pop && $pop[ 0 ];
 		}

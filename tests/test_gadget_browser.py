@@ -1,0 +1,255 @@
+"""The gadget in real Chromium on a real MediaWiki 1.39: the "first edit" tour end to end.
+
+The wiki gets exactly the pages the build makes (tour data and messages rendered by
+``tours.render``, code bundled by ``tours.gadget_bundle``); ResourceLoader serving the runtime at
+all proves it passed 1.39's ES5 check. Covered here: the loader staying idle, a newcomer
+completing the tour from the catalogue's Start link with the record saved in their own JSON
+page, Arabic (mirrored), Minerva on a phone with touch, and a keyboard-only run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from test_gadget_support import (
+    POPOVER,
+    ROOT,
+    close_ve_welcome,
+    deploy,
+    launch,
+    progress_json,
+    site_pages,
+    wait_title,
+    watch_errors,
+)
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+TMP_SHOTS = ROOT / "screenshots" / "tmp"
+
+
+@pytest.fixture(scope="module")
+def site(wiki):
+    deploy(wiki, site_pages())
+    return wiki
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(20000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def shot(page, name: str) -> Path:
+    """A screenshot for people to look at (docs/screenshots when WIKITOURS_SCREENSHOTS=1)."""
+    folder = SCREENSHOTS if os.environ.get("WIKITOURS_SCREENSHOTS") else TMP_SHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def click(page, name: str) -> None:
+    page.click(f'{POPOVER} [data-wikitours="{name}"]')
+
+
+def test_loader_is_idle_on_an_ordinary_page_view(site, page):
+    errors = watch_errors(page)
+    mark = site.log_mark()
+    page.goto(f"{site.index}?title=Main_Page")
+    page.wait_for_function("mw.loader.getState('ext.gadget.wikitours') === 'ready'")
+    page.wait_for_timeout(500)
+    assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-runtime')") == "registered"
+    assert page.locator(POPOVER).count() == 0
+    after = [r for r in site.request_log()[mark:]]
+    assert not [r for r in after if r.is_api], [r.uri for r in after if r.is_api]
+    assert not [r for r in after if "wikitours-runtime" in r.uri]
+    assert errors == []
+
+
+def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
+    site.create_user("Newcomer Ada")
+    errors = watch_errors(page)
+    site.login(page, "Newcomer Ada")
+    page.goto(f"{site.index}?title=Help:Wikitours")
+    start = page.locator('[data-wikitour="first-edit"] a[href*="wikitour=first-edit"]').first
+    start.click()
+    wait_title(page, "This is your sandbox")
+    page.wait_for_function("window.mw && mw.config.get('wgPageName') === 'User:Newcomer_Ada/sandbox'")
+    # ResourceLoader on 1.39 served the runtime: it passed the ES5 check.
+    assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-runtime')") == "ready"
+    assert page.inner_text(f"{POPOVER} .wikitours-popover__progress") == "Step 1 of 7"
+    click(page, "next")
+
+    wait_title(page, "Open the editor")
+    box = page.locator(POPOVER).bounding_box()
+    tab = page.locator("#ca-edit").bounding_box()
+    assert box["y"] >= tab["y"] + tab["height"], "placement bottom: the popover is below the tab"
+    assert page.locator(".wikitours-highlight").count() == 1
+    assert "<b>" not in page.inner_text(POPOVER) and page.locator(f"{POPOVER} b").count() == 1
+    page.click("#ca-edit a")  # the reader clicks the real tab, not the popover
+
+    assert page.evaluate("mw.config.get('wgAction')") == "edit"
+    close_ve_welcome(page)
+    wait_title(page, "Write something")
+    page.fill("#wpTextbox1", "Hello! I would like to improve articles about rivers.")
+    click(page, "next")
+    wait_title(page, "Describe your change")
+    page.fill("#wpSummary", "trying out my sandbox")
+    click(page, "next")
+    wait_title(page, "Publish your edit")
+    # A step that waits for the save has no Next button: the reader publishes for real.
+    assert page.locator(f'{POPOVER} [data-wikitours="next"]').count() == 0
+    page.click("#wpSave")
+
+    wait_title(page, "You made your first edit!")
+    click(page, "done")
+    wait_title(page, "Tour completed")
+    text = page.inner_text(POPOVER)
+    assert "Your first edit" in text
+    click(page, "finish")
+    assert page.locator(POPOVER).count() == 0
+    assert page.evaluate("localStorage.getItem('wikitours-active')") is None
+
+    assert site.wikitext("User:Newcomer Ada/sandbox").startswith("Hello! I would like")
+    record = progress_json(site, "Newcomer Ada")
+    tour = record["tours"]["first-edit"]
+    assert record["format"] == 1
+    assert tour["status"] == "completed" and tour["version"] == 1 and tour["step"] == "done"
+    assert tour["completed"].endswith("Z") and tour["started"] <= tour["completed"]
+    history = site.history("User:Newcomer Ada/wikitours.json")
+    assert {r["user"] for r in history} == {"Newcomer Ada"}
+    assert errors == []
+
+
+def test_arabic_popovers_are_mirrored(site, page):
+    site.create_user("Newcomer Salma")
+    site.login(page, "Newcomer Salma")
+    page.goto(f"{site.index}?title=User:Newcomer_Salma/sandbox&uselang=ar&wikitour=first-edit")
+    wait_title(page, "ملعبك")
+    pop = page.locator(POPOVER)
+    assert pop.get_attribute("dir") == "rtl" and pop.get_attribute("lang") == "ar"
+    click(page, "next")
+    wait_title(page, "المحرر")
+    # Mirrored layout: the close button is on the left of the title, Next on the left of Back.
+    title = page.locator("#wikitours-popover-title").bounding_box()
+    close = page.locator(f'{POPOVER} [data-wikitours="close"]').bounding_box()
+    back = page.locator(f'{POPOVER} [data-wikitours="back"]').bounding_box()
+    nxt = page.locator(f'{POPOVER} [data-wikitours="next"]').bounding_box()
+    assert close["x"] < title["x"]
+    assert nxt["x"] < back["x"]
+    progress = page.inner_text(f"{POPOVER} .wikitours-popover__progress")
+    assert "٢" in progress or "2" in progress
+    assert page.locator(f'{POPOVER} [data-wikitours="close"]').get_attribute("aria-label") != "Close"
+    shot(page, "first-edit-ar")
+
+
+def test_minerva_phone_with_touch(site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, device_scale_factor=2)
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    try:
+        errors = watch_errors(page)
+        page.goto(f"{site.index}?title=Special:MyPage/sandbox&useskin=minerva#wikitour=first-edit")
+        wait_title(page, "This is your sandbox")
+        assert page.evaluate("mw.config.get('skin')") == "minerva"
+        pop = page.locator(POPOVER)
+        assert pop.get_attribute("data-side") == "sheet"
+        box = pop.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert box["width"] >= 390 - 2 * 8 - 1
+        assert box["y"] + box["height"] <= 844
+        for control in page.locator(f"{POPOVER} button").all():
+            b = control.bounding_box()
+            assert b["height"] >= 44 and b["width"] >= 44, control.inner_text()
+        page.tap(f'{POPOVER} [data-wikitours="next"]')
+        wait_title(page, "Open the editor")
+        edit = page.locator("#ca-edit").bounding_box()
+        box = pop.bounding_box()
+        assert box["y"] > edit["y"] + edit["height"] or box["y"] + box["height"] < edit["y"], \
+            "the sheet does not cover the element it points at"
+        shot(page, "first-edit-minerva")
+        # Anonymous: progress stays in this browser.
+        stored = json.loads(page.evaluate("localStorage.getItem('wikitours-progress')"))
+        assert stored["tours"]["first-edit"]["status"] == "started"
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_keyboard_only(site, page):
+    site.create_user("Newcomer Kim")
+    site.login(page, "Newcomer Kim")
+    page.goto(f"{site.index}?title=User:Newcomer_Kim/sandbox&wikitour=first-edit")
+    wait_title(page, "This is your sandbox")
+
+    def focused() -> str:
+        return page.evaluate("document.activeElement.getAttribute('data-wikitours') || "
+                             "document.activeElement.id || document.activeElement.tagName")
+
+    assert focused() == "next", "focus moves into the dialog"
+    page.keyboard.press("Tab")
+    assert focused() == "close"
+    page.keyboard.press("Tab")
+    assert focused() == "next", "Tab stays inside the dialog"
+    page.keyboard.press("Enter")
+    wait_title(page, "Open the editor")
+    # Escape closes and gives focus back; the tour can be resumed from its link.
+    page.keyboard.press("Escape")
+    assert page.locator(POPOVER).count() == 0
+    page.goto(f"{site.index}?title=User:Newcomer_Kim/sandbox&wikitour=first-edit")
+    wait_title(page, "Your first edit")
+    assert focused() == "resume"
+    page.keyboard.press("Enter")
+    wait_title(page, "Open the editor")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # Next on a "click" step activates the tab itself
+    close_ve_welcome(page, keyboard=True)
+    wait_title(page, "Write something")
+    for _ in range(6):  # Tab goes round the dialog and the step's own element
+        if focused() == "wpTextbox1":
+            break
+        page.keyboard.press("Tab")
+    assert focused() == "wpTextbox1"
+    page.keyboard.type("Typed without a mouse.")
+    while focused() != "next":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    wait_title(page, "Describe your change")
+    while focused() != "wpSummary":
+        page.keyboard.press("Tab")
+    page.keyboard.type("keyboard only")
+    while focused() != "next":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    wait_title(page, "Publish your edit")
+    while focused() != "wpSave":
+        page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    wait_title(page, "You made your first edit!")
+    assert focused() == "done"
+    page.keyboard.press("Enter")
+    wait_title(page, "Tour completed")
+    page.keyboard.press("Enter")
+    assert page.locator(POPOVER).count() == 0
+    assert site.wikitext("User:Newcomer Kim/sandbox") == "Typed without a mouse."
+    assert progress_json(site, "Newcomer Kim")["tours"]["first-edit"]["status"] == "completed"
