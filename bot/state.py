@@ -10,9 +10,10 @@ can see how far the bot got.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-__all__ = ["State", "parse_state", "render_state", "merge_states"]
+__all__ = ["State", "parse_state", "render_state", "merge_states", "apply_changes", "save_state"]
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,38 @@ def merge_states(ours: State, theirs: State) -> State:
     if (theirs.logid, theirs.timestamp) > (ours.logid, ours.timestamp):
         ours = replace(ours, logid=theirs.logid, timestamp=theirs.timestamp)
     return ours
+
+
+def apply_changes(base: State, changes: dict) -> State:
+    """*base* (as saved by anyone) with one run's *changes*; a log position never goes back."""
+    state = replace(base, **changes)
+    if "logid" in changes and (base.logid, base.timestamp) > (state.logid, state.timestamp):
+        state = replace(state, logid=base.logid, timestamp=base.timestamp)
+    return state
+
+
+def save_state(wiki, title: str, page, changes: dict, summary: Callable[[State], str],
+               log: Callable[[str], None], attempts: int = 4) -> bool:
+    """Apply *changes* to the state page read as *page*, re-reading when someone saved it
+    meanwhile (the welcome run and the badge run share the page)."""
+    import json
+
+    if not changes:
+        return True
+    for _ in range(attempts):
+        state = apply_changes(parse_state(page.text), changes)
+        text = render_state(state)
+        try:
+            if page.exists and json.loads(text) == json.loads(page.text):
+                return True
+        except ValueError:
+            pass
+        result = wiki.save(page, text, summary(state), model="json")
+        if result.ok:
+            return True
+        if result.status not in ("conflict", "exists", "missing"):
+            log(f"state not saved: {result.status} {result.info}")
+            return False
+        page = wiki.read([title])[title]
+    log("state not saved: it kept changing")
+    return False

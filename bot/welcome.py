@@ -49,7 +49,7 @@ from bot.mentors import (ACTIVE_DAYS, Mentee, Mentor, choose, is_valid_user, loa
 from bot.messages import message, sanitize
 from bot.onwiki import NewAccount, Page, UserInfo, Wiki, chunks
 from bot.records import Records, same_json
-from bot.state import State, merge_states, parse_state, render_state
+from bot.state import State, parse_state, save_state
 
 __all__ = ["Config", "Decision", "decide", "babel_languages", "welcome_text", "tour_links",
            "default_template", "Report", "WelcomeBot", "main"]
@@ -358,10 +358,9 @@ class WelcomeBot:
         """Acknowledge the stop page as it is now, so the next run goes ahead."""
         pages = self.wiki.read([self.config.stop_title, self.config.state_title])
         self.state_page = pages[self.config.state_title]
-        self.state = replace(parse_state(self.state_page.text),
-                             stop_revid=pages[self.config.stop_title].revid)
-        self._save_state()
-        self.log(f"resumed: stop page revision {self.state.stop_revid} acknowledged")
+        revid = pages[self.config.stop_title].revid
+        self._save_state(stop_revid=revid)
+        self.log(f"resumed: stop page revision {revid} acknowledged")
 
     # -- one run --
     def run(self, accounts: Sequence[NewAccount] | None = None) -> Report:
@@ -384,8 +383,10 @@ class WelcomeBot:
         self.state_page = pages[config.state_title]
         self.state = parse_state(self.state_page.text)
         stop = pages[config.stop_title]
-        if self.state.stop_revid is None:
+        changes: dict = {}
+        if self.state.stop_revid is None:  # the first run acknowledges the stop page as it is
             self.state = replace(self.state, stop_revid=stop.revid)
+            changes["stop_revid"] = stop.revid
         self.stop_revid = self.state.stop_revid
         self._check_stop(stop)
         self.mentors, problems = parse_mentor_list(pages[config.mentors_title].text,
@@ -429,8 +430,8 @@ class WelcomeBot:
             self.log("the reading position is kept so the next run repairs the records")
             return
         if cursor is not None and cursor.logid > self.state.logid:
-            self.state = replace(self.state, logid=cursor.logid, timestamp=cursor.timestamp)
-        self._save_state()
+            changes.update(logid=cursor.logid, timestamp=cursor.timestamp)
+        self._save_state(**changes)
 
     def _namespace_and_base(self, prefix: str) -> tuple[int, str]:
         ns_name, _, base = prefix.partition(":")
@@ -463,22 +464,10 @@ class WelcomeBot:
         return message("wikitours-bot-summary-record", self.lang, record.mentor,
                        len(record.added), moved, len(record.notified))
 
-    def _save_state(self) -> None:
-        for _ in range(4):
-            text = render_state(self.state)
-            if self.state_page.exists and same_json(text, self.state_page.text):
-                return
-            result = self.wiki.save(self.state_page, text,
-                                    message("wikitours-bot-summary-state", self.lang,
-                                            self.state.timestamp or "-"), model="json")
-            if result.ok:
-                return
-            if result.status not in ("conflict", "exists", "missing"):
-                self.log(f"state not saved: {result.status} {result.info}")
-                return
-            self.state_page = self.wiki.read([self.config.state_title])[self.config.state_title]
-            self.state = merge_states(self.state, parse_state(self.state_page.text))
-        self.log("state not saved: it kept changing")
+    def _save_state(self, **changes) -> None:
+        save_state(self.wiki, self.config.state_title, self.state_page, changes,
+                   lambda state: message("wikitours-bot-summary-state", self.lang,
+                                         state.timestamp or "-"), self.log)
 
     # -- welcoming --
     def _welcome_batch(self, batch: Sequence[NewAccount], tours: str) -> NewAccount | None:
