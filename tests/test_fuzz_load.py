@@ -78,3 +78,26 @@ JSONISH = st.recursive(
                        JSONISH, max_size=6))
 def test_structured_wrong_types(document):
     assert_sane(yaml.safe_dump(document, allow_unicode=True))
+
+
+def test_pathological_texts_stay_linear():
+    """Hostile texts full of half-open markup, in many steps: checked quickly, problems capped."""
+    import time
+
+    from test_validate import BASE
+
+    nasty = ["[[" * 2400, "[a " * 1600, "<div>" * 1000, "{{PLURAL:$1|" * 400, "'''" * 1600, "{{" * 2400, "&lt;" * 1200]
+    steps = "".join(f"      - id: s{i}\n        title: T\n        text: \"{nasty[i % len(nasty)]}\"\n" for i in range(2, 300))
+    text = BASE + steps
+    start = time.perf_counter()
+    library, problems = load_library(text, "nasty.yaml")
+    elapsed = time.perf_counter() - start
+    assert library is None and problems
+    assert elapsed < 30, elapsed  # generous: catches quadratic behaviour (minutes), not a benchmark
+    per_text = {}
+    for p in problems:
+        per_text[p.line] = per_text.get(p.line, 0) + 1
+    assert max(per_text.values()) <= 21  # 20 problems and one summary line per text
+    too_long = load_library(BASE.replace("text: World", "text: " + "word " * 2000), "long.yaml")[1]
+    assert [(p.line, p.column, p.message) for p in too_long] == [
+        (11, 15, "'text' of step 's1' of tour 't1' is too long (9,999 characters; at most 5,000)")]

@@ -41,6 +41,7 @@ class MarkupIssue:
 
 
 _INTERESTING = re.compile(r"[\[\]{}|<\n]")
+_LINK_STOP = re.compile(r"[|\]\n\[{}<>]")
 _PLACEHOLDER = re.compile(r"\$([1-9][0-9]*)")
 _URL = re.compile(r"https?://[^\s\[\]<>\"{}|]+", re.I)
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*:|//)", re.I)
@@ -57,6 +58,8 @@ _SPECIAL_LINE = {
     " ": ("a line starting with a space shows as a code block on help pages", "remove the spaces at the start of the line"),
 }
 
+#: How far a recovery after an error looks for the closing bracket (links are short).
+_WINDOW = 512
 _LINE_STARTS = frozenset("={|-*#:; ")
 _HINT_ROUND = "use round brackets ( ) for a remark, or write a link like [https://example.org label]"
 _HINT_TEMPLATE = "tour texts cannot use templates; write the text out, or link to a page with [[Page|label]]"
@@ -225,16 +228,15 @@ class _Checker:
         text = self.text
         start = i
         i += 2
-        j = i
-        while j < self.n and text[j] not in "|]\n[{}<>":
-            j += 1
+        stop = _LINK_STOP.search(text, i)
+        j = stop.start() if stop else self.n
         target = text[i:j]
         if j >= self.n or text[j] not in "|]":
             if j < self.n and text[j] in "[{}<>":
                 self.add(j, f"a link target cannot contain '{text[j]}'",
                          "link to a plain page title, like [[Help:Editing|how to edit]]")
-                close = text.find("]]", j)
-                newline = text.find("\n", j)
+                close = text.find("]]", j, j + _WINDOW)  # bounded: no quadratic rescans
+                newline = text.find("\n", j, j + _WINDOW)
                 if close >= 0 and (newline < 0 or close < newline):
                     return close + 2
             else:
@@ -272,8 +274,8 @@ class _Checker:
                          "only http:// and https:// links are allowed, like [https://example.org label]")
             else:
                 self.add(i, "square brackets make a link in popovers", _HINT_ROUND)
-            close = text.find("]", i + 1)
-            newline = text.find("\n", i + 1)
+            close = text.find("]", i + 1, i + _WINDOW)
+            newline = text.find("\n", i + 1, i + _WINDOW)
             if close >= 0 and (newline < 0 or close < newline) and "[" not in text[i + 1 : close]:
                 return close + 1
             return i + 1

@@ -61,6 +61,10 @@ __all__ = [
 
 #: The version of the language this compiler reads (``wikitours: 1``).
 FORMAT = 1
+#: Longest text accepted (a popover must be short); keeps the cost of checking texts bounded.
+MAX_TEXT = 5000
+#: Problems reported per text at most; more are summarised in one line.
+MAX_TEXT_PROBLEMS = 20
 
 # field name → required?
 TOP_FIELDS = {"wikitours": False, "source-language": True, "tours": True, "badges": False, "wikis": False,
@@ -151,9 +155,13 @@ class _Validator:
         return line, index - self._line_starts[line - 1] + 1
 
     def offset_position(self, node: Scalar, offset: int) -> tuple[int, int]:
-        """Best-effort line/column of character *offset* of a scalar's value in the source,
-        for plain, quoted and block (``>-``, ``|``) scalars alike: the value is walked along
-        the source, letting folded line breaks and indentation match any whitespace."""
+        return self.offset_positions(node, [offset])[0]
+
+    def offset_positions(self, node: Scalar, offsets: list[int]) -> list[tuple[int, int]]:
+        """Best-effort line/column of characters *offsets* (ascending) of a scalar's value in
+        the source, for plain, quoted and block (``>-``, ``|``) scalars alike: the value is
+        walked once along the source, letting folded line breaks and indentation match any
+        whitespace."""
         raw = self.text[node.start : node.end]
         j = 0
         if node.style in (">", "|"):
@@ -162,9 +170,24 @@ class _Validator:
             j = 1
         value = node.value
         n = len(raw)
-        for k in range(min(offset, len(value))):
+        out: list[tuple[int, int]] = []
+        k = 0
+        for offset in offsets:
+            j, k = self._walk(raw, value, j, k, offset)
+            here = j
+            while here < n and raw[here] in " \t\r\n" and offset < len(value) and not value[offset].isspace():
+                here += 1
+            out.append(self._position_of_index(node.start + min(here, n)))
+        return out
+
+    @staticmethod
+    def _walk(raw: str, value: str, j: int, k: int, offset: int) -> tuple[int, int]:
+        """Advance from value index *k* (at raw index *j*) to value index *offset*."""
+        n = len(raw)
+        stop = min(offset, len(value))
+        while k < stop:
             if j >= n:
-                break
+                return j, stop
             c = value[k]
             r = raw[j]
             if c == r:
@@ -186,9 +209,8 @@ class _Validator:
                     j += 1
             else:
                 j += 1
-        while j < n and raw[j] in " \t\r\n" and offset < len(value) and not value[offset].isspace():
-            j += 1
-        return self._position_of_index(node.start + min(j, n))
+            k += 1
+        return j, k
 
     # -- shapes --------------------------------------------------------------------------
     def mapping(self, node: Node, fields: dict[str, bool], what: str, where: Node | None = None) -> dict | None:
@@ -239,19 +261,24 @@ class _Validator:
         value = self.text_value(node, field, what)
         if value is None:
             return None
-        issues = check_markup(value)
-        for issue in issues:
-            line, column = self.offset_position(node, issue.offset)
-            self.error_count += 1
-            self.problems.append(Problem(self.file, line, column, f"{field} of {what}: {issue.message}", issue.hint))
+        if len(value) > MAX_TEXT:
+            self.error(node, f"'{field}' of {what} is too long ({len(value):,} characters; at most {MAX_TEXT:,})",
+                       "a popover must be short: keep to a few sentences and link to a help page for more")
+            return None
+        found = [(issue.offset, issue.message, issue.hint) for issue in check_markup(value)]
         if "$" in value:
-            for m in _PLACEHOLDER.finditer(value):
-                if m.group(0) != "$1":
-                    line, column = self.offset_position(node, m.start())
-                    self.error_count += 1
-                    self.problems.append(Problem(
-                        self.file, line, column, f"{field} of {what}: {m.group(0)} is not available in tour texts",
-                        "only $1, the reader's user name, is filled in; write other names and numbers out"))
+            found.extend((m.start(), f"{m.group(0)} is not available in tour texts",
+                          "only $1, the reader's user name, is filled in; write other names and numbers out")
+                         for m in _PLACEHOLDER.finditer(value) if m.group(0) != "$1")
+            found.sort(key=lambda item: item[0])
+        if len(found) > MAX_TEXT_PROBLEMS:
+            extra = len(found) - MAX_TEXT_PROBLEMS
+            found = found[:MAX_TEXT_PROBLEMS] + [(found[MAX_TEXT_PROBLEMS][0], f"{extra} more problems in this text",
+                                                  "fix the problems above and check again")]
+        positions = self.offset_positions(node, [offset for offset, _, _ in found])
+        for (line, column), (_, message, hint) in zip(positions, found):
+            self.error_count += 1
+            self.problems.append(Problem(self.file, line, column, f"{field} of {what}: {message}", hint))
         return value
 
     def identifier(self, node: Node, what: str) -> str | None:
