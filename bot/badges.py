@@ -1,0 +1,279 @@
+"""Announce badges that the app issued, with a note on the learner's talk page.
+
+Usage (Pywikibot's global options apply; -dry prints instead of saving):
+
+    python -m bot.badges -app:https://TOOL.toolforge.org -wiki:dewiki [-project:…] [-dry]
+
+The app lists issued badges at ``GET /api/v1/assertions?wiki=<wiki>&since=<cursor>``
+(contracts §9). For each one that is not revoked the bot leaves a short congratulation on the
+learner's talk page (never the user page) with the marker ``<!-- wikitours:badge id="…" -->``;
+a badge whose marker is on the page already is never announced again, so the marker on the wiki
+is the state and the cursor only saves re-reading. The feed is treated as untrusted input: an
+entry for another wiki, a malformed user name, badge id or URL is skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+
+from bot import exclusion, markers
+from bot.mentors import is_valid_user, normalize_user
+from bot.messages import message, sanitize
+from bot.onwiki import Page, Wiki
+from bot.state import parse_state, save_state
+
+__all__ = ["Assertion", "parse_feed", "note_text", "fetch_feed", "BadgeAnnouncer", "main"]
+
+_BADGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+MAX_FEED_BYTES = 5_000_000
+MAX_PAGES = 100
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """One issued badge from the feed, checked."""
+
+    id: str
+    badge: str
+    user: str
+    url: str
+    revoked: bool = False
+
+
+def _safe_url(url: object) -> bool:
+    if not isinstance(url, str) or len(url) > 500 or re.search(r"[\s\[\]<>\"'{}|]", url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def parse_feed(data: object, wiki_id: str) -> tuple[list[Assertion], str | None, list[str]]:
+    """The usable assertions, the ``next`` cursor and a reason for each entry left out."""
+    if not isinstance(data, dict) or not isinstance(data.get("assertions"), list):
+        return [], None, ["the feed is not {\"assertions\": [...], \"next\": …}"]
+    cursor = data.get("next")
+    cursor = str(cursor) if isinstance(cursor, (str, int)) and len(str(cursor)) <= 200 else None
+    out, problems = [], []
+    for index, entry in enumerate(data["assertions"]):
+        where = f"assertions[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: not an object")
+            continue
+        if entry.get("wiki") != wiki_id:
+            problems.append(f"{where}: for wiki {sanitize(str(entry.get('wiki')), 40)!s}, "
+                            f"not {wiki_id}")
+            continue
+        badge, user = entry.get("badge"), entry.get("user")
+        if not isinstance(badge, str) or not _BADGE_ID.match(badge):
+            problems.append(f"{where}: bad badge id")
+            continue
+        if not isinstance(user, str) or not is_valid_user(normalize_user(user)):
+            problems.append(f"{where}: bad user name")
+            continue
+        if not _safe_url(entry.get("url")):
+            problems.append(f"{where}: badge page URL is not a plain http(s) URL")
+            continue
+        out.append(Assertion(str(entry.get("id", ""))[:100], badge, normalize_user(user),
+                             entry["url"], entry.get("revoked") is True))
+    return out, cursor, problems
+
+
+def note_text(assertions: Sequence[Assertion], lang: str, help_prefix: str) -> str:
+    """One section per badge, each with its marker."""
+    sections = []
+    for item in assertions:
+        badge_page = f"[[{help_prefix}/Badges/{item.badge}|{item.badge}]]"
+        link = f"[{item.url} {message('wikitours-bot-badge-link', lang)}]"
+        sections.append("\n".join([
+            f"== {message('wikitours-bot-badge-heading', lang)} ==",
+            markers.render("badge", id=item.badge),
+            message("wikitours-bot-badge-text", lang, item.user, badge_page, link) + " ~~~~"]))
+    return "\n\n".join(sections)
+
+
+def fetch_feed(app_url: str, wiki_id: str, since: str, session: requests.Session,
+               log: Callable[[str], None]) -> Iterator[tuple[list[Assertion], str]]:
+    """Pages of the app's feed from *since*, each with the cursor after it."""
+    endpoint = app_url.rstrip("/") + "/api/v1/assertions"
+    for _ in range(MAX_PAGES):
+        params = {"wiki": wiki_id}
+        if since:
+            params["since"] = since
+        with session.get(endpoint, params=params, timeout=30, stream=True) as reply:
+            body = reply.raw.read(MAX_FEED_BYTES + 1, decode_content=True)
+        if reply.status_code != 200:
+            log(f"badge feed answered HTTP {reply.status_code}; trying again next run")
+            return
+        if len(body) > MAX_FEED_BYTES:
+            log(f"badge feed page larger than {MAX_FEED_BYTES} bytes; ignored")
+            return
+        try:
+            data = json.loads(body)
+        except ValueError:
+            log("badge feed is not JSON; trying again next run")
+            return
+        items, cursor, problems = parse_feed(data, wiki_id)
+        for problem in problems:
+            log(f"badge feed: {problem}")
+        if cursor is None:
+            log("badge feed has no usable next cursor; stopping")
+            return
+        if not data["assertions"] or cursor == since:
+            if items:
+                yield items, cursor
+            return
+        yield items, cursor
+        since = cursor
+
+
+@dataclass
+class BadgeReport:
+    announced: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+class BadgeAnnouncer:
+    """One pass over the feed: announce, then save the cursor when nothing is left pending."""
+
+    def __init__(self, wiki: Wiki, app_url: str, wiki_id: str, *, state_title: str,
+                 help_prefix: str = "Help:Wikitours", language: str = "",
+                 log: Callable[[str], None] | None = None,
+                 may_edit: Callable[[], bool] = lambda: True,
+                 session: requests.Session | None = None):
+        self.wiki = wiki
+        self.app_url = app_url
+        self.wiki_id = wiki_id
+        self.state_title = state_title
+        self.help_prefix = help_prefix
+        self.lang = language or wiki.siteinfo_language()
+        self.log = log or (lambda line: print(line, flush=True))
+        self.may_edit = may_edit
+        self.session = session or requests.Session()
+        self.session.headers.setdefault(
+            "User-Agent", "wikitours-bot/0.1 (badge announcer; operator: see the bot's user page)")
+        self.report = BadgeReport()
+
+    def run(self) -> BadgeReport:
+        state_page = self.wiki.read([self.state_title])[self.state_title]
+        since = parse_state(state_page.text).assertions
+        saved_cursor = since
+        try:
+            for items, cursor in fetch_feed(self.app_url, self.wiki_id, since, self.session,
+                                            self.log):
+                if not self._announce(items):
+                    break  # something to retry: keep the cursor before this page
+                saved_cursor = cursor
+        except requests.RequestException as error:
+            self.log(f"badge feed unreachable: {type(error).__name__}; trying again next run")
+        if saved_cursor != since:
+            save_state(self.wiki, self.state_title, state_page, {"assertions": saved_cursor},
+                       lambda state: message("wikitours-bot-summary-state", self.lang,
+                                             state.timestamp or "-"), self.log)
+        self.log(f"badges: {len(self.report.announced)} announced, "
+                 f"{len(self.report.skipped)} skipped, {len(self.report.failed)} failed")
+        return self.report
+
+    def _skip(self, item: Assertion, reason: str) -> None:
+        self.report.skipped.append((item.user, item.badge, reason))
+        self.log(f"badge {item.badge} for {sanitize(item.user, 80)}: skipped, {reason}")
+
+    def _announce(self, items: Sequence[Assertion]) -> bool:
+        """Announce one page of the feed; False when something should be tried again."""
+        by_user: dict[str, list[Assertion]] = {}
+        for item in items:
+            if item.revoked:
+                self._skip(item, "revoked")
+                continue
+            by_user.setdefault(item.user, [])
+            if all(other.badge != item.badge for other in by_user[item.user]):
+                by_user[item.user].append(item)
+        if not by_user:
+            return True
+        users = self.wiki.users(by_user)
+        talk = self.wiki.read(f"User talk:{name}" for name in by_user)
+        complete = True
+        for name, wanted in by_user.items():
+            info = users.get(name)
+            if info is None or not info.exists:
+                for item in wanted:
+                    self._skip(item, "no such user on this wiki")
+                continue
+            page = talk[f"User talk:{name}"]
+            for attempt in range(3):
+                done = markers.badges(page.text)
+                todo = [item for item in wanted if item.badge not in done]
+                for item in wanted:
+                    if item.badge in done and attempt == 0:
+                        self._skip(item, "already announced")
+                if not todo:
+                    break
+                allowed = exclusion.check(page.text, self.wiki.user_name, message_type="badge")
+                if not allowed.allowed:
+                    for item in todo:
+                        self._skip(item, f"excluded-by {allowed.reason}")
+                    break
+                if not self.may_edit():
+                    return False
+                note = note_text(todo, self.lang, self.help_prefix)
+                text = (page.text.rstrip() + "\n\n" + note + "\n") if page.text.strip() \
+                    else note + "\n"
+                summary = message("wikitours-bot-summary-badge", self.lang,
+                                  ", ".join(item.badge for item in todo))
+                result = self.wiki.save(page, text, summary)
+                if result.ok:
+                    for item in todo:
+                        self.report.announced.append((name, item.badge))
+                        self.log(f"badge {item.badge} for {sanitize(name, 80)}: announced")
+                    break
+                if result.status in ("conflict", "exists", "missing"):
+                    page = self.wiki.read([page.title])[page.title]
+                    continue
+                if result.status == "denied":
+                    for item in todo:
+                        self._skip(item, f"edit-denied: {result.info}")
+                    break
+                self.report.failed.append((name, result.info))
+                complete = False
+                break
+        return complete
+
+
+def main(*args: str) -> int:
+    import pywikibot
+
+    local = pywikibot.handle_args(args)
+    options = {"app": "", "wiki": "", "project": "Project:Wikitours",
+               "help-prefix": "Help:Wikitours", "language": ""}
+    dry = False
+    for arg in local:
+        key, _, value = arg.lstrip("-").partition(":")
+        if key == "dry":
+            dry = True
+        elif key in options:
+            options[key] = value
+        else:
+            pywikibot.bot.suggest_help(unknown_parameters=[arg])
+            return 2
+    if not options["app"] or not options["wiki"]:
+        pywikibot.bot.suggest_help(missing_parameters=["-app:URL", "-wiki:ID"])
+        return 2
+    site = pywikibot.Site()
+    site.login()
+    announcer = BadgeAnnouncer(Wiki(site, dry=dry), options["app"], options["wiki"],
+                               state_title=f"{options['project']}/Bot/State.json",
+                               help_prefix=options["help-prefix"], language=options["language"],
+                               log=pywikibot.info)
+    report = announcer.run()
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
