@@ -64,3 +64,93 @@ def test_schema_offers_every_element():
     schema = json.loads((Path(catalogue.__file__).parent / "schema" / "tours.schema.json").read_text("utf-8"))
     step = schema["properties"]["tours"]["items"]["properties"]["steps"]["items"]
     assert step["properties"]["element"]["enum"] == list(catalogue.ELEMENTS)
+
+
+# -- the catalogue against a real MediaWiki 1.39 -------------------------------------------------
+import html.parser  # noqa: E402
+
+import cssselect  # noqa: E402
+
+#: Elements MediaWiki renders on the server, and the page they are on. The editor toolbars and
+#: the visual editor surface are built by JavaScript: the gadget's browser tests cover those.
+SERVER_RENDERED = {
+    "edit-source-tab": "view", "edit-tab": "view", "search": "view", "talk-tab": "view",
+    "history-tab": "view", "watch-star": "view", "user-menu": "view", "user-page-link": "view",
+    "main-menu": "view", "first-heading": "view", "content": "view", "add-topic": "talk",
+    "save-button": "edit", "textbox": "edit", "summary": "edit", "preview-button": "edit",
+}
+VISUAL_EDIT_TAB_SKINS = ("vector-2022", "vector")  # Minerva without MobileFrontend has none: falls back
+
+
+class _Elements(html.parser.HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, {k: v or "" for k, v in attrs}))
+
+    handle_startendtag = handle_starttag
+
+
+def _matches(selector: str, tag: str, attrs: dict) -> bool:
+    """Compound selectors (tag, #id, .class, [attr], [attr=value]) as the catalogue uses them."""
+    def match(node) -> bool:
+        kind = type(node).__name__
+        if kind == "Element":
+            return node.element in (None, "*") or node.element == tag
+        if kind == "Hash":
+            return match(node.selector) and attrs.get("id") == node.id
+        if kind == "Class":
+            return match(node.selector) and node.class_name in attrs.get("class", "").split()
+        if kind == "Attrib":
+            if not (match(node.selector) and node.attrib in attrs):
+                return False
+            return node.operator == "exists" or (node.operator == "=" and attrs[node.attrib] == node.value.value)
+        raise AssertionError(f"the catalogue uses a selector this check does not know: {selector}")
+    return any(match(parsed.parsed_tree) for parsed in cssselect.parse(selector))
+
+
+def _first_match(html_text: str, selectors) -> str | None:
+    elements = _Elements(html_text).found
+    return next((s for s in selectors if any(_matches(s, tag, attrs) for tag, attrs in elements)), None)
+
+
+@pytest.fixture(scope="module")
+def pages(wiki):
+    wiki.edit("Tour catalogue probe", "Hello, this page is for the catalogue test.")
+    wiki.edit("Talk:Tour catalogue probe", "A talk page.")
+    session = wiki.session(wiki.admin.name)
+    out = {}
+    for skin in catalogue.SKINS:
+        for kind, params in (("view", {"title": "Tour catalogue probe"}),
+                             ("edit", {"title": "Tour catalogue probe", "action": "edit"}),
+                             ("talk", {"title": "Talk:Tour catalogue probe"})):
+            response = session.get(wiki.index, params={**params, "useskin": skin}, timeout=60)
+            assert response.status_code == 200 and f"skin-{skin}" in response.text
+            out[skin, kind] = response.text
+    return out
+
+
+@pytest.mark.parametrize("skin", catalogue.SKINS)
+def test_server_rendered_elements_exist_in_every_skin(pages, skin):
+    missing = []
+    for name, kind in SERVER_RENDERED.items():
+        selectors = dict(catalogue.selectors_for(name))[skin]
+        if _first_match(pages[skin, kind], selectors) is None:
+            missing.append((name, kind, selectors))
+    assert missing == []
+
+
+def test_visual_edit_tab_and_fallbacks(pages):
+    for skin in VISUAL_EDIT_TAB_SKINS:
+        assert _first_match(pages[skin, "view"], dict(catalogue.selectors_for("visual-edit-tab"))[skin]) == "#ca-ve-edit"
+        assert _first_match(pages[skin, "view"], dict(catalogue.selectors_for("edit-tab"))[skin]) == "#ca-ve-edit"
+    minerva = dict(catalogue.selectors_for("visual-edit-tab"))["minerva"]
+    assert _first_match(pages["minerva", "view"], minerva) == "#ca-edit"
+
+
+def test_the_check_itself_can_fail(pages):
+    assert _first_match(pages["vector", "view"], ("#no-such-element", ".minerva-user-menu")) is None
+    assert _first_match(pages["minerva", "talk"], ('.minerva__tab[data-event-name="tabs.nope"]',)) is None

@@ -2,8 +2,10 @@
 
 Tour writers say ``element: save-button`` instead of a CSS selector, because selectors differ
 between skins and change between MediaWiki versions; the catalogue is the one place that knows
-them. Selectors were checked live on Debian's MediaWiki 1.39 (``/work/shared/mw-interface.md``
-in the project notes). For each skin the selectors are tried in order and the first one that
+them. Selectors were checked live on Debian's MediaWiki 1.39 (the project's interface notes,
+and ``tests/test_catalogue.py``, which looks for each server-rendered element in real pages of
+a local wiki in every skin; the editor toolbars and the visual editor surface are created by
+JavaScript and are checked by the gadget's browser tests). For each skin the selectors are tried in order and the first one that
 matches on the page wins; ``*`` is used for any other skin (MonoBook, Timeless…).
 """
 
@@ -52,8 +54,10 @@ ELEMENTS: dict[str, Element] = {
         _element("search", "the search box", ("#p-search", "#searchform"), minerva=("#searchIcon",)),
         _element("talk-tab", "the tab of the page's talk (discussion) page", ("#ca-talk",),
                  minerva=('.minerva__tab[data-event-name="tabs.talk"]', "#ca-talk")),
-        _element("add-topic", "the 'Add topic' tab of talk pages", ("#ca-addsection",)),
-        _element("history-tab", "the 'View history' tab", ("#ca-history",)),
+        _element("add-topic", "the 'Add topic' tab of talk pages", ("#ca-addsection",),
+                 minerva=(".minerva-talk-add-button", "#ca-addsection")),
+        _element("history-tab", "the 'View history' tab", ("#ca-history",),
+                 minerva=("#page-actions-history", ".last-modified-bar")),
         _element("watch-star", "the star that adds a page to the watchlist", ("#ca-watch", "#ca-unwatch")),
         _element("user-menu", "the personal menu (user page, preferences, log out)", ("#p-personal",),
                  vector_2022=("#p-personal", "#p-personal-label"), minerva=(".minerva-user-menu",)),
