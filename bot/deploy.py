@@ -91,7 +91,7 @@ def read_pages(site, titles: list[str]) -> dict[str, tuple[deployplan.WikiPage, 
             revision = page.latest_revision
             found[title] = (deployplan.WikiPage(
                 title, True, revision.text or "", page.content_model, revision.revid,
-                revision.user or "", str(revision.timestamp)), page)
+                revision.user or "", revision.timestamp.totimestampformat()), page)
     for page, title in zip(pages, titles):
         found.setdefault(title, (deployplan.WikiPage(title, False), page))
     return found
@@ -116,14 +116,33 @@ def show_diff(change: deployplan.Change) -> None:
     print("\n".join(diff), flush=True)
 
 
-def save(site, page, summary: str, model: str) -> int:
-    """Save `page.text` with Pywikibot's edit call (throttle, maxlag and retries included).
+class SaveError(RuntimeError):
+    """The wiki refused an edit; the deploy stops and the next run completes it."""
 
-    `APISite.editpage` rather than `Page.save`: the page is already loaded, so this saves the
-    extra queries Page.save makes per edit; the base timestamp still guards against edit conflicts.
+
+def save(site, current: deployplan.WikiPage, text: str, summary: str, model: str) -> int:
+    """Save `text` to `current.title` with one API request; return the new revision id.
+
+    A Pywikibot API request, so Pywikibot's write throttle, maxlag and retries apply. Made
+    directly rather than through Page.save, which re-reads what the batched read already has.
+    `basetimestamp` (or `createonly` for a missing page) turns a concurrent edit into an edit
+    conflict instead of silently replacing it.
     """
-    site.editpage(page, summary=summary, minor=False, bot=True, contentmodel=model)
-    return getattr(page, "_revid", 0)  # the new revision (unchanged on a null edit)
+    params = {"action": "edit", "title": current.title, "text": text, "summary": summary,
+              "contentmodel": model, "notminor": True, "bot": site.has_right("bot"),
+              "token": site.tokens["csrf"]}
+    if current.exists:
+        params.update(nocreate=True, basetimestamp=current.timestamp)
+    else:
+        params["createonly"] = True
+    try:
+        reply = site.simple_request(**params).submit()
+    except pywikibot.exceptions.APIError as error:
+        raise SaveError(f"{current.title}: {error.code}: {error.info}") from None
+    edit = reply.get("edit", {})
+    if edit.get("result") != "Success":
+        raise SaveError(f"{current.title}: {edit}")
+    return int(edit.get("newrevid") or current.revid or 0)
 
 
 def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: bool,
@@ -185,15 +204,17 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
     for number, change in enumerate(edits, 1):
         pywikibot.info(ui("wikitours-deploy-progress", number, len(edits),
                           ui(f"wikitours-deploy-action-{change.action}", change.title)))
-        page = current[change.title][1]
-        page.text = change.new
-        revids[change.title] = save(site, page, summary, change.model) or change.revid
+        try:
+            revids[change.title] = save(site, current[change.title][0], change.new, summary,
+                                        change.model)
+        except SaveError as error:
+            pywikibot.error(ui("wikitours-deploy-save-failed", change.title, error, number - 1))
+            return EXIT_ERROR
 
     # Recorded last: a run that fails half-way records nothing and the next run completes it.
     wanted_state = deployplan.next_state(manifest, plan, revids)
     if not deployplan.state_is_current(recorded_state, wanted_state):
-        state_obj.text = deployplan.state_text(wanted_state)
-        save(site, state_obj, message("wikitours-deploy-summary-state", site.lang,
+        save(site, state_page, deployplan.state_text(wanted_state), message("wikitours-deploy-summary-state", site.lang,
                                       manifest.library_version or "?"), "json")
 
     pywikibot.info(ui("wikitours-deploy-done", len(plan.of("create")), len(plan.of("update")),

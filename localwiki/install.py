@@ -33,6 +33,9 @@ BOT_APP = "wikitours"
 BOT_GRANTS = ("basic,highvolume,editpage,createeditmovepage,editinterface,editsiteconfig,"
               "createaccount,editmyoptions,editprotected,delete,protect")
 HERE = Path(__file__).resolve().parent
+#: Interface languages whose localisation cache is built into the template, so the first page
+#: view in them does not take seconds (wikitours ships translations in these).
+PREWARM_LANGUAGES = ("en", "ar", "de", "es", "fr", "he", "hi", "pt", "qqx")
 
 
 class MissingSoftware(RuntimeError):
@@ -97,8 +100,18 @@ def template(language: str = "en") -> Template:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (final / "accounts.json").is_file():
             _install(final, language)
+            _remove_stale(root, final)
     accounts = json.loads((final / "accounts.json").read_text())
     return Template(path=final, language=language, **accounts)
+
+
+def _remove_stale(root: Path, keep: Path) -> None:
+    """Delete templates made by older settings or MediaWiki versions (same language)."""
+    language = keep.name.split("-")[1]
+    for old in root.glob(f"mw*-{language}-*"):
+        if old.is_dir() and old != keep and ".tmp-" not in old.name:
+            shutil.rmtree(old, ignore_errors=True)
+            (root / f"{old.name}.lock").unlink(missing_ok=True)
 
 
 def _run(args: list[str], config: Path, what: str) -> None:
@@ -131,9 +144,12 @@ def _install(final: Path, language: str) -> None:
               "interface-admin", BOT, bot_password], config, "createAndPromote.php (bot)")
         _run([PHP, "maintenance/createAndPromote.php", "--force", "--sysop", "--bureaucrat",
               "--interface-admin", ADMIN, admin_password], config, "createAndPromote.php (admin)")
+        languages = sorted({language, *PREWARM_LANGUAGES})
+        _run([PHP, "maintenance/rebuildLocalisationCache.php", "--force",
+              f"--lang={','.join(languages)}"], config, "rebuildLocalisationCache.php")
         _run([PHP, "maintenance/createBotPassword.php", f"--appid={BOT_APP}",
               f"--grants={BOT_GRANTS}", BOT, bot_app_password], config, "createBotPassword.php")
-        for leftover in ("cache", "images", "LocalSettings.php"):
+        for leftover in ("images", "LocalSettings.php"):
             path = work / leftover
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
         (work / "accounts.json").write_text(json.dumps({

@@ -128,6 +128,7 @@ class LocalWiki(ClientMixin):
         if any(directory.iterdir()):
             raise FileExistsError(f"{directory} is not empty; use LocalWiki.open to reuse a wiki")
         shutil.copytree(tpl.data, directory / "data")
+        shutil.copytree(tpl.path / "cache", directory / "cache")  # the localisation cache
         shutil.copy2(tpl.path / "LocalSettings.base.php", directory / "LocalSettings.base.php")
         (directory / "wiki.json").write_text(json.dumps({
             "language": language, "admin_password": tpl.admin_password,
@@ -196,7 +197,7 @@ class LocalWiki(ClientMixin):
             env["PHP_CLI_SERVER_WORKERS"] = str(self.workers)
         self._log_handle = open(self.directory / "server.log", "ab")
         self._process = subprocess.Popen(
-            [install.PHP, "-S", f"127.0.0.1:{self.port}", "-t", str(install.MEDIAWIKI),
+            [install.PHP, "-d", "opcache.enable_cli=1", "-S", f"127.0.0.1:{self.port}", "-t", str(install.MEDIAWIKI),
              str(ROUTER)],
             cwd=install.MEDIAWIKI, env=env, stdin=subprocess.DEVNULL,
             stdout=self._log_handle, stderr=subprocess.STDOUT, start_new_session=True)

@@ -154,7 +154,8 @@ def test_a_failure_half_way_is_completed_by_the_next_run(wiki, tmp_path):
     call(session, wiki.api, "POST", action="protect", title="Help:Half/t2",
          protections="edit=sysop", token=token(session, wiki.api))
     run = deploy(wiki, *_args(build2, "half"))
-    assert run.code != 0
+    assert run.code == 1
+    assert "Help:Half/t2" in run.err and "protectedpage" in run.err
     assert "(v2)" in wiki.wikitext("Help:Half/t1")  # edited before the failure
     assert "(v1)" in wiki.wikitext("Help:Half/t2")
     call(session, wiki.api, "POST", action="protect", title="Help:Half/t2",
