@@ -62,7 +62,8 @@ def member_names(page: bytes) -> list[str]:
 @pytest.fixture(scope="module")
 def trainer(app, provider):
     client = app.test_client()
-    assert sign_in(client, provider, "Trainer", "/cohorts", "local").headers["Location"] == "/cohorts"
+    signed = sign_in(client, provider, "Trainer", "/cohorts", "local")
+    assert signed.headers["Location"] == "/cohorts"
     return client
 
 

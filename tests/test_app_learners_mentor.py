@@ -115,3 +115,19 @@ def test_an_unreachable_wiki_is_a_readable_error(app, tmp_path):
     with client.session_transaction() as s:
         s["user"] = {"wiki": "local", "name": "Mentor"}
     assert client.get("/mentor").status_code == 503
+
+
+def test_public_learner_pages_do_not_query_the_wiki_on_every_view(app, wiki):
+    client = app.test_client()
+    mark = wiki.log_mark()
+    for _ in range(5):
+        assert client.get("/learners/local/Other mentor").status_code == 200
+    assert wiki.api_counts(since=mark).get == 1  # later views within the cache time reuse it
+    app.config["PROGRESS_CACHE_SECONDS"] = 0
+    try:
+        mark = wiki.log_mark()
+        client.get("/learners/local/Other mentor")
+        client.get("/learners/local/Other mentor")
+        assert wiki.api_counts(since=mark).get == 2
+    finally:
+        app.config["PROGRESS_CACHE_SECONDS"] = 60

@@ -144,7 +144,7 @@ def refresh(cohort_id: int):
     wiki = learning.wiki_config(cohort.wiki)
     names = [m.username for m in cohort.members]
     try:
-        done = learning.refresh(wiki, names) if wiki and names else None
+        done = learning.refresh(wiki, names, fresh=True) if wiki and names else None
         flash(("ok", "wikitours-app-cohort-refreshed", str(len(done.new) if done else 0)))
     except WikiError:
         flash(("error", "wikitours-app-cohort-wiki-unavailable", ""))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,10 +198,41 @@ class Refreshed:
     new: tuple[Assertion, ...] = ()
 
 
-def refresh(wiki: Wiki, usernames: Iterable[str], session: Session | None = None) -> Refreshed:
-    """Read verified progress for *usernames*, issue what it earns, and return both."""
+def _cached_progress(wiki: Wiki, usernames: list[str], fresh: bool) -> dict[str, ProgressRead]:
+    """Progress reads, reusing those younger than ``PROGRESS_CACHE_SECONDS`` unless *fresh*.
+
+    Public pages (a learner's page) would otherwise let anyone make the app query the wiki on
+    every request; the short per-process cache bounds that, and explicit refreshes bypass it.
+    """
+    ttl = float(current_app.config.get("PROGRESS_CACHE_SECONDS", 60) or 0)
+    cache: dict = current_app.extensions.setdefault("wikitours.progress-cache", {})
+    now = time.monotonic()
+    result: dict[str, ProgressRead] = {}
+    wanted = []
+    for name in usernames:
+        hit = cache.get((wiki.id, name)) if ttl > 0 and not fresh else None
+        if hit and hit[0] > now:
+            result[name] = hit[1]
+        else:
+            wanted.append(name)
+    if wanted:
+        reads = client(wiki).progress(wanted)
+        if len(cache) > 20_000:
+            cache.clear()
+        for name, read in reads.items():
+            cache[(wiki.id, name)] = (now + ttl, read)
+        result.update(reads)
+    return result
+
+
+def refresh(wiki: Wiki, usernames: Iterable[str], session: Session | None = None, *,
+            fresh: bool = False) -> Refreshed:
+    """Read verified progress for *usernames*, issue what it earns, and return both.
+
+    *fresh* skips the short progress cache (an explicit refresh, the scheduled job).
+    """
     session = session or get_session()
-    reads = client(wiki).progress(usernames)
+    reads = _cached_progress(wiki, list(dict.fromkeys(usernames)), fresh)
     new = issue(session, wiki.id, reads.values(), library())
     held: dict[str, list[Assertion]] = {}
     for a in assertions_for(session, wiki.id, [r.username for r in reads.values()]):
@@ -234,7 +266,7 @@ def issue_badges_command(wiki_ids: tuple[str, ...], users: tuple[str, ...]) -> N
             for mentor in wiki_client.mentors():
                 mentees, _ = wiki_client.mentees(mentor)
                 names.update(m.username for m in mentees)
-            done = refresh(wiki, sorted(names), session)
+            done = refresh(wiki, sorted(names), session, fresh=True)
             click.echo(f"{wiki.id}: {len(done.reads)} learners checked, "
                        f"{len(done.new)} badges issued")
 

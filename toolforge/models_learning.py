@@ -28,7 +28,8 @@ class Assertion(Base):
     """One issued badge. Times are naive UTC (the same on SQLite and MariaDB)."""
 
     __tablename__ = "badge_assertions"
-    __table_args__ = (UniqueConstraint("wiki", "username", "badge", name="uq_badge_assertions_recipient"),)
+    __table_args__ = (
+        UniqueConstraint("wiki", "username", "badge", name="uq_badge_assertions_recipient"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
