@@ -7,11 +7,14 @@ import argparse
 import json
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_render import sample_library
 
 from tours.i18n import (
     check,
     load_banana,
+    maybe_markup,
     qqq_json,
     read_dir,
     run_status,
@@ -20,6 +23,7 @@ from tours.i18n import (
     usable_translations,
 )
 from tours.load import load_file
+from tours.markup import check_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "wikitours-tour-first-edit-title"
@@ -192,3 +196,15 @@ def test_status_fails_on_errors(tmp_path, capsys):
     out = capsys.readouterr().out
     where = at((tmp_path / "i18n/tours/de.json").read_text(encoding="utf-8"), TITLE)
     assert f"de.json:{where}: error: {TITLE}: the translation uses $3" in out
+
+
+MARKUP_PIECES = list("[]{}<>&|'_=*#:; -!~$\n") + ["''", "__", "[[", "{{", "<b>", "&amp;", "ab",
+                                                  "ع", "$1", "ISBN 123", "https://x.org"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP_PIECES), max_size=25).map("".join))
+def test_markup_fast_path_agrees_with_the_loader(text):
+    """Translations that skip the full markup check are exactly ones it would accept."""
+    if not maybe_markup(text):
+        assert check_markup(text) == []

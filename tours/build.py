@@ -241,6 +241,16 @@ def manifest(result: Result, *, source_name: str, source_bytes: bytes,
     return data, files
 
 
+def manifest_text(data: dict) -> str:
+    """The manifest as JSON with one page per line: readable in a diff, and written by the json
+    module's fast encoder (a big library lists tens of thousands of pages)."""
+    fields = [f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}"
+              for k, v in data.items() if k != "pages"]
+    pages = [json.dumps(entry, ensure_ascii=False) for entry in data.get("pages", ())]
+    fields.append(' "pages": [\n  ' + ",\n  ".join(pages) + "\n ]" if pages else ' "pages": []')
+    return "{\n" + ",\n".join(fields) + "\n}\n"
+
+
 def write_output(out: Path, manifest_data: dict, files: list[tuple[str, bytes]]) -> None:
     """Write everything into a temporary folder beside *out*, then swap it into place.
 
@@ -255,8 +265,7 @@ def write_output(out: Path, manifest_data: dict, files: list[tuple[str, bytes]])
         for name, data in files:
             with open(tmp / name, "wb") as fh:
                 fh.write(data)
-        text = json.dumps(manifest_data, ensure_ascii=False, indent=1) + "\n"
-        (tmp / "manifest.json").write_text(text, encoding="utf-8")
+        (tmp / "manifest.json").write_text(manifest_text(manifest_data), encoding="utf-8")
         old = None
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))

@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 _PLACEHOLDER = re.compile(r"\$([1-9][0-9]*)")
+SAFE_SUBSET_HINT = "use only [[links]], '''bold''', ''italic'', {{PLURAL:…}} and {{GENDER:…}}"
 _GENDER_OF_READER = re.compile(r"\{\{\s*GENDER\s*:\s*\$1\s*\|", re.I)
 
 
@@ -61,16 +62,29 @@ class SourceMessage:
 
 @dataclass(frozen=True)
 class MessageFile:
-    """One ``i18n/tours/<lang>.json``: its messages, where each key is, and its metadata."""
+    """One ``i18n/tours/<lang>.json``: its messages, its metadata, and where each key is.
+
+    Key positions are found only when a problem needs one (:meth:`where`): a clean build of
+    fifty languages never pays for scanning their files a second time.
+    """
 
     lang: str
     path: str
     messages: Mapping[str, str]
-    positions: Mapping[str, tuple[int, int]]
     source_hashes: Mapping[str, str] = field(default_factory=dict)
     authors: tuple[str, ...] = ()
+    text: str = field(default="", repr=False, compare=False)
+    _positions: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def positions(self) -> Mapping[str, tuple[int, int]]:
+        if not self._positions and self.text:
+            for key, where in _key_positions(self.text):
+                self._positions.setdefault(key, where)
+        return self._positions
 
     def where(self, key: str) -> tuple[int, int]:
+        """``(line, column)`` of *key* in the file (``(1, 1)`` when it cannot be found)."""
         return self.positions.get(key, (1, 1))
 
 
@@ -151,9 +165,21 @@ def _needs(tours: tuple[str, ...], badges: tuple[str, ...]) -> str:
 # Loading banana JSON with the line and column of every key
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+def _key_positions(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """``(key, (line, column))`` of every top-level key of *text*, in order."""
+    try:
+        offsets = _top_level_keys(text)
+    except (ValueError, RecursionError):
+        return []
+    out = []
+    line, line_start, counted = 1, 0, 0  # offsets only grow: count new lines incrementally
+    for key, offset in offsets:
+        line += text.count("\n", counted, offset)
+        counted = offset
+        if line > 1:
+            line_start = text.rfind("\n", 0, offset) + 1
+        out.append((key, (line, offset - line_start + 1)))
+    return out
 
 
 def _top_level_keys(text: str) -> list[tuple[str, int]]:
@@ -192,8 +218,17 @@ def load_banana(text: str | bytes, path: str, lang: str) -> tuple[MessageFile | 
                                   "save it as UTF-8 (banana JSON files are always UTF-8)")]
     if text.startswith("\ufeff"):
         text = text[1:]
+    duplicated = False
+
+    def pairs(items: list) -> dict:
+        nonlocal duplicated
+        obj = dict(items)
+        if len(obj) != len(items):
+            duplicated = True
+        return obj
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         return None, [Problem(path, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}",
                               "check for a missing comma, quote or brace near here")]
@@ -203,24 +238,21 @@ def load_banana(text: str | bytes, path: str, lang: str) -> tuple[MessageFile | 
     if not isinstance(data, dict):
         return None, [Problem(path, 1, 1, "a message file must be one JSON object",
                               'write {"@metadata": {...}, "key": "text", ...}')]
-    positions: dict[str, tuple[int, int]] = {}
-    try:
-        offsets = _top_level_keys(text)
-    except (ValueError, RecursionError):
-        offsets = []
-    for key, offset in offsets:
-        if key in positions:
-            line, col = _line_col(text, offset)
-            problems.append(Problem(path, line, col, f"duplicate key {key!r}",
-                                    "JSON keeps only the last one; delete the other",
-                                    "warning"))
-        positions.setdefault(key, _line_col(text, offset))
+    if duplicated:
+        seen: set[str] = set()
+        for key, (line, col) in _key_positions(text):
+            if key in seen:
+                problems.append(Problem(path, line, col, f"duplicate key {key!r}",
+                                        "JSON keeps only the last one; delete the other",
+                                        "warning"))
+            seen.add(key)
+    mf_text = text
     messages: dict[str, str] = {}
     for key, value in data.items():
         if key == "@metadata":
             continue
         if not isinstance(value, str):
-            line, col = positions.get(key, (1, 1))
+            line, col = dict(_key_positions(text)).get(key, (1, 1))
             problems.append(Problem(path, line, col, f"{key}: a message must be a string",
                                     "write the text in quotes"))
             continue
@@ -235,8 +267,8 @@ def load_banana(text: str | bytes, path: str, lang: str) -> tuple[MessageFile | 
         if isinstance(meta.get("authors"), list):
             authors = tuple(a for a in meta["authors"] if isinstance(a, str))
     return (
-        MessageFile(lang, path, MappingProxyType(messages), MappingProxyType(positions),
-                    MappingProxyType(hashes), authors),
+        MessageFile(lang, path, MappingProxyType(messages), MappingProxyType(hashes), authors,
+                    mf_text),
         problems,
     )
 
@@ -319,8 +351,24 @@ class Report:
         }
 
 
+#: Texts without any of these cannot leave the safe subset, so the full check is skipped for
+#: them (most translations): a test keeps this in step with the loader's checker.
+_MARKUP_CHARS = re.compile(r"[\[\]{}<&\n]")  # a bare character class scans fastest
+
+
+def maybe_markup(text: str) -> bool:
+    """False only for texts the loader's markup check is sure to accept."""
+    return (text[:1] in _LINE_START_CHARS or "''" in text or "__" in text
+            or _MARKUP_CHARS.search(text) is not None)
+
+
+_LINE_START_CHARS = frozenset("={|-*#:; ")
+
+
 def _markup_problems(text: str) -> list[tuple[str, str]]:
     """``(message, hint)`` for every place *text* leaves the safe subset (the loader's check)."""
+    if not text or not maybe_markup(text):
+        return []
     from tours.markup import check_markup
 
     return [(issue.message, issue.hint) for issue in check_markup(text)]
@@ -333,6 +381,7 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
     problems: list[Problem] = []
     statuses: list[LanguageStatus] = []
     source_placeholders = {k: set(_PLACEHOLDER.findall(m.text)) for k, m in sources.items()}
+    expected_hash = {k: source_hash(m.text) for k, m in sources.items()}
     for lang in sorted(files):
         mf = files[lang]
         if lang == "qqq":
@@ -346,10 +395,9 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
             if key not in mf.messages or not mf.messages[key].strip():
                 missing.append(key)
         for key, text in mf.messages.items():
-            line, col = mf.where(key)
             if key not in sources:
                 unknown.append(key)
-                problems.append(Problem(mf.path, line, col, f"unknown key {key!r}",
+                problems.append(Problem(mf.path, *mf.where(key), f"unknown key {key!r}",
                                         "the library has no such text; delete it or fix its "
                                         "tour/step id", "warning"))
                 continue
@@ -357,43 +405,45 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
                 continue
             translated += 1
             bad = False
-            # $1 (the reader's user name) is always given, so {{GENDER:$1|…}} is fine in any
-            # translation (Arabic and Hebrew need it where English does not); shown as text, a
-            # placeholder the source lacks would show something the source never meant to.
-            used = set(_PLACEHOLDER.findall(_GENDER_OF_READER.sub("", text)))
-            extra = sorted(used - source_placeholders[key], key=int)
-            if extra:
-                bad = True
-                problems.append(Problem(
-                    mf.path, line, col,
-                    f"{key}: the translation uses {', '.join('$' + n for n in extra)} but the "
-                    "source text has no such placeholder",
-                    "remove it; where the source has no $1, the reader's user name may only "
-                    "choose a form in {{GENDER:$1|…}}"))
+            if "$" in text:
+                # $1 (the reader's user name) is always given, so {{GENDER:$1|…}} is fine in
+                # any translation (Arabic and Hebrew need it where English does not); shown as
+                # text, a placeholder the source lacks shows what the source never meant to.
+                used = set(_PLACEHOLDER.findall(_GENDER_OF_READER.sub("", text)))
+                extra = sorted(used - source_placeholders[key], key=int)
+                if extra:
+                    bad = True
+                    problems.append(Problem(
+                        mf.path, *mf.where(key),
+                        f"{key}: the translation uses {', '.join('$' + n for n in extra)} but "
+                        "the source text has no such placeholder",
+                        "remove it; where the source has no $1, the reader's user name may only "
+                        "choose a form in {{GENDER:$1|…}}"))
             for what, hint in _markup_problems(text):
                 bad = True
-                problems.append(Problem(mf.path, line, col, f"{key}: unsafe markup: {what}",
-                                        hint or "use only [[links]], '''bold''', ''italic'', "
-                                        "{{PLURAL:…}} and {{GENDER:…}}"))
+                problems.append(Problem(mf.path, *mf.where(key), f"{key}: unsafe markup: {what}",
+                                        hint or SAFE_SUBSET_HINT))
             if bad:
                 invalid.append(key)
                 continue
             recorded = mf.source_hashes.get(key)
+            if recorded == expected_hash[key]:
+                continue
             if recorded is None:
                 problems.append(Problem(
-                    mf.path, line, col, f"{key}: no source hash recorded",
-                    f"add \"{key}\": \"{source_hash(sources[key].text)}\" to "
+                    mf.path, *mf.where(key), f"{key}: no source hash recorded",
+                    f"add \"{key}\": \"{expected_hash[key]}\" to "
                     "@metadata.source-hashes once the translation matches the source",
                     "warning"))
-            elif recorded != source_hash(sources[key].text):
+            else:
                 outdated.append(key)
                 sm = sources[key]
                 problems.append(Problem(
-                    mf.path, line, col,
+                    mf.path, *mf.where(key),
                     f"{key}: outdated, the source text changed after it was translated "
                     f"({library.file}:{sm.line}:{sm.column})",
                     "update the translation, then set its source hash to "
-                    f"{source_hash(sm.text)}", "warning"))
+                    f"{expected_hash[key]}", "warning"))
         statuses.append(LanguageStatus(lang, len(sources), translated, tuple(missing),
                                        tuple(outdated), tuple(unknown), tuple(invalid)))
     undocumented: tuple[str, ...] = ()

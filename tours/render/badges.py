@@ -35,6 +35,7 @@ def render_badge_page(site: Site, badge: Badge, lang: str) -> Page:
         earned_by=sep.join(site.tour_link(t, lang) for t in earned_by),
         back=link(site.catalogue_title(lang),
                   render_text(msg("wikitours-pages-back"), lang, links=False)),
-        languages=site.language_links(lang, lambda other: site.badge_title(badge.id, other)),
+        languages=site.languages_line(lang, ("badge", badge.id),
+                                      lambda other: site.badge_title(badge.id, other)),
     )
     return Page(site.badge_title(badge.id, lang), "wikitext", content, "badge", None, lang)

@@ -58,6 +58,6 @@ def render_catalogue(site: Site, lang: str) -> Page:
         reader=reader,
         groups=groups,
         badges=badges,
-        languages=site.language_links(lang, site.catalogue_title),
+        languages=site.languages_line(lang, ("catalogue",), site.catalogue_title),
     )
     return Page(site.catalogue_title(lang), "wikitext", content, "catalogue", None, lang)

@@ -19,7 +19,7 @@ import jinja2
 from tours.languages import language
 from tours.model import Library, PageRef, Tour, message_key
 from tours.render.texts import Messages, Text
-from tours.render.wikitext import attr, is_safe_title, link, plain, wikitext
+from tours.render.wikitext import _wikitext, attr, is_safe_title, link, plain, wikitext
 
 __all__ = ["Page", "Site", "ENV", "render_text", "start_url", "DEFAULT_PREFIX"]
 
@@ -100,16 +100,36 @@ class Site:
                     render_text(self.text(lang, "badge", badge_id, "name"), lang,
                                 (self.reader(lang),), links=False))
 
-    def language_links(self, lang: str, title_of) -> str:
-        """Links to the same page in every other page language, labelled with language names."""
-        links = []
-        for other in self.languages:
-            if other == lang:
-                continue
-            info = language(other)
-            label = f'<span lang="{attr(other)}" dir="{info.dir}">{plain(info.name)}</span>'
-            links.append(link(title_of(other), label))
-        return self.separator(lang).join(links)
+    def language_bar(self, key: tuple, title_of) -> str:
+        """Links to one page in every page language, labelled with language names.
+
+        The bar is the same on every language version (MediaWiki shows the link to the page
+        itself in bold), so it is built once per page rather than once per page and language.
+        """
+        bar = self._cache.get(("bar", key))
+        if bar is None:
+            links = []
+            for other in self.languages:
+                info = language(other)
+                label = f'<span lang="{attr(other)}" dir="{info.dir}">{plain(info.name)}</span>'
+                links.append(link(title_of(other), label))
+            bar = self._cache[("bar", key)] = " · ".join(links)
+        return bar
+
+    def languages_line(self, lang: str, key: tuple, title_of) -> str:
+        """The localised "this page in other languages: …" line holding :meth:`language_bar`."""
+        if len(self.languages) < 2:
+            return ""
+        head = self._cache.get(("languages", lang))
+        if head is None:
+            head = self._cache[("languages", lang)] = render_text(
+                self.msg("wikitours-pages-languages", lang), lang, (_SLOT,))
+        return head.replace(_SLOT, self.language_bar(key, title_of))
+
+
+#: Stands in for a parameter while a message is escaped (a private-use character, inserted as
+#: it is because parameters are not escaped), then replaced by the real wikitext.
+_SLOT = "\ue000"
 
 
 def render_text(text: Text | str, page_lang: str, params: Sequence[str | int] = (), *,
@@ -117,7 +137,7 @@ def render_text(text: Text | str, page_lang: str, params: Sequence[str | int] = 
     """*text* as safe wikitext; a text in another language than the page keeps its lang/dir."""
     if not isinstance(text, Text):
         return plain(str(text))
-    out = wikitext(text.value, params, links=links)
+    out = _wikitext(text.value, tuple(params), links, True)
     if out and text.lang != page_lang:
         out = f'<span lang="{attr(text.lang)}" dir="{language(text.lang).dir}">{out}</span>'
     return out

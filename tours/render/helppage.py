@@ -44,6 +44,7 @@ def render_help_page(site: Site, tour: Tour, lang: str) -> Page:
         ],
         back=link(site.catalogue_title(lang),
                   render_text(msg("wikitours-pages-back"), lang, links=False)),
-        languages=site.language_links(lang, lambda other: site.tour_title(tour.id, other)),
+        languages=site.languages_line(lang, ("tour", tour.id),
+                                      lambda other: site.tour_title(tour.id, other)),
     )
     return Page(site.tour_title(tour.id, lang), "wikitext", content, "help", tour.id, lang)

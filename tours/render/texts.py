@@ -8,20 +8,19 @@ readable: :class:`Text` remembers the language it is in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from tours.languages import fallback_chain, language
 
 __all__ = ["Text", "Messages"]
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A text and the language it is written in.
 
     ``str()`` is refused on purpose: a template must render a Text through the ``wt`` filter,
-    which escapes it, and can never print it raw by mistake.
+    which escapes it, and can never print it raw by mistake. (A named tuple, because a build
+    makes hundreds of thousands of them.)
     """
 
     value: str
@@ -35,13 +34,16 @@ class Messages:
     """Texts by language (``lang → key → text``) with MediaWiki's fallback chains.
 
     *last_resort* is the language tried after the chain (the library's source language, whose
-    texts are complete by definition).
+    texts are complete by definition). Each language's merged view (its own texts over its
+    fallbacks') is built once, so a lookup is one dictionary access.
     """
 
     def __init__(self, by_lang: Mapping[str, Mapping[str, str]], last_resort: str) -> None:
         self._by_lang = by_lang
         self._last = last_resort
         self._chains: dict[str, tuple[str, ...]] = {}
+        self._own: dict[str, dict[str, Text]] = {}
+        self._merged: dict[str, dict[str, Text]] = {}
 
     def chain(self, lang: str) -> tuple[str, ...]:
         chain = self._chains.get(lang)
@@ -53,16 +55,30 @@ class Messages:
             chain = self._chains[lang] = tuple(seen)
         return chain
 
+    def _texts(self, code: str) -> dict[str, Text]:
+        own = self._own.get(code)
+        if own is None:
+            own = self._own[code] = {k: Text(v, code) for k, v in self._by_lang[code].items()
+                                     if isinstance(v, str) and v.strip()}
+        return own
+
+    def view(self, lang: str) -> dict[str, Text]:
+        """Every key as *lang* shows it (its own text, else its fallbacks')."""
+        merged = self._merged.get(lang)
+        if merged is None:
+            merged = {}
+            for code in reversed(self.chain(lang)):
+                merged.update(self._texts(code))
+            self._merged[lang] = merged
+        return merged
+
     def get(self, key: str, lang: str) -> Text:
         """*key* in *lang* or its fallbacks; a missing key shows as the key itself."""
-        for code in self.chain(lang):
-            value = self._by_lang[code].get(key)
-            if value is not None and value.strip():
-                return Text(value, code)
-        return Text(key, "en")
+        text = self.view(lang).get(key)
+        return text if text is not None else Text(key, "en")
 
     def has(self, key: str, lang: str) -> bool:
-        return bool(self._by_lang.get(lang, {}).get(key, "").strip())
+        return key in self._texts(lang) if lang in self._by_lang else False
 
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted(self._by_lang))

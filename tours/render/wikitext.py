@@ -167,8 +167,22 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> 
     return "".join(out)
 
 
+#: A text with none of these characters (and no doubled space, _ or ', no space at either end,
+#: no line-start markup first) is already what the page should show: the common case.
+_NEEDS_WORK = re.compile(r"[&<>\[\]{}|~=$\x00-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029"
+                         r"\u202f\u205f\u3000]")
+
+
+def _is_plain(text: str, quotes: bool) -> bool:
+    return bool(text) and text[0] not in _LINE_START and text[0] not in "*#:;!-" \
+        and text[-1] != " " and "  " not in text and "__" not in text \
+        and ("''" not in text if quotes else "'" not in text) and not _NEEDS_WORK.search(text)
+
+
 @lru_cache(maxsize=65536)
 def _wikitext(text: str, params: tuple, links: bool, quotes: bool) -> str:
+    if _is_plain(text, quotes):
+        return text
     text = _SPACE.sub(" ", text.translate(_CONTROL)).strip(" ")
     result = _render(text, params, links, quotes, quotes and _balanced_tags(text))
     if quotes and "''" in result:

@@ -1,0 +1,194 @@
+"""How fast is ``python -m tours build`` on a large library, compared with merely parsing it?
+
+Generates a synthetic library (by default 200 tours × 50 languages, with realistic text sizes:
+7–9 steps per tour, step texts of one to three sentences, every language fully translated and
+stamped with source hashes), then times
+
+* ``yaml.safe_load`` of the tours file (the baseline: what reading the file costs at all), and
+* the whole build: load and validate, check every translation, render every page, write every
+  file and the manifest (into a temporary folder),
+
+and prints the ratio (goal: at most 3×). A second table builds several sizes and prints the
+time per (tour × language) unit, which stays flat when the cost grows linearly.
+
+    .venv/bin/python bench/compile.py                  # 200 tours × 50 languages + growth table
+    .venv/bin/python bench/compile.py --tours 50 --languages 10 --no-growth
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from tours.build import build_pages, manifest, read_i18n, write_output  # noqa: E402
+from tours.languages import load_languages  # noqa: E402
+from tours.load import load_library  # noqa: E402
+
+WORDS = ("page edit wiki article source reliable sentence reference talk mentor sandbox "
+         "summary publish history preview link citation reader community welcome question "
+         "newcomer guide toolbar button change version help topic signature").split()
+ELEMENTS = ("edit-source-tab", "save-button", "textbox", "summary", "preview-button",
+            "editor-toolbar", "content", "talk-tab", "first-heading")
+PAGES = ("sandbox", "user-page", "user-talk", "Help:Contents", "Project:Help desk")
+AUDIENCES = ("newcomer", "mentor", "trainer")
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def _text(rng: random.Random) -> str:
+    parts = [_sentence(rng, rng.randint(8, 18)) for _ in range(rng.randint(1, 3))]
+    if rng.random() < 0.3:
+        parts.append("See [[Help:Contents|the help pages]] or click '''Publish'''.")
+    return " ".join(parts)
+
+
+def synthetic_library(tours: int, seed: int = 1) -> tuple[str, dict[str, str]]:
+    """The YAML text of a library with *tours* tours, and its source texts by message key."""
+    rng = random.Random(seed)
+    lines = ["wikitours: 1", "source-language: en", "", "tours:"]
+    sources: dict[str, str] = {}
+    for n in range(tours):
+        tid = f"tour-{n:04d}"
+        title, summary = _sentence(rng, 4)[:-1], _sentence(rng, 14)
+        sources[f"wikitours-tour-{tid}-title"] = title
+        sources[f"wikitours-tour-{tid}-summary"] = summary
+        lines += [f"  - id: {tid}", f"    title: {title}", f"    summary: {summary}",
+                  f"    audience: {AUDIENCES[n % 3]}", f"    minutes: {rng.randint(3, 12)}",
+                  "    version: 1"]
+        if n:
+            lines.append(f"    requires: [tour-{rng.randrange(n):04d}]")
+        lines.append("    steps:")
+        for s in range(rng.randint(7, 9)):
+            sid = f"step-{s}"
+            st_title, st_text = _sentence(rng, 3)[:-1], _text(rng)
+            sources[f"wikitours-tour-{tid}-step-{sid}-title"] = st_title
+            sources[f"wikitours-tour-{tid}-step-{sid}-text"] = st_text
+            page = rng.choice(PAGES)
+            lines += [f"      - id: {sid}", f"        page: {page}",
+                      f"        title: {st_title}", f"        text: >-",
+                      f"          {st_text}"]
+            if rng.random() < 0.7:
+                lines += [f"        element: {rng.choice(ELEMENTS)}", "        placement: bottom"]
+    return "\n".join(lines) + "\n", sources
+
+
+def write_translations(directory: Path, sources: dict[str, str], languages: list[str]) -> None:
+    """Every language fully translated (the texts are marked copies), hashes stamped."""
+    tours_dir = directory / "tours"
+    tours_dir.mkdir(parents=True, exist_ok=True)
+    hashes = {k: hashlib.sha1(v.encode()).hexdigest()[:8] for k, v in sources.items()}
+    for lang in languages:
+        data = {"@metadata": {"authors": ["bench"], "source-hashes": hashes}}
+        data.update({k: f"{v} ({lang})" for k, v in sources.items()})
+        (tours_dir / f"{lang}.json").write_text(json.dumps(data, ensure_ascii=False, indent="\t"),
+                                                encoding="utf-8")
+    pages = directory / "pages"
+    pages.mkdir(exist_ok=True)
+    for name in ("en.json", "qqq.json"):
+        (pages / name).write_bytes((ROOT / "i18n" / "pages" / name).read_bytes())
+
+
+def pick_languages(count: int) -> list[str]:
+    codes = sorted(c for c, lang in load_languages().items() if c != "en" and "-" not in c)
+    step = max(1, len(codes) // max(count, 1))
+    return codes[::step][:count]
+
+
+def full_build(yaml_text: str, i18n_dir: Path, out: Path) -> int:
+    """What ``python -m tours build`` does, minus argument parsing; returns the page count."""
+    library, problems = load_library(yaml_text, "bench.yaml")
+    if library is None:
+        raise SystemExit("synthetic library does not load:\n" + "\n".join(map(str, problems[:5])))
+    translations, _ = read_i18n(i18n_dir)
+    result = build_pages(library, translations, gadget=False)
+    if not result.ok:
+        bad = [p for p in result.problems if p.severity == "error"][:5]
+        raise SystemExit("synthetic build failed:\n" + "\n".join(map(str, bad)))
+    data, files = manifest(result, source_name="bench.yaml",
+                           source_bytes=yaml_text.encode("utf-8"), wiki=None)
+    write_output(out, data, files)
+    return len(files)
+
+
+def timed(fn, repeat: int) -> tuple[float, float]:
+    """Best wall-clock and best CPU time (this process, user + system) of *repeat* runs.
+
+    CPU time is the fairer figure on a busy machine: it does not count waiting for the other
+    processes that share the cores or the disk.
+    """
+    best_wall = best_cpu = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return best_wall, best_cpu
+
+
+def measure(tours: int, languages: int, repeat: int) -> dict:
+    yaml_text, sources = synthetic_library(tours)
+    with tempfile.TemporaryDirectory(prefix="wikitours-bench-") as tmp:
+        tmp_path = Path(tmp)
+        write_translations(tmp_path / "i18n", sources, pick_languages(languages))
+        parse = timed(lambda: yaml.safe_load(yaml_text), repeat)
+        pages = [0]
+
+        def build():
+            pages[0] = full_build(yaml_text, tmp_path / "i18n", tmp_path / "out")
+
+        build_time = timed(build, repeat)
+    return {"tours": tours, "languages": languages, "yaml_bytes": len(yaml_text.encode()),
+            "messages": len(sources), "pages": pages[0], "parse": parse, "build": build_time}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tours", type=int, default=200)
+    parser.add_argument("--languages", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=2, help="best of N runs (default 2)")
+    parser.add_argument("--no-growth", action="store_true", help="skip the growth table")
+    ns = parser.parse_args(argv)
+
+    r = measure(ns.tours, ns.languages, ns.repeat)
+    print(f"library: {r['tours']} tours × {r['languages']} languages, "
+          f"{r['yaml_bytes'] / 1e6:.2f} MB of YAML, {r['messages']} texts, {r['pages']} pages")
+    print(f"{'':16} {'wall s':>8} {'CPU s':>8}")
+    print(f"{'yaml.safe_load':16} {r['parse'][0]:8.2f} {r['parse'][1]:8.2f}")
+    print(f"{'tours build':16} {r['build'][0]:8.2f} {r['build'][1]:8.2f}")
+    wall, cpu = (r["build"][i] / r["parse"][i] for i in (0, 1))
+    print(f"{'ratio':16} {wall:7.2f}× {cpu:7.2f}×   (goal ≤ 3×: "
+          f"{'met' if cpu <= 3 else 'NOT met'} in CPU time)")
+
+    if not ns.no_growth:
+        print()
+        print("growth (CPU time; a unit is one tour in one language, source included):")
+        print(f"{'tours':>6} {'langs':>6} {'units':>7} {'pages':>7} {'build s':>9} "
+              f"{'ms/unit':>8} {'parse s':>8} {'ratio':>6}")
+        for tours, langs in ((25, 10), (50, 10), (50, 25), (100, 25), (100, 50), (200, 50)):
+            g = r if (tours, langs) == (ns.tours, ns.languages) else measure(tours, langs, 1)
+            units = tours * (langs + 1)
+            build_cpu, parse_cpu = g["build"][1], g["parse"][1]
+            print(f"{tours:>6} {langs:>6} {units:>7} {g['pages']:>7} {build_cpu:>9.2f} "
+                  f"{1000 * build_cpu / units:>8.2f} {parse_cpu:>8.2f} "
+                  f"{build_cpu / parse_cpu:>6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
