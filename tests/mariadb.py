@@ -76,31 +76,20 @@ def start_mariadb(base: Path) -> MariaDB:
 
     datadir = base / "data"
     datadir.mkdir(parents=True)
-    subprocess.run(
+    tmpdir = base / "tmp"  # a shared /tmp makes parallel bootstraps collide on temp tables
+    tmpdir.mkdir()
+    done = subprocess.run(
         ["mariadb-install-db", "--no-defaults", f"--datadir={datadir}", "--user=root",
-         "--auth-root-authentication-method=normal", "--skip-test-db"],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    port = free_port()
-    log = open(base / "mariadbd.log", "wb")
-    process = subprocess.Popen(
-        ["mariadbd", "--no-defaults", f"--datadir={datadir}", f"--socket={base / 'sock'}",
-         f"--port={port}", "--bind-address=127.0.0.1", "--user=root", "--skip-log-bin",
-         "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=2",
-         "--skip-name-resolve", f"--pid-file={base / 'mariadbd.pid'}"],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    server = MariaDB(datadir, port, process)
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"mariadbd exited: {(base / 'mariadbd.log').read_text()[-2000:]}")
-        try:
-            conn = pymysql.connect(unix_socket=str(base / "sock"), user="root", password="")
+         "--auth-root-authentication-method=normal", "--skip-test-db", f"--tmpdir={tmpdir}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if done.returncode != 0:
+        raise RuntimeError(f"mariadb-install-db failed: {done.stderr.decode(errors='replace')}")
+    for attempt in range(3):  # another process may take the free port before mariadbd binds it
+        server, conn = _run_server(base, datadir, tmpdir, attempt)
+        if conn is not None:
             break
-        except pymysql.err.OperationalError:
-            if time.monotonic() > deadline:
-                server.stop()
-                raise
-            time.sleep(0.05)
+    else:
+        raise RuntimeError(f"mariadbd did not start: {(base / 'mariadbd.log').read_text()[-2000:]}")
     with conn.cursor() as cur:  # root over TCP needs a password (and has one from here on)
         cur.execute(f"ALTER USER 'root'@'localhost' IDENTIFIED BY '{server.password}'")
         # mariadb-install-db also makes root@127.0.0.1, without a password.
@@ -109,6 +98,34 @@ def start_mariadb(base: Path) -> MariaDB:
         cur.execute("GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION")
     conn.close()
     return server
+
+
+def _run_server(base: Path, datadir: Path, tmpdir: Path, attempt: int):
+    """Start mariadbd on a free port; ``(server, connection)``, or ``(None, None)`` on exit."""
+    import pymysql
+
+    port = free_port()
+    log = open(base / "mariadbd.log", "ab")
+    process = subprocess.Popen(
+        ["mariadbd", "--no-defaults", f"--datadir={datadir}", f"--socket={base / 'sock'}",
+         f"--port={port}", "--bind-address=127.0.0.1", "--user=root", "--skip-log-bin",
+         "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=2",
+         "--skip-name-resolve", f"--pid-file={base / 'mariadbd.pid'}", f"--tmpdir={tmpdir}"],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log.close()
+    server = MariaDB(datadir, port, process)
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            return None, None
+        try:
+            return server, pymysql.connect(unix_socket=str(base / "sock"), user="root",
+                                           password="")
+        except pymysql.err.OperationalError:
+            if time.monotonic() > deadline:
+                server.stop()
+                raise
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
