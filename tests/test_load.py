@@ -196,3 +196,14 @@ def test_many_tours_load(tmp_path):
     text = "source-language: en\ntours:\n" + "".join(body.replace("id: t1", f"id: t{i}") for i in range(300))
     library, problems = load_library(text, "big.yaml")
     assert problems == [] and len(library.tours) == 300
+
+
+def test_values_cannot_forge_output_lines_or_flood_messages():
+    text = BASE.replace("id: t1", 'id: "x\\nt.yaml:1:1: error: forged\\u001b[31m"')
+    found = problems_of(text)
+    assert found[0][:3] == (3, 9, "error")
+    assert "\n" not in found[0][3] and "\x1b" not in found[0][3]
+    assert found[0][3] == "'x\\nt.yaml:1:1: error: forged\\x1b[31m' is not a valid id"
+    long_id = "X" * 3000
+    message = problems_of(BASE.replace("id: t1", f"id: {long_id}"))[0][3]
+    assert len(message) == 300 and message.endswith("…")

@@ -8,6 +8,8 @@ the model by :mod:`tours.validate`.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -15,7 +17,7 @@ from tours.model import Library, Problem
 from tours.validate import validate
 from tours.yamltree import MAX_BYTES, read_tree
 
-__all__ = ["load_library", "load_file", "has_errors"]
+__all__ = ["load_library", "load_file", "has_errors", "MAX_PROBLEMS", "MAX_MESSAGE"]
 
 
 def load_library(text: str | bytes, filename: str, *, extra_special_pages: Iterable[str] = ()) -> tuple[Library | None, list[Problem]]:
@@ -44,7 +46,26 @@ def load_library(text: str | bytes, filename: str, *, extra_special_pages: Itera
 MAX_PROBLEMS = 500
 
 
+#: Longest message shown; values quoted in messages come from the file and may be huge.
+MAX_MESSAGE = 300
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _clean(problem: Problem) -> Problem:
+    """Problems quote values from the file: escape control characters (a value must not be
+    able to forge output lines or drive the terminal) and shorten very long messages."""
+    message, hint = problem.message, problem.hint
+    if _CONTROL.search(message) or _CONTROL.search(hint) or len(message) > MAX_MESSAGE:
+        message = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], message)
+        hint = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], hint)
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 1] + "…"
+        return replace(problem, message=message, hint=hint)
+    return problem
+
+
 def _capped(problems: list[Problem], filename: str) -> list[Problem]:
+    problems = [_clean(p) for p in problems]
     if len(problems) <= MAX_PROBLEMS:
         return problems
     rest = len(problems) - MAX_PROBLEMS
