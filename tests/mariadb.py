@@ -72,8 +72,6 @@ class MariaDB:
 
 def start_mariadb(base: Path) -> MariaDB:
     """Install a data folder in *base* and start a server on loopback; wait until it answers."""
-    import pymysql
-
     datadir = base / "data"
     datadir.mkdir(parents=True)
     tmpdir = base / "tmp"  # a shared /tmp makes parallel bootstraps collide on temp tables
