@@ -256,12 +256,24 @@ def first_strong(text: str) -> str:
 # The checks: pure functions returning readable problems
 
 
-def check_message(lang: str, key: str, src: str, tr: str) -> list[str]:
-    """Problems of one translated message *tr* of source *src*; empty when it is fine."""
+GENDER_OF_READER = re.compile(r"\{\{\s*GENDER\s*:\s*\$1\s*\|", re.I)
+
+
+def check_message(lang: str, key: str, src: str, tr: str, *, reader: bool = False) -> list[str]:
+    """Problems of one translated message *tr* of source *src*; empty when it is fine.
+
+    With *reader* (tour texts, contract §1: every one is rendered with ``$1`` = the reader's
+    user name), a translation may choose forms with ``{{GENDER:$1|…}}`` even where the English
+    needs none, as Arabic and Hebrew must; ``$1`` anywhere else still has to be in the source.
+    """
     p: list[str] = []
     if not isinstance(tr, str) or not tr.strip():
         return [f"{key}: empty translation"]
-    have, want = Counter(PLACEHOLDER.findall(tr)), Counter(PLACEHOLDER.findall(src))
+    if reader:  # the source's own {{GENDER:$1|…}} is checked with the other constructs below
+        tr_plain, src_plain = GENDER_OF_READER.sub("", tr), GENDER_OF_READER.sub("", src)
+    else:
+        tr_plain, src_plain = tr, src
+    have, want = Counter(PLACEHOLDER.findall(tr_plain)), Counter(PLACEHOLDER.findall(src_plain))
     if set(want) - set(have):
         p.append(f"{key}: drops {', '.join(sorted(set(want) - set(have)))}")
     if set(have) - set(want):
@@ -383,7 +395,8 @@ def check_file(component: str, lang: str, raw: str, src: dict[str, str]) -> list
             p.append(f"{where}: {key} is outdated (translated from {stored}, the source is now "
                      f"{source_hash(text)}); retranslate, then "
                      f"`python scripts/i18n_hashes.py i18n/{where} --stamp {key}`")
-        p.extend(f"{where}: {m}" for m in check_message(lang, key, text, data[key]))
+        p.extend(f"{where}: {m}"
+                 for m in check_message(lang, key, text, data[key], reader=component == "tours"))
     for key in data:
         if key != "@metadata" and key not in src:
             p.append(f"{where}: unknown key {key} (not in the source)")
@@ -471,6 +484,17 @@ SRC_DONE = "Well done, {{GENDER:$1|you}} have published. See [[Help:Cite|the gui
 def test_a_bad_translation_is_caught(lang, src, bad, expected):
     problems = check_message(lang, "k", src, bad)
     assert any(expected in p for p in problems), problems
+
+
+def test_gender_of_the_reader_is_allowed_only_in_tour_texts():
+    src, tr = "Click '''Edit'''", "{{GENDER:$1|انقر|انقري}} على '''عدل'''"
+    assert check_message("ar", "k", src, tr, reader=True) == []
+    assert any("adds $1" in p for p in check_message("ar", "k", src, tr))  # components
+    # Outside GENDER, or as another placeholder, it is still refused in tour texts.
+    bare = check_message("ar", "k", src, "مرحبا $1 '''عدل'''", reader=True)
+    assert any("adds $1" in p for p in bare)
+    other = check_message("ar", "k", src, "{{GENDER:$2|أ|ب}} '''عدل'''", reader=True)
+    assert any("adds $2" in p for p in other)
 
 
 @pytest.mark.parametrize(("lang", "src", "good"), [
