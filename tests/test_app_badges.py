@@ -190,6 +190,11 @@ def test_certificate_in_the_learners_language(app):
     german = client.get(f"/assertions/{row.uuid}/certificate",
                         headers={"Accept-Language": "de-DE,de;q=0.9"}).data.decode()
     assert 'lang="de' in german
+    for lang in ("ar", "de", "en", "he", "fr"):
+        page = client.get(f"/assertions/{row.uuid}/certificate", query_string={"uselang": lang})
+        assert "⧼" not in page.data.decode(), lang
+    html = client.get(f"/assertions/{row.uuid}", headers={"Accept": "text/html"}).data.decode()
+    assert "⧼" not in html and "⧼" not in client.get("/badges/trainer/criteria").data.decode()
 
 
 def test_feed_for_the_bot(app):

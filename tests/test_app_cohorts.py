@@ -103,6 +103,7 @@ def test_trainer_creates_a_cohort_from_user_names(trainer, cohort_url):
     assert "status-completed" not in bea and "/assertions/" not in bea
     assert "not made by the learner" in bea
     assert trainer.get("/cohorts").data.decode().count("Club &amp;") == 1
+    assert "⧼" not in text and "⧼" not in trainer.get("/cohorts").data.decode()
 
 
 def test_every_form_needs_the_csrf_token(trainer, cohort_url, app):

@@ -80,6 +80,7 @@ def test_dashboard_lists_mentees_with_progress_edits_and_hints(app):
     cy = mentees["Cy"]
     assert "hint" not in cy and "User:Cy/sandbox" in cy
     assert "<script>alert(1)</script>" not in page.data.decode()
+    assert "⧼" not in page.data.decode()  # every message (hints, statuses) exists
 
 
 def test_each_mentor_sees_their_own_mentees(app):
@@ -100,6 +101,7 @@ def test_learner_page_shows_tours_pathways_and_badges(app):
     assert re.search(r"Adding a citation</th><td><span class=\"status status-started\">", text)
     missing = app.test_client().get("/learners/local/Bea").data.decode()
     assert "no progress saved on the wiki yet" in missing and "/assertions/" not in missing
+    assert "⧼" not in text and "⧼" not in missing
     assert app.test_client().get("/learners/nowiki/Ada").status_code == 404
 
 
