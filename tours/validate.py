@@ -98,7 +98,6 @@ _FALSE = {"false", "no", "off"}
 _EDITOR_ACTIONS = {"edit", "submit"}
 _TRANSLATOR = GenericTranslator()
 
-_WHAT = {"tour": "tour", "step": "step", "badge": "badge", "wiki": "wiki", "change": "change"}
 
 
 @lru_cache(maxsize=1)
@@ -955,7 +954,6 @@ def _can_open_editor(page: PageRef | None, when: Conditions) -> bool:
     return not when.actions or bool(set(when.actions) & {"view", "edit", "submit"})
 
 
-_DOMAINS = {"actions": None, "namespaces": None, "skins": None, "editors": set(EDITORS)}
 
 
 def _never_shows(when: Conditions, unless: Conditions) -> bool:
