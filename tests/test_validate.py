@@ -423,6 +423,12 @@ MORE = {
         [(20, 18, "error", "text of step 's2' of tour 't1' in wiki 'dewiki': raw HTML (<style>) is not allowed in "
           "tour texts", "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")],
     ),
+    "tour earns a badge that does not require it": (
+        BASE.replace("minutes: 5", "minutes: 5\n    badge: b") + "badges:\n  - {id: b, name: B, description: D, requires: {tours: []}}\n"
+        .replace("tours: []", "badges: [c]") + "  - {id: c, name: C, description: D, requires: {tours: t1}}\n",
+        [(8, 12, "warning", "tour 't1' earns badge 'b', but the badge does not require it",
+          "add 't1' to 'requires: tours' of badge 'b', so that completing the tour really earns the badge")],
+    ),
     "empty tours": (
         "source-language: en\ntours: []\n",
         [(2, 8, "error", "'tours' of the file is empty", "add at least one entry under 'tours:'")],

@@ -433,6 +433,10 @@ class _Validator:
             elif kind == "badge" and node.value not in badge_ids:
                 self.error(node, f"{label} earns unknown badge '{node.value}'",
                            _suggest(node.value, badge_ids) or "add the badge under 'badges:', or check its id")
+            elif kind == "badge" and tour_id and tour_id not in badge_ids[node.value].requires_tours:
+                self.warning(node, f"{label} earns badge '{node.value}', but the badge does not require it",
+                             f"add '{tour_id}' to 'requires: tours' of badge '{node.value}', so that completing "
+                             "the tour really earns the badge")
         self.cycles(requires_graph, "prerequisite cycle", "a tour cannot require itself, directly or through other "
                     "tours; remove one of these requirements")
 
