@@ -146,8 +146,8 @@ def badge_png(badge_id: str):
 @bp.get("/badges/<badge_id>/image.svg")
 def badge_svg(badge_id: str):
     badge = _badge_or_404(badge_id)
-    return Response(ob.badge_svg(ob.color_for(badge.id), learning.plain(badge.name)),
-                    mimetype="image/svg+xml")
+    name = learning.tour_text(current_language(), "badge", badge.id, "name")
+    return Response(ob.badge_svg(ob.color_for(badge.id), name), mimetype="image/svg+xml")
 
 
 # --- assertions -----------------------------------------------------------------------------
