@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections import Counter
 
@@ -119,8 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+    except BrokenPipeError:  # `lint | head`: stop quietly (Python's documented recipe)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except Exception as err:  # noqa: BLE001 - the promise: never a traceback for the user
         print(f"error: wikitours stopped unexpectedly: {type(err).__name__}: {err}", file=sys.stderr)
         print("    hint: check the file and folder names given; if they are right, this is a bug in wikitours: "
