@@ -207,8 +207,10 @@ class WikiClient:
             list(wanted), prop="revisions", rvprop="ids|user|timestamp|content", rvslots="main")
         by_title = {p.get("title"): p for p in pages}
         for asked, name in wanted.items():
-            page = by_title.get(normalized[asked], {})
-            owner = _normal(name)
+            title = normalized[asked]
+            page = by_title.get(title, {})
+            # The wiki's own spelling of the name (its capitalisation rules, not Python's)
+            owner = title.split(":", 1)[1].rsplit("/", 1)[0] if ":" in title else _normal(name)
             revisions = page.get("revisions") or []
             if page.get("missing") or not revisions:
                 result[name] = ProgressRead(owner, "missing")
