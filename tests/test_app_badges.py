@@ -168,6 +168,7 @@ def test_hosted_documents_are_valid_and_verify(app):
 
     html = client.get(f"/assertions/{row.uuid}", headers={"Accept": "text/html"})
     assert html.status_code == 200 and html.mimetype == "text/html"
+    assert "Accept" in html.headers.get("Vary", "")
     assert b"Ada" in html.data and b"First edit" in html.data
     assert client.get("/assertions/no-such-thing").status_code == 404
     assert client.get("/badges/no-such-badge", headers={"Accept": "application/json"}

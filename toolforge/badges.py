@@ -243,6 +243,13 @@ def feed():
     })
 
 
+@bp.after_request
+def _vary(response: Response) -> Response:
+    """Documents and pages share URLs (content negotiation): caches must key on Accept."""
+    response.headers.add("Vary", "Accept")
+    return response
+
+
 def init_app(app) -> None:
     learning.init_app(app)
     app.jinja_env.globals.update(badge_color=ob.color_for)
