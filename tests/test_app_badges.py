@@ -228,14 +228,19 @@ def test_revocation_by_the_learners_trainer_only(app):
     row = next(a for a in rows(app, username="Cy") if a.badge == "citation")
     with app.app_context():
         session = db.get_session()
+        # Other trainer merely listed Cy: that gives no power over Cy's badges
+        listed = Cohort(wiki="local", name="Listed", owner="Other trainer", join_token="t-lst")
+        listed.members.append(CohortMember(username="Cy", added_by="Other trainer"))
         cohort = Cohort(wiki="local", name="Workshop", owner="Trainer", join_token="t-rev")
-        cohort.members.append(CohortMember(username="Cy", added_by="Trainer"))
-        session.add(cohort)
+        cohort.members.append(CohortMember(username="Cy", added_by="Cy"))  # joined by link
+        session.add_all([listed, cohort])
         session.commit()
     url = f"/assertions/{row.uuid}/revoke"
     assert client.post(url, data={"reason": "x"}).status_code in (302, 400, 403)
     token = sign_in(client, "Other trainer")
     assert client.post(url, data={"csrf_token": token, "reason": "x"}).status_code == 403
+    page = client.get(f"/assertions/{row.uuid}", headers={"Accept": "text/html"}).data.decode()
+    assert "/revoke" not in page
     token = sign_in(client, "Trainer")
     assert client.post(url, data={"reason": "no token"}).status_code == 400
     assert client.post(url, data={"csrf_token": "wrong", "reason": "x"}).status_code == 400

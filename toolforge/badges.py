@@ -82,7 +82,11 @@ def assertion_document(row: Assertion) -> dict:
 
 
 def can_revoke(row: Assertion) -> bool:
-    """App admins, and trainers whose cohort (on the same wiki) holds the learner."""
+    """App admins, and trainers whose cohort (on the same wiki) the learner joined themself.
+
+    A learner a trainer merely listed never agreed to anything: otherwise anyone could list a
+    stranger in a cohort of their own and revoke the stranger's badges.
+    """
     user = current_user()
     if user is None:
         return False
@@ -93,7 +97,8 @@ def can_revoke(row: Assertion) -> bool:
     return get_session().scalar(
         select(CohortMember.username).join(Cohort).where(
             Cohort.wiki == row.wiki, Cohort.owner == user.name,
-            CohortMember.username == row.username).limit(1)) is not None
+            CohortMember.username == row.username,
+            CohortMember.added_by == row.username).limit(1)) is not None
 
 
 # --- issuer and badge classes -------------------------------------------------------------
