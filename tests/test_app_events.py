@@ -348,3 +348,15 @@ def test_background_thread_flushes(app, database_url):
     while total(app) == 0 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert total(app) == 1
+
+
+def test_remembered_valid_events_do_not_let_look_alikes_through(app, client):
+    """``true == 1`` in Python: the cache of valid events must still refuse ``version: true``."""
+    ok = {"wiki": "local", "events": [event(tour="citations", version=1, step="intro")]}
+    assert post(client, ok).status_code == 202
+    assert post(client, ok).status_code == 202
+    forged = {"wiki": "local", "events": [event(tour="citations", version=True, step="intro")]}
+    assert post(client, forged).status_code == 400
+    forged = {"wiki": "local", "events": [event(tour="citations", version=1.0, step="intro")]}
+    assert post(client, forged).status_code == 202  # 1.0 is an integer in JSON Schema
+    assert total(app, tour="citations", version=1) == 3
