@@ -119,3 +119,15 @@ def test_hints_for_mentors():
     fresh = progress(page("2026-11-25T11:00:00Z", **{"first-edit": "started"}))
     assert pg.needs_a_hand(fresh, [recent], NOW, assigned="2026-11-24T00:00:00Z") == ()
     assert pg.needs_a_hand(stuck, [recent], NOW, rules={"stuck_days": 30}) == ()
+
+
+def test_the_app_reads_the_library_with_the_compilers_loader(tmp_path):
+    import pytest
+
+    from toolforge.learning import load_library
+    lib = load_library(pg.__file__.rsplit("/toolforge/", 1)[0] + "/tours.yaml")
+    assert {"trainer", "newcomer-pathway"} <= {b.id for b in pg.pathways(lib)}
+    broken = tmp_path / "tours.yaml"
+    broken.write_text("wikitours: 1\ntours:\n  - id: x\n    steps: [\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"tours\.yaml:\d+:\d+"):
+        load_library(broken)

@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Iterable
 
 import click
-import yaml
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tours.model import Badge, Library, Step, Tour, message_key
+from tours.model import Library, message_key
 
 from .db import get_session
 from .models_learning import Assertion, Cohort, CohortMember
@@ -39,37 +38,14 @@ __all__ = ["library", "wiki_config", "client", "issue", "refresh", "Refreshed", 
 
 # --- the tour library ------------------------------------------------------------------------
 
-def _minimal_library(path: Path) -> Library:
-    """Ids, titles and badge rules from ``tours.yaml``, for when the full loader is absent."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    tours = tuple(
-        Tour(id=t["id"], title=str(t.get("title", t["id"])), summary=str(t.get("summary", "")),
-             audience=str(t.get("audience", "newcomer")), minutes=int(t.get("minutes", 5)),
-             version=int(t.get("version", 1)),
-             steps=tuple(Step(id=str(s.get("id")), title="", text="")
-                         for s in t.get("steps") or [] if isinstance(s, dict)),
-             requires=tuple(t.get("requires") or ()), badge=str(t.get("badge", "")))
-        for t in data.get("tours") or [] if isinstance(t, dict) and "id" in t)
-    badges = tuple(
-        Badge(id=b["id"], name=str(b.get("name", b["id"])),
-              description=str(b.get("description", "")),
-              requires_tours=tuple((b.get("requires") or {}).get("tours") or ()),
-              requires_badges=tuple((b.get("requires") or {}).get("badges") or ()))
-        for b in data.get("badges") or [] if isinstance(b, dict) and "id" in b)
-    return Library(source_language=str(data.get("source-language", "en")), tours=tours,
-                   badges=badges, file=str(path))
-
-
 def load_library(path: str | Path) -> Library:
-    """The validated library from the compiler's loader, or a minimal reading of the file."""
+    """The validated library, read with the compiler's own loader (errors stop the app)."""
+    from tours.load import load_library as compiler_load
+
     path = Path(path)
-    try:
-        from tours.load import load_library as compiler_load
-    except ImportError:
-        return _minimal_library(path)
-    loaded, problems = compiler_load(path.read_text(encoding="utf-8"), str(path))
+    loaded, problems = compiler_load(path.read_bytes(), str(path))
     if loaded is None:
-        raise RuntimeError("\n".join(str(p) for p in problems))
+        raise RuntimeError("\n".join(str(p) for p in problems if p.severity == "error"))
     return loaded
 
 
