@@ -97,7 +97,7 @@
 	function position() {
 		var target = opts && opts.target,
 			rect = null,
-			r, p;
+			r, p, view;
 		frame = null;
 		if ( !$pop ) {
 			return;
@@ -110,11 +110,10 @@
 				rect = { top: r.top, left: r.left, width: r.width, height: r.height };
 			}
 		}
-		$pop.css( 'width', '' );
-		p = wt.placement.place( rect, { width: $pop.outerWidth(), height: $pop.outerHeight() }, {
-			width: document.documentElement.clientWidth,
-			height: window.innerHeight
-		}, { placement: opts.placement, rtl: opts.rtl, narrowWidth: wt.config.get( 'narrowWidth' ) } );
+		view = { width: document.documentElement.clientWidth, height: window.innerHeight };
+		// On narrow screens the popover is a full-width sheet: measure it at that width.
+		$pop.css( 'width', view.width < wt.config.get( 'narrowWidth' ) ? view.width - 2 * wt.placement.MARGIN : '' );
+		p = wt.placement.place( rect, { width: $pop.outerWidth(), height: $pop.outerHeight() }, view, { placement: opts.placement, rtl: opts.rtl, narrowWidth: wt.config.get( 'narrowWidth' ) } );
 		if ( p.width ) {
 			$pop.css( 'width', p.width );
 		}

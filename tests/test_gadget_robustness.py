@@ -1,0 +1,374 @@
+"""The gadget when things are not as planned, in real Chromium on a real MediaWiki 1.39.
+
+Elements that appear late or never, hostile texts and data, placement that mirrors in
+right-to-left languages, leaving and resuming a tour, dismissing it for good, funnel events
+sent only when configured (to a real HTTP server on loopback), and axe-core on the popover.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from test_gadget_support import (
+    POPOVER,
+    ROOT,
+    deploy,
+    index_page,
+    launch,
+    messages_page,
+    progress_json,
+    site_pages,
+    tour_page,
+    wait_title,
+    watch_errors,
+)
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WAIT_MS = 1500
+
+EDGE_STEPS = [
+    {"id": "side", "target": {"selectors": {"*": ["#wt-target"]}}, "placement": "start"},
+    {"id": "late", "target": {"selectors": {"*": ["#wt-late"]}}, "placement": "bottom"},
+    {"id": "missing", "target": {"selectors": {"*": ["#wt-never"]}}, "placement": "top"},
+    {"id": "last"},
+]
+EDGE_MESSAGES = {
+    "wikitours-tour-edge-title": "Edge cases",
+    "wikitours-tour-edge-step-side-title": "Beside the box",
+    "wikitours-tour-edge-step-side-text": "The popover sits at the start side.",
+    "wikitours-tour-edge-step-late-title": "A late element",
+    "wikitours-tour-edge-step-late-text": "This element appeared after a while.",
+    "wikitours-tour-edge-step-missing-title": "A missing element",
+    "wikitours-tour-edge-step-missing-text": "This element never appears.",
+    "wikitours-tour-edge-step-last-title": "The end",
+    "wikitours-tour-edge-step-last-text": "Nothing more.",
+}
+EDGE_MESSAGES_AR = {
+    "wikitours-tour-edge-step-side-title": "بجانب الصندوق",
+    "wikitours-tour-edge-step-side-text": "تظهر النافذة على جهة البداية.",
+}
+
+PWN = "window.__pwned"
+HOSTILE_TEXT = (
+    "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">"
+    "[javascript:window.__pwned=3 click me] <a href=\"javascript:window.__pwned=4\">link</a>"
+    "<b onmouseover=\"window.__pwned=5\" style=\"position:fixed;inset:0\">bold</b>"
+    "<iframe src=\"javascript:parent.__pwned=6\"></iframe>{{SERVER}} <style>body{display:none}</style>"
+)
+HOSTILE_MESSAGES = {
+    "wikitours-tour-hostile-title": "<svg onload=\"window.__pwned=7\">",
+    "wikitours-tour-hostile-step-one-title": "<img src=x onerror=\"window.__pwned=8\">Title",
+    "wikitours-tour-hostile-step-one-text": HOSTILE_TEXT,
+    "wikitours-next": "<img src=x onerror=\"window.__pwned=9\">Next",
+    "edit": "HIJACKED",
+    "wikitours-tour-hostile-step-two-title": "x" * 6000,
+    "wikitours-tour-hostile-step-two-text": "Second step",
+}
+
+
+class _Collector(BaseHTTPRequestHandler):
+    bodies: list = []
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        length = min(int(self.headers.get("Content-Length") or 0), 1_000_000)
+        type(self).bodies.append(self.rfile.read(length).decode("utf-8", "replace"))
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def collector():
+    """A real HTTP server on loopback standing in for the app's events endpoint."""
+    handler = type("Collector", (_Collector,), {"bodies": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield handler, f"http://127.0.0.1:{server.server_address[1]}/api/v1/events"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(wiki, collector):
+    pages = [p for p in site_pages() if p[0] != "MediaWiki:Gadget-wikitours-tours.json"]
+    pages += [
+        index_page(config={"waitMs": WAIT_MS}),
+        tour_page("edge", EDGE_STEPS),
+        messages_page("edge", "en", EDGE_MESSAGES),
+        messages_page("edge", "ar", EDGE_MESSAGES_AR),
+        tour_page("hostile", [
+            {"id": "one", "target": {"selectors": {
+                "*": ["<img src=x onerror=alert(1)>", "a[href='", "#firstHeading"]}}},
+            {"id": "two"}]),
+        messages_page("hostile", "en", HOSTILE_MESSAGES),
+        ("MediaWiki:Wikitours/tours/broken.json", "json", json.dumps({"id": "broken", "steps": "no"})),
+        ("Help:Edge", "wikitext",
+         '<div id="wt-target" style="margin:120px auto;width:120px;height:40px;'
+         'border:1px solid #000">target</div>'),
+    ]
+    deploy(wiki, pages)
+    return wiki
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(20000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def click(page, name: str) -> None:
+    page.click(f'{POPOVER} [data-wikitours="{name}"]')
+
+
+def axe_problems(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document.querySelector('.wikitours-popover'));
+        return r.violations.map(v => ({id: v.id, impact: v.impact,
+                                       nodes: v.nodes.map(n => n.html + ' ' + n.failureSummary)}));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def test_placement_start_mirrors_in_right_to_left(site, page):
+    for lang, title in (("en", "Beside the box"), ("ar", "بجانب الصندوق")):
+        page.goto(f"{site.index}?title=Help:Edge&uselang={lang}&wikitour=edge")
+        wait_title(page, title)
+        pop = page.locator(POPOVER).bounding_box()
+        target = page.locator("#wt-target").bounding_box()
+        if lang == "en":
+            assert pop["x"] + pop["width"] <= target["x"], "start is left in English"
+            assert page.locator(POPOVER).get_attribute("data-side") == "left"
+        else:
+            assert pop["x"] >= target["x"] + target["width"], "start is right in Arabic"
+            assert page.locator(POPOVER).get_attribute("data-side") == "right"
+        # English text where Arabic has none: the fallback chain reached en.
+        page.evaluate("localStorage.clear()")
+
+
+def test_follows_its_element_and_stays_in_the_viewport(site, browser):
+    context = browser.new_context(viewport={"width": 700, "height": 500})
+    page = context.new_page()
+    try:
+        page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
+        wait_title(page, "Beside the box")
+        before = page.locator(POPOVER).bounding_box()
+        target_before = page.locator("#wt-target").bounding_box()
+        page.mouse.wheel(0, 60)
+        page.wait_for_function(
+            f"document.querySelector('.wikitours-popover').getBoundingClientRect().top < {before['y'] - 30}")
+        after = page.locator(POPOVER).bounding_box()
+        target_after = page.locator("#wt-target").bounding_box()
+        moved = target_before["y"] - target_after["y"]
+        assert moved > 30 and abs((before["y"] - after["y"]) - moved) <= 2
+        page.set_viewport_size({"width": 420, "height": 500})
+        page.wait_for_timeout(300)
+        box = page.locator(POPOVER).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 420
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 500
+    finally:
+        context.close()
+
+
+def test_late_and_missing_elements(site, page):
+    errors = watch_errors(page)
+    page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
+    wait_title(page, "Beside the box")
+    click(page, "next")
+    # The element appears after a second (like an editor or a menu): the popover waits for it.
+    page.wait_for_timeout(300)
+    assert page.locator(POPOVER + ":visible").count() in (0, 1)
+    page.evaluate("setTimeout(() => { const d = document.createElement('div'); d.id = 'wt-late';"
+                  " d.textContent = 'late'; d.style.cssText = 'width:80px;height:30px';"
+                  " document.getElementById('mw-content-text').prepend(d); }, 700)")
+    wait_title(page, "A late element")
+    pop = page.locator(POPOVER).bounding_box()
+    late = page.locator("#wt-late").bounding_box()
+    assert pop["y"] >= late["y"] + late["height"]
+    click(page, "next")
+    # Never appears: after the wait the reader is told, in their language, and chooses.
+    wait_title(page, "A missing element")
+    assert page.locator(f"{POPOVER}.wikitours-popover--missing").count() == 1
+    assert "could not be found" in page.inner_text(POPOVER)
+    assert page.locator(f'{POPOVER} [data-wikitours="end"]').count() == 1
+    assert axe_problems(page) == []
+    click(page, "continue")
+    wait_title(page, "A missing element")
+    assert page.locator(POPOVER).get_attribute("data-side") == "center"
+    assert "never appears" in page.inner_text(POPOVER)
+    click(page, "next")
+    wait_title(page, "The end")
+    click(page, "done")
+    wait_title(page, "Tour completed")
+    assert axe_problems(page) == []
+    assert errors == []
+
+
+def test_missing_element_end_stops_the_tour(site, page):
+    page.goto(f"{site.index}?title=Help:Edge&uselang=de&wikitour=edge")
+    wait_title(page, "Beside the box")
+    click(page, "next")
+    click_when = "A late element"
+    page.wait_for_selector(f"{POPOVER}.wikitours-popover--missing", timeout=10000)
+    assert click_when in page.inner_text("#wikitours-popover-title")
+    text = page.inner_text(POPOVER)
+    assert "could not be found" not in text, "German readers get the German text"
+    click(page, "end")
+    assert page.locator(POPOVER).count() == 0
+    assert page.evaluate("localStorage.getItem('wikitours-active')") is None
+    page.goto(f"{site.index}?title=Help:Edge")
+    page.wait_for_timeout(800)
+    assert page.locator(POPOVER).count() == 0
+
+
+def test_hostile_texts_never_run(site, page):
+    errors = watch_errors(page)
+    page.goto(f"{site.index}?title=Main_Page&wikitour=hostile")
+    wait_title(page, "Title")
+    page.wait_for_timeout(500)
+    assert page.evaluate(PWN) is None
+    pop = page.locator(POPOVER)
+    for tag in ("script", "img", "iframe", "style", "svg"):
+        assert pop.locator(tag).count() == 0, tag
+    assert pop.locator("a[href^='javascript']").count() == 0
+    assert "<script>" in pop.inner_text() or "script" not in pop.inner_html().replace("&lt;script", "")
+    assert page.evaluate("mw.msg('edit')") != "HIJACKED", "only wikitours-* keys are taken"
+    # The step's first selectors are invalid CSS: the tour moves on to the one that works.
+    assert pop.get_attribute("data-side") in ("bottom", "top", "left", "right")
+    pop.hover()
+    page.locator("#firstHeading").hover()
+    click(page, "next")
+    # A 6000-character title is refused (it shows as the key), not rendered.
+    page.wait_for_selector("text=Second step")
+    assert len(page.inner_text("#wikitours-popover-title")) < 200
+    assert page.evaluate(PWN) is None
+    assert [e for e in errors if "pwned" in e] == []
+
+
+def test_bad_links_and_data_are_refused(site, page):
+    mark = site.log_mark()
+    page.goto(f"{site.index}?title=Main_Page&wikitour=%3Cscript%3E")
+    page.wait_for_timeout(800)
+    assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-runtime')") == "registered"
+    assert not [r for r in site.request_log()[mark:] if r.is_api]
+    page.goto(f"{site.index}?title=Main_Page&wikitour=broken")
+    wait_title(page, "cannot continue")
+    assert "broken" in page.inner_text(POPOVER)
+    page.goto(f"{site.index}?title=Main_Page&wikitour=no-such-tour")
+    wait_title(page, "cannot continue")
+    assert "no-such-tour" in page.inner_text(POPOVER)
+    click(page, "finish")
+    assert page.locator(POPOVER).count() == 0
+
+
+def test_leave_resume_restart_and_dismiss(site, page):
+    site.create_user("Newcomer Lin")
+    site.login(page, "Newcomer Lin")
+    sandbox = f"{site.index}?title=User:Newcomer_Lin/sandbox"
+    page.goto(f"{sandbox}&wikitour=first-edit")
+    wait_title(page, "This is your sandbox")
+    click(page, "next")
+    wait_title(page, "Open the editor")
+    click(page, "close")
+    assert page.locator(POPOVER).count() == 0
+    page.wait_for_function("!localStorage.getItem('wikitours-active')")
+    page.wait_for_timeout(500)
+    tour = progress_json(site, "Newcomer Lin")["tours"]["first-edit"]
+    assert tour["status"] == "started" and tour["step"] == "open-editor"
+    # Another page view: nothing resumes by itself once closed.
+    page.goto(sandbox)
+    page.wait_for_timeout(600)
+    assert page.locator(POPOVER).count() == 0
+    # The link again: continue where they left, or start over.
+    page.goto(f"{sandbox}&wikitour=first-edit")
+    wait_title(page, "Your first edit")
+    assert "step 2 of 7" in page.inner_text(POPOVER).lower()
+    click(page, "restart")
+    wait_title(page, "This is your sandbox")
+    click(page, "close")
+    page.goto(f"{sandbox}&wikitour=first-edit")
+    wait_title(page, "This is your sandbox")  # stopped on the first step: nothing to resume
+    click(page, "next")
+    click(page, "close")
+    page.goto(f"{sandbox}&wikitour=first-edit")
+    wait_title(page, "Your first edit")
+    assert axe_problems(page) == []
+    click(page, "dismiss")
+    assert page.locator(POPOVER).count() == 0
+    page.wait_for_timeout(500)
+    record = progress_json(site, "Newcomer Lin")
+    assert record["tours"]["first-edit"]["status"] == "dismissed"
+    assert {r["user"] for r in site.history("User:Newcomer Lin/wikitours.json")} == {"Newcomer Lin"}
+
+
+def test_a_tour_survives_navigation(site, page):
+    page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
+    wait_title(page, "Beside the box")
+    click(page, "next")
+    # Going elsewhere mid-tour: the loader resumes it from this browser's state, no link needed.
+    page.goto(f"{site.index}?title=Main_Page")
+    wait_title(page, "A late element")
+    assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-runtime')") == "ready"
+
+
+def test_events_only_when_configured_and_without_user_names(site, page, collector):
+    handler, url = collector
+    site.edit("MediaWiki:Gadget-wikitours-tours.json",
+              index_page(config={"eventUrl": url, "waitMs": WAIT_MS})[2], contentmodel="json")
+    site.create_user("Newcomer Evt")
+    site.login(page, "Newcomer Evt")
+    page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
+    wait_title(page, "Beside the box")
+    page.evaluate("document.getElementById('mw-content-text').insertAdjacentHTML("
+                  "'afterbegin', '<div id=\"wt-late\" style=\"height:20px\">x</div>')")
+    click(page, "next")
+    wait_title(page, "A late element")
+    click(page, "close")
+    page.wait_for_timeout(1500)
+    bodies = [json.loads(b) for b in handler.bodies]
+    events = [e for b in bodies for e in b["events"]]
+    actions = [e["action"] for e in events]
+    assert actions[:1] == ["started"] and "shown" in actions and "advanced" in actions
+    assert actions[-1] == "abandoned"
+    assert {b["wiki"] for b in bodies} == {f"127.0.0.1:{site.port}"}
+    assert {e["tour"] for e in events} == {"edge"}
+    assert {e["skin"] for e in events} == {"vector-2022"} and {e["lang"] for e in events} == {"en"}
+    for e in events:
+        assert set(e) == {"tour", "version", "step", "index", "action", "lang", "skin"}
+    assert "Newcomer" not in "".join(handler.bodies)
+
+    # Without an eventUrl nothing is sent.
+    site.edit("MediaWiki:Gadget-wikitours-tours.json", index_page(config={"waitMs": WAIT_MS})[2],
+              contentmodel="json")
+    count = len(handler.bodies)
+    page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
+    wait_title(page, "Edge cases")  # they left it half-way: continue or start over
+    click(page, "restart")
+    wait_title(page, "Beside the box")
+    click(page, "next")
+    click(page, "close")
+    page.goto(f"{site.index}?title=Main_Page")
+    page.wait_for_timeout(1500)
+    assert len(handler.bodies) == count
