@@ -33,6 +33,13 @@ STATE_FORMAT = 1
 MODELS = ("wikitext", "javascript", "css", "json")
 
 
+#: Order of edits by page kind (contracts §3); unknown kinds go just before the definition.
+EDIT_ORDER = {kind: n for n, kind in enumerate((
+    "schema", "messages", "tour-data", "gadget-style", "gadget-code", "badge", "help",
+    "catalogue"))}
+EDIT_ORDER["gadget-definition"] = len(EDIT_ORDER) + 1
+
+
 class ManifestError(ValueError):
     """The build output cannot be deployed; the message says what is wrong with which file."""
 
@@ -226,7 +233,11 @@ class Plan:
 
     @property
     def edits(self) -> list[Change]:
-        return [c for c in self.changes if c.action in ("create", "update")]
+        """Pages to save, in an order that never shows readers a half-deployed state: data and
+        code before the pages that use them, help pages before the catalogue linking to them,
+        and the gadget definition (which switches the gadget on) last."""
+        edits = [c for c in self.changes if c.action in ("create", "update")]
+        return sorted(edits, key=lambda c: EDIT_ORDER.get(c.kind, len(EDIT_ORDER)))
 
     @property
     def conflicts(self) -> list[Change]:

@@ -60,6 +60,8 @@ $wgRateLimitsExcludedIPs = [ '127.0.0.1' ];
 $wgGroupPermissions['*']['createaccount'] = true;
 $wgGroupPermissions['user']['editcontentmodel'] = true;
 $wgUseInstantCommons = false;
+$wgLogos = [ '1x' => "$wgResourceBasePath/resources/assets/mediawiki.png",
+    'icon' => "$wgResourceBasePath/resources/assets/mediawiki.png" ];
 $wgPingback = false;
 """
 

@@ -129,3 +129,14 @@ def test_manifest_problems_are_reported_with_the_file(tmp_path):
         dp.load_manifest(build)
     with pytest.raises(dp.ManifestError, match="not found"):
         dp.load_manifest(tmp_path / "nowhere")
+
+
+def test_edits_are_ordered_so_readers_never_see_a_half_deployed_state():
+    pages = [dp.BuiltPage("Help:W", "wikitext", "c", "catalogue"),
+             dp.BuiltPage("Help:W/t", "wikitext", "h", "help"),
+             dp.BuiltPage("MediaWiki:Gadget-w.js", "javascript", "j", "gadget-code"),
+             dp.BuiltPage("MediaWiki:W/tours/t.json", "json", "{}", "tour-data")]
+    manifest = dp.Manifest("g", "s", "v", tuple(pages), OURS)
+    order = [c.title for c in dp.plan(manifest, {}, {}).edits]
+    assert order == ["MediaWiki:W/tours/t.json", "MediaWiki:Gadget-w.js", "Help:W/t", "Help:W",
+                     "MediaWiki:Gadgets-definition"]

@@ -1,0 +1,230 @@
+"""`python -m playground [--port 8080] [--app-port 8081] [--dir var/playground] [--check]
+[--screenshot FILE]`: the local wiki with the tours, mentors, newcomers, app and bot."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from localwiki import ApiError, LocalWiki, MissingSoftware
+from localwiki.server import port_is_free
+from playground import services
+from playground.messages import msg
+
+ROOT = Path(__file__).resolve().parent.parent
+MENTORS = (("Ada", ["en", "de"], 2), ("Grace", ["en", "fr", "es"], 1), ("Hedy", ["en", "ar"], 1))
+NEWCOMERS = ("Noor", "Sam", "Kim")
+MENTORS_TITLE = "Project:Wikitours/Mentors.json"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m playground", description=__doc__)
+    parser.add_argument("--port", type=int, default=8080, help="the wiki's port (default 8080)")
+    parser.add_argument("--app-port", type=int, default=None,
+                        help="the app's port (default: the wiki's port + 1)")
+    parser.add_argument("--dir", type=Path, default=ROOT / "var" / "playground",
+                        help="where the playground keeps its wiki and data")
+    parser.add_argument("--check", action="store_true",
+                        help="start everything, check the catalogue shows the tours, and exit")
+    parser.add_argument("--screenshot", type=Path, metavar="FILE",
+                        help="save a screenshot of the catalogue page (headless Chromium)")
+    parser.add_argument("--workers", type=int, default=4,
+                        help="PHP server workers (browsers load many resources at once)")
+    return parser.parse_args(argv)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def open_wiki(directory: Path, port: int, workers: int) -> LocalWiki:
+    wiki_dir = directory / "wiki"
+    if LocalWiki.exists(wiki_dir):
+        say(msg("wikitours-playground-reusing", wiki_dir))
+        return LocalWiki.open(wiki_dir, port=port, workers=workers)
+    say(msg("wikitours-playground-creating", wiki_dir))
+    return LocalWiki.create(wiki_dir, port=port, workers=workers)
+
+
+def ensure_accounts(wiki: LocalWiki, directory: Path) -> dict[str, str]:
+    """Mentors and newcomers, made once (API createaccount) and remembered in accounts.json."""
+    store = directory / "accounts.json"
+    known: dict[str, str] = json.loads(store.read_text()) if store.exists() else {}
+    for name in [m[0] for m in MENTORS] + list(NEWCOMERS):
+        if name in known:
+            wiki._accounts()[name] = type(wiki.admin)(name, known[name])
+            continue
+        account = wiki.create_user(name)
+        known[name] = account.password
+        store.write_text(json.dumps(known, indent=1))
+        os.chmod(store, 0o600)
+    return known
+
+
+def ensure_mentor_list(wiki: LocalWiki) -> None:
+    """The on-wiki mentor list (contracts §7), written once; people may edit it afterwards."""
+    if wiki.wikitext(MENTORS_TITLE) is not None:
+        return
+    intro = msg("wikitours-playground-mentor-intro", language=wiki.language)
+    mentors = [{"username": name, "languages": languages, "weight": weight, "capacity": 20,
+                "intro": intro, "notify": "digest"} for name, languages, weight in MENTORS]
+    wiki.edit(MENTORS_TITLE, json.dumps({"mentors": mentors}, indent=1, ensure_ascii=False),
+              contentmodel="json", summary="wikitours playground")
+
+
+def build_and_deploy(wiki: LocalWiki, directory: Path, event_url: str | None) -> dict | None:
+    """Build tours.yaml and deploy it; returns the manifest, or None when the build failed."""
+    out = directory / "build"
+    say(msg("wikitours-playground-building", out))
+    command = [sys.executable, "-m", "tours", "build", str(ROOT / "tours.yaml"), "--out", str(out)]
+    if event_url:
+        command += ["--event-url", event_url]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        say(msg("wikitours-playground-build-failed"))
+        say((done.stdout + done.stderr).strip())
+        return None
+    say(msg("wikitours-playground-deploying"))
+    deploy = subprocess.run([sys.executable, "-m", "bot.deploy", f"-manifest:{out}"], cwd=ROOT,
+                            env=wiki.pywikibot_env(), capture_output=True, text=True)
+    lines = (deploy.stdout + deploy.stderr).strip().splitlines()
+    if deploy.returncode != 0:
+        say(msg("wikitours-playground-deploy-failed", deploy.returncode))
+        say("\n".join(lines))
+    elif lines:
+        say(lines[-1])  # the deploy's own summary line
+    wiki.maintenance("runJobs")  # link tables and caches up to date, as a real wiki's job runner does
+    return json.loads((out / "manifest.json").read_text())
+
+
+def tour_titles(manifest: dict) -> list[str]:
+    """Titles of the tours, in the source language (from the build's tour messages)."""
+    titles = []
+    for page in manifest["pages"]:
+        if page["kind"] == "messages" and page.get("lang") == manifest.get("source_language", "en"):
+            data = json.loads((Path(manifest["_dir"]) / page["file"]).read_text())
+            titles += [v for k, v in data.items() if k.endswith("-title") and "-step-" not in k
+                       and k.startswith("wikitours-tour-")]
+    return titles
+
+
+def check(wiki: LocalWiki, manifest: dict, running: list) -> list[str]:
+    """Problems seen by a reader: the catalogue page must show every tour title."""
+    problems = []
+    page = wiki.html("Help:Wikitours")
+    shown = html.unescape(page)
+    titles = tour_titles(manifest)
+    for title in titles:
+        if title not in shown:
+            problems.append(msg("wikitours-playground-check-missing-tour", title))
+    if not titles:
+        problems.append(msg("wikitours-playground-check-missing-tour", "*"))
+    for item in running:
+        if not item.alive():
+            problems.append(msg("wikitours-playground-check-service-died", item.service.name))
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    directory = args.dir.resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    app_port = args.app_port or args.port + 1
+    for port in (args.port, app_port):
+        if not port_is_free(port):
+            say(msg("wikitours-playground-port-busy", port, "--port/--app-port"))
+            return 2
+    try:
+        wiki = open_wiki(directory, args.port, args.workers)
+    except MissingSoftware as error:
+        say(msg("wikitours-playground-missing-software", error))
+        return 2
+
+    running: list[services.Running] = []
+    stop_event = threading.Event()
+
+    def on_signal(signum, frame):  # noqa: ARG001
+        stop_event.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        wiki.start()
+        say(msg("wikitours-playground-wiki-started", wiki.url))
+        accounts = ensure_accounts(wiki, directory)
+        ensure_mentor_list(wiki)
+        say(msg("wikitours-playground-accounts", len(MENTORS), len(NEWCOMERS)))
+        ctx = services.Context(wiki=wiki, directory=directory, app_port=app_port)
+        app_there = services.APP.available()
+        manifest = build_and_deploy(wiki, directory,
+                                    f"{ctx.app_url}/api/v1/events" if app_there else None)
+        for service in services.SERVICES:
+            if not service.available():
+                say(msg("wikitours-playground-service-missing", service.name, service.module))
+                continue
+            started = services.start(service, ctx)
+            log = directory / "logs" / f"{service.name}.log"
+            if started is None:
+                say(msg("wikitours-playground-service-failed", service.name, log))
+                continue
+            running.append(started)
+            say(msg("wikitours-playground-service-started", service.name,
+                    service.url(ctx) or f"pid {started.process.pid}", log))
+
+        catalogue = f"{wiki.index}?title=Help:Wikitours"
+        say("")
+        say(msg("wikitours-playground-heading-urls"))
+        say("  " + msg("wikitours-playground-url-catalogue", catalogue))
+        say("  " + msg("wikitours-playground-url-wiki", wiki.url + "/"))
+        for item in running:
+            if item.service.url(ctx):
+                say(f"  {item.service.name}: {item.service.url(ctx)}")
+        say(msg("wikitours-playground-heading-logins"))
+        logins = [(msg("wikitours-playground-role-admin"), wiki.admin.name, wiki.admin.password),
+                  (msg("wikitours-playground-role-bot", wiki.bot.login_name), wiki.bot.name,
+                   wiki.bot.password)]
+        logins += [(msg("wikitours-playground-role-mentor"), name, accounts[name])
+                   for name, _, _ in MENTORS]
+        logins += [(msg("wikitours-playground-role-newcomer"), name, accounts[name])
+                   for name in NEWCOMERS]
+        for role, name, password in logins:
+            say("  " + msg("wikitours-playground-login-line", role, name, password))
+
+        if args.screenshot:
+            from playground.screenshot import screenshot
+
+            screenshot(catalogue, args.screenshot)
+            say(msg("wikitours-playground-screenshot", catalogue, args.screenshot))
+
+        if args.check:
+            if manifest is None:
+                return 1
+            manifest["_dir"] = str(directory / "build")
+            problems = check(wiki, manifest, running)
+            if problems:
+                say(msg("wikitours-playground-check-failed", "; ".join(problems)))
+                return 1
+            say(msg("wikitours-playground-check-ok", len(tour_titles(manifest))))
+            return 0
+
+        say(msg("wikitours-playground-stop-hint"))
+        try:
+            while not stop_event.wait(1.0):
+                pass
+        except KeyboardInterrupt:
+            pass
+        return 0
+    except (ApiError, OSError) as error:
+        say(str(error))
+        return 1
+    finally:
+        say(msg("wikitours-playground-stopping"))
+        for item in reversed(running):
+            item.stop()
+        wiki.stop()
