@@ -85,11 +85,12 @@ def test_changing_one_tour_edits_only_its_pages(wiki, tmp_path):
     second = write_build(tmp_path / "2", changed, section="one", lines=["* One|One.js"],
                          version="fedcba987654")
     mark = wiki.log_mark()
-    run = deploy(wiki, *_args(second, "one"))
+    run = deploy(wiki, *_args(second, "one", "-summary:[[Project:Workshop]]"))
     assert run.code == 0, run.text
     assert edits_since(wiki, mark) == ["Help:One/t3", "MediaWiki:Wikitours/deployed-one.json"]
     assert "(v2)" in wiki.wikitext("Help:One/t3")
-    assert "fedcba987654" in wiki.page_info("Help:One/t3")["comment"]
+    comment = wiki.page_info("Help:One/t3")["comment"]
+    assert comment.startswith("[[Project:Workshop]] ") and "fedcba987654" in comment
     assert "0 created, 1 updated, 8 unchanged" in run.text
 
 

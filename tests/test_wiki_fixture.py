@@ -146,3 +146,24 @@ def test_missing_mediawiki_names_the_debian_packages(monkeypatch, tmp_path):
     with pytest.raises(install.MissingSoftware) as error:
         install.check_software()
     assert "php-cli" in str(error.value)
+
+
+@pytest.mark.browser
+def test_browser_login_helper_logs_a_page_in(wiki):
+    from playwright.sync_api import sync_playwright
+
+    from playground.screenshot import ARGS, CHROMIUM
+
+    wiki.create_user("Browser Newcomer")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            wiki.login(page, "Browser Newcomer")
+            page.goto(f"{wiki.index}?title=Special:BlankPage")
+            assert page.evaluate("mw.config.get('wgUserName')") == "Browser Newcomer"
+            assert page.evaluate("mw.config.get('skin')") == "vector-2022"
+            page.goto(f"{wiki.index}?title=Special:BlankPage&useskin=minerva")
+            assert page.evaluate("mw.config.get('skin')") == "minerva"
+        finally:
+            browser.close()
