@@ -140,6 +140,11 @@ def test_wiki_variant_and_prefix(tmp_path):
     assert data["wiki"] == "dewiki"
     content = {p["title"]: (out / p["file"]).read_text(encoding="utf-8") for p in data["pages"]}
     assert "Hilfe:Touren" in content and "Help:Wikitours" not in content
+    # the wiki's own language (de) gets the unsuffixed pages, English moves to /en
+    langs = {p["title"]: p.get("lang") for p in data["pages"]}
+    assert langs["Hilfe:Touren"] == "de" and langs["Hilfe:Touren/first-edit"] == "de"
+    assert langs["Hilfe:Touren/en"] == "en" and "Hilfe:Touren/de" not in langs
+    assert 'lang="de" dir="ltr"' in content["Hilfe:Touren/first-edit"]
     mentor = json.loads(content["MediaWiki:Wikitours/tours/mentor-basics.json"])
     assert mentor["steps"][0]["page"]["title"] == "Project:Wikitours/Mentoren.json"
     workshop = json.loads(content["MediaWiki:Wikitours/tours/run-a-workshop.json"])
@@ -272,3 +277,20 @@ def test_read_i18n_and_manifest_in_process():
     data, files = manifest(result, source_name="x.yaml", source_bytes=b"x", wiki=None)
     assert [f for f, _ in files][:2] == ["pages/0001.txt", "pages/0002.txt"]
     assert data["pages"][0]["title"] == "Help:Wikitours"
+
+
+def test_event_url_and_gadget_interface_messages(tmp_path):
+    out = tmp_path / "out"
+    done = run_build("tours.yaml", "--out", str(out), "--event-url",
+                     "https://wikitours.example/api/v1/events")
+    assert done.returncode == 0, done.stderr
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    content = {p["title"]: (out / p["file"]).read_text(encoding="utf-8") for p in data["pages"]}
+    index = json.loads(content["MediaWiki:Gadget-wikitours-tours.json"])
+    assert index["config"] == {"eventUrl": "https://wikitours.example/api/v1/events"}
+    for path in (ROOT / "i18n/gadget").glob("*.json"):
+        if path.stem == "qqq":
+            continue
+        ui = json.loads(content[f"MediaWiki:Wikitours/messages/ui/{path.stem}.json"])
+        source = json.loads(path.read_text(encoding="utf-8"))
+        assert ui == {k: v for k, v in source.items() if not k.startswith("@")}

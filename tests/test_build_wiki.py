@@ -72,7 +72,8 @@ def test_help_page_renders_as_intended(wiki, saved):
                       r'<b><a[^>]+href="([^"]+)"[^>]*>Start this tour</a></b></div>', text)
     assert start, text
     href = html.unescape(start.group(1))
-    assert href == f"{wiki.url}/index.php?title=Special:MyPage/sandbox&wikitour=first-edit"
+    assert href == (f"{wiki.url}/index.php?title=Special:MyPage/sandbox&wikitour=first-edit"
+                    "#wikitour=first-edit")
     links = {link["title"] for link in info["links"]}
     assert {"Help:Wikitours", "Help:Wikitours/Badges/first-edit", "Help:Wikitours/first-edit/ar",
             "Help:Sandbox"} <= links

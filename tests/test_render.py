@@ -144,7 +144,8 @@ def test_help_page_structure():
     assert "fullurl:Special:MyPage/sandbox" in names
     start = next(t for t in code.filter_templates() if str(t.name).startswith("fullurl:"))
     assert str(start.get("wikitour").value) == "first-edit"
-    assert "'''[{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}} Start this tour]'''" in page.content
+    assert ("'''[{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}}#wikitour=first-edit "
+            "Start this tour]'''") in page.content
     steps = [line for line in page.content.splitlines() if line.startswith("# ")]
     assert len(steps) == 2
     assert "Open the editor" in steps[1] and "<b>Edit source</b>" in steps[1]

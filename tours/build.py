@@ -153,7 +153,11 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
     for lang, texts in sorted(usable.items()):
         tour_texts[lang] = {k: applied.translate_text(v) for k, v in texts.items()
                             if k not in applied.local_keys}
-    page_langs = (source, *sorted(lang for lang in tour_texts if lang != source))
+    # The unsuffixed pages (Help:Wikitours, Help:Wikitours/<tour>) are in the wiki's own
+    # language when the wiki names one, else in the source language; the others get /<lang>.
+    base = variant.language if variant is not None and variant.language else source
+    page_langs = (base, *sorted(lang for lang in set(tour_texts) | {source} if lang != base))
+    tour_texts.setdefault(base, {})
 
     page_messages = {lang: dict(mf.messages) for lang, mf in translations.pages.items()
                      if lang != "qqq"}

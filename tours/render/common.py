@@ -44,7 +44,7 @@ class Site:
 
     *tour_texts* holds the source texts and usable translations of tour texts; *page_texts*
     the interface messages of the generated pages (``i18n/pages``); *languages* the languages
-    that get pages, source language first.
+    that get pages, the one of the unsuffixed pages (``Help:Wikitours``) first.
     """
 
     library: Library
@@ -58,8 +58,14 @@ class Site:
     def source(self) -> str:
         return self.library.source_language
 
+    @property
+    def base_language(self) -> str:
+        """The language of the pages without a language suffix: the first page language (the
+        wiki's own language with ``--wiki``, else the library's source language)."""
+        return self.languages[0] if self.languages else self.source
+
     def _suffix(self, lang: str) -> str:
-        return "" if lang == self.source else f"/{lang}"
+        return "" if lang == self.base_language else f"/{lang}"
 
     def catalogue_title(self, lang: str) -> str:
         return self.prefix + self._suffix(lang)
@@ -78,6 +84,17 @@ class Site:
         """A tour text (``text(lang, "tour", id, "title")``)."""
         return self.tour_texts.get(message_key(*parts), lang)
 
+    def step_texts(self, tour: Tour, lang: str) -> list[tuple[Text, Text]]:
+        """``(title, text)`` of every step of *tour* in *lang* (keys derived once per tour)."""
+        keys = self._cache.get(("step-keys", tour.id))
+        if keys is None:
+            keys = self._cache[("step-keys", tour.id)] = [
+                (message_key("tour", tour.id, "step", s.id, "title"),
+                 message_key("tour", tour.id, "step", s.id, "text")) for s in tour.steps]
+        view = self.tour_texts.view(lang)
+        get = self.tour_texts.get
+        return [(view.get(t) or get(t, lang), view.get(x) or get(x, lang)) for t, x in keys]
+
     def reader(self, lang: str) -> str:
         """What ``$1`` (the reader's user name) shows as on a help page, which has no one reader."""
         key = ("reader", lang)
@@ -91,9 +108,14 @@ class Site:
         return rendered + (" " if text.value.endswith(" ") else "")
 
     def tour_link(self, tour_id: str, lang: str) -> str:
-        return link(self.tour_title(tour_id, lang),
-                    render_text(self.text(lang, "tour", tour_id, "title"), lang,
-                                (self.reader(lang),), links=False))
+        key = ("tour-link", tour_id, lang)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = link(
+                self.tour_title(tour_id, lang),
+                render_text(self.text(lang, "tour", tour_id, "title"), lang,
+                            (self.reader(lang),), links=False))
+        return found
 
     def badge_link(self, badge_id: str, lang: str) -> str:
         return link(self.badge_title(badge_id, lang),
@@ -132,14 +154,21 @@ class Site:
 _SLOT = "\ue000"
 
 
+_SPANS: dict[str, str] = {}
+
+
 def render_text(text: Text | str, page_lang: str, params: Sequence[str | int] = (), *,
                 links: bool = True) -> str:
     """*text* as safe wikitext; a text in another language than the page keeps its lang/dir."""
     if not isinstance(text, Text):
         return plain(str(text))
-    out = _wikitext(text.value, tuple(params), links, True)
-    if out and text.lang != page_lang:
-        out = f'<span lang="{attr(text.lang)}" dir="{language(text.lang).dir}">{out}</span>'
+    out = _wikitext(text[0], params if type(params) is tuple else tuple(params), links, True)
+    lang = text[1]
+    if lang != page_lang and out:
+        span = _SPANS.get(lang)
+        if span is None:
+            span = _SPANS[lang] = f'<span lang="{attr(lang)}" dir="{language(lang).dir}">'
+        out = span + out + "</span>"
     return out
 
 
@@ -153,11 +182,14 @@ def start_page(tour: Tour) -> str:
 
 
 def start_url(tour: Tour) -> str:
-    """``{{fullurl:PAGE|wikitour=ID}}``: the URL that opens *tour* on its first page."""
+    """``{{fullurl:PAGE|wikitour=ID}}#wikitour=ID``: the URL that opens *tour* on its first page."""
     page = start_page(tour)
     if not is_safe_title(page) or "}}" in page or ":" == page[:1]:
         raise ValueError(f"the first page of tour {tour.id!r} cannot be linked: {page!r}")
-    return "{{fullurl:" + page + "|wikitour=" + quote(tour.id, safe="-_.") + "}}"
+    tour_id = quote(tour.id, safe="-_.")
+    # The fragment repeats the id because Special:MyPage redirects drop unknown parameters,
+    # while browsers keep a fragment across redirects (the gadget's loader reads both).
+    return "{{fullurl:" + page + "|wikitour=" + tour_id + "}}#wikitour=" + tour_id
 
 
 def _wt(context, text, *params, links: bool = True) -> str:

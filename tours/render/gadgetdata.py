@@ -9,11 +9,13 @@ keys in library order, no time stamps, so an unchanged library deploys as no edi
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Mapping
 
 from tours.languages import fallback_chain, language
 from tours.model import Conditions, Library, Step, Tour, message_key
 from tours.render.common import Page
+from tours.render.wikitext import quotes_to_html
 
 __all__ = [
     "INDEX_TITLE",
@@ -127,13 +129,18 @@ def tour_data(library: Library, tour: Tour) -> Page:
     return Page(tour_data_title(tour.id), "json", _dump(data), "tour-data", tour.id)
 
 
-def tour_keys(tour: Tour) -> list[str]:
+def tour_keys(tour: Tour) -> tuple[str, ...]:
     """The message keys one tour's gadget page needs, in order."""
-    keys = [message_key("tour", tour.id, "title"), message_key("tour", tour.id, "summary")]
-    for s in tour.steps:
-        keys.append(message_key("tour", tour.id, "step", s.id, "title"))
-        keys.append(message_key("tour", tour.id, "step", s.id, "text"))
-    return keys
+    return _keys(tour.id, tuple(s.id for s in tour.steps))
+
+
+@lru_cache(maxsize=4096)
+def _keys(tour_id: str, step_ids: tuple[str, ...]) -> tuple[str, ...]:
+    keys = [message_key("tour", tour_id, "title"), message_key("tour", tour_id, "summary")]
+    for step in step_ids:
+        keys.append(message_key("tour", tour_id, "step", step, "title"))
+        keys.append(message_key("tour", tour_id, "step", step, "text"))
+    return tuple(keys)
 
 
 def gadget_text(text: str) -> str:
@@ -141,8 +148,6 @@ def gadget_text(text: str) -> str:
     which jqueryMsg on MediaWiki 1.39 renders while it ignores quote markup)."""
     if "''" not in text:
         return text
-    from tours.markup import quotes_to_html
-
     return quotes_to_html(text)
 
 

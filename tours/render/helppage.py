@@ -37,11 +37,7 @@ def render_help_page(site: Site, tour: Tour, lang: str) -> Page:
         requires=sep.join(site.tour_link(t, lang) for t in tour.requires),
         badge=site.badge_link(tour.badge, lang) if tour.badge else "",
         start_url=start_url(tour),
-        steps=[
-            {"title": site.text(lang, "tour", tour.id, "step", s.id, "title"),
-             "text": site.text(lang, "tour", tour.id, "step", s.id, "text")}
-            for s in tour.steps
-        ],
+        steps=site.step_texts(tour, lang),
         back=link(site.catalogue_title(lang),
                   render_text(msg("wikitours-pages-back"), lang, links=False)),
         languages=site.languages_line(lang, ("tour", tour.id),

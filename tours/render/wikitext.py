@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
-from tours.markup import quotes_to_html
+from tours.markup import quotes_to_html as _quotes_to_html
 
 __all__ = ["wikitext", "plain", "attr", "is_safe_title", "link", "comment"]
 
@@ -61,6 +61,11 @@ _BAD_TITLE = re.compile(r"[<>\[\]{}|~$\x00-\x1f\x7f]|&[#a-z0-9]+;|^\s*$|^#|/\.\.
 
 
 _TAG = re.compile(r"<(/?)(code|kbd|bdi)>", re.I)
+
+
+#: Bold and italic as <b>/<i>; the gadget's message pages need the same conversion of the
+#: same texts, so it is cached once for both.
+quotes_to_html = lru_cache(maxsize=65536)(_quotes_to_html)
 
 
 def _balanced_tags(text: str) -> bool:
