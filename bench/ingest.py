@@ -148,6 +148,28 @@ def load(port: int, bodies: list[bytes], clients: int) -> tuple[float, list[floa
     return time.perf_counter() - start, latencies, statuses
 
 
+def server_cpu(master: int) -> float:
+    """CPU seconds used so far by a gunicorn master and its workers (from ``/proc``).
+
+    Requests per CPU-second of the server does not depend on what else the machine runs,
+    unlike requests per second, so the bench prints both.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        if pid == master or ppid == master:
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -204,9 +226,10 @@ def fill(app, wiki: str, total: int, steps: list[str], seed: int) -> tuple[float
     return time.perf_counter() - start, int(rows)
 
 
-def page_time(port: int, path: str, n: int = 30) -> float:
+def page_time(port: int, path: str, n: int = 1) -> float:
+    """Median seconds to fetch *path* (*n* times)."""
     times = []
-    for _ in range(n + 3):
+    for _ in range(n):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         t = time.perf_counter()
         conn.request("GET", path)
@@ -216,7 +239,7 @@ def page_time(port: int, path: str, n: int = 30) -> float:
         conn.close()
         if response.status != 200 or b"<svg" not in body:
             raise RuntimeError(f"{path}: {response.status}")
-    return statistics.median(times[3:])  # the first requests warm the workers
+    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=20, help="events per batch")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--big", type=int, default=1_000_000, help="events for the large funnel")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per server")
     args = parser.parse_args(argv)
 
     from toolforge import create_app, db
@@ -261,42 +285,72 @@ def main(argv: list[str] | None = None) -> int:
 
         bare, bare_port = start_gunicorn("bench.ingest:bare_app()", env, args.workers)
         procs.append(bare)
-        load(bare_port, bodies[:100], args.clients)  # warm-up
-        bare_s, bare_lat, bare_codes = load(bare_port, bodies, args.clients)
-        stop(bare)
-
         before = counted(app, "local")
         tf, tf_port = start_gunicorn("toolforge:create_app()", env, args.workers)
         procs.append(tf)
-        _s, _l, warm_codes = load(tf_port, bodies[:100], args.clients)  # warm-up (counted too)
-        app_s, app_lat, app_codes = load(tf_port, bodies, args.clients)
+        load(bare_port, bodies[:100], args.clients)  # warm-up of both (the app's is counted)
+        _s, _l, app_codes = load(tf_port, bodies[:100], args.clients)
+        # Rounds alternate between the two servers so that other load on the machine hits both.
+        bare_runs, app_runs, bare_lat, app_lat, bare_codes = [], [], [], [], []
+        bare_cpu = app_cpu = 0.0
+        for _round in range(args.rounds):
+            cpu = server_cpu(bare.pid)
+            seconds, lat, codes = load(bare_port, bodies, args.clients)
+            bare_cpu += server_cpu(bare.pid) - cpu
+            bare_runs.append(args.batches / seconds)
+            bare_lat += lat
+            bare_codes += codes
+            cpu = server_cpu(tf.pid)
+            seconds, lat, codes = load(tf_port, bodies, args.clients)
+            app_cpu += server_cpu(tf.pid) - cpu
+            app_runs.append(args.batches / seconds)
+            app_lat += lat
+            app_codes += codes
+        sent = 100 * args.events + args.rounds * args.batches * args.events
         stop(tf)  # a graceful stop: every worker writes the counts it still holds
         after = counted(app, "local")
-        sent += 100 * args.events
-        app_codes += warm_codes
+        stop(bare)
         tf, tf_port = start_gunicorn("toolforge:create_app()", env, args.workers)
         procs.append(tf)
 
-        bare_rps, app_rps = args.batches / bare_s, args.batches / app_s
+        ratios = [a / b for a, b in zip(app_runs, bare_runs)]
+        bare_rps, app_rps = statistics.median(bare_runs), statistics.median(app_runs)
         print(f"database: {args.db}; gunicorn --workers {args.workers}; {args.clients} clients; "
-              f"{args.batches} batches x {args.events} events")
+              f"{args.rounds} rounds of {args.batches} batches x {args.events} events; "
+              f"load average {os.getloadavg()[0]:.1f}")
         print(f"bare Flask endpoint: {bare_rps:8.0f} requests/s  p50 {percentile(bare_lat, 50)*1e3:6.1f} ms"
               f"  p95 {percentile(bare_lat, 95)*1e3:6.1f} ms  p99 {percentile(bare_lat, 99)*1e3:6.1f} ms")
         print(f"events API:          {app_rps:8.0f} requests/s  p50 {percentile(app_lat, 50)*1e3:6.1f} ms"
               f"  p95 {percentile(app_lat, 95)*1e3:6.1f} ms  p99 {percentile(app_lat, 99)*1e3:6.1f} ms"
               f"  ({app_rps * args.events:.0f} events/s)")
-        print(f"ratio app/bare: {app_rps / bare_rps:.2f}x (goal >= 0.5x)")
+        print(f"ratio app/bare: {statistics.median(ratios):.2f}x median of rounds "
+              f"({', '.join(f'{r:.2f}' for r in ratios)}) (goal >= 0.5x)")
+        total_batches = args.rounds * args.batches
+        print(f"per server CPU-second: bare {total_batches / bare_cpu:.0f}, events API "
+              f"{total_batches / app_cpu:.0f} requests; ratio {bare_cpu / app_cpu:.2f}x "
+              "(independent of other load on the machine)")
         bad = [c for c in app_codes if c != 202] + [c for c in bare_codes if c != 202]
         print(f"events sent {sent}, counted {after - before}: "
               f"{'OK' if sent == after - before and not bad else 'MISMATCH'}"
               f"{'' if not bad else f' ({len(bad)} non-202 answers)'}")
 
-        for wiki, total in (("w1k", 1000), ("w1m", args.big)):
-            fill_s, rows = fill(app, wiki, total, steps, seed=total)
-            t = page_time(tf_port, f"/funnels/{wiki}/first-edit")
-            tj = page_time(tf_port, f"/funnels/{wiki}/first-edit?lang=de&skin=minerva")
-            print(f"funnel page with {total:>9,} events ({rows} counter rows, filled in "
-                  f"{fill_s:.1f} s): {t*1e3:6.1f} ms median; filtered {tj*1e3:6.1f} ms")
+        sizes = (("w1k", 1000), ("w1m", args.big))
+        filled = {wiki: fill(app, wiki, total, steps, seed=total) for wiki, total in sizes}
+        paths = {wiki: [f"/funnels/{wiki}/first-edit",
+                        f"/funnels/{wiki}/first-edit?lang=de&skin=minerva"] for wiki, _ in sizes}
+        times: dict[str, list[list[float]]] = {w: [[], []] for w, _ in sizes}
+        for path_list in paths.values():  # warm-up
+            for path in path_list:
+                page_time(tf_port, path, 3)
+        for _ in range(30):  # alternate, so noise hits both sizes alike
+            for wiki, _total in sizes:
+                for j, path in enumerate(paths[wiki]):
+                    times[wiki][j].append(page_time(tf_port, path, 1))
+        for wiki, total in sizes:
+            fill_s, rows = filled[wiki]
+            print(f"funnel page with {total:>9,} events ({rows} counter rows, counted in "
+                  f"{fill_s:.1f} s): {statistics.median(times[wiki][0])*1e3:6.1f} ms median; "
+                  f"filtered by language and skin {statistics.median(times[wiki][1])*1e3:6.1f} ms")
         ok = sent == after - before and not bad
         return 0 if ok else 1
     finally:

@@ -320,12 +320,11 @@ def ingest():
     if origin_wiki is not None and origin_wiki != wiki:
         return _error(403, msg("wikitours-app-error-403"))
     if config["UNKNOWN_TOURS"] != "count":
-        tours = config["KNOWN_TOURS"]
+        tours = current_app.extensions["wikitours.known_steps"]
         for event in batch["events"]:
             known = tours.get(event["tour"])
-            if (known is None or event["version"] > int(known.get("version", 1))
-                    or ("step" in event and known.get("steps")
-                        and event["step"] not in known["steps"])):
+            if (known is None or event["version"] > known[0]
+                    or (known[1] and "step" in event and event["step"] not in known[1])):
                 return _error(400, msg("wikitours-app-events-unknown-tour", event["tour"]))
     counts, index = aggregate(wiki, batch["events"])
     buffer: CounterBuffer | None = current_app.extensions.get("wikitours.event_buffer")
@@ -426,6 +425,9 @@ def init_app(app: Flask) -> None:
     if interval > 0:
         app.extensions["wikitours.event_buffer"] = CounterBuffer(app, interval)
     wikis = app.config.get("WIKIS") or []
+    app.extensions["wikitours.known_steps"] = {
+        tour: (int(t.get("version", 1)), frozenset(t.get("steps") or ()))
+        for tour, t in (app.config.get("KNOWN_TOURS") or {}).items()}
     app.extensions["wikitours.origins"] = config_module.wiki_origins(wikis)
     app.extensions["wikitours.wiki_aliases"] = config_module.wiki_aliases(wikis)
     if not app.config.get("KNOWN_TOURS") and app.config["UNKNOWN_TOURS"] != "count":
