@@ -6,10 +6,8 @@ tours to complete and, for a pathway, the badges to hold first.
 
 from __future__ import annotations
 
-from tours.languages import language
 from tours.model import Badge
-from tours.render.common import ENV, Page, Site, render_text
-from tours.render.wikitext import comment, link
+from tours.render.common import ENV, Page, Site
 
 __all__ = ["render_badge_page"]
 
@@ -18,23 +16,18 @@ _TEMPLATE = ENV.get_template("badge.wiki.j2")
 
 def render_badge_page(site: Site, badge: Badge, lang: str) -> Page:
     """The page of *badge* in *lang*: name, description, what it requires, which tours earn it."""
-    msg = lambda key: site.msg(key, lang)  # noqa: E731 - a template helper
-    sep = site.separator(lang)
+    chrome = site.chrome(lang)
+    sep = chrome["sep"]
     earned_by = [t.id for t in site.library.tours if t.badge == badge.id]
     content = _TEMPLATE.render(
-        lang=lang,
-        dir=language(lang).dir,
-        notice=comment(site.msg("wikitours-pages-generated", lang).value),
-        msg=msg,
-        reader=site.reader(lang),
+        chrome,
+        msg=lambda key: site.msg(key, lang),
         badge_id=badge.id,
         name=site.text(lang, "badge", badge.id, "name"),
         description=site.text(lang, "badge", badge.id, "description"),
         tours=sep.join(site.tour_link(t, lang) for t in badge.requires_tours),
         badges=sep.join(site.badge_link(b, lang) for b in badge.requires_badges),
         earned_by=sep.join(site.tour_link(t, lang) for t in earned_by),
-        back=link(site.catalogue_title(lang),
-                  render_text(msg("wikitours-pages-back"), lang, links=False)),
         languages=site.languages_line(lang, ("badge", badge.id),
                                       lambda other: site.badge_title(badge.id, other)),
     )

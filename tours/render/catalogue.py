@@ -6,10 +6,9 @@ the badges follow, so a newcomer sees in one place what there is to learn and ea
 
 from __future__ import annotations
 
-from tours.languages import language
 from tours.model import AUDIENCES
 from tours.render.common import ENV, Page, Site, render_text, start_url
-from tours.render.wikitext import comment, link
+from tours.render.wikitext import link
 
 __all__ = ["render_catalogue"]
 
@@ -18,7 +17,6 @@ _TEMPLATE = ENV.get_template("catalogue.wiki.j2")
 
 def render_catalogue(site: Site, lang: str) -> Page:
     """The catalogue page in *lang*: tours by audience (in :data:`AUDIENCES` order), then badges."""
-    reader = site.reader(lang)
     msg = lambda key: site.msg(key, lang)  # noqa: E731 - a template helper
     sep = site.separator(lang)
     more = render_text(msg("wikitours-pages-more"), lang, links=False)
@@ -51,11 +49,8 @@ def render_catalogue(site: Site, lang: str) -> Page:
         for b in site.library.badges
     ]
     content = _TEMPLATE.render(
-        lang=lang,
-        dir=language(lang).dir,
-        notice=comment(site.msg("wikitours-pages-generated", lang).value),
+        site.chrome(lang),
         msg=msg,
-        reader=reader,
         groups=groups,
         badges=badges,
         languages=site.languages_line(lang, ("catalogue",), site.catalogue_title),

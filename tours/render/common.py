@@ -19,7 +19,7 @@ import jinja2
 from tours.languages import language
 from tours.model import Library, PageRef, Tour, message_key
 from tours.render.texts import Messages, Text
-from tours.render.wikitext import _wikitext, attr, is_safe_title, link, plain, wikitext
+from tours.render.wikitext import _wikitext, attr, comment, is_safe_title, link, plain, wikitext
 
 __all__ = ["Page", "Site", "ENV", "render_text", "start_url", "DEFAULT_PREFIX"]
 
@@ -118,9 +118,32 @@ class Site:
         return found
 
     def badge_link(self, badge_id: str, lang: str) -> str:
-        return link(self.badge_title(badge_id, lang),
-                    render_text(self.text(lang, "badge", badge_id, "name"), lang,
-                                (self.reader(lang),), links=False))
+        key = ("badge-link", badge_id, lang)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = link(
+                self.badge_title(badge_id, lang),
+                render_text(self.text(lang, "badge", badge_id, "name"), lang,
+                            (self.reader(lang),), links=False))
+        return found
+
+    def chrome(self, lang: str) -> dict:
+        """What every page in *lang* shares: direction, the generated-page notice, the link
+        back to the catalogue, the list separator and the reader's stand-in (built once)."""
+        key = ("chrome", lang)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = {
+                "lang": lang,
+                "dir": language(lang).dir,
+                "notice": comment(self.msg("wikitours-pages-generated", lang).value),
+                "back": link(self.catalogue_title(lang),
+                             render_text(self.msg("wikitours-pages-back", lang), lang,
+                                         links=False)),
+                "reader": self.reader(lang),
+                "sep": self.separator(lang),
+            }
+        return found
 
     def language_bar(self, key: tuple, title_of) -> str:
         """Links to one page in every page language, labelled with language names.

@@ -8,10 +8,8 @@ way into the tour.
 
 from __future__ import annotations
 
-from tours.languages import language
 from tours.model import Tour
 from tours.render.common import ENV, Page, Site, render_text, start_url
-from tours.render.wikitext import comment, link
 
 __all__ = ["render_help_page"]
 
@@ -20,26 +18,21 @@ _TEMPLATE = ENV.get_template("helppage.wiki.j2")
 
 def render_help_page(site: Site, tour: Tour, lang: str) -> Page:
     """The help page of *tour* in *lang* (texts fall back per message along lang's chain)."""
-    reader = site.reader(lang)
-    msg = lambda key: site.msg(key, lang)  # noqa: E731 - a template helper
-    sep = site.separator(lang)
+    chrome = site.chrome(lang)
+    sep = chrome["sep"]
     content = _TEMPLATE.render(
-        lang=lang,
-        dir=language(lang).dir,
-        notice=comment(site.msg("wikitours-pages-generated", lang).value),
-        msg=msg,
-        reader=reader,
+        chrome,
+        msg=lambda key: site.msg(key, lang),
         tour_id=tour.id,
         title=site.text(lang, "tour", tour.id, "title"),
         summary=site.text(lang, "tour", tour.id, "summary"),
-        audience=render_text(msg(f"wikitours-pages-audience-name-{tour.audience}"), lang),
+        audience=render_text(site.msg(f"wikitours-pages-audience-name-{tour.audience}", lang),
+                             lang),
         minutes=tour.minutes,
         requires=sep.join(site.tour_link(t, lang) for t in tour.requires),
         badge=site.badge_link(tour.badge, lang) if tour.badge else "",
         start_url=start_url(tour),
         steps=site.step_texts(tour, lang),
-        back=link(site.catalogue_title(lang),
-                  render_text(msg("wikitours-pages-back"), lang, links=False)),
         languages=site.languages_line(lang, ("tour", tour.id),
                                       lambda other: site.tour_title(tour.id, other)),
     )
