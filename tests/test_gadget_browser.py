@@ -161,6 +161,21 @@ def test_arabic_popovers_are_mirrored(site, page):
     shot(page, "first-edit-ar")
 
 
+def test_legacy_vector(site, page):
+    page.goto(f"{site.index}?title=Special:MyPage/sandbox&useskin=vector#wikitour=first-edit")
+    wait_title(page, "This is your sandbox")
+    assert page.evaluate("mw.config.get('skin')") == "vector"
+    click(page, "next")
+    wait_title(page, "Open the editor")
+    box = page.locator(POPOVER).bounding_box()
+    tab = page.locator("#ca-edit").bounding_box()
+    assert box["y"] >= tab["y"] + tab["height"]
+    arrow = page.locator(f"{POPOVER} .wikitours-popover__arrow").bounding_box()
+    assert tab["x"] - 8 <= arrow["x"] + arrow["width"] / 2 <= tab["x"] + tab["width"] + 8, \
+        "the arrow points at the tab"
+    shot(page, "first-edit-vector")
+
+
 def test_minerva_phone_with_touch(site, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                   is_mobile=True, device_scale_factor=2)

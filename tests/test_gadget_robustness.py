@@ -17,6 +17,7 @@ from playwright.sync_api import sync_playwright
 from test_gadget_support import (
     POPOVER,
     ROOT,
+    close_ve_welcome,
     deploy,
     index_page,
     launch,
@@ -112,6 +113,20 @@ def site(wiki, collector):
                 "*": ["<img src=x onerror=alert(1)>", "a[href='", "#firstHeading"]}}},
             {"id": "two"}]),
         messages_page("hostile", "en", HOSTILE_MESSAGES),
+        tour_page("visual", [
+            {"id": "open", "target": {"selectors": {"*": ["#ca-ve-edit"]}}, "placement": "bottom",
+             "advance": "editor-opened", "when": {"actions": ["view"], "editors": []}},
+            {"id": "type", "target": {"selectors": {"*": [".ve-ce-surface"]}}, "placement": "top",
+             "when": {"editors": ["visual"]}},
+            {"id": "bye"}]),
+        messages_page("visual", "en", {
+            "wikitours-tour-visual-title": "Visual editing",
+            "wikitours-tour-visual-step-open-title": "Open the visual editor",
+            "wikitours-tour-visual-step-open-text": "Click Edit.",
+            "wikitours-tour-visual-step-type-title": "Type on the page",
+            "wikitours-tour-visual-step-type-text": "Write here.",
+            "wikitours-tour-visual-step-bye-title": "Bye",
+            "wikitours-tour-visual-step-bye-text": "That was it."}),
         ("MediaWiki:Wikitours/tours/broken.json", "json", json.dumps({"id": "broken", "steps": "no"})),
         ("Help:Edge", "wikitext",
          '<div id="wt-target" style="margin:120px auto;width:120px;height:40px;'
@@ -321,6 +336,21 @@ def test_leave_resume_restart_and_dismiss(site, page):
     record = progress_json(site, "Newcomer Lin")
     assert record["tours"]["first-edit"]["status"] == "dismissed"
     assert {r["user"] for r in site.history("User:Newcomer Lin/wikitours.json")} == {"Newcomer Lin"}
+
+
+def test_visual_editor_opening_advances_the_tour(site, page):
+    site.create_user("Newcomer Vera")
+    site.login(page, "Newcomer Vera")
+    page.goto(f"{site.index}?title=User:Newcomer_Vera/sandbox&wikitour=visual")
+    wait_title(page, "Open the visual editor")
+    assert page.locator(f'{POPOVER} [data-wikitours="next"]').count() == 0, "waits for the editor"
+    page.click("#ca-ve-edit a")
+    close_ve_welcome(page)
+    wait_title(page, "Type on the page")
+    surface = page.locator(".ve-ce-surface").bounding_box()
+    pop = page.locator(POPOVER).bounding_box()
+    assert pop["y"] + pop["height"] <= surface["y"] + 1 or pop["y"] >= surface["y"] + surface["height"]
+    assert page.evaluate("mw.config.get('wgAction')") == "view"
 
 
 def test_a_tour_survives_navigation(site, page):
