@@ -26,7 +26,7 @@ import requests
 from bot import exclusion, markers
 from bot.mentors import is_valid_user, normalize_user
 from bot.messages import message, sanitize
-from bot.onwiki import Page, Wiki
+from bot.onwiki import Wiki
 from bot.state import parse_state, save_state
 
 __all__ = ["Assertion", "parse_feed", "note_text", "fetch_feed", "BadgeAnnouncer", "main"]

@@ -48,7 +48,7 @@ from bot.mentors import (ACTIVE_DAYS, Mentee, Mentor, choose, is_valid_user, loa
                          normalize_user, parse_mentor_list, plan_reassignments)
 from bot.messages import message, sanitize
 from bot.onwiki import NewAccount, Page, UserInfo, Wiki, chunks
-from bot.records import Records, same_json
+from bot.records import Records
 from bot.state import State, parse_state, save_state
 
 __all__ = ["Config", "Decision", "decide", "babel_languages", "welcome_text", "tour_links",
@@ -404,7 +404,13 @@ class WelcomeBot:
         self.records.load(namespace, base)
         tours = render_tour_links(self._tour_links())
         self._reassign()
-        if accounts is None:
+        if not self.mentors:
+            # A missing, empty or broken list is a mistake to fix, not a reason to pass
+            # newcomers by: nobody is welcomed and the reading position stays where it is.
+            self.log("no usable mentor in the list: nobody welcomed this run; the reading "
+                     "position is kept until the list is fixed")
+            accounts = []
+        elif accounts is None:
             since = self.state.timestamp or config.since or _iso(
                 self.now - timedelta(days=config.first_run_days))
             accounts = self.wiki.new_accounts(since, self.state.logid, config.limit)
