@@ -446,3 +446,26 @@ def test_stop_page_edited_during_a_run_stops_further_edits(prepared):
     assert report.halted
     assert len(report.welcomed) == 2
     assert sum(wiki.wikitext(f"User talk:{n}") is not None for n in names) == 2
+
+
+def test_a_german_wiki_gets_the_welcome_and_summaries_in_german(make_wiki):
+    wiki = make_wiki(language="de")
+    setup = WelcomeBot(bot_wiki(wiki), Config(), log=lambda line: None)
+    assert setup.lang == "de" and setup.setup()
+    from bot.messages import message
+
+    template = wiki.wikitext("Vorlage:Wikitours welcome")
+    greeting = message("wikitours-bot-template-greeting", "de", "{{{user|}}}")
+    assert greeting != message("wikitours-bot-template-greeting", "en", "{{{user|}}}")
+    assert greeting in template
+    project = start_project(wiki, "T-de", [{"username": "Mentorin Ada"}])
+    wiki.create_user("Neuling Eins")
+    report, _ = run_bot(wiki, project)
+    assert report.welcomed == [("Neuling Eins", "Mentorin Ada")]
+    talk = wiki.wikitext("Benutzer Diskussion:Neuling Eins")
+    assert talk.startswith("== Willkommen! ==")
+    assert greeting.replace("{{{user|}}}", "Neuling Eins") in talk  # the German template
+    assert markers.welcome_mentor(talk) == "Mentorin Ada"
+    comment = wiki.history("Benutzer Diskussion:Neuling Eins")[0]["comment"]
+    assert comment.startswith("Bot: Willkommen im Wiki") and comment.endswith("Mentorin Ada")
+    assert "Bot:" in wiki.history("Benutzer Diskussion:Mentorin Ada")[0]["comment"]
