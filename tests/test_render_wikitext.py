@@ -77,6 +77,9 @@ def test_examples():
     assert wikitext("<code>x</code>") == "<code>x</code>"
     assert wikitext("<code>x") == "&lt;code&gt;x"
     assert wikitext("[javascript:x y]") == "&#91;javascript:x y&#93;"
+    assert wikitext("[https://x.org/__NOINDEX__ y]") == \
+        "&#91;https://x.org/&#95;&#95;NOINDEX&#95;&#95; y&#93;"
+    assert wikitext("[[Help:__TOC__|x]] [[Category:{_]]_") == "x Category:&#123;&#95;&#95;"
     assert wikitext("[https://example.org a [[b]]]") == "&#91;https://example.org a [[:b|b]]&#93;"
     assert wikitext("[https://example.org site]", links=False) == "site"
     assert wikitext("a\n== b ==\nc") == "a &#61;&#61; b &#61;&#61; c"
@@ -87,7 +90,8 @@ def test_examples():
 def test_titles_and_links():
     assert is_safe_title("Help:Wikitours/first-edit")
     assert is_safe_title("Help:الاستشهاد بمصادر")
-    for bad in ("A|B", "A{{x}}", "A[[", "<b>", "A~~~", "", "#anchor", "A&amp;B", "$1", "a/../b"):
+    for bad in ("A|B", "A{{x}}", "A[[", "<b>", "A~~~", "", "#anchor", "A&amp;B", "$1", "a/../b",
+                "Help:__TOC__"):
         assert not is_safe_title(bad), bad
     assert link("Help:X", "label") == "[[:Help:X|label]]"
     try:

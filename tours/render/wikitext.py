@@ -57,7 +57,7 @@ _TOKEN = re.compile(
     r"|\$(?P<ph>[1-9][0-9]*)",
     re.I,
 )
-_BAD_TITLE = re.compile(r"[<>\[\]{}|~$\x00-\x1f\x7f]|&[#a-z0-9]+;|^\s*$|^#|/\.\.?(/|$)|^\.\.?/", re.I)
+_BAD_TITLE = re.compile(r"[<>\[\]{}|~$\x00-\x1f\x7f]|__|&[#a-z0-9]+;|^\s*$|^#|/\.\.?(/|$)|^\.\.?/", re.I)
 
 
 _TAG = re.compile(r"<(/?)(code|kbd|bdi)>", re.I)
@@ -133,6 +133,9 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> 
         elif m.group("tag") is not None:
             out.append(f"<{m.group('tag').lower()}>" if tags else _escape_plain(m.group(0), table))
         elif m.group("url") is not None:
+            if "__" in m.group("url"):  # a behaviour switch in a URL would still switch
+                out.append(_escape_plain(m.group(0), table))
+                continue
             label = _render(m.group("label").strip(), params, False, quotes, tags)
             if links and label:
                 out.append(f"[{m.group('url')} {label}]")
@@ -194,6 +197,8 @@ def _wikitext(text: str, params: tuple, links: bool, quotes: bool) -> str:
         # Bold and italic as <b>/<i>, closed within the text itself: unbalanced quotes in a
         # heading would otherwise run on into the section's edit link.
         result = quotes_to_html(result)
+    if "__" in result:  # also across the joins of escaped pieces: no behaviour switch
+        result = result.replace("__", "&#95;&#95;")
     if result and result[0] in _LINE_START:
         result = _LINE_START[result[0]] + result[1:]
     return result
