@@ -469,3 +469,28 @@ def test_a_german_wiki_gets_the_welcome_and_summaries_in_german(make_wiki):
     comment = wiki.history("Benutzer Diskussion:Neuling Eins")[0]["comment"]
     assert comment.startswith("Bot: Willkommen im Wiki") and comment.endswith("Mentorin Ada")
     assert "Bot:" in wiki.history("Benutzer Diskussion:Mentorin Ada")[0]["comment"]
+
+
+def test_exclusion_agrees_with_pywikibots_bot_may_edit_on_the_real_wiki(prepared):
+    import pywikibot
+
+    from bot import exclusion
+
+    wiki = prepared
+    site = wiki.site()
+    me = site.user()
+    wiki.edit("Template:Nobots", "<noinclude>Keeps bots away.</noinclude>")
+    wiki.edit("Template:Bots", "<noinclude>Bot exclusion.</noinclude>")
+    cases = ["Plain text", "{{nobots}}", "{{ nobots }}", "{{Nobots}}", "{{bots}}",
+             f"{{{{bots|deny={me}}}}}", "{{bots|deny=Other}}", "{{bots|deny=all}}",
+             "{{bots|deny=none}}", f"{{{{bots|allow={me}}}}}", "{{bots|allow=Other}}",
+             "{{bots|allow=all}}", "{{bots|allow=none}}", "{{nobots|Other}}",
+             f"{{{{nobots|Other,{me}}}}}", "{{nobots|all}}", "{{nobots|deny=all}}",
+             "<nowiki>{{nobots}}</nowiki>", "<!-- {{nobots}} -->",
+             "{{bots|deny=Other}} then {{nobots}}", f"{{{{bots|deny= {me} , X}}}}"]
+    for index, text in enumerate(cases):
+        wiki.edit(f"Exclusion case {index}", text)
+    for index, text in enumerate(cases):
+        theirs = pywikibot.Page(site, f"Exclusion case {index}").botMayEdit()
+        ours = exclusion.check(text, me).allowed
+        assert ours == theirs, (text, ours, theirs)
