@@ -116,8 +116,9 @@ _ONE_EVENT = fastjsonschema.compile({"$schema": _CHECKED["$schema"],
 
 @functools.lru_cache(maxsize=8192)
 def _event_ok(key: tuple) -> bool:
+    """Whether the event ``(names, values, types of values)`` matches the schema."""
     try:
-        _ONE_EVENT({k: v for k, _type, v in key})
+        _ONE_EVENT(dict(zip(key[0], key[1])))
         return True
     except fastjsonschema.JsonSchemaException:
         return False
@@ -132,7 +133,7 @@ def _known_good(batch: Any) -> bool:
     """
     try:
         _TOP(batch)
-        return all(_event_ok(tuple((k, type(v), v) for k, v in e.items()))
+        return all(_event_ok((tuple(e), tuple(e.values()), tuple(map(type, e.values()))))
                    for e in batch["events"])
     except (fastjsonschema.JsonSchemaException, TypeError):  # TypeError: unhashable values
         return False
@@ -297,7 +298,10 @@ def ingest():
     limit = int(current_app.config["EVENTS_MAX_BODY"])
     if request.content_length is not None and request.content_length > limit:
         return _error(413, msg("wikitours-app-error-413"))
-    body = request.stream.read(limit + 1)
+    if request.content_length is not None:  # checked above: at most the limit
+        body = request.get_data(cache=False)
+    else:  # chunked: read no more than the limit allows
+        body = request.stream.read(limit + 1)
     if len(body) > limit:
         return _error(413, msg("wikitours-app-error-413"))
     try:

@@ -87,11 +87,14 @@ def _check_request() -> None:
         abort(400, description="csrf")
 
 
+_HEADERS = (("Content-Security-Policy", CSP), ("X-Frame-Options", "deny"),
+            ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"))
+
+
 def _headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Frame-Options", "deny")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    """Add the security headers a view did not set itself."""
+    headers = response.headers
+    headers.extend([(k, v) for k, v in _HEADERS if k not in headers])
     return response
 
 
