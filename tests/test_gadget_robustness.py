@@ -353,6 +353,25 @@ def test_visual_editor_opening_advances_the_tour(site, page):
     assert page.evaluate("mw.config.get('wgAction')") == "view"
 
 
+def test_focus_goes_back_where_it_was(site, page):
+    page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
+    wait_title(page, "Beside the box")
+    assert page.evaluate("document.activeElement.closest('.wikitours-popover') !== null")
+    page.keyboard.press("Escape")
+    page.focus("#ca-history a")
+    page.evaluate("mw.libs.wikitours.main('edge')")
+    wait_title(page, "Beside the box")
+    dialog = page.locator(POPOVER)
+    assert dialog.get_attribute("role") == "dialog"
+    label = page.evaluate("document.getElementById(document.querySelector('.wikitours-popover')"
+                          ".getAttribute('aria-labelledby')).textContent")
+    assert label == "Beside the box"
+    assert page.evaluate("document.activeElement.getAttribute('data-wikitours')") == "next"
+    page.keyboard.press("Escape")
+    assert page.locator(POPOVER).count() == 0
+    assert page.evaluate("document.activeElement.parentElement.id") == "ca-history"
+
+
 def test_a_tour_survives_navigation(site, page):
     page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
     wait_title(page, "Beside the box")
