@@ -360,3 +360,25 @@ def test_remembered_valid_events_do_not_let_look_alikes_through(app, client):
     forged = {"wiki": "local", "events": [event(tour="citations", version=1.0, step="intro")]}
     assert post(client, forged).status_code == 202  # 1.0 is an integer in JSON Schema
     assert total(app, tour="citations", version=1) == 3
+
+
+def test_what_the_gadget_sends(app, client):
+    """The exact shape of gadget/src/telemetry.js: ``wiki: location.host``, ``step: null``
+    after the last step, MediaWiki language codes, up to 20 events, sendBeacon's text/plain."""
+    events = [
+        {"tour": "first-edit", "version": 2, "step": "welcome", "index": 0, "action": "started",
+         "lang": "de-formal", "skin": "vector-2022"},
+        {"tour": "first-edit", "version": 2, "step": "welcome", "index": 0, "action": "shown",
+         "lang": "be-tarask", "skin": "minerva"},
+        {"tour": "first-edit", "version": 2, "step": None, "index": 3, "action": "completed",
+         "lang": "zh-classical", "skin": "monobook"},
+        {"tour": "first-edit", "version": 2, "step": "publish", "index": 2,
+         "action": "abandoned", "lang": "en", "skin": "timeless"},
+    ]
+    r = post(client, {"wiki": "127.0.0.1:8080", "events": events})
+    assert r.status_code == 202, r.get_json()
+    assert total(app, action="completed", step="", lang="zh-classical") == 1
+    assert total(app) == 4
+    # ... but a step-less "shown" is refused
+    bad = {"wiki": "127.0.0.1:8080", "events": [dict(events[1], step=None)]}
+    assert post(client, bad).status_code == 400

@@ -49,7 +49,8 @@ bp = Blueprint("events", __name__)
 #: What the gadget may report (contracts §6).
 ACTIONS = ("started", "shown", "advanced", "completed", "abandoned")
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-LANG_PATTERN = r"^[a-z]{2,3}(-[a-z0-9]{1,8}){0,3}$"
+#: MediaWiki's language codes: ``de``, ``de-formal``, ``be-tarask``, ``zh-classical``, ``roa-tara``.
+LANG_PATTERN = r"^[a-z]{2,3}(-[a-z0-9]{1,12}){0,3}$"
 
 #: The JSON Schema of a batch. ``additionalProperties: false`` everywhere: an event that
 #: carries anything else (a user name, a time stamp, a page title) is refused whole.
@@ -70,14 +71,15 @@ SCHEMA: dict[str, Any] = {
                 "properties": {
                     "tour": {"type": "string", "pattern": ID_PATTERN},
                     "version": {"type": "integer", "minimum": 1, "maximum": 32767},
-                    "step": {"type": "string", "pattern": ID_PATTERN},
+                    # null: the gadget's "completed" after the last step names none
+                    "step": {"type": ["string", "null"], "pattern": ID_PATTERN},
                     "index": {"type": "integer", "minimum": 0, "maximum": 999},
                     "action": {"enum": list(ACTIONS)},
                     "lang": {"type": "string", "maxLength": 35, "pattern": LANG_PATTERN},
                     "skin": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]{0,31}$"},
                 },
                 "if": {"properties": {"action": {"enum": ["shown", "advanced"]}}},
-                "then": {"required": ["step"]},
+                "then": {"required": ["step"], "properties": {"step": {"type": "string"}}},
             },
         },
     },
@@ -176,7 +178,7 @@ def aggregate(wiki: str, events: Iterable[Mapping[str, Any]]) -> tuple[Counter, 
     counts: Counter = Counter()
     index: dict[EventKey, int] = {}
     for e in events:
-        key = EventKey(wiki, e["tour"], int(e["version"]), e.get("step", ""), e["action"],
+        key = EventKey(wiki, e["tour"], int(e["version"]), e.get("step") or "", e["action"],
                        e.get("lang", ""), e.get("skin", ""))
         counts[key] += 1
         index[key] = max(index.get(key, 0), int(e.get("index", 0)))
@@ -328,7 +330,7 @@ def ingest():
         for event in batch["events"]:
             known = tours.get(event["tour"])
             if (known is None or event["version"] > known[0]
-                    or (known[1] and "step" in event and event["step"] not in known[1])):
+                    or (known[1] and event.get("step") and event["step"] not in known[1])):
                 return _error(400, msg("wikitours-app-events-unknown-tour", event["tour"]))
     counts, index = aggregate(wiki, batch["events"])
     buffer: CounterBuffer | None = current_app.extensions.get("wikitours.event_buffer")

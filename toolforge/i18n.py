@@ -26,7 +26,7 @@ from flask import Flask, current_app, g, request
 __all__ = ["Catalog", "init_app", "msg", "current_language", "LANG_RE"]
 
 #: A language code as MediaWiki writes it (``de``, ``zh-hant``, ``be-tarask``).
-LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8}){0,3}$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,12}){0,3}$")
 _PARAM = re.compile(r"\$(\d+)")
 _PLURAL = re.compile(r"\{\{PLURAL:([^|{}]*)\|([^{}]*)\}\}", re.IGNORECASE)
 
