@@ -1,0 +1,578 @@
+#!/usr/bin/env python3
+"""The sync job: tours and translations edited on the wiki are compiled and published on every
+wiki of the deployment; errors publish nothing and are reported on the wiki.
+
+Each run reads, per wiki, the latest revision ids of its source pages in ONE batched query
+(``generator=allpages`` under the library prefix with ``prop=revisions``, or ``prop=revisions``
+on a local wiki's adaptation page). When nothing changed since the last run, that is all it
+does. When something changed it reads the source pages (50 per request), assembles the library
+(:mod:`tours.wikisource`), reads the on-wiki translations (``<prefix><lang>.json``, banana JSON),
+compiles for each affected wiki with its local adaptation and deploys with :mod:`bot.deploy`
+(only changed pages are edited). Then it writes, through the same deploy machinery:
+
+* the status page (``Project:Wikitours/Status``) of each affected wiki: every error with page,
+  line, what is wrong, how to fix it, a diff link to the revision that introduced it and its
+  editor; or that all is well (and which errors were fixed), and which revisions are live;
+* on the library wiki: the translation status pages (``<translations prefix>Status`` and
+  ``…/Status/<lang>``), the edit notice of the tour pages and the JSON Schema page
+  (``MediaWiki:Wikitours/tours.schema.json``);
+* with ``-preview``: nothing is deployed; the compiled help page of each tour is written to
+  ``Project:Wikitours/Preview/<tour>`` instead, so editors see their change before publishing.
+
+On any error nothing is deployed on that wiki (the last good version stays live) and the editor
+of each broken page is told on their talk page, once per broken revision (the note carries
+``<!-- wikitours:sync-error rev="N" -->``).
+
+Usage:
+
+    python -m bot.sync -config:wikis.yaml [-state:FILE] [-once | -interval:SECONDS] [-preview] [-force]
+
+The state file (default ``sync-state.json``) remembers the revisions last compiled; without it
+the first run compiles everything (deploys of unchanged pages edit nothing). Pywikibot's
+user-config.py gives the bot account of each wiki (family = wiki id, see docs/community.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+from urllib.parse import quote
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
+from tours import __version__  # noqa: E402
+from tours.build import Translations, build_pages, manifest as build_manifest  # noqa: E402
+from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
+from tours.model import Problem  # noqa: E402
+from tours.statuspage import (PageError, Status, escape, msg, render_editnotice,  # noqa: E402
+                              render_status, render_talk_note, render_translation_index,
+                              render_translation_status, talk_marker)
+from tours.wikisource import Loaded, SourcePage, load_from_pages  # noqa: E402
+
+__all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SYNC_STATE_TITLE"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_TITLE = "MediaWiki:Wikitours/tours.schema.json"
+SYNC_STATE_TITLE = "MediaWiki:Wikitours/sync-pages.json"
+DOCS_TITLE = "Help:Wikitours/Tour language"
+
+
+@dataclass(frozen=True)
+class Revision:
+    title: str
+    revid: int
+    user: str = ""
+    timestamp: str = ""
+
+
+@dataclass
+class WikiOutcome:
+    """What one run did on one wiki (for the console, the tests and the benchmark)."""
+
+    wiki: str
+    changed: bool = False
+    published: bool = False
+    errors: list[Problem] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    notified: list[tuple[str, int]] = field(default_factory=list)
+    version: str = ""
+
+
+@dataclass
+class SyncResult:
+    outcomes: dict[str, WikiOutcome] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def canonical(site, title: str) -> str:
+    """*title* as the wiki spells it (``Project:`` becomes the wiki's project namespace name,
+    which is what the API returns); a prefix ending in ``/`` stays a prefix."""
+    import pywikibot
+
+    if not title:
+        return title
+    if title.endswith("/"):
+        return pywikibot.Page(site, title + "X").title()[:-1]
+    return pywikibot.Page(site, title).title()
+
+
+def _localise(config: Config, sites: Mapping[str, object]) -> Config:
+    lib_site = sites[config.library.wiki]
+    lib = replace(config.library, tours=canonical(lib_site, config.library.tours),
+                  header=canonical(lib_site, config.library.header),
+                  translations=canonical(lib_site, config.library.translations))
+    wikis = tuple(replace(w, variant_page=canonical(sites[w.id], w.variant_page),
+                          status=canonical(sites[w.id], w.status),
+                          previews=canonical(sites[w.id], w.previews)) for w in config.wikis)
+    return Config(lib, wikis)
+
+
+def _split_title(site, title: str) -> tuple[int, str]:
+    import pywikibot
+
+    page = pywikibot.Page(site, title)
+    return page.namespace().id, page.title(with_ns=False)
+
+
+def _pages_of(reply: dict) -> list[dict]:
+    pages = reply.get("query", {}).get("pages", [])
+    return list(pages.values()) if isinstance(pages, dict) else list(pages)
+
+
+def _revision(page: dict) -> Revision | None:
+    if "missing" in page or "invalid" in page or not page.get("revisions"):
+        return None
+    rev = page["revisions"][0]
+    return Revision(page["title"], int(rev.get("revid", 0)), rev.get("user", ""), rev.get("timestamp", ""))
+
+
+def list_revisions(site, prefixes: Iterable[str], titles: Iterable[str] = ()) -> dict[str, Revision]:
+    """Latest revision of every page under *prefixes* and of *titles*: one request per
+    namespace prefix (more only past 500 pages), one for all *titles*."""
+    found: dict[str, Revision] = {}
+    by_ns: dict[int, list[str]] = {}
+    for prefix in prefixes:
+        ns, rest = _split_title(site, prefix.rstrip("/") + "/x")
+        by_ns.setdefault(ns, []).append(rest[:-1])
+    # A title in a namespace already listed joins that listing (common prefix): one request.
+    rest_titles = []
+    for title in titles:
+        if not title:
+            continue
+        ns, rest = _split_title(site, title)
+        if ns in by_ns:
+            by_ns[ns].append(rest)
+        else:
+            rest_titles.append(title)
+    titles = rest_titles
+    for ns, rests in by_ns.items():
+        common = rests[0]
+        for r in rests[1:]:
+            while not r.startswith(common):
+                common = common[:-1]
+        params = {"action": "query", "generator": "allpages", "gapnamespace": ns,
+                  "gapprefix": common, "gaplimit": "max", "prop": "revisions",
+                  "rvprop": "ids|timestamp|user"}
+        while True:
+            reply = site.simple_request(**params).submit()
+            for page in _pages_of(reply):
+                rev = _revision(page)
+                if rev:
+                    found[rev.title] = rev
+            cont = reply.get("continue")
+            if not cont:
+                break
+            params.update(cont)
+    for start in range(0, len(titles), 50):
+        reply = site.simple_request(action="query", titles="|".join(titles[start:start + 50]),
+                                    prop="revisions", rvprop="ids|timestamp|user").submit()
+        for page in _pages_of(reply):
+            rev = _revision(page)
+            if rev:
+                found[rev.title] = rev
+    return found
+
+
+def read_texts(site, titles: list[str]) -> dict[str, str]:
+    """Current text of *titles*, 50 pages per request (Pywikibot's preloading)."""
+    import pywikibot
+
+    pages = [pywikibot.Page(site, t) for t in titles]
+    out: dict[str, str] = {}
+    for page in site.preloadpages(pages, groupsize=50, content=True):
+        if page.exists():
+            out[page.title()] = page.text
+    return out
+
+
+def _is_tour_page(title: str, tours: str) -> bool:
+    return title.startswith(tours) and title.endswith(".yaml") and len(title) > len(tours) + 5
+
+
+def _is_translation_page(title: str, prefix: str) -> bool:
+    rest = title[len(prefix):] if title.startswith(prefix) else ""
+    return rest.endswith(".json") and "/" not in rest and len(rest) > 5
+
+
+def library_sources(config: Config, revisions: Mapping[str, Revision]) -> dict[str, Revision]:
+    lib = config.library
+    out = {}
+    for title, rev in revisions.items():
+        if (title == lib.tours if lib.single else _is_tour_page(title, lib.tours)) \
+                or title == lib.header or _is_translation_page(title, lib.translations):
+            out[title] = rev
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling (pure apart from reading the repository's interface translations)
+
+
+def _repo_translations() -> tuple[Mapping[str, MessageFile], Mapping[str, MessageFile]]:
+    pages, _ = read_dir(ROOT / "i18n" / "pages")
+    gadget, _ = read_dir(ROOT / "i18n" / "gadget")
+    return pages, gadget
+
+
+def load_wiki_translations(texts: Mapping[str, str], prefix: str) -> tuple[dict[str, MessageFile], list[Problem]]:
+    files: dict[str, MessageFile] = {}
+    problems: list[Problem] = []
+    for title, text in sorted(texts.items()):
+        if not _is_translation_page(title, prefix):
+            continue
+        lang = title[len(prefix):-5]
+        loaded, found = load_banana(text, title, lang)
+        problems.extend(found)
+        if loaded is not None:
+            files[lang] = loaded
+    return files, problems
+
+
+def load_library_for(config: Config, wiki: WikiConfig, texts: Mapping[str, str],
+                     revisions: Mapping[str, Revision], local_text: str | None) -> Loaded:
+    lib = config.library
+    def page(title: str) -> SourcePage:
+        rev = revisions.get(title)
+        return SourcePage(title, texts.get(title, ""), rev.revid if rev else 0, rev.user if rev else "")
+    local = SourcePage(wiki.variant_page, local_text) if wiki.variant_page and local_text is not None else None
+    if lib.single:
+        return load_from_pages([page(lib.tours)] if lib.tours in texts else [], local=local,
+                               single=True, prefix=lib.tours)
+    tours = [page(t) for t in sorted(texts) if _is_tour_page(t, lib.tours)]
+    header = page(lib.header) if lib.header in texts else None
+    return load_from_pages(tours, header=header, local=local, prefix=lib.tours)
+
+
+def _manifest(result, joined_source: str, wiki_id: str | None):
+    from bot import deployplan
+
+    data, files = build_manifest(result, source_name="wiki", source_bytes=joined_source.encode(),
+                                 wiki=wiki_id)
+    by_file = dict(files)
+    pages = tuple(deployplan.BuiltPage(e["title"], e["model"], by_file[e["file"]].decode("utf-8"),
+                                       e["kind"]) for e in data["pages"])
+    gd = data["gadget_definition"]
+    definition = deployplan.GadgetDefinition(gd["title"], gd["section"], tuple(gd["lines"])) \
+        if gd["lines"] else None
+    return deployplan.Manifest(data["generator"], "wiki", data["library_version"], pages, definition), data
+
+
+def _own_pages(pages: list[tuple[str, str, str]], version: str):
+    from bot import deployplan
+
+    return deployplan.Manifest(f"wikitours {__version__}", "sync", version,
+                               tuple(deployplan.BuiltPage(t, m, x, "help") for t, m, x in pages), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _digest(items: Mapping[str, Revision] | Iterable) -> str:
+    if isinstance(items, Mapping):
+        items = sorted((t, r.revid) for t, r in items.items())
+    return hashlib.sha1(json.dumps(list(items), ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def _deploy(site, manifest, state_title: str, overwrite: bool) -> int:
+    from bot import deploy as deploy_module
+
+    return deploy_module.deploy(site, manifest, state_title=state_title, overwrite=overwrite,
+                                dry_run=False, summary_prefix="")
+
+
+def _conflicts(site, manifest, state_title: str) -> list[str]:
+    from bot import deploy as deploy_module
+    from bot import deployplan
+
+    titles = [p.title for p in manifest.pages]
+    current = deploy_module.read_pages(site, titles + [state_title])
+    state_page, _ = current.pop(state_title)
+    state = deployplan.parse_state(state_page.text if state_page.exists else None)
+    plan = deployplan.plan(manifest, {t: p for t, (p, _) in current.items()}, state, False)
+    return [c.title for c in plan.conflicts]
+
+
+def _tell_editor(site, wiki: WikiConfig, error_title: str, rev: Revision, good: int, count: int) -> bool:
+    """Post the note on the editor's talk page unless it already carries this revision's marker."""
+    if not rev.user:
+        return False
+    talk = f"User talk:{rev.user}"
+    reply = site.simple_request(action="query", titles=talk, prop="revisions", rvprop="content",
+                                rvslots="main").submit()
+    for page in _pages_of(reply):
+        for r in page.get("revisions", []):
+            text = r.get("slots", {}).get("main", {}).get("*") or r.get("slots", {}).get("main", {}).get("content") or r.get("*", "")
+            if talk_marker(rev.revid) in (text or ""):
+                return False
+    heading, text = render_talk_note(wiki.language, title=error_title, revid=rev.revid,
+                                     good_revid=good, errors=count, status_title=wiki.status)
+    site.simple_request(action="edit", title=talk, section="new", sectiontitle=heading, text=text,
+                        summary=msg("wikitours-sync-summary-talk", wiki.language, error_title),
+                        token=site.tokens["csrf"]).submit()
+    return True
+
+
+def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, preview: bool = False,
+              force: bool = False, now: Callable[[], str] = _now, log: Callable[[str], None] = print) -> SyncResult:
+    """One pass over every wiki; *state* (a dict, saved by the caller) is updated in place."""
+    result = SyncResult()
+    config = _localise(config, sites)
+    lib = config.library
+    lib_wiki = config.library_wiki
+    lib_site = sites[lib_wiki.id]
+    prefixes = [lib.translations] + ([lib.tours] if not lib.single else [])
+    exact = [lib.header] + ([lib.tours] if lib.single else [])
+    if lib_wiki.variant_page:
+        exact.append(lib_wiki.variant_page)
+    revisions = list_revisions(lib_site, prefixes, exact)
+    sources = library_sources(config, revisions)
+    library_digest = _digest(sources)
+    wikis_state = state.setdefault("wikis", {})
+
+    local_revisions: dict[str, Revision | None] = {}
+    for wiki in config.wikis:
+        if not wiki.variant_page:
+            continue
+        if wiki.id == lib_wiki.id:
+            local_revisions[wiki.id] = revisions.get(wiki.variant_page)
+        else:
+            found = list_revisions(sites[wiki.id], (), [wiki.variant_page])
+            local_revisions[wiki.id] = found.get(wiki.variant_page)
+
+    def inputs(wiki: WikiConfig) -> str:
+        local = local_revisions.get(wiki.id)
+        return f"{library_digest}:{local.revid if local else 0}:{'p' if preview else 'd'}"
+
+    todo = [w for w in config.wikis
+            if force or wikis_state.get(w.id, {}).get("inputs") != inputs(w)]
+    for wiki in config.wikis:
+        result.outcomes[wiki.id] = WikiOutcome(wiki.id, changed=wiki in todo)
+    if not todo:
+        return result
+
+    texts = read_texts(lib_site, sorted(sources))
+    translations_tours, translation_problems = load_wiki_translations(texts, lib.translations)
+    repo_pages, repo_gadget = _repo_translations()
+    translations = Translations(translations_tours, repo_pages, repo_gadget)
+
+    for wiki in todo:
+        site = sites[wiki.id]
+        wstate = wikis_state.setdefault(wiki.id, {})
+        outcome = result.outcomes[wiki.id]
+        local_rev = local_revisions.get(wiki.id)
+        local_text = None
+        if local_rev is not None:
+            local_text = texts.get(wiki.variant_page) if wiki.id == lib_wiki.id and wiki.variant_page in texts \
+                else read_texts(site, [wiki.variant_page]).get(wiki.variant_page)
+        loaded = load_library_for(config, wiki, texts, sources, local_text)
+        problems = list(loaded.problems) + list(translation_problems)
+        built = None
+        variant = wiki.variant or None
+        if loaded.library is not None and not any(p.severity == "error" for p in problems):
+            if variant is None and local_text is not None and loaded.library.wikis:
+                variant = loaded.library.wikis[0].id
+            event_url = str(wiki.settings.get("event-url", "") or "")
+            built = build_pages(loaded.library, translations, wiki=variant, prefix=wiki.help_prefix,
+                                config={"eventUrl": event_url} if event_url else {})
+            problems.extend(loaded.map(built.problems))
+        errors = [p for p in problems if p.severity == "error"]
+        warnings = [p for p in problems if p.severity != "error"]
+        outcome.errors = errors
+        own_pages: list[tuple[str, str, str]] = []
+
+        page_revs = dict(sources)
+        if local_rev is not None:
+            page_revs[wiki.variant_page] = local_rev
+        good = wstate.get("good", {})
+        lib_index = "" if wiki.id == lib_wiki.id else lib_wiki.index
+        if not errors and built is not None:
+            manifest, data = _manifest(built, loaded.library.file, variant)
+            outcome.version = data["library_version"]
+            if preview:
+                base_lang = wiki.language
+                for page in built.pages:
+                    if page.kind == "help" and page.tour and page.lang in (base_lang, loaded.library.source_language) \
+                            and not page.title.rsplit("/", 1)[-1] == page.lang:
+                        own_pages.append((wiki.previews + page.tour, page.model, page.content))
+                code = 0
+            else:
+                code = _deploy(site, manifest, "MediaWiki:Wikitours/deployed.json", False)
+                if code == 2:
+                    outcome.conflicts = _conflicts(site, manifest, "MediaWiki:Wikitours/deployed.json")
+                elif code != 0:
+                    outcome.errors = [Problem(wiki.status, 1, 1, "the deploy stopped; see the job's log",
+                                              "check the bot's rights (interface-admin) and run again")]
+            if code == 0 and not preview:
+                outcome.published = True
+                wstate["fixed"] = [[t, r] for t, r in wstate.get("errors", [])]
+                wstate["errors"] = []
+                wstate["good"] = {t: r.revid for t, r in page_revs.items()}
+                wstate["version"] = outcome.version
+            elif preview and code == 0:
+                wstate["fixed"] = [[t, r] for t, r in wstate.get("errors", [])]
+                wstate["errors"] = []
+        else:
+            reported = []
+            broken_pages: dict[str, int] = {}
+            for p in errors:
+                broken_pages[p.file] = broken_pages.get(p.file, 0) + 1
+            notified = {tuple(x) for x in wstate.get("notified", [])}
+            for title, count in broken_pages.items():
+                rev = page_revs.get(title)
+                if rev is None:
+                    continue
+                reported.append([title, rev.revid])
+                key = (title, rev.revid)
+                if key in notified:
+                    continue
+                # The note goes to the wiki where the page is; the library wiki's own sync tells
+                # library editors, so a local wiki does not post a second note.
+                home = lib_wiki if title != wiki.variant_page else wiki
+                if home.id != wiki.id:
+                    notified.add(key)
+                    continue
+                if _tell_editor(site, wiki, title, rev, good.get(title, 0), count):
+                    outcome.notified.append(key)
+                notified.add(key)
+            wstate["notified"] = sorted([list(x) for x in notified])[-200:]
+            wstate["errors"] = reported
+            wstate["fixed"] = []
+
+        def page_error(p: Problem) -> PageError:
+            rev = page_revs.get(p.file)
+            index = lib_index if p.file != wiki.variant_page else ""
+            return PageError(p, rev.revid if rev else 0, good.get(p.file, 0), rev.user if rev else "", index)
+
+        status = Status(
+            lang=wiki.language, errors=tuple(page_error(p) for p in outcome.errors),
+            warnings=tuple(warnings), live_version=wstate.get("version", ""),
+            live_sources=tuple(sorted(wstate.get("good", {}).items())),
+            fixed=tuple(tuple(x) for x in wstate.get("fixed", [])), conflicts=tuple(outcome.conflicts),
+            sources=tuple(sorted(page_revs)), checked=now(),
+            previews=tuple(t for t, _, _ in own_pages),
+            source_index=lib_index, schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
+            docs=DOCS_TITLE)
+        own_pages.append((wiki.status, "wikitext", render_status(status)))
+        if wiki.id == lib_wiki.id:
+            own_pages.extend(_library_pages(config, wiki, loaded, translations_tours, site))
+        _deploy(site, _own_pages(own_pages, outcome.version or "-"), SYNC_STATE_TITLE, True)
+        wstate["inputs"] = inputs(wiki)
+        log(f"{wiki.id}: " + ("published " + outcome.version if outcome.published else
+                              f"{len(outcome.errors)} error(s), nothing published" if outcome.errors else
+                              f"{len(outcome.conflicts)} conflict(s)" if outcome.conflicts else "checked"))
+    return result
+
+
+def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,
+                   files: Mapping[str, MessageFile], site) -> list[tuple[str, str, str]]:
+    """Edit notice, schema and translation status pages of the library wiki."""
+    lib = config.library
+    pages: list[tuple[str, str, str]] = []
+    tours_base = lib.tours.rstrip("/") if not lib.single else lib.tours
+    ns_number, rest = _split_title(site, tours_base)
+    rest = rest.replace(" ", "_")
+    if rest:
+        notice_title = f"MediaWiki:Editnotice-{ns_number}-{rest.replace('/', '-')}"
+        pages.append((notice_title, "wikitext",
+                      render_editnotice(wiki.language, docs=DOCS_TITLE, schema=SCHEMA_TITLE,
+                                        status_title=wiki.status)))
+    schema = (ROOT / "tours" / "schema" / "tours.schema.json").read_text(encoding="utf-8")
+    pages.append((SCHEMA_TITLE, "json", schema))
+    if loaded.library is not None:
+        report = check(loaded.library, files)
+        sources = source_messages(loaded.library)
+        titles = {s.lang: f"{lib.translations}{s.lang}.json" for s in report.languages}
+        status_titles = {s.lang: f"{lib.translations}Status/{s.lang}" for s in report.languages}
+        pages.append((f"{lib.translations}Status", "wikitext",
+                      render_translation_index(report, page_lang=wiki.language, titles=titles,
+                                               status_titles=status_titles,
+                                               new_example=f"{lib.translations}xx.json")))
+        for s in report.languages:
+            pages.append((status_titles[s.lang], "wikitext",
+                          render_translation_status(report, sources, s.lang, page_lang=wiki.language,
+                                                    translation_title=titles[s.lang])))
+    return pages
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def site_for(wiki: WikiConfig):
+    """A logged-in Pywikibot site for *wiki*: family and code are its id, the API URL is known
+    through ``family_files``; the account comes from user-config.py (``usernames``)."""
+    import pywikibot
+    from pywikibot import config as pwconfig
+
+    pwconfig.family_files[wiki.id] = wiki.api
+    site = pywikibot.Site(wiki.id, wiki.id)
+    site.login()
+    return site
+
+
+def load_state(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_state(path: Path, state: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+
+
+def main(*args: str) -> int:
+    import pywikibot
+
+    options = {"config": "", "state": "sync-state.json", "interval": "", "once": False,
+               "preview": False, "force": False}
+    if any(a == "-help" or a.startswith("-help:") for a in (args or sys.argv[1:])):
+        print(__doc__)
+        return 0
+    for arg in pywikibot.handle_args(args):
+        name, _, value = arg.lstrip("-").partition(":")
+        if name in ("once", "preview", "force") and not value:
+            options[name] = True
+        elif name in ("config", "state", "interval") and value:
+            options[name] = value
+        else:
+            pywikibot.bot.suggest_help(unknown_parameters=[arg])
+            return 1
+    config, problems = load_config(options["config"] or "wikis.yaml")
+    for p in problems:
+        pywikibot.error(str(p))
+    if config is None:
+        return 1
+    sites = {w.id: site_for(w) for w in config.wikis}
+    state_path = Path(options["state"])
+    while True:
+        state = load_state(state_path)
+        sync_once(config, sites, state, preview=options["preview"], force=options["force"],
+                  log=pywikibot.info)
+        save_state(state_path, state)
+        if options["once"] or not options["interval"]:
+            return 0
+        time.sleep(max(10, int(options["interval"])))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""Assemble a library from YAML kept on wiki pages, and map every problem back to its page.
+
+Communities edit their tours on the wiki, in the same YAML language as ``tours.yaml``, in one of
+two layouts:
+
+* one page holding the whole library (``Project:Wikitours/Tours.yaml``), or
+* one page per tour under a prefix (``Project:Wikitours/Tours/<id>.yaml``), each holding one
+  tour as a mapping (``id:``, ``title:``, ``steps:`` …), plus an optional header page
+  (``Project:Wikitours/Library.yaml``) with ``wikitours:``, ``source-language:``, ``badges:``
+  and ``wikis:``. Tours are taken in the order of their page titles.
+
+A local wiki adds its own adaptation from one page (``Project:Wikitours/Local.yaml``) holding one
+entry of ``wikis:`` (``id:``, ``language:``, ``pages:``, ``changes:``). It replaces whatever the
+library lists under ``wikis:``, so the library is never copied.
+
+The pages are joined into one YAML text that :func:`tours.load.load_library` checks like any
+tours file; the joined text is never shown to anyone: each :class:`~tours.model.Problem` is
+mapped back to the page, line and column the editor sees. Pages may wrap their YAML in
+``<syntaxhighlight lang="yaml">`` … ``</syntaxhighlight>`` (or ``<pre>``) so that it reads well
+on the wiki; those lines are blanked, keeping line numbers. Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterable, Sequence
+
+from tours.load import load_library
+from tours.model import Library, Problem
+
+__all__ = ["SourcePage", "Segment", "Assembled", "Loaded", "unwrap", "assemble", "load_from_pages",
+           "tour_id_from_title", "map_problem", "JOINED"]
+
+#: The file name of the joined text; every problem naming it is mapped back to a page.
+JOINED = "<wiki pages>"
+_INDENT = "    "
+_WRAP_OPEN = re.compile(r"^\s*<(syntaxhighlight|source)\b[^>]*>\s*$|^\s*<pre>\s*$", re.I)
+_WRAP_CLOSE = re.compile(r"^\s*</(syntaxhighlight|source|pre)>\s*$", re.I)
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """One wiki page's text with the revision it came from (for diff links and blame)."""
+
+    title: str
+    text: str
+    revid: int = 0
+    user: str = ""
+    timestamp: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Lines ``start`` … ``start + count - 1`` of the joined text are lines 1… of *title*,
+    shifted right by *indent* columns."""
+
+    title: str
+    start: int
+    count: int
+    indent: int = 0
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The joined YAML text and where each of its lines came from."""
+
+    text: str
+    segments: tuple[Segment, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+def unwrap(text: str) -> str:
+    """*text* without a ``<syntaxhighlight>``/``<pre>`` wrapper; wrapper lines become blank."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or not _WRAP_OPEN.match(lines[first]):
+        return "\n".join(lines)
+    last = next((i for i in range(len(lines) - 1, first, -1) if lines[i].strip()), None)
+    lines[first] = ""
+    if last is not None and _WRAP_CLOSE.match(lines[last]):
+        lines[last] = ""
+    return "\n".join(lines)
+
+
+def tour_id_from_title(title: str, prefix: str) -> str:
+    """``Project:Wikitours/Tours/first-edit.yaml`` → ``first-edit`` (prefix ends with ``/``)."""
+    rest = title[len(prefix):] if title.startswith(prefix) else title.rpartition("/")[2]
+    return rest[:-5] if rest.endswith(".yaml") else rest
+
+
+def _lines(text: str) -> list[str]:
+    lines = unwrap(text).split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def _remove_top_key(lines: list[str], key: str) -> list[str]:
+    """*lines* with the top-level block ``key:`` blanked (blank lines keep the numbering)."""
+    out = list(lines)
+    inside = False
+    for i, line in enumerate(out):
+        top = _TOP_KEY.match(line)
+        if top and not line.startswith((" ", "\t")):
+            inside = top.group(1) == key
+        elif line.strip() and not line.startswith((" ", "\t", "#", "-")):
+            inside = False
+        if inside:
+            out[i] = ""
+    return out
+
+
+def _has_top_key(lines: Iterable[str], key: str) -> bool:
+    return any((m := _TOP_KEY.match(line)) and m.group(1) == key for line in lines)
+
+
+def assemble(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
+             local: SourcePage | None = None, single: bool = False) -> Assembled:
+    """Join the source pages into one tours text.
+
+    *single*: ``pages`` holds one page with the whole library. Otherwise every page is one tour
+    and *header* (optional) holds the rest. *local* is a local wiki's adaptation page.
+    """
+    out: list[str] = []
+    segments: list[Segment] = []
+    problems: list[Problem] = []
+
+    def add(title: str, lines: list[str], indent: int) -> None:
+        segments.append(Segment(title, len(out) + 1, len(lines), indent))
+        pad = " " * indent
+        out.extend(pad + line if line.strip() else "" for line in lines)
+
+    if single:
+        if len(pages) != 1:
+            raise ValueError("single=True needs exactly one page")
+        lines = _lines(pages[0].text)
+        if local is not None:
+            lines = _remove_top_key(lines, "wikis")
+        add(pages[0].title, lines, 0)
+    else:
+        head_lines = _lines(header.text) if header is not None else []
+        if header is not None:
+            if local is not None:
+                head_lines = _remove_top_key(head_lines, "wikis")
+            if _has_top_key(head_lines, "tours"):
+                line = next(i for i, text in enumerate(head_lines, 1)
+                            if (m := _TOP_KEY.match(text)) and m.group(1) == "tours")
+                problems.append(Problem(header.title, line, 1,
+                                        "the header page may not list tours: each tour has its own page",
+                                        "move each tour to a page of its own and delete `tours:` here"))
+                head_lines = _remove_top_key(head_lines, "tours")
+            add(header.title, head_lines, 0)
+        if not _has_top_key(head_lines, "wikitours"):
+            out.append("wikitours: 1")
+        if not _has_top_key(head_lines, "source-language"):
+            out.append("source-language: en")
+        out.append("tours:")
+        for page in sorted(pages, key=lambda p: p.title):
+            lines = _lines(page.text)
+            out.append("  -")
+            if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
+                problems.append(Problem(page.title, 1, 1, "this tour page is empty",
+                                        "write the tour here (id, title, summary, audience, "
+                                        "minutes, version, steps), or delete the page"))
+                out.append(_INDENT + "{}")
+                continue
+            add(page.title, lines, len(_INDENT))
+    if local is not None:
+        out.append("wikis:")
+        out.append("  -")
+        add(local.title, _lines(local.text), len(_INDENT))
+    return Assembled("\n".join(out) + "\n", tuple(segments), tuple(problems))
+
+
+def map_problem(problem: Problem, segments: Sequence[Segment], fallback: str) -> Problem:
+    """*problem* (about the joined text) as the editor sees it: page title, line, column."""
+    if problem.file != JOINED:
+        return problem
+    for seg in segments:
+        if seg.start <= problem.line < seg.start + seg.count:
+            return replace(problem, file=seg.title, line=problem.line - seg.start + 1,
+                           column=max(1, problem.column - seg.indent))
+    # A line the joining added (``tours:``, ``  -``): the nearest page that follows it.
+    after = [s for s in segments if s.start > problem.line]
+    title = after[0].title if after else (segments[-1].title if segments else fallback)
+    return replace(problem, file=title, line=1, column=1)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A library loaded from wiki pages, with what is needed to map later problems (those of
+    the build, such as a local change that no longer fits) back to pages."""
+
+    library: Library | None
+    problems: tuple[Problem, ...]
+    segments: tuple[Segment, ...] = ()
+    fallback: str = JOINED
+
+    def map(self, problems: Iterable[Problem]) -> list[Problem]:
+        return [map_problem(p, self.segments, self.fallback) for p in problems]
+
+
+def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
+                    local: SourcePage | None = None, single: bool = False, prefix: str = "",
+                    extra_special_pages: Iterable[str] = ()) -> Loaded:
+    """Load the library kept on *pages* (see :func:`assemble`); problems name wiki pages.
+
+    In the one-page-per-tour layout a tour's ``id`` must match its page name
+    (``<prefix><id>.yaml``), so that a reader can find a tour from its id. The library's
+    ``file`` stays :data:`JOINED`; :meth:`Loaded.map` maps the build's problems back.
+    """
+    if not pages:
+        where = header.title if header is not None else (prefix or JOINED)
+        return Loaded(None, (Problem(where, 1, 1, "no tour pages were found",
+                                     f"create a page {prefix or 'Project:Wikitours/Tours/'}<id>.yaml "
+                                     "holding one tour"),))
+    joined = assemble(pages, header=header, local=local, single=single)
+    library, found = load_library(joined.text, JOINED, extra_special_pages=extra_special_pages)
+    fallback = pages[0].title
+    problems = list(joined.problems) + [map_problem(p, joined.segments, fallback) for p in found]
+    if library is not None and not single:
+        by_title = {s.title: s for s in joined.segments}
+        for tour in library.tours:
+            seg = next((s for s in joined.segments if s.start <= tour.pos.line < s.start + s.count), None)
+            if seg is None or seg.title not in by_title or (header and seg.title == header.title):
+                continue
+            expected = tour_id_from_title(seg.title, prefix)
+            if tour.id != expected:
+                problems.append(Problem(seg.title, tour.pos.line - seg.start + 1, 1,
+                                        f"the tour's id is {tour.id!r} but its page is named for {expected!r}",
+                                        f"set `id: {expected}`, or move the page to {prefix}{tour.id}.yaml"))
+    if local is not None and library is not None and not library.wikis:
+        problems.append(Problem(local.title, 1, 1, "this page holds no local adaptation",
+                                "write one wiki entry here: id, language, pages, changes"))
+    if any(p.severity == "error" for p in problems):
+        library = None
+    problems.sort(key=lambda p: (p.file, p.line, p.column))
+    return Loaded(library, tuple(problems), joined.segments, fallback)
