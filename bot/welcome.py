@@ -629,6 +629,8 @@ def parse_options(args: Sequence[str]) -> tuple[Config, dict[str, object]]:
         key, _, value = arg.lstrip("-").partition(":")
         if key in flags:
             flags[key] = True
+        elif key == "always":
+            pass  # the usual Pywikibot bot option: this bot never asks anyway
         elif key == "welcome-existing":
             values["welcome_existing"] = True
         elif key == "no-autocreated":
