@@ -182,3 +182,25 @@ def test_a_broken_or_unreachable_app_is_survived_and_the_cursor_kept(wiki, feed)
     assert down.announced == []
     report, _ = announce(wiki, feed)
     assert report.announced == [("Learner Later", "first-edit")]
+
+
+def test_the_bot_loop_announces_badges_after_welcoming(wiki, feed):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    wiki.create_user("Loop Learner")
+    feed.add(user="Loop Learner", badge="ask-mentor")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.run", "-setup", "-once", "-project:Project:LoopBadges",
+         f"-app:{feed.url}", "-wiki:local"],
+        cwd=Path(__file__).resolve().parent.parent, env=wiki.pywikibot_env(),
+        capture_output=True, text=True, timeout=180)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    assert markers.badges(wiki.wikitext("User talk:Loop Learner")) == {"ask-mentor"}, out
+    assert "badge ask-mentor for Loop Learner: announced" in out
+    # badges announced by the earlier runs are recognised by their markers, not re-posted
+    assert "badge first-edit for Learner: announced" not in out
+    state = json.loads(wiki.wikitext("Project:LoopBadges/Bot/State.json"))
+    assert state["assertions"]["since"] == str(len(feed.items))
