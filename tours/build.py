@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Mapping
 
 from tours import __version__
-from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages, usable_translations
+from tours.i18n import MessageFile, check, read_dir, source_messages, usable_translations
 from tours.model import Library, Problem
 from tours.render.badges import render_badge_page
 from tours.render.catalogue import render_catalogue
