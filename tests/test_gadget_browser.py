@@ -1,8 +1,8 @@
 """The gadget in real Chromium on a real MediaWiki 1.39: the "first edit" tour end to end.
 
-The wiki gets exactly the pages the build makes (tour data and messages rendered by
-``tours.render``, code bundled by ``tours.gadget_bundle``); ResourceLoader serving the runtime at
-all proves it passed 1.39's ES5 check. Covered here: the loader staying idle, a newcomer
+The wiki gets what ``python -m tours build`` makes, published by ``bot/deploy.py`` (the gadget's
+pages of it: code, tour data, messages, the catalogue); ResourceLoader serving the runtime at all
+proves it passed 1.39's ES5 check. Covered here: the loader staying idle, a newcomer
 completing the tour from the catalogue's Start link with the record saved in their own JSON
 page, Arabic (mirrored), Minerva on a phone with touch, and a keyboard-only run.
 """
@@ -19,11 +19,10 @@ from playwright.sync_api import sync_playwright
 from test_gadget_support import (
     POPOVER,
     ROOT,
+    build_and_deploy,
     close_ve_welcome,
-    deploy,
     launch,
     progress_json,
-    site_pages,
     wait_title,
     watch_errors,
 )
@@ -35,8 +34,11 @@ TMP_SHOTS = ROOT / "screenshots" / "tmp"
 
 
 @pytest.fixture(scope="module")
-def site(wiki):
-    deploy(wiki, site_pages())
+def site(wiki, tmp_path_factory):
+    """The wiki with what `python -m tours build` made, published by bot/deploy.py."""
+    manifest = build_and_deploy(wiki, tmp_path_factory.mktemp("build"))
+    assert {"gadget-code", "gadget-style", "tour-data", "messages", "catalogue"} <= \
+        {p["kind"] for p in manifest["pages"]}
     return wiki
 
 
