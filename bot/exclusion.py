@@ -15,7 +15,8 @@ Pywikibot's ``Page.botMayEdit()`` (so an operator sees the same answer from both
 
 The wikitext is parsed with mwparserfromhell, so a template name inside ``<nowiki>``, a comment
 or a longer name like ``{{Nobots-like}}`` does not count, while ``{{ template:nobots }}`` and
-spacing variants do (as in MediaWiki, only a name's first letter is case-insensitive). Only templates written on the page itself are seen, as in Pywikibot.
+spacing variants do (as in MediaWiki, only a name's first letter is case-insensitive). Only
+templates written on the page itself are seen, as in Pywikibot.
 """
 
 from __future__ import annotations

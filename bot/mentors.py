@@ -148,7 +148,8 @@ def parse_mentor_list(text: str, source: str = "Project:Wikitours/Mentors.json",
 
     def problem(offset: int, message: str, hint: str = "", severity: str = "error") -> None:
         line, column = _position(text, offset)
-        problems.append(Problem(source, line, column, message, hint, severity))  # type: ignore[arg-type]
+        problems.append(Problem(source, line, column, message, hint,
+                                severity))  # type: ignore[arg-type]
 
     if len(text.encode()) > MAX_LIST_BYTES:
         problem(0, f"the mentor list is larger than {MAX_LIST_BYTES} bytes",
@@ -203,7 +204,8 @@ def parse_mentor_list(text: str, source: str = "Project:Wikitours/Mentors.json",
                     "0 means no new mentees; the default is 1")
             weight, bad = 1, True
         capacity = entry.get("capacity", 20)
-        if isinstance(capacity, bool) or not isinstance(capacity, int) or not 0 <= capacity <= 10000:
+        if (isinstance(capacity, bool) or not isinstance(capacity, int)
+                or not 0 <= capacity <= 10000):
             problem(at, f"{label}: capacity must be a whole number from 0 to 10000",
                     "the most active mentees at once; the default is 20")
             capacity, bad = 20, True

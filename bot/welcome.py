@@ -221,7 +221,9 @@ def tour_links(index_text: str, tour_pages: dict[str, str], message_pages: dict[
                 texts = json.loads(message_pages.get(f"{tour_id}/{lang}") or "{}")
             except ValueError:
                 continue
-            value = texts.get(f"wikitours-tour-{tour_id}-title") if isinstance(texts, dict) else None
+            if not isinstance(texts, dict):
+                continue
+            value = texts.get(f"wikitours-tour-{tour_id}-title")
             if isinstance(value, str) and value.strip():
                 title = value
                 break
