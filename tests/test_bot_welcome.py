@@ -494,3 +494,16 @@ def test_exclusion_agrees_with_pywikibots_bot_may_edit_on_the_real_wiki(prepared
         theirs = pywikibot.Page(site, f"Exclusion case {index}").botMayEdit()
         ours = exclusion.check(text, me).allowed
         assert ours == theirs, (text, ours, theirs)
+
+
+def test_names_with_quotes_and_ampersands_survive_markers_records_and_digests(prepared):
+    wiki = prepared
+    project = start_project(wiki, "T-names", [{"username": 'Mentor "Q" & Co'}])
+    name = wiki.create_user("Amp & \"Quote\" O'Neil ''x''").name
+    report, _ = run_bot(wiki, project)
+    assert report.welcomed == [(name, 'Mentor "Q" & Co')]
+    talk = wiki.wikitext(f"User talk:{name}")
+    assert markers.welcome_mentor(talk) == 'Mentor "Q" & Co'
+    assert talk.count("-->") == 1
+    assert [e["username"] for e in record(wiki, project, 'Mentor "Q" & Co')] == [name]
+    assert markers.told_mentees(wiki.wikitext('User talk:Mentor "Q" & Co')) == {name}
