@@ -208,3 +208,37 @@ def test_markup_fast_path_agrees_with_the_loader(text):
     """Translations that skip the full markup check are exactly ones it would accept."""
     if not maybe_markup(text):
         assert check_markup(text) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=200),
+                 st.text(max_size=200),
+                 st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
+                              lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                      st.dictionaries(st.text(max_size=10), inner,
+                                                                      max_size=4)),
+                              max_leaves=20).map(json.dumps)))
+def test_any_file_content_gives_problems_never_exceptions(content):
+    mf, problems = load_banana(content, "i18n/tours/de.json", "de")
+    assert mf is not None or problems
+    for p in problems:
+        assert p.file == "i18n/tours/de.json" and p.line >= 1 and p.column >= 1
+    if mf is not None:
+        check(sample_library(), {"de": mf})  # checking never raises either
+
+
+def test_hostile_translation_files_in_status(tmp_path, capsys):
+    lib_file = _write_project(tmp_path, {TITLE: "ok"}, {})
+    tours = tmp_path / "i18n" / "tours"
+    (tours / "fr.json").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    (tours / "es.json").write_text("[" * 50000, encoding="utf-8")
+    (tours / "pt.json").write_text(json.dumps({TITLE: "x" * 2_000_000, SUMMARY: None}),
+                                   encoding="utf-8")
+    ns = argparse.Namespace(file=str(lib_file), i18n=None, format="text", write_qqq=False)
+    assert run_status(ns) == 1
+    out = capsys.readouterr().out
+    assert "fr.json:1:1: error: this file is not UTF-8 text" in out
+    assert "es.json:1:1: error: not valid banana JSON: nested far too deeply" in out
+    pt = (tours / "pt.json").read_text(encoding="utf-8")
+    assert f"pt.json:{at(pt, SUMMARY)}: error: {SUMMARY}: a message must be a string" in out
+    assert "Traceback" not in out

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,13 @@ def test_run_update_writes_file_and_reports_missing_mediawiki(tmp_path, capsys):
     assert run_update(argparse.Namespace(from_=str(tmp_path / "nowhere"), out=str(out))) == 1
     err = capsys.readouterr().err
     assert "nowhere" in err and "hint:" in err
+
+
+def test_languages_command_through_the_cli(tmp_path):
+    out = tmp_path / "languages.json"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, "-m", "tours", "languages", "--from", str(MW),
+                           "--out", str(out)], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8") == languages.DATA_FILE.read_text(encoding="utf-8")
