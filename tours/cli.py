@@ -107,6 +107,13 @@ def parser() -> argparse.ArgumentParser:
                    help="MediaWiki installation (default: /usr/share/mediawiki)")
     p.add_argument("--out", metavar="FILE", help="output file (default: tours/data/languages.json)")
     p.set_defaults(run=_delegate("tours.languages", "run_update"))
+
+    try:  # pull/push of on-wiki translations (tours/translations_sync.py)
+        from tours.translations_sync import add_parsers
+    except ImportError:
+        pass
+    else:
+        add_parsers(sub)
     return top
 
 
