@@ -12,7 +12,9 @@ Nothing about the sender is kept: the events become counters per
 (wiki, tour, version, step, action, language, skin, day). A batch is summed in memory first,
 then added by one upsert statement, ``INSERT … ON DUPLICATE KEY UPDATE`` on MariaDB (sent as a
 single multi-row statement) or ``INSERT … ON CONFLICT DO UPDATE`` on SQLite (one prepared
-statement run for each distinct counter), in one transaction.
+statement run for each distinct counter), in one transaction. By default the sums of all
+requests a worker accepted are written that way once a second (:class:`CounterBuffer`);
+``EVENTS_FLUSH_INTERVAL: 0`` writes each batch within its request.
 """
 
 from __future__ import annotations
