@@ -1,0 +1,303 @@
+"""Controlled experiments run from the wiki: configuration, assignment, the audit record.
+
+A wiki configures its experiments on ``Project:Wikitours/Experiments.json`` (content model
+json, editable like the mentor list)::
+
+    {"experiments": [
+      {"name": "welcome-tour-links", "active": true, "share": 20,
+       "variants": [{"id": "control"},
+                    {"id": "no-tour-links", "tours": []},
+                    {"id": "citations-first", "tours": ["citations"]}]}]}
+
+- ``share`` is the percentage of new accounts that take part (0-100); the others are welcomed
+  as usual and are not part of the experiment.
+- Each variant changes the welcome: no ``tours`` key keeps the usual tour links, ``[]`` drops
+  them, a list keeps only those tours, in that order (a different first tour). ``weight``
+  (default 1) splits participants unevenly. Call the unchanged arm ``control``: reports
+  compare every other variant with it.
+- Setting ``"active": false`` (or removing the entry) stops the experiment: one edit.
+
+Assignment is deterministic: a SHA-256 of the experiment name and the user name decides
+whether the newcomer takes part (below ``share``) and, from a second, independent hash,
+which variant they get. Re-runs, a second copy of the bot and anyone auditing with this file
+get the same answer, and changing ``share`` later never moves a participant to another
+variant. An account takes part in at most one experiment: the first active one, in page order,
+whose share it falls into.
+
+The bot records each assignment where anyone can check it: in the welcome marker
+(``<!-- wikitours:welcome mentor="…" experiment="…" variant="…" -->``) and in
+``Project:Wikitours/Experiments/<name>.json`` (``{"experiment": …, "assignments":
+[{"username", "variant", "assigned"}]}``). The app reads that page and keeps only entries
+whose variant the hash confirms, so an edited record cannot move anyone between arms.
+
+Everything here is pure except :func:`save_assignments`, the one edge that edits the wiki.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Variant", "Experiment", "Assignment", "Problem", "parse_config", "bucket", "assign",
+           "choose", "verify", "tours_for", "marker_attrs", "parse_assignments",
+           "render_assignments", "config_title", "record_title", "save_assignments"]
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+MAX_EXPERIMENTS = 20
+MAX_VARIANTS = 10
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: str
+    weight: float = 1.0
+    tours: tuple[str, ...] | None = None  # None: the usual links; (): none; else only these
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    share: float  # percent, 0-100
+    variants: tuple[Variant, ...]
+    active: bool = True
+
+    def variant(self, vid: str) -> Variant | None:
+        return next((v for v in self.variants if v.id == vid), None)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    experiment: str
+    variant: str
+    username: str
+    assigned: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """``PAGE:LINE:COLUMN: what is wrong`` plus how to fix it."""
+
+    page: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.page}:{self.line}:{self.column}: {self.message}"
+
+
+def config_title(project: str = "Project:Wikitours") -> str:
+    return f"{project}/Experiments.json"
+
+
+def record_title(name: str, project: str = "Project:Wikitours") -> str:
+    return f"{project}/Experiments/{name}.json"
+
+
+def _where(text: str, needle: str) -> tuple[int, int]:
+    offset = text.find(needle) if needle else -1
+    if offset < 0:
+        return 1, 1
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def parse_config(text: str, page: str = "Project:Wikitours/Experiments.json"
+                 ) -> tuple[tuple[Experiment, ...], list[Problem]]:
+    """The experiments of the configuration page, and readable problems.
+
+    A broken entry is left out with a problem and never guessed at; a missing or empty page
+    means no experiments.
+    """
+    if not text or not text.strip():
+        return (), []
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        line, column = getattr(error, "lineno", 1), getattr(error, "colno", 1)
+        return (), [Problem(page, line, column, f"not valid JSON ({getattr(error, 'msg', error)});"
+                            " fix the page, experiments are off until then")]
+    entries = data.get("experiments") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return (), [Problem(page, 1, 1, 'expected {"experiments": [...]}')]
+    found: list[Experiment] = []
+    problems: list[Problem] = []
+    names: set[str] = set()
+    for number, entry in enumerate(entries[:MAX_EXPERIMENTS], 1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        line, column = _where(text, f'"{name}"' if isinstance(name, str) else "")
+
+        def bad(message: str) -> None:
+            problems.append(Problem(page, line, column, f"experiment {number}: {message}"))
+
+        if not isinstance(name, str) or not _NAME.match(name):
+            bad('"name" must be lower-case letters, digits and dashes (at most 64)')
+            continue
+        if name in names:
+            bad(f'the name "{name}" is used twice; give each experiment its own name')
+            continue
+        share = _number(entry.get("share"))
+        if share is None or not 0 <= share <= 100:
+            bad('"share" must be a percentage from 0 to 100, e.g. 20')
+            continue
+        variants: list[Variant] = []
+        raw = entry.get("variants")
+        for v in raw[:MAX_VARIANTS] if isinstance(raw, list) else []:
+            vid = v.get("id") if isinstance(v, dict) else None
+            weight = _number(v.get("weight", 1)) if isinstance(v, dict) else None
+            tours = v.get("tours") if isinstance(v, dict) else None
+            if not isinstance(vid, str) or not _NAME.match(vid) or weight is None or weight <= 0:
+                bad('each variant needs an "id" (lower-case letters, digits, dashes) and a '
+                    'positive "weight"')
+                variants = []
+                break
+            if tours is not None and not (isinstance(tours, list) and all(
+                    isinstance(t, str) and _NAME.match(t) for t in tours)):
+                bad(f'variant "{vid}": "tours" must be a list of tour ids')
+                variants = []
+                break
+            variants.append(Variant(vid, weight, None if tours is None else tuple(tours)))
+        if len(variants) < 2 or len({v.id for v in variants}) != len(variants):
+            if not any(p.message.startswith(f"experiment {number}:") for p in problems):
+                bad('"variants" must list at least two variants with different ids '
+                    '(one of them "control")')
+            continue
+        names.add(name)
+        found.append(Experiment(name, share, tuple(variants), entry.get("active", True) is True))
+    return tuple(found), problems
+
+
+def _unit(*parts: str) -> float:
+    """A number in [0, 1) from a SHA-256 of the parts: uniform and reproducible anywhere."""
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+    return int(digest[:13], 16) / 16 ** 13
+
+
+def bucket(experiment: str, username: str) -> tuple[float, float]:
+    """``(participation, variant)`` numbers in [0, 1) for one account in one experiment."""
+    return (_unit("wikitours-experiment", experiment, "share", username),
+            _unit("wikitours-experiment", experiment, "variant", username))
+
+
+def _pick(experiment: Experiment, u: float) -> Variant:
+    total = sum(v.weight for v in experiment.variants)
+    edge = 0.0
+    for variant in experiment.variants:
+        edge += variant.weight / total
+        if u < edge:
+            return variant
+    return experiment.variants[-1]
+
+
+def assign(experiment: Experiment, username: str) -> Variant | None:
+    """The variant *username* gets, or None when they are not in the experiment's share."""
+    if not experiment.active:
+        return None
+    share, which = bucket(experiment.name, username)
+    return _pick(experiment, which) if share * 100 < experiment.share else None
+
+
+def choose(experiments: Sequence[Experiment], username: str,
+           assigned: str = "") -> Assignment | None:
+    """The first active experiment that takes *username*, with the variant."""
+    for experiment in experiments:
+        variant = assign(experiment, username)
+        if variant is not None:
+            return Assignment(experiment.name, variant.id, username, assigned)
+    return None
+
+
+def verify(experiment: Experiment, assignment: Assignment) -> bool:
+    """Whether the hash gives this variant to this user (the share may have changed since)."""
+    variant = experiment.variant(assignment.variant)
+    if variant is None:
+        return False
+    return _pick(experiment, bucket(experiment.name, assignment.username)[1]).id == variant.id
+
+
+def tours_for(variant: Variant | None, links: Sequence[tuple[str, str, str]]
+              ) -> list[tuple[str, str, str]]:
+    """The welcome's tour links ``(id, start, title)`` as *variant* wants them."""
+    if variant is None or variant.tours is None:
+        return list(links)
+    by_id = {link[0]: link for link in links}
+    return [by_id[t] for t in variant.tours if t in by_id]
+
+
+def marker_attrs(assignment: Assignment | None) -> dict[str, str]:
+    """Extra attributes for the welcome marker (empty outside any experiment)."""
+    if assignment is None:
+        return {}
+    return {"experiment": assignment.experiment, "variant": assignment.variant}
+
+
+def parse_assignments(text: str) -> tuple[Assignment, ...]:
+    """Entries of ``Project:Wikitours/Experiments/<name>.json``; malformed ones are dropped."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return ()
+    if not isinstance(data, dict) or not isinstance(data.get("experiment"), str):
+        return ()
+    name = data["experiment"]
+    out: dict[str, Assignment] = {}
+    for entry in data.get("assignments") or [] if isinstance(data.get("assignments"), list) \
+            else []:
+        if not isinstance(entry, dict):
+            continue
+        user, variant, when = entry.get("username"), entry.get("variant"), entry.get("assigned")
+        if isinstance(user, str) and 0 < len(user) <= 85 and isinstance(variant, str) \
+                and _NAME.match(variant):
+            out.setdefault(user, Assignment(name, variant, user,
+                                            when[:32] if isinstance(when, str) else ""))
+    return tuple(out.values())
+
+
+def render_assignments(name: str, assignments: Iterable[Assignment]) -> str:
+    entries = [{"username": a.username, "variant": a.variant, "assigned": a.assigned}
+               for a in assignments]
+    return json.dumps({"experiment": name, "assignments": entries}, ensure_ascii=False,
+                      indent=1)
+
+
+def save_assignments(wiki, new: Sequence[Assignment], summary: Callable[[str, int], str],
+                     project: str = "Project:Wikitours", log: Callable[[str], None] = print
+                     ) -> list[str]:
+    """Append this run's assignments to each experiment's record page (guarded edits).
+
+    *wiki* is a :class:`bot.onwiki.Wiki`. On a conflict the page is re-read and the entries
+    merged again once. Returns the experiments whose record could not be saved.
+    """
+    by_name: dict[str, list[Assignment]] = {}
+    for a in new:
+        by_name.setdefault(a.experiment, []).append(a)
+    failed = []
+    for name, entries in by_name.items():
+        title = record_title(name, project)
+        for _ in range(2):
+            page = wiki.read([title])[title]
+            old = parse_assignments(page.text)
+            known = {a.username for a in old}
+            merged = list(old) + [a for a in entries if a.username not in known]
+            if len(merged) == len(old):
+                break
+            result = wiki.save(page, render_assignments(name, merged),
+                               summary(name, len(merged) - len(old)), model="json")
+            if result.ok:
+                break
+            if result.status not in ("conflict", "exists", "missing"):
+                log(f"[[{title}]] not saved: {result.info}")
+                failed.append(name)
+                break
+        else:
+            failed.append(name)
+    return failed

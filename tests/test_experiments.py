@@ -1,0 +1,145 @@
+"""bot.experiments: the on-wiki configuration, deterministic assignment, the audit record."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from bot.experiments import (Assignment, Experiment, Variant, assign, bucket, choose,
+                             marker_attrs, parse_assignments, parse_config, render_assignments,
+                             tours_for, verify)
+
+CONFIG = {"experiments": [
+    {"name": "welcome-tour-links", "active": True, "share": 20,
+     "variants": [{"id": "control"}, {"id": "no-tour-links", "tours": []},
+                  {"id": "citations-first", "tours": ["citations", "first-edit"]}]}]}
+
+
+def config(**changes) -> Experiment:
+    entry = {**CONFIG["experiments"][0], **changes}
+    found, problems = parse_config(json.dumps({"experiments": [entry]}, indent=4))
+    assert problems == []
+    return found[0]
+
+
+def test_parse_config():
+    found, problems = parse_config(json.dumps(CONFIG))
+    assert problems == []
+    (experiment,) = found
+    assert experiment.share == 20 and experiment.active
+    assert [v.id for v in experiment.variants] == ["control", "no-tour-links", "citations-first"]
+    assert experiment.variant("control").tours is None
+    assert experiment.variant("no-tour-links").tours == ()
+    assert parse_config("") == ((), [])
+
+
+@pytest.mark.parametrize("entry, words", [
+    ({"name": "Bad Name", "share": 10, "variants": [{"id": "a"}, {"id": "b"}]}, '"name"'),
+    ({"name": "x", "share": 120, "variants": [{"id": "a"}, {"id": "b"}]}, '"share"'),
+    ({"name": "x", "share": True, "variants": [{"id": "a"}, {"id": "b"}]}, '"share"'),
+    ({"name": "x", "share": 10, "variants": [{"id": "a"}]}, "at least two"),
+    ({"name": "x", "share": 10, "variants": [{"id": "a"}, {"id": "a"}]}, "at least two"),
+    ({"name": "x", "share": 10, "variants": [{"id": "a", "weight": -1}, {"id": "b"}]}, "weight"),
+    ({"name": "x", "share": 10, "variants": [{"id": "a", "tours": "all"}, {"id": "b"}]},
+     '"tours"'),
+    ({"name": "x", "share": 10,
+      "variants": [{"id": "<script>alert(1)</script>"}, {"id": "b"}]}, '"id"'),
+])
+def test_config_problems_are_readable_and_located(entry, words):
+    text = json.dumps({"experiments": [{"name": "fine", "share": 5,
+                                        "variants": [{"id": "a"}, {"id": "b"}]}, entry]},
+                      indent=4)
+    found, problems = parse_config(text, "Project:Wikitours/Experiments.json")
+    assert [e.name for e in found] == ["fine"]
+    assert len(problems) == 1 and words in problems[0].message
+    assert str(problems[0]).startswith("Project:Wikitours/Experiments.json:")
+    assert problems[0].line > 1 or not isinstance(entry.get("name"), str)
+
+
+def test_broken_json_and_hostile_shapes():
+    (found, problems) = parse_config('{"experiments": [')
+    assert found == () and str(problems[0]).startswith("Project:Wikitours/Experiments.json:1:")
+    assert parse_config("[1, 2]")[0] == ()
+    assert parse_config('{"experiments": "all"}')[0] == ()
+    huge = {"experiments": [{"name": f"e{i}", "share": 1, "variants": [{"id": "a"}, {"id": "b"}]}
+                            for i in range(500)]}
+    assert len(parse_config(json.dumps(huge))[0]) == 20  # bounded
+    same = {"experiments": [CONFIG["experiments"][0], CONFIG["experiments"][0]]}
+    found, problems = parse_config(json.dumps(same))
+    assert len(found) == 1 and "twice" in problems[0].message
+
+
+def test_assignment_is_deterministic_and_near_the_share():
+    experiment = config()
+    names = [f"Newcomer {i}" for i in range(5000)]
+    first = [assign(experiment, n) for n in names]
+    assert first == [assign(experiment, n) for n in names]  # re-runs agree
+    taken = [v for v in first if v is not None]
+    assert 0.18 <= len(taken) / len(names) <= 0.22
+    counts = Counter(v.id for v in taken)
+    assert set(counts) == {"control", "no-tour-links", "citations-first"}
+    assert all(abs(c / len(taken) - 1 / 3) < 0.05 for c in counts.values())
+    # an independent hash per experiment: another name splits people differently
+    other = config(name="other-test")
+    assert [assign(other, n) is None for n in names] != [v is None for v in first]
+    assert all(0 <= x < 1 for n in names[:50] for x in bucket("x", n))
+
+
+def test_weights_stopping_and_changing_the_share():
+    weighted = config(share=100, variants=[{"id": "control", "weight": 3}, {"id": "b"}])
+    counts = Counter(assign(weighted, f"N{i}").id for i in range(4000))
+    assert 0.72 <= counts["control"] / 4000 <= 0.78
+    stopped = config(active=False)
+    assert all(assign(stopped, f"N{i}") is None for i in range(200))
+    # raising the share adds people but never moves anyone to another variant
+    small, large = config(share=10), config(share=50)
+    for i in range(2000):
+        a, b = assign(small, f"N{i}"), assign(large, f"N{i}")
+        if a is not None:
+            assert b is not None and a.id == b.id
+
+
+def test_choose_takes_the_first_experiment_that_takes_the_account():
+    one, two = config(name="one", share=100), config(name="two", share=100)
+    assert choose([one, two], "Ada").experiment == "one"
+    assert choose([config(name="one", active=False), two], "Ada").experiment == "two"
+    assert choose([], "Ada") is None
+
+
+def test_verify_rejects_forged_records():
+    experiment = config(share=100)
+    real = choose([experiment], "Ada")
+    assert verify(experiment, real)
+    wrong = next(v.id for v in experiment.variants if v.id != real.variant)
+    assert not verify(experiment, Assignment(experiment.name, wrong, "Ada"))
+    assert not verify(experiment, Assignment(experiment.name, "made-up", "Ada"))
+
+
+def test_tour_links_per_variant_and_marker():
+    links = [("first-edit", "Special:MyPage/sandbox", "Your first edit"),
+             ("citations", "Special:MyPage/sandbox", "Citations"),
+             ("talk", "Special:MyTalk", "Talk pages")]
+    experiment = config()
+    assert tours_for(None, links) == links
+    assert tours_for(experiment.variant("control"), links) == links
+    assert tours_for(experiment.variant("no-tour-links"), links) == []
+    assert [t[0] for t in tours_for(experiment.variant("citations-first"), links)] == [
+        "citations", "first-edit"]
+    assert marker_attrs(None) == {}
+    assert marker_attrs(Assignment("x", "b", "Ada")) == {"experiment": "x", "variant": "b"}
+
+
+def test_assignment_records_round_trip_and_hostile_entries():
+    entries = [Assignment("x", "control", "Ada", "2026-11-25T10:00:00Z"),
+               Assignment("x", "b", 'Bo "<!--', "2026-11-25T10:00:01Z")]
+    text = render_assignments("x", entries)
+    assert parse_assignments(text) == tuple(entries)
+    hostile = json.dumps({"experiment": "x", "assignments": [
+        {"username": "A" * 500, "variant": "b"}, {"username": "C", "variant": "B A D"},
+        "nonsense", {"username": 5, "variant": "b"}, {"username": "D", "variant": "b"},
+        {"username": "D", "variant": "control"}]})
+    assert parse_assignments(hostile) == (Assignment("x", "b", "D", ""),)
+    assert parse_assignments("{") == () and parse_assignments('{"assignments": []}') == ()
+    assert Variant("a").weight == 1.0
