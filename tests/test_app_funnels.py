@@ -240,6 +240,17 @@ def test_hostile_strings_in_every_field_are_escaped(app, database_url, languages
     r = c.get("/", headers={"Accept-Language": "de"})
     assert "<script>" not in r.data.decode()
     db.get_engine(hostile_app).dispose()
+    # a hostile wiki id in the configuration, on the front page and in the links it makes
+    named = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "t",
+                        "WIKIS": [{"id": HOSTILE, "index": "http://127.0.0.1:9/"}],
+                        "TOURS": {"t-x": {"version": 1, "steps": []}}})
+    html = named.test_client().get("/").data.decode()
+    page = parse(html)
+    assert "<script>alert" not in html and not [t for t, _ in page.tags if t in ("script", "img")]
+    assert HOSTILE in " ".join(page.text)  # shown as text
+    hrefs = [a["href"] for t, a in page.tags if t == "a" and "/funnels/" in a.get("href", "")]
+    assert hrefs and all("<" not in h and '"' not in h for h in hrefs)
+    db.get_engine(named).dispose()
 
 
 def test_csv_cells_cannot_become_formulas(app, database_url):
