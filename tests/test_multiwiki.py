@@ -1,0 +1,68 @@
+"""bot/multiwiki.py: one configuration file lists every wiki a deployment serves."""
+
+from __future__ import annotations
+
+import json
+
+from bot.multiwiki import app_wikis, load_config, parse_config
+
+GOOD = """
+library: {wiki: meta, tours: "Project:Wikitours/Tours/", translations: "Project:Wikitours/i18n/"}
+wikis:
+  - {id: meta, api: "http://127.0.0.1:8080/api.php", language: en}
+  - id: arwiki
+    api: "http://127.0.0.1:8081/api.php"
+    language: ar
+    variant: arwiki
+    variant-page: "Project:Wikitours/Local.yaml"
+    mentors: "Project:Wikitours/Mentors.json"
+    settings: {welcome: true, event-url: "http://127.0.0.1:9000/api/v1/events"}
+"""
+
+
+def test_a_valid_config_lists_each_wiki_with_its_own_settings(tmp_path):
+    path = tmp_path / "wikis.yaml"
+    path.write_text(GOOD)
+    config, problems = load_config(path)
+    assert problems == [] and config is not None
+    assert config.library_wiki.id == "meta" and not config.library.single
+    ar = config.wiki("arwiki")
+    assert ar.language == "ar" and ar.variant_page == "Project:Wikitours/Local.yaml"
+    assert ar.index == "http://127.0.0.1:8081/index.php"
+    assert ar.settings["welcome"] is True
+    # the app's WIKIS setting (contracts §10) comes from the same file
+    assert app_wikis(config)[1] == {"id": "arwiki", "api": "http://127.0.0.1:8081/api.php",
+                                    "index": "http://127.0.0.1:8081/index.php", "language": "ar",
+                                    "project": "Project"}
+    (tmp_path / "wikis.json").write_text(json.dumps({"library": {"wiki": "meta", "tours": "Project:T.yaml"},
+                                                     "wikis": [{"id": "meta", "api": "https://x.org/w/api.php"}]}))
+    config, problems = load_config(tmp_path / "wikis.json")
+    assert config is not None and config.library.single
+
+
+def test_bad_configs_are_readable_problems(tmp_path):
+    cases = [
+        ("[]", "must be a mapping"),
+        ({"wikis": []}, "at least one wiki"),
+        ({"library": {"wiki": "nowhere"}, "wikis": [{"id": "meta", "api": "http://127.0.0.1/api.php"}]},
+         "not listed under wikis"),
+        ({"library": {"wiki": "meta"}, "wikis": [{"id": "meta", "api": "javascript:alert(1)"}]}, "api.php"),
+        ({"library": {"wiki": "meta"}, "wikis": [{"id": "Meta Wiki!", "api": "http://h/api.php"}]}, "short id"),
+        ({"library": {"wiki": "meta"}, "wikis": [{"id": "meta", "api": "http://h/api.php", "language": "<b>"}]},
+         "language code"),
+        ({"library": {"wiki": "meta"}, "wikis": [{"id": "meta", "api": "http://h/api.php",
+                                                 "status": "Project:[[X]]"}]}, "not a page title"),
+        ({"library": {"wiki": "meta"}, "wikis": [{"id": "meta", "api": "http://h/api.php"},
+                                                {"id": "meta", "api": "http://h/api.php"}]}, "listed twice"),
+        ({"library": {"wiki": "meta"}, "wikis": [{"id": "meta", "api": "http://h/api.php", "passwd": "x"}]},
+         "unknown key"),
+    ]
+    for data, expected in cases:
+        config, problems = parse_config(data if data != "[]" else [])
+        assert config is None, data
+        assert any(expected in p.message for p in problems), (data, problems)
+    (tmp_path / "broken.yaml").write_text("wikis: [unclosed")
+    config, problems = load_config(tmp_path / "broken.yaml")
+    assert config is None and "not valid YAML" in problems[0].message
+    config, problems = load_config(tmp_path / "missing.yaml")
+    assert config is None and "cannot read" in problems[0].message

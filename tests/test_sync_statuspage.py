@@ -1,0 +1,71 @@
+"""tours/statuspage.py: status, talk-note and translation pages as safe wikitext."""
+
+from __future__ import annotations
+
+import json
+
+from tours.i18n import check, load_banana, source_messages
+from tours.load import load_file
+from tours.model import Problem
+from tours.statuspage import (PageError, Status, escape, render_status, render_talk_note,
+                              render_translation_index, render_translation_status, talk_marker)
+
+HOSTILE = "[[Category:Pwned]] {{delete}} <script>alert(1)</script> ~~~~ __NOTOC__ http://evil.example | '''x'''"
+
+
+def _unsafe(text: str) -> list[str]:
+    return [s for s in ("[[Category:Pwned", "{{delete", "<script", "~~~", "__NOTOC__", "http://evil", "'''x")
+            if s in text]
+
+
+def test_escape_leaves_no_markup():
+    assert _unsafe(escape(HOSTILE)) == []
+    assert "\n" not in escape("line one\n* line two\n== three ==")
+    assert len(escape("x" * 10000)) < 700
+
+
+def test_status_page_lists_errors_with_line_fix_diff_and_editor():
+    p = Problem("Project:Wikitours/Tours/a.yaml", 7, 10, f"bad value {HOSTILE}", f"fix {HOSTILE}")
+    status = Status(lang="en", errors=(PageError(p, 120, 100, "Ed <b>itor"),),
+                    sources=("Project:Wikitours/Tours/a.yaml",), live_version="0123456789ab",
+                    live_sources=(("Project:Wikitours/Tours/a.yaml", 100),), checked="2026-11-25T10:00:00Z")
+    text = render_status(status)
+    assert _unsafe(text) == []
+    assert "line 7" in text and "How to fix it" in text
+    assert "[[Special:Diff/100/120|" in text and "[[:User:Ed <b>itor" not in text
+    assert "0123456789ab" in text and "nothing was published" in text
+    # the same on another wiki: external links to the library wiki
+    remote = render_status(Status(lang="ar", errors=(PageError(p, 120, 0, "Ed", "http://127.0.0.1:9/index.php"),),
+                                  source_index="http://127.0.0.1:9/index.php"))
+    assert "http://127.0.0.1:9/index.php?title=Special%3ADiff&diff=120" in remote
+    assert 'dir="rtl"' in remote
+    # fixed
+    ok = render_status(Status(lang="en", fixed=(("Project:Wikitours/Tours/a.yaml", 120),), live_version="x"))
+    assert "up to date" in ok and "Fixed" in ok
+
+
+def test_talk_note_carries_the_revision_marker_once():
+    heading, text = render_talk_note("en", title="Project:Wikitours/Tours/a.yaml", revid=5, good_revid=4,
+                                     errors=2, status_title="Project:Wikitours/Status")
+    assert text.startswith(talk_marker(5)) and text.count("wikitours:sync-error") == 1
+    assert "2 errors" in text or "{{PLURAL:2" in text
+    assert "[[Special:Diff/4/5|" in text
+
+
+def test_translation_status_pages_show_percent_missing_outdated_and_rtl():
+    library, _ = load_file("tours.yaml")
+    sources = source_messages(library)
+    key = next(iter(sources))
+    ar, _ = load_banana(json.dumps({"@metadata": {"source-hashes": {key: "00000000"}}, key: "نص"}),
+                        "Project:Wikitours/i18n/ar.json", "ar")
+    report = check(library, {"ar": ar})
+    page = render_translation_status(report, sources, "ar", page_lang="en",
+                                     translation_title="Project:Wikitours/i18n/ar.json")
+    assert "right to left" in page and 'dir="rtl"' in page
+    assert "Outdated" in page and key in page  # the hash does not match: outdated
+    assert "{{fullurl:Project:Wikitours/i18n/ar.json|action=edit}}" in page
+    assert f"{len(sources) - 1} missing" in page
+    index = render_translation_index(report, page_lang="en", titles={"ar": "Project:Wikitours/i18n/ar.json"},
+                                     status_titles={"ar": "Project:Wikitours/i18n/Status/ar"},
+                                     new_example="Project:Wikitours/i18n/xx.json")
+    assert "(rtl)" in index and "0%" in index

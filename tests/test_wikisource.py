@@ -1,0 +1,119 @@
+"""tours/wikisource.py: a library assembled from wiki pages, problems mapped back to page + line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tours.load import load_file
+from tours.wikisource import SourcePage, assemble, load_from_pages, unwrap
+
+PREFIX = "Project:Wikitours/Tours/"
+
+TOUR = """id: {id}
+title: Tour {id}
+summary: A tour.
+audience: newcomer
+minutes: 5
+version: 1
+steps:
+  - id: one
+    page: sandbox
+    title: One
+    text: >-
+      First step,
+      folded.
+  - id: two
+    page: sandbox
+    title: Two
+    text: |
+      Second step.
+"""
+
+
+def _page(tid: str, text: str | None = None, revid: int = 1) -> SourcePage:
+    return SourcePage(f"{PREFIX}{tid}.yaml", text if text is not None else TOUR.format(id=tid), revid)
+
+
+def test_one_page_per_tour_gives_the_same_library_as_one_file():
+    loaded = load_from_pages([_page("b-tour"), _page("a-tour")], prefix=PREFIX)
+    assert loaded.problems == ()
+    lib = loaded.library
+    assert [t.id for t in lib.tours] == ["a-tour", "b-tour"]  # page title order
+    assert lib.tours[0].steps[0].text == "First step, folded."
+    assert lib.tours[0].steps[1].text == "Second step.\n" or lib.tours[0].steps[1].text == "Second step."
+
+
+def test_problems_name_the_page_line_and_column():
+    bad = TOUR.format(id="b-tour").replace("minutes: 5", "minutes: five")
+    loaded = load_from_pages([_page("a-tour"), _page("b-tour", bad)], prefix=PREFIX)
+    assert loaded.library is None
+    [problem] = [p for p in loaded.problems if p.severity == "error"]
+    assert problem.file == f"{PREFIX}b-tour.yaml"
+    assert (problem.line, problem.column) == (5, 10)
+    assert problem.hint
+
+
+def test_a_syntaxhighlight_wrapper_keeps_line_numbers():
+    text = '<syntaxhighlight lang="yaml">\n' + TOUR.format(id="a-tour").replace("version: 1", "version: x") \
+        + "</syntaxhighlight>\n"
+    loaded = load_from_pages([_page("a-tour", text)], prefix=PREFIX)
+    [problem] = [p for p in loaded.problems if p.severity == "error"]
+    assert problem.line == 7 and problem.file.endswith("a-tour.yaml")
+    assert unwrap("<pre>\na: 1\n</pre>") == "\na: 1\n"
+
+
+def test_the_id_must_match_the_page_name():
+    loaded = load_from_pages([_page("a-tour", TOUR.format(id="other"))], prefix=PREFIX)
+    assert loaded.library is None
+    assert any("page is named for 'a-tour'" in p.message and p.line == 1 for p in loaded.problems)
+
+
+def test_header_page_with_badges_and_a_local_adaptation_replacing_a_step():
+    header = SourcePage("Project:Wikitours/Library.yaml", "wikitours: 1\nsource-language: en\nbadges:\n"
+                        "  - id: b\n    name: B\n    description: D\n    requires:\n      tours: [a-tour]\n"
+                        "wikis:\n  - id: dewiki\n    language: de\n")
+    local = SourcePage("Project:Wikitours/Local.yaml", "id: arwiki\nlanguage: ar\nchanges:\n"
+                       "  - {tour: a-tour, replace: two, with: {id: two-ar, title: T, text: X}}\n")
+    loaded = load_from_pages([_page("a-tour")], header=header, local=local, prefix=PREFIX)
+    assert loaded.problems == (), loaded.problems
+    assert [w.id for w in loaded.library.wikis] == ["arwiki"]  # the library's own list is replaced
+    assert loaded.library.badges[0].id == "b"
+    # an upstream removal: the local change no longer fits, reported on the LOCAL page
+    removed = TOUR.format(id="a-tour").split("  - id: two")[0]
+    loaded = load_from_pages([_page("a-tour", removed)], header=header, local=local, prefix=PREFIX)
+    [problem] = [p for p in loaded.problems if p.severity == "error"]
+    assert problem.file == local.title and problem.line == 4 and "two" in problem.message
+
+
+def test_hostile_and_broken_pages_are_problems_not_crashes():
+    pages = [_page("a-tour", "--- !!python/object:os.system\n{{{[[[\n\t:"),
+             _page("b-tour", "\x00" * 10), _page("c-tour", "# only a comment\n"),
+             _page("d-tour", "tours:\n  - id: injected\n")]
+    loaded = load_from_pages(pages, prefix=PREFIX)
+    assert loaded.library is None
+    files = {p.file for p in loaded.problems}
+    assert files <= {p.title for p in pages} and f"{PREFIX}c-tour.yaml" in files
+    assert load_from_pages([], prefix=PREFIX).problems[0].message == "no tour pages were found"
+    header = SourcePage("Project:Wikitours/Library.yaml", "wikitours: 1\ntours:\n  - id: x\n")
+    loaded = load_from_pages([_page("a-tour")], header=header, prefix=PREFIX)
+    assert any("may not list tours" in p.message for p in loaded.problems)
+
+
+def test_the_repository_library_split_into_pages_loads_the_same(tmp_path):
+    import yaml
+
+    library, _ = load_file("tours.yaml")
+    data = yaml.safe_load(open("tours.yaml", encoding="utf-8"))
+    pages = [SourcePage(f"{PREFIX}{t['id']}.yaml", yaml.safe_dump(t, allow_unicode=True, sort_keys=False))
+             for t in data["tours"]]
+    header_data = {k: v for k, v in data.items() if k != "tours"}
+    header = SourcePage("Project:Wikitours/Library.yaml", yaml.safe_dump(header_data, allow_unicode=True, sort_keys=False))
+    loaded = load_from_pages(pages, header=header, prefix=PREFIX)
+    assert not [p for p in loaded.problems if p.severity == "error"], loaded.problems
+    assert sorted(t.id for t in loaded.library.tours) == sorted(t.id for t in library.tours)
+    assert {t.id: len(t.steps) for t in loaded.library.tours} == {t.id: len(t.steps) for t in library.tours}
+
+
+def test_assemble_rejects_misuse():
+    with pytest.raises(ValueError):
+        assemble([_page("a"), _page("b")], single=True)
