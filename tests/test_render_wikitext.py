@@ -106,3 +106,15 @@ def test_comment_cannot_be_closed_early():
     out = comment("a --> <script> -- b\nc")
     assert out.startswith("<!-- ") and out.endswith(" -->")
     assert out.count("-->") == 1 and "\n" not in out and "<script" not in out
+
+
+def test_space_fast_path_knows_every_white_space():
+    """The quick check for unusual white space must cover everything the collapsing regex
+    changes, or such a text would keep a line break."""
+    from tours.render import wikitext as w
+
+    changed = [chr(c) for c in range(0x110000) if re.match(r"\s", chr(c))
+               and chr(c) not in " \xa0\u2007\u202f"]
+    assert changed and all(w._OTHER_SPACE.match(c) for c in changed)
+    assert wikitext("a\u2028b\u3000c\td") == "a b c d"
+    assert wikitext("a\xa0:") == "a\xa0:"  # non-breaking spaces are kept

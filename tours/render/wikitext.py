@@ -47,8 +47,12 @@ _LINE_START = {"*": "&#42;", "#": "&#35;", ":": "&#58;", ";": "&#59;", "!": "&#3
 
 #: Runs of white space become one space; non-breaking spaces (French "tour :") are kept.
 _SPACE = re.compile(r"[^\S\xa0\u2007\u202f]+")
+#: White space other than a plain space that _SPACE changes (checked first: much faster).
+_OTHER_SPACE = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1f\x85\u1680\u2000-\u2006\u2008-\u200a"
+                          r"\u2028\u2029\u205f\u3000]")
 #: Control characters are dropped before anything else (tab and line breaks become spaces).
 _CONTROL = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
+_HAS_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TOKEN = re.compile(
     r"\[\[(?P<link>[^\[\]]*?)\]\]"
     r"|\[(?P<url>https?://[^\s\[\]<>\"{}|~']+) (?P<label>[^\[\]]+)\]"
@@ -83,8 +87,15 @@ def _balanced_tags(text: str) -> bool:
     return not stack
 
 
+#: Which characters each table changes; str.translate looks up every character in Python, so
+#: it only runs on the (rare) pieces that hold one of them.
+_PLAIN_SPECIAL = re.compile(r"[&<>\[\]{}|~=\x00-\x1f\x7f]")
+_PLAIN_SPECIAL_QUOTES = re.compile(r"[&<>\[\]{}|~='\x00-\x1f\x7f]")
+
+
 def _escape_plain(text: str, table=_PLAIN) -> str:
-    out = text.translate(table)
+    special = _PLAIN_SPECIAL if table is _PLAIN else _PLAIN_SPECIAL_QUOTES
+    out = text.translate(table) if special.search(text) else text
     if "__" in out:
         out = out.replace("__", "&#95;&#95;")
     return out
@@ -191,7 +202,11 @@ def _is_plain(text: str, quotes: bool) -> bool:
 def _wikitext(text: str, params: tuple, links: bool, quotes: bool) -> str:
     if _is_plain(text, quotes):
         return text
-    text = _SPACE.sub(" ", text.translate(_CONTROL)).strip(" ")
+    if _HAS_CONTROL.search(text):
+        text = text.translate(_CONTROL)
+    if "  " in text or _OTHER_SPACE.search(text):
+        text = _SPACE.sub(" ", text)
+    text = text.strip(" ")
     result = _render(text, params, links, quotes, quotes and _balanced_tags(text))
     if quotes and "''" in result:
         # Bold and italic as <b>/<i>, closed within the text itself: unbalanced quotes in a
