@@ -68,8 +68,8 @@ def test_two_bots_running_at_once_post_nothing_twice(prepared):
     names = [f"Twin {i:02d}" for i in range(10)]
     for name in names:
         wiki.create_user(name)
-    first = run_process(wiki, f"-project:{project}", "-seed:1", "-pt:0.3")
-    second = run_process(wiki, f"-project:{project}", "-seed:2", "-pt:0.3")
+    first = run_process(wiki, f"-project:{project}", "-seed:1", "-pt:0.5")
+    second = run_process(wiki, f"-project:{project}", "-seed:2", "-pt:0.5")
     out1, _ = first.communicate(timeout=240)
     out2, _ = second.communicate(timeout=240)
     assert first.returncode == 0 and second.returncode == 0, out1 + out2
