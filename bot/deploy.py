@@ -47,6 +47,7 @@ if __package__ in (None, ""):  # run as a file: python bot/deploy.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pywikibot  # noqa: E402
+import requests  # noqa: E402
 from pywikibot import config  # noqa: E402
 
 from bot import deployplan  # noqa: E402
@@ -138,10 +139,13 @@ def save(site, current: deployplan.WikiPage, text: str, summary: str, model: str
     try:
         reply = site.simple_request(**params).submit()
     except pywikibot.exceptions.APIError as error:
-        raise SaveError(f"{current.title}: {error.code}: {error.info}") from None
+        raise SaveError(f"{error.code}: {error.info}") from None
+    except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
+        # the network or the server failed (after Pywikibot's own retries)
+        raise SaveError(f"{type(error).__name__}: {error}") from None
     edit = reply.get("edit", {})
     if edit.get("result") != "Success":
-        raise SaveError(f"{current.title}: {edit}")
+        raise SaveError(str(edit))
     return int(edit.get("newrevid") or current.revid or 0)
 
 

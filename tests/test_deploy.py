@@ -235,3 +235,42 @@ def test_help_explains_the_options():
     text = done.stdout + done.stderr
     for option in ("-manifest:DIR", "-build:FILE", "-diff", "-overwrite", "-summary", "-simulate"):
         assert option in text
+
+
+def test_a_network_failure_half_way_is_completed_by_the_next_run(wiki, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from tests.deployhelp import ROOT
+    pages = _pages("Net", 40)
+    build = write_build(tmp_path / "b", pages)
+    mark = wiki.log_mark()
+    process = subprocess.Popen([sys.executable, "-m", "bot.deploy", *_args(build, "net")],
+                               cwd=ROOT, env=wiki.pywikibot_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while len(edits_since(wiki, mark)) < 5 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    wiki.stop()  # the wiki goes away in the middle of the deploy
+    try:
+        out, _ = process.communicate(timeout=180)
+    finally:
+        wiki.start()
+    assert process.returncode == 1, out
+    assert "run the deploy again" in out
+    saved = len(edits_since(wiki, mark))
+    assert 5 <= saved < len(pages)
+
+    mark = wiki.log_mark()
+    run = deploy(wiki, *_args(build, "net"))
+    assert run.code == 0, run.text  # no conflicts: the pages saved before the failure are ours
+    # the rest, then the state (one fewer if the server saved an edit it could not log)
+    assert len(pages) - saved <= len(edits_since(wiki, mark)) <= len(pages) - saved + 1
+    for title, model, text in pages:
+        saved_text = wiki.wikitext(title)
+        assert json.loads(saved_text) == json.loads(text) if model == "json" else \
+            saved_text == text.rstrip()
+    mark = wiki.log_mark()
+    assert deploy(wiki, *_args(build, "net")).code == 0
+    assert edits_since(wiki, mark) == []
