@@ -127,6 +127,16 @@ def site(wiki, collector):
             "wikitours-tour-visual-step-type-text": "Write here.",
             "wikitours-tour-visual-step-bye-title": "Bye",
             "wikitours-tour-visual-step-bye-text": "That was it."}),
+        tour_page("hop", [
+            {"id": "go", "advance": "visited"},
+            {"id": "there", "page": {"kind": "title", "title": "help:Edge"},
+             "target": {"selectors": {"*": ["#wt-target"]}}}]),
+        messages_page("hop", "en", {
+            "wikitours-tour-hop-title": "Hop",
+            "wikitours-tour-hop-step-go-title": "Go somewhere",
+            "wikitours-tour-hop-step-go-text": "Visit any other page.",
+            "wikitours-tour-hop-step-there-title": "Arrived",
+            "wikitours-tour-hop-step-there-text": "This is the page."}),
         ("MediaWiki:Wikitours/tours/broken.json", "json", json.dumps({"id": "broken", "steps": "no"})),
         ("Help:Edge", "wikitext",
          '<div id="wt-target" style="margin:120px auto;width:120px;height:40px;'
@@ -370,6 +380,26 @@ def test_focus_goes_back_where_it_was(site, page):
     page.keyboard.press("Escape")
     assert page.locator(POPOVER).count() == 0
     assert page.evaluate("document.activeElement.parentElement.id") == "ca-history"
+
+
+def test_multi_page_tour(site, page):
+    page.goto(f"{site.index}?title=Main_Page&wikitour=hop")
+    wait_title(page, "Go somewhere")
+    assert page.locator(f'{POPOVER} [data-wikitours="next"]').count() == 0
+    assert "next page you visit" in page.inner_text(POPOVER)
+    page.goto(f"{site.index}?title=Main_Page&action=info")  # the same page: not a visit elsewhere
+    wait_title(page, "Go somewhere")
+    page.goto(f"{site.index}?title=Special:Version")
+    wait_title(page, "Arrived")  # moved on, and this step is on another page: a link there
+    assert "another page" in page.inner_text(POPOVER)
+    go = page.locator(f'{POPOVER} [data-wikitours="go"]')
+    assert go.get_attribute("href").lower().endswith("/help:edge")
+    go.click()
+    wait_title(page, "Arrived")
+    page.wait_for_function("mw.config.get('wgPageName') === 'Help:Edge'")
+    assert page.locator(".wikitours-highlight").count() == 1
+    click(page, "done")
+    wait_title(page, "Tour completed")
 
 
 def test_a_tour_survives_navigation(site, page):

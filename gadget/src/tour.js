@@ -134,7 +134,13 @@
 		render();
 	}
 
-	function stepPopover( i, el ) {
+	/**
+	 * @param {number} i
+	 * @param {Element|null} el The step's element, null for a centred popover
+	 * @param {boolean} [without] The element is missing and the reader chose to go on without
+	 *  it: then any step can move on with Next, since its event may never come
+	 */
+	function stepPopover( i, el, without ) {
 		var t = tour(),
 			step = t.steps[ i ],
 			ctx = C.context(),
@@ -150,7 +156,7 @@
 			buttons.push( { name: 'next', label: M.text( 'wikitours-next' ), primary: true, action: function () {
 				wt.elements.clickable( el ).click();
 			} } );
-		} else if ( step.advance === 'next' || !el ) {
+		} else if ( step.advance === 'next' || without ) {
 			buttons.push( {
 				name: last ? 'done' : 'next',
 				label: M.text( last ? 'wikitours-done' : 'wikitours-next' ),
@@ -187,7 +193,7 @@
 			buttons: [
 				{ name: 'end', label: M.text( 'wikitours-end' ), action: close },
 				{ name: 'continue', label: M.text( 'wikitours-continue' ), primary: true, action: function () {
-					stepPopover( i, null );
+					stepPopover( i, null, true );
 				} }
 			]
 		} );
