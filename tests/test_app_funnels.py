@@ -276,3 +276,32 @@ def test_funnel_page_cost_does_not_grow_with_events(app, client):
     assert row_count() == before
     s, _ = stages(client, "?lang=de&skin=vector-2022&version=2")
     assert s[("started", None)]["count"] == 100_100
+
+
+def test_steps_are_named_by_their_titles_in_the_readers_language(app, database_url, tmp_path,
+                                                                 languages_file):
+    tour_msgs = tmp_path / "tours"
+    tour_msgs.mkdir()
+    (tour_msgs / "de.json").write_text(json.dumps({
+        "wikitours-tour-first-edit-title": "Deine erste Bearbeitung",
+        "wikitours-tour-first-edit-step-open-editor-title": "Den Editor <öffnen>",
+        "wikitours-tour-first-edit-step-publish-title": "{{GENDER:$1|Er|Sie}} speichert"}))
+    titled = create_app({
+        "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "t", "WIKIS": WIKIS,
+        "LANGUAGES_FILE": languages_file, "TOUR_MESSAGES_DIR": str(tour_msgs),
+        "TOURS": {"first-edit": {"version": 2, "steps": ["welcome", "open-editor", "publish"],
+                                 "title": "Your first edit",
+                                 "step_titles": {"welcome": "This is your sandbox",
+                                                 "open-editor": "Open the editor",
+                                                 "publish": "Publish"}}}})
+    c = titled.test_client()
+    de = c.get("/funnels/local/first-edit?uselang=de").data.decode()
+    assert "Deine erste Bearbeitung" in de
+    assert "Den Editor &lt;öffnen&gt;" in de            # translated, escaped
+    assert "This is your sandbox" in de                  # untranslated: the source title
+    assert "3: publish</bdi>" in de and "GENDER" not in de  # wikitext: the id instead
+    en = c.get("/funnels/local/first-edit?uselang=en").data.decode()
+    assert "Your first edit" in en and "Step 2: Open the editor" in en
+    rows = c.get("/funnels/local/first-edit/data.json?uselang=de").get_json()["stages"]
+    assert [r["step"] for r in rows[1:4]] == ["welcome", "open-editor", "publish"]  # ids
+    db.get_engine(titled).dispose()

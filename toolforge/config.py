@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "UNKNOWN_WIKIS": "reject",  # or "count" (the playground counts everything)
     "LANGUAGES_FILE": str(ROOT / "tours" / "data" / "languages.json"),
     "MESSAGES_DIR": str(ROOT / "i18n" / "app"),
+    "TOUR_MESSAGES_DIR": str(ROOT / "i18n" / "tours"),  # translated tour and step titles
     "DEFAULT_LANGUAGE": "en",
     "EVENTS_MAX_BODY": 64 * 1024,  # bytes per request; more is 413
     "EVENTS_MAX_BATCH": 200,  # events per request; more is 413
@@ -166,7 +167,8 @@ def wiki_aliases(wikis: list[Mapping[str, Any]]) -> dict[str, str]:
 
 
 def load_tours_file(path: str | os.PathLike | None) -> dict[str, dict[str, Any]]:
-    """Known tours: ``{tour id: {"version": int, "steps": [step ids in order]}}``.
+    """Known tours: ``{tour id: {"version": int, "steps": [step ids in order], "title": str,
+    "step_titles": {step id: title}}}`` (titles in the source language).
 
     Read straight from ``tours.yaml`` (only ids, versions and step order; the compiler does
     the full validation). Steps that wiki variants insert are added at the end, so the
@@ -184,8 +186,11 @@ def load_tours_file(path: str | os.PathLike | None) -> dict[str, dict[str, Any]]
     tours: dict[str, dict[str, Any]] = {}
     for tour in data.get("tours") or []:
         if isinstance(tour, dict) and isinstance(tour.get("id"), str):
-            steps = [s["id"] for s in tour.get("steps") or [] if isinstance(s, dict) and "id" in s]
-            tours[tour["id"]] = {"version": tour.get("version", 1), "steps": steps}
+            steps = [s for s in tour.get("steps") or [] if isinstance(s, dict) and "id" in s]
+            tours[tour["id"]] = {
+                "version": tour.get("version", 1), "steps": [s["id"] for s in steps],
+                "title": str(tour.get("title") or ""),
+                "step_titles": {s["id"]: str(s.get("title") or "") for s in steps}}
     for wiki in data.get("wikis") or []:
         for change in (wiki or {}).get("changes") or []:
             if not isinstance(change, dict):

@@ -23,9 +23,11 @@ from typing import Any, Iterable, Mapping
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from sqlalchemy import func, select
 
+from tours.model import message_key
+
 from .db import get_session
 from .events import ID_PATTERN, LANG_PATTERN
-from .i18n import catalog, msg, text_direction
+from .i18n import catalog, msg, text_direction, tour_text
 from .models import EventCount
 
 __all__ = ["bp", "Filters", "Stage", "Funnel", "build_funnel", "chart", "parse_filters"]
@@ -186,10 +188,19 @@ def chart(labels_values: list[tuple[str, str, int, str]], rtl: bool,
     return bars, max(len(labels_values) * row, row)
 
 
-def stage_label(stage: Stage) -> str:
+def stage_label(stage: Stage, titles: Mapping[str, str] | None = None) -> str:
+    """The stage's name for people: ``Step 2: Open the editor`` (the id without a title)."""
     if stage.kind == "step":
-        return msg("wikitours-app-funnel-step", stage.number, stage.step)
+        title = (titles or {}).get(stage.step or "") or stage.step
+        return msg("wikitours-app-funnel-step", stage.number, title)
     return msg(f"wikitours-app-funnel-{stage.kind}")
+
+
+def step_titles(tour: str, known: Mapping[str, Any]) -> dict[str, str]:
+    """Each known step's title in the reader's language (message keys per contracts §1)."""
+    source = known.get("step_titles") or {}
+    return {step: tour_text(message_key("tour", tour, "step", step, "title"), title)
+            for step, title in source.items()}
 
 
 def _known_or_404(wiki: str, tour: str) -> dict[str, Any]:
@@ -241,7 +252,14 @@ def _options(wiki: str, tour: str, column) -> list:
 def funnel(wiki: str, tour: str):
     """The funnel page."""
     data, error = load_funnel(wiki, tour)
-    labels = [(stage_label(s), msg("wikitours-app-funnel-bar-value", s.count,
+    known = (current_app.config.get("KNOWN_TOURS") or {}).get(tour) or {}
+    titles = step_titles(tour, known)
+    tour_title = tour_text(message_key("tour", tour, "title"), known.get("title") or "") or tour
+
+    def label(stage: Stage) -> str:
+        return stage_label(stage, titles)
+
+    labels = [(label(s), msg("wikitours-app-funnel-bar-value", s.count,
                                    s.share if s.share is not None else 0), s.count, s.kind)
               for s in data.stages]
     rtl = text_direction() == "rtl"
@@ -249,7 +267,7 @@ def funnel(wiki: str, tour: str):
     languages = catalog().languages
     return render_template(
         "funnel.html", funnel=data, error=error, bars=bars, chart_height=height, rtl=rtl,
-        stage_label=stage_label,
+        stage_label=label, tour_title=tour_title,
         langs=_options(wiki, tour, EventCount.lang), skins=_options(wiki, tour, EventCount.skin),
         versions=_options(wiki, tour, EventCount.version),
         language_names={k: v.name for k, v in languages.items()},

@@ -172,9 +172,34 @@ def text_direction(lang: str | None = None) -> str:
     return catalog().language(lang or current_language()).dir
 
 
+def tour_text(key: str, source: str) -> str:
+    """A tour text (title of a tour or step) in the reader's language, else the source text.
+
+    Translations come from ``i18n/tours/<lang>.json`` along the fallback chain; the source
+    language's texts live only in ``tours.yaml`` (contracts §2), passed here as *source*.
+    Texts with wikitext templates (``{{GENDER:$1|…}}``) cannot be shown outside the wiki and
+    give ``""``, so callers fall back to the id.
+    """
+    tours = current_app.extensions.get("wikitours.tour_i18n")
+    lang = current_language()
+    text = None
+    if tours is not None:
+        for code in tours.chain(lang):
+            text = tours.messages.get(code, {}).get(key)
+            if text is not None:
+                break
+    text = source if text is None else text
+    return "" if "{{" in text else text
+
+
 def init_app(app: Flask) -> None:
+    default = app.config.get("DEFAULT_LANGUAGE", "en")
     app.extensions["wikitours.i18n"] = Catalog.load(
-        app.config["MESSAGES_DIR"], app.config.get("LANGUAGES_FILE"),
-        app.config.get("DEFAULT_LANGUAGE", "en"))
+        app.config["MESSAGES_DIR"], app.config.get("LANGUAGES_FILE"), default)
+    if app.config.get("TOUR_MESSAGES_DIR"):
+        tours = Catalog.load(app.config["TOUR_MESSAGES_DIR"], app.config.get("LANGUAGES_FILE"),
+                             default)
+        tours.messages.pop("en", None)  # never a stale copy of the source language
+        app.extensions["wikitours.tour_i18n"] = tours
     app.jinja_env.globals.update(msg=msg, current_language=current_language,
                                  text_direction=text_direction)
