@@ -1,0 +1,260 @@
+"""Reading what outcomes need from a wiki's Action API, many newcomers per request.
+
+Who counts: every newcomer the bot welcomed, from ``Project:Wikitours/Mentees/<Mentor>.json``
+(contracts §7), with their mentor; experiment arms from ``Project:Wikitours/Experiments.json``
+and ``…/Experiments/<name>.json`` (see :mod:`bot.experiments`), kept only where the hash
+confirms the recorded variant. Then, for all of them at once:
+
+======================  ==============================================================  =========
+outcome                 request                                                         newcomers
+======================  ==============================================================  =========
+registration time       ``list=users&usprop=registration``                              50
+edits (activation,      ``list=usercontribs&ucuser=A|B|…&ucprop=ids|timestamp|tags|      50, 500
+retention, mentor       title|ns|size`` (500 edits per request, so busy newcomers cost    edits
+talk)                   more)
+revert time             ``list=recentchanges&rctag=mw-undo`` (and ``mw-rollback``,       all
+                        ``mw-manual-revert``) over the weeks concerned, only when some
+                        first edit is tagged ``mw-reverted``; older than the wiki's
+                        recent-changes age, the page's later revisions are read instead
+tours, badges           ``prop=revisions`` of ``User:NAME/wikitours.json``               50
+                        (:meth:`toolforge.wikiclient.WikiClient.progress`)
+======================  ==============================================================  =========
+
+plus one ``meta=siteinfo`` for the content namespaces. :class:`Fetched` says how many
+requests each part took, so the benchmark and the tests can hold the goal of at most one
+request per 50 newcomers per outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from tours.model import Library
+
+from .outcomes import REVERTING_TAGS, Edit, Newcomer, Outcome, Windows, compute, \
+    first_content_edit
+from .progress import completed_tours, earned_badges, parse_time
+from .wikiclient import BATCH, WikiClient, _batches, _normal, valid_username
+
+__all__ = ["Fetched", "welcomed", "content_namespaces", "registrations", "contributions",
+           "revert_times", "fetch_outcomes"]
+
+#: Continuation requests one batch may take (500 edits each).
+MAX_PAGES = 200
+#: Later-revision reads when recent changes no longer cover an old revert.
+MAX_HISTORY_READS = 50
+
+
+@dataclass
+class Fetched:
+    """Outcomes plus what reading them cost and what was wrong on the wiki."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    requests: Counter = field(default_factory=Counter)
+    experiments: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> variants
+
+
+def _counted(client: WikiClient, counter: Counter, part: str):
+    """Run-time context: count the client's requests made inside under *part*."""
+    class _Scope:
+        def __enter__(self):
+            self.start = client.requests
+
+        def __exit__(self, *exc):
+            counter[part] += client.requests - self.start
+    return _Scope()
+
+
+def _prefixed(client: WikiClient, namespace: int, prefix: str) -> dict[str, str]:
+    """Title → content of every page in *namespace* whose title starts with *prefix*."""
+    out: dict[str, str] = {}
+    for part in client.query({"generator": "allpages", "gapnamespace": namespace,
+                              "gapprefix": prefix, "gaplimit": BATCH, "prop": "revisions",
+                              "rvprop": "content", "rvslots": "main"}, max_requests=MAX_PAGES):
+        for page in part.get("pages", []):
+            revisions = page.get("revisions") or []
+            if revisions:
+                out[page["title"]] = (revisions[0].get("slots") or {}).get(
+                    "main", {}).get("content", "")
+    return out
+
+
+def welcomed(client: WikiClient, problems: list[str]) -> tuple[dict[str, Newcomer],
+                                                                dict[str, tuple[str, ...]]]:
+    """Newcomers the bot welcomed (with mentor and experiment arm) and the experiments."""
+    from bot.experiments import parse_assignments, parse_config, verify
+
+    records = _prefixed(client, 4, "Wikitours/Mentees/")
+    newcomers: dict[str, Newcomer] = {}
+    for title, text in sorted(records.items()):
+        mentor = _normal(title.rsplit("/", 1)[-1].removesuffix(".json"))
+        try:
+            data = json.loads(text)
+        except ValueError:
+            problems.append(f"{title}: not valid JSON; its mentees are left out")
+            continue
+        for entry in data.get("mentees", []) if isinstance(data, dict) else []:
+            name = entry.get("username") if isinstance(entry, dict) else None
+            if isinstance(name, str) and valid_username(name):
+                newcomers.setdefault(_normal(name), Newcomer(_normal(name), mentor))
+    pages = _prefixed(client, 4, "Wikitours/Experiments")
+    config_page = next((t for t in pages if t.endswith("/Experiments.json")), "")
+    experiments, config_problems = parse_config(pages.get(config_page, ""),
+                                                config_page or "Experiments.json")
+    problems.extend(str(p) for p in config_problems)
+    by_name = {e.name: e for e in experiments}
+    for title, text in pages.items():
+        if title == config_page:
+            continue
+        for assignment in parse_assignments(text):
+            experiment = by_name.get(assignment.experiment)
+            name = _normal(assignment.username)
+            if experiment is None or not title.endswith(f"/{experiment.name}.json"):
+                continue
+            if not verify(experiment, assignment):
+                problems.append(f"{title}: {assignment.username} is recorded in "
+                                f"{assignment.variant!r}, which the assignment hash does not "
+                                "give them; left out of the experiment")
+                continue
+            if name in newcomers and not newcomers[name].experiment:
+                newcomers[name] = Newcomer(name, newcomers[name].mentor, experiment.name,
+                                           assignment.variant)
+    return newcomers, {e.name: tuple(v.id for v in e.variants) for e in experiments}
+
+
+def content_namespaces(client: WikiClient) -> frozenset[int]:
+    data = client.get({"action": "query", "meta": "siteinfo", "siprop": "namespaces"})
+    spaces = (data.get("query") or {}).get("namespaces") or {}
+    found = {int(ns["id"]) for ns in spaces.values() if isinstance(ns, dict) and ns.get("content")}
+    return frozenset(found or {0})
+
+
+def registrations(client: WikiClient, names: Iterable[str]) -> dict[str, str]:
+    """User name (the wiki's spelling) → registration time; unknown or missing users left out."""
+    out: dict[str, str] = {}
+    for batch in _batches([n for n in dict.fromkeys(names) if valid_username(n)]):
+        for part in client.query({"list": "users", "ususers": "|".join(batch),
+                                  "usprop": "registration"}):
+            for user in part.get("users", []):
+                if "userid" in user and isinstance(user.get("registration"), str):
+                    out[user["name"]] = user["registration"]
+    return out
+
+
+def contributions(client: WikiClient, names: Iterable[str], start: str = "",
+                  end: str = "") -> dict[str, list[Edit]]:
+    """Every public edit of each user between *start* and *end* (ISO), 50 users per request."""
+    names = [n for n in dict.fromkeys(names) if valid_username(n)]
+    out: dict[str, list[Edit]] = {n: [] for n in names}
+    for batch in _batches(names):
+        params = {"list": "usercontribs", "ucuser": "|".join(batch), "uclimit": "max",
+                  "ucdir": "newer", "ucprop": "ids|timestamp|tags|title|size"}
+        if start:
+            params["ucstart"] = start
+        if end:
+            params["ucend"] = end
+        for part in client.query(params, max_requests=MAX_PAGES):
+            for c in part.get("usercontribs", []):
+                moment = parse_time(str(c.get("timestamp", "")))
+                user = str(c.get("user", ""))
+                if moment is None or user not in out:
+                    continue
+                out[user].append(Edit(int(c.get("revid", 0)), moment, str(c.get("title", "")),
+                                      int(c.get("ns", 0)), frozenset(map(str, c.get("tags", []))),
+                                      int(c.get("size", 0) or 0)))
+    return out
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def revert_times(client: WikiClient, reverted: Iterable[Edit], window: dt.timedelta,
+                 problems: list[str]) -> dict[int, dt.datetime | None]:
+    """When each reverted edit was reverted: the first later edit of its page that carries a
+    reverting tag. None where it cannot be found."""
+    edits = list({e.revid: e for e in reverted}.values())
+    if not edits:
+        return {}
+    begin = min(e.timestamp for e in edits)
+    finish = max(e.timestamp for e in edits) + window
+    reverting: dict[str, list[dt.datetime]] = {}
+    for tag in sorted(REVERTING_TAGS):
+        for part in client.query({"list": "recentchanges", "rctag": tag, "rcdir": "newer",
+                                  "rcstart": _iso(begin), "rcend": _iso(finish),
+                                  "rcprop": "title|timestamp|ids", "rclimit": "max",
+                                  "rctype": "edit"}, max_requests=MAX_PAGES):
+            for rc in part.get("recentchanges", []):
+                moment = parse_time(str(rc.get("timestamp", "")))
+                if moment is not None:
+                    reverting.setdefault(str(rc.get("title", "")), []).append(moment)
+    out: dict[int, dt.datetime | None] = {}
+    unmatched: list[Edit] = []
+    for edit in edits:
+        later = [t for t in reverting.get(edit.title, []) if t >= edit.timestamp]
+        if later:
+            out[edit.revid] = min(later)
+        else:
+            unmatched.append(edit)
+    for n, edit in enumerate(unmatched):
+        if n >= MAX_HISTORY_READS:
+            problems.append(f"{len(unmatched) - n} reverted edits too old for recent changes "
+                            "were counted as reverted in time without reading their pages")
+            break
+        out[edit.revid] = None
+        for part in client.query({"prop": "revisions", "titles": edit.title,
+                                  "rvstartid": edit.revid, "rvdir": "newer", "rvlimit": 50,
+                                  "rvprop": "ids|timestamp|tags"}, max_requests=1):
+            for page in part.get("pages", []):
+                for rev in page.get("revisions", []):
+                    if set(rev.get("tags", [])) & REVERTING_TAGS and rev.get("revid") != edit.revid:
+                        out[edit.revid] = parse_time(str(rev.get("timestamp", "")))
+                        break
+    return out
+
+
+def fetch_outcomes(client: WikiClient, now: dt.datetime, *, library: Library | None = None,
+                   windows: Windows = Windows(),
+                   newcomers: Mapping[str, Newcomer] | None = None) -> Fetched:
+    """Outcomes of every welcomed newcomer (or of *newcomers*) at *now*."""
+    fetched = Fetched()
+    requests = fetched.requests
+    with _counted(client, requests, "newcomers"):
+        if newcomers is None:
+            newcomers, fetched.experiments = welcomed(client, fetched.problems)
+    with _counted(client, requests, "siteinfo"):
+        content = content_namespaces(client)
+    names = list(newcomers)
+    with _counted(client, requests, "registration"):
+        registered = registrations(client, names)
+    times = [t for t in (parse_time(v) for v in registered.values()) if t]
+    with _counted(client, requests, "contributions"):
+        edits = contributions(client, names, _iso(min(times)) if times else "",
+                              _iso(max(times) + windows.retention_end) if times else "") \
+            if names else {}
+    reverted = []
+    for name in names:
+        moment = parse_time(registered.get(name, ""))
+        first = first_content_edit(edits.get(name, []), moment, content) if moment else None
+        if first is not None and first.reverted:
+            reverted.append(first)
+    with _counted(client, requests, "reverts"):
+        reverted_at = revert_times(client, reverted, windows.revert, fetched.problems)
+    with _counted(client, requests, "progress"):
+        progress = client.progress(names) if names else {}
+    for name in names:
+        read = progress.get(name)
+        verified = read.progress if read is not None and read.status == "ok" else None
+        badges: tuple[str, ...] = ()
+        if library is not None and verified is not None:
+            badges = earned_badges(completed_tours(verified, library), library)
+        fetched.outcomes.append(compute(
+            newcomers[name], registered.get(name, ""), edits.get(name, []), now,
+            progress=verified, badges=badges, reverted_at=reverted_at,
+            content_namespaces=content, windows=windows))
+    return fetched

@@ -1,0 +1,472 @@
+"""Outcome reports: does it help? Per group and per experiment arm, with intervals.
+
+``/reports/<wiki>`` shows every outcome of :mod:`toolforge.outcomes` per registration week,
+mentor, first tour, experiment variant or language (``?by=``), as an inline SVG chart of one
+outcome (``?outcome=``, bars on a fixed 0-100 % scale with the 95 % interval as whiskers and
+in words) plus a table of all outcomes; ``…/data.csv`` and ``…/data.json`` export the same.
+``/reports/`` compares the configured wikis (``?by=wiki`` or ``language``).
+``/reports/<wiki>/experiments/<name>`` shows each outcome per variant with its interval, the
+difference from ``control`` with Newcombe's interval, the test used (Fisher's exact for small
+counts, else the z-test), whether it is significant, and how many more newcomers the
+experiment needs to detect a change of ``?effect=`` points (default 5).
+
+Privacy: a group smaller than the wiki's threshold (``report_threshold`` in its ``WIKIS``
+entry, else ``REPORT_MIN_GROUP``) is never shown on its own: such groups are pooled into one
+"smaller groups" row, shown only if the pool itself reaches the threshold.
+
+Reports read the outcome cache (:mod:`toolforge.models_outcomes`), which
+``flask --app toolforge outcomes-refresh --wiki ID`` (or :func:`refresh`) fills from the wiki.
+The grouping and the statistics are pure functions (:func:`aggregate`, :func:`experiment`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import click
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, \
+    request
+from flask.cli import with_appcontext
+from sqlalchemy import delete, select
+
+from . import stats
+from .db import get_session
+from .funnels import _WIKI, _csv_cell, chart
+from .i18n import msg, text_direction
+from .models_outcomes import OutcomeRow
+from .outcomes import OUTCOMES, Outcome, Windows
+
+__all__ = ["bp", "Cell", "Group", "aggregate", "pool_small", "Arm", "ExperimentReport",
+           "experiment", "refresh", "init_app", "GROUPINGS"]
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+#: ``?by=`` values on one wiki's report, and the row attribute each groups by.
+GROUPINGS = {"week": "week", "mentor": "mentor", "tour": "first_tour", "variant": "variant",
+             "language": "language"}
+#: ``?by=`` values on the all-wikis report.
+WIKI_GROUPINGS = {"wiki": "wiki", "language": "language"}
+SMALL = "\x00small"  # the pooled group's key (cannot be a user name, week or id)
+NONE = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One outcome in one group: ``yes`` of ``known`` (the others are not known yet)."""
+
+    yes: int
+    known: int
+    interval: stats.Interval | None
+
+    @classmethod
+    def of(cls, values: Iterable[bool | None], confidence: float = 0.95) -> "Cell":
+        known = [v for v in values if v is not None]
+        yes = sum(1 for v in known if v)
+        return cls(yes, len(known), stats.wilson(yes, len(known), confidence))
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    newcomers: int
+    cells: dict[str, Cell]
+    pooled: int = 0  # how many small groups this row pools (only for the SMALL row)
+
+
+def _value(row: Any, attribute: str) -> str:
+    return str(getattr(row, attribute, "") or "")
+
+
+def aggregate(rows: Sequence[Any], attribute: str) -> list[Group]:
+    """Groups of *rows* (outcome rows or :class:`Outcome`) by *attribute*, largest first."""
+    groups: dict[str, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(_value(row, attribute), []).append(row)
+    out = [Group(key, len(members), {o: Cell.of(getattr(m, o) for m in members)
+                                      for o in OUTCOMES})
+           for key, members in groups.items()]
+    if attribute == "week":
+        return sorted(out, key=lambda g: g.key)
+    return sorted(out, key=lambda g: (-g.newcomers, g.key))
+
+
+def pool_small(rows: Sequence[Any], attribute: str, threshold: int) -> tuple[list[Group], int]:
+    """Groups of at least *threshold* newcomers, plus one pooled row for the smaller ones
+    when the pool reaches the threshold. Returns the groups and how many newcomers are in
+    no shown row (small groups whose pool is still too small)."""
+    groups = aggregate(rows, attribute)
+    big = [g for g in groups if g.newcomers >= threshold]
+    small_keys = {g.key for g in groups if g.newcomers < threshold}
+    hidden = 0
+    if small_keys:
+        members = [r for r in rows if _value(r, attribute) in small_keys]
+        if len(members) >= threshold:
+            pooled = aggregate(members, "__pool__")[0]
+            big.append(Group(SMALL, pooled.newcomers, pooled.cells, len(small_keys)))
+        else:
+            hidden = len(members)
+    return big, hidden
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One variant of an experiment: its cells, and its comparison with the control."""
+
+    variant: str
+    newcomers: int
+    shown: bool
+    cells: dict[str, Cell]
+    comparisons: dict[str, stats.Comparison]
+    more: dict[str, tuple[int, int] | None]
+
+
+@dataclass(frozen=True)
+class ExperimentReport:
+    name: str
+    control: str
+    arms: tuple[Arm, ...]
+    effect: float
+    alpha: float
+
+
+def experiment(rows: Sequence[Any], name: str, variants: Sequence[str], threshold: int,
+               effect: float = 0.05, alpha: float = 0.05, control: str = "control"
+               ) -> ExperimentReport:
+    """Each variant's outcomes, and each non-control variant against the control."""
+    members = [r for r in rows if _value(r, "experiment") == name]
+    seen = sorted({_value(r, "variant") for r in members})
+    order = list(dict.fromkeys([*variants, *([control] if control in seen else []), *seen]))
+    if control not in order:
+        control = order[0] if order else control
+    by_variant = {v: [r for r in members if _value(r, "variant") == v] for v in order}
+    base = {o: Cell.of(getattr(r, o) for r in by_variant.get(control, [])) for o in OUTCOMES}
+    arms = []
+    for variant in order:
+        group = by_variant[variant]
+        cells = {o: Cell.of(getattr(r, o) for r in group) for o in OUTCOMES}
+        shown = len(group) >= threshold and len(by_variant.get(control, [])) >= threshold
+        comparisons: dict[str, stats.Comparison] = {}
+        more: dict[str, tuple[int, int] | None] = {}
+        if variant != control:
+            for o in OUTCOMES:
+                c, b = cells[o], base[o]
+                if shown and c.known and b.known:
+                    comparisons[o] = stats.compare(c.yes, c.known, b.yes, b.known, alpha)
+                baseline = b.yes / b.known if b.known else 0.5
+                target = effect if baseline + effect <= 1 else -effect
+                more[o] = stats.more_needed(c.known, b.known, baseline, target, alpha)
+        arms.append(Arm(variant, len(group), len(group) >= threshold,
+                        cells if len(group) >= threshold else {}, comparisons, more))
+    return ExperimentReport(name, control, tuple(arms), effect, alpha)
+
+
+# --- refreshing the cache ---------------------------------------------------------------------
+
+def _naive(value: str) -> dt.datetime | None:
+    from .progress import parse_time
+
+    moment = parse_time(value)
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment else None
+
+
+def store(session, wiki: str, outcomes: Iterable[Outcome], computed: dt.datetime) -> int:
+    """Replace *wiki*'s cached rows with *outcomes* (one transaction)."""
+    stamp = computed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    rows = [OutcomeRow(
+        wiki=wiki, username=o.username[:255], registration=_naive(o.registration),
+        week=o.week, mentor=o.mentor[:255], experiment=o.experiment[:64],
+        variant=o.variant[:64], first_tour=o.first_tour[:64], edits=o.edits,
+        tours_started=o.tours_started, tours_completed=o.tours_completed, badges=len(o.badges),
+        computed=stamp, **{name: o.value(name) for name in OUTCOMES}) for o in outcomes]
+    session.execute(delete(OutcomeRow).where(OutcomeRow.wiki == wiki))
+    session.add_all(rows)
+    session.commit()
+    return len(rows)
+
+
+def refresh(wiki_id: str, now: dt.datetime | None = None, windows: Windows = Windows(),
+            session=None):
+    """Compute every welcomed newcomer's outcomes from the wiki and cache them."""
+    from .learning import client, library, wiki_config
+    from .outcomes_fetch import fetch_outcomes
+
+    wiki = wiki_config(wiki_id)
+    if wiki is None:
+        raise KeyError(f"no wiki {wiki_id!r} in WIKIS")
+    now = now or dt.datetime.now(dt.timezone.utc)
+    fetched = fetch_outcomes(client(wiki), now, library=library(), windows=windows)
+    store(session or get_session(), wiki.id, fetched.outcomes, now)
+    return fetched
+
+
+@click.command("outcomes-refresh")
+@with_appcontext
+@click.option("--wiki", "wiki_ids", multiple=True, required=True, help="wiki id (repeatable)")
+def outcomes_refresh_command(wiki_ids: tuple[str, ...]) -> None:
+    """Recompute newcomer outcomes from the wiki into the report cache."""
+    for wiki_id in wiki_ids:
+        fetched = refresh(wiki_id)
+        for problem in fetched.problems:
+            click.echo(problem, err=True)
+        click.echo(f"{wiki_id}: {len(fetched.outcomes)} newcomers, "
+                   f"{sum(fetched.requests.values())} API requests")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(outcomes_refresh_command)
+
+
+# --- views ------------------------------------------------------------------------------------
+
+def _wikis() -> dict[str, dict]:
+    return {str(w["id"]): w for w in current_app.config.get("WIKIS") or []}
+
+
+def _wiki_or_404(wiki: str) -> dict:
+    entry = _wikis().get(wiki)
+    if not _WIKI.fullmatch(wiki) or entry is None:
+        abort(404)
+    return entry
+
+
+def threshold(entry: dict) -> int:
+    value = entry.get("report_threshold", current_app.config.get("REPORT_MIN_GROUP", 10))
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 10
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A cached row with the wiki's language attached (reports group by it)."""
+
+    row: OutcomeRow
+    language: str
+
+    def __getattr__(self, name: str):
+        return getattr(self.row, name)
+
+
+def _rows(wiki_ids: Sequence[str]) -> list[_Row]:
+    wikis = _wikis()
+    query = select(OutcomeRow).where(OutcomeRow.wiki.in_(list(wiki_ids)))
+    return [_Row(r, str(wikis.get(r.wiki, {}).get("language") or "en"))
+            for r in get_session().execute(query).scalars()]
+
+
+def group_label(by: str, key: str) -> str:
+    if key == SMALL:
+        return msg("wikitours-app-outcomes-small-groups")
+    if key == NONE:
+        return msg(f"wikitours-app-outcomes-none-{by}")
+    return key
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.0f}"
+
+
+def cell_text(cell: Cell) -> str:
+    if cell.interval is None:
+        return msg("wikitours-app-outcomes-unknown")
+    return msg("wikitours-app-outcomes-cell", _percent(cell.interval.estimate),
+               _percent(cell.interval.low), _percent(cell.interval.high), cell.yes, cell.known)
+
+
+@dataclass(frozen=True)
+class Whisker:
+    y: int
+    x1: float
+    x2: float
+
+
+def bars_for(groups: Sequence[Group], outcome: str, by: str, rtl: bool):
+    """The funnel chart's layout on a fixed 0-100 % scale, plus interval whiskers."""
+    items = []
+    for g in groups:
+        cell = g.cells[outcome]
+        rate = cell.interval.estimate if cell.interval else 0.0
+        items.append((group_label(by, g.key), cell_text(cell), round(rate * 1000), "rate"))
+    bars, _ = chart(items + [("", "", 1000, "scale")], rtl)
+    bars = bars[:-1]
+    whiskers = []
+    usable, width = 640 - 120, 640
+    for bar, g in zip(bars, groups):
+        interval = g.cells[outcome].interval
+        if interval is None:
+            continue
+        x1, x2 = usable * interval.low, usable * interval.high
+        if rtl:
+            x1, x2 = width - x2, width - x1
+        whiskers.append(Whisker(bar.y + 28, round(x1, 1), round(x2, 1)))
+    return bars, whiskers, max(len(items) * 44, 44)
+
+
+def _export(groups: Sequence[Group], by: str) -> list[dict[str, Any]]:
+    out = []
+    for g in groups:
+        entry: dict[str, Any] = {by: None if g.key == SMALL else g.key, "pooled": g.key == SMALL,
+                                 "newcomers": g.newcomers}
+        for o, c in g.cells.items():
+            entry[o] = {"yes": c.yes, "known": c.known,
+                        "rate": c.interval.estimate if c.interval else None,
+                        "low": c.interval.low if c.interval else None,
+                        "high": c.interval.high if c.interval else None}
+        out.append(entry)
+    return out
+
+
+def _report(wiki_ids: Sequence[str], groupings: dict[str, str], default: str, limit: int):
+    by = request.args.get("by", default)
+    if by not in groupings:
+        by = default
+    outcome = request.args.get("outcome", "activated_7d")
+    if outcome not in OUTCOMES:
+        outcome = "activated_7d"
+    rows = _rows(wiki_ids)
+    groups, hidden = pool_small(rows, groupings[by], limit)
+    return by, outcome, rows, groups, hidden
+
+
+def _csv(name: str, header: list[str], lines: Iterable[list[Any]]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for line in lines:
+        writer.writerow([_csv_cell(v) for v in line])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _render(title: str, endpoint: str, args: dict, by: str, outcome: str, rows, groups, hidden,
+            limit: int, groupings: dict[str, str], experiments: Sequence[str] = ()):
+    rtl = text_direction() == "rtl"
+    bars, whiskers, height = bars_for(groups, outcome, by, rtl)
+    computed = max((r.computed for r in rows), default=None)
+    return render_template(
+        "reports.html", title=title, endpoint=endpoint, args=args, by=by, outcome=outcome,
+        outcomes=OUTCOMES, groupings=list(groupings), groups=groups, hidden=hidden,
+        limit=limit, bars=bars, whiskers=whiskers, chart_height=height, rtl=rtl,
+        group_label=group_label, cell_text=cell_text, total=len(rows),
+        computed=computed.strftime("%Y-%m-%d %H:%M") if computed else "",
+        experiments=experiments, uselang=request.args.get("uselang", ""))
+
+
+def _experiment_names(wiki: str) -> list[str]:
+    query = select(OutcomeRow.experiment).where(OutcomeRow.wiki == wiki,
+                                                OutcomeRow.experiment != "").distinct()
+    return sorted(get_session().execute(query).scalars())
+
+
+@bp.get("/<wiki>")
+def wiki_report(wiki: str):
+    limit = threshold(_wiki_or_404(wiki))
+    by, outcome, rows, groups, hidden = _report([wiki], GROUPINGS, "week", limit)
+    return _render(msg("wikitours-app-outcomes-title", wiki), "reports.wiki_report",
+                   {"wiki": wiki}, by, outcome, rows, groups, hidden, limit, GROUPINGS,
+                   _experiment_names(wiki))
+
+
+@bp.get("/")
+def all_wikis():
+    wikis = _wikis()
+    limit = max([threshold(w) for w in wikis.values()] or [10])
+    by, outcome, rows, groups, hidden = _report(list(wikis), WIKI_GROUPINGS, "wiki", limit)
+    return _render(msg("wikitours-app-outcomes-all-title"), "reports.all_wikis", {}, by,
+                   outcome, rows, groups, hidden, limit, WIKI_GROUPINGS)
+
+
+@bp.get("/<wiki>/data.json")
+def wiki_json(wiki: str):
+    limit = threshold(_wiki_or_404(wiki))
+    by, _outcome, rows, groups, hidden = _report([wiki], GROUPINGS, "week", limit)
+    return jsonify({"wiki": wiki, "by": by, "threshold": limit, "newcomers": len(rows),
+                    "hidden": hidden, "groups": _export(groups, by)})
+
+
+@bp.get("/<wiki>/data.csv")
+def wiki_csv(wiki: str):
+    limit = threshold(_wiki_or_404(wiki))
+    by, _outcome, _rows_, groups, _hidden = _report([wiki], GROUPINGS, "week", limit)
+    lines = []
+    for entry in _export(groups, by):
+        for o in OUTCOMES:
+            c = entry[o]
+            lines.append([wiki, by, entry[by], entry["pooled"], entry["newcomers"], o,
+                          c["yes"], c["known"], c["rate"], c["low"], c["high"]])
+    return _csv(f"outcomes-{wiki}-{by}.csv".replace(":", "_"),
+                ["wiki", "by", "group", "pooled", "newcomers", "outcome", "yes", "known",
+                 "rate", "low", "high"], lines)
+
+
+def _effect() -> float:
+    try:
+        points = float(request.args.get("effect", "5"))
+    except ValueError:
+        points = 5.0
+    return min(max(points, 0.5), 50.0) / 100
+
+
+def _load_experiment(wiki: str, name: str) -> ExperimentReport:
+    limit = threshold(_wiki_or_404(wiki))
+    if name not in _experiment_names(wiki):
+        abort(404)
+    return experiment(_rows([wiki]), name, (), limit, _effect())
+
+
+def _experiment_export(report: ExperimentReport) -> list[dict[str, Any]]:
+    out = []
+    for arm in report.arms:
+        entry: dict[str, Any] = {"variant": arm.variant, "newcomers": arm.newcomers,
+                                 "shown": arm.shown, "outcomes": {}}
+        for o in OUTCOMES:
+            c = arm.cells.get(o)
+            comp = arm.comparisons.get(o)
+            more = arm.more.get(o)
+            entry["outcomes"][o] = {
+                "yes": c.yes if c else None, "known": c.known if c else None,
+                "rate": c.interval.estimate if c and c.interval else None,
+                "low": c.interval.low if c and c.interval else None,
+                "high": c.interval.high if c and c.interval else None,
+                "difference": comp.difference.estimate if comp and comp.difference else None,
+                "difference_low": comp.difference.low if comp and comp.difference else None,
+                "difference_high": comp.difference.high if comp and comp.difference else None,
+                "p_value": comp.p_value if comp else None, "test": comp.test if comp else None,
+                "significant": comp.significant if comp else None,
+                "more_needed": list(more) if more else None}
+        out.append(entry)
+    return out
+
+
+@bp.get("/<wiki>/experiments/<name>")
+def experiment_page(wiki: str, name: str):
+    report = _load_experiment(wiki, name)
+    return render_template("experiment.html", wiki=wiki, report=report, outcomes=OUTCOMES,
+                           cell_text=cell_text, percent=_percent,
+                           effect_points=round(report.effect * 100, 1),
+                           limit=threshold(_wiki_or_404(wiki)))
+
+
+@bp.get("/<wiki>/experiments/<name>/data.json")
+def experiment_json(wiki: str, name: str):
+    report = _load_experiment(wiki, name)
+    return jsonify({"wiki": wiki, "experiment": report.name, "control": report.control,
+                    "effect": report.effect, "alpha": report.alpha,
+                    "variants": _experiment_export(report)})
+
+
+@bp.get("/<wiki>/experiments/<name>/data.csv")
+def experiment_csv(wiki: str, name: str):
+    report = _load_experiment(wiki, name)
+    keys = ["yes", "known", "rate", "low", "high", "difference", "difference_low",
+            "difference_high", "p_value", "test", "significant"]
+    lines = [[wiki, report.name, e["variant"], e["newcomers"], o,
+              *[e["outcomes"][o][k] for k in keys]]
+             for e in _experiment_export(report) for o in OUTCOMES]
+    return _csv(f"experiment-{wiki}-{name}.csv".replace(":", "_"),
+                ["wiki", "experiment", "variant", "newcomers", "outcome", *keys], lines)
