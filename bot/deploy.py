@@ -218,8 +218,13 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
     # Recorded last: a run that fails half-way records nothing and the next run completes it.
     wanted_state = deployplan.next_state(manifest, plan, revids)
     if not deployplan.state_is_current(recorded_state, wanted_state):
-        save(site, state_page, deployplan.state_text(wanted_state), message("wikitours-deploy-summary-state", site.lang,
-                                      manifest.library_version or "?"), "json")
+        try:
+            save(site, state_page, deployplan.state_text(wanted_state),
+                 message("wikitours-deploy-summary-state", site.lang,
+                         manifest.library_version or "?"), "json")
+        except SaveError as error:
+            pywikibot.error(ui("wikitours-deploy-save-failed", state_title, error, len(edits)))
+            return EXIT_ERROR
 
     pywikibot.info(ui("wikitours-deploy-done", len(plan.of("create")), len(plan.of("update")),
                       len(plan.of("unchanged")), len(plan.conflicts)))
@@ -233,7 +238,12 @@ def main(*args: str) -> int:
     if any(a == "-help" or a.startswith("-help:") for a in (args or sys.argv[1:])):
         print(__doc__)
         return EXIT_OK
-    for arg in pywikibot.handle_args(args):
+    try:
+        local_args = pywikibot.handle_args(args)  # also connects to the configured site
+    except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
+        pywikibot.error(ui("wikitours-deploy-wiki-error", f"{type(error).__name__}: {error}"))
+        return EXIT_ERROR
+    for arg in local_args:
         name, _, value = arg.partition(":")
         name = name.lstrip("-")
         if name in ("diff", "overwrite") and not value:
@@ -263,11 +273,16 @@ def main(*args: str) -> int:
             pywikibot.error(ui("wikitours-deploy-manifest-error", error))
             return EXIT_ERROR
 
-        site = pywikibot.Site()
-        site.login()
-        return deploy(site, manifest, state_title=options["state"],
-                      overwrite=options["overwrite"], dry_run=options["diff"],
-                      summary_prefix=options["summary"])
+        try:
+            site = pywikibot.Site()
+            site.login()
+            return deploy(site, manifest, state_title=options["state"],
+                          overwrite=options["overwrite"], dry_run=options["diff"],
+                          summary_prefix=options["summary"])
+        except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
+            # before the first edit (reading, logging in): edits handle their own failures
+            pywikibot.error(ui("wikitours-deploy-wiki-error", f"{type(error).__name__}: {error}"))
+            return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -133,6 +133,13 @@ def check(wiki: LocalWiki, manifest: dict, running: list) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except KeyboardInterrupt:  # Ctrl-C while starting: everything was stopped in run()
+        return 130
+
+
+def run(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     directory = args.dir.resolve()
     directory.mkdir(parents=True, exist_ok=True)

@@ -274,3 +274,15 @@ def test_a_network_failure_half_way_is_completed_by_the_next_run(wiki, tmp_path)
     mark = wiki.log_mark()
     assert deploy(wiki, *_args(build, "net")).code == 0
     assert edits_since(wiki, mark) == []
+
+
+def test_an_unreachable_wiki_is_reported_without_a_traceback(wiki, tmp_path):
+    build = write_build(tmp_path / "b", _pages("Down", 1))
+    wiki.stop()
+    try:
+        run = deploy(wiki, *_args(build, "down"))
+    finally:
+        wiki.start()
+    assert run.code == 1
+    # (Pywikibot logs each failed try itself; the deploy ends with its own message)
+    assert "nothing was deployed" in run.err and "uncaught exception" not in run.err
