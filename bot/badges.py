@@ -243,6 +243,10 @@ class BadgeAnnouncer:
                 self.report.failed.append((name, result.info))
                 complete = False
                 break
+            else:
+                self.log(f"badges for {sanitize(name, 80)}: talk page kept changing; "
+                         "trying again next run")
+                complete = False
         return complete
 
 

@@ -507,3 +507,20 @@ def test_names_with_quotes_and_ampersands_survive_markers_records_and_digests(pr
     assert talk.count("-->") == 1
     assert [e["username"] for e in record(wiki, project, 'Mentor "Q" & Co')] == [name]
     assert markers.told_mentees(wiki.wikitext('User talk:Mentor "Q" & Co')) == {name}
+
+
+def test_a_mentor_who_opts_out_is_not_told_until_they_opt_in_again(prepared):
+    wiki = prepared
+    project = start_project(wiki, "T-optout", [{"username": "Mentor Quiet"}])
+    wiki.edit("User talk:Mentor Quiet", "{{bots|optout=mentor}}")
+    wiki.create_user("Quiet One")
+    report, lines = run_bot(wiki, project)
+    assert report.welcomed == [("Quiet One", "Mentor Quiet")] and report.mentor_messages == 0
+    assert any("talk page has {{bots|optout=mentor}}" in line for line in lines)
+    assert wiki.wikitext("User talk:Mentor Quiet") == "{{bots|optout=mentor}}"
+    assert "notified" not in record(wiki, project, "Mentor Quiet")[0]
+    wiki.edit("User talk:Mentor Quiet", "Happy to hear from the bot again.")
+    report, _ = run_bot(wiki, project)
+    assert report.mentor_messages == 1
+    assert markers.told_mentees(wiki.wikitext("User talk:Mentor Quiet")) == {"Quiet One"}
+    assert record(wiki, project, "Mentor Quiet")[0]["notified"]
