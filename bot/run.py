@@ -13,7 +13,9 @@ stop page (``Project:Wikitours/Bot/Stop``) halts the loop with exit status 3 unt
 starts it with -resume.
 
 In stream mode the bot first catches up from the new-users log, then takes accounts from the
-stream in batches (up to -batch accounts, or whatever arrived within -interval seconds).
+stream in batches (up to -batch accounts, or whatever arrived within -interval seconds). After
+a pass that left accounts pending (a network failure, no usable mentor) the next pass reads the
+log from the saved position again, so the stream never makes the bot skip anyone.
 """
 
 from __future__ import annotations
@@ -77,7 +79,10 @@ def run_loop(wiki, config, flags: dict, loop: dict[str, str], log) -> int:
         done += 1
         if stopping["now"] or (cycles and done >= cycles):
             return 0
-        if reader is not None:
+        if reader is not None and report.held:
+            accounts = None  # something is pending before the stream's accounts: read the log
+            time.sleep(min(interval, 60))
+        elif reader is not None:
             accounts = reader.take(config.batch, interval)
             if reader.finished.is_set() and not accounts:
                 log("event stream closed; back to polling the new-users log")

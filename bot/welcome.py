@@ -282,6 +282,9 @@ class Report:
     failed: list[tuple[str, str]] = field(default_factory=list)
     halted: str = ""
     problems: list[str] = field(default_factory=list)
+    #: True when some new accounts are still pending (a failure, no usable mentor): the
+    #: reading position stayed before them, and the next pass must read the log again.
+    held: bool = False
 
 
 def _iso(moment: datetime) -> str:
@@ -411,6 +414,7 @@ class WelcomeBot:
             # newcomers by: nobody is welcomed and the reading position stays where it is.
             self.log("no usable mentor in the list: nobody welcomed this run; the reading "
                      "position is kept until the list is fixed")
+            self.report.held = True
             accounts = []
         elif accounts is None:
             since = self.state.timestamp or config.since or _iso(
@@ -425,7 +429,7 @@ class WelcomeBot:
             if held is None:
                 cursor = batch[-1]
                 continue
-            frozen = True
+            frozen = self.report.held = True
             before = [a for a in batch if a.logid < held.logid]
             cursor = before[-1] if before else cursor
         self.report.mentor_messages += notify_mentors(
@@ -436,6 +440,7 @@ class WelcomeBot:
         failed = self.records.save(self._record_summary)
         if failed:
             self.log("the reading position is kept so the next run repairs the records")
+            self.report.held = True
             return
         if cursor is not None and cursor.logid > self.state.logid:
             changes.update(logid=cursor.logid, timestamp=cursor.timestamp)
@@ -454,8 +459,9 @@ class WelcomeBot:
         if not index.exists:
             return []
         try:
-            ids = list(json.loads(index.text).get("tours", {}))[:20]
-        except (ValueError, AttributeError):
+            ids = [i for i in json.loads(index.text).get("tours", {})
+                   if isinstance(i, str) and re.match(r"^[a-z0-9][a-z0-9-]{0,63}$", i)][:20]
+        except (ValueError, AttributeError, TypeError):
             return []
         chain = [c for c in fallback_chain(self.lang)]
         titles = {f"MediaWiki:Wikitours/tours/{i}.json": ("tour", i) for i in ids}

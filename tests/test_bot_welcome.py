@@ -229,7 +229,7 @@ def test_broken_mentor_list_is_reported_and_newcomers_wait_until_it_is_fixed(pre
     wiki.create_user("Broken One")
     state = wiki.wikitext(f"{project}/Bot/State.json")
     report, lines = run_bot(wiki, project)
-    assert report.welcomed == [] and report.skipped == []
+    assert report.welcomed == [] and report.skipped == [] and report.held
     # MediaWiki stores JSON pretty-printed: the position is in the page as stored
     assert any(f"{project}/Mentors.json:3:3: error: mentors[1]: weight" in p
                for p in report.problems), report.problems
@@ -355,12 +355,12 @@ def test_network_failure_holds_the_position_and_the_next_run_catches_up(prepared
     state_before = json.loads(wiki.wikitext(f"{project}/Bot/State.json"))["newusers"]
     report, _ = run_bot(wiki, project, wiki_class=Flaky)
     assert sorted(n for n, _ in report.welcomed) == ["Net One", "Net Three"]
-    assert [n for n, _ in report.failed] == ["Net Two"]
+    assert [n for n, _ in report.failed] == ["Net Two"] and report.held
     held = json.loads(wiki.wikitext(f"{project}/Bot/State.json"))["newusers"]
     one = wiki.logevents(letype="newusers", leuser="Net One")[0]
     assert held["logid"] == one["logid"] > state_before["logid"]
     report, _ = run_bot(wiki, project)
-    assert [n for n, _ in report.welcomed] == ["Net Two"]
+    assert [n for n, _ in report.welcomed] == ["Net Two"] and not report.held
     assert ("Net Three", "already-welcomed (mentor Mentor Net)") in report.skipped
     assert len(bot_revisions(wiki, "User talk:Net Three")) == 1
     assert {e["username"] for e in record(wiki, project, "Mentor Net")} == {
