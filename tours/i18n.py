@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -95,7 +95,6 @@ def source_messages(library: Library) -> dict[str, SourceMessage]:
     because a translator sees only the key and the English text.
     """
     out: dict[str, SourceMessage] = {}
-    gender = " $1 is the reader's user name (use it only inside {{GENDER:$1|…}})."
     for tour in library.tours:
         tp = tour.pos
         k = message_key("tour", tour.id, "title")
@@ -103,12 +102,12 @@ def source_messages(library: Library) -> dict[str, SourceMessage]:
             k, tour.title,
             f"Title of the guided tour \"{tour.id}\" (audience: {tour.audience}, "
             f"{len(tour.steps)} steps). Shown as the heading of its help page and in the "
-            f"catalogue of tours.{gender}", tp.line, tp.column)
+            f"catalogue of tours.", tp.line, tp.column)
         k = message_key("tour", tour.id, "summary")
         out[k] = SourceMessage(
             k, tour.summary,
             f"One-sentence summary of the guided tour \"{tour.id}\", shown under its title on "
-            f"the help page and in the catalogue.{gender}", tp.line, tp.column)
+            f"the help page and in the catalogue.", tp.line, tp.column)
         for n, step in enumerate(tour.steps, 1):
             where = step.page.title or step.page.kind
             element = ""
@@ -127,14 +126,14 @@ def source_messages(library: Library) -> dict[str, SourceMessage]:
             out[k] = SourceMessage(
                 k, step.title,
                 f"Title of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\": the "
-                f"heading of a popover shown on page \"{where}\"{points}.{gender}",
+                f"heading of a popover shown on page \"{where}\"{points}.",
                 sp.line, sp.column)
             k = message_key("tour", tour.id, "step", step.id, "text")
             out[k] = SourceMessage(
                 k, step.text,
                 f"Text of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\", shown in a "
                 f"popover on page \"{where}\"{points}. {how} Also listed on the tour's help "
-                f"page. Keep [[links]], '''bold''' and ''italic''.{gender}",
+                f"page. Keep [[links]], '''bold''' and ''italic''.",
                 sp.line, sp.column)
     for badge in library.badges:
         bp = badge.pos
@@ -143,13 +142,20 @@ def source_messages(library: Library) -> dict[str, SourceMessage]:
             k, badge.name,
             f"Name of the badge \"{badge.id}\", earned by completing "
             f"{_needs(badge.requires_tours, badge.requires_badges)}. Shown on badge pages, "
-            f"certificates and talk-page notes.{gender}", bp.line, bp.column)
+            f"certificates and talk-page notes.", bp.line, bp.column)
         k = message_key("badge", badge.id, "description")
         out[k] = SourceMessage(
             k, badge.description,
             f"Description of the badge \"{badge.id}\": what its holder has done. Shown on the "
-            f"badge page and in the Open Badge.{gender}", bp.line, bp.column)
-    return out
+            f"badge page and in the Open Badge.", bp.line, bp.column)
+    return {k: replace(m, doc=m.doc + _reader_note(m.text)) for k, m in out.items()}
+
+
+def _reader_note(text: str) -> str:
+    if "$1" in _GENDER_OF_READER.sub("", text):
+        return " $1 is the reader's user name."
+    return (" The reader's user name is available as $1 only to choose a form with "
+            "{{GENDER:$1|…}}.")
 
 
 def _needs(tours: tuple[str, ...], badges: tuple[str, ...]) -> str:
