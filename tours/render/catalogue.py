@@ -7,7 +7,7 @@ the badges follow, so a newcomer sees in one place what there is to learn and ea
 from __future__ import annotations
 
 from tours.model import AUDIENCES
-from tours.render.common import ENV, Page, Site, render_text, start_url
+from tours.render.common import ENV, Page, Site, render_text
 from tours.render.wikitext import link
 
 __all__ = ["render_catalogue"]
@@ -37,7 +37,7 @@ def render_catalogue(site: Site, lang: str) -> Page:
                     "steps": len(t.steps),
                     "requires": sep.join(site.tour_link(r, lang) for r in t.requires),
                     "badge": site.badge_link(t.badge, lang) if t.badge else "",
-                    "start_url": start_url(t),
+                    "start_url": site.start_url(t),
                     "more": link(site.tour_title(t.id, lang), more),
                 }
                 for t in tours

@@ -127,6 +127,14 @@ class Site:
                             (self.reader(lang),), links=False))
         return found
 
+    def start_url(self, tour: Tour) -> str:
+        """:func:`start_url` of *tour*, worked out once per tour."""
+        key = ("start", tour.id)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = start_url(tour)
+        return found
+
     def chrome(self, lang: str) -> dict:
         """What every page in *lang* shares: direction, the generated-page notice, the link
         back to the catalogue, the list separator and the reader's stand-in (built once)."""

@@ -9,7 +9,7 @@ way into the tour.
 from __future__ import annotations
 
 from tours.model import Tour
-from tours.render.common import ENV, Page, Site, render_text, start_url
+from tours.render.common import ENV, Page, Site, render_text
 
 __all__ = ["render_help_page"]
 
@@ -31,7 +31,7 @@ def render_help_page(site: Site, tour: Tour, lang: str) -> Page:
         minutes=tour.minutes,
         requires=sep.join(site.tour_link(t, lang) for t in tour.requires),
         badge=site.badge_link(tour.badge, lang) if tour.badge else "",
-        start_url=start_url(tour),
+        start_url=site.start_url(tour),
         steps=site.step_texts(tour, lang),
         languages=site.languages_line(lang, ("tour", tour.id),
                                       lambda other: site.tour_title(tour.id, other)),
