@@ -157,3 +157,53 @@ def test_client_key_hides_the_address():
     key = client_key("203.0.113.5")
     assert len(key) == 16 and b"203" not in key
     assert key == client_key("203.0.113.5") and key != client_key("203.0.113.6")
+
+
+@pytest.mark.browser
+def test_pages_in_real_chromium_break_no_policy(tmp_path):
+    """The strict CSP, served for real: the stylesheet applies, nothing is blocked, no errors."""
+    import threading
+
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from toolforge import db
+
+    app = make(tmp_path, WIKIS=[{"id": "local", "index": "http://127.0.0.1:9/index.php"}])
+    db.upgrade(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"])
+            page = browser.new_page()
+            problems: list[str] = []
+            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning")
+                    else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
+            for path in ["/", "/funnels/local/first-edit?uselang=ar", "/t/echo?v=%3Cb%3E"]:
+                response = page.goto(base + path)
+                assert response.status == 200, path
+                assert response.headers["content-security-policy"] == CSP
+            page.goto(base + "/funnels/local/first-edit?uselang=ar")
+            # the stylesheet applied: the header has its background, the page is right-to-left
+            assert page.evaluate("getComputedStyle(document.querySelector('.site-header'))"
+                                 ".backgroundColor") == "rgb(248, 249, 250)"
+            assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+            # an inline script injected the way an XSS would is refused by the policy
+            page.evaluate("""() => { const s = document.createElement('script');
+                s.textContent = 'window.__pwned = 1'; document.body.appendChild(s); }""")
+            assert page.evaluate("window.__pwned") is None
+            browser.close()
+    finally:
+        server.shutdown()
+    blocked = [m for m in problems if "Content Security Policy" not in m or "__pwned" in m]
+    csp = [m for m in problems if "Content Security Policy" in m]
+    assert blocked == [], blocked
+    assert len(csp) == 1  # exactly the injected script, nothing of ours
