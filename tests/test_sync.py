@@ -100,11 +100,16 @@ changes:
 AR_TITLE = "تعديلك الأول"
 
 
+AR_STEP = "هذا ملعبك"
+
+
 def _ar_json(title_source: str) -> str:
     key = "wikitours-tour-first-edit-title"
+    step = "wikitours-tour-first-edit-step-welcome-title"
     return json.dumps({"@metadata": {"authors": ["Translator"],
-                                     "source-hashes": {key: source_hash(title_source)}},
-                       key: AR_TITLE}, ensure_ascii=False)
+                                     "source-hashes": {key: source_hash(title_source),
+                                                       step: source_hash("This is your sandbox")}},
+                       key: AR_TITLE, step: AR_STEP}, ensure_ascii=False)
 
 
 @pytest.fixture(scope="module")
@@ -166,8 +171,10 @@ def test_first_sync_publishes_on_both_wikis_with_local_adaptation(two):
     notice = meta.wikitext("MediaWiki:Editnotice-4-Wikitours-Tours")
     assert notice is not None
     assert SCHEMA_TITLE in notice and _c(meta, STATUS) in notice
-    assert "Editnotice" not in meta.html(TOURS + "first-edit.yaml", action="edit") or \
-        "YAML" in meta.html(TOURS + "first-edit.yaml", action="edit")
+    # editors see the edit notice (schema, docs, status) above the editor of every tour page
+    form = meta.session(meta.admin.name).get(meta.index, params={
+        "title": TOURS + "first-edit.yaml", "action": "edit"}, timeout=60).text
+    assert "These pages hold guided tours in YAML" in form and "tours.schema.json" in form
     assert 'dir="rtl"' in ar.wikitext(STATUS)
 
 
@@ -180,6 +187,34 @@ def test_translation_status_page_per_language(two):
     assert "action=edit" in page and _c(meta, I18N + "ar.json") in page
     index = meta.wikitext(I18N + "Status")
     assert "ar" in index and "%" in index
+
+
+@pytest.mark.browser
+def test_the_on_wiki_translation_and_the_local_step_show_in_the_gadget(two):
+    """Chromium: the Arabic popover on the library wiki shows the on-wiki translation; on the
+    Arabic wiki the local step replaces the library's first step."""
+    from playwright.sync_api import sync_playwright
+
+    from test_gadget_support import POPOVER, launch, wait_title
+
+    meta, ar, *_ = two
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            for wiki, name, expected in ((meta, "Salma", AR_STEP), (ar, "Karim", "ملعبك")):
+                wiki.create_user(name)
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                context.set_default_timeout(20000)
+                page = context.new_page()
+                wiki.login(page, name)
+                page.goto(f"{wiki.index}?title=User:{name}/sandbox&uselang=ar&wikitour=first-edit")
+                wait_title(page, expected)
+                assert page.locator(POPOVER).get_attribute("dir") == "rtl"
+                if wiki is ar:
+                    assert AR_STEP not in page.inner_text(POPOVER)
+                context.close()
+        finally:
+            browser.close()
 
 
 def test_nothing_changed_is_one_read_per_wiki(two):
