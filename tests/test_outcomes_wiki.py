@@ -194,13 +194,37 @@ def test_reverts_come_from_mediawikis_tags(world):
     assert api.activated_24h is True and api.retained is None and api.constructive is None
 
 
+def test_revert_times_from_page_histories_agree(world, wiki):
+    """Where recent changes cannot answer (expired, or too busy), page histories do."""
+    from toolforge.outcomes_fetch import revert_times
+    from toolforge.wikiclient import Wiki, WikiClient
+
+    by_name = {o.username: o for o in world["fetched"].outcomes}
+    client = WikiClient(Wiki("local", wiki.api, wiki.index), "wikitours-tests")
+    contribs = client.get({"action": "query", "list": "usercontribs", "ucprop":
+                           "ids|timestamp|tags|title", "ucuser": "Recent Undone|Recent Late"})
+    from toolforge.outcomes import Edit
+    from toolforge.progress import parse_time
+    edits = [Edit(c["revid"], parse_time(c["timestamp"]), c["title"], c["ns"],
+                  frozenset(c["tags"])) for c in contribs["query"]["usercontribs"]]
+    assert all(e.reverted for e in edits) and len(edits) == 2
+    problems: list[str] = []
+    window = dt.timedelta(hours=48)
+    fast = revert_times(client, edits, window, problems)
+    before = client.requests
+    slow = revert_times(client, edits, window, problems, budget=0)
+    assert client.requests - before == 2  # one history read per reverted edit
+    assert fast == slow and problems == []
+    assert by_name["Recent Undone"].constructive is False
+
+
 def test_requests_are_batched(world):
     per_part = world["fetched"].requests
     batches = math.ceil((N + 5) / 50)
     assert per_part["registration"] == batches
     assert per_part["progress"] == batches
     assert per_part["contributions"] <= batches + 1
-    assert per_part["reverts"] <= 3  # one recent-changes listing per revert tag
+    assert per_part["reverts"] <= 4  # a recent-changes listing per revert tag, and its start
     assert per_part["siteinfo"] == 1 and per_part["newcomers"] <= 3
     counts = world["counts"]
     assert counts.post == 0 and counts.get == sum(per_part.values())

@@ -13,9 +13,11 @@ edits (activation,      ``list=usercontribs&ucuser=A|B|…&ucprop=ids|timestamp|
 retention, mentor       title|ns|size`` (500 edits per request, so busy newcomers cost    edits
 talk)                   more)
 revert time             ``list=recentchanges&rctag=mw-undo`` (and ``mw-rollback``,       all
-                        ``mw-manual-revert``) over the weeks concerned, only when some
-                        first edit is tagged ``mw-reverted``; older than the wiki's
-                        recent-changes age, the page's later revisions are read instead
+                        ``mw-manual-revert``) over the weeks concerned, plus one request
+                        for where recent changes begin; only when some first edit is
+                        tagged ``mw-reverted``. Older than the wiki's recent changes (or
+                        on a wiki too busy to list them within a budget) the page's later
+                        revisions are read instead: one request per reverted first edit
 tours, badges           ``prop=revisions`` of ``User:NAME/wikitours.json``               50
                         (:meth:`toolforge.wikiclient.WikiClient.progress`)
 ======================  ==============================================================  =========
@@ -174,47 +176,85 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+#: "Reverted, but after the window": later than any window ends.
+AFTER_WINDOW = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+
+
+def _oldest_change(client: WikiClient) -> dt.datetime | None:
+    """When the wiki's recent changes begin (older ones have expired, $wgRCMaxAge)."""
+    data = client.get({"action": "query", "list": "recentchanges", "rcdir": "newer",
+                       "rclimit": 1, "rcprop": "timestamp"})
+    changes = (data.get("query") or {}).get("recentchanges") or []
+    return parse_time(str(changes[0].get("timestamp", ""))) if changes else None
+
+
+def _reverting_changes(client: WikiClient, begin: dt.datetime, finish: dt.datetime,
+                       namespaces: frozenset[int], budget: int
+                       ) -> tuple[dict[str, list[dt.datetime]], bool]:
+    """Title → times of reverting edits between *begin* and *finish* from recent changes,
+    and whether the listing is complete (False when it needed more than *budget* requests
+    per tag: a busy wiki, where reading the few pages concerned is cheaper)."""
+    reverting: dict[str, list[dt.datetime]] = {}
+    for tag in sorted(REVERTING_TAGS):
+        params: dict = {"action": "query", "list": "recentchanges", "rctag": tag,
+                        "rcdir": "newer", "rcstart": _iso(begin), "rcend": _iso(finish),
+                        "rcprop": "title|timestamp", "rclimit": "max", "rctype": "edit",
+                        "rcnamespace": "|".join(str(n) for n in sorted(namespaces))}
+        for _ in range(budget):
+            data = client.get(params)
+            for rc in (data.get("query") or {}).get("recentchanges", []):
+                moment = parse_time(str(rc.get("timestamp", "")))
+                if moment is not None:
+                    reverting.setdefault(str(rc.get("title", "")), []).append(moment)
+            if "continue" not in data:
+                break
+            params.update(data["continue"])
+        else:
+            return reverting, False
+    return reverting, True
+
+
 def revert_times(client: WikiClient, reverted: Iterable[Edit], window: dt.timedelta,
-                 problems: list[str]) -> dict[int, dt.datetime | None]:
+                 problems: list[str], namespaces: frozenset[int] = frozenset({0}),
+                 budget: int = 10) -> dict[int, dt.datetime | None]:
     """When each reverted edit was reverted: the first later edit of its page that carries a
-    reverting tag. None where it cannot be found."""
+    reverting tag (:data:`AFTER_WINDOW` when complete recent changes show none within the
+    window). Edits older than the recent changes, or all of them when recent changes are too
+    busy to list within *budget*, are looked up in their page's history, up to
+    :data:`MAX_HISTORY_READS` requests; None where the time cannot be found."""
     edits = list({e.revid: e for e in reverted}.values())
     if not edits:
         return {}
     begin = min(e.timestamp for e in edits)
     finish = max(e.timestamp for e in edits) + window
-    reverting: dict[str, list[dt.datetime]] = {}
-    for tag in sorted(REVERTING_TAGS):
-        for part in client.query({"list": "recentchanges", "rctag": tag, "rcdir": "newer",
-                                  "rcstart": _iso(begin), "rcend": _iso(finish),
-                                  "rcprop": "title|timestamp|ids", "rclimit": "max",
-                                  "rctype": "edit"}, max_requests=MAX_PAGES):
-            for rc in part.get("recentchanges", []):
-                moment = parse_time(str(rc.get("timestamp", "")))
-                if moment is not None:
-                    reverting.setdefault(str(rc.get("title", "")), []).append(moment)
+    reverting, complete = _reverting_changes(client, begin, finish, namespaces, budget)
+    oldest = _oldest_change(client) if complete else None
     out: dict[int, dt.datetime | None] = {}
     unmatched: list[Edit] = []
     for edit in edits:
         later = [t for t in reverting.get(edit.title, []) if t >= edit.timestamp]
         if later:
             out[edit.revid] = min(later)
+        elif complete and oldest is not None and oldest <= edit.timestamp:
+            # Recent changes cover the whole window and show no revert in it: the revert
+            # came later (the edit is tagged as reverted, after all).
+            out[edit.revid] = AFTER_WINDOW
         else:
             unmatched.append(edit)
     for n, edit in enumerate(unmatched):
         if n >= MAX_HISTORY_READS:
-            problems.append(f"{len(unmatched) - n} reverted edits too old for recent changes "
-                            "were counted as reverted in time without reading their pages")
+            problems.append(f"{len(unmatched) - n} reverted first edits could not be timed "
+                            "and count as reverted within the window")
             break
         out[edit.revid] = None
         for part in client.query({"prop": "revisions", "titles": edit.title,
                                   "rvstartid": edit.revid, "rvdir": "newer", "rvlimit": 50,
                                   "rvprop": "ids|timestamp|tags"}, max_requests=1):
-            for page in part.get("pages", []):
-                for rev in page.get("revisions", []):
-                    if set(rev.get("tags", [])) & REVERTING_TAGS and rev.get("revid") != edit.revid:
-                        out[edit.revid] = parse_time(str(rev.get("timestamp", "")))
-                        break
+            revisions = [r for p in part.get("pages", []) for r in p.get("revisions", [])]
+            found = next((r for r in revisions if r.get("revid") != edit.revid
+                          and set(r.get("tags", [])) & REVERTING_TAGS), None)
+            if found is not None:
+                out[edit.revid] = parse_time(str(found.get("timestamp", "")))
     return out
 
 
@@ -244,7 +284,8 @@ def fetch_outcomes(client: WikiClient, now: dt.datetime, *, library: Library | N
         if first is not None and first.reverted:
             reverted.append(first)
     with _counted(client, requests, "reverts"):
-        reverted_at = revert_times(client, reverted, windows.revert, fetched.problems)
+        reverted_at = revert_times(client, reverted, windows.revert, fetched.problems,
+                                   content)
     with _counted(client, requests, "progress"):
         progress = client.progress(names) if names else {}
     for name in names:
