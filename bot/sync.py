@@ -25,7 +25,7 @@ of each broken page is told on their talk page, once per broken revision (the no
 
 Usage:
 
-    python -m bot.sync -config:wikis.yaml [-state:FILE] [-once | -interval:SECONDS] [-preview] [-force]
+    python -m bot.sync -wikis:wikis.yaml [-state:FILE] [-once | -interval:SECONDS] [-preview] [-force]
 
 The state file (default ``sync-state.json``) remembers the revisions last compiled; without it
 the first run compiles everything (deploys of unchanged pages edit nothing). Pywikibot's
@@ -310,7 +310,7 @@ def _conflicts(site, manifest, state_title: str) -> list[str]:
 
 def _tell_editor(site, wiki: WikiConfig, error_title: str, rev: Revision, good: int, count: int) -> bool:
     """Post the note on the editor's talk page unless it already carries this revision's marker."""
-    if not rev.user:
+    if not rev.user or rev.user == site.username():
         return False
     talk = f"User talk:{rev.user}"
     reply = site.simple_request(action="query", titles=talk, prop="revisions", rvprop="content",
@@ -472,7 +472,12 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         if wiki.id == lib_wiki.id:
             own_pages.extend(_library_pages(config, wiki, loaded, translations_tours, site))
         _deploy(site, _own_pages(own_pages, outcome.version or "-"), SYNC_STATE_TITLE, True)
-        wstate["inputs"] = inputs(wiki)
+        # A deploy that stopped (hand-edited pages, missing rights) is tried again next run;
+        # errors in the sources wait for the next edit of the sources.
+        if outcome.published or errors or (preview and not outcome.conflicts):
+            wstate["inputs"] = inputs(wiki)
+        else:
+            wstate.pop("inputs", None)
         log(f"{wiki.id}: " + ("published " + outcome.version if outcome.published else
                               f"{len(outcome.errors)} error(s), nothing published" if outcome.errors else
                               f"{len(outcome.conflicts)} conflict(s)" if outcome.conflicts else "checked"))
@@ -543,7 +548,7 @@ def save_state(path: Path, state: dict) -> None:
 def main(*args: str) -> int:
     import pywikibot
 
-    options = {"config": "", "state": "sync-state.json", "interval": "", "once": False,
+    options = {"wikis": "", "state": "sync-state.json", "interval": "", "once": False,
                "preview": False, "force": False}
     if any(a == "-help" or a.startswith("-help:") for a in (args or sys.argv[1:])):
         print(__doc__)
@@ -552,12 +557,12 @@ def main(*args: str) -> int:
         name, _, value = arg.lstrip("-").partition(":")
         if name in ("once", "preview", "force") and not value:
             options[name] = True
-        elif name in ("config", "state", "interval") and value:
+        elif name in ("wikis", "state", "interval") and value:
             options[name] = value
         else:
             pywikibot.bot.suggest_help(unknown_parameters=[arg])
             return 1
-    config, problems = load_config(options["config"] or "wikis.yaml")
+    config, problems = load_config(options["wikis"] or "wikis.yaml")
     for p in problems:
         pywikibot.error(str(p))
     if config is None:

@@ -117,3 +117,21 @@ def test_the_repository_library_split_into_pages_loads_the_same(tmp_path):
 def test_assemble_rejects_misuse():
     with pytest.raises(ValueError):
         assemble([_page("a"), _page("b")], single=True)
+
+
+def test_one_page_for_the_whole_library_with_a_local_page_replacing_its_wikis():
+    text = open("tours.yaml", encoding="utf-8").read()
+    page = SourcePage("Project:Wikitours/Tours.yaml", text, 3)
+    loaded = load_from_pages([page], single=True)
+    assert not [p for p in loaded.problems if p.severity == "error"]
+    assert [w.id for w in loaded.library.wikis] == ["dewiki", "arwiki"]
+    local = SourcePage("Project:Wikitours/Local.yaml", "id: frwiki\nlanguage: fr\nchanges:\n"
+                       "  - {tour: first-edit, remove: gone-step}\n")
+    loaded = load_from_pages([page], single=True, local=local)
+    [problem] = [p for p in loaded.problems if p.severity == "error"]
+    assert problem.file == local.title and problem.line == 4
+    broken = text.replace("minutes: 5", "minutes: -1", 1)
+    loaded = load_from_pages([SourcePage(page.title, broken)], single=True)
+    [problem] = [p for p in loaded.problems if p.severity == "error"]
+    line = text[:text.index("minutes: 5")].count("\n") + 1
+    assert problem.file == page.title and problem.line == line

@@ -1,0 +1,53 @@
+"""`python -m bot.sync` as the Toolforge job runs it: a config file, a state file, -once."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TOUR = """id: hello
+title: Hello
+summary: Say hello.
+audience: newcomer
+minutes: 1
+version: 1
+steps:
+  - id: one
+    page: sandbox
+    title: Hello there
+    text: This tour was written on the wiki.
+"""
+
+
+def _run(wiki, *args):
+    return subprocess.run([sys.executable, "-m", "bot.sync", *args], cwd=ROOT, env=wiki.pywikibot_env(),
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_job_publishes_and_then_has_nothing_to_do(wiki, tmp_path):
+    wiki.edit("Project:Wikitours/Tours/hello.yaml", TOUR)
+    config = tmp_path / "wikis.yaml"
+    # the wiki id is the Pywikibot family of the job's user-config.py (its account and password)
+    config.write_text(json.dumps({"library": {"wiki": wiki.family},
+                                  "wikis": [{"id": wiki.family, "api": wiki.api, "language": "en"}]}))
+    state = tmp_path / "state.json"
+    assert "-wikis:" in _run(wiki, "-help").stdout
+
+    run = _run(wiki, f"-wikis:{config}", f"-state:{state}", "-once")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "This tour was written on the wiki." in wiki.wikitext("Help:Wikitours/hello")
+    assert json.loads(state.read_text())["wikis"][wiki.family]["version"]
+
+    mark = wiki.log_mark()
+    run = _run(wiki, f"-wikis:{config}", f"-state:{state}", "-once")
+    assert run.returncode == 0, run.stderr
+    assert not [e for e in wiki.request_log()[mark:] if e.method == "POST" and e.action == "edit"]
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("library: {wiki: nowhere}\nwikis: []\n")
+    run = _run(wiki, f"-wikis:{bad}", f"-state:{state}", "-once")
+    assert run.returncode == 1 and "at least one wiki" in run.stderr
