@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Mapping, NamedTuple
 
-from tours.languages import fallback_chain, language
+from tours.languages import fallback_chain
 
 __all__ = ["Text", "Messages"]
 
@@ -77,12 +77,3 @@ class Messages:
         text = self.view(lang).get(key)
         return text if text is not None else Text(key, "en")
 
-    def has(self, key: str, lang: str) -> bool:
-        return key in self._texts(lang) if lang in self._by_lang else False
-
-    def languages(self) -> tuple[str, ...]:
-        return tuple(sorted(self._by_lang))
-
-
-def direction(lang: str) -> str:
-    return language(lang).dir
