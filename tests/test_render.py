@@ -293,3 +293,18 @@ def test_rendering_is_deterministic():
     b = render_catalogue(site_for(lib, {"fr": {"wikitours-tour-first-edit-title": "Première"}}),
                          "fr")
     assert a == b
+
+
+def test_every_interface_message_of_the_pages_exists_and_is_documented():
+    en = json.loads((ROOT / "i18n/pages/en.json").read_text(encoding="utf-8"))
+    qqq = json.loads((ROOT / "i18n/pages/qqq.json").read_text(encoding="utf-8"))
+    assert set(en) == set(qqq)
+    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "tours/render").rglob("*")
+               if p.suffix in (".py", ".j2")]
+    used = set(re.findall(r"wikitours-pages-[a-z-]*[a-z]", "\n".join(sources)))
+    used = {k for k in used if not k.endswith(("-audience", "-audience-name"))}
+    from tours.model import AUDIENCES
+    used |= {f"wikitours-pages-audience-{a}" for a in AUDIENCES}
+    used |= {f"wikitours-pages-audience-name-{a}" for a in AUDIENCES}
+    assert used <= set(en), used - set(en)
+    assert set(en) - {"@metadata"} <= used, set(en) - used  # nothing unused either
