@@ -319,3 +319,18 @@ def test_preview_mode_writes_preview_pages_and_deploys_nothing(two):
     assert preview is not None and "Very well done" in preview
     run()
     assert "Very well done" in meta.wikitext("Help:Wikitours/first-edit")
+
+
+def test_a_broken_on_wiki_translation_is_reported_with_its_line(two):
+    meta, ar, run, *_ = two
+    good = meta.wikitext(I18N + "ar.json")
+    data = json.loads(good)
+    data["wikitours-tour-first-edit-summary"] = "<script>alert(1)</script> $7"
+    meta.edit(I18N + "ar.json", json.dumps(data, ensure_ascii=False, indent="\t"), user="Translator")
+    result = run()
+    assert not result.outcomes["meta"].published
+    status = meta.wikitext(STATUS)
+    assert _c(meta, I18N + "ar.json") in status and "$7" in status and "<script>" not in status
+    assert "User:Translator" in status
+    meta.edit(I18N + "ar.json", good, user="Translator")
+    assert run().outcomes["meta"].published
