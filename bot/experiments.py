@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 __all__ = ["Variant", "Experiment", "Assignment", "Problem", "parse_config", "bucket", "assign",
            "choose", "verify", "tours_for", "marker_attrs", "parse_assignments",
-           "render_assignments", "config_title", "record_title", "save_assignments"]
+           "render_assignments", "config_title", "record_title", "save_assignments", "Trial"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 MAX_EXPERIMENTS = 20
@@ -301,3 +301,57 @@ def save_assignments(wiki, new: Sequence[Assignment], summary: Callable[[str, in
         else:
             failed.append(name)
     return failed
+
+
+class Trial:
+    """The experiments of one bot run: what each newcomer's welcome looks like, and the
+    assignments to record at the end. Built from the configuration page's text, so a missing
+    or broken page simply means no experiment (its problems are logged)."""
+
+    def __init__(self, experiments: Sequence[Experiment] = (), now: str = "") -> None:
+        self.experiments = tuple(experiments)
+        self.now = now
+        self.pending: dict[str, Assignment] = {}
+        self.assigned: list[Assignment] = []
+
+    @classmethod
+    def from_page(cls, text: str, title: str, now: str,
+                  log: Callable[[str], None] = print) -> "Trial":
+        experiments, problems = parse_config(text, title)
+        for problem in problems:
+            log(str(problem))
+        return cls(experiments, now)
+
+    def welcome(self, username: str, links: Sequence[tuple[str, str, str]],
+                render: Callable[[Sequence[tuple[str, str, str]]], str], usual: str
+                ) -> tuple[str, dict[str, str]]:
+        """The tour links text and the extra marker attributes for *username*'s welcome."""
+        assignment = choose(self.experiments, username, self.now)
+        if assignment is None:
+            self.pending.pop(username, None)
+            return usual, {}
+        self.pending[username] = assignment
+        experiment = next(e for e in self.experiments if e.name == assignment.experiment)
+        variant = experiment.variant(assignment.variant)
+        text = usual if variant is None or variant.tours is None else render(
+            tours_for(variant, links))
+        return text, marker_attrs(assignment)
+
+    def welcomed(self, username: str) -> None:
+        """The welcome was saved: its assignment is now real and will be recorded."""
+        assignment = self.pending.pop(username, None)
+        if assignment is not None:
+            self.assigned.append(assignment)
+
+    def repair(self, username: str, marker_experiment: str, marker_variant: str) -> None:
+        """A welcome found on the wiki (after a crash) names its arm: record it too."""
+        if marker_experiment and marker_variant and any(
+                e.name == marker_experiment for e in self.experiments):
+            self.assigned.append(Assignment(marker_experiment, marker_variant, username,
+                                            self.now))
+
+    def save(self, wiki, summary: Callable[[str, int], str], project: str,
+             log: Callable[[str], None] = print) -> list[str]:
+        if not self.assigned:
+            return []
+        return save_assignments(wiki, self.assigned, summary, project, log)
