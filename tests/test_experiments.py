@@ -143,3 +143,31 @@ def test_assignment_records_round_trip_and_hostile_entries():
     assert parse_assignments(hostile) == (Assignment("x", "b", "D", ""),)
     assert parse_assignments("{") == () and parse_assignments('{"assignments": []}') == ()
     assert Variant("a").weight == 1.0
+
+
+def test_trial_shapes_each_welcome_and_records_only_saved_ones():
+    from bot.experiments import Trial
+
+    logged: list[str] = []
+    text = json.dumps({"experiments": [{**CONFIG["experiments"][0], "share": 100}]})
+    trial = Trial.from_page(text, "P.json", "2026-11-25T10:00:00Z", logged.append)
+    links = [("first-edit", "S", "First"), ("citations", "S", "Cite")]
+    render = lambda chosen: ",".join(t[0] for t in chosen)  # noqa: E731
+    seen = {}
+    for i in range(30):
+        name = f"Trial {i}"
+        tours, marker = trial.welcome(name, links, render, "USUAL")
+        variant = marker["variant"]
+        seen[variant] = tours
+        if i % 2:
+            trial.welcomed(name)
+    assert seen == {"control": "USUAL", "no-tour-links": "",
+                    "citations-first": "citations,first-edit"}
+    assert len(trial.assigned) == 15 and all(a.assigned == "2026-11-25T10:00:00Z"
+                                             for a in trial.assigned)
+    trial.repair("Old", "welcome-tour-links", "control")
+    trial.repair("Old2", "unknown-experiment", "control")
+    assert trial.assigned[-1].username == "Old" and len(trial.assigned) == 16
+    broken = Trial.from_page("{", "P.json", "", logged.append)
+    assert broken.welcome("X", links, render, "USUAL") == ("USUAL", {})
+    assert logged and logged[0].startswith("P.json:1:")
