@@ -356,8 +356,11 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             local_revisions[wiki.id] = found.get(wiki.variant_page)
 
     def inputs(wiki: WikiConfig) -> str:
+        # What a wiki's pages depend on: the library's revisions, its adaptation's revision,
+        # the mode, its configuration and the wikitours version (an upgrade recompiles).
         local = local_revisions.get(wiki.id)
-        return f"{library_digest}:{local.revid if local else 0}:{'p' if preview else 'd'}"
+        setup = _digest([repr(wiki), repr(lib), __version__])
+        return f"{library_digest}:{local.revid if local else 0}:{'p' if preview else 'd'}:{setup}"
 
     todo = [w for w in config.wikis
             if force or wikis_state.get(w.id, {}).get("inputs") != inputs(w)]
