@@ -44,7 +44,8 @@ import yaml
 
 from tours.model import Problem
 
-__all__ = ["WikiConfig", "LibraryConfig", "Config", "parse_config", "load_config", "app_wikis"]
+__all__ = ["WikiConfig", "LibraryConfig", "Config", "parse_config", "load_config", "app_wikis",
+           "user_config_lines", "bot_run_args", "main"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,63}$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
@@ -198,3 +199,59 @@ def app_wikis(config: Config) -> list[dict]:
     """The app's ``WIKIS`` setting (contracts §10) for the same wikis."""
     return [{"id": w.id, "api": w.api, "index": w.index, "language": w.language,
              "project": w.project} for w in config.wikis]
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the other bots for every wiki
+
+
+def user_config_lines(config: Config, account: str = "WikitoursBot") -> str:
+    """Lines for Pywikibot's ``user-config.py``: each wiki id as a family (its API URL) with the
+    bot's account. Passwords go to the password file (``password_file``), never here."""
+    out = ["# wikitours: one Pywikibot family per wiki of wikis.yaml (python -m bot.multiwiki user-config)"]
+    for w in config.wikis:
+        out.append(f"family_files[{w.id!r}] = {w.api!r}")
+        out.append(f"usernames[{w.id!r}][{w.id!r}] = {str(w.settings.get('account', account))!r}")
+    return "\n".join(out) + "\n"
+
+
+def bot_run_args(wiki: WikiConfig) -> list[str]:
+    """Arguments of ``python -m bot.run`` for *wiki* (its family, language, help pages and the
+    extra ``bot-args`` of its settings)."""
+    args = [f"-family:{wiki.id}", f"-lang:{wiki.id}", f"-language:{wiki.language}",
+            f"-help-prefix:{wiki.help_prefix}"]
+    extra = wiki.settings.get("bot-args") or []
+    if isinstance(extra, list):
+        args += [str(a) for a in extra]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bot.multiwiki user-config|run -wikis:FILE [bot.run options]``."""
+    import subprocess
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args.pop(0) if args and not args[0].startswith("-") else ""
+    path = next((a.split(":", 1)[1] for a in args if a.startswith("-wikis:")), "wikis.yaml")
+    rest = [a for a in args if not a.startswith("-wikis:")]
+    config, problems = load_config(path)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if config is None or command not in ("user-config", "run"):
+        if command not in ("user-config", "run"):
+            print("usage: python -m bot.multiwiki user-config|run -wikis:FILE [bot.run options]", file=sys.stderr)
+        return 1 if config is None else 2
+    if command == "user-config":
+        print(user_config_lines(config), end="")
+        return 0
+    failed = 0
+    for wiki in config.wikis:
+        done = subprocess.run([sys.executable, "-m", "bot.run", *bot_run_args(wiki), *rest],
+                              cwd=Path(__file__).resolve().parent.parent)
+        failed += done.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -66,3 +66,22 @@ def test_bad_configs_are_readable_problems(tmp_path):
     assert config is None and "not valid YAML" in problems[0].message
     config, problems = load_config(tmp_path / "missing.yaml")
     assert config is None and "cannot read" in problems[0].message
+
+
+def test_user_config_and_bot_arguments_for_every_wiki(tmp_path, capsys):
+    from bot.multiwiki import bot_run_args, main, user_config_lines
+
+    path = tmp_path / "wikis.yaml"
+    path.write_text(GOOD)
+    config, _ = load_config(path)
+    lines = user_config_lines(config)
+    namespace = {"family_files": {}, "usernames": __import__("collections").defaultdict(dict)}
+    exec(compile(lines, "user-config.py", "exec"), namespace)  # valid Python for user-config.py
+    assert namespace["family_files"] == {"meta": "http://127.0.0.1:8080/api.php",
+                                         "arwiki": "http://127.0.0.1:8081/api.php"}
+    assert "password" not in lines.lower().replace("password_file", "")
+    assert bot_run_args(config.wiki("arwiki"))[:3] == ["-family:arwiki", "-lang:arwiki", "-language:ar"]
+    assert main(["user-config", f"-wikis:{path}"]) == 0
+    assert "family_files['arwiki']" in capsys.readouterr().out
+    assert main(["nonsense", f"-wikis:{path}"]) == 2
+    assert main(["run", f"-wikis:{tmp_path / 'missing.yaml'}"]) == 1
