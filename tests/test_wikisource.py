@@ -88,7 +88,10 @@ def test_header_page_with_badges_and_a_local_adaptation_replacing_a_step():
 def test_hostile_and_broken_pages_are_problems_not_crashes():
     pages = [_page("a-tour", "--- !!python/object:os.system\n{{{[[[\n\t:"),
              _page("b-tour", "\x00" * 10), _page("c-tour", "# only a comment\n"),
-             _page("d-tour", "tours:\n  - id: injected\n")]
+             _page("d-tour", "tours:\n  - id: injected\n"),
+             _page("e-tour", "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+                 f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+                 for i in range(9)))]
     loaded = load_from_pages(pages, prefix=PREFIX)
     assert loaded.library is None
     files = {p.file for p in loaded.problems}
