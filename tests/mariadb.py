@@ -71,23 +71,35 @@ class MariaDB:
 
 
 def start_mariadb(base: Path) -> MariaDB:
-    """Install a data folder in *base* and start a server on loopback; wait until it answers."""
+    """Install a data folder in *base* and start a server on loopback; wait until it answers.
+
+    Tried three times from scratch: on a busy machine another process may take the free port
+    before mariadbd binds it, or a bootstrap may fail; the last error is raised.
+    """
+    errors = []
+    for attempt in range(3):
+        try:
+            return _install_and_start(base / f"try{attempt}")
+        except RuntimeError as error:
+            errors.append(str(error))
+    raise RuntimeError("MariaDB did not start:\n" + "\n".join(errors))
+
+
+def _install_and_start(base: Path) -> MariaDB:
     datadir = base / "data"
     datadir.mkdir(parents=True)
     tmpdir = base / "tmp"  # a shared /tmp makes parallel bootstraps collide on temp tables
     tmpdir.mkdir()
     done = subprocess.run(
         ["mariadb-install-db", "--no-defaults", f"--datadir={datadir}", "--user=root",
-         "--auth-root-authentication-method=normal", "--skip-test-db", f"--tmpdir={tmpdir}"],
+         "--auth-root-authentication-method=normal", "--skip-test-db", f"--tmpdir={tmpdir}",
+         "--innodb-use-native-aio=0"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if done.returncode != 0:
         raise RuntimeError(f"mariadb-install-db failed: {done.stderr.decode(errors='replace')}")
-    for attempt in range(3):  # another process may take the free port before mariadbd binds it
-        server, conn = _run_server(base, datadir, tmpdir, attempt)
-        if conn is not None:
-            break
-    else:
-        raise RuntimeError(f"mariadbd did not start: {(base / 'mariadbd.log').read_text()[-2000:]}")
+    server, conn = _run_server(base, datadir, tmpdir)
+    if conn is None:
+        raise RuntimeError(f"mariadbd exited: {(base / 'mariadbd.log').read_text()[-2000:]}")
     with conn.cursor() as cur:  # root over TCP needs a password (and has one from here on)
         cur.execute(f"ALTER USER 'root'@'localhost' IDENTIFIED BY '{server.password}'")
         # mariadb-install-db also makes root@127.0.0.1, without a password.
@@ -98,7 +110,7 @@ def start_mariadb(base: Path) -> MariaDB:
     return server
 
 
-def _run_server(base: Path, datadir: Path, tmpdir: Path, attempt: int):
+def _run_server(base: Path, datadir: Path, tmpdir: Path):
     """Start mariadbd on a free port; ``(server, connection)``, or ``(None, None)`` on exit."""
     import pymysql
 
@@ -108,7 +120,8 @@ def _run_server(base: Path, datadir: Path, tmpdir: Path, attempt: int):
         ["mariadbd", "--no-defaults", f"--datadir={datadir}", f"--socket={base / 'sock'}",
          f"--port={port}", "--bind-address=127.0.0.1", "--user=root", "--skip-log-bin",
          "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=2",
-         "--skip-name-resolve", f"--pid-file={base / 'mariadbd.pid'}", f"--tmpdir={tmpdir}"],
+         "--skip-name-resolve", f"--pid-file={base / 'mariadbd.pid'}", f"--tmpdir={tmpdir}",
+         "--innodb-use-native-aio=0"],  # many servers at once can exhaust the kernel's AIO
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     log.close()
     server = MariaDB(datadir, port, process)
@@ -119,10 +132,10 @@ def _run_server(base: Path, datadir: Path, tmpdir: Path, attempt: int):
         try:
             return server, pymysql.connect(unix_socket=str(base / "sock"), user="root",
                                            password="")
-        except pymysql.err.OperationalError:
+        except pymysql.err.OperationalError as error:
             if time.monotonic() > deadline:
                 server.stop()
-                raise
+                raise RuntimeError(f"mariadbd did not answer in 60 s: {error}") from error
             time.sleep(0.05)
 
 

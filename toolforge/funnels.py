@@ -242,10 +242,16 @@ def load_funnel(wiki: str, tour: str) -> tuple[Funnel, str | None]:
     return build_funnel(wiki, tour, rows, known.get("steps", ()), filters), error
 
 
-def _options(wiki: str, tour: str, column) -> list:
-    query = (select(column).where(EventCount.wiki == wiki, EventCount.tour == tour)
-             .distinct().order_by(column))
-    return [v for (v,) in get_session().execute(query) if v not in ("", None)]
+def _options(wiki: str, tour: str) -> tuple[list[str], list[str], list[int]]:
+    """Languages, skins and versions seen for the tour, for the filter menus (one query)."""
+    c = EventCount
+    query = select(c.lang, c.skin, c.version).where(c.wiki == wiki, c.tour == tour).distinct()
+    langs, skins, versions = set(), set(), set()
+    for lang, skin, version in get_session().execute(query):
+        langs.add(lang)
+        skins.add(skin)
+        versions.add(version)
+    return sorted(langs - {""}), sorted(skins - {""}), sorted(versions)
 
 
 @bp.get("/<wiki>/<tour>")
@@ -263,13 +269,13 @@ def funnel(wiki: str, tour: str):
                                    s.share if s.share is not None else 0), s.count, s.kind)
               for s in data.stages]
     rtl = text_direction() == "rtl"
+    langs, skins, versions = _options(wiki, tour)
     bars, height = chart(labels, rtl)
     languages = catalog().languages
     return render_template(
         "funnel.html", funnel=data, error=error, bars=bars, chart_height=height, rtl=rtl,
         stage_label=label, tour_title=tour_title,
-        langs=_options(wiki, tour, EventCount.lang), skins=_options(wiki, tour, EventCount.skin),
-        versions=_options(wiki, tour, EventCount.version),
+        langs=langs, skins=skins, versions=versions,
         language_names={k: v.name for k, v in languages.items()},
         query=data.filters.query_args(), uselang=request.args.get("uselang", ""),
     ), 400 if error else 200
