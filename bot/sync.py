@@ -390,6 +390,12 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         if loaded.library is not None and not any(p.severity == "error" for p in problems):
             if variant is None and local_text is not None and loaded.library.wikis:
                 variant = loaded.library.wikis[0].id
+            if variant and wiki.variant_page and local_text is None and loaded.library.wiki(variant) is None:
+                # No adaptation page yet: the wiki gets the library as it is, and is told.
+                problems.append(Problem(wiki.variant_page, 1, 1,
+                                        "this wiki's adaptation page does not exist yet; the library is used unchanged",
+                                        f"create it with `id: {variant}` and the local changes", "warning"))
+                variant = None
             event_url = str(wiki.settings.get("event-url", "") or "")
             built = build_pages(loaded.library, translations, wiki=variant, prefix=wiki.help_prefix,
                                 config={"eventUrl": event_url} if event_url else {})

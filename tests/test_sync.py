@@ -334,3 +334,19 @@ def test_a_broken_on_wiki_translation_is_reported_with_its_line(two):
     assert "User:Translator" in status
     meta.edit(I18N + "ar.json", good, user="Translator")
     assert run().outcomes["meta"].published
+
+
+def test_a_wiki_without_its_adaptation_page_gets_the_library_and_a_warning(two, make_wiki):
+    meta, ar, *_ = two
+    he = make_wiki(language="he")
+    config, problems = parse_config({
+        "library": {"wiki": "meta", "tours": TOURS, "header": HEADER, "translations": I18N},
+        "wikis": [{"id": "meta", "api": meta.api, "index": meta.index, "language": "en"},
+                  {"id": "hewiki", "api": he.api, "language": "he", "variant": "hewiki",
+                   "variant-page": LOCAL}]})
+    assert config is not None, problems
+    result = sync_once(config, {"meta": meta.site(), "hewiki": he.site()}, {}, log=lambda _: None)
+    assert result.outcomes["hewiki"].published, result.outcomes["hewiki"].errors
+    steps = json.loads(he.wikitext("MediaWiki:Wikitours/tours/first-edit.json"))["steps"]
+    assert steps[0]["id"] == "welcome"
+    assert _c(he, LOCAL) in he.wikitext(STATUS)
