@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
 import click
@@ -271,6 +271,16 @@ def _percent(value: float) -> str:
     return f"{100 * value:.0f}"
 
 
+def _signed(value: float) -> str:
+    text = _percent(value)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def p_text(p: float) -> str:
+    """A p-value as people read it: three decimals, and "< 0.001" below that."""
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
 def cell_text(cell: Cell) -> str:
     if cell.interval is None:
         return msg("wikitours-app-outcomes-unknown")
@@ -280,22 +290,36 @@ def cell_text(cell: Cell) -> str:
 
 @dataclass(frozen=True)
 class Whisker:
+    """The 95 % interval drawn across a bar, and where the bar's value is written."""
+
     y: int
     x1: float
     x2: float
 
 
+def bar_value(cell: Cell) -> str:
+    if cell.interval is None:
+        return msg("wikitours-app-outcomes-unknown")
+    return msg("wikitours-app-outcomes-bar-value", _percent(cell.interval.estimate),
+               _percent(cell.interval.low), _percent(cell.interval.high))
+
+
 def bars_for(groups: Sequence[Group], outcome: str, by: str, rtl: bool):
-    """The funnel chart's layout on a fixed 0-100 % scale, plus interval whiskers."""
+    """The funnel chart's layout on a fixed 0-100 % scale, plus interval whiskers.
+
+    Values are written in a column right of the 100 % mark (left of it when right-to-left).
+    """
     items = []
     for g in groups:
         cell = g.cells[outcome]
         rate = cell.interval.estimate if cell.interval else 0.0
-        items.append((group_label(by, g.key), cell_text(cell), round(rate * 1000), "rate"))
-    bars, _ = chart(items + [("", "", 1000, "scale")], rtl)
-    bars = bars[:-1]
+        items.append((group_label(by, g.key), bar_value(cell), round(rate * 1000), "rate"))
+    width = 640
+    usable = width - 120
+    bars, _ = chart(items + [("", "", 1000, "scale")], rtl, width=width)
+    value_x = width - usable - 8 if rtl else usable + 8
+    bars = [replace(b, value_x=value_x) for b in bars[:-1]]
     whiskers = []
-    usable, width = 640 - 120, 640
     for bar, g in zip(bars, groups):
         interval = g.cells[outcome].interval
         if interval is None:
@@ -304,7 +328,7 @@ def bars_for(groups: Sequence[Group], outcome: str, by: str, rtl: bool):
         if rtl:
             x1, x2 = width - x2, width - x1
         whiskers.append(Whisker(bar.y + 28, round(x1, 1), round(x2, 1)))
-    return bars, whiskers, max(len(items) * 44, 44)
+    return bars, whiskers, max(len(items) * 44, 44), (width - usable if rtl else usable)
 
 
 def _export(groups: Sequence[Group], by: str) -> list[dict[str, Any]]:
@@ -346,12 +370,12 @@ def _csv(name: str, header: list[str], lines: Iterable[list[Any]]) -> Response:
 def _render(title: str, endpoint: str, args: dict, by: str, outcome: str, rows, groups, hidden,
             limit: int, groupings: dict[str, str], experiments: Sequence[str] = ()):
     rtl = text_direction() == "rtl"
-    bars, whiskers, height = bars_for(groups, outcome, by, rtl)
+    bars, whiskers, height, full = bars_for(groups, outcome, by, rtl)
     computed = max((r.computed for r in rows), default=None)
     return render_template(
         "reports.html", title=title, endpoint=endpoint, args=args, by=by, outcome=outcome,
         outcomes=OUTCOMES, groupings=list(groupings), groups=groups, hidden=hidden,
-        limit=limit, bars=bars, whiskers=whiskers, chart_height=height, rtl=rtl,
+        limit=limit, bars=bars, whiskers=whiskers, chart_height=height, rtl=rtl, full=full,
         group_label=group_label, cell_text=cell_text, total=len(rows),
         computed=computed.strftime("%Y-%m-%d %H:%M") if computed else "",
         experiments=experiments, uselang=request.args.get("uselang", ""))
@@ -447,7 +471,8 @@ def _experiment_export(report: ExperimentReport) -> list[dict[str, Any]]:
 def experiment_page(wiki: str, name: str):
     report = _load_experiment(wiki, name)
     return render_template("experiment.html", wiki=wiki, report=report, outcomes=OUTCOMES,
-                           cell_text=cell_text, percent=_percent,
+                           cell_text=cell_text, percent=_percent, signed=_signed,
+                           p_text=p_text,
                            effect_points=round(report.effect * 100, 1),
                            limit=threshold(_wiki_or_404(wiki)))
 
