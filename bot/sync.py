@@ -42,7 +42,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
-from urllib.parse import quote
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -52,7 +51,7 @@ from tours import __version__  # noqa: E402
 from tours.build import Translations, build_pages, manifest as build_manifest  # noqa: E402
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
 from tours.model import Problem  # noqa: E402
-from tours.statuspage import (PageError, Status, escape, msg, render_editnotice,  # noqa: E402
+from tours.statuspage import (PageError, Status, msg, render_editnotice,  # noqa: E402
                               render_status, render_talk_note, render_translation_index,
                               render_translation_status, talk_marker)
 from tours.wikisource import Loaded, SourcePage, load_from_pages  # noqa: E402
