@@ -22,7 +22,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from tours import __version__
 from tours.i18n import MessageFile, check, read_dir, source_messages, usable_translations
@@ -112,12 +112,14 @@ def _check_page_messages(files: Mapping[str, MessageFile], component: str) -> li
 
 def build_pages(library: Library, translations: Translations, *, wiki: str | None = None,
                 prefix: str = DEFAULT_PREFIX, config: Mapping | None = None,
-                gadget: bool = True) -> Result:
+                gadget: bool = True, timer: Callable[[str], None] | None = None) -> Result:
     """Render every page for *library* (pure apart from asking the gadget bundler for its code).
 
     Returns the pages in a stable order and every problem found on the way; the caller writes
-    only when :attr:`Result.ok`.
+    only when :attr:`Result.ok`. *timer*, when given, is called with the name of each phase as
+    it ends (``bench/compile.py`` uses it to show where the time goes).
     """
+    mark = timer or (lambda name: None)
     problems: list[Problem] = []
     report = check(library, translations.tours)
     problems.extend(report.problems)
@@ -139,6 +141,7 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
             return Result((), (), tuple(problems))
     applied, variant_problems = apply_variant(library, variant, prefix=prefix)
     problems.extend(variant_problems)
+    mark("check translations")
     if any(p.severity == "error" for p in problems):
         return Result((), (), tuple(problems))
     adapted = applied.library
@@ -178,6 +181,7 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
         problems.append(Problem(library.file, 1, 1, str(exc),
                                 "use a page title without [ ] { } | < > ~"))
         return Result((), (), tuple(problems))
+    mark("render pages")
 
     gadget_langs = {lang for lang, mf in translations.gadget.items() if lang != "qqq"}
     config = dict(config or {})
@@ -197,6 +201,8 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
         code_pages, lines, gadget_problems = _gadget_code(config)
         pages.extend(code_pages)
         problems.extend(gadget_problems)
+
+    mark("render gadget data")
 
     seen: dict[str, Page] = {}
     for page in pages:
