@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
@@ -432,6 +433,8 @@ def _effect() -> float:
     try:
         points = float(request.args.get("effect", "5"))
     except ValueError:
+        points = 5.0
+    if not math.isfinite(points):
         points = 5.0
     return min(max(points, 0.5), 50.0) / 100
 
