@@ -202,3 +202,9 @@ def test_config_example_and_toolforge_files(tmp_path, monkeypatch):
     assert service == {"type": "python3.11", "health-check-path": "/healthz"}
     assert (ROOT / "Procfile").read_text().startswith("web: gunicorn ")
     assert "app = create_app()" in (ROOT / "app.py").read_text()
+
+
+def test_favicon_is_no_error(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'f.db'}"})
+    r = app.test_client().get("/favicon.ico")
+    assert r.status_code == 204 and r.data == b""

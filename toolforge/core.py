@@ -27,6 +27,12 @@ def healthz():
     return "", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """No icon, said without an error: browsers ask for it on every page that names none."""
+    return "", 204, {"Cache-Control": "public, max-age=86400"}
+
+
 def _error(error: HTTPException):
     """Errors as JSON for the API and as a translated page elsewhere."""
     code = error.code or 500
