@@ -167,3 +167,24 @@ def test_experiment_recovers_a_simulated_difference():
     assert not small.arms[1].shown and small.arms[1].cells == {} and \
         small.arms[1].comparisons == {}
     assert small.arms[1].more["activated_7d"][0] > 0  # how many more it needs is still shown
+
+
+def test_report_false_positive_rate_over_repeated_simulated_runs():
+    """The experiment report itself (not just the statistics) calls an A/A difference
+    significant in about 5 % of simulated runs, and finds a real one most of the time."""
+    rng = random.Random(2026)
+    runs, n = 400, 120
+    false_positive = found = 0
+    for _ in range(runs):
+        for effect, counter in ((0.0, "fp"), (0.2, "power")):
+            data = [Outcome(f"{v}{i}", experiment="x", variant=v,
+                            activated_7d=rng.random() < (0.3 + (effect if v == "b" else 0)))
+                    for v in ("control", "b") for i in range(n)]
+            significant = experiment(data, "x", (), threshold=10).arms[1].comparisons[
+                "activated_7d"].significant
+            if counter == "fp":
+                false_positive += significant
+            else:
+                found += significant
+    assert 0.02 <= false_positive / runs <= 0.08
+    assert found / runs >= 0.8  # power at n = 120 per arm for 30 % vs 50 %: about 0.89
