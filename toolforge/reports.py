@@ -278,8 +278,8 @@ def _signed(value: float) -> str:
 
 
 def p_text(p: float) -> str:
-    """A p-value as people read it: three decimals, and "< 0.001" below that."""
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+    """A p-value: three decimals, or one significant digit below 0.001 (never "0.000")."""
+    return f"{max(p, 1e-99):.0e}" if p < 0.001 else f"{p:.3f}"
 
 
 def cell_text(cell: Cell) -> str:
