@@ -59,6 +59,12 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": None,  # None: True in production, False in local development
     "FUNNEL_MAX_DAYS": 3660,
+    "OAUTH": {},  # {<wiki id>: {client_id, client_secret, index?, rest?}}: sign-in per wiki
+    "ADMINS": [],  # ["<wiki id>:<user name>"]: may revoke any badge
+    "ISSUER_NAME": "",  # the Open Badges issuer profile ("": the app's translated name)
+    "ISSUER_EMAIL": "",
+    "ISSUER_DESCRIPTION": "",
+    "PROGRESS_CACHE_SECONDS": 60,  # learner pages reuse progress read this recently
 }
 
 ENV_PREFIX = "WIKITOURS_"
