@@ -261,6 +261,26 @@ def manifest_text(data: dict) -> str:
     return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) \
+    | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_files(base: str, files: list[tuple[str, bytes]]) -> None:
+    """Write each ``(name, bytes)`` below the folder *base* (ending in a separator).
+
+    Plain descriptors rather than ``open()``: a big library writes tens of thousands of
+    files, and the buffered file object around each cost as much as the writing itself.
+    """
+    for name, data in files:
+        fd = os.open(base + name, _NEW_FILE, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+
+
 def write_output(out: Path, manifest_data: dict, files: list[tuple[str, bytes]]) -> None:
     """Write everything into a temporary folder beside *out*, then swap it into place.
 
@@ -272,9 +292,7 @@ def write_output(out: Path, manifest_data: dict, files: list[tuple[str, bytes]])
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=parent))
     try:
         (tmp / "pages").mkdir()
-        for name, data in files:
-            with open(tmp / name, "wb") as fh:
-                fh.write(data)
+        _write_files(str(tmp) + os.sep, files)
         (tmp / "manifest.json").write_text(manifest_text(manifest_data), encoding="utf-8")
         old = None
         if out.exists():
