@@ -388,6 +388,7 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
     statuses: list[LanguageStatus] = []
     source_placeholders = {k: set(_PLACEHOLDER.findall(m.text)) for k, m in sources.items()}
     expected_hash = {k: source_hash(m.text) for k, m in sources.items()}
+    markup_memo: dict[str, list[tuple[str, str]]] = {}  # the same text is checked once
     for lang in sorted(files):
         mf = files[lang]
         if lang == "qqq":
@@ -397,10 +398,13 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
                                     "name the file after a MediaWiki language code, e.g. de.json"))
         missing, outdated, unknown, invalid = [], [], [], []
         translated = 0
+        messages = dict(mf.messages)  # plain dict lookups: this loop runs for every text
+        recorded_hashes = dict(mf.source_hashes)
         for key in sources:
-            if key not in mf.messages or not mf.messages[key].strip():
+            text = messages.get(key)
+            if text is None or not text.strip():
                 missing.append(key)
-        for key, text in mf.messages.items():
+        for key, text in messages.items():
             if key not in sources:
                 unknown.append(key)
                 problems.append(Problem(mf.path, *mf.where(key), f"unknown key {key!r}",
@@ -425,14 +429,21 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
                         "the source text has no such placeholder",
                         "remove it; where the source has no $1, the reader's user name may only "
                         "choose a form in {{GENDER:$1|…}}"))
-            for what, hint in _markup_problems(text):
-                bad = True
-                problems.append(Problem(mf.path, *mf.where(key), f"{key}: unsafe markup: {what}",
-                                        hint or SAFE_SUBSET_HINT))
+            # maybe_markup(), inlined: most texts stop here
+            if (text[:1] in _LINE_START_CHARS or "''" in text or "__" in text
+                    or _MARKUP_CHARS.search(text) is not None):
+                found = markup_memo.get(text)
+                if found is None:
+                    found = markup_memo[text] = _markup_problems(text)
+                for what, hint in found:
+                    bad = True
+                    problems.append(Problem(mf.path, *mf.where(key),
+                                            f"{key}: unsafe markup: {what}",
+                                            hint or SAFE_SUBSET_HINT))
             if bad:
                 invalid.append(key)
                 continue
-            recorded = mf.source_hashes.get(key)
+            recorded = recorded_hashes.get(key)
             if recorded == expected_hash[key]:
                 continue
             if recorded is None:
