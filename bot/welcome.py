@@ -44,6 +44,7 @@ import mwparserfromhell
 
 from bot import exclusion, markers
 from bot.digest import notify_mentors
+from bot.experiments import Trial
 from bot.mentors import (ACTIVE_DAYS, Mentee, Mentor, choose, is_valid_user, loads,
                          normalize_user, parse_mentor_list, plan_reassignments)
 from bot.messages import message, sanitize
@@ -90,6 +91,10 @@ class Config:
     @property
     def stop_title(self) -> str:
         return f"{self.project}/Bot/Stop"
+
+    @property
+    def experiments_title(self) -> str:
+        return f"{self.project}/Experiments.json"
 
 
 # -- pure decisions --------------------------------------------------------------------------
@@ -237,8 +242,12 @@ def render_tour_links(links: Sequence[tuple[str, str, str]]) -> str:
                      for tour_id, start, title in links)
 
 
-def welcome_text(user: str, mentor: Mentor, lang: str, template: str, tours: str) -> str:
-    """The whole post: heading, marker, the substituted template call, signature."""
+def welcome_text(user: str, mentor: Mentor, lang: str, template: str, tours: str,
+                 marker: dict[str, str] | None = None) -> str:
+    """The whole post: heading, marker, the substituted template call, signature.
+
+    *marker* adds attributes to the welcome marker (an experiment arm, see bot.experiments).
+    """
     name = template.split(":", 1)[1] if template.lower().startswith("template:") else template
     params = [f"user={user}", f"mentor={mentor.username}"]
     if mentor.intro:
@@ -247,7 +256,7 @@ def welcome_text(user: str, mentor: Mentor, lang: str, template: str, tours: str
         params.append(f"tours=\n{tours}\n")
     return "\n".join([
         f"== {message('wikitours-bot-welcome-heading', lang)} ==",
-        markers.render("welcome", mentor=mentor.username),
+        markers.render("welcome", mentor=mentor.username, **(marker or {})),
         "{{subst:" + name + "|" + "|".join(params) + "}} ~~~~"])
 
 
@@ -317,6 +326,8 @@ class WelcomeBot:
         self.edits_since_check = 0
         self.records = Records(wiki, config.records_prefix, self.log)
         self.mentors: tuple[Mentor, ...] = ()
+        self.trial = Trial()  # the run's experiments (read from the wiki in _run)
+        self.links: list[tuple[str, str, str]] = []
 
     # -- the emergency stop --
     def _check_stop(self, page: Page) -> None:
@@ -384,7 +395,7 @@ class WelcomeBot:
     def _run(self, accounts: Sequence[NewAccount] | None) -> None:
         config = self.config
         pages = self.wiki.read([config.mentors_title, config.template, config.stop_title,
-                                config.state_title])
+                                config.state_title, config.experiments_title])
         self.state_page = pages[config.state_title]
         self.state = parse_state(self.state_page.text)
         stop = pages[config.stop_title]
@@ -407,7 +418,10 @@ class WelcomeBot:
             return
         namespace, base = self._namespace_and_base(config.records_prefix)
         self.records.load(namespace, base)
-        tours = render_tour_links(self._tour_links())
+        self.links = self._tour_links()
+        tours = render_tour_links(self.links)
+        self.trial = Trial.from_page(pages[config.experiments_title].text,
+                                     config.experiments_title, _iso(self.now), self.log)
         self._reassign()
         if not self.mentors:
             # A missing, empty or broken list is a mistake to fix, not a reason to pass
@@ -438,6 +452,9 @@ class WelcomeBot:
         if self.report.halted:
             return
         failed = self.records.save(self._record_summary)
+        self.trial.save(self.wiki, lambda name, n: message(
+            "wikitours-bot-experiment-summary-record", self.lang, name, n), config.project,
+            self.log)
         if failed:
             self.log("the reading position is kept so the next run repairs the records")
             self.report.held = True
@@ -504,6 +521,8 @@ class WelcomeBot:
                               mentor_names, self.config)
             if decision.action == "repair":
                 self._repair(name, decision.mentor, account)
+                arm = (markers.find(talk.text, "welcome") or [markers.Marker("welcome", ())])[0]
+                self.trial.repair(name, arm.get("experiment"), arm.get("variant"))
                 self._skip(name, f"{decision.reason} (mentor {decision.mentor})")
                 continue
             if decision.action == "skip":
@@ -515,7 +534,8 @@ class WelcomeBot:
             if mentor is None:
                 self._skip(name, "no-mentor-available (all mentors away, full or none listed)")
                 continue
-            outcome = self._post_welcome(account, talk, mentor, tours)
+            arm_tours, marker = self.trial.welcome(name, self.links, render_tour_links, tours)
+            outcome = self._post_welcome(account, talk, mentor, arm_tours, marker)
             if outcome == "welcomed":
                 load[mentor.username] = load.get(mentor.username, 0) + 1
             elif outcome == "retry-later" and held is None:
@@ -536,9 +556,10 @@ class WelcomeBot:
         self.records.add(mentor, Mentee(name, account.timestamp or _iso(self.now)))
         self.log(f"record repaired: {sanitize(name, 80)} is a mentee of {mentor}")
 
-    def _post_welcome(self, account: NewAccount, talk: Page, mentor: Mentor, tours: str) -> str:
+    def _post_welcome(self, account: NewAccount, talk: Page, mentor: Mentor, tours: str,
+                      marker: dict[str, str] | None = None) -> str:
         name = account.user
-        section = welcome_text(name, mentor, self.lang, self.config.template, tours)
+        section = welcome_text(name, mentor, self.lang, self.config.template, tours, marker)
         summary = message("wikitours-bot-summary-welcome", self.lang, mentor.username)
         for _ in range(2):
             if not self.may_edit():
@@ -547,6 +568,7 @@ class WelcomeBot:
             if result.ok:
                 self.records.add(mentor.username, Mentee(name, _iso(self.now)))
                 self.report.welcomed.append((name, mentor.username))
+                self.trial.welcomed(name)
                 self.log(f"welcomed {sanitize(name, 80)}: mentor {mentor.username}")
                 return "welcomed"
             if result.status in ("exists", "conflict", "missing"):
