@@ -402,6 +402,22 @@ def test_multi_page_tour(site, page):
     wait_title(page, "Tour completed")
 
 
+def test_steps_aside_while_a_wiki_dialog_is_open(site, page):
+    page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
+    wait_title(page, "Beside the box")
+    visible = "getComputedStyle(document.querySelector('.wikitours-popover')).visibility"
+    # (not awaited: the alert's promise settles only when it closes)
+    page.evaluate("() => { mw.loader.using('oojs-ui-windows').then(() => OO.ui.alert('A dialog')); }")
+    page.wait_for_selector(".oo-ui-window-active .oo-ui-messageDialog-actions a")
+    page.wait_for_function(f"{visible} === 'hidden'")
+    assert page.evaluate("getComputedStyle(document.querySelector('.wikitours-highlight'))"
+                         ".visibility") == "hidden"
+    page.click(".oo-ui-window-active .oo-ui-messageDialog-actions a")
+    page.wait_for_function(f"{visible} === 'visible'")
+    click(page, "next")
+    page.wait_for_selector(f"{POPOVER}.wikitours-popover--missing, #wikitours-popover-title")
+
+
 def test_a_tour_survives_navigation(site, page):
     page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
     wait_title(page, "Beside the box")

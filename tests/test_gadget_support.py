@@ -116,13 +116,23 @@ def wait_title(page, text: str, timeout: float = 15) -> None:
     raise AssertionError(f"popover title {text!r} not shown; last seen {last!r} on {page.url}")
 
 
-def close_ve_welcome(page, keyboard: bool = False) -> None:
-    """VisualEditor greets a user's first edit with a modal dialog. While it is open the tour's
-    popover must step aside (the page behind the dialog is inert); close it as a person would,
-    then the popover is back."""
+def close_ve_welcome(page, keyboard: bool = False) -> bool:
+    """VisualEditor may greet a user's first edit with a modal dialog (when it has not recorded
+    that this user saw it). While it is open the tour's popover must step aside (the page behind
+    the dialog is inert); close it as a person would, then the popover is back. Returns whether
+    the dialog was shown."""
+    page.wait_for_function(
+        "window.mw && mw.loader.getState('ext.visualEditor.desktopArticleTarget.init') === 'ready'"
+        " && document.readyState !== 'loading'")
+    page.wait_for_timeout(300)  # VE decides at DOM ready whether to load its welcome dialog
+    if page.evaluate("mw.loader.getState('ext.visualEditor.welcome')") in (None, "registered"):
+        return False
     primary = page.locator(".oo-ui-window-active .oo-ui-messageDialog-actions "
                            ".oo-ui-flaggedElement-primary a")
-    primary.wait_for(state="visible", timeout=20000)
+    try:
+        primary.wait_for(state="visible", timeout=10000)
+    except Exception:  # loaded, but VE decided again not to show it
+        return False
     page.wait_for_function(
         "!document.querySelector('.wikitours-popover') || getComputedStyle("
         "document.querySelector('.wikitours-popover')).visibility === 'hidden'", timeout=5000)
@@ -135,6 +145,7 @@ def close_ve_welcome(page, keyboard: bool = False) -> None:
     page.wait_for_function(
         "document.querySelector('.wikitours-popover') && getComputedStyle("
         "document.querySelector('.wikitours-popover')).visibility === 'visible'", timeout=20000)
+    return True
 
 
 def progress_json(wiki, user: str) -> dict | None:

@@ -2,10 +2,10 @@
  * wikitours loader: the only wikitours code on every page view.
  *
  * It does nothing, and asks the server for nothing, unless a tour is starting or running:
- * - ?wikitour=ID or #wikitour=ID in the address (the fragment survives the redirect of
- *   Special:MyPage, which drops unknown query parameters);
- * - a click on a "Start this tour" link inside [data-wikitour="ID"] (help pages, catalogue),
- *   remembered for the next page view for the same reason;
+ * - ?wikitour=ID or #wikitour=ID in the address;
+ * - a click on a link of this wiki that carries wikitour=ID ("Start this tour" on help pages,
+ *   the catalogue, a welcome message), remembered for the next page view, because links to
+ *   Special:MyPage/... are redirected and the redirect drops unknown query parameters;
  * - a tour in progress, whose state the runtime keeps in localStorage across navigation.
  * Only then is the runtime loaded.
  */
@@ -13,8 +13,9 @@
 	'use strict';
 	var ACTIVE = 'wikitours-active',
 		START = 'wikitours-start',
+		PARAM = /[?&#]wikitour=([a-z0-9][a-z0-9-]*)/,
 		ID = /^[a-z0-9][a-z0-9-]*$/,
-		m = /[?&#]wikitour=([a-z0-9][a-z0-9-]*)/.exec( location.search + location.hash ),
+		m = PARAM.exec( location.search + location.hash ),
 		id = m && m[ 1 ],
 		active = null,
 		store = null;
@@ -28,11 +29,11 @@
 		}
 	} catch ( e ) {}
 	document.addEventListener( 'click', function ( e ) {
-		var box = e.target.closest && e.target.closest( '[data-wikitour]' ),
-			start = box && box.getAttribute( 'data-wikitour' );
-		if ( start && ID.test( start ) && e.target.closest( 'a[href]' ) && store ) {
+		var a = e.target.closest && e.target.closest( 'a[href*="wikitour="]' ),
+			link = a && a.host === location.host && PARAM.exec( a.search + a.hash );
+		if ( link && store ) {
 			try {
-				store.setItem( START, start );
+				store.setItem( START, link[ 1 ] );
 			} catch ( err ) {}
 		}
 	} );
