@@ -302,3 +302,13 @@ def test_report_pages_groups_threshold_and_exports(world):
     assert overview.status_code == 200 and "<svg" in overview.get_data(as_text=True)
     assert client.get("/reports/nowhere").status_code == 404
     assert client.get("/reports/local?by=<script>&outcome=x").status_code == 200
+
+
+def test_refresh_command(world):
+    runner = world["app"].test_cli_runner()
+    result = runner.invoke(args=["outcomes-refresh", "--wiki", "local"])
+    assert result.exit_code == 0, result.output
+    assert f"local: {N + 5} newcomers" in result.output
+    assert "hash" in result.output  # the forged assignment is reported
+    bad = runner.invoke(args=["outcomes-refresh", "--wiki", "nowhere"])
+    assert bad.exit_code != 0
