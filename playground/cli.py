@@ -157,10 +157,16 @@ def run(argv: list[str] | None = None) -> int:
     running: list[services.Running] = []
     stop_event = threading.Event()
 
+    waiting = threading.Event()
+
     def on_signal(signum, frame):  # noqa: ARG001
         stop_event.set()
+        if not waiting.is_set():
+            raise KeyboardInterrupt  # still starting: unwind, stopping what was started
 
+    # Both set explicitly: a shell starts background jobs with SIGINT ignored.
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     try:
         wiki.start()
         say(msg("wikitours-playground-wiki-started", wiki.url))
@@ -221,6 +227,7 @@ def run(argv: list[str] | None = None) -> int:
             return 0
 
         say(msg("wikitours-playground-stop-hint"))
+        waiting.set()
         try:
             while not stop_event.wait(1.0):
                 pass

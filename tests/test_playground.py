@@ -4,6 +4,7 @@ stops everything; a second run reuses the wiki and deploys nothing new."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 
@@ -36,6 +37,22 @@ def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
     assert code == 0, out
     assert "Reusing the wiki" in out
     assert "0 created, 0 updated" in out
+
+    # interactive mode: runs until Ctrl-C (SIGINT), then stops everything it started
+    process = subprocess.Popen([sys.executable, "-m", "playground", "--dir", str(tmp_path / "pg"),
+                                "--port", str(port), "--app-port", str(app_port), "--workers", "2"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if "Ctrl-C" in line:
+            break
+    assert not port_is_free(port) and not port_is_free(app_port), "".join(lines)
+    process.send_signal(signal.SIGINT)
+    rest, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, "".join(lines) + rest
+    assert port_is_free(port) and port_is_free(app_port)
 
     with LocalWiki.open(tmp_path / "pg" / "wiki", port=free_port()) as wiki:
         mentors = json.loads(wiki.wikitext("Project:Wikitours/Mentors.json"))["mentors"]
