@@ -404,38 +404,44 @@ def quotes_to_html(text: str) -> str:
     """``'''bold'''``/``''italic''`` as ``<b>``/``<i>``, for jqueryMsg (MediaWiki 1.39), which
     renders those tags but not the quote markup. Applies to texts that pass
     :func:`check_markup`; anything left open is closed at the end of its line."""
-    out_lines = []
-    for line in text.split("\n"):
-        out: list[str] = []
-        bold = italic = False
-        pos = 0
-        for m in _QUOTE_RUN.finditer(line):
-            out.append(line[pos : m.start()])
-            run = len(m.group(0))
-            if run == 4 or run > 5:
-                out.append("'" * (run - (3 if run == 4 else 5)))
-                run = 3 if run == 4 else 5
-            if run == 2:
-                out.append("</i>" if italic else "<i>")
-                italic = not italic
-            elif run == 3:
-                out.append("</b>" if bold else "<b>")
-                bold = not bold
-            else:  # five: close in the right order
-                if bold and italic:
-                    out.append("</i></b>")
-                elif bold:
-                    out.append("</b><i>")
-                elif italic:
-                    out.append("</i><b>")
-                else:
-                    out.append("<b><i>")
-                bold, italic = not bold, not italic
-            pos = m.end()
-        out.append(line[pos:])
-        if italic:
-            out.append("</i>")
-        if bold:
-            out.append("</b>")
-        out_lines.append("".join(out))
-    return "\n".join(out_lines)
+    if "\n" not in text:  # nearly every text is one line: no splitting and joining
+        return _quotes_line(text)
+    return "\n".join([_quotes_line(line) for line in text.split("\n")])
+
+
+def _quotes_line(line: str) -> str:
+    out: list[str] = []
+    bold = italic = False
+    pos = 0
+    for m in _QUOTE_RUN.finditer(line):
+        start, end = m.span()
+        out.append(line[pos:start])
+        run = end - start
+        if run == 4 or run > 5:
+            out.append("'" * (run - (3 if run == 4 else 5)))
+            run = 3 if run == 4 else 5
+        if run == 2:
+            out.append("</i>" if italic else "<i>")
+            italic = not italic
+        elif run == 3:
+            out.append("</b>" if bold else "<b>")
+            bold = not bold
+        else:  # five: close in the right order
+            if bold and italic:
+                out.append("</i></b>")
+            elif bold:
+                out.append("</b><i>")
+            elif italic:
+                out.append("</i><b>")
+            else:
+                out.append("<b><i>")
+            bold, italic = not bold, not italic
+        pos = end
+    if not pos:  # no quote runs at all
+        return line
+    out.append(line[pos:])
+    if italic:
+        out.append("</i>")
+    if bold:
+        out.append("</b>")
+    return "".join(out)

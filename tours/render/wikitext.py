@@ -131,19 +131,21 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> 
     pos = 0
     table = _PLAIN if quotes else _PLAIN_NO_QUOTES
     for m in _TOKEN.finditer(text):
-        if m.start() > pos:
-            out.append(_escape_plain(text[pos : m.start()], table))
-        pos = m.end()
-        if m.group("ph") is not None:
+        start, end = m.span()
+        if start > pos:
+            out.append(_escape_plain(text[pos:start], table))
+        pos = end
+        kind = m.lastgroup  # which alternative matched: the last group of each one
+        if kind == "ph":
             n = int(m.group("ph"))
             if n <= len(params):
                 value = params[n - 1]
                 out.append(str(value) if isinstance(value, int) else value)
             else:
                 out.append(m.group(0))
-        elif m.group("tag") is not None:
+        elif kind == "tag":
             out.append(f"<{m.group('tag').lower()}>" if tags else _escape_plain(m.group(0), table))
-        elif m.group("url") is not None:
+        elif kind == "label":  # [url label]
             if "__" in m.group("url"):  # a behaviour switch in a URL would still switch
                 out.append(_escape_plain(m.group(0), table))
                 continue
@@ -152,7 +154,7 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> 
                 out.append(f"[{m.group('url')} {label}]")
             else:
                 out.append(label)
-        elif m.group("link") is not None:
+        elif kind == "link":
             if not links:
                 out.append(_escape_plain(m.group(0), table))
                 continue
