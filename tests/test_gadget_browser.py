@@ -115,9 +115,9 @@ def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     assert box["y"] >= tab["y"] + tab["height"], "placement bottom: the popover is below the tab"
     assert page.locator(".wikitours-highlight").count() == 1
     assert "<b>" not in page.inner_text(POPOVER) and page.locator(f"{POPOVER} b").count() == 1
-    page.click("#ca-edit a")  # the reader clicks the real tab, not the popover
-
-    assert page.evaluate("mw.config.get('wgAction')") == "edit"
+    with page.expect_navigation():
+        page.click("#ca-edit a")  # the reader clicks the real tab, not the popover
+    page.wait_for_function("window.mw && mw.config.get('wgAction') === 'edit'")
     close_ve_welcome(page)
     wait_title(page, "Write something")
     page.fill("#wpTextbox1", "Hello! I would like to improve articles about rivers.")
