@@ -17,7 +17,7 @@ from bot.experiments import choose, parse_assignments, parse_config
 from bot.onwiki import Wiki as BotWiki
 from bot.welcome import Config, WelcomeBot
 
-PROJECT = "Project:Exp"
+PROJECT = "Project:Wikitours"  # the default, which the app reads
 CONFIG = {"experiments": [{"name": "tour-links", "active": True, "share": 100, "variants": [
     {"id": "control"}, {"id": "no-tour-links", "tours": []},
     {"id": "mentor-first", "tours": ["ask-mentor"]}]}]}
@@ -110,3 +110,43 @@ def test_a_broken_configuration_welcomes_as_usual(prepared):
     assert any("Experiments.json" in line and "share" in line for line in lines)
     assert markers.find(wiki.wikitext("User talk:Exp Broken Config"),
                         "welcome")[0].get("variant") == ""
+
+
+def test_the_report_reads_what_the_bot_recorded(prepared, tmp_path):
+    """The whole chain: the bot's welcomes and records, newcomers acting by arm, the report.
+
+    The newcomers of the first test signed up minutes ago, so the app is asked for the
+    outcomes as they will stand 60 days from now ("now" is a parameter): the control arm edited
+    an article, the others did not."""
+    import datetime as dt
+
+    from toolforge import create_app, db, reports
+
+    wiki = prepared
+    experiments, _ = parse_config(json.dumps(CONFIG))
+    names = [f"Exp Newcomer {i}" for i in range(9)]
+    arms = {n: choose(experiments, n).variant for n in names}
+    # the experiment is over (stopped, not deleted): it is still reported
+    stopped = json.loads(json.dumps(CONFIG))
+    stopped["experiments"][0]["active"] = False
+    wiki.edit(f"{PROJECT}/Experiments.json", json.dumps(stopped), contentmodel="json")
+    for name in names:
+        if arms[name] == "control":
+            wiki.edit(f"Article of {name}", "A sentence.", user=name)
+    app = create_app({"TESTING": True, "SECRET_KEY": "t",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+                      "WIKIS": [{"id": "local", "api": wiki.api, "index": wiki.index,
+                                 "report_threshold": 1}]})
+    db.upgrade(app)
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=60)
+    with app.app_context():
+        fetched = reports.refresh("local", now=later)
+    by_name = {o.username: o for o in fetched.outcomes}
+    for name in names:
+        assert by_name[name].mentor == "Exp Mentor"
+        assert (by_name[name].experiment, by_name[name].variant) == ("tour-links", arms[name])
+        assert by_name[name].activated_24h is (arms[name] == "control")
+    data = app.test_client().get("/reports/local/experiments/tour-links/data.json").get_json()
+    rates = {v["variant"]: v["outcomes"]["activated_7d"]["rate"] for v in data["variants"]}
+    assert rates == {v: (1.0 if v == "control" else 0.0) for v in set(arms.values())}
+    db.get_engine(app).dispose()
