@@ -79,3 +79,21 @@ def test_experiment_page_on_this_database(app):
     assert client.get("/reports/w1/experiments/exp?effect=nan").status_code == 200
     assert client.get("/reports/w1/experiments/exp/data.csv").headers[
         "Content-Type"].startswith("text/csv")
+
+
+def test_chart_is_mirrored_for_right_to_left_readers(app):
+    import re
+
+    client = app.test_client()
+
+    def whiskers(lang):
+        html = client.get(f"/reports/w1?by=variant&outcome=activated_7d&uselang={lang}"
+                          ).get_data(as_text=True)
+        return [(float(a), float(b)) for a, b in re.findall(
+            r'class="whisker" x1="([\d.]+)" x2="([\d.]+)"', html)]
+
+    ltr, rtl = whiskers("en"), whiskers("ar")
+    assert len(ltr) == len(rtl) == 2
+    for (l1, l2), (r1, r2) in zip(ltr, rtl):
+        assert 0 <= l1 < l2 <= 520 and 120 <= r1 < r2 <= 640
+        assert abs((640 - l2) - r1) < 0.2 and abs((640 - l1) - r2) < 0.2  # mirror images

@@ -287,6 +287,10 @@ def test_report_pages_groups_threshold_and_exports(world):
     assert sum(g["newcomers"] for g in data["groups"]) + data["hidden"] == N + 5
     csv_text = client.get("/reports/local/data.csv?by=mentor").get_data(as_text=True)
     assert "'=SUM(A1)" in csv_text and "\n=SUM" not in csv_text and ",=SUM" not in csv_text
+    tours = client.get("/reports/local/data.json?by=tour").get_json()
+    first = {g["tour"]: g["newcomers"] for g in tours["groups"]}
+    assert first.get("first-edit") == sum(1 for n, p in world["expected"].items()
+                                          if p["completed_tour"])
     week = client.get("/reports/local/data.json?by=week").get_json()
     assert all(re.fullmatch(r"\d{4}-W\d{2}", g["week"]) for g in week["groups"] if g["week"])
     # the threshold pools small groups: with 60 only groups of 60 or more stand alone
