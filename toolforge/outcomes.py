@@ -17,7 +17,8 @@ wiki with short windows instead of waiting days.
 - ``retained``: any edit between day 15 and day 45 after registration.
 - ``tours_started`` / ``tours_completed`` / ``badges``: from the learner's own, verified
   progress page (see :mod:`toolforge.wikiclient`).
-- ``wrote_to_mentor``: an edit of theirs to ``User talk:<Mentor>`` (or a subpage of it).
+- ``wrote_to_mentor``: an edit of theirs to ``User talk:<Mentor>`` (or a subpage of it); the
+  fetch reads edits up to the end of the retention window (45 days).
 
 An outcome is ``None`` while its window is still open at *now* and the answer could still
 change (a newcomer registered yesterday who has not edited yet is not "not retained": they

@@ -49,6 +49,9 @@ __all__ = ["Fetched", "welcomed", "content_namespaces", "registrations", "contri
 MAX_PAGES = 200
 #: Later-revision reads when recent changes no longer cover an old revert.
 MAX_HISTORY_READS = 50
+#: Newcomers per refresh: the records are wiki pages anyone can edit, so a vandal listing every
+#: account of a big wiki must not make one refresh read for hours.
+MAX_NEWCOMERS = 100_000
 
 
 @dataclass
@@ -103,6 +106,10 @@ def welcomed(client: WikiClient, problems: list[str]) -> tuple[dict[str, Newcome
         for entry in data.get("mentees", []) if isinstance(data, dict) else []:
             name = entry.get("username") if isinstance(entry, dict) else None
             if isinstance(name, str) and valid_username(name):
+                if len(newcomers) >= MAX_NEWCOMERS:
+                    problems.append(f"{title}: more than {MAX_NEWCOMERS} newcomers in the "
+                                    "records; the rest are left out of this refresh")
+                    break
                 newcomers.setdefault(_normal(name), Newcomer(_normal(name), mentor))
     pages = _prefixed(client, 4, "Wikitours/Experiments")
     config_page = next((t for t in pages if t.endswith("/Experiments.json")), "")
