@@ -316,3 +316,15 @@ def test_refresh_command(world):
     assert "hash" in result.output  # the forged assignment is reported
     bad = runner.invoke(args=["outcomes-refresh", "--wiki", "nowhere"])
     assert bad.exit_code != 0
+
+
+def test_the_number_of_newcomers_read_is_capped(world, wiki, monkeypatch):
+    from toolforge import outcomes_fetch
+    from toolforge.wikiclient import Wiki, WikiClient
+
+    monkeypatch.setattr(outcomes_fetch, "MAX_NEWCOMERS", 10)
+    problems: list[str] = []
+    newcomers, experiments = outcomes_fetch.welcomed(
+        WikiClient(Wiki("local", wiki.api, wiki.index), "wikitours-tests"), problems)
+    assert len(newcomers) == 10 and any("more than 10 newcomers" in p for p in problems)
+    assert set(experiments) == {"aa-test", "welcome-test"}
