@@ -153,9 +153,11 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
     }
     # Every language with a translation file gets its pages, even while its texts are outdated:
     # links to them stay valid, and they fill in as translators catch up.
+    adapts_texts = bool(applied.renames or applied.prefixes or applied.local_keys)
     for lang, texts in sorted(usable.items()):
+        # (without --wiki nothing is renamed or replaced: the usable texts are used as they are)
         tour_texts[lang] = {k: applied.translate_text(v) for k, v in texts.items()
-                            if k not in applied.local_keys}
+                            if k not in applied.local_keys} if adapts_texts else texts
     # The unsuffixed pages (Help:Wikitours, Help:Wikitours/<tour>) are in the wiki's own
     # language when the wiki names one, else in the source language; the others get /<lang>.
     base = variant.language if variant is not None and variant.language else source

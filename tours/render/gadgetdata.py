@@ -154,7 +154,12 @@ def gadget_text(text: str) -> str:
 def tour_messages(tour: Tour, lang: str, texts: Mapping[str, str]) -> Page | None:
     """``MediaWiki:Wikitours/messages/<tour>/<lang>.json``: only *tour*'s keys that *lang* has
     (None when it has none, so no empty page is deployed)."""
-    data = {k: gadget_text(texts[k]) for k in tour_keys(tour) if texts.get(k, "").strip()}
+    data = {}
+    get = texts.get
+    for k in tour_keys(tour):  # runs for every tour in every language: kept to the bone
+        text = get(k)
+        if text and text.strip():
+            data[k] = text if "''" not in text else quotes_to_html(text)
     if not data:
         return None
     return Page(messages_title(tour.id, lang), "json", _dump(data), "messages", tour.id,
