@@ -237,8 +237,14 @@ def tour_links(index_text: str, tour_pages: dict[str, str], message_pages: dict[
 
 
 def render_tour_links(links: Sequence[tuple[str, str, str]]) -> str:
-    """Wikitext list of links that start each tour (``?wikitour=<id>``)."""
-    return "\n".join(f"* [{{{{fullurl:{start}|wikitour={tour_id}}}}} {sanitize(title, 120)}]"
+    """Wikitext list of links that start each tour.
+
+    The link carries the tour twice: ``?wikitour=<id>`` for pages that keep their query, and
+    ``#wikitour=<id>`` because ``Special:MyPage`` redirects drop the query but browsers keep the
+    fragment across a redirect; the gadget's loader reads either.
+    """
+    return "\n".join(f"* [{{{{fullurl:{start}|wikitour={tour_id}}}}}#wikitour={tour_id} "
+                     f"{sanitize(title, 120)}]"
                      for tour_id, start, title in links)
 
 

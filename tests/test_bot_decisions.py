@@ -318,10 +318,10 @@ def test_sanitize_makes_hostile_text_inert():
 def test_welcome_text_substitutes_the_template_with_a_marker_and_safe_parameters():
     mentor = Mentor("Ada", intro="I {{love}} | cats ~~~~")
     text = welcome_text("New user", mentor, "en", "Template:Wikitours welcome",
-                        "* [{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}} First]")
+                        "* [{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}}#wikitour=first-edit First]")
     assert text.startswith("== Welcome! ==\n<!-- wikitours:welcome mentor=\"Ada\" -->\n")
     assert "{{subst:Wikitours welcome|user=New user|mentor=Ada|intro=I &#123;&#123;love" in text
-    assert "tours=\n* [{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}} First]\n}} ~~~~" \
+    assert "tours=\n* [{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}}#wikitour=first-edit First]\n}} ~~~~" \
         in text
     assert markers.welcome_mentor(text) == "Ada"
 
@@ -354,7 +354,7 @@ def test_tour_links_come_from_the_deployed_gadget_data():
     links = tour_links(index, tours, messages, ("de-at", "de", "en"))
     assert links == [("first-edit", "Special:MyPage/sandbox", "Erste [[x]]")]
     rendered = render_tour_links(links)
-    assert rendered == ("* [{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}} "
+    assert rendered == ("* [{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}}#wikitour=first-edit "
                         "Erste &#91;&#91;x&#93;&#93;]")
     assert tour_links("{not json", {}, {}, ("en",)) == []
 

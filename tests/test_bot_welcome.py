@@ -159,11 +159,11 @@ def test_newcomers_are_welcomed_with_a_mentor_and_mentors_are_told(prepared):
     assert "{{subst:" not in talk and "Thank you for joining" not in talk  # community's text
     assert "Glad you are here!" in talk
     assert f"[[User:{mentor}|{mentor}]]" in talk
-    assert "{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}}" in talk
-    assert "{{fullurl:Special:MyTalk|wikitour=ask-mentor}}" in talk
+    assert "{{fullurl:Special:MyPage/sandbox|wikitour=first-edit}}#wikitour=first-edit" in talk
+    assert "{{fullurl:Special:MyTalk|wikitour=ask-mentor}}#wikitour=ask-mentor" in talk
     assert "add-citation" not in talk  # requires another tour first: not a starter tour
     html = wiki.html("User talk:Main One")
-    assert "wikitour=first-edit" in html and "Your first edit" in html
+    assert "wikitour=first-edit#wikitour=first-edit\"" in html and "Your first edit" in html
     assert "<b>mentor</b>" not in html and "&lt;b&gt;mentor&lt;/b&gt;" in html
     if mentor == "Mentor Ada":
         assert "birds" in html and "<b>birds</b>" not in html
