@@ -51,6 +51,7 @@ import requests  # noqa: E402
 from pywikibot import config  # noqa: E402
 
 from bot import deployplan  # noqa: E402
+from bot.scripthelp import help_requested  # noqa: E402
 from bot.messages import message  # noqa: E402
 
 BATCH = 50
@@ -235,8 +236,7 @@ def main(*args: str) -> int:
     options = {"manifest": None, "build": None, "wiki": None, "diff": False,
                "overwrite": False, "summary": "", "state": deployplan.STATE_TITLE}
     # Help before handle_args, which connects to the configured site.
-    if any(a == "-help" or a.startswith("-help:") for a in (args or sys.argv[1:])):
-        print(__doc__)
+    if help_requested(__doc__, args):
         return EXIT_OK
     try:
         local_args = pywikibot.handle_args(args)  # also connects to the configured site

@@ -97,6 +97,11 @@ def run_loop(wiki, config, flags: dict, loop: dict[str, str], log) -> int:
 def main(*args: str) -> int:
     import pywikibot
 
+    from bot.scripthelp import help_requested
+
+    if help_requested(__doc__, args):
+        return 0
+
     local = pywikibot.handle_args(args)
     rest, loop = _split(local)
     config, flags = parse_options(rest)

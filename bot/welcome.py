@@ -694,6 +694,11 @@ def connect(dry: bool):
 def main(*args: str) -> int:
     import pywikibot
 
+    from bot.scripthelp import help_requested
+
+    if help_requested(__doc__, args):
+        return 0
+
     local = pywikibot.handle_args(args)
     config, flags = parse_options(local)
     if flags.get("unknown"):
