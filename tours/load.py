@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from tours.model import Library, Problem
 from tours.validate import validate
@@ -20,19 +20,25 @@ from tours.yamltree import MAX_BYTES, read_tree
 __all__ = ["load_library", "load_file", "has_errors", "MAX_PROBLEMS", "MAX_MESSAGE"]
 
 
-def load_library(text: str | bytes, filename: str, *, extra_special_pages: Iterable[str] = ()) -> tuple[Library | None, list[Problem]]:
+def load_library(text: str | bytes, filename: str, *, extra_special_pages: Iterable[str] = (),
+                 timer: Callable[[str], None] | None = None) -> tuple[Library | None, list[Problem]]:
     """Read and check a whole tours file.
 
     Returns the :class:`~tours.model.Library` (``None`` when there is any error) and every
     problem found, errors and warnings, sorted by position. *filename* is only used in the
     problems. *extra_special_pages* adds special page names (from extensions MediaWiki's
-    core does not know) to those of ``special-pages:`` in the file.
+    core does not know) to those of ``special-pages:`` in the file. *timer*, when given, is
+    called with the name of each phase as it ends (for ``bench/compile.py``).
     """
     try:
         root, source, problems = read_tree(text, filename)
+        if timer is not None:
+            timer("read YAML")
         if root is None or any(p.severity == "error" for p in problems):
             return None, _capped(problems, filename)
         library, found = validate(root, filename, source, extra_special_pages)
+        if timer is not None:
+            timer("validate")
         problems = _capped(sorted(problems + found, key=lambda p: (p.line, p.column)), filename)
         if any(p.severity == "error" for p in problems):
             return None, problems
