@@ -135,6 +135,7 @@ def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     wait_title(page, "Tour completed")
     text = page.inner_text(POPOVER)
     assert "Your first edit" in text
+    assert 'the badge "First edit"' in text and "first-edit" not in text, "the badge's name"
     click(page, "finish")
     assert page.locator(POPOVER).count() == 0
     assert page.evaluate("localStorage.getItem('wikitours-active')") is None
@@ -170,6 +171,13 @@ def test_arabic_popovers_are_mirrored(site, page):
     assert "٢" in progress or "2" in progress
     assert page.locator(f'{POPOVER} [data-wikitours="close"]').get_attribute("aria-label") != "Close"
     shot(page, "first-edit-ar")
+    # Past the last step (as after the final save): the completion names the badge in Arabic.
+    page.evaluate("localStorage.setItem('wikitours-active', JSON.stringify({tour: 'first-edit',"
+                  " version: 1, index: 7, shownOn: null}))")
+    page.goto(f"{site.index}?title=User:Newcomer_Salma/sandbox&uselang=ar")
+    page.wait_for_selector(f"{POPOVER}.wikitours-popover--completed")
+    text = page.inner_text(POPOVER)
+    assert "التعديل الأول" in text and "first-edit" not in text, text
 
 
 def test_legacy_vector(site, page):

@@ -131,12 +131,14 @@ def tour_data(library: Library, tour: Tour) -> Page:
 
 def tour_keys(tour: Tour) -> tuple[str, ...]:
     """The message keys one tour's gadget page needs, in order."""
-    return _keys(tour.id, tuple(s.id for s in tour.steps))
+    return _keys(tour.id, tuple(s.id for s in tour.steps), tour.badge or "")
 
 
 @lru_cache(maxsize=4096)
-def _keys(tour_id: str, step_ids: tuple[str, ...]) -> tuple[str, ...]:
+def _keys(tour_id: str, step_ids: tuple[str, ...], badge: str = "") -> tuple[str, ...]:
     keys = [message_key("tour", tour_id, "title"), message_key("tour", tour_id, "summary")]
+    if badge:  # the completion popover names the badge the tour earns
+        keys.append(message_key("badge", badge, "name"))
     for step in step_ids:
         keys.append(message_key("tour", tour_id, "step", step, "title"))
         keys.append(message_key("tour", tour_id, "step", step, "text"))
