@@ -137,6 +137,7 @@ def site(wiki, collector):
             "wikitours-tour-hop-step-go-text": "Visit any other page.",
             "wikitours-tour-hop-step-there-title": "Arrived",
             "wikitours-tour-hop-step-there-text": "This is the page."}),
+        tour_page("bare", [{"id": "one"}]),  # no message page of its own at all
         ("MediaWiki:Wikitours/tours/broken.json", "json", json.dumps({"id": "broken", "steps": "no"})),
         ("Help:Edge", "wikitext",
          '<div id="wt-target" style="margin:120px auto;width:120px;height:40px;'
@@ -308,6 +309,30 @@ def test_bad_links_and_data_are_refused(site, page):
     assert page.locator(POPOVER).count() == 0
 
 
+def test_missing_texts_and_a_failed_load(site, page):
+    errors = watch_errors(page)
+    # A text the wiki lacks shows as MediaWiki shows any missing message: its key in ⧼⧽.
+    page.goto(f"{site.index}?title=Main_Page&wikitour=bare")
+    wait_title(page, "⧼wikitours-tour-bare-step-one-title⧽")
+    assert "⧼wikitours-tour-bare-step-one-text⧽" in page.inner_text(POPOVER)
+    assert page.inner_text(f'{POPOVER} [data-wikitours="done"]') == "Done", "interface texts"
+    click(page, "done")
+    wait_title(page, "Tour completed")
+    click(page, "finish")
+    # The one request fails (no connection): no message page arrived, so MediaWiki's own
+    # translated words for the error are shown, and the tour does not start.
+    page.route(lambda url: "api.php" in url and "Wikitours" in url, lambda route: route.abort())
+    page.goto(f"{site.index}?title=Main_Page&uselang=de&wikitour=first-edit")
+    note = page.locator(".mw-notification-type-error")
+    note.wait_for(state="visible")
+    text = note.inner_text()
+    assert text.strip() and "⧼" not in text and "api-clientside" not in text, text
+    assert page.evaluate("mw.message('api-clientside-error-noconnect').text()") in text
+    assert page.locator(POPOVER).count() == 0
+    assert page.evaluate("localStorage.getItem('wikitours-active')") is None
+    assert [e for e in errors if "pageerror" in e] == []
+
+
 def test_leave_resume_restart_and_dismiss(site, page):
     site.create_user("Newcomer Lin")
     site.login(page, "Newcomer Lin")
@@ -337,6 +362,10 @@ def test_leave_resume_restart_and_dismiss(site, page):
     wait_title(page, "This is your sandbox")  # stopped on the first step: nothing to resume
     click(page, "next")
     click(page, "close")
+    for _ in range(50):  # the record is saved in the background: let it land before leaving
+        if progress_json(site, "Newcomer Lin")["tours"]["first-edit"]["step"] == "open-editor":
+            break
+        page.wait_for_timeout(100)
     page.goto(f"{sandbox}&wikitour=first-edit")
     wait_title(page, "Your first edit")
     assert axe_problems(page) == []

@@ -8,7 +8,7 @@ depends only on the source files, so two builds of the same sources are byte-ide
 
 ``python -m tours build`` calls :func:`gadget_pages` and :func:`definition_lines`;
 the interface message pages (``MediaWiki:Wikitours/messages/ui/<lang>.json``) are rendered by
-the build from ``i18n/gadget``; the English ones are also built into the runtime as defaults.
+the build from ``i18n/gadget``.
 """
 
 from __future__ import annotations
@@ -91,13 +91,13 @@ def loader_js(root: Path = ROOT) -> str:
 
 
 def runtime_js(root: Path = ROOT) -> str:
-    """``MediaWiki:Gadget-wikitours-runtime.js``: the modules concatenated, with the English
-    interface messages built in so a tour still speaks when no message page is deployed."""
-    messages = json.dumps(ui_messages("en", root), ensure_ascii=True, indent="\t", sort_keys=True)
-    parts = [
-        "mw.libs.wikitours = mw.libs.wikitours || {};\n",
-        f"mw.libs.wikitours.defaultMessages = {messages};\n",
-    ]
+    """``MediaWiki:Gadget-wikitours-runtime.js``: the modules concatenated.
+
+    No messages are built in: the wiki serves them from its message pages in one request with the
+    tour. A key without text shows as MediaWiki shows any missing message (``⧼key⧽``), and when
+    that request fails MediaWiki's own translated API error is shown (mediawiki.api's messages).
+    """
+    parts = ["mw.libs.wikitours = {};\n"]
     for name in MODULES:
         parts.append(f"\n/* {name}.js */\n")
         parts.append(_read(root / "gadget" / "src" / f"{name}.js"))

@@ -134,7 +134,6 @@
 				sets.push( parseJson( get( messagesTitle( id, lang ) ) ) );
 				sets.push( parseJson( get( messagesTitle( 'ui', lang ) ) ) );
 			} );
-			sets.push( wt.defaultMessages );
 			tour = validTour( tour ) ? tour : null;
 			function done( more ) {
 				mw.messages.set( merge( sets.concat( more ? [ more ] : [] ) ) );

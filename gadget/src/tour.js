@@ -370,7 +370,6 @@
 			return;
 		}
 		S.set( 'running', true );
-		mw.messages.set( M.merge( [ wt.defaultMessages ] ) );
 		wt.events.init();
 		if ( !S.get( 'listening' ) ) {
 			S.set( 'listening', true );
@@ -396,8 +395,10 @@
 			} else {
 				teardown();
 			}
-		}, function () {
-			failed( 'wikitours-error-load' );
+		}, function ( code, data ) {
+			// No message page arrived either: MediaWiki's own (translated) words for the error.
+			teardown();
+			mw.notify( new mw.Api().getErrorMessage( data ), { type: 'error' } );
 		} );
 	}
 
