@@ -1,7 +1,7 @@
 """The gadget's pages, built from ``gadget/src`` and ``i18n/gadget``.
 
-The runtime is written as small ES5 modules (like driver.js: state, config, emitter, placement,
-popover, ...), each an IIFE that attaches to the private namespace ``mw.libs.wikitours``.
+The runtime is written as small ES5 modules (like driver.js: state, config, placement, popover,
+...), each an IIFE that attaches to the private namespace ``mw.libs.wikitours``.
 MediaWiki 1.39's ResourceLoader accepts only ES5 in gadgets and cannot bundle files itself, so
 this module concatenates them, in a fixed order, into the pages the wiki serves. The output
 depends only on the source files, so two builds of the same sources are byte-identical.
@@ -43,14 +43,12 @@ STYLE_TITLE = "MediaWiki:Gadget-wikitours-runtime.css"
 MODULES = (
     "state",
     "config",
-    "emitter",
     "conditions",
     "placement",
     "messages",
     "progress",
     "telemetry",
     "elements",
-    "highlight",
     "popover",
     "events",
     "tour",

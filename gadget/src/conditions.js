@@ -214,10 +214,7 @@
 	}
 
 	wt.conditions = {
-		isEmpty: isEmpty,
-		holds: holds,
 		applies: applies,
-		splitTitle: splitTitle,
 		pageMatches: pageMatches,
 		pageTitle: pageTitle,
 		resolve: resolve,

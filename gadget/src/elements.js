@@ -84,5 +84,5 @@
 		return el.querySelector( 'a[href], button, input[type="submit"], [role="button"]' ) || el;
 	}
 
-	wt.elements = { selectors: selectors, find: find, waitFor: waitFor, clickable: clickable, visible: visible };
+	wt.elements = { selectors: selectors, waitFor: waitFor, clickable: clickable, visible: visible };
 }( mw.libs.wikitours ) );

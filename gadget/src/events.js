@@ -1,5 +1,5 @@
 /*
- * DOM and wiki events in, emitter events out: a click on the step's element, a saved edit
+ * DOM and wiki events in, tour.js's decisions out: a click on the step's element, a saved edit
  * (postEdit), an opened editor (wikipage.editform, ve.activationComplete). Hook handlers are
  * replayed by mw.hook for events that fired before the runtime loaded; those replays are
  * ignored here because tour.js reads the page's state directly when it starts.
@@ -11,7 +11,7 @@
 		hooks = [];
 
 	function onTargetClick() {
-		wt.emitter.emit( 'targetClick' );
+		wt.tour.on( 'click' );
 	}
 
 	function hook( name, fn ) {
@@ -26,18 +26,18 @@
 		replaying = true;
 		hook( 'postEdit', function () {
 			if ( !replaying ) {
-				wt.emitter.emit( 'saved' );
+				wt.tour.on( 'saved' );
 			}
 		} );
 		hook( 'wikipage.editform', function () {
 			if ( !replaying ) {
-				wt.emitter.emit( 'editorOpened' );
+				wt.tour.on( 'editor-opened' );
 			}
 		} );
 		hook( 've.activationComplete', function () {
 			if ( !replaying ) {
 				wt.state.set( 'veActive', true );
-				wt.emitter.emit( 'editorOpened' );
+				wt.tour.on( 'editor-opened' );
 			}
 		} );
 		hook( 've.deactivationComplete', function () {

@@ -178,15 +178,12 @@
 	}
 
 	wt.messages = {
-		languages: languages,
 		merge: merge,
 		contents: contents,
 		validTour: validTour,
 		load: load,
 		dom: dom,
 		text: plain,
-		tourTitle: tourTitle,
-		messagesTitle: messagesTitle,
 		progressTitle: progressTitle
 	};
 }( mw.libs.wikitours ) );

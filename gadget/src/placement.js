@@ -101,5 +101,5 @@
 		return { side: side, top: Math.round( top ), left: Math.round( left ), width: null, arrow: Math.round( arrow ) };
 	}
 
-	wt.placement = { place: place, order: order, MARGIN: MARGIN };
+	wt.placement = { place: place, MARGIN: MARGIN };
 }( mw.libs.wikitours ) );

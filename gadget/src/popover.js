@@ -9,6 +9,9 @@
  * While a modal dialog of the wiki is open (VisualEditor's welcome on a first edit, a save
  * dialog), the page behind it is inert: the popover then steps aside and comes back when the
  * dialog closes, instead of covering the dialog with controls that cannot be used.
+ *
+ * The step's element gets an outline (the highlight) that never takes clicks (pointer-events:
+ * none), so the reader can use the element itself.
  */
 ( function ( wt ) {
 	'use strict';
@@ -18,7 +21,20 @@
 		returnFocus = null,
 		frame = null,
 		watch = null,
-		isBlocked = false;
+		isBlocked = false,
+		$box = null;
+
+	function highlight( el ) {
+		var r;
+		if ( el ) {
+			$box = $box || $( '<div>' ).addClass( 'wikitours-highlight' ).attr( 'aria-hidden', 'true' ).appendTo( document.body );
+			r = el.getBoundingClientRect();
+			$box.css( { top: r.top - 4, left: r.left - 4, width: r.width + 8, height: r.height + 8 } );
+		} else if ( $box ) {
+			$box.remove();
+			$box = null;
+		}
+	}
 
 	/**
 	 * @return {boolean} Whether a modal dialog of the wiki covers the page
@@ -37,7 +53,9 @@
 		if ( isBlocked !== now ) {
 			isBlocked = now;
 			$pop.toggleClass( 'wikitours-popover--blocked', now );
-			wt.highlight.block( now );
+			if ( $box ) {
+				$box.toggleClass( 'wikitours-highlight--blocked', now );
+			}
 			if ( !now ) {
 				schedule();
 			}
@@ -123,8 +141,8 @@
 		} else {
 			$arrow.show().css( /top|bottom/.test( p.side ) ? { left: p.arrow, top: '' } : { top: p.arrow, left: '' } );
 		}
-		if ( target ) {
-			wt.highlight.position( target );
+		if ( target && $box ) {
+			highlight( target );
 		}
 	}
 
@@ -172,7 +190,6 @@
 		}
 		opts = o;
 		isBlocked = false;
-		wt.highlight.block( false );
 		$close = $( '<button>' ).attr( { type: 'button', 'aria-label': o.closeLabel, title: o.closeLabel } )
 			.addClass( 'wikitours-popover__close' ).attr( 'data-wikitours', 'close' )
 			.text( '\u00d7' ).on( 'click', o.onClose );
@@ -205,11 +222,8 @@
 			$body,
 			$footer
 		).appendTo( document.body );
-		if ( o.target ) {
-			wt.highlight.show( o.target );
-		} else {
-			wt.highlight.destroy();
-		}
+		highlight( null );
+		highlight( o.highlight === false ? null : o.target );
 		position();
 		checkBlocked();
 		primary = $buttons.children( '.wikitours-button--primary' )[ 0 ];
@@ -223,7 +237,7 @@
 		$pop.remove();
 		$pop = null;
 		opts = null;
-		wt.highlight.destroy();
+		highlight( null );
 		document.removeEventListener( 'keydown', onKeydown, true );
 		window.removeEventListener( 'resize', schedule );
 		window.removeEventListener( 'scroll', schedule, true );
@@ -242,11 +256,6 @@
 	wt.popover = {
 		show: show,
 		hide: hide,
-		destroy: hide,
-		position: position,
-		blocked: function () {
-			return !!$pop && isBlocked;
-		},
 		element: function () {
 			return $pop && $pop[ 0 ];
 		}

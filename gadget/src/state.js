@@ -48,15 +48,11 @@
 	};
 
 	wt.state = {
-		KEY: KEY,
 		get: function ( key ) {
 			return values[ key ];
 		},
 		set: function ( key, value ) {
 			values[ key ] = value;
-		},
-		reset: function () {
-			values = {};
 		},
 		readActive: readActive,
 		writeActive: writeActive

@@ -62,14 +62,5 @@
 		}
 	}
 
-	wt.telemetry = {
-		log: log,
-		flush: flush,
-		pending: function () {
-			return queue.slice();
-		},
-		destroy: function () {
-			flush();
-		}
-	};
+	wt.telemetry = { log: log, flush: flush };
 }( mw.libs.wikitours ) );

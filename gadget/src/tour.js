@@ -20,16 +20,6 @@
 		return mw.language.convertNumber( n );
 	}
 
-	function isRtl() {
-		var lang = mw.config.get( 'wgUserLanguage' ),
-			site = S.get( 'site' ),
-			data = site && site.languages && site.languages[ lang ];
-		if ( data && ( data.dir === 'rtl' || data.dir === 'ltr' ) ) {
-			return data.dir === 'rtl';
-		}
-		return document.documentElement.dir === 'rtl';
-	}
-
 	function log( action, index ) {
 		wt.telemetry.log( action, tour(), index );
 	}
@@ -48,7 +38,6 @@
 		S.set( 'token', ( S.get( 'token' ) || 0 ) + 1 );
 		wt.events.destroy();
 		wt.popover.hide();
-		wt.highlight.destroy();
 		wt.telemetry.flush();
 		S.writeActive( null );
 		S.set( 'running', false );
@@ -56,7 +45,8 @@
 
 	function popover( o ) {
 		wt.popover.show( wt.assign( {
-			rtl: isRtl(),
+			// MediaWiki gives <html> the reader's language and its direction.
+			rtl: document.documentElement.dir === 'rtl',
 			lang: mw.config.get( 'wgUserLanguage' ),
 			closeLabel: M.text( 'wikitours-close' ),
 			onClose: close,
@@ -346,14 +336,17 @@
 		} );
 	}
 
-	function onEvent( advanceKind ) {
-		return function () {
-			var t = tour(),
-				i = S.get( 'shown' );
-			if ( S.get( 'running' ) && t && t.steps[ i ] && t.steps[ i ].advance === advanceKind ) {
-				advance( i, advanceKind === 'click' );
-			}
-		};
+	/**
+	 * A page event (from events.js) that may be what the step on screen waits for.
+	 *
+	 * @param {string} kind click, saved or editor-opened
+	 */
+	function on( kind ) {
+		var t = tour(),
+			i = S.get( 'shown' );
+		if ( S.get( 'running' ) && t && t.steps[ i ] && t.steps[ i ].advance === kind ) {
+			advance( i, kind === 'click' );
+		}
 	}
 
 	/**
@@ -371,15 +364,8 @@
 		}
 		S.set( 'running', true );
 		wt.events.init();
-		if ( !S.get( 'listening' ) ) {
-			S.set( 'listening', true );
-			wt.emitter.listen( 'targetClick', onEvent( 'click' ) );
-			wt.emitter.listen( 'saved', onEvent( 'saved' ) );
-			wt.emitter.listen( 'editorOpened', onEvent( 'editor-opened' ) );
-		}
 		return M.load( id ).then( function ( data ) {
 			wt.config.configure( data.site && data.site.config );
-			S.set( 'site', data.site );
 			wt.progress.init( data.progress );
 			if ( !data.tour ) {
 				failed( 'wikitours-error-notour', id );
@@ -402,6 +388,6 @@
 		} );
 	}
 
-	wt.tour = { main: main, render: render, advance: advance, close: close, complete: complete };
+	wt.tour = { main: main, on: on };
 	wt.main = main;
 }( mw.libs.wikitours ) );
