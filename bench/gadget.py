@@ -93,6 +93,25 @@ def print_sizes(rows) -> bool:
     return loader <= 1024 and ours <= goal
 
 
+def module_shares() -> None:
+    """What each runtime module costs: its bytes alone (min+gz) and its marginal share, the
+    runtime's min+gz with it minus without it (gzip shares words between modules, so the
+    shares add up to less than the sum of the modules alone)."""
+    src = ROOT / "gadget" / "src"
+    texts = {m: (src / f"{m}.js").read_text(encoding="utf-8") for m in gadget_bundle.MODULES}
+
+    def size(mods) -> int:
+        return gz(minify_js("mw.libs.wikitours = {};\n" + "".join(texts[m] for m in mods)))
+
+    whole = size(gadget_bundle.MODULES)
+    print()
+    print(f"runtime JS by module (all modules: {whole} B min+gz)")
+    print(f"{'module':<16}{'alone':>8}{'share':>8}")
+    for m in gadget_bundle.MODULES:
+        rest = [x for x in gadget_bundle.MODULES if x != m]
+        print(f"{m:<16}{gz(minify_js(texts[m])):>8}{whole - size(rest):>8}")
+
+
 def page_load(runs: int) -> None:
     """Median load time of Main Page with the idle gadget vs without, on a real local wiki."""
     from playwright.sync_api import sync_playwright
@@ -158,6 +177,7 @@ def main(argv=None) -> int:
         print("node_modules is missing: run ./dev setup", file=sys.stderr)
         return 2
     ok = print_sizes(sizes())
+    module_shares()
     if not args.no_browser:
         page_load(args.runs)
     return 0 if ok else 1

@@ -196,7 +196,7 @@
 		if ( document.getElementById( 'wpTextbox1' ) || action === 'edit' || action === 'submit' ) {
 			editors.push( 'source' );
 		}
-		if ( /(^|\s)ve-active(\s|$)/.test( html.className ) || wt.state.get( 'veActive' ) ) {
+		if ( /(^|\s)ve-active(\s|$)/.test( html.className ) || wt.state.veActive ) {
 			editors.push( 'visual' );
 		}
 		return {

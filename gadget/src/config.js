@@ -1,33 +1,24 @@
 /*
- * Settings: defaults merged with the site's `config` from MediaWiki:Gadget-wikitours-tours.json.
+ * Settings: defaults, replaced by the site's `config` from MediaWiki:Gadget-wikitours-tours.json
+ * where its values are valid. Read them as properties: wt.config.waitMs.
  */
 ( function ( wt ) {
 	'use strict';
-	var defaults = {
-			// Where anonymous funnel events go (contracts §6); null sends nothing.
-			eventUrl: null,
-			// How long to wait for a step's element before saying it is missing.
-			waitMs: 6000,
-			// Below this viewport width the popover becomes a full-width sheet (phones).
-			narrowWidth: 640
-		},
-		current = wt.assign( {}, defaults );
-
-	wt.config = {
-		defaults: defaults,
+	var c = wt.config = {
+		/**
+		 * @param {Object} [site] The site's settings
+		 */
 		configure: function ( site ) {
-			current = wt.assign( {}, defaults );
-			if ( site && typeof site === 'object' ) {
-				if ( typeof site.eventUrl === 'string' && /^(https?:)?\/\//.test( site.eventUrl ) ) {
-					current.eventUrl = site.eventUrl;
-				}
-				if ( typeof site.waitMs === 'number' && site.waitMs >= 0 && site.waitMs <= 60000 ) {
-					current.waitMs = site.waitMs;
-				}
-			}
+			site = site || {};
+			// Where anonymous funnel events go (contracts §6); null sends nothing.
+			c.eventUrl = typeof site.eventUrl === 'string' && /^(https?:)?\/\//.test( site.eventUrl ) ?
+				site.eventUrl : null;
+			// How long to wait for a step's element before saying it is missing.
+			c.waitMs = typeof site.waitMs === 'number' && site.waitMs >= 0 && site.waitMs <= 60000 ?
+				site.waitMs : 6000;
 		},
-		get: function ( key ) {
-			return current[ key ];
-		}
+		// Below this viewport width the popover becomes a full-width sheet (phones).
+		narrowWidth: 640
 	};
+	c.configure();
 }( mw.libs.wikitours ) );

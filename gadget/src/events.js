@@ -36,12 +36,12 @@
 		} );
 		hook( 've.activationComplete', function () {
 			if ( !replaying ) {
-				wt.state.set( 'veActive', true );
+				wt.state.veActive = true;
 				wt.tour.on( 'editor-opened' );
 			}
 		} );
 		hook( 've.deactivationComplete', function () {
-			wt.state.set( 'veActive', false );
+			wt.state.veActive = false;
 		} );
 		replaying = false;
 	}

@@ -130,8 +130,8 @@
 		}
 		view = { width: document.documentElement.clientWidth, height: window.innerHeight };
 		// On narrow screens the popover is a full-width sheet: measure it at that width.
-		$pop.css( 'width', view.width < wt.config.get( 'narrowWidth' ) ? view.width - 2 * wt.placement.MARGIN : '' );
-		p = wt.placement.place( rect, { width: $pop.outerWidth(), height: $pop.outerHeight() }, view, { placement: opts.placement, rtl: opts.rtl, narrowWidth: wt.config.get( 'narrowWidth' ) } );
+		$pop.css( 'width', view.width < wt.config.narrowWidth ? view.width - 2 * wt.placement.MARGIN : '' );
+		p = wt.placement.place( rect, { width: $pop.outerWidth(), height: $pop.outerHeight() }, view, { placement: opts.placement, rtl: opts.rtl, narrowWidth: wt.config.narrowWidth } );
 		if ( p.width ) {
 			$pop.css( 'width', p.width );
 		}

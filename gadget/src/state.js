@@ -1,13 +1,12 @@
 /*
- * A tiny store for the running tour, like driver.js's state: get, set, reset.
+ * A tiny store for the running tour, like driver.js's state.
  *
  * The part that must survive a page load (which tour, which step) is mirrored in localStorage
  * under the key the loader looks for, so the loader can resume a tour without any request.
  */
 ( function ( wt ) {
 	'use strict';
-	var KEY = 'wikitours-active',
-		values = {};
+	var KEY = 'wikitours-active';
 
 	function readActive() {
 		var raw;
@@ -47,13 +46,9 @@
 		return target;
 	};
 
+	// The running tour's values (tour, index, shown, shownOn, token, running, veActive) are
+	// plain properties of wt.state, beside these two functions.
 	wt.state = {
-		get: function ( key ) {
-			return values[ key ];
-		},
-		set: function ( key, value ) {
-			values[ key ] = value;
-		},
 		readActive: readActive,
 		writeActive: writeActive
 	};

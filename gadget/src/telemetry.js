@@ -9,7 +9,7 @@
 		bound = false;
 
 	function flush() {
-		var url = wt.config.get( 'eventUrl' ),
+		var url = wt.config.eventUrl,
 			body;
 		clearTimeout( timer );
 		timer = null;
@@ -38,7 +38,7 @@
 	 */
 	function log( action, tour, index ) {
 		var step = tour.steps[ index ];
-		if ( !wt.config.get( 'eventUrl' ) ) {
+		if ( !wt.config.eventUrl ) {
 			return;
 		}
 		if ( !bound ) {

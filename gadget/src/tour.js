@@ -13,7 +13,7 @@
 		M = wt.messages;
 
 	function tour() {
-		return S.get( 'tour' );
+		return S.tour;
 	}
 
 	function num( n ) {
@@ -29,18 +29,18 @@
 		S.writeActive( {
 			tour: t.id,
 			version: t.version,
-			index: S.get( 'index' ),
-			shownOn: S.get( 'shownOn' ) || null
+			index: S.index,
+			shownOn: S.shownOn || null
 		} );
 	}
 
 	function teardown() {
-		S.set( 'token', ( S.get( 'token' ) || 0 ) + 1 );
+		S.token = ( S.token || 0 ) + 1;
 		wt.events.destroy();
 		wt.popover.hide();
 		wt.telemetry.flush();
 		S.writeActive( null );
-		S.set( 'running', false );
+		S.running = false;
 	}
 
 	function popover( o ) {
@@ -73,14 +73,14 @@
 	/** Close the tour for now: it can be resumed later from its link. */
 	function close() {
 		var t = tour(),
-			i = S.get( 'shown' ) || 0;
+			i = S.shown || 0;
 		log( 'abandoned', i );
 		record( { status: 'started', step: t.steps[ Math.min( i, t.steps.length - 1 ) ].id } );
 		teardown();
 	}
 
 	function dismiss() {
-		log( 'abandoned', S.get( 'index' ) || 0 );
+		log( 'abandoned', S.index || 0 );
 		record( { status: 'dismissed' } );
 		teardown();
 	}
@@ -109,7 +109,7 @@
 	function advance( i, viaClick ) {
 		var t = tour();
 		log( 'advanced', i );
-		S.set( 'index', i + 1 );
+		S.index = i + 1;
 		persist();
 		if ( i + 1 >= t.steps.length ) {
 			complete();
@@ -119,7 +119,7 @@
 	}
 
 	function goTo( k ) {
-		S.set( 'index', k );
+		S.index = k;
 		persist();
 		render();
 	}
@@ -156,8 +156,8 @@
 				}
 			} );
 		}
-		S.set( 'shown', i );
-		S.set( 'shownOn', ctx.pageName );
+		S.shown = i;
+		S.shownOn = ctx.pageName;
 		persist();
 		popover( {
 			title: M.dom( step.title ),
@@ -175,7 +175,7 @@
 
 	function missing( i ) {
 		var step = tour().steps[ i ];
-		S.set( 'shown', i );
+		S.shown = i;
 		popover( {
 			title: M.dom( step.title ),
 			body: [ M.dom( 'wikitours-missing-text' ) ],
@@ -195,7 +195,7 @@
 			title = C.pageTitle( step.page, ctx.userName ),
 			back = C.previous( tour().steps, i, ctx ),
 			buttons = [];
-		S.set( 'shown', i );
+		S.shown = i;
 		if ( back >= 0 ) {
 			buttons.push( { name: 'back', label: M.text( 'wikitours-back' ), action: function () {
 				goTo( back );
@@ -228,10 +228,10 @@
 	function render( afterClick ) {
 		var t = tour(),
 			ctx = C.context(),
-			r = C.resolve( t.steps, S.get( 'index' ), ctx ),
-			token = ( S.get( 'token' ) || 0 ) + 1,
+			r = C.resolve( t.steps, S.index, ctx ),
+			token = ( S.token || 0 ) + 1,
 			step, list;
-		S.set( 'token', token );
+		S.token = token;
 		wt.events.unbindTarget();
 		if ( !r ) {
 			complete();
@@ -251,13 +251,13 @@
 			stepPopover( r.index, null );
 			return;
 		}
-		wt.elements.waitFor( list, wt.config.get( 'waitMs' ) ).then( function ( el ) {
-			if ( S.get( 'token' ) === token ) {
+		wt.elements.waitFor( list, wt.config.waitMs ).then( function ( el ) {
+			if ( S.token === token ) {
 				reveal( el );
 				stepPopover( r.index, el );
 			}
 		}, function () {
-			if ( S.get( 'token' ) === token ) {
+			if ( S.token === token ) {
 				missing( r.index );
 			}
 		} );
@@ -265,8 +265,8 @@
 
 	function begin( k ) {
 		var t = tour();
-		S.set( 'index', k );
-		S.set( 'shownOn', null );
+		S.index = k;
+		S.shownOn = null;
 		if ( k === 0 ) {
 			log( 'started', 0 );
 		}
@@ -291,7 +291,7 @@
 			begin( 0 );
 			return;
 		}
-		S.set( 'shown', k );
+		S.shown = k;
 		popover( {
 			title: M.dom( 'wikitours-tour-' + t.id + '-title' ),
 			body: [ M.dom( 'wikitours-resume-text', num( k + 1 ), num( t.steps.length ) ) ],
@@ -311,13 +311,13 @@
 	/** A page loaded while the tour runs: the wiki may already say the step is done. */
 	function resume() {
 		var t = tour(),
-			i = S.get( 'index' ),
+			i = S.index,
 			s = t.steps[ i ],
 			ctx = C.context();
 		if ( s && (
 			( s.advance === 'saved' && mw.config.get( 'wgPostEdit' ) ) ||
 			( s.advance === 'editor-opened' && ctx.editors.length > 0 ) ||
-			( s.advance === 'visited' && S.get( 'shownOn' ) && S.get( 'shownOn' ) !== ctx.pageName )
+			( s.advance === 'visited' && S.shownOn && S.shownOn !== ctx.pageName )
 		) ) {
 			advance( i );
 		} else {
@@ -327,7 +327,7 @@
 
 	function failed( key, param ) {
 		teardown();
-		S.set( 'running', true );
+		S.running = true;
 		popover( {
 			title: M.dom( 'wikitours-error-title' ),
 			body: [ M.dom( key, param || '' ) ],
@@ -343,8 +343,8 @@
 	 */
 	function on( kind ) {
 		var t = tour(),
-			i = S.get( 'shown' );
-		if ( S.get( 'running' ) && t && t.steps[ i ] && t.steps[ i ].advance === kind ) {
+			i = S.shown;
+		if ( S.running && t && t.steps[ i ] && t.steps[ i ].advance === kind ) {
 			advance( i, kind === 'click' );
 		}
 	}
@@ -359,10 +359,10 @@
 	function main( startId ) {
 		var active = S.readActive(),
 			id = startId || ( active && active.tour );
-		if ( !id || S.get( 'running' ) ) {
+		if ( !id || S.running ) {
 			return;
 		}
-		S.set( 'running', true );
+		S.running = true;
 		wt.events.init();
 		return M.load( id ).then( function ( data ) {
 			wt.config.configure( data.site && data.site.config );
@@ -371,10 +371,10 @@
 				failed( 'wikitours-error-notour', id );
 				return;
 			}
-			S.set( 'tour', data.tour );
+			S.tour = data.tour;
 			if ( active && active.tour === id && active.version === data.tour.version ) {
-				S.set( 'index', Math.min( Math.max( 0, active.index ), data.tour.steps.length ) );
-				S.set( 'shownOn', active.shownOn );
+				S.index = Math.min( Math.max( 0, active.index ), data.tour.steps.length );
+				S.shownOn = active.shownOn;
 				resume();
 			} else if ( startId ) {
 				offer();
