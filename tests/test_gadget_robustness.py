@@ -333,6 +333,18 @@ def test_missing_texts_and_a_failed_load(site, page):
     assert [e for e in errors if "pageerror" in e] == []
 
 
+def saved(page, site, step: str) -> None:
+    """Wait until Newcomer Lin's record says *step*: the runtime saves it in the background,
+    and a test that leaves the page at once would race its own saves on the wiki."""
+    for _ in range(100):
+        tour = (progress_json(site, "Newcomer Lin") or {}).get("tours", {}).get("first-edit")
+        if tour and tour["step"] == step:
+            page.wait_for_timeout(300)  # the other save of a restart may still be in flight
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the record never said {step!r}")
+
+
 def test_leave_resume_restart_and_dismiss(site, page):
     site.create_user("Newcomer Lin")
     site.login(page, "Newcomer Lin")
@@ -358,14 +370,12 @@ def test_leave_resume_restart_and_dismiss(site, page):
     click(page, "restart")
     wait_title(page, "This is your sandbox")
     click(page, "close")
+    saved(page, site, "welcome")
     page.goto(f"{sandbox}&wikitour=first-edit")
     wait_title(page, "This is your sandbox")  # stopped on the first step: nothing to resume
     click(page, "next")
     click(page, "close")
-    for _ in range(50):  # the record is saved in the background: let it land before leaving
-        if progress_json(site, "Newcomer Lin")["tours"]["first-edit"]["step"] == "open-editor":
-            break
-        page.wait_for_timeout(100)
+    saved(page, site, "open-editor")
     page.goto(f"{sandbox}&wikitour=first-edit")
     wait_title(page, "Your first edit")
     assert axe_problems(page) == []

@@ -66,9 +66,12 @@
 		if ( !root ) {
 			return [];
 		}
+		// The browser knows what Tab reaches: tabIndex >= 0, enabled, and shown.
 		return Array.prototype.filter.call(
-			root.querySelectorAll( 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), textarea, select, [tabindex]:not([tabindex="-1"]), [contenteditable="true"]' ),
-			wt.elements.visible
+			root.querySelectorAll( 'a[href], button, input, textarea, select, [tabindex], [contenteditable]' ),
+			function ( el ) {
+				return el.tabIndex >= 0 && !el.disabled && wt.elements.visible( el );
+			}
 		);
 	}
 

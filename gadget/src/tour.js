@@ -49,11 +49,7 @@
 			rtl: document.documentElement.dir === 'rtl',
 			lang: mw.config.get( 'wgUserLanguage' ),
 			closeLabel: M.text( 'wikitours-close' ),
-			onClose: close,
-			placement: 'auto',
-			target: null,
-			highlight: true,
-			progress: null
+			onClose: close
 		}, o ) );
 	}
 
@@ -125,6 +121,18 @@
 	}
 
 	/**
+	 * @param {number} back The nearest earlier step that shows on this page, or -1
+	 * @param {Object[]} buttons Where a Back button to it goes
+	 */
+	function backButton( back, buttons ) {
+		if ( back >= 0 ) {
+			buttons.push( { name: 'back', label: M.text( 'wikitours-back' ), action: function () {
+				goTo( back );
+			} } );
+		}
+	}
+
+	/**
 	 * @param {number} i
 	 * @param {Element|null} el The step's element, null for a centred popover
 	 * @param {boolean} [without] The element is missing and the reader chose to go on without
@@ -137,11 +145,7 @@
 			back = C.previous( t.steps, i, ctx ),
 			last = !C.resolve( t.steps, i + 1, ctx ),
 			buttons = [];
-		if ( back >= 0 ) {
-			buttons.push( { name: 'back', label: M.text( 'wikitours-back' ), action: function () {
-				goTo( back );
-			} } );
-		}
+		backButton( back, buttons );
 		if ( step.advance === 'click' && el ) {
 			buttons.push( { name: 'next', label: M.text( 'wikitours-next' ), primary: true, action: function () {
 				wt.elements.clickable( el ).click();
@@ -167,7 +171,7 @@
 			buttons: buttons,
 			target: el,
 			highlight: step.highlight !== false,
-			placement: step.placement || 'auto'
+			placement: step.placement
 		} );
 		wt.events.bindTarget( step.advance === 'click' ? el : null );
 		log( 'shown', i );
@@ -196,11 +200,7 @@
 			back = C.previous( tour().steps, i, ctx ),
 			buttons = [];
 		S.shown = i;
-		if ( back >= 0 ) {
-			buttons.push( { name: 'back', label: M.text( 'wikitours-back' ), action: function () {
-				goTo( back );
-			} } );
-		}
+		backButton( back, buttons );
 		buttons.push( { name: 'go', label: M.text( 'wikitours-away-go' ), primary: true, href: mw.util.getUrl( title ) } );
 		persist();
 		popover( {
