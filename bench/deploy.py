@@ -35,7 +35,8 @@ def run(wiki: LocalWiki, manifest_dir: Path) -> dict:
     if done.returncode != 0:
         raise SystemExit(f"deploy failed ({done.returncode}):\n{done.stdout}{done.stderr}")
     log = [e for e in wiki.request_log()[mark:] if e.is_api]
-    return {"get": sum(e.method == "GET" for e in log), "post": sum(e.method == "POST" for e in log),
+    return {"get": sum(e.method == "GET" for e in log),
+            "post": sum(e.method == "POST" for e in log),
             "edits": sum(e.method == "POST" and e.action == "edit" for e in log),
             "reads": sum(e.action == "query" and "revisions" in e.prop.split("|") for e in log),
             "seconds": seconds}

@@ -138,7 +138,8 @@ def load_manifest(directory: Path) -> Manifest:
             raise ManifestError(f"{path}: gadget_definition.lines must be a list of lines")
         section = str(gd.get("section") or "wikitours")
         if not re.fullmatch(r"[\w .-]+", section):
-            raise ManifestError(f"{path}: gadget_definition.section {section!r} is not a plain name")
+            raise ManifestError(
+                f"{path}: gadget_definition.section {section!r} is not a plain name")
         definition = GadgetDefinition(str(gd.get("title") or "MediaWiki:Gadgets-definition"),
                                       section, tuple(lines))
     return Manifest(str(raw.get("generator", "")), str(raw.get("source", "")),

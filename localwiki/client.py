@@ -55,7 +55,8 @@ def call(session: requests.Session, api: str, method: str = "GET", **params) -> 
 
 
 def token(session: requests.Session, api: str, kind: str = "csrf") -> str:
-    return call(session, api, action="query", meta="tokens", type=kind)["query"]["tokens"][f"{kind}token"]
+    reply = call(session, api, action="query", meta="tokens", type=kind)
+    return reply["query"]["tokens"][f"{kind}token"]
 
 
 class ClientMixin:

@@ -197,7 +197,8 @@ class LocalWiki(ClientMixin):
             env["PHP_CLI_SERVER_WORKERS"] = str(self.workers)
         self._log_handle = open(self.directory / "server.log", "ab")
         self._process = subprocess.Popen(
-            [install.PHP, "-d", "opcache.enable_cli=1", "-S", f"127.0.0.1:{self.port}", "-t", str(install.MEDIAWIKI),
+            [install.PHP, "-d", "opcache.enable_cli=1", "-S", f"127.0.0.1:{self.port}",
+             "-t", str(install.MEDIAWIKI),
              str(ROUTER)],
             cwd=install.MEDIAWIKI, env=env, stdin=subprocess.DEVNULL,
             stdout=self._log_handle, stderr=subprocess.STDOUT, start_new_session=True)

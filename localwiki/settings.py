@@ -28,8 +28,8 @@ def make_base(installed: str) -> str:
 
 
 #: Settings after the installed base. Why each is here:
-#: - per-instance cache, upload and cookie names (Debian's defaults are shared system folders; cookies
-#:   are not port-specific, so two wikis on 127.0.0.1 would otherwise share session cookies);
+#: - per-instance cache, upload and cookie names (Debian's defaults are shared system folders;
+#:   cookies are not port-specific, so two wikis on 127.0.0.1 would otherwise share session cookies);
 #: - Minerva loaded and Vector 2022 the default (the tours target vector-2022, vector and minerva);
 #: - no mail, readable errors, raw HTML off (as on Wikimedia wikis);
 #: - loopback is exempt from rate limits and the account-creation throttle, because tests create

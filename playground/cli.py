@@ -98,9 +98,9 @@ def build_and_deploy(wiki: LocalWiki, directory: Path, event_url: str | None) ->
     if deploy.returncode != 0:
         say(msg("wikitours-playground-deploy-failed", deploy.returncode))
         say("\n".join(lines))
-    elif lines:
-        say(lines[-1])  # the deploy's own summary line
-    wiki.maintenance("runJobs")  # link tables and caches up to date, as a real wiki's job runner does
+    else:  # the deploy's messages without its per-page progress lines
+        say("\n".join(line for line in lines if not line.startswith("[")))
+    wiki.maintenance("runJobs")  # link tables and caches current, as a real wiki's job runner
     return json.loads((out / "manifest.json").read_text())
 
 
@@ -226,8 +226,8 @@ def run(argv: list[str] | None = None) -> int:
             say(msg("wikitours-playground-check-ok", len(tour_titles(manifest))))
             return 0
 
+        waiting.set()  # before the hint: a signal right after it must not count as "starting"
         say(msg("wikitours-playground-stop-hint"))
-        waiting.set()
         try:
             while not stop_event.wait(1.0):
                 pass

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import math
 
-import pytest
-
 from tests.deployhelp import content_reads_since, deploy, edits_since, write_build
 
 

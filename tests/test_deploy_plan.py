@@ -61,7 +61,8 @@ def test_lines_outside_our_section_never_change(lines):
 def test_canonical_forms_match_what_mediawiki_saves():
     assert dp.content_hash('{"b": 1, "a": [1, 2]}', "json") == \
         dp.content_hash('{\n\t"a": [\n\t\t1,\n\t\t2\n\t],\n\t"b": 1\n}', "json")
-    assert dp.content_hash("text\r\nmore\n\n", "wikitext") == dp.content_hash("text\nmore", "wikitext")
+    assert dp.content_hash("text\r\nmore\n\n", "wikitext") == \
+        dp.content_hash("text\nmore", "wikitext")
     assert dp.content_hash("a", "wikitext") != dp.content_hash("b", "wikitext")
 
 

@@ -36,7 +36,7 @@ def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
     code, out = _playground(tmp_path / "pg", port, app_port)
     assert code == 0, out
     assert "Reusing the wiki" in out
-    assert "0 created, 0 updated" in out
+    assert "0 created, 0 updated" in out, out
 
     # interactive mode: runs until Ctrl-C (SIGINT), then stops everything it started
     process = subprocess.Popen([sys.executable, "-m", "playground", "--dir", str(tmp_path / "pg"),
@@ -58,7 +58,8 @@ def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
         mentors = json.loads(wiki.wikitext("Project:Wikitours/Mentors.json"))["mentors"]
         assert [m["username"] for m in mentors] == ["Ada", "Grace", "Hedy"]
         assert wiki.page_info("Project:Wikitours/Mentors.json")["contentmodel"] == "json"
-        created = {e["title"] for e in wiki.logevents(letype="newusers", leaction="newusers/create")}
+        created = {e["title"]
+                   for e in wiki.logevents(letype="newusers", leaction="newusers/create")}
         assert {"User:Noor", "User:Sam", "User:Kim", "User:Ada"} <= created
         # a newcomer can start a tour from the catalogue: the start links and the gadget are there
         html = wiki.html("Help:Wikitours")

@@ -43,7 +43,8 @@ def test_create_user_signs_up_like_a_newcomer(wiki):
 
 def test_edit_as_a_user_and_read_back_through_api_and_html(wiki):
     wiki.create_user("Newcomer Beta")
-    hostile = "'''Bold''' <script>alert(1)</script> {{#if: x | parser-functions-work }}<ref>cite</ref>"
+    hostile = ("'''Bold''' <script>alert(1)</script> {{#if: x | parser-functions-work }}"
+               "<ref>cite</ref>")
     wiki.edit("Sandbox Beta", hostile, user="Newcomer Beta", summary="first")
     wiki.edit("Sandbox Beta", hostile + "\nmore", user="Newcomer Beta", summary="second")
     assert wiki.wikitext("Sandbox Beta") == hostile + "\nmore"
@@ -123,7 +124,8 @@ def test_a_second_wiki_in_arabic_is_separate(make_wiki, wiki):
     other.edit("Only here", "x")
     assert wiki.wikitext("Only here") is None
     # cookies are not port-specific: the two wikis must not share a session cookie name
-    assert other.session(other.admin.name).cookies.keys() != wiki.session(wiki.admin.name).cookies.keys()
+    assert other.session(other.admin.name).cookies.keys() != \
+        wiki.session(wiki.admin.name).cookies.keys()
 
 
 def test_stop_frees_the_port_and_kills_every_worker(tmp_path):

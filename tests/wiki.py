@@ -1,11 +1,11 @@
 """The `wiki` fixture: a real, fresh MediaWiki on 127.0.0.1 for each test module.
 
 Loaded by tests/conftest.py (`pytest_plugins`). Debian's MediaWiki 1.39 (SQLite, PHP's built-in
-server on a free loopback port) with Gadgets, ParserFunctions, Cite, WikiEditor, VisualEditor and the
-skins Vector 2022 (default), legacy Vector and Minerva. install.php runs once per machine into a
+server on a free loopback port) with Gadgets, ParserFunctions, Cite, WikiEditor, VisualEditor and
+the skins Vector 2022 (default), legacy Vector and Minerva. install.php runs once per machine into a
 cached template (see localwiki/install.py); each wiki is a copy of its SQLite files and starts in
-about half a second. Everything a wiki made (server processes, its folder) is removed when the module
-ends; set WIKITOURS_KEEP_WIKI=1 to keep the folders (and their logs) for debugging.
+about a second. Everything a wiki made (server processes, its folder) is removed when the
+module ends; set WIKITOURS_KEEP_WIKI=1 to keep the folders (and their logs) for debugging.
 
 Fixtures
     wiki         module scope: a started wiki (content language en).
