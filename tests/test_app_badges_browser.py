@@ -8,7 +8,6 @@ import json
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.oauth_standin import StandInProvider, consumer
@@ -16,9 +15,6 @@ from toolforge import create_app, db, learning
 
 pytestmark = pytest.mark.browser
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -49,16 +45,10 @@ def served(wiki, tmp_path_factory):
             mp.undo()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser):
+    """A page without a fixed viewport that keeps its console errors (the `browser` fixture is
+    tests/browser.py's)."""
     context = browser.new_context()
     context.set_default_timeout(20000)
     pg = context.new_page()

@@ -167,6 +167,7 @@ def test_pages_in_real_chromium_break_no_policy(tmp_path):
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
+    from tests.browser import launch
     from toolforge import db
 
     app = make(tmp_path, WIKIS=[{"id": "local", "index": "http://127.0.0.1:9/index.php"}])
@@ -177,10 +178,7 @@ def test_pages_in_real_chromium_break_no_policy(tmp_path):
     base = f"http://127.0.0.1:{server.server_port}"
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"])
+            browser = launch(p)
             page = browser.new_page()
             problems: list[str] = []
             page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning")

@@ -14,14 +14,12 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from test_gadget_support import (
     POPOVER,
     ROOT,
     build_and_deploy,
     close_ve_welcome,
-    launch,
     progress_json,
     wait_title,
     watch_errors,
@@ -40,23 +38,6 @@ def site(wiki, tmp_path_factory):
     assert {"gadget-code", "gadget-style", "tour-data", "messages", "catalogue"} <= \
         {p["kind"] for p in manifest["pages"]}
     return wiki
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(20000)
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def shot(page, name: str) -> Path:

@@ -12,7 +12,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from test_gadget_support import (
     POPOVER,
@@ -20,7 +19,6 @@ from test_gadget_support import (
     close_ve_welcome,
     deploy,
     index_page,
-    launch,
     messages_page,
     progress_json,
     site_pages,
@@ -145,23 +143,6 @@ def site(wiki, collector):
     ]
     deploy(wiki, pages)
     return wiki
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(20000)
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def click(page, name: str) -> None:

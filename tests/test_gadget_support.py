@@ -22,10 +22,6 @@ from tours.render.gadgetdata import gadget_index, tour_data, tour_messages, ui_m
 from tours.render.texts import Messages
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 def banana(path: Path) -> dict[str, str]:
@@ -76,10 +72,6 @@ def deploy(wiki, pages: Iterable[tuple[str, str, str]]) -> None:
     wiki.edit("MediaWiki:Gadgets-definition",
               "== wikitours ==\n" + "\n".join(gadget_bundle.definition_lines()) + "\n",
               summary="wikitours test deploy")
-
-
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def watch_errors(page) -> list[str]:
