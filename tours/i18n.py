@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from tours.languages import load_languages
-from tours.model import Library, Problem, message_key
+from tours.model import Library, Position, Problem, message_key
 
 __all__ = [
     "MessageFile",
@@ -95,19 +95,19 @@ def source_messages(library: Library) -> dict[str, SourceMessage]:
     because a translator sees only the key and the English text.
     """
     out: dict[str, SourceMessage] = {}
+
+    def add(parts: tuple[str, ...], text: str, doc: str, pos: Position) -> None:
+        key = message_key(*parts)
+        out[key] = SourceMessage(key, text, doc, pos.line, pos.column)
+
     for tour in library.tours:
-        tp = tour.pos
-        k = message_key("tour", tour.id, "title")
-        out[k] = SourceMessage(
-            k, tour.title,
+        add(("tour", tour.id, "title"), tour.title,
             f"Title of the guided tour \"{tour.id}\" (audience: {tour.audience}, "
             f"{len(tour.steps)} steps). Shown as the heading of its help page and in the "
-            f"catalogue of tours.", tp.line, tp.column)
-        k = message_key("tour", tour.id, "summary")
-        out[k] = SourceMessage(
-            k, tour.summary,
+            f"catalogue of tours.", tour.pos)
+        add(("tour", tour.id, "summary"), tour.summary,
             f"One-sentence summary of the guided tour \"{tour.id}\", shown under its title on "
-            f"the help page and in the catalogue.", tp.line, tp.column)
+            f"the help page and in the catalogue.", tour.pos)
         for n, step in enumerate(tour.steps, 1):
             where = step.page.title or step.page.kind
             element = ""
@@ -121,33 +121,21 @@ def source_messages(library: Library) -> dict[str, SourceMessage]:
                 "editor-opened": "The step moves on when the editor opens.",
                 "visited": "The step moves on when the reader arrives on the next page.",
             }.get(step.advance, "")
-            sp = step.pos
-            k = message_key("tour", tour.id, "step", step.id, "title")
-            out[k] = SourceMessage(
-                k, step.title,
+            add(("tour", tour.id, "step", step.id, "title"), step.title,
                 f"Title of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\": the "
-                f"heading of a popover shown on page \"{where}\"{points}.",
-                sp.line, sp.column)
-            k = message_key("tour", tour.id, "step", step.id, "text")
-            out[k] = SourceMessage(
-                k, step.text,
+                f"heading of a popover shown on page \"{where}\"{points}.", step.pos)
+            add(("tour", tour.id, "step", step.id, "text"), step.text,
                 f"Text of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\", shown in a "
                 f"popover on page \"{where}\"{points}. {how} Also listed on the tour's help "
-                f"page. Keep [[links]], '''bold''' and ''italic''.",
-                sp.line, sp.column)
+                f"page. Keep [[links]], '''bold''' and ''italic''.", step.pos)
     for badge in library.badges:
-        bp = badge.pos
-        k = message_key("badge", badge.id, "name")
-        out[k] = SourceMessage(
-            k, badge.name,
+        add(("badge", badge.id, "name"), badge.name,
             f"Name of the badge \"{badge.id}\", earned by completing "
             f"{_needs(badge.requires_tours, badge.requires_badges)}. Shown on badge pages, "
-            f"certificates and talk-page notes.", bp.line, bp.column)
-        k = message_key("badge", badge.id, "description")
-        out[k] = SourceMessage(
-            k, badge.description,
+            f"certificates and talk-page notes.", badge.pos)
+        add(("badge", badge.id, "description"), badge.description,
             f"Description of the badge \"{badge.id}\": what its holder has done. Shown on the "
-            f"badge page and in the Open Badge.", bp.line, bp.column)
+            f"badge page and in the Open Badge.", badge.pos)
     return {k: replace(m, doc=m.doc + _reader_note(m.text)) for k, m in out.items()}
 
 
