@@ -156,6 +156,22 @@ def plural_categories(lang: str) -> int:
 # A small reader for the wikitext subset of messages
 
 
+def closing(text: str, start: int) -> tuple[int, int]:
+    """``(end, depth)`` for the ``{{`` at *start*: *end* just past its matching ``}}`` and depth 0,
+    or, when it is never closed, the end of *text* and the depth still open."""
+    depth, j = 0, start
+    while j < len(text):
+        if text.startswith("{{", j):
+            depth, j = depth + 1, j + 2
+        elif text.startswith("}}", j):
+            depth, j = depth - 1, j + 2
+            if depth == 0:
+                break
+        else:
+            j += 1
+    return j, depth
+
+
 def constructs(text: str) -> list[tuple[str, str, list[str]]]:
     """``(NAME, argument, forms)`` of every ``{{NAME:argument|form|…}}``, nested ones included."""
     found: list[tuple[str, str, list[str]]] = []
@@ -164,16 +180,7 @@ def constructs(text: str) -> list[tuple[str, str, list[str]]]:
         start = text.find("{{", i)
         if start < 0:
             return found
-        depth, j = 0, start
-        while j < len(text):
-            if text.startswith("{{", j):
-                depth, j = depth + 1, j + 2
-            elif text.startswith("}}", j):
-                depth, j = depth - 1, j + 2
-                if depth == 0:
-                    break
-            else:
-                j += 1
+        j, depth = closing(text, start)
         inner = text[start + 2:j - 2] if depth == 0 else text[start + 2:]
         parts = split_top(inner)
         head = parts[0]
@@ -214,16 +221,7 @@ def visible(text: str) -> str:
     out, i = [], 0
     while i < len(text):
         if text.startswith("{{", i):
-            depth, j = 0, i
-            while j < len(text):
-                if text.startswith("{{", j):
-                    depth, j = depth + 1, j + 2
-                elif text.startswith("}}", j):
-                    depth, j = depth - 1, j + 2
-                    if depth == 0:
-                        break
-                else:
-                    j += 1
+            j, _ = closing(text, i)
             parts = split_top(text[i + 2:j - 2])
             out.append(visible(parts[1]) if len(parts) > 1 else "")
             i = j
