@@ -9,7 +9,8 @@ direction; while it does not exist yet, chains fall back to the base language (`
 ``de``) and every language is left-to-right.
 
 Templates call ``msg("key", arg1, …)``; ``$1``… are replaced by the arguments and
-``{{PLURAL:$1|one|other}}`` is honoured for English-like plural rules. Messages are plain
+``{{PLURAL:$1|…}}`` picks its form by MediaWiki's plural rules for the language the text is in
+(``tours.plurals``). Messages are plain
 text: Jinja's autoescaping escapes them and their arguments.
 """
 
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, request
+
+from tours.plurals import choose
 
 __all__ = ["Catalog", "init_app", "msg", "current_language", "LANG_RE"]
 
@@ -81,15 +84,19 @@ class Catalog:
         return sorted(self.messages)
 
     def text(self, lang: str, key: str) -> str | None:
+        return self.lookup(lang, key)[1]
+
+    def lookup(self, lang: str, key: str) -> tuple[str, str | None]:
+        """``(language the text is in, text)`` of *key* along *lang*'s chain."""
         for code in self.chain(lang):
             text = self.messages.get(code, {}).get(key)
             if text is not None:
-                return text
-        return None
+                return code, text
+        return lang, None
 
     def format(self, lang: str, key: str, *params: Any) -> str:
         """The message *key* in *lang* with ``$n`` replaced; ``⧼key⧽`` when it does not exist."""
-        text = self.text(lang, key)
+        found_in, text = self.lookup(lang, key)
         if text is None:
             return f"⧼{key}⧽"
         values = [str(p) for p in params]
@@ -101,11 +108,8 @@ class Catalog:
         def plural(match: re.Match) -> str:
             number = _PARAM.sub(param, match.group(1)).strip()
             forms = match.group(2).split("|")
-            try:
-                one = float(number.replace(",", "")) == 1
-            except ValueError:
-                one = False
-            return forms[0] if one or len(forms) == 1 else forms[1]
+            # the rules of the language the text is written in, which may be a fallback's
+            return choose(forms, number, found_in, self.language(found_in).fallbacks)
 
         return _PARAM.sub(param, _PLURAL.sub(plural, text))
 

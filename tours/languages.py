@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -167,4 +168,14 @@ def run_update(ns) -> int:
     out.write_text(languages_json(languages), encoding="utf-8")
     load_languages.cache_clear()
     print(f"{out}: {len(languages)} languages from {root}")
+    from tours import plurals  # the plural rules travel with the language data
+
+    try:
+        rules = plurals.read_mediawiki(root)
+    except (OSError, ET.ParseError) as exc:
+        print(f"{root}: error: plural rules: {exc}", file=sys.stderr)
+        return 1
+    target = out.parent / plurals.DATA_FILE.name
+    target.write_text(plurals.plurals_json(rules), encoding="utf-8")
+    print(f"{target}: plural rules of {len(rules)} languages from {root}")
     return 0
