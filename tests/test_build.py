@@ -117,7 +117,7 @@ def test_gadget_data_is_split_per_tour_and_language(shipped):
     assert all(k.startswith("wikitours-tour-first-edit-") for k in en if "-badge-" not in k)
     assert en["wikitours-badge-first-edit-name"] == "First edit"  # the completion names it
     assert en["wikitours-tour-first-edit-step-open-editor-text"] == \
-        "Click <b>Edit source</b> to open the editor for this page."
+        "Click <b>Create source</b> or <b>Edit source</b> to open the editor for this page."
     de = json.loads(content["MediaWiki:Wikitours/messages/first-edit/de.json"])
     assert set(de) <= set(en) and de["wikitours-tour-first-edit-title"] != \
         en["wikitours-tour-first-edit-title"]
