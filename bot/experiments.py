@@ -16,6 +16,10 @@ json, editable like the mentor list)::
   (default 1) splits participants unevenly. Call the unchanged arm ``control``: reports
   compare every other variant with it.
 - Setting ``"active": false`` (or removing the entry) stops the experiment: one edit.
+- An optional top-level ``"report-threshold": N`` (a whole number, at least 1) is the wiki's
+  privacy threshold for outcome reports: groups of fewer newcomers are never shown on their
+  own (see :func:`parse_report_threshold` and ``docs/outcomes.md``; the app operator's
+  configured threshold stays a floor).
 
 Assignment is deterministic: a SHA-256 of the experiment name and the user name decides
 whether the newcomer takes part (below ``share``) and, from a second, independent hash,
@@ -41,13 +45,15 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Variant", "Experiment", "Assignment", "Problem", "parse_config", "bucket", "assign",
+__all__ = ["Variant", "Experiment", "Assignment", "Problem", "parse_config",
+           "parse_report_threshold", "MAX_REPORT_THRESHOLD", "bucket", "assign",
            "choose", "verify", "tours_for", "marker_attrs", "parse_assignments",
            "render_assignments", "config_title", "record_title", "save_assignments", "Trial"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 MAX_EXPERIMENTS = 20
 MAX_VARIANTS = 10
+MAX_REPORT_THRESHOLD = 1_000_000  # more would hide everything anyway; keeps the cache column sane
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,32 @@ def parse_config(text: str, page: str = "Project:Wikitours/Experiments.json"
         names.add(name)
         found.append(Experiment(name, share, tuple(variants), entry.get("active", True) is True))
     return tuple(found), problems
+
+
+def parse_report_threshold(text: str, page: str = "Project:Wikitours/Experiments.json"
+                           ) -> tuple[int | None, list[Problem]]:
+    """The wiki's ``"report-threshold"`` on the configuration page, and readable problems.
+
+    ``None`` means the wiki sets none (missing page or field), or sets a broken one, which is
+    reported and never guessed at: reports then use the operator's threshold. Broken JSON is
+    left to :func:`parse_config`, which already reports it.
+    """
+    if not text or not text.strip():
+        return None, []
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None, []
+    if not isinstance(data, dict) or "report-threshold" not in data:
+        return None, []
+    value = data["report-threshold"]
+    if isinstance(value, int) and not isinstance(value, bool) \
+            and 1 <= value <= MAX_REPORT_THRESHOLD:
+        return value, []
+    line, column = _where(text, '"report-threshold"')
+    return None, [Problem(page, line, column, '"report-threshold" must be a whole number from 1 '
+                          f'to {MAX_REPORT_THRESHOLD}, e.g. 10; reports use the default until '
+                          "it is fixed")]
 
 
 def _unit(*parts: str) -> float:

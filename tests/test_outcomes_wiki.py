@@ -328,3 +328,39 @@ def test_the_number_of_newcomers_read_is_capped(world, wiki, monkeypatch):
         WikiClient(Wiki("local", wiki.api, wiki.index), "wikitours-tests"), problems)
     assert len(newcomers) == 10 and any("more than 10 newcomers" in p for p in problems)
     assert set(experiments) == {"aa-test", "welcome-test"}
+
+
+def test_the_wiki_sets_its_report_threshold(world, wiki):
+    """Set on the wiki's configuration page, read by the refresh, applied by the reports;
+    the operator's threshold stays a floor and a broken value is reported, not guessed."""
+    app, client = world["app"], world["app"].test_client()
+    when = NOW + dt.timedelta(minutes=5)
+
+    def refresh_with(page: dict) -> list[str]:
+        wiki.edit("Project:Wikitours/Experiments.json", json.dumps(page), contentmodel="json")
+        with app.app_context():
+            return reports.refresh("local", now=when).problems
+
+    before = client.get("/reports/local/data.json?by=mentor").get_json()
+    assert before["threshold"] == 5 and "Mentor Two" in {g["mentor"] for g in before["groups"]}
+    two = next(g["newcomers"] for g in before["groups"] if g["mentor"] == "Mentor Two")
+    try:
+        assert refresh_with({**EXPERIMENTS, "report-threshold": two + 1}) == \
+            world["fetched"].problems
+        after = client.get("/reports/local/data.json?by=mentor").get_json()
+        assert after["threshold"] == two + 1
+        assert "Mentor Two" not in {g["mentor"] for g in after["groups"]}  # now pooled or hidden
+        assert all(g["newcomers"] >= two + 1 for g in after["groups"])
+        # the operator's floor wins when it is larger
+        app.config["WIKIS"][0]["report_threshold"] = two + 10
+        try:
+            assert client.get("/reports/local/data.json").get_json()["threshold"] == two + 10
+        finally:
+            app.config["WIKIS"][0]["report_threshold"] = 5
+        problems = refresh_with({**EXPERIMENTS, "report-threshold": "<b>1</b>"})
+        assert any('"report-threshold" must be a whole number' in p for p in problems)
+        assert client.get("/reports/local/data.json").get_json()["threshold"] == 5
+    finally:
+        refresh_with(EXPERIMENTS)
+    restored = client.get("/reports/local/data.json?by=mentor").get_json()
+    assert restored["threshold"] == 5 and restored["groups"] == before["groups"]

@@ -5,6 +5,9 @@ experiment records); this table only remembers the last computation so that repo
 cost one query instead of a few hundred API requests. ``outcomes-refresh`` replaces a wiki's
 rows in one transaction. A yes/no column is NULL while that outcome is not known yet.
 User names are public on the wiki; nothing else about a person is stored.
+
+``outcome_settings`` remembers, per wiki, what the same refresh read from the wiki's
+configuration page: its ``"report-threshold"`` (NULL when the wiki sets none).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base
 
-__all__ = ["OutcomeRow"]
+__all__ = ["OutcomeRow", "OutcomeSetting"]
 
 
 class OutcomeRow(Base):
@@ -42,4 +45,14 @@ class OutcomeRow(Base):
     tours_started: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     tours_completed: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     badges: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    computed: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+
+class OutcomeSetting(Base):
+    """Per wiki: the report settings read from ``Project:Wikitours/Experiments.json``."""
+
+    __tablename__ = "outcome_settings"
+
+    wiki: Mapped[str] = mapped_column(String(64), primary_key=True)
+    report_threshold: Mapped[int | None] = mapped_column(Integer, nullable=True)
     computed: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)

@@ -62,6 +62,8 @@ class Fetched:
     problems: list[str] = field(default_factory=list)
     requests: Counter = field(default_factory=Counter)
     experiments: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> variants
+    #: the wiki's ``"report-threshold"`` from ``Experiments.json`` (None: not set or broken)
+    report_threshold: int | None = None
 
 
 def _counted(client: WikiClient, counter: Counter, part: str):
@@ -89,10 +91,13 @@ def _prefixed(client: WikiClient, namespace: int, prefix: str) -> dict[str, str]
     return out
 
 
-def welcomed(client: WikiClient, problems: list[str]) -> tuple[dict[str, Newcomer],
-                                                                dict[str, tuple[str, ...]]]:
-    """Newcomers the bot welcomed (with mentor and experiment arm) and the experiments."""
-    from bot.experiments import parse_assignments, parse_config, verify
+def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] | None = None
+             ) -> tuple[dict[str, Newcomer], dict[str, tuple[str, ...]]]:
+    """Newcomers the bot welcomed (with mentor and experiment arm) and the experiments.
+
+    The wiki's ``report-threshold`` comes from the same configuration page, so it costs no
+    extra request: when *settings* is given it is stored there under that key (if valid)."""
+    from bot.experiments import parse_assignments, parse_config, parse_report_threshold, verify
 
     records = _prefixed(client, 4, "Wikitours/Mentees/")
     newcomers: dict[str, Newcomer] = {}
@@ -116,6 +121,11 @@ def welcomed(client: WikiClient, problems: list[str]) -> tuple[dict[str, Newcome
     experiments, config_problems = parse_config(pages.get(config_page, ""),
                                                 config_page or "Experiments.json")
     problems.extend(str(p) for p in config_problems)
+    limit, limit_problems = parse_report_threshold(pages.get(config_page, ""),
+                                                   config_page or "Experiments.json")
+    problems.extend(str(p) for p in limit_problems)
+    if settings is not None and limit is not None:
+        settings["report-threshold"] = limit
     by_name = {e.name: e for e in experiments}
     for title, text in pages.items():
         if title == config_page:
@@ -273,7 +283,9 @@ def fetch_outcomes(client: WikiClient, now: dt.datetime, *, library: Library | N
     requests = fetched.requests
     with _counted(client, requests, "newcomers"):
         if newcomers is None:
-            newcomers, fetched.experiments = welcomed(client, fetched.problems)
+            settings: dict[str, int] = {}
+            newcomers, fetched.experiments = welcomed(client, fetched.problems, settings)
+            fetched.report_threshold = settings.get("report-threshold")
     with _counted(client, requests, "siteinfo"):
         content = content_namespaces(client)
     names = list(newcomers)

@@ -10,9 +10,13 @@ difference from ``control`` with Newcombe's interval, the test used (Fisher's ex
 counts, else the z-test), whether it is significant, and how many more newcomers the
 experiment needs to detect a change of ``?effect=`` points (default 5).
 
-Privacy: a group smaller than the wiki's threshold (``report_threshold`` in its ``WIKIS``
-entry, else ``REPORT_MIN_GROUP``) is never shown on its own: such groups are pooled into one
-"smaller groups" row, shown only if the pool itself reaches the threshold.
+Privacy: a group smaller than the wiki's threshold is never shown on its own: such groups are
+pooled into one "smaller groups" row, shown only if the pool itself reaches the threshold.
+The wiki sets its threshold (``"report-threshold"`` on ``Project:Wikitours/Experiments.json``,
+read by ``outcomes-refresh`` and cached in ``outcome_settings``); the operator's
+``report_threshold`` in the ``WIKIS`` entry, else ``REPORT_MIN_GROUP``, is a floor: the larger
+of the two applies (:func:`effective_threshold`), so a wiki can raise it but never lower it
+below what the operator keeps for privacy.
 
 Reports read the outcome cache (:mod:`toolforge.models_outcomes`), which
 ``flask --app toolforge outcomes-refresh --wiki ID`` (or :func:`refresh`) fills from the wiki.
@@ -38,11 +42,11 @@ from . import stats
 from .db import get_session
 from .funnels import _WIKI, _csv_cell, chart
 from .i18n import msg, text_direction
-from .models_outcomes import OutcomeRow
+from .models_outcomes import OutcomeRow, OutcomeSetting
 from .outcomes import OUTCOMES, Outcome, Windows
 
 __all__ = ["bp", "Cell", "Group", "aggregate", "pool_small", "Arm", "ExperimentReport",
-           "experiment", "refresh", "init_app", "GROUPINGS"]
+           "experiment", "refresh", "init_app", "GROUPINGS", "effective_threshold"]
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -189,6 +193,15 @@ def store(session, wiki: str, outcomes: Iterable[Outcome], computed: dt.datetime
     return len(rows)
 
 
+def store_settings(session, wiki: str, report_threshold: int | None,
+                   computed: dt.datetime) -> None:
+    """Remember *wiki*'s own report threshold (None: the wiki sets none)."""
+    stamp = computed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    session.execute(delete(OutcomeSetting).where(OutcomeSetting.wiki == wiki))
+    session.add(OutcomeSetting(wiki=wiki, report_threshold=report_threshold, computed=stamp))
+    session.commit()
+
+
 def refresh(wiki_id: str, now: dt.datetime | None = None, windows: Windows = Windows(),
             session=None):
     """Compute every welcomed newcomer's outcomes from the wiki and cache them."""
@@ -200,7 +213,9 @@ def refresh(wiki_id: str, now: dt.datetime | None = None, windows: Windows = Win
         raise KeyError(f"no wiki {wiki_id!r} in WIKIS")
     now = now or dt.datetime.now(dt.timezone.utc)
     fetched = fetch_outcomes(client(wiki), now, library=library(), windows=windows)
-    store(session or get_session(), wiki.id, fetched.outcomes, now)
+    session = session or get_session()
+    store(session, wiki.id, fetched.outcomes, now)
+    store_settings(session, wiki.id, fetched.report_threshold, now)
     return fetched
 
 
@@ -234,12 +249,29 @@ def _wiki_or_404(wiki: str) -> dict:
     return entry
 
 
-def threshold(entry: dict) -> int:
+def effective_threshold(floor: int, wiki_value: int | None) -> int:
+    """The threshold that applies: the wiki's own when it sets one, never below the
+    operator's *floor* (the larger of the two), and never below 1."""
+    return max(1, floor, wiki_value or 0)
+
+
+def _floor(entry: dict) -> int:
     value = entry.get("report_threshold", current_app.config.get("REPORT_MIN_GROUP", 10))
     try:
         return max(1, int(value))
     except (TypeError, ValueError):
         return 10
+
+
+def _wiki_threshold(wiki: str) -> int | None:
+    """The wiki's ``report-threshold`` as the last refresh read it (None: none set)."""
+    query = select(OutcomeSetting.report_threshold).where(OutcomeSetting.wiki == wiki)
+    return get_session().execute(query).scalar_one_or_none()
+
+
+def threshold(entry: dict) -> int:
+    """The threshold for the wiki of *entry*: see :func:`effective_threshold`."""
+    return effective_threshold(_floor(entry), _wiki_threshold(str(entry.get("id", ""))))
 
 
 @dataclass(frozen=True)
