@@ -95,7 +95,9 @@ def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     tab = page.locator("#ca-edit").bounding_box()
     assert box["y"] >= tab["y"] + tab["height"], "placement bottom: the popover is below the tab"
     assert page.locator(".wikitours-highlight").count() == 1
-    assert "<b>" not in page.inner_text(POPOVER) and page.locator(f"{POPOVER} b").count() == 1
+    # Create source / Edit source in bold: two real <b> elements, no markup shown as text
+    assert "<b>" not in page.inner_text(POPOVER)
+    assert page.locator(f"{POPOVER} b").all_inner_texts() == ["Create source", "Edit source"]
     with page.expect_navigation():
         page.click("#ca-edit a")  # the reader clicks the real tab, not the popover
     page.wait_for_function("window.mw && mw.config.get('wgAction') === 'edit'")
