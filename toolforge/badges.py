@@ -66,11 +66,20 @@ def _badge_or_404(badge_id: str):
     return badge
 
 
-def _assertion_or_404(uid: str) -> Assertion:
+def _assertion_or_404(uid: str, live: bool = False) -> Assertion:
+    """The assertion *uid*; 404 when there is none, and 410 when *live* and it was revoked."""
     row = get_session().scalar(select(Assertion).where(Assertion.uuid == uid[:36]))
     if row is None:
         abort(404)
+    if live and row.revoked:
+        abort(410)
     return row
+
+
+def _download(data, mimetype: str, row: Assertion, extension: str) -> Response:
+    """A baked badge as a file named after the badge and the assertion."""
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{row.badge}-{row.uuid[:8]}.{extension}"'})
 
 
 def assertion_document(row: Assertion) -> dict:
@@ -173,32 +182,24 @@ def assertion(uid: str):
 
 @bp.get("/assertions/<uid>/badge.png")
 def baked_png(uid: str):
-    row = _assertion_or_404(uid)
-    if row.revoked:
-        abort(410)
+    row = _assertion_or_404(uid, live=True)
     data = ob.bake_png(ob.badge_png(ob.color_for(row.badge)),
                        json.dumps(assertion_document(row), ensure_ascii=False))
-    return Response(data, mimetype="image/png", headers={
-        "Content-Disposition": f'attachment; filename="{row.badge}-{row.uuid[:8]}.png"'})
+    return _download(data, "image/png", row, "png")
 
 
 @bp.get("/assertions/<uid>/badge.svg")
 def baked_svg(uid: str):
-    row = _assertion_or_404(uid)
-    if row.revoked:
-        abort(410)
+    row = _assertion_or_404(uid, live=True)
     name = learning.tour_text(current_language(), "badge", row.badge, "name")
     data = ob.bake_svg(ob.badge_svg(ob.color_for(row.badge), name),
                        json.dumps(assertion_document(row), ensure_ascii=False), assertion_url(row))
-    return Response(data, mimetype="image/svg+xml", headers={
-        "Content-Disposition": f'attachment; filename="{row.badge}-{row.uuid[:8]}.svg"'})
+    return _download(data, "image/svg+xml", row, "svg")
 
 
 @bp.get("/assertions/<uid>/certificate")
 def certificate(uid: str):
-    row = _assertion_or_404(uid)
-    if row.revoked:
-        abort(410)
+    row = _assertion_or_404(uid, live=True)
     wiki = learning.wiki_config(row.wiki)
     if not request.args.get("uselang") and wiki and not request.accept_languages:
         return redirect(url_for("badges.certificate", uid=uid, uselang=wiki.language), code=303)
