@@ -1,7 +1,8 @@
 """Every shipped translation is complete, current and keeps what the software relies on.
 
 For each ``i18n/<component>/<lang>.json`` (``en`` and ``qqq`` are the sources and their
-documentation, not translations) this checks, in plain Python and without the compiler:
+documentation, not translations) this checks, in plain Python without the compiler (only MediaWiki's plural files are read
+through ``tours.plurals``, the one reader of them):
 
 * the file is banana JSON: one object, no duplicate keys, ``@metadata`` with authors and
   ``source-hashes``, every message a string;
@@ -32,13 +33,14 @@ import re
 import subprocess
 import sys
 import unicodedata
-import xml.etree.ElementTree as ET
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tours import plurals
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "i18n"
@@ -140,16 +142,15 @@ def is_rtl(lang: str) -> bool:
 
 
 @lru_cache(maxsize=None)
+def _mediawiki_plural_rules() -> dict[str, list[str]]:
+    return plurals.read_mediawiki(MEDIAWIKI)
+
+
 def plural_categories(lang: str) -> int:
     """How many plural forms *lang* has (CLDR rules as MediaWiki ships and overrides them)."""
-    counts: dict[str, int] = {}
-    for name in ("plurals.xml", "plurals-mediawiki.xml"):  # the second overrides the first
-        root = ET.parse(MEDIAWIKI / "languages" / "data" / name).getroot()
-        for rules in root.iter("pluralRules"):
-            n = len([r for r in rules.iter("pluralRule") if r.get("count") != "other"]) + 1
-            for code in rules.get("locales", "").split():
-                counts[code] = n
-    return counts.get(lang, counts.get(lang.split("-")[0], 2))
+    rules = _mediawiki_plural_rules()
+    found = rules.get(lang, rules.get(lang.split("-")[0]))
+    return len(found) + 1 if found is not None else 2
 
 
 # ---------------------------------------------------------------------------------------------
