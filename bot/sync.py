@@ -47,6 +47,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
+from bot.scripthelp import help_requested  # noqa: E402
 from tours import __version__  # noqa: E402
 from tours.build import Translations, build_pages, manifest as build_manifest  # noqa: E402
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
@@ -558,8 +559,7 @@ def main(*args: str) -> int:
 
     options = {"wikis": "", "state": "sync-state.json", "interval": "", "once": False,
                "preview": False, "force": False}
-    if any(a == "-help" or a.startswith("-help:") for a in (args or sys.argv[1:])):
-        print(__doc__)
+    if help_requested(__doc__, args):
         return 0
     for arg in pywikibot.handle_args(args):
         name, _, value = arg.lstrip("-").partition(":")

@@ -1,8 +1,8 @@
 """Every shipped translation is complete, current and keeps what the software relies on.
 
 For each ``i18n/<component>/<lang>.json`` (``en`` and ``qqq`` are the sources and their
-documentation, not translations) this checks, in plain Python without the compiler (only MediaWiki's plural files are read
-through ``tours.plurals``, the one reader of them):
+documentation, not translations) this checks, in plain Python without the compiler (MediaWiki's
+plural files are read through ``tours.plurals``, their one reader):
 
 * the file is banana JSON: one object, no duplicate keys, ``@metadata`` with authors and
   ``source-hashes``, every message a string;
