@@ -12,7 +12,7 @@ ids only so that keys stay stable when a text is edited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
@@ -76,6 +76,21 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = "error"
+    #: The translatable forms of *message* and *hint* (:class:`tours.problemtext.Text`). Pass a
+    #: ``Text`` as *message* or *hint* and it lands here, with the English text in *message* /
+    #: *hint*; :func:`tours.problemtext.problem_in` shows the problem in any language.
+    text: object = field(default=None, compare=False, repr=False)
+    hint_text: object = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from tours.problemtext import Text, render
+
+        if isinstance(self.message, Text):
+            object.__setattr__(self, "text", self.message)
+            object.__setattr__(self, "message", render(self.message, "en"))
+        if isinstance(self.hint, Text):
+            object.__setattr__(self, "hint_text", self.hint)
+            object.__setattr__(self, "hint", render(self.hint, "en"))
 
     def __str__(self) -> str:
         head = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
