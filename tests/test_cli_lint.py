@@ -50,7 +50,7 @@ def test_warnings_only_exit_0(tmp_path):
     assert done.stdout.splitlines() == [
         "tours.yaml:12:18: warning: 'advance: visited' on the last step of tour 't1', so there is no next page to visit",
         "    hint: use 'advance: next' on the last step",
-        "tours.yaml: 1 warning; 1 tours, 1 steps, 0 badges, 0 wikis",
+        "tours.yaml: 1 warning; 1 tour, 1 step, 0 badges, 0 wikis",
     ]
 
 
@@ -145,3 +145,36 @@ def test_summary_wording():
     w = Problem("f", 1, 1, "m", severity="warning")
     assert cli.summary("f", [p, p, w]) == "f: 2 errors, 1 warning"
     assert cli.summary("f", []) == "f: no problems"
+
+
+def test_messages_in_the_requested_language(tmp_path):
+    """``--lang`` (then WIKITOURS_LANG, then the locale) picks the language of the output; the
+    positions and the YAML quoted in messages stay as they are."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(step("placement: botom\n"), "utf-8")
+    english = run("lint", str(bad)).stdout.splitlines()
+    german = run("lint", str(bad), "--lang", "de").stdout.splitlines()
+    assert english[0].startswith(f"{bad}:12:20: error: ") and german[0].startswith(f"{bad}:12:20: Fehler: ")
+    assert "'botom'" in german[0] and german[1].startswith("    Hinweis: ")
+    arabic = subprocess.run([sys.executable, "-m", "tours", "lint", str(bad)], cwd=ROOT, capture_output=True,
+                            text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                                            "LANG": "ar_EG.UTF-8"}, timeout=120).stdout.splitlines()
+    assert arabic[0].startswith(f"{bad}:12:20: خطأ: ")
+    assert run("lint", str(bad), "--lang", "not a language!").stdout.splitlines() == english
+
+
+@pytest.mark.parametrize(("env", "requested", "expected"), [
+    ({}, None, "en"),
+    ({"LANG": "C.UTF-8"}, None, "en"),
+    ({"LANG": "pt_BR.UTF-8"}, None, "pt-br"),
+    ({"LANGUAGE": "fr:de", "LANG": "de_DE.UTF-8"}, None, "fr"),
+    ({"WIKITOURS_LANG": "he", "LANG": "de_DE.UTF-8"}, None, "he"),
+    ({"WIKITOURS_LANG": "he"}, "hi", "hi"),
+    ({"LC_ALL": "sr_RS@latin"}, None, "sr-rs"),
+])
+def test_output_language_choice(monkeypatch, env, requested, expected):
+    for name in ("WIKITOURS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cli.output_language(requested) == expected

@@ -25,32 +25,55 @@ __all__ = ["main", "lint", "summary"]
 DEFAULT_FILE = "tours.yaml"
 
 
-def summary(filename: str, problems: list[Problem], library=None) -> str:
-    """The last line of ``lint``: counts, or what was checked when all is well."""
+def summary(filename: str, problems: list[Problem], library=None, lang: str = "en") -> str:
+    """The last line of ``lint``: counts, or what was checked when all is well, in *lang*."""
+    from tours.problemtext import T, render
+
     counts = Counter(p.severity for p in problems)
     errors, warnings = counts["error"], counts["warning"]
     parts = []
     if errors:
-        parts.append(f"{errors} error" + ("s" if errors != 1 else ""))
+        parts.append(render(T("wikitours-lint-errors", errors), lang))
     if warnings:
-        parts.append(f"{warnings} warning" + ("s" if warnings != 1 else ""))
+        parts.append(render(T("wikitours-lint-warnings", warnings), lang))
+    no_problems = render(T("wikitours-lint-no-problems"), lang)
     if library is not None and not errors:
         steps = sum(len(t.steps) for t in library.tours)
-        checked = (f"{len(library.tours)} tours, {steps} steps, {len(library.badges)} badges, "
-                   f"{len(library.wikis)} wikis")
-        return f"{filename}: " + (", ".join(parts) + "; " if parts else "no problems; ") + checked
-    return f"{filename}: " + ", ".join(parts or ["no problems"])
+        checked = render(T("wikitours-lint-checked", len(library.tours), steps, len(library.badges),
+                           len(library.wikis)), lang)
+        return f"{filename}: " + (", ".join(parts) if parts else no_problems) + "; " + checked
+    return f"{filename}: " + ", ".join(parts or [no_problems])
+
+
+def output_language(requested: str | None = None) -> str:
+    """The language of the compiler's messages: ``--lang``, else ``WIKITOURS_LANG``, else the
+    POSIX locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, as gettext reads them),
+    else English. ``de_AT.UTF-8`` becomes MediaWiki's ``de-at``; ``C`` and ``POSIX`` mean English."""
+    import re
+
+    if requested:
+        candidates = [requested]
+    else:
+        candidates = [os.environ.get("WIKITOURS_LANG"), (os.environ.get("LANGUAGE") or "").split(":")[0],
+                      os.environ.get("LC_ALL"), os.environ.get("LC_MESSAGES"), os.environ.get("LANG")]
+    for value in candidates:
+        if value:
+            code = value.split(".")[0].split("@")[0].replace("_", "-").lower()
+            return code if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", code) else "en"
+    return "en"
 
 
 def lint(ns: argparse.Namespace) -> int:
     from tours.load import load_file
+    from tours.problemtext import format_problem
 
+    lang = output_language(getattr(ns, "lang", None))
     extra = tuple(ns.special_page or ())
     library, problems = load_file(ns.file, extra_special_pages=extra)
     out = sys.stdout
     for problem in problems:
-        print(problem, file=out)
-    print(summary(ns.file, problems, library), file=out)
+        print(format_problem(problem, lang), file=out)
+    print(summary(ns.file, problems, library, lang), file=out)
     return 1 if any(p.severity == "error" for p in problems) else 0
 
 
@@ -84,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", default=DEFAULT_FILE, metavar="FILE", help="tours file (default: tours.yaml)")
     p.add_argument("--special-page", action="append", metavar="NAME",
                    help="accept Special:NAME as an existing special page (repeatable)")
+    p.add_argument("--lang", metavar="CODE",
+                   help="language of the messages (default: WIKITOURS_LANG, then the locale, then en)")
     p.set_defaults(run=lint)
 
     p = sub.add_parser("build", help="write every wiki page of the tours into a folder")

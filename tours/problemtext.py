@@ -71,12 +71,21 @@ def messages(lang: str) -> Mapping[str, str]:
 def _chain(lang: str) -> tuple[str, ...]:
     if not _LANG.match(lang or ""):
         return ("en",)
-    chain = [lang]
+    # A locale's code that MediaWiki does not know (``ar-eg`` from ``ar_EG.UTF-8``) continues
+    # with its base language and that language's chain.
+    chain: list[str] = []
+    for code in (lang, lang.split("-")[0]):
+        for step in (code, *_fallbacks(code)):
+            if step not in chain and step != "en":
+                chain.append(step)
+    return (*chain, "en")
+
+
+def _fallbacks(code: str) -> tuple[str, ...]:
     try:
-        chain += [c for c in fallback_chain(lang) if c not in chain]
+        return tuple(fallback_chain(code))
     except (KeyError, ValueError):
-        pass
-    return (*chain, "en") if "en" not in chain else tuple(chain)
+        return ()
 
 
 def _template(key: str, lang: str) -> tuple[str, str]:

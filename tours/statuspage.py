@@ -5,7 +5,8 @@ Everything quoted from the wiki or the compiler (problem messages quote the YAML
 wrote, page titles and user names come from the wiki) is escaped by :func:`escape`, so a tour
 page holding ``[[Category:X]]``, ``{{template}}``, ``<script>`` or ``~~~~`` shows as text on the
 status page and can never categorise, transclude or sign it. The framing texts are messages in
-``i18n/sync/<lang>.json``, in the wiki's language.
+``i18n/sync/<lang>.json``, in the wiki's language; the compiler's problems (what is wrong, how to
+fix it) are messages of ``i18n/compiler`` (:mod:`tours.problemtext`), in the same language.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Mapping, Sequence
 from tours.i18n import Report, SourceMessage, source_hash
 from tours.languages import fallback_chain, language
 from tours.model import Problem
+from tours.problemtext import problem_in
 
 __all__ = ["msg", "escape", "link", "PageError", "Status", "render_status", "render_talk_note",
            "render_editnotice", "render_translation_status", "render_translation_index",
@@ -177,11 +179,12 @@ def render_status(status: Status) -> str:
         out.append(msg("wikitours-sync-status-kept", lang))
         for error in status.errors:
             p = error.problem
+            message, hint = problem_in(p, lang)
             where = remote_link(error.index, p.file) if error.index else link(p.file)
             out.append("* " + msg("wikitours-sync-status-error", lang, where, int(p.line),
-                                  escape(p.message)))
-            if p.hint:
-                out.append("*: " + msg("wikitours-sync-status-fix", lang, escape(p.hint)))
+                                  escape(message)))
+            if hint:
+                out.append("*: " + msg("wikitours-sync-status-fix", lang, escape(hint)))
             if error.revid:
                 out.append("*: " + msg("wikitours-sync-status-introduced", lang,
                                        diff_link(error.revid, error.good_revid,
@@ -211,7 +214,7 @@ def render_status(status: Status) -> str:
         out.append(msg("wikitours-sync-status-warnings", lang))
         for p in status.warnings[:100]:
             out.append("* " + msg("wikitours-sync-status-error", lang, link(p.file), int(p.line),
-                                  escape(p.message)))
+                                  escape(problem_in(p, lang)[0])))
         out.append("")
     if status.previews:
         out.append(msg("wikitours-sync-status-previews", lang) + " "
