@@ -193,8 +193,8 @@ def render_text(text: Text | str, page_lang: str, params: Sequence[str | int] = 
     """*text* as safe wikitext; a text in another language than the page keeps its lang/dir."""
     if not isinstance(text, Text):
         return plain(str(text))
-    out = _wikitext(text[0], params if type(params) is tuple else tuple(params), links, True)
     lang = text[1]
+    out = _wikitext(text[0], params if type(params) is tuple else tuple(params), links, True, lang)
     if lang != page_lang and out:
         span = _SPANS.get(lang)
         if span is None:

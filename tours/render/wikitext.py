@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from tours.markup import quotes_to_html as _quotes_to_html
+from tours.plurals import choose
 
 __all__ = ["wikitext", "plain", "attr", "is_safe_title", "link", "comment"]
 
@@ -126,7 +127,7 @@ def is_safe_title(title: str) -> bool:
     return not _BAD_TITLE.search(title)
 
 
-def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> str:
+def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool, plural: str = "") -> str:
     out: list[str] = []
     pos = 0
     table = _PLAIN if quotes else _PLAIN_NO_QUOTES
@@ -149,7 +150,7 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> 
             if "__" in m.group("url"):  # a behaviour switch in a URL would still switch
                 out.append(_escape_plain(m.group(0), table))
                 continue
-            label = _render(m.group("label").strip(), params, False, quotes, tags)
+            label = _render(m.group("label").strip(), params, False, quotes, tags, plural)
             if links and label:
                 out.append(f"[{m.group('url')} {label}]")
             else:
@@ -161,7 +162,7 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> 
             target, _, label = m.group("link").partition("|")
             target = target.strip().lstrip(":").strip()
             if label.strip():
-                rendered_label = _render(label.strip(" "), params, False, quotes, tags)
+                rendered_label = _render(label.strip(" "), params, False, quotes, tags, plural)
             else:
                 rendered_label = _escape_plain(target, table)
             if "$" in target or not is_safe_title(target):
@@ -179,7 +180,13 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool) -> 
                 # A help page has no single reader: show the neutral (or "other") form.
                 chosen = (forms[2] if len(forms) >= 3 else forms[0] if forms else "") \
                     if name == "GENDER" else (forms[-1] if forms else "")
-                out.append(_render(chosen.strip(), params, links, quotes, tags))
+                out.append(_render(chosen.strip(), params, links, quotes, tags, plural))
+            elif plural:
+                # The text's language is known: choose the form here with MediaWiki's rules for
+                # that language. Left to the wiki, {{PLURAL}} would follow the wiki's content
+                # language, wrong for a /ar page on an English wiki.
+                chosen = choose([f.strip() for f in forms], arg, plural)
+                out.append(_render(chosen, params, links, quotes, tags, plural))
             else:
                 rendered = [_render(f.strip(), params, links, quotes, tags) for f in forms]
                 out.append("{{PLURAL:" + arg + "".join("|" + f for f in rendered) + "}}")
@@ -201,7 +208,7 @@ def _is_plain(text: str, quotes: bool) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _wikitext(text: str, params: tuple, links: bool, quotes: bool) -> str:
+def _wikitext(text: str, params: tuple, links: bool, quotes: bool, plural: str = "") -> str:
     if _is_plain(text, quotes):
         return text
     if _HAS_CONTROL.search(text):
@@ -209,7 +216,7 @@ def _wikitext(text: str, params: tuple, links: bool, quotes: bool) -> str:
     if "  " in text or _OTHER_SPACE.search(text):
         text = _SPACE.sub(" ", text)
     text = text.strip(" ")
-    result = _render(text, params, links, quotes, quotes and _balanced_tags(text))
+    result = _render(text, params, links, quotes, quotes and _balanced_tags(text), plural)
     if quotes and "''" in result:
         # Bold and italic as <b>/<i>, closed within the text itself: unbalanced quotes in a
         # heading would otherwise run on into the section's edit link.
@@ -221,14 +228,16 @@ def _wikitext(text: str, params: tuple, links: bool, quotes: bool) -> str:
     return result
 
 
-def wikitext(text: str, params: Sequence[str | int] = (), *, links: bool = True) -> str:
+def wikitext(text: str, params: Sequence[str | int] = (), *, links: bool = True, lang: str = "") -> str:
     """*text* as one line of wikitext that shows the safe subset and nothing else.
 
     *params* fill ``$1``, ``$2``…: strings must already be wikitext (they are inserted as they
     are, e.g. a link made by :func:`link`), integers are numbers and may drive ``{{PLURAL:$N|…}}``.
-    With *links* false, ``[[…]]`` is shown as text (for labels of external links).
+    With *links* false, ``[[…]]`` is shown as text (for labels of external links). With *lang*,
+    the language *text* is written in, ``{{PLURAL:…}}`` of a known number is resolved with that
+    language's rules instead of being left to the wiki.
     """
-    return _wikitext(text, tuple(params), links, True)
+    return _wikitext(text, tuple(params), links, True, lang)
 
 
 def plain(text: str) -> str:
