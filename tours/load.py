@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from tours.model import Library, Problem
+from tours.problemkinds import os_error_text
+from tours.problemtext import T, Text
 from tours.validate import validate
-from tours.yamltree import MAX_BYTES, read_tree
+from tours.yamltree import MAX_BYTES, read_tree, too_large
 
 __all__ = ["load_library", "load_file", "has_errors", "MAX_PROBLEMS", "MAX_MESSAGE"]
 
@@ -44,8 +46,8 @@ def load_library(text: str | bytes, filename: str, *, extra_special_pages: Itera
             return None, problems
         return library, problems
     except Exception as err:  # noqa: BLE001 - the promise is: never raise, whatever the input
-        return None, [Problem(filename, 1, 1, f"the file could not be checked ({type(err).__name__}: {err})",
-                              "this is a bug in wikitours; please report it with the file attached")]
+        return None, [Problem(filename, 1, 1, T("wikitours-problem-file-not-checked", type(err).__name__, str(err)),
+                              T("wikitours-hint-report-bug"))]
 
 
 #: More problems than this are cut, with a note: a binary or badly broken file would bury the first ones.
@@ -66,8 +68,25 @@ def _clean(problem: Problem) -> Problem:
         hint = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], hint)
         if len(message) > MAX_MESSAGE:
             message = message[: MAX_MESSAGE - 1] + "…"
-        return replace(problem, message=message, hint=hint)
+        return replace(problem, message=message, hint=hint, text=_clean_text(problem.text),
+                       hint_text=_clean_text(problem.hint_text))
     return problem
+
+
+def _clean_text(text: object) -> object:
+    """The same for the parameters of a translatable text, which other languages show."""
+    if not isinstance(text, Text):
+        return text
+
+    def param(value: object) -> object:
+        if isinstance(value, Text):
+            return _clean_text(value)
+        if isinstance(value, str):
+            value = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], value)
+            return value if len(value) <= MAX_MESSAGE else value[: MAX_MESSAGE - 1] + "…"
+        return value
+
+    return Text(text.key, tuple(param(p) for p in text.params))
 
 
 def _capped(problems: list[Problem], filename: str) -> list[Problem]:
@@ -76,8 +95,8 @@ def _capped(problems: list[Problem], filename: str) -> list[Problem]:
         return problems
     rest = len(problems) - MAX_PROBLEMS
     last = problems[MAX_PROBLEMS - 1]
-    return problems[:MAX_PROBLEMS] + [Problem(filename, last.line, last.column, f"{rest:,} more problems are not shown",
-                                              "fix the problems above and check again")]
+    return problems[:MAX_PROBLEMS] + [Problem(filename, last.line, last.column, T("wikitours-problem-more-not-shown", rest),
+                                              T("wikitours-hint-fix-above-first"))]
 
 
 def load_file(path: str | Path, *, extra_special_pages: Iterable[str] = ()) -> tuple[Library | None, list[Problem]]:
@@ -87,17 +106,15 @@ def load_file(path: str | Path, *, extra_special_pages: Iterable[str] = ()) -> t
         file = Path(path)
         size = file.stat().st_size
         if size > MAX_BYTES:
-            return None, [Problem(name, 1, 1, f"the file is too large ({size:,} bytes; at most "
-                                  f"{MAX_BYTES // (1024 * 1024)} MB are accepted)",
-                                  "split the tours into a smaller file, or check that this is really a tours file")]
+            return None, [too_large(name, size)]
         data = file.read_bytes()
     except FileNotFoundError:
-        return None, [Problem(name, 1, 1, "the file does not exist", "check the file name; the default is tours.yaml")]
+        return None, [Problem(name, 1, 1, T("wikitours-problem-file-does-not-exist"), T("wikitours-hint-check-file-name"))]
     except IsADirectoryError:
-        return None, [Problem(name, 1, 1, "this is a folder, not a file", "give the path of the tours file")]
+        return None, [Problem(name, 1, 1, T("wikitours-problem-file-is-folder"), T("wikitours-hint-give-tours-file-path"))]
     except OSError as err:
-        return None, [Problem(name, 1, 1, f"the file cannot be read: {err.strerror or err}",
-                              "check the file's permissions")]
+        return None, [Problem(name, 1, 1, T("wikitours-problem-file-cannot-be-read", os_error_text(err)),
+                              T("wikitours-hint-check-permissions"))]
     return load_library(data, name, extra_special_pages=extra_special_pages)
 
 

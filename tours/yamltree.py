@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 import yaml
 
 from tours.model import Problem
+from tours.problemtext import T, Text
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Scalar", "Seq", "Map", "Node", "decode", "read_tree"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Scalar", "Seq", "Map", "Node", "decode", "read_tree",
+           "yaml_error_problem", "YAML_PROBLEMS", "YAML_CONTEXTS"]
 
 #: Largest file accepted. 200 tours in one file take about 2 MB; 16 MB leaves ample room.
 MAX_BYTES = 16 * 1024 * 1024
@@ -94,29 +96,22 @@ def decode(data: str | bytes, filename: str) -> tuple[str | None, list[Problem]]
     """Turn file content into text: size limit, BOM, UTF-8 (or UTF-16 with a BOM), no NULs."""
     size = len(data.encode("utf-8", "surrogatepass")) if isinstance(data, str) and len(data) * 4 > MAX_BYTES else len(data)
     if size > MAX_BYTES:
-        mb = MAX_BYTES // (1024 * 1024)
-        return None, [
-            Problem(
-                filename, 1, 1,
-                f"the file is too large ({size:,} bytes; at most {mb} MB are accepted)",
-                "split the tours into a smaller file, or check that this is really a tours file",
-            )
-        ]
+        return None, [too_large(filename, size)]
     if isinstance(data, bytes):
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             try:
                 text = data.decode("utf-16")
             except UnicodeDecodeError:
-                return None, [Problem(filename, 1, 1, "the file is not valid UTF-16 text",
-                                      "save the file as UTF-8 text")]
+                return None, [Problem(filename, 1, 1, T("wikitours-problem-file-not-utf16"),
+                                      T("wikitours-hint-save-as-utf8"))]
         else:
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as err:
                 line, column = _line_column(data[: err.start].decode("utf-8", "replace"))
                 return None, [Problem(filename, line, column,
-                                      f"the file is not UTF-8 text (byte 0x{data[err.start]:02x} cannot be read)",
-                                      "save the file as UTF-8 text; is this really a tours file?")]
+                                      T("wikitours-problem-file-not-utf8", f"{data[err.start]:02x}"),
+                                      T("wikitours-hint-save-as-utf8-really-tours"))]
     else:
         text = data
     if text.startswith("\ufeff"):
@@ -124,14 +119,14 @@ def decode(data: str | bytes, filename: str) -> tuple[str | None, list[Problem]]
     nul = text.find("\x00")
     if nul >= 0:
         line, column = _line_column(text[:nul])
-        return None, [Problem(filename, line, column, "the file contains a NUL character, so it is not a text file",
-                              "save the file as UTF-8 text; is this really a tours file?")]
+        return None, [Problem(filename, line, column, T("wikitours-problem-file-nul-character"),
+                              T("wikitours-hint-save-as-utf8-really-tours"))]
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as err:
         line, column = _line_column(text[: err.start])
-        return None, [Problem(filename, line, column, "the file contains a character that is not valid Unicode",
-                              "save the file as UTF-8 text")]
+        return None, [Problem(filename, line, column, T("wikitours-problem-file-invalid-unicode"),
+                              T("wikitours-hint-save-as-utf8"))]
     return text, []
 
 
@@ -140,28 +135,115 @@ def _line_column(prefix: str) -> tuple[int, int]:
     return line, len(prefix) - (prefix.rfind("\n") + 1) + 1
 
 
-_HINTS = (
-    ("'\\t'", "indent with spaces, not tabs"),
-    ("mapping values are not allowed", "a text containing ': ' must be put in quotes, or written after '>-' on the next lines"),
-    ("did not find expected key", "check the indentation: keys of the same item must start in the same column"),
-    ("did not find expected '-'", "check the indentation: items of the same list must start in the same column"),
-    ("could not find expected ':'", "each key needs a ':' after it; a text with special characters must be put in quotes"),
-    ("found undefined alias", "anchors and aliases (&name, *name) are not supported; write the value out"),
-    ("control characters are not allowed", "remove the control character; is this really a tours file?"),
-)
+def too_large(filename: str, size: int) -> Problem:
+    """The problem of a file larger than :data:`MAX_BYTES` (also used before reading one)."""
+    return Problem(filename, 1, 1, T("wikitours-problem-file-too-large", size, MAX_BYTES // (1024 * 1024)),
+                   T("wikitours-hint-file-too-large"))
 
 
-def _yaml_error_problem(err: yaml.YAMLError, filename: str, text: str) -> Problem:
+#: What libyaml says is wrong → message key (English: libyaml's own wording, so the output
+#: reads as it always did). Unknown texts are shown as libyaml wrote them.
+YAML_PROBLEMS = {
+    "block sequence entries are not allowed in this context": "wikitours-problem-yaml-block-sequence-here",
+    "could not find expected ':'": "wikitours-problem-yaml-expected-colon",
+    "could not find expected directive name": "wikitours-problem-yaml-expected-directive-name",
+    "did not find URI escaped octet": "wikitours-problem-yaml-expected-uri-octet",
+    "did not find expected '!'": "wikitours-problem-yaml-expected-exclamation",
+    "did not find expected ',' or ']'": "wikitours-problem-yaml-expected-comma-or-bracket",
+    "did not find expected ',' or '}'": "wikitours-problem-yaml-expected-comma-or-brace",
+    "did not find expected '-' indicator": "wikitours-problem-yaml-expected-dash",
+    "did not find expected <document start>": "wikitours-problem-yaml-expected-document-start",
+    "did not find expected alphabetic or numeric character": "wikitours-problem-yaml-expected-alphanumeric",
+    "did not find expected comment or line break": "wikitours-problem-yaml-expected-comment-or-line-break",
+    "did not find expected digit or '.' character": "wikitours-problem-yaml-expected-digit-or-dot",
+    "did not find expected hexdecimal number": "wikitours-problem-yaml-expected-hex-number",
+    "did not find expected key": "wikitours-problem-yaml-expected-key",
+    "did not find expected node content": "wikitours-problem-yaml-expected-node-content",
+    "did not find expected tag URI": "wikitours-problem-yaml-expected-tag-uri",
+    "did not find expected version number": "wikitours-problem-yaml-expected-version-number",
+    "did not find expected whitespace": "wikitours-problem-yaml-expected-whitespace",
+    "did not find expected whitespace or line break": "wikitours-problem-yaml-expected-whitespace-or-line-break",
+    "did not find the expected '>'": "wikitours-problem-yaml-expected-greater-than",
+    "found a tab character that violates indentation": "wikitours-problem-yaml-tab-violates-indentation",
+    "found a tab character where an indentation space is expected": "wikitours-problem-yaml-tab-instead-of-space",
+    "found an indentation indicator equal to 0": "wikitours-problem-yaml-indentation-indicator-zero",
+    "found character that cannot start any token": "wikitours-problem-yaml-character-cannot-start-token",
+    "found duplicate %TAG directive": "wikitours-problem-yaml-duplicate-tag-directive",
+    "found duplicate %YAML directive": "wikitours-problem-yaml-duplicate-yaml-directive",
+    "found extremely long version number": "wikitours-problem-yaml-long-version-number",
+    "found incompatible YAML document": "wikitours-problem-yaml-incompatible-document",
+    "found invalid Unicode character escape code": "wikitours-problem-yaml-invalid-unicode-escape",
+    "found undefined alias": "wikitours-problem-yaml-undefined-alias",
+    "found undefined tag handle": "wikitours-problem-yaml-undefined-tag-handle",
+    "found unexpected ':'": "wikitours-problem-yaml-unexpected-colon",
+    "found unexpected document indicator": "wikitours-problem-yaml-unexpected-document-indicator",
+    "found unexpected end of stream": "wikitours-problem-yaml-unexpected-end",
+    "found unexpected non-alphabetical character": "wikitours-problem-yaml-unexpected-non-alphabetical",
+    "found unknown directive name": "wikitours-problem-yaml-unknown-directive",
+    "found unknown escape character": "wikitours-problem-yaml-unknown-escape",
+    "mapping keys are not allowed in this context": "wikitours-problem-yaml-mapping-keys-here",
+    "mapping values are not allowed in this context": "wikitours-problem-yaml-mapping-values-here",
+}
+
+#: Where libyaml was when it found the problem → phrase key (libyaml's wording in English).
+YAML_CONTEXTS = {
+    "while parsing a %TAG directive": "wikitours-what-yaml-while-parsing-tag-directive",
+    "while parsing a block collection": "wikitours-what-yaml-while-parsing-block-collection",
+    "while parsing a block mapping": "wikitours-what-yaml-while-parsing-block-mapping",
+    "while parsing a block node": "wikitours-what-yaml-while-parsing-block-node",
+    "while parsing a flow mapping": "wikitours-what-yaml-while-parsing-flow-mapping",
+    "while parsing a flow node": "wikitours-what-yaml-while-parsing-flow-node",
+    "while parsing a flow sequence": "wikitours-what-yaml-while-parsing-flow-sequence",
+    "while parsing a node": "wikitours-what-yaml-while-parsing-node",
+    "while parsing a quoted scalar": "wikitours-what-yaml-while-parsing-quoted-scalar",
+    "while parsing a tag": "wikitours-what-yaml-while-parsing-tag",
+    "while scanning a %TAG directive": "wikitours-what-yaml-while-scanning-tag-directive",
+    "while scanning a %YAML directive": "wikitours-what-yaml-while-scanning-yaml-directive",
+    "while scanning a block scalar": "wikitours-what-yaml-while-scanning-block-scalar",
+    "while scanning a directive": "wikitours-what-yaml-while-scanning-directive",
+    "while scanning a plain scalar": "wikitours-what-yaml-while-scanning-plain-scalar",
+    "while scanning a quoted scalar": "wikitours-what-yaml-while-scanning-quoted-scalar",
+    "while scanning a simple key": "wikitours-what-yaml-while-scanning-simple-key",
+    "while scanning a tag": "wikitours-what-yaml-while-scanning-tag",
+    "while scanning an alias": "wikitours-what-yaml-while-scanning-alias",
+    "while scanning an anchor": "wikitours-what-yaml-while-scanning-anchor",
+    "while scanning for the next token": "wikitours-what-yaml-while-scanning-next-token",
+}
+
+#: How to fix a kind of YAML error (by libyaml's wording); others get the general hint.
+_HINTS = {
+    "mapping values are not allowed in this context": "wikitours-hint-yaml-quote-text-with-colon",
+    "did not find expected key": "wikitours-hint-yaml-align-keys",
+    "did not find expected '-' indicator": "wikitours-hint-yaml-align-items",
+    "could not find expected ':'": "wikitours-hint-yaml-key-needs-colon",
+    "found undefined alias": "wikitours-hint-yaml-no-aliases",
+}
+
+
+def yaml_error_problem(err: yaml.YAMLError, filename: str, text: str) -> Problem:
+    """A :class:`yaml.YAMLError` as a problem at its place, in words that can be translated."""
+    if isinstance(err, yaml.reader.ReaderError):  # a character YAML refuses (a control character)
+        data = text.encode("utf-8", "surrogatepass")
+        position = err.position if 0 <= err.position <= len(data) else 0
+        line, column = _line_column(data[:position].decode("utf-8", "replace"))
+        code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
+        return Problem(filename, line, column, T("wikitours-problem-yaml-control-character", f"{code:04X}"),
+                       T("wikitours-hint-remove-control-character"))
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    what = getattr(err, "problem", None) or str(err)
+    problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
-    message = f"YAML syntax error: {what}" + (f" ({context})" if context else "")
-    hint = next((h for key, h in _HINTS if key in message), "check the YAML syntax around this place (indentation, quotes, ':' after keys)")
+    what: Text | str = T(YAML_PROBLEMS[problem]) if problem in YAML_PROBLEMS else problem
+    if context:
+        where: Text | str = T(YAML_CONTEXTS[context]) if context in YAML_CONTEXTS else context
+        message = T("wikitours-problem-yaml-syntax-while", what, where)
+    else:
+        message = T("wikitours-problem-yaml-syntax", what)
+    hint = T(_HINTS.get(problem, "wikitours-hint-yaml-syntax"))
     if mark is not None and 0 <= mark.index < len(text):
         start = text.rfind("\n", 0, mark.index) + 1
         if "\t" in text[start : mark.index + 1]:
-            hint = "indent with spaces, not tabs"
+            hint = T("wikitours-hint-indent-with-spaces")
     return Problem(filename, max(line, 1), max(column, 1), message, hint)
 
 
@@ -174,14 +256,15 @@ def read_tree(data: str | bytes, filename: str) -> tuple[Node | None, str, list[
     try:
         root = _build(text, filename, problems)
     except yaml.YAMLError as err:
-        problems.append(_yaml_error_problem(err, filename, text))
+        problems.append(yaml_error_problem(err, filename, text))
         return None, text, problems
     except (RecursionError, MemoryError):  # pragma: no cover - guarded by the limits above
-        problems.append(Problem(filename, 1, 1, "the file is too complex to read", "simplify the file"))
+        problems.append(Problem(filename, 1, 1, T("wikitours-problem-file-too-complex"),
+                                T("wikitours-hint-simplify-file")))
         return None, text, problems
     if root is None and not problems:
-        problems.append(Problem(filename, 1, 1, "the file is empty",
-                                "start from the shipped tours.yaml; see docs/tour-language.md"))
+        problems.append(Problem(filename, 1, 1, T("wikitours-problem-file-empty"),
+                                T("wikitours-hint-file-empty")))
     return root, text, problems
 
 
@@ -224,8 +307,8 @@ def _build(text: str, filename: str, problems: list[Problem]) -> Node | None:
             tag = event.tag
             if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
                 append_problem(Problem(filename, mark.line + 1, mark.column + 1,
-                                       f"the YAML tag '{_short_tag(tag)}' is not supported",
-                                       "remove the tag (the part starting with '!'); the tour language needs none"))
+                                       T("wikitours-problem-yaml-tag", _short_tag(tag)),
+                                       T("wikitours-hint-yaml-tag")))
             style = event.style
             attach(Scalar(event.value, mark.line + 1, mark.column + 1, mark.index, event.end_mark.index,
                           bool(event.implicit[0]) and not style, style, tag))
@@ -237,12 +320,12 @@ def _build(text: str, filename: str, problems: list[Problem]) -> Node | None:
             tag = event.tag
             if tag is not None and tag not in _STANDARD_TAGS:
                 append_problem(Problem(filename, mark.line + 1, mark.column + 1,
-                                       f"the YAML tag '{_short_tag(tag)}' is not supported",
-                                       "remove the tag (the part starting with '!'); the tour language needs none"))
+                                       T("wikitours-problem-yaml-tag", _short_tag(tag)),
+                                       T("wikitours-hint-yaml-tag")))
             if len(stack) >= MAX_DEPTH:
                 append_problem(Problem(filename, mark.line + 1, mark.column + 1,
-                                       f"the file is nested too deeply (more than {MAX_DEPTH} levels)",
-                                       "a tours file needs only a few levels; check the indentation and brackets"))
+                                       T("wikitours-problem-file-nested-too-deeply", MAX_DEPTH),
+                                       T("wikitours-hint-file-nested-too-deeply")))
                 return None
             node = (Map if cls is MappingStartEvent else Seq)(mark.line + 1, mark.column + 1, mark.index)
             attach(node)
@@ -257,8 +340,8 @@ def _build(text: str, filename: str, problems: list[Problem]) -> Node | None:
             if event.anchor not in aliases_reported:  # once per anchor: a "billion laughs" file stays short
                 aliases_reported.add(event.anchor)
                 append_problem(Problem(filename, mark.line + 1, mark.column + 1,
-                                       f"aliases (*{event.anchor}) are not supported",
-                                       "write the value out in full instead of referring to an anchor"))
+                                       T("wikitours-problem-yaml-alias", event.anchor),
+                                       T("wikitours-hint-yaml-alias")))
             nodes += 1
             attach(Scalar("", mark.line + 1, mark.column + 1, mark.index, event.end_mark.index, False, None, "!alias"))
         elif cls is yaml.DocumentStartEvent:
@@ -266,12 +349,12 @@ def _build(text: str, filename: str, problems: list[Problem]) -> Node | None:
             if documents > 1:
                 mark = event.start_mark
                 append_problem(Problem(filename, mark.line + 1, mark.column + 1,
-                                       "the file contains more than one YAML document ('---')",
-                                       "keep all tours in one document: remove the extra '---' line"))
+                                       T("wikitours-problem-yaml-documents"),
+                                       T("wikitours-hint-yaml-documents")))
                 return None
         if nodes > MAX_NODES:
-            append_problem(Problem(filename, 1, 1, f"the file has too many values (more than {MAX_NODES:,})",
-                                   "split the tours into a smaller file"))
+            append_problem(Problem(filename, 1, 1, T("wikitours-problem-file-too-many-values", MAX_NODES),
+                                   T("wikitours-hint-split-file")))
             return None
     return root
 
@@ -282,5 +365,4 @@ def _short_tag(tag: str) -> str:
 
 def _anchor_problem(filename: str, mark, anchor: str) -> Problem:
     return Problem(filename, mark.line + 1, mark.column + 1,
-                   f"anchors (&{anchor}) are not supported",
-                   f"remove the '&{anchor}' and write each value out in full")
+                   T("wikitours-problem-yaml-anchor", anchor), T("wikitours-hint-yaml-anchor", anchor))

@@ -1,0 +1,65 @@
+"""Translatable names for the errors of libraries the compiler and the bots rely on.
+
+Python's ``json`` and the operating system report errors as English strings
+(``Expecting ',' delimiter``, ``Permission denied``). A problem that quoted them would stay
+English on a wiki's status page in any language, so the known kinds are mapped to messages of
+their own (``i18n/compiler``), whose English text is the library's wording: the English
+output stays what it always was, and translators see one short phrase per kind. An unknown
+kind falls back to the library's text as a parameter, never to an exception.
+Pure functions; the position of the error is known to the caller anyway.
+"""
+
+from __future__ import annotations
+
+import errno
+
+from tours.problemtext import T, Text
+
+__all__ = ["json_error_text", "os_error_text", "JSON_ERRORS", "OS_ERRORS"]
+
+#: The ``msg`` of :class:`json.JSONDecodeError` (C and Python decoders) → message key.
+JSON_ERRORS = {
+    "Expecting value": "wikitours-problem-json-expecting-value",
+    "Expecting property name enclosed in double quotes": "wikitours-problem-json-expecting-property-name",
+    "Expecting ':' delimiter": "wikitours-problem-json-expecting-colon",
+    "Expecting ',' delimiter": "wikitours-problem-json-expecting-comma",
+    "Unterminated string starting at": "wikitours-problem-json-unterminated-string",
+    "Invalid control character at": "wikitours-problem-json-control-character",
+    "Invalid \\escape": "wikitours-problem-json-invalid-escape",
+    "Invalid \\uXXXX escape": "wikitours-problem-json-invalid-unicode-escape",
+    "Extra data": "wikitours-problem-json-extra-data",
+}
+
+#: ``errno`` → message key; the English text is glibc's ``strerror`` for it.
+OS_ERRORS = {
+    errno.ENOENT: "wikitours-problem-os-no-such-file",
+    errno.EACCES: "wikitours-problem-os-permission-denied",
+    errno.EPERM: "wikitours-problem-os-not-permitted",
+    errno.EISDIR: "wikitours-problem-os-is-a-directory",
+    errno.ENOTDIR: "wikitours-problem-os-not-a-directory",
+    errno.ENAMETOOLONG: "wikitours-problem-os-name-too-long",
+    errno.ELOOP: "wikitours-problem-os-symlink-loop",
+    errno.EIO: "wikitours-problem-os-input-output",
+}
+
+
+def json_error_text(error: BaseException) -> Text | str:
+    """What is wrong, for a :class:`json.JSONDecodeError` (or another ``ValueError``)."""
+    msg = getattr(error, "msg", None)
+    if not isinstance(msg, str):
+        msg = str(error)
+    key = JSON_ERRORS.get(msg)
+    if key is None and msg.startswith("Invalid \\escape: "):
+        return T("wikitours-problem-json-invalid-escape-at", msg[len("Invalid \\escape: "):])
+    if key is None and msg.startswith("Invalid control character ") and msg.endswith(" at"):
+        return T("wikitours-problem-json-control-character-shown",
+                 msg[len("Invalid control character "):-len(" at")])
+    return T(key) if key else msg
+
+
+def os_error_text(error: OSError) -> Text | str:
+    """Why a file could not be read, for an :class:`OSError`."""
+    key = OS_ERRORS.get(error.errno) if error.errno is not None else None
+    if key is not None:
+        return T(key)
+    return error.strerror or str(error)
