@@ -23,6 +23,7 @@ from cssselect import GenericTranslator, SelectorError
 
 from tours import catalogue, namespaces
 from tours.markup import check_markup
+from tours.problemtext import T, Text
 from tours.model import (
     ADVANCES,
     AUDIENCES,
@@ -112,14 +113,28 @@ def special_page_names() -> dict[str, str]:
     return table
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    """A "did you mean …?" hint, or an empty string."""
+def _closest(word: str, choices: Iterable[str]) -> str:
+    """The allowed value closest to *word*, or an empty string."""
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{found[0]}'?" if found else ""
+    return found[0] if found else ""
 
 
-def _one_of(choices: Iterable[str]) -> str:
-    return "one of: " + ", ".join(choices)
+def _suggest(word: str, choices: Iterable[str]) -> Text | None:
+    """A "did you mean …?" hint, or ``None`` (so ``_suggest(…) or T(…)`` gives a fallback)."""
+    found = _closest(word, choices)
+    return T("wikitours-hint-did-you-mean", found) if found else None
+
+
+#: The message of an unknown value, per field that takes one of a fixed set of values: one
+#: message each, so that translators can name the thing ("unknown skin") in their grammar.
+_UNKNOWN_VALUE = {
+    "audience": "wikitours-problem-audience-unknown",
+    "placement": "wikitours-problem-placement-unknown",
+    "advance": "wikitours-problem-advance-unknown",
+    "action": "wikitours-problem-action-unknown",
+    "skin": "wikitours-problem-skin-unknown",
+    "editor": "wikitours-problem-editor-unknown",
+}
 
 
 class _Validator:
@@ -134,12 +149,12 @@ class _Validator:
             self.special[name.casefold()] = name
 
     # -- reporting ---------------------------------------------------------------------
-    def error(self, node, message: str, hint: str = "") -> None:
+    def error(self, node, message: Text, hint: Text | None = None) -> None:
         self.error_count += 1
-        self.problems.append(Problem(self.file, node.line, node.column, message, hint, "error"))
+        self.problems.append(Problem(self.file, node.line, node.column, message, hint or "", "error"))
 
-    def warning(self, node, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.file, node.line, node.column, message, hint, "warning"))
+    def warning(self, node, message: Text, hint: Text | None = None) -> None:
+        self.problems.append(Problem(self.file, node.line, node.column, message, hint or "", "warning"))
 
     def _position_of_index(self, index: int) -> tuple[int, int]:
         if self._line_starts is None:
@@ -212,86 +227,88 @@ class _Validator:
         return j, k
 
     # -- shapes --------------------------------------------------------------------------
-    def mapping(self, node: Node, fields: dict[str, bool], what: str, where: Node | None = None) -> dict | None:
+    def mapping(self, node: Node, fields: dict[str, bool], what: Text, where: Node | None = None) -> dict | None:
         """Check that *node* is a mapping with known, unique, complete fields; returns
         ``{key: (key_node, value_node)}``."""
         if not isinstance(node, Map):
-            self.error(node, f"{what} must be a set of 'field: value' lines, not {_describe(node)}",
-                       "write each field on its own line as 'name: value'")
+            self.error(node, T("wikitours-problem-not-a-mapping", what, _describe(node)),
+                       T("wikitours-hint-write-name-value-lines"))
             return None
         found: dict[str, tuple[Scalar, Node]] = {}
         for key, value in node.pairs:
             if not isinstance(key, Scalar) or key.tag == "!alias":
                 if not (isinstance(key, Scalar) and key.tag == "!alias"):
-                    self.error(key, f"a field name in {what} must be a plain word", "write 'name: value'")
+                    self.error(key, T("wikitours-problem-field-name-not-plain", what), T("wikitours-hint-write-name-value"))
                 continue
             name = key.value
             if name in found:
                 first = found[name][0]
-                self.error(key, f"'{name}' is given twice in {what} (first at line {first.line})",
-                           "keep only one of them")
+                self.error(key, T("wikitours-problem-field-twice", name, what, str(first.line)),
+                           T("wikitours-hint-keep-only-one"))
                 continue
             if name not in fields:
-                self.error(key, f"unknown field '{name}' in {what}",
-                           _suggest(name, fields) or "allowed fields: " + ", ".join(fields))
+                self.error(key, T("wikitours-problem-field-unknown", name, what),
+                           _suggest(name, fields) or T("wikitours-hint-allowed-fields", ", ".join(fields)))
                 continue
             found[name] = (key, value)
         for name, required in fields.items():
             if required and name not in found:
-                self.error(where or node, f"{what} has no '{name}'", f"add a line '{name}: …'")
+                self.error(where or node, T("wikitours-problem-field-missing", what, name),
+                           T("wikitours-hint-add-field-line", name))
         return found
 
-    def text_value(self, node: Node, field: str, what: str) -> str | None:
+    def text_value(self, node: Node, field: str, what: Text) -> str | None:
         if isinstance(node, Scalar) and node.tag != "!alias":
-            if node.plain and node.value in ("", "~", "null", "Null", "NULL"):
-                self.error(node, f"'{field}' of {what} is empty", f"write the {field} after '{field}:'")
-                return None
-            if not node.value.strip():
-                self.error(node, f"'{field}' of {what} is empty", f"write the {field} after '{field}:'")
+            if (node.plain and node.value in ("", "~", "null", "Null", "NULL")) or not node.value.strip():
+                self.error(node, T("wikitours-problem-field-empty", field, what),
+                           T("wikitours-hint-write-field-value", field))
                 return None
             return node.value
         if isinstance(node, Scalar):
             return None
-        self.error(node, f"'{field}' of {what} must be a text, not {_describe(node)}",
-                   "write the text on the same line, or after '>-' on the following lines")
+        self.error(node, T("wikitours-problem-field-not-text", field, what, _describe(node)),
+                   T("wikitours-hint-write-text-inline"))
         return None
 
-    def markup(self, node: Node, field: str, what: str) -> str | None:
+    def markup(self, node: Node, field: str, what: Text) -> str | None:
         value = self.text_value(node, field, what)
         if value is None:
             return None
         if len(value) > MAX_TEXT:
-            self.error(node, f"'{field}' of {what} is too long ({len(value):,} characters; at most {MAX_TEXT:,})",
-                       "a popover must be short: keep to a few sentences and link to a help page for more")
+            self.error(node, T("wikitours-problem-text-too-long", field, what, len(value), MAX_TEXT),
+                       T("wikitours-hint-popover-short"))
             return None
         found = [(issue.offset, issue.message, issue.hint) for issue in check_markup(value)]
         if "$" in value:
-            found.extend((m.start(), f"{m.group(0)} is not available in tour texts",
-                          "only $1, the reader's user name, is filled in; write other names and numbers out")
+            found.extend((m.start(), T("wikitours-problem-placeholder-unavailable", m.group(0)),
+                          T("wikitours-hint-placeholder-user-name-only", "$1"))
                          for m in _PLACEHOLDER.finditer(value) if m.group(0) != "$1")
             found.sort(key=lambda item: item[0])
         if len(found) > MAX_TEXT_PROBLEMS:
             extra = len(found) - MAX_TEXT_PROBLEMS
-            found = found[:MAX_TEXT_PROBLEMS] + [(found[MAX_TEXT_PROBLEMS][0], f"{extra} more problems in this text",
-                                                  "fix the problems above and check again")]
+            found = found[:MAX_TEXT_PROBLEMS] + [(found[MAX_TEXT_PROBLEMS][0],
+                                                  T("wikitours-problem-text-more-problems", extra),
+                                                  T("wikitours-hint-fix-problems-above"))]
         positions = self.offset_positions(node, [offset for offset, _, _ in found])
         for (line, column), (_, message, hint) in zip(positions, found):
             self.error_count += 1
-            self.problems.append(Problem(self.file, line, column, f"{field} of {what}: {message}", hint))
+            # check_markup's message/hint may be Text (translatable) or, from an older markup
+            # module, str: a str parameter is inserted as plain text, a str hint kept as is.
+            self.problems.append(Problem(self.file, line, column, T("wikitours-problem-in-field", field, what, message),
+                                         hint or ""))
         return value
 
-    def identifier(self, node: Node, what: str) -> str | None:
+    def identifier(self, node: Node, what: Text) -> str | None:
         value = self.text_value(node, "id", what)
         if value is None:
             return None
         if not _ID.match(value):
             example = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "first-edit"
-            self.error(node, f"'{value}' is not a valid id",
-                       f"use lowercase letters, digits and hyphens, like '{example}'")
+            self.error(node, T("wikitours-problem-id-invalid", value), T("wikitours-hint-id-form", example))
             return None
         return value
 
-    def positive_int(self, node: Node, field: str, what: str, example: str) -> int | None:
+    def positive_int(self, node: Node, field: str, what: Text, example: str) -> int | None:
         if isinstance(node, Scalar) and node.plain and re.fullmatch(r"[0-9]+", node.value):
             number = int(node.value)
             if number > 0:
@@ -299,11 +316,11 @@ class _Validator:
         if isinstance(node, Scalar) and node.tag == "!alias":
             return None
         shown = node.value if isinstance(node, Scalar) else _describe(node)
-        self.error(node, f"'{field}' of {what} must be a whole number greater than 0, not '{shown}'",
-                   f"write a number, like '{field}: {example}'")
+        self.error(node, T("wikitours-problem-not-positive-number", field, what, shown),
+                   T("wikitours-hint-write-number", field, example))
         return None
 
-    def boolean(self, node: Node, field: str, what: str) -> bool | None:
+    def boolean(self, node: Node, field: str, what: Text) -> bool | None:
         if isinstance(node, Scalar) and node.plain:
             folded = node.value.lower()
             if folded in _TRUE:
@@ -313,11 +330,10 @@ class _Validator:
         if isinstance(node, Scalar) and node.tag == "!alias":
             return None
         shown = node.value if isinstance(node, Scalar) else _describe(node)
-        self.error(node, f"'{field}' of {what} must be true or false, not '{shown}'",
-                   f"write '{field}: true' or '{field}: false'")
+        self.error(node, T("wikitours-problem-not-boolean", field, what, shown), T("wikitours-hint-write-boolean", field))
         return None
 
-    def word_list(self, node: Node, field: str, what: str) -> list[Scalar]:
+    def word_list(self, node: Node, field: str, what: Text) -> list[Scalar]:
         """A value or a list of values (``action: view`` or ``action: [edit, submit]``)."""
         if isinstance(node, Scalar):
             return [] if node.tag == "!alias" else [node]
@@ -328,69 +344,74 @@ class _Validator:
                     if item.tag != "!alias":
                         out.append(item)
                 else:
-                    self.error(item, f"each entry of '{field}' of {what} must be a single value, not {_describe(item)}",
-                               f"write '{field}: [a, b]' or one '- a' line per value")
+                    self.error(item, T("wikitours-problem-list-entry-not-value", field, what, _describe(item)),
+                               T("wikitours-hint-write-inline-list", field))
             if not node.items:
-                self.error(node, f"'{field}' of {what} is an empty list", f"list at least one value, or remove '{field}'")
+                self.error(node, T("wikitours-problem-list-empty", field, what), T("wikitours-hint-list-one-or-remove", field))
             return out
-        self.error(node, f"'{field}' of {what} must be a value or a list of values, not {_describe(node)}",
-                   f"write '{field}: a' or '{field}: [a, b]'")
+        self.error(node, T("wikitours-problem-not-value-or-list", field, what, _describe(node)),
+                   T("wikitours-hint-write-value-or-list", field))
         return []
 
-    def choice(self, node: Scalar, field: str, choices: Iterable[str], what: str) -> str | None:
+    def choice(self, node: Scalar, field: str, choices: Iterable[str], what: Text) -> str | None:
         choices = tuple(choices)
         if node.value in choices:
             return node.value
-        suggestion = _suggest(node.value, choices)
+        allowed = ", ".join(choices)
+        closest = _closest(node.value, choices)
         if field == "placement" and node.value in ("left", "right"):
-            suggestion = "use 'start' or 'end', which mirror in right-to-left languages"
-        self.error(node, f"unknown {field} '{node.value}' in {what}",
-                   " ".join(x for x in (suggestion, f"({_one_of(choices)})") if x))
+            hint = T("wikitours-hint-placement-start-end", allowed)
+        elif closest:
+            hint = T("wikitours-hint-did-you-mean-one-of", closest, allowed)
+        else:
+            hint = T("wikitours-hint-one-of", allowed)
+        self.error(node, T(_UNKNOWN_VALUE[field], node.value, what), hint)
         return None
 
-    def items(self, node: Node, field: str, what: str, allow_empty: bool = False) -> list[Node]:
+    def items(self, node: Node, field: str, what: Text, allow_empty: bool = False) -> list[Node]:
         if isinstance(node, Seq):
             if not node.items and not allow_empty:
-                self.error(node, f"'{field}' of {what} is empty", f"add at least one entry under '{field}:'")
+                self.error(node, T("wikitours-problem-field-empty", field, what), T("wikitours-hint-add-entry", field))
             return node.items
         if isinstance(node, Scalar) and node.tag == "!alias":
             return []
         if isinstance(node, Scalar) and node.plain and node.value in ("", "~", "null") and allow_empty:
             return []
-        self.error(node, f"'{field}' of {what} must be a list, not {_describe(node)}",
-                   "write each entry on its own line starting with '- '")
+        self.error(node, T("wikitours-problem-not-list", field, what, _describe(node)),
+                   T("wikitours-hint-write-list-entries"))
         return []
 
     # -- the language ----------------------------------------------------------------------
     def run(self, root: Node) -> Library | None:
-        top = self.mapping(root, TOP_FIELDS, "the file")
+        top = self.mapping(root, TOP_FIELDS, T("wikitours-what-file"))
         if top is None:
             return None
         fmt = FORMAT
         if "wikitours" in top:
             node = top["wikitours"][1]
-            number = self.positive_int(node, "wikitours", "the file", "1")
+            number = self.positive_int(node, "wikitours", T("wikitours-what-file"), "1")
             if number is not None and number != FORMAT:
-                self.error(node, f"this file is written for wikitours format {number}, but this compiler reads format {FORMAT}",
-                           f"write 'wikitours: {FORMAT}' or use a newer wikitours")
+                self.error(node, T("wikitours-problem-format-unsupported", str(number), str(FORMAT)),
+                           T("wikitours-hint-format-supported", str(FORMAT)))
             fmt = number or FORMAT
         language = ""
         if "source-language" in top:
             node = top["source-language"][1]
-            value = self.text_value(node, "source-language", "the file")
+            value = self.text_value(node, "source-language", T("wikitours-what-file"))
             if value is not None:
                 if _LANGUAGE.match(value):
                     language = value
                 else:
-                    self.error(node, f"'{value}' is not a language code",
-                               "write a MediaWiki language code, like 'en', 'de' or 'pt-br'")
+                    self.error(node, T("wikitours-problem-language-code-invalid", value),
+                               T("wikitours-hint-language-code"))
         if "special-pages" in top:
-            for item in self.word_list(top["special-pages"][1], "special-pages", "the file"):
+            for item in self.word_list(top["special-pages"][1], "special-pages", T("wikitours-what-file")):
                 name = item.value.strip()
                 if name.casefold().startswith("special:"):
                     name = name.split(":", 1)[1]
                 if not name or _BAD_TITLE.search(name) or "/" in name:
-                    self.error(item, f"'{item.value}' is not a special page name", "write the name only, like 'Homepage'")
+                    self.error(item, T("wikitours-problem-special-page-name-invalid", item.value),
+                               T("wikitours-hint-special-page-name"))
                 else:
                     self.special[name.casefold()] = name
 
@@ -400,19 +421,19 @@ class _Validator:
 
         tours_node = top.get("tours", (None, None))[1]
         tours: list[Tour] = []
-        tour_refs: list[tuple[str | None, str, Scalar, str]] = []  # (tour id, its name, node, kind)
+        tour_refs: list[tuple[str | None, Text, Scalar, str]] = []  # (tour id, its name, node, kind)
         step_index: dict[str, dict[str, Step]] = {}
         if tours_node is not None:
             seen: dict[str, Node] = {}
-            for item in self.items(tours_node, "tours", "the file"):
+            for item in self.items(tours_node, "tours", T("wikitours-what-file")):
                 tour, refs = self.tour(item)
                 tour_refs.extend(refs)
                 if tour is None:
                     continue
                 if tour.id in seen:
                     self.error(_id_node(item) or item,
-                               f"duplicate tour id '{tour.id}' (also at line {seen[tour.id].line})",
-                               "give each tour its own id")
+                               T("wikitours-problem-tour-id-duplicate", tour.id, str(seen[tour.id].line)),
+                               T("wikitours-hint-tour-id-own"))
                     continue
                 seen[tour.id] = _id_node(item) or item
                 tours.append(tour)
@@ -424,48 +445,47 @@ class _Validator:
         for tour_id, label, node, kind in tour_refs:
             if kind == "requires":
                 if node.value not in tour_ids:
-                    self.error(node, f"{label} requires unknown tour '{node.value}'",
-                               _suggest(node.value, tour_ids) or "check the id of the tour it requires")
+                    self.error(node, T("wikitours-problem-requires-unknown-tour", label, node.value),
+                               _suggest(node.value, tour_ids) or T("wikitours-hint-check-required-tour-id"))
                 elif node.value == tour_id:
-                    self.error(node, f"{label} requires itself", "remove it from 'requires'")
+                    self.error(node, T("wikitours-problem-requires-itself", label), T("wikitours-hint-remove-from-requires"))
                 elif tour_id in requires_graph:
                     requires_graph[tour_id].append((node.value, node))
             elif kind == "badge" and node.value not in badge_ids:
-                self.error(node, f"{label} earns unknown badge '{node.value}'",
-                           _suggest(node.value, badge_ids) or "add the badge under 'badges:', or check its id")
+                self.error(node, T("wikitours-problem-earns-unknown-badge", label, node.value),
+                           _suggest(node.value, badge_ids) or T("wikitours-hint-add-or-check-badge"))
             elif kind == "badge" and tour_id and tour_id not in badge_ids[node.value].requires_tours:
-                self.warning(node, f"{label} earns badge '{node.value}', but the badge does not require it",
-                             f"add '{tour_id}' to 'requires: tours' of badge '{node.value}', so that completing "
-                             "the tour really earns the badge")
-        self.cycles(requires_graph, "prerequisite cycle", "a tour cannot require itself, directly or through other "
-                    "tours; remove one of these requirements")
+                self.warning(node, T("wikitours-problem-badge-does-not-require-tour", label, node.value),
+                             T("wikitours-hint-badge-add-tour", tour_id, node.value))
+        self.cycles(requires_graph, "wikitours-problem-prerequisite-cycle", T("wikitours-hint-prerequisite-cycle"))
 
         badge_graph: dict[str, list[tuple[str, Scalar]]] = {b.id: [] for b in badges}
         for badge_id, label, node, kind in badge_refs:
             if kind == "tours" and node.value not in tour_ids:
-                self.error(node, f"{label} requires unknown tour '{node.value}'",
-                           _suggest(node.value, tour_ids) or "check the tour id")
+                self.error(node, T("wikitours-problem-requires-unknown-tour", label, node.value),
+                           _suggest(node.value, tour_ids) or T("wikitours-hint-check-tour-id"))
             elif kind == "badges":
                 if node.value not in badge_ids:
-                    self.error(node, f"{label} requires unknown badge '{node.value}'",
-                               _suggest(node.value, badge_ids) or "check the badge id")
+                    self.error(node, T("wikitours-problem-requires-unknown-badge", label, node.value),
+                               _suggest(node.value, badge_ids) or T("wikitours-hint-check-badge-id"))
                 elif node.value == badge_id:
-                    self.error(node, f"{label} requires itself", "remove it from 'requires: badges'")
+                    self.error(node, T("wikitours-problem-requires-itself", label),
+                               T("wikitours-hint-remove-from-requires-badges"))
                 elif badge_id in badge_graph:
                     badge_graph[badge_id].append((node.value, node))
-        self.cycles(badge_graph, "badge requirement cycle", "a badge cannot require itself, directly or through "
-                    "other badges; remove one of these requirements")
+        self.cycles(badge_graph, "wikitours-problem-badge-cycle", T("wikitours-hint-badge-cycle"))
 
         wikis: list[WikiVariant] = []
         if "wikis" in top:
             seen_wikis: dict[str, Node] = {}
-            for item in self.items(top["wikis"][1], "wikis", "the file", allow_empty=True):
+            for item in self.items(top["wikis"][1], "wikis", T("wikitours-what-file"), allow_empty=True):
                 wiki = self.wiki(item, tour_ids, step_index)
                 if wiki is None:
                     continue
                 if wiki.id in seen_wikis:
-                    self.error(_id_node(item) or item, f"duplicate wiki id '{wiki.id}' (also at line {seen_wikis[wiki.id].line})",
-                               "describe each wiki once")
+                    self.error(_id_node(item) or item,
+                               T("wikitours-problem-wiki-id-duplicate", wiki.id, str(seen_wikis[wiki.id].line)),
+                               T("wikitours-hint-wiki-once"))
                     continue
                 seen_wikis[wiki.id] = _id_node(item) or item
                 wikis.append(wiki)
@@ -475,8 +495,9 @@ class _Validator:
         return Library(source_language=language, tours=tuple(tours), badges=tuple(badges), wikis=tuple(wikis),
                        file=self.file, format=fmt)
 
-    def cycles(self, graph: dict[str, list[tuple[str, Scalar]]], label: str, hint: str) -> None:
-        """Report each cycle once, at the requirement that closes it (iterative DFS, linear)."""
+    def cycles(self, graph: dict[str, list[tuple[str, Scalar]]], key: str, hint: Text) -> None:
+        """Report each cycle once, at the requirement that closes it (iterative DFS, linear);
+        *key* is the message, whose parameter is the cycle of ids."""
         state: dict[str, int] = {}  # 1 = on the stack, 2 = done
         for start in graph:
             if start in state:
@@ -492,7 +513,7 @@ class _Validator:
                     target, where = edges[index]
                     if state.get(target) == 1:
                         cycle = path[path.index(target):] + [target]
-                        self.error(where, f"{label}: " + " → ".join(cycle), hint)
+                        self.error(where, T(key, " → ".join(cycle)), hint)
                     elif target not in state:
                         state[target] = 1
                         stack.append((target, 0))
@@ -507,9 +528,9 @@ class _Validator:
         fields = self.mapping(node, TOUR_FIELDS, what)
         if fields is None:
             return None, []
-        tour_id = self.identifier(fields["id"][1], "the tour") if "id" in fields else None
+        tour_id = self.identifier(fields["id"][1], T("wikitours-what-the-tour")) if "id" in fields else None
         if tour_id:
-            what = f"tour '{tour_id}'"
+            what = T("wikitours-what-tour", tour_id)
         title = self.markup(fields["title"][1], "title", what) if "title" in fields else None
         summary = self.markup(fields["summary"][1], "summary", what) if "summary" in fields else None
         audience = None
@@ -519,13 +540,14 @@ class _Validator:
                 audience = self.choice(fields["audience"][1], "audience", AUDIENCES, what)
         minutes = self.positive_int(fields["minutes"][1], "minutes", what, "5") if "minutes" in fields else None
         version = self.positive_int(fields["version"][1], "version", what, "1") if "version" in fields else 1
-        refs: list[tuple[str | None, str, Scalar, str]] = []
+        refs: list[tuple[str | None, Text, Scalar, str]] = []
         requires: list[str] = []
         if "requires" in fields:
             seen: set[str] = set()
             for item in self.word_list(fields["requires"][1], "requires", what):
                 if item.value in seen:
-                    self.error(item, f"tour '{item.value}' is listed twice in 'requires' of {what}", "list it once")
+                    self.error(item, T("wikitours-problem-requires-listed-twice", item.value, what),
+                               T("wikitours-hint-list-once"))
                     continue
                 seen.add(item.value)
                 requires.append(item.value)
@@ -546,8 +568,8 @@ class _Validator:
                     continue
                 if step.id in seen_steps:
                     self.error(_id_node(step_node) or step_node,
-                               f"duplicate step id '{step.id}' in {what} (also at line {seen_steps[step.id].line})",
-                               "give each step of a tour its own id")
+                               T("wikitours-problem-step-id-duplicate", step.id, what, str(seen_steps[step.id].line)),
+                               T("wikitours-hint-step-id-own"))
                     continue
                 seen_steps[step.id] = _id_node(step_node) or step_node
                 steps.append(step)
@@ -558,28 +580,28 @@ class _Validator:
                     minutes=minutes or 0, version=version or 0, steps=tuple(steps), requires=tuple(requires),
                     badge=badge, pos=Position(node.line, node.column)), refs
 
-    def step(self, node: Node, tour_what: str, last: bool = False) -> Step | None:
-        what = _name("step", node) + f" of {tour_what}"
+    def step(self, node: Node, tour_what: Text, last: bool = False) -> Step | None:
+        what = _name("step", node, tour_what)
         fields = self.mapping(node, STEP_FIELDS, what)
         if fields is None:
             return None
         errors_before = self._errors()
-        step_id = self.identifier(fields["id"][1], "the step") if "id" in fields else None
+        step_id = self.identifier(fields["id"][1], T("wikitours-what-the-step")) if "id" in fields else None
         if step_id:
-            what = f"step '{step_id}' of {tour_what}"
+            what = T("wikitours-what-step-of", step_id, tour_what)
         title = self.markup(fields["title"][1], "title", what) if "title" in fields else None
         text = self.markup(fields["text"][1], "text", what) if "text" in fields else None
         page = self.page(fields["page"][1], what) if "page" in fields else PageRef()
         target = None
         if "element" in fields and "selector" in fields:
-            self.error(fields["selector"][0], f"{what} has both 'element' and 'selector'",
-                       "keep 'element' (it knows every skin) and remove 'selector', or the other way round")
+            self.error(fields["selector"][0], T("wikitours-problem-element-and-selector", what),
+                       T("wikitours-hint-element-or-selector"))
         elif "element" in fields:
             value = self.text_value(fields["element"][1], "element", what)
             if value is not None:
                 if catalogue.element(value) is None:
-                    self.error(fields["element"][1], f"unknown element '{value}' in {what}",
-                               _suggest(value, catalogue.ELEMENTS) or "see the element catalogue in docs/tour-language.md")
+                    self.error(fields["element"][1], T("wikitours-problem-element-unknown", value, what),
+                               _suggest(value, catalogue.ELEMENTS) or T("wikitours-hint-element-catalogue"))
                 else:
                     target = Target(element=value, selectors=catalogue.selectors_for(value))
         elif "selector" in fields:
@@ -587,8 +609,8 @@ class _Validator:
             if value is not None:
                 reason = _selector_error(value)
                 if reason:
-                    self.error(fields["selector"][1], f"'{value}' is not a valid CSS selector: {reason}",
-                               "check the selector in the browser's developer tools, or use a catalogue 'element'")
+                    self.error(fields["selector"][1], T("wikitours-problem-selector-invalid", value, reason),
+                               T("wikitours-hint-check-selector"))
                 else:
                     target = Target(selector=value, selectors=(("*", (value,)),))
         placement = "auto"
@@ -611,25 +633,23 @@ class _Validator:
         # rules across fields
         anchor = fields.get("advance", (node, node))[1]
         if advance == "click" and "element" not in fields and "selector" not in fields:
-            self.error(anchor, f"'advance: click' on {what} needs an 'element' or a 'selector' to click",
-                       "add 'element: …', or use 'advance: next'")
+            self.error(anchor, T("wikitours-problem-advance-click-no-target", what), T("wikitours-hint-advance-click"))
         if advance == "saved" and not _can_be_in_editor(page, when):
-            self.warning(anchor, f"'advance: saved' on {what}, which never shows in an editor",
-                         "show the step while editing (when: action: [edit, submit]) or use 'advance: next'")
+            self.warning(anchor, T("wikitours-problem-advance-saved-no-editor", what), T("wikitours-hint-advance-saved"))
         if advance == "editor-opened" and not _can_open_editor(page, when):
-            self.warning(anchor, f"'advance: editor-opened' on {what}, where no editor can be opened",
-                         "show the step on a page that can be edited, or use 'advance: next'")
+            self.warning(anchor, T("wikitours-problem-advance-editor-opened-no-editor", what),
+                         T("wikitours-hint-advance-editor-opened"))
         if advance == "visited" and last:
-            self.warning(anchor, f"'advance: visited' on the last step of {tour_what}, so there is no next page to visit",
-                         "use 'advance: next' on the last step")
+            self.warning(anchor, T("wikitours-problem-advance-visited-last-step", tour_what),
+                         T("wikitours-hint-advance-visited-last-step"))
         page_ns = _page_namespace(page)
         if page_ns is not None and when.namespaces and page_ns not in when.namespaces:
-            self.warning(fields["when"][0], f"{what} can never show: its page is in namespace {page_ns}, "
-                         f"but 'when' asks for namespace {', '.join(str(n) for n in when.namespaces)}",
-                         "remove 'namespace' from 'when', or change 'page'")
+            self.warning(fields["when"][0], T("wikitours-problem-step-namespace-never-matches", what, str(page_ns),
+                                              ", ".join(str(n) for n in when.namespaces)),
+                         T("wikitours-hint-step-namespace-never-matches"))
         if "unless" in fields and not unless.is_empty() and _never_shows(when, unless):
-            self.warning(fields["unless"][0], f"{what} can never show: its 'unless' holds whenever its 'when' does",
-                         "narrow 'unless' or remove it")
+            self.warning(fields["unless"][0], T("wikitours-problem-unless-always-holds", what),
+                         T("wikitours-hint-narrow-unless"))
         if self._errors() > errors_before or None in (step_id, title, text, page):
             return Step(step_id, "", "") if step_id else None
         return Step(id=step_id, title=title, text=text, page=page, target=target, placement=placement,
@@ -639,7 +659,7 @@ class _Validator:
     def _errors(self) -> int:
         return self.error_count
 
-    def page(self, node: Node, what: str) -> PageRef | None:
+    def page(self, node: Node, what: Text) -> PageRef | None:
         value = self.text_value(node, "page", what)
         if value is None:
             return None
@@ -648,50 +668,47 @@ class _Validator:
             return PageRef(kind=value)
         return self.title(node, value, what, for_step=True)
 
-    def title(self, node: Node, value: str, what: str, for_step: bool = False) -> PageRef | None:
+    def title(self, node: Node, value: str, what: Text, for_step: bool = False) -> PageRef | None:
         bad = _BAD_TITLE.search(value)
         if bad:
             char = bad.group(0)
             shown = repr(char)[1:-1] if ord(char) < 32 or char == "\x7f" else char
-            self.error(node, f"'{value}' is not a valid page title: it contains '{shown}'",
-                       "page titles cannot contain # < > [ ] { } |" +
-                       ("; for a step on any page use 'page: any'" if for_step else ""))
+            self.error(node, T("wikitours-problem-title-bad-character", value, shown),
+                       T("wikitours-hint-title-characters-step" if for_step else "wikitours-hint-title-characters"))
             return None
         if len(value.encode("utf-8")) > 255:
-            self.error(node, f"'{value[:40]}…' is not a valid page title: it is longer than 255 bytes",
-                       "shorten the title")
+            self.error(node, T("wikitours-problem-title-too-long", value[:40]), T("wikitours-hint-shorten-title"))
             return None
         prefix, colon, rest = value.partition(":")
         if colon and prefix.strip().casefold() == "special":
             name = rest.split("/", 1)[0].strip().replace("_", " ")
             canonical = self.special.get(name.casefold()) or self.special.get(name.replace(" ", "").casefold())
             if canonical is None:
-                suggestion = _suggest(name, sorted(set(self.special.values())))
-                self.error(node, f"there is no special page '{value}'",
-                           (suggestion.replace("'?", "'?").replace("did you mean '", "did you mean 'Special:") + " "
-                            if suggestion else "") +
-                           "(if a wiki extension adds it, list it under 'special-pages:' at the top of the file)")
+                closest = _closest(name, sorted(set(self.special.values())))
+                self.error(node, T("wikitours-problem-special-page-unknown", value),
+                           T("wikitours-hint-special-page-did-you-mean", "Special:" + closest) if closest
+                           else T("wikitours-hint-special-page-extension"))
                 return None
             return PageRef(kind="special", title=value)
         if not value.strip(" :"):
-            self.error(node, f"'{value}' is not a valid page title", "write a page title, or 'any'")
+            self.error(node, T("wikitours-problem-title-invalid", value), T("wikitours-hint-title-or-any"))
             return None
         return PageRef(kind="title", title=value)
 
-    def conditions(self, node: Node, field: str, what: str) -> Conditions:
-        fields = self.mapping(node, CONDITION_FIELDS, f"'{field}' of {what}")
+    def conditions(self, node: Node, field: str, what: Text) -> Conditions:
+        context = T("wikitours-what-field-of", field, what)
+        fields = self.mapping(node, CONDITION_FIELDS, context)
         if not fields:
             if fields is not None and isinstance(node, Map) and not node.pairs:
-                self.error(node, f"'{field}' of {what} is empty", f"add a condition under '{field}:', or remove it")
+                self.error(node, T("wikitours-problem-field-empty", field, what), T("wikitours-hint-add-condition", field))
             return Conditions()
-        context = f"'{field}' of {what}"
 
         def words(name: str, choices: Iterable[str]) -> tuple[str, ...]:
             if name not in fields:
                 return ()
             out = []
             for item in self.word_list(fields[name][1], name, context):
-                value = self.choice(item, name.replace("-", " "), choices, context)
+                value = self.choice(item, name, choices, context)
                 if value is not None and value not in out:
                     out.append(value)
             return tuple(out)
@@ -705,15 +722,15 @@ class _Validator:
                 if re.fullmatch(r"-?[0-9]+", item.value.strip()):
                     number = int(item.value)
                     if number < -1:
-                        self.error(item, f"namespace {number} cannot have pages to show a tour on",
-                                   "use a namespace number of 0 or more, or -1 for special pages")
+                        self.error(item, T("wikitours-problem-namespace-no-pages", str(number)),
+                                   T("wikitours-hint-namespace-number"))
                         continue
                 else:
                     number = namespaces.resolve(item.value)
                     if number is None:
-                        self.error(item, f"unknown namespace '{item.value}' in {context}",
+                        self.error(item, T("wikitours-problem-namespace-unknown", item.value, context),
                                    _suggest(item.value, namespaces.canonical_names())
-                                   or "use the English canonical name (like 'User talk' or 'Help') or the number")
+                                   or T("wikitours-hint-namespace-name"))
                         continue
                 if number not in spaces:
                     spaces.append(number)
@@ -724,37 +741,37 @@ class _Validator:
 
     def badges(self, node: Node) -> tuple[list[Badge], list]:
         out: list[Badge] = []
-        refs: list[tuple[str, Scalar, str]] = []
+        refs: list[tuple[str | None, Text, Scalar, str]] = []
         seen: dict[str, Node] = {}
-        for item in self.items(node, "badges", "the file", allow_empty=True):
+        for item in self.items(node, "badges", T("wikitours-what-file"), allow_empty=True):
             what = _name("badge", item)
             fields = self.mapping(item, BADGE_FIELDS, what)
             if fields is None:
                 continue
-            badge_id = self.identifier(fields["id"][1], "the badge") if "id" in fields else None
+            badge_id = self.identifier(fields["id"][1], T("wikitours-what-the-badge")) if "id" in fields else None
             if badge_id:
-                what = f"badge '{badge_id}'"
+                what = T("wikitours-what-badge", badge_id)
             name = self.markup(fields["name"][1], "name", what) if "name" in fields else None
             description = self.markup(fields["description"][1], "description", what) if "description" in fields else None
             req_tours: list[str] = []
             req_badges: list[str] = []
             if "requires" in fields:
-                req = self.mapping(fields["requires"][1], BADGE_REQUIRES_FIELDS, f"'requires' of {what}")
+                req = self.mapping(fields["requires"][1], BADGE_REQUIRES_FIELDS, T("wikitours-what-field-of", "requires", what))
                 if req is not None:
                     for kind, bucket in (("tours", req_tours), ("badges", req_badges)):
                         if kind in req:
-                            for ref in self.word_list(req[kind][1], kind, f"'requires' of {what}"):
+                            for ref in self.word_list(req[kind][1], kind, T("wikitours-what-field-of", "requires", what)):
                                 if ref.value not in bucket:
                                     bucket.append(ref.value)
                                     refs.append((badge_id, what, ref, kind))
                     if not req:
-                        self.error(fields["requires"][1], f"{what} requires no tours and no badges",
-                                   "list what earns it, like 'requires: {tours: [first-edit]}'")
+                        self.error(fields["requires"][1], T("wikitours-problem-badge-requires-nothing", what),
+                                   T("wikitours-hint-badge-requires"))
             if badge_id is None:
                 continue
             if badge_id in seen:
-                self.error(_id_node(item) or item, f"duplicate badge id '{badge_id}' (also at line {seen[badge_id].line})",
-                           "give each badge its own id")
+                self.error(_id_node(item) or item, T("wikitours-problem-badge-id-duplicate", badge_id, str(seen[badge_id].line)),
+                           T("wikitours-hint-badge-id-own"))
                 continue
             seen[badge_id] = _id_node(item) or item
             out.append(Badge(id=badge_id, name=name or "", description=description or "",
@@ -769,14 +786,13 @@ class _Validator:
             return None
         wiki_id = None
         if "id" in fields:
-            value = self.text_value(fields["id"][1], "id", "the wiki")
+            value = self.text_value(fields["id"][1], "id", T("wikitours-what-the-wiki"))
             if value is not None:
                 if _WIKI_ID.match(value):
                     wiki_id = value
-                    what = f"wiki '{wiki_id}'"
+                    what = T("wikitours-what-wiki", wiki_id)
                 else:
-                    self.error(fields["id"][1], f"'{value}' is not a valid wiki id",
-                               "use the wiki's database name, like 'dewiki', in lowercase")
+                    self.error(fields["id"][1], T("wikitours-problem-wiki-id-invalid", value), T("wikitours-hint-wiki-id"))
         language = ""
         if "language" in fields:
             value = self.text_value(fields["language"][1], "language", what)
@@ -784,8 +800,8 @@ class _Validator:
                 if _LANGUAGE.match(value):
                     language = value
                 else:
-                    self.error(fields["language"][1], f"'{value}' is not a language code",
-                               "write a MediaWiki language code, like 'en', 'de' or 'pt-br'")
+                    self.error(fields["language"][1], T("wikitours-problem-language-code-invalid", value),
+                               T("wikitours-hint-language-code"))
         pages: list[tuple[str, str]] = []
         if "pages" in fields:
             mapping_node = fields["pages"][1]
@@ -793,20 +809,18 @@ class _Validator:
                 seen: dict[str, Scalar] = {}
                 for key, value in mapping_node.pairs:
                     if not isinstance(key, Scalar) or not isinstance(value, Scalar):
-                        self.error(value if isinstance(key, Scalar) else key,
-                                   f"each entry of 'pages' of {what} must be '\"Library title\": \"Local title\"'",
-                                   "write one page per line, with the library's title, a colon and the local title")
+                        self.error(value if isinstance(key, Scalar) else key, T("wikitours-problem-pages-entry-invalid", what),
+                                   T("wikitours-hint-pages-entry"))
                         continue
                     if key.value in seen:
-                        self.error(key, f"'{key.value}' is renamed twice in {what} (first at line {seen[key.value].line})",
-                                   "keep one of them")
+                        self.error(key, T("wikitours-problem-page-renamed-twice", key.value, what, str(seen[key.value].line)),
+                                   T("wikitours-hint-keep-one"))
                         continue
                     seen[key.value] = key
                     if self.title(key, key.value, what) and self.title(value, value.value, what):
                         pages.append((key.value, value.value))
             else:
-                self.error(mapping_node, f"'pages' of {what} must be a set of '\"Library title\": \"Local title\"' lines",
-                           "write one page per line, with the library's title, a colon and the local title")
+                self.error(mapping_node, T("wikitours-problem-pages-not-mapping", what), T("wikitours-hint-pages-entry"))
         changes: list[StepChange] = []
         if "changes" in fields:
             changed: dict[tuple[str, str], Node] = {}
@@ -820,58 +834,61 @@ class _Validator:
         return WikiVariant(id=wiki_id, language=language, pages=tuple(pages), changes=tuple(changes),
                            pos=Position(node.line, node.column))
 
-    def change(self, node: Node, wiki_what: str, tours: dict[str, Tour], steps: dict[str, dict[str, Step]],
+    def change(self, node: Node, wiki_what: Text, tours: dict[str, Tour], steps: dict[str, dict[str, Step]],
                changed: dict, added: dict) -> StepChange | None:
-        what = f"a change of {wiki_what}"
+        what = T("wikitours-what-change-of", wiki_what)
         fields = self.mapping(node, CHANGE_FIELDS, what)
         if fields is None:
             return None
         kinds = [k for k in ("replace", "after", "remove") if k in fields]
         if len(kinds) != 1:
-            self.error(node, f"{what} needs exactly one of 'replace', 'after' or 'remove'" +
-                       (f", not {' and '.join(repr(k) for k in kinds)}" if kinds else ""),
-                       "write {tour: T, replace: STEP, with: {…}}, {tour: T, after: STEP, add: {…}} or {tour: T, remove: STEP}")
+            message = (T("wikitours-problem-change-kind-missing", what) if not kinds else
+                       T("wikitours-problem-change-kinds-two", what, *kinds) if len(kinds) == 2 else
+                       T("wikitours-problem-change-kinds-three", what, *kinds))
+            self.error(node, message, T("wikitours-hint-change-forms"))
             return None
         kind = kinds[0]
         needs = {"replace": "with", "after": "add", "remove": None}[kind]
         for extra in ("with", "add"):
             if extra in fields and extra != needs:
-                self.error(fields[extra][0], f"'{extra}' does not go with '{kind}' in {what}",
-                           f"'with' goes with 'replace', 'add' goes with 'after'")
+                self.error(fields[extra][0], T("wikitours-problem-change-field-mismatch", extra, kind, what),
+                           T("wikitours-hint-change-field-pairs"))
         if needs and needs not in fields:
-            self.error(fields[kind][0], f"'{kind}' in {what} needs '{needs}' with the new step",
-                       f"add '{needs}:' followed by the step's fields")
+            self.error(fields[kind][0], T("wikitours-problem-change-step-missing", kind, what, needs),
+                       T("wikitours-hint-change-add-step", needs))
         tour_id = self.text_value(fields["tour"][1], "tour", what) if "tour" in fields else None
         step_ref = self.text_value(fields[kind][1], kind, what)
         tour = tours.get(tour_id) if tour_id else None
         if tour_id and tour is None:
-            self.error(fields["tour"][1], f"{wiki_what} changes unknown tour '{tour_id}'",
-                       _suggest(tour_id, tours) or "check the tour id")
-        step_what = f"tour '{tour_id}'"
+            self.error(fields["tour"][1], T("wikitours-problem-change-unknown-tour", wiki_what, tour_id),
+                       _suggest(tour_id, tours) or T("wikitours-hint-check-tour-id"))
         if tour is not None and step_ref is not None:
             if step_ref not in steps.get(tour_id, {}):
-                self.error(fields[kind][1], f"{wiki_what} changes unknown step '{step_ref}' of tour '{tour_id}'",
-                           _suggest(step_ref, steps.get(tour_id, {})) or "check the step id")
+                self.error(fields[kind][1], T("wikitours-problem-change-unknown-step", wiki_what, step_ref, tour_id),
+                           _suggest(step_ref, steps.get(tour_id, {})) or T("wikitours-hint-check-step-id"))
             elif kind != "after":
                 key = (tour_id, step_ref)
                 if key in changed:
-                    self.error(fields[kind][1], f"step '{step_ref}' of tour '{tour_id}' is changed twice in {wiki_what} "
-                               f"(first at line {changed[key].line})", "keep one change per step")
+                    self.error(fields[kind][1], T("wikitours-problem-step-changed-twice", step_ref, tour_id, wiki_what,
+                                                  str(changed[key].line)),
+                               T("wikitours-hint-one-change-per-step"))
                 else:
                     changed[key] = fields[kind][1]
         new_step = None
         if needs and needs in fields:
-            new_step = self.step(fields[needs][1], f"{step_what} in {wiki_what}")
+            # the tour as given, even when it is missing ("tour 'None'"): the step's own problems
+            # still say which wiki they are in
+            new_step = self.step(fields[needs][1], T("wikitours-what-tour-in", str(tour_id), wiki_what))
             if new_step is not None and tour is not None:
                 key = (tour_id, new_step.id)
                 id_node = _id_node(fields[needs][1]) or fields[needs][1]
                 if new_step.id in steps.get(tour_id, {}):
-                    self.error(id_node, f"step id '{new_step.id}' is already used in tour '{tour_id}'",
-                               f"give the local step its own id, like '{new_step.id}-{_short(wiki_what)}', "
-                               "so that its texts get their own translations")
+                    self.error(id_node, T("wikitours-problem-local-step-id-used", new_step.id, tour_id),
+                               T("wikitours-hint-local-step-id", f"{new_step.id}-{_short(wiki_what)}"))
                 elif key in added:
-                    self.error(id_node, f"step id '{new_step.id}' is added twice to tour '{tour_id}' in {wiki_what} "
-                               f"(first at line {added[key].line})", "give each local step its own id")
+                    self.error(id_node, T("wikitours-problem-local-step-added-twice", new_step.id, tour_id, wiki_what,
+                                          str(added[key].line)),
+                               T("wikitours-hint-local-step-own-id"))
                 else:
                     added[key] = id_node
         if tour is None or step_ref is None or (needs and new_step is None):
@@ -881,17 +898,20 @@ class _Validator:
                           pos=Position(node.line, node.column))
 
 
-def _short(wiki_what: str) -> str:
-    match = re.search(r"'([^']+)'", wiki_what)
-    return match.group(1) if match else "local"
+def _short(wiki_what: Text) -> str:
+    """The wiki's id for an example step id (``save-dewiki``), or ``local`` before it is known."""
+    if wiki_what.key == "wikitours-what-wiki" and wiki_what.params and wiki_what.params[0]:
+        return str(wiki_what.params[0])
+    return "local"
 
 
-def _describe(node: Node) -> str:
+def _describe(node: Node) -> Text:
+    """What a node is, for "must be a list, not …": a phrase, or the value itself quoted."""
     if isinstance(node, Map):
-        return "a set of fields"
+        return T("wikitours-what-fields")
     if isinstance(node, Seq):
-        return "a list"
-    return f"'{node.value}'"
+        return T("wikitours-what-list")
+    return T("wikitours-what-value", node.value)
 
 
 def _id_node(node: Node) -> Scalar | None:
@@ -902,13 +922,17 @@ def _id_node(node: Node) -> Scalar | None:
     return None
 
 
-def _name(kind: str, node: Node) -> str:
+def _name(kind: str, node: Node, owner: Text | None = None) -> Text:
     """How to name an object in messages before its id is checked: ``step 'save'`` when its id
-    looks right, otherwise ``the step at line 12``."""
+    looks right, otherwise ``the step at line 12``; with *owner*, ``step 'save' of tour 'x'``.
+    *kind* is ``tour``, ``step``, ``badge`` or ``wiki``: one message per kind, so that no
+    English word becomes a parameter."""
     id_node = _id_node(node)
+    suffix = "-of" if owner is not None else ""
+    extra = (owner,) if owner is not None else ()
     if id_node is not None and _ID.match(id_node.value):
-        return f"{kind} '{id_node.value}'"
-    return f"the {kind} at line {node.line}"
+        return T(f"wikitours-what-{kind}{suffix}", id_node.value, *extra)
+    return T(f"wikitours-what-{kind}-at-line{suffix}", str(node.line), *extra)
 
 
 def _selector_error(selector: str) -> str:
