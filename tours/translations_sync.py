@@ -182,16 +182,39 @@ class Api:
                 return found
             params.update(reply["continue"])
 
-    def save(self, title: str, text: str, summary: str, basetimestamp: str | None) -> int:
+    def save(self, title: str, text: str, summary: str, basetimestamp: str | None,
+             contentmodel: str | None = "json") -> int:
         token = self.call(action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
-        params = {"action": "edit", "title": title, "text": text, "summary": summary,
-                  "contentmodel": "json", "token": token}
+        params = {"action": "edit", "title": title, "text": text, "summary": summary, "token": token}
+        if contentmodel:
+            params["contentmodel"] = contentmodel
         if basetimestamp:
             params.update(basetimestamp=basetimestamp, nocreate="1")
         else:
             params["createonly"] = "1"
         reply = self.call("POST", **params)
         return int(reply["edit"].get("newrevid") or 0)
+
+
+    def revisions(self, titles: list[str]) -> dict:
+        """The latest revision of each existing page of *titles* (50 per request), keyed by the
+        title as given (the wiki may spell ``Project:`` as its project namespace name)."""
+        from tours.wikiseed import WikiRevision
+
+        found = {}
+        for start in range(0, len(titles), 50):
+            chunk = titles[start:start + 50]
+            reply = self.call(action="query", titles="|".join(chunk), prop="revisions",
+                              rvprop="content|ids|timestamp|user", rvslots="main")["query"]
+            spelled = {n["to"]: n["from"] for n in reply.get("normalized", [])}
+            for page in reply.get("pages", []):
+                if page.get("missing") or page.get("invalid") or not page.get("revisions"):
+                    continue
+                rev = page["revisions"][0]
+                asked = spelled.get(page["title"], page["title"])
+                found[asked] = WikiRevision(page["title"], rev["slots"]["main"].get("content", ""),
+                                            int(rev["revid"]), rev["timestamp"], rev.get("user", ""))
+        return found
 
 
 def _record_path(ns, directory: Path) -> Path:
@@ -225,7 +248,8 @@ def _local(directory: Path) -> dict[str, str]:
 def _directory(ns) -> Path:
     from tours.i18n import tours_dir
 
-    return tours_dir(getattr(ns, "i18n", None), getattr(ns, "file", None) or "tours.yaml")
+    return tours_dir(getattr(ns, "i18n", None),
+                     getattr(ns, "file", None) or getattr(ns, "tours", None) or "tours.yaml")
 
 
 def _report(actions: list[Action], done_word: str) -> int:
@@ -274,8 +298,14 @@ def run_push(ns) -> int:
         print("    hint: create a bot password on the wiki (Special:BotPasswords) with the "
               "'edit existing pages' and 'create pages' grants", file=sys.stderr)
         return 2
+    seed = None
+    if getattr(ns, "tours", None):
+        seed = _seed(ns)
+        if seed is None:
+            return 1
     api = Api(ns.api)
     api.login(ns.user, password)
+    tours_status = push_tours(ns, api, seed, _record_path(ns, directory)) if seed else 0
     full_prefix = api.canonical_prefix(ns.prefix)[0]
     wiki = api.pages(ns.prefix)
     record_path = _record_path(ns, directory)
@@ -297,7 +327,120 @@ def run_push(ns) -> int:
         elif a.kind == "same":
             record[a.lang] = {"revid": wiki[a.lang].revid, "sha": content_sha(local[a.lang])}
     _save_record(record_path, ns.api, record)
-    return _report(actions, "pushed")
+    return max(_report(actions, "pushed"), tours_status)
+
+
+# ---------------------------------------------------------------------------------------------
+# push --tours: the repository's tours onto the wiki (tours/wikiseed.py splits them)
+
+SEED_I18N = Path(__file__).resolve().parent.parent / "i18n" / "seed"
+
+
+def seed_msg(key: str, *params: object, lang: str | None = None) -> str:
+    """A console message of ``push --tours`` in *lang* (default: the language ``lint`` speaks,
+    :func:`tours.cli.output_language`), from ``i18n/seed/`` (banana JSON), falling back along
+    MediaWiki's chain to English. Parameters are inserted as plain text in one pass."""
+    import re
+
+    from tours.cli import output_language
+    from tours.languages import fallback_chain
+
+    code = lang or output_language()
+    try:
+        chain = list(fallback_chain(code))
+    except (KeyError, ValueError):
+        chain = []
+    for candidate in (code, *chain, code.split("-")[0], "en"):
+        text = _seed_messages(candidate).get(key)
+        if text is not None:
+            break
+    else:
+        raise KeyError(f"no message {key!r} in {SEED_I18N}/en.json")
+    return re.sub(r"\$(\d+)", lambda m: str(params[int(m.group(1)) - 1])
+                  if 0 < int(m.group(1)) <= len(params) else m.group(0), text)
+
+
+_SEED_CACHE: dict[str, dict[str, str]] = {}
+
+
+def _seed_messages(lang: str) -> dict[str, str]:
+    import re
+
+    if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", lang or ""):
+        return {}
+    if lang not in _SEED_CACHE:
+        try:
+            data = json.loads((SEED_I18N / f"{lang}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        _SEED_CACHE[lang] = {k: v for k, v in data.items() if not k.startswith("@")}
+    return _SEED_CACHE[lang]
+
+
+def _seed(ns):
+    """The pages of ``--tours FILE``, or None after printing why the file cannot be pushed."""
+    from tours.wikiseed import split_library
+
+    path = Path(ns.tours)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        print(seed_msg("wikitours-seed-unreadable", path, error.strerror or error), file=sys.stderr)
+        return None
+    seed, problems = split_library(data, str(path), prefix=ns.tours_prefix, header=ns.header,
+                                   wrap=ns.wrap)
+    if seed is None:
+        from tours.cli import output_language
+        from tours.problemtext import format_problem
+
+        print(seed_msg("wikitours-seed-file-errors", path), file=sys.stderr)
+        for problem in problems:  # as `lint` prints them, in the same language
+            print(format_problem(problem, output_language()), file=sys.stderr)
+        return None
+    return seed
+
+
+def push_tours(ns, api: Api, seed, record_path: Path) -> int:
+    """Save the pages of *seed* on the wiki; 1 when a page was left alone as a conflict."""
+    from tours.wikiseed import page_sha, plan_pages
+
+    local = seed.as_dict()
+    wiki = api.revisions(sorted(local))
+    key = f"{ns.api} tours"
+    record = _load_record(record_path, key)
+    plans = plan_pages(local, wiki, record, ns.force)
+    summary = ns.summary or seed_msg("wikitours-seed-summary", Path(ns.tours).name)
+    counts = {"create": 0, "update": 0, "same": 0, "skip": 0, "conflict": 0}
+    for plan in plans:
+        kind = plan.kind
+        if kind in ("create", "update"):
+            try:
+                revid = api.save(plan.wiki.title if plan.wiki else plan.title, local[plan.title],
+                                 summary, plan.wiki.timestamp if plan.wiki else None, None)
+            except RuntimeError as error:  # an edit conflict, a page created meanwhile, rights
+                print(seed_msg("wikitours-seed-not-saved", plan.title, error), file=sys.stderr)
+                counts["conflict"] += 1
+                continue
+            record[plan.title] = {"revid": revid, "sha": page_sha(local[plan.title])}
+            if plan.forced:
+                print(seed_msg("wikitours-seed-forced", plan.title, plan.wiki.revid,
+                               plan.wiki.user or "?", plan.wiki.timestamp), file=sys.stderr)
+            else:
+                print(seed_msg(f"wikitours-seed-{kind}d", plan.title))
+        elif kind == "same":
+            record[plan.title] = {"revid": plan.wiki.revid, "sha": page_sha(local[plan.title])}
+        elif kind == "skip":
+            print(seed_msg("wikitours-seed-skip", plan.title, plan.wiki.revid, plan.wiki.user or "?"))
+        else:
+            why = "wikitours-seed-conflict-no-record" if plan.no_record else "wikitours-seed-conflict"
+            print(seed_msg(why, plan.title, plan.wiki.revid, plan.wiki.user or "?", plan.wiki.timestamp),
+                  file=sys.stderr)
+            print("    " + seed_msg("wikitours-seed-conflict-hint"), file=sys.stderr)
+        counts[kind] += 1
+    _save_record(record_path, key, record)
+    print(seed_msg("wikitours-seed-done", len(plans), counts["create"], counts["update"], counts["same"],
+                   counts["skip"], counts["conflict"]))
+    return 1 if counts["conflict"] else 0
 
 
 def add_parsers(sub) -> None:
@@ -305,16 +448,29 @@ def add_parsers(sub) -> None:
     from tours.cli import DEFAULT_FILE, _delegate
 
     for name, help_, fn in (("pull", "bring on-wiki translations into i18n/tours/", "run_pull"),
-                            ("push", "send i18n/tours/ translations to the wiki", "run_push")):
+                            ("push", "send i18n/tours/ translations (and with --tours the tours) to the wiki",
+                             "run_push")):
         p = sub.add_parser(name, help=help_)
         p.add_argument("--api", required=True, metavar="URL", help="the library wiki's api.php")
         p.add_argument("--prefix", default=DEFAULT_PREFIX, metavar="TITLE",
                        help=f"translation pages are PREFIX<lang>.json (default: {DEFAULT_PREFIX})")
         p.add_argument("--i18n", metavar="DIR", help="translations folder (default: i18n beside FILE)")
-        p.add_argument("--file", default=DEFAULT_FILE, metavar="FILE", help="tours file (default: tours.yaml)")
+        p.add_argument("--file", metavar="FILE",
+                       help=f"tours file whose i18n/ is meant (default: --tours FILE, else {DEFAULT_FILE})")
         p.add_argument("--record", metavar="FILE", help="sync record (default: i18n/wikisync.json)")
         p.add_argument("--force", action="store_true", help="copy even when the other side changed too")
         if name == "push":
+            from tours.wikiseed import DEFAULT_HEADER, DEFAULT_TOURS_PREFIX, WRAPS
+
             p.add_argument("--user", metavar="NAME", help=f"account (bot password login NAME@APP); password in ${PASSWORD_ENV}")
             p.add_argument("--summary", default="", help="edit summary")
+            p.add_argument("--tours", metavar="FILE",
+                           help="also put the tours of FILE on the wiki: one page per tour and the "
+                                "header page (docs/community.md, 'Moving the tours onto the wiki')")
+            p.add_argument("--tours-prefix", default=DEFAULT_TOURS_PREFIX, metavar="TITLE",
+                           help=f"tour pages are PREFIX<id>.yaml (default: {DEFAULT_TOURS_PREFIX})")
+            p.add_argument("--header", default=DEFAULT_HEADER, metavar="TITLE",
+                           help=f"the header page (default: {DEFAULT_HEADER})")
+            p.add_argument("--wrap", choices=WRAPS, default="pre",
+                           help="how the YAML is wrapped on the page (default: pre, shown verbatim)")
         p.set_defaults(run=_delegate("tours.translations_sync", fn))
