@@ -109,7 +109,7 @@ UNSAFE = {
 
 @pytest.mark.parametrize("text", list(UNSAFE))
 def test_unsafe_texts(text):
-    assert [(i.offset, i.message, i.hint) for i in check_markup(text)] == UNSAFE[text]
+    assert [(i.offset, str(i.message), str(i.hint)) for i in check_markup(text)] == UNSAFE[text]
 
 
 def test_several_issues_in_order():

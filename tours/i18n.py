@@ -22,6 +22,8 @@ from typing import Mapping
 
 from tours.languages import load_languages
 from tours.model import Library, Position, Problem, message_key
+from tours.problemkinds import json_error_text, os_error_text
+from tours.problemtext import T, Text
 
 __all__ = [
     "MessageFile",
@@ -40,7 +42,7 @@ __all__ = [
 ]
 
 _PLACEHOLDER = re.compile(r"\$([1-9][0-9]*)")
-SAFE_SUBSET_HINT = "use only [[links]], '''bold''', ''italic'', {{PLURAL:…}} and {{GENDER:…}}"
+SAFE_SUBSET_HINT = T("wikitours-hint-translation-safe-subset", "{{PLURAL:…}}", "{{GENDER:…}}")
 _GENDER_OF_READER = re.compile(r"\{\{\s*GENDER\s*:\s*\$1\s*\|", re.I)
 
 
@@ -208,8 +210,8 @@ def load_banana(text: str | bytes, path: str, lang: str) -> tuple[MessageFile | 
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return None, [Problem(path, 1, exc.start + 1, "this file is not UTF-8 text",
-                                  "save it as UTF-8 (banana JSON files are always UTF-8)")]
+            return None, [Problem(path, 1, exc.start + 1, T("wikitours-problem-messages-not-utf8"),
+                                  T("wikitours-hint-messages-save-as-utf8"))]
     if text.startswith("\ufeff"):
         text = text[1:]
     duplicated = False
@@ -224,21 +226,20 @@ def load_banana(text: str | bytes, path: str, lang: str) -> tuple[MessageFile | 
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        return None, [Problem(path, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}",
-                              "check for a missing comma, quote or brace near here")]
+        return None, [Problem(path, exc.lineno, exc.colno, T("wikitours-problem-json-invalid", json_error_text(exc)),
+                              T("wikitours-hint-json-check-punctuation"))]
     except RecursionError:
-        return None, [Problem(path, 1, 1, "not valid banana JSON: nested far too deeply",
-                              "a message file is one object of \"key\": \"text\" pairs")]
+        return None, [Problem(path, 1, 1, T("wikitours-problem-messages-nested-too-deeply"),
+                              T("wikitours-hint-messages-one-object"))]
     if not isinstance(data, dict):
-        return None, [Problem(path, 1, 1, "a message file must be one JSON object",
-                              'write {"@metadata": {...}, "key": "text", ...}')]
+        return None, [Problem(path, 1, 1, T("wikitours-problem-messages-not-an-object"),
+                              T("wikitours-hint-messages-write-object"))]
     if duplicated:
         seen: set[str] = set()
         for key, (line, col) in _key_positions(text):
             if key in seen:
-                problems.append(Problem(path, line, col, f"duplicate key {key!r}",
-                                        "JSON keeps only the last one; delete the other",
-                                        "warning"))
+                problems.append(Problem(path, line, col, T("wikitours-problem-messages-duplicate-key", key),
+                                        T("wikitours-hint-messages-duplicate-key"), "warning"))
             seen.add(key)
     mf_text = text
     messages: dict[str, str] = {}
@@ -247,8 +248,8 @@ def load_banana(text: str | bytes, path: str, lang: str) -> tuple[MessageFile | 
             continue
         if not isinstance(value, str):
             line, col = dict(_key_positions(text)).get(key, (1, 1))
-            problems.append(Problem(path, line, col, f"{key}: a message must be a string",
-                                    "write the text in quotes"))
+            problems.append(Problem(path, line, col, T("wikitours-problem-messages-not-a-string", key),
+                                    T("wikitours-hint-messages-quote-text")))
             continue
         messages[key] = value
     meta = data.get("@metadata", {})
@@ -279,7 +280,7 @@ def read_dir(directory: Path | str) -> tuple[dict[str, MessageFile], list[Proble
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            problems.append(Problem(str(path), 1, 1, f"cannot read: {exc.strerror}"))
+            problems.append(Problem(str(path), 1, 1, T("wikitours-problem-cannot-read", os_error_text(exc))))
             continue
         loaded, found = load_banana(raw, str(path), lang)
         problems.extend(found)
@@ -359,7 +360,7 @@ def maybe_markup(text: str) -> bool:
 _LINE_START_CHARS = frozenset("={|-*#:; ")
 
 
-def _markup_problems(text: str) -> list[tuple[str, str]]:
+def _markup_problems(text: str) -> list[tuple[Text, Text]]:
     """``(message, hint)`` for every place *text* leaves the safe subset (the loader's check)."""
     if not text or not maybe_markup(text):
         return []
@@ -376,14 +377,14 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
     statuses: list[LanguageStatus] = []
     source_placeholders = {k: set(_PLACEHOLDER.findall(m.text)) for k, m in sources.items()}
     expected_hash = {k: source_hash(m.text) for k, m in sources.items()}
-    markup_memo: dict[str, list[tuple[str, str]]] = {}  # the same text is checked once
+    markup_memo: dict[str, list[tuple[Text, Text]]] = {}  # the same text is checked once
     for lang in sorted(files):
         mf = files[lang]
         if lang == "qqq":
             continue
         if lang not in known_languages:
-            problems.append(Problem(mf.path, 1, 1, f"unknown language code {lang!r}",
-                                    "name the file after a MediaWiki language code, e.g. de.json"))
+            problems.append(Problem(mf.path, 1, 1, T("wikitours-problem-translation-unknown-language", lang),
+                                    T("wikitours-hint-translation-unknown-language")))
         missing, outdated, unknown, invalid = [], [], [], []
         translated = 0
         messages = dict(mf.messages)  # plain dict lookups: this loop runs for every text
@@ -395,9 +396,8 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
         for key, text in messages.items():
             if key not in sources:
                 unknown.append(key)
-                problems.append(Problem(mf.path, *mf.where(key), f"unknown key {key!r}",
-                                        "the library has no such text; delete it or fix its "
-                                        "tour/step id", "warning"))
+                problems.append(Problem(mf.path, *mf.where(key), T("wikitours-problem-messages-unknown-key", key),
+                                        T("wikitours-hint-translation-unknown-key"), "warning"))
                 continue
             if not text.strip():
                 continue
@@ -413,10 +413,9 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
                     bad = True
                     problems.append(Problem(
                         mf.path, *mf.where(key),
-                        f"{key}: the translation uses {', '.join('$' + n for n in extra)} but "
-                        "the source text has no such placeholder",
-                        "remove it; where the source has no $1, the reader's user name may only "
-                        "choose a form in {{GENDER:$1|…}}"))
+                        T("wikitours-problem-translation-extra-placeholder", key,
+                          ", ".join("$" + n for n in extra)),
+                        T("wikitours-hint-translation-extra-placeholder", "$1", "{{GENDER:$1|…}}")))
             # maybe_markup(), inlined: most texts stop here
             if (text[:1] in _LINE_START_CHARS or "''" in text or "__" in text
                     or _MARKUP_CHARS.search(text) is not None):
@@ -426,7 +425,7 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
                 for what, hint in found:
                     bad = True
                     problems.append(Problem(mf.path, *mf.where(key),
-                                            f"{key}: unsafe markup: {what}",
+                                            T("wikitours-problem-translation-unsafe-markup", key, what),
                                             hint or SAFE_SUBSET_HINT))
             if bad:
                 invalid.append(key)
@@ -436,19 +435,16 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
                 continue
             if recorded is None:
                 problems.append(Problem(
-                    mf.path, *mf.where(key), f"{key}: no source hash recorded",
-                    f"add \"{key}\": \"{expected_hash[key]}\" to "
-                    "@metadata.source-hashes once the translation matches the source",
+                    mf.path, *mf.where(key), T("wikitours-problem-translation-no-source-hash", key),
+                    T("wikitours-hint-translation-no-source-hash", key, expected_hash[key]),
                     "warning"))
             else:
                 outdated.append(key)
                 sm = sources[key]
                 problems.append(Problem(
                     mf.path, *mf.where(key),
-                    f"{key}: outdated, the source text changed after it was translated "
-                    f"({library.file}:{sm.line}:{sm.column})",
-                    "update the translation, then set its source hash to "
-                    f"{expected_hash[key]}", "warning"))
+                    T("wikitours-problem-translation-outdated", key, library.file, str(sm.line), str(sm.column)),
+                    T("wikitours-hint-translation-outdated", expected_hash[key]), "warning"))
         statuses.append(LanguageStatus(lang, len(sources), translated, tuple(missing),
                                        tuple(outdated), tuple(unknown), tuple(invalid)))
     undocumented: tuple[str, ...] = ()
@@ -458,8 +454,9 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
         for key in qqq.messages:
             if key not in sources:
                 line, col = qqq.where(key)
-                problems.append(Problem(qqq.path, line, col, f"unknown key {key!r}",
-                                        "run `python -m tours status --write-qqq`", "warning"))
+                problems.append(Problem(qqq.path, line, col, T("wikitours-problem-messages-unknown-key", key),
+                                        T("wikitours-hint-qqq-unknown-key", "`python -m tours status --write-qqq`"),
+                                        "warning"))
     else:
         undocumented = tuple(sources)
     return Report(library.source_language, len(sources), tuple(statuses), tuple(problems),
@@ -511,8 +508,8 @@ def _load_library(path: str) -> tuple[Library | None, list[Problem]]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        return None, [Problem(path, 1, 1, f"cannot read: {exc.strerror}",
-                              "give the path of your tours file")]
+        return None, [Problem(path, 1, 1, T("wikitours-problem-cannot-read", os_error_text(exc)),
+                              T("wikitours-hint-give-your-tours-file-path"))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

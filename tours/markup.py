@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tours.problemtext import T, Text
+
 __all__ = ["MarkupIssue", "ALLOWED_TAGS", "check_markup", "placeholders", "quotes_to_html"]
 
 #: HTML tags accepted in tour texts (no attributes): harmless, and rendered by jqueryMsg.
@@ -33,11 +35,14 @@ ALLOWED_TAGS = ("code", "kbd", "bdi")
 
 @dataclass(frozen=True)
 class MarkupIssue:
-    """Something in a text outside the safe subset, at character *offset* of the text."""
+    """Something in a text outside the safe subset, at character *offset* of the text.
+
+    *message* and *hint* are translatable texts (``str()`` gives the English); the validator
+    and the translation checks make them part of a problem that names the text."""
 
     offset: int
-    message: str
-    hint: str
+    message: Text
+    hint: Text
 
 
 _INTERESTING = re.compile(r"[\[\]{}|<\n]")
@@ -51,18 +56,26 @@ _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _BEHAVIOUR = re.compile(r"__[A-Z]+__")
 _FORBIDDEN_NAMESPACES = re.compile(r"\s*(file|image|media|category)\s*:", re.I)
 _SPECIAL_LINE = {
-    "*": ("a line starting with '*' makes a list on help pages but not in popovers", "write the list as sentences"),
-    "#": ("a line starting with '#' makes a numbered list on help pages but not in popovers", "write the list as sentences"),
-    ":": ("a line starting with ':' is indented on help pages but not in popovers", "remove the ':'"),
-    ";": ("a line starting with ';' is a definition on help pages but not in popovers", "remove the ';'"),
-    " ": ("a line starting with a space shows as a code block on help pages", "remove the spaces at the start of the line"),
+    "*": (T("wikitours-problem-markup-line-list"), T("wikitours-hint-markup-list-as-sentences")),
+    "#": (T("wikitours-problem-markup-line-numbered-list"), T("wikitours-hint-markup-list-as-sentences")),
+    ":": (T("wikitours-problem-markup-line-indented"), T("wikitours-hint-markup-remove-colon")),
+    ";": (T("wikitours-problem-markup-line-definition"), T("wikitours-hint-markup-remove-semicolon")),
+    " ": (T("wikitours-problem-markup-line-space"), T("wikitours-hint-markup-remove-leading-spaces")),
 }
 
 #: How far a recovery after an error looks for the closing bracket (links are short).
 _WINDOW = 512
 _LINE_STARTS = frozenset("={|-*#:; ")
-_HINT_ROUND = "use round brackets ( ) for a remark, or write a link like [https://example.org label]"
-_HINT_TEMPLATE = "tour texts cannot use templates; write the text out, or link to a page with [[Page|label]]"
+_HINT_ROUND = T("wikitours-hint-markup-round-brackets")
+_HINT_TEMPLATE = T("wikitours-hint-markup-no-templates")
+_HINT_REMOVE = T("wikitours-hint-markup-remove-it")
+_HINT_LABEL = T("wikitours-hint-markup-external-link-label")
+_HINT_CLOSE_LINK = T("wikitours-hint-markup-close-link")
+_HINT_SIMPLIFY = T("wikitours-hint-markup-simplify")
+_NESTED = T("wikitours-problem-markup-nested-too-deeply")
+_LINK_NOT_CLOSED = T("wikitours-problem-markup-link-not-closed")
+#: A single brace inside a reported table line is not worth a second issue.
+_SINGLE_BRACE = "wikitours-problem-markup-single-brace"
 
 
 def placeholders(text: str) -> set[str]:
@@ -77,7 +90,7 @@ def check_markup(text: str) -> list[MarkupIssue]:
     checker.run()
     issues = checker.issues
     if checker.table_lines:  # the braces of a reported table line are not worth a second issue
-        issues = [x for x in issues if "single" not in x.message
+        issues = [x for x in issues if x.message.key != _SINGLE_BRACE
                   or not any(a <= x.offset <= b for a, b in checker.table_lines)]
     return sorted(issues, key=lambda issue: issue.offset)
 
@@ -96,7 +109,7 @@ class _Checker:
         self.reported_tags: set[str] = set()
         self.table_lines: list[tuple[int, int]] = []
 
-    def add(self, offset: int, message: str, hint: str) -> None:
+    def add(self, offset: int, message: Text, hint: Text) -> None:
         self.issues.append(MarkupIssue(offset, message, hint))
 
     def run(self) -> None:
@@ -106,7 +119,8 @@ class _Checker:
             end = self._sequence(end + (2 if self.text.startswith(("]]", "}}"), end) else 1), "top", 0)
         for name, offset in self.tags:
             if offset >= 0:
-                self.add(offset, f"<{name}> is not closed", f"add </{name}> where the {name} text ends")
+                self.add(offset, T("wikitours-problem-markup-tag-not-closed", name),
+                         T("wikitours-hint-markup-close-tag", name))
 
     # -- line-level constructs and quotes -------------------------------------------------
     def _lines(self) -> None:
@@ -122,22 +136,22 @@ class _Checker:
                 continue
             stripped = line.rstrip()
             if stripped.startswith("=") and stripped.endswith("=") and len(stripped) >= 2:
-                self.add(start, "headings (= … =) are not allowed in tour texts",
-                         "write the heading as a step title, or as a sentence")
+                self.add(start, T("wikitours-problem-markup-heading"), T("wikitours-hint-markup-heading"))
             elif line.startswith("{|") or line.startswith("|}"):
                 self.table_lines.append((start, end))
-                self.add(start, "tables ({| … |}) are not allowed in tour texts", "write the content as sentences")
+                self.add(start, T("wikitours-problem-markup-table", "{| … |}"),
+                         T("wikitours-hint-markup-content-as-sentences"))
             elif line.startswith("----"):
-                self.add(start, "horizontal lines (----) are not allowed in tour texts", "remove the line")
+                self.add(start, T("wikitours-problem-markup-horizontal-line"), T("wikitours-hint-markup-remove-line"))
             elif line[:1] in _SPECIAL_LINE and line.strip():
                 message, hint = _SPECIAL_LINE[line[:1]]
                 self.add(start, message, hint)
             self._quotes(line, start)
             for m in _BEHAVIOUR.finditer(line):
-                self.add(start + m.start(), f"the magic word {m.group(0)} is not allowed in tour texts", "remove it")
+                self.add(start + m.start(), T("wikitours-problem-markup-magic-word", m.group(0)), _HINT_REMOVE)
             for m in _ENTITY.finditer(line):
-                self.add(start + m.start(), f"the HTML entity {m.group(0)} is not allowed in tour texts",
-                         "type the character itself")
+                self.add(start + m.start(), T("wikitours-problem-markup-entity", m.group(0)),
+                         T("wikitours-hint-markup-type-character"))
             start = end + 1
 
     def _quotes(self, line: str, base: int) -> None:
@@ -153,9 +167,9 @@ class _Checker:
                 bold = -1 if bold >= 0 else at
                 italic = -1 if italic >= 0 else at
         if bold >= 0:
-            self.add(bold, "bold text (''') is not closed on the same line", "add ''' where the bold text ends")
+            self.add(bold, T("wikitours-problem-markup-bold-not-closed"), T("wikitours-hint-markup-close-bold"))
         if italic >= 0:
-            self.add(italic, "italic text ('') is not closed on the same line", "add '' where the italic text ends")
+            self.add(italic, T("wikitours-problem-markup-italic-not-closed"), T("wikitours-hint-markup-close-italic"))
 
     # -- inline constructs ---------------------------------------------------------------
     def _sequence(self, i: int, context: str, depth: int) -> int:
@@ -174,7 +188,7 @@ class _Checker:
             if ch == "[":
                 if text.startswith("[[", i):
                     if context in ("label", "extlabel"):
-                        self.add(i, "a link cannot contain another link", "close the first link before starting another")
+                        self.add(i, T("wikitours-problem-markup-link-in-link"), T("wikitours-hint-markup-link-in-link"))
                     i = self._wikilink(i, depth)
                 else:
                     i = self._extlink(i, depth)
@@ -185,19 +199,20 @@ class _Checker:
                 if context == "label" and text.startswith("]]", i):
                     return i
                 if context == "top" and not text.startswith("]]", i):
-                    self.add(i, "a ']' without a matching '['", _HINT_ROUND)
+                    self.add(i, T("wikitours-problem-markup-unmatched-closer", "]", "["), _HINT_ROUND)
                     return i
                 if context == "top":
-                    self.add(i, "a ']]' without a matching '[['", "remove it, or open the link with [[")
+                    self.add(i, T("wikitours-problem-markup-unmatched-closer", "]]", "[["),
+                             T("wikitours-hint-markup-open-link"))
                     return i
-                self.add(i, "a ']' without a matching '['", _HINT_ROUND)
+                self.add(i, T("wikitours-problem-markup-unmatched-closer", "]", "["), _HINT_ROUND)
                 i += 1
                 continue
             if ch == "{":
                 if text.startswith("{{", i):
                     i = self._template(i, depth)
                 else:
-                    self.add(i, "a single '{' is not allowed in tour texts", _HINT_ROUND)
+                    self.add(i, T(_SINGLE_BRACE, "{"), _HINT_ROUND)
                     i += 1
                 continue
             if ch == "}":
@@ -205,12 +220,12 @@ class _Checker:
                     if context == "arg":
                         return i
                     if context == "top":
-                        self.add(i, "a '}}' without a matching '{{'", "remove it")
+                        self.add(i, T("wikitours-problem-markup-unmatched-closer", "}}", "{{"), _HINT_REMOVE)
                         return i
-                    self.add(i, "a '}}' without a matching '{{'", "remove it")
+                    self.add(i, T("wikitours-problem-markup-unmatched-closer", "}}", "{{"), _HINT_REMOVE)
                     i += 2
                     continue
-                self.add(i, "a single '}' is not allowed in tour texts", _HINT_ROUND)
+                self.add(i, T(_SINGLE_BRACE, "}"), _HINT_ROUND)
                 i += 1
                 continue
             if ch == "|" and context == "arg":
@@ -219,7 +234,7 @@ class _Checker:
                 i = self._tag(i)
                 continue
             if ch == "\n" and context in ("extlabel",):
-                self.add(i, "an external link's label must be on one line", "close the link with ] before the line ends")
+                self.add(i, T("wikitours-problem-markup-label-one-line"), T("wikitours-hint-markup-label-one-line"))
                 return i
             i += 1
         return n
@@ -233,33 +248,33 @@ class _Checker:
         target = text[i:j]
         if j >= self.n or text[j] not in "|]":
             if j < self.n and text[j] in "[{}<>":
-                self.add(j, f"a link target cannot contain '{text[j]}'",
-                         "link to a plain page title, like [[Help:Editing|how to edit]]")
+                self.add(j, T("wikitours-problem-markup-link-target-character", text[j]),
+                         T("wikitours-hint-markup-plain-link-target"))
                 close = text.find("]]", j, j + _WINDOW)  # bounded: no quadratic rescans
                 newline = text.find("\n", j, j + _WINDOW)
                 if close >= 0 and (newline < 0 or close < newline):
                     return close + 2
             else:
-                self.add(start, "the link [[ is not closed", "close the link with ]]")
+                self.add(start, _LINK_NOT_CLOSED, _HINT_CLOSE_LINK)
             return j if j > start + 2 else start + 2
         if not target.strip():
-            self.add(start, "a link needs a page title: [[Page]] or [[Page|label]]", "write the page title after [[")
+            self.add(start, T("wikitours-problem-markup-link-needs-title"), T("wikitours-hint-markup-link-needs-title"))
         elif _FORBIDDEN_NAMESPACES.match(target):
             ns = _FORBIDDEN_NAMESPACES.match(target).group(1)
-            self.add(start, f"[[{ns}:…]] would embed a file or put the help page in a category",
-                     f"link to it with a colon in front: [[:{ns}:…]]")
+            self.add(start, T("wikitours-problem-markup-embedding-link", ns),
+                     T("wikitours-hint-markup-colon-link", ns))
         if text[j] == "]":
             if text.startswith("]]", j):
                 return j + 2
-            self.add(start, "the link [[ is not closed", "close the link with ]]")
+            self.add(start, _LINK_NOT_CLOSED, _HINT_CLOSE_LINK)
             return j + 1
         # a label
         if depth >= self._MAX_NESTING:
-            self.add(start, "the text is nested too deeply", "simplify the text")
+            self.add(start, _NESTED, _HINT_SIMPLIFY)
             return self.n
         end = self._sequence(j + 1, "label", depth + 1)
         if end >= self.n:
-            self.add(start, "the link [[ is not closed", "close the link with ]]")
+            self.add(start, _LINK_NOT_CLOSED, _HINT_CLOSE_LINK)
             return self.n
         return end + 2
 
@@ -270,10 +285,9 @@ class _Checker:
             scheme = _SCHEME.match(text, i + 1)
             if scheme is not None and not text.startswith(("http:", "https:"), i + 1) and not text[i + 1 : i + 2].isspace():
                 found = scheme.group(1)
-                self.add(i, f"links starting with '{found}' are not allowed in tour texts",
-                         "only http:// and https:// links are allowed, like [https://example.org label]")
+                self.add(i, T("wikitours-problem-markup-link-scheme", found), T("wikitours-hint-markup-http-links"))
             else:
-                self.add(i, "square brackets make a link in popovers", _HINT_ROUND)
+                self.add(i, T("wikitours-problem-markup-square-brackets"), _HINT_ROUND)
             close = text.find("]", i + 1, i + _WINDOW)
             newline = text.find("\n", i + 1, i + _WINDOW)
             if close >= 0 and (newline < 0 or close < newline) and "[" not in text[i + 1 : close]:
@@ -281,19 +295,18 @@ class _Checker:
             return i + 1
         j = url.end()
         if j >= self.n or text[j] == "]":
-            self.add(i, "an external link needs a label: [https://example.org label]",
-                     "write a space and a few words after the address")
+            self.add(i, T("wikitours-problem-markup-external-link-needs-label"), _HINT_LABEL)
             return j + 1 if j < self.n else self.n
         if text[j] not in " \t":
-            self.add(i, "an external link needs a space between the address and the label",
-                     "write a space and a few words after the address")
+            self.add(i, T("wikitours-problem-markup-external-link-needs-space"), _HINT_LABEL)
             return j
         if depth >= self._MAX_NESTING:
-            self.add(i, "the text is nested too deeply", "simplify the text")
+            self.add(i, _NESTED, _HINT_SIMPLIFY)
             return self.n
         end = self._sequence(j + 1, "extlabel", depth + 1)
         if end >= self.n or text[end] != "]":
-            self.add(i, "the external link [ is not closed", "close the link with ]")
+            self.add(i, T("wikitours-problem-markup-external-link-not-closed"),
+                     T("wikitours-hint-markup-close-external-link"))
             return end
         return end + 1
 
@@ -301,8 +314,8 @@ class _Checker:
         text = self.text
         start = i
         if text.startswith("{{{", i):
-            self.add(i, "template parameters ({{{…}}}) are not allowed in tour texts",
-                     "use $1 for the reader's user name; other values cannot be inserted")
+            self.add(i, T("wikitours-problem-markup-template-parameters", "{{{…}}}"),
+                     T("wikitours-hint-markup-template-parameters", "$1"))
             end = text.find("}}}", i + 3)
             return self.n if end < 0 else end + 3
         j = i + 2
@@ -312,41 +325,45 @@ class _Checker:
         upper = name.upper()
         if j < self.n and text[j] == ":" and upper in ("PLURAL", "GENDER"):
             if depth >= self._MAX_NESTING:
-                self.add(start, "the text is nested too deeply", "simplify the text")
+                self.add(start, _NESTED, _HINT_SIMPLIFY)
                 return self.n
             k = j + 1
             while k < self.n and text[k] not in "|}":
                 k += 1
             first = text[j + 1 : k].strip()
             if upper == "PLURAL" and not re.fullmatch(r"\$[1-9][0-9]*|[0-9]+", first):
-                self.add(start, "{{PLURAL:…}} needs a number or placeholder first, like {{PLURAL:$2|one edit|$2 edits}}",
-                         "write the number placeholder right after PLURAL:")
+                self.add(start, T("wikitours-problem-markup-plural-needs-number", "{{PLURAL:…}}",
+                                  "{{PLURAL:$2|one edit|$2 edits}}"),
+                         T("wikitours-hint-markup-plural-needs-number", "PLURAL:"))
             if upper == "GENDER" and not re.fullmatch(r"(\$[1-9][0-9]*)?", first):
-                self.add(start, "{{GENDER:…}} needs a user placeholder first, like {{GENDER:$1|he|she|they}}",
-                         "write $1 right after GENDER:")
+                self.add(start, T("wikitours-problem-markup-gender-needs-user", "{{GENDER:…}}",
+                                  "{{GENDER:$1|he|she|they}}"),
+                         T("wikitours-hint-markup-gender-needs-user", "$1", "GENDER:"))
             forms = 0
             k_end = k
             while k_end < self.n and text[k_end] == "|":
                 forms += 1
                 k_end = self._sequence(k_end + 1, "arg", depth + 1)
             if not text.startswith("}}", k_end):
-                self.add(start, f"{{{{{upper}:…}}}} is not closed", "close it with }}")
+                self.add(start, T("wikitours-problem-markup-function-not-closed", f"{{{{{upper}:…}}}}"),
+                         T("wikitours-hint-markup-close-function", "}}"))
                 return k_end if k_end > start else start + 2
             if forms == 0:
-                self.add(start, f"{{{{{upper}:…}}}} needs at least one form after '|'",
-                         f"write the forms separated by '|', like {{{{{upper}:$1|…|…}}}}")
+                self.add(start, T("wikitours-problem-markup-function-needs-form", f"{{{{{upper}:…}}}}"),
+                         T("wikitours-hint-markup-function-forms", f"{{{{{upper}:$1|…|…}}}}"))
             return k_end + 2
         if name.startswith("#"):
-            self.add(start, f"the parser function {{{{{name.split(':')[0]}:…}}}} is not allowed in tour texts", _HINT_TEMPLATE)
+            self.add(start, T("wikitours-problem-markup-parser-function", f"{{{{{name.split(':')[0]}:…}}}}"),
+                     _HINT_TEMPLATE)
         elif j < self.n and text[j] == ":":
-            self.add(start, f"the parser function {{{{{name}:…}}}} is not allowed in tour texts",
-                     "only {{PLURAL:…}} and {{GENDER:…}} are allowed")
+            self.add(start, T("wikitours-problem-markup-parser-function", f"{{{{{name}:…}}}}"),
+                     T("wikitours-hint-markup-only-plural-gender", "{{PLURAL:…}}", "{{GENDER:…}}"))
         elif re.fullmatch(r"[A-Z0-9]+", name) and name:
-            self.add(start, f"the magic word {{{{{name}}}}} is not allowed in tour texts",
-                     "write the value out; popovers and help pages would show it differently")
+            self.add(start, T("wikitours-problem-markup-magic-word", f"{{{{{name}}}}}"),
+                     T("wikitours-hint-markup-magic-word-value"))
         else:
             shown = name or "…"
-            self.add(start, f"templates ({{{{{shown}}}}}) are not allowed in tour texts", _HINT_TEMPLATE)
+            self.add(start, T("wikitours-problem-markup-template", f"{{{{{shown}}}}}"), _HINT_TEMPLATE)
         return self._skip_braces(i)
 
     def _skip_braces(self, i: int) -> int:
@@ -369,8 +386,7 @@ class _Checker:
     def _tag(self, i: int) -> int:
         text = self.text
         if text.startswith("<!--", i):
-            self.add(i, "HTML comments (<!-- … -->) are not allowed in tour texts",
-                     "remove the comment; a note for translators belongs in a YAML comment (# …)")
+            self.add(i, T("wikitours-problem-markup-html-comment"), T("wikitours-hint-markup-html-comment"))
             end = text.find("-->", i + 4)
             return self.n if end < 0 else end + 3
         if not _TAG_START.match(text, i):
@@ -379,19 +395,17 @@ class _Checker:
         name = (m.group(2) if m else re.match(r"</?([a-zA-Z][a-zA-Z0-9]*)", text[i:]).group(1)).lower()
         if m is None or name not in ALLOWED_TAGS or m.group(3).strip() or m.group(4):
             if name in ALLOWED_TAGS:
-                self.add(i, f"<{name}> cannot have attributes here", f"write <{name}> and </{name}> alone")
+                self.add(i, T("wikitours-problem-markup-tag-attributes", name), T("wikitours-hint-markup-tag-attributes", name))
                 self.tags.append((name, -1))  # counts as open, so its closing tag is not reported
             elif not (m is not None and m.group(1) and name in self.reported_tags):
                 self.reported_tags.add(name)
-                shown = f"<{name}>"
-                self.add(i, f"raw HTML ({shown}) is not allowed in tour texts",
-                         "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")
+                self.add(i, T("wikitours-problem-markup-raw-html", name), T("wikitours-hint-markup-raw-html"))
             return m.end() if m else i + 1
         if m.group(1):  # a closing tag
             if self.tags and self.tags[-1][0] == name:
                 self.tags.pop()
             else:
-                self.add(i, f"</{name}> closes a tag that is not open", f"remove it, or add <{name}> before it")
+                self.add(i, T("wikitours-problem-markup-tag-not-open", name), T("wikitours-hint-markup-tag-not-open", name))
         else:
             self.tags.append((name, i))
         return m.end()
