@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 
 from tours.model import Library, PageRef, Problem, Step, WikiVariant, message_key
+from tours.problemtext import T
 
 __all__ = ["Applied", "normalise_title", "rename_links", "apply_variant"]
 
@@ -133,27 +134,27 @@ def apply_variant(library: Library, variant: WikiVariant | None = None, *,
         steps = steps_by_tour.get(change.tour)
         if steps is None:
             problems.append(Problem(
-                *where, f"wiki {wiki_id}: no tour {change.tour!r} to change",
-                f"remove this change from wikis → {wiki_id}, or fix the tour id"))
+                *where, T("wikitours-problem-variant-no-such-tour", wiki_id, change.tour),
+                T("wikitours-hint-variant-no-such-tour", wiki_id)))
             continue
         index = next((i for i, s in enumerate(steps) if s.id == change.step_id), None)
         if index is None:
             gone = (change.tour, change.step_id) in removed
-            reason = "an earlier change of this wiki removed it" if gone else \
-                "the library no longer has it (removed or renamed)"
+            reason = T("wikitours-what-variant-step-removed-earlier") if gone else \
+                T("wikitours-what-variant-step-gone-from-library")
             problems.append(Problem(
                 *where,
-                f"wiki {wiki_id}: the change '{change.action}' of step {change.step_id!r} in "
-                f"tour {change.tour!r} no longer fits: {reason}",
-                f"update or delete this change under wikis → {wiki_id} → {change.tour}"))
+                T("wikitours-problem-variant-change-does-not-fit", wiki_id, change.action,
+                  change.step_id, change.tour, reason),
+                T("wikitours-hint-variant-change-does-not-fit", wiki_id, change.tour)))
             continue
         if change.action == "remove":
             del steps[index]
             removed[(change.tour, change.step_id)] = True
             continue
         if change.step is None:
-            problems.append(Problem(*where, f"wiki {wiki_id}: '{change.action}' needs a step",
-                                    "give the new step under `step:`"))
+            problems.append(Problem(*where, T("wikitours-problem-variant-needs-step", wiki_id, change.action),
+                                    T("wikitours-hint-variant-needs-step", "`step:`")))
             continue
         new = change.step
         clash = any(s.id == new.id for i, s in enumerate(steps)
@@ -161,8 +162,8 @@ def apply_variant(library: Library, variant: WikiVariant | None = None, *,
         if clash:
             problems.append(Problem(
                 *where,
-                f"wiki {wiki_id}: tour {change.tour!r} already has a step {new.id!r}",
-                "give the local step an id of its own"))
+                T("wikitours-problem-variant-step-id-taken", wiki_id, change.tour, new.id),
+                T("wikitours-hint-variant-step-id-taken")))
             continue
         if change.action == "replace":
             steps[index] = new
@@ -176,8 +177,8 @@ def apply_variant(library: Library, variant: WikiVariant | None = None, *,
         if not steps:
             problems.append(Problem(
                 library.file, tour.pos.line, tour.pos.column,
-                f"wiki {wiki_id}: tour {tour.id!r} has no steps left after its local changes",
-                f"keep at least one step, or do not remove them all under wikis → {wiki_id}"))
+                T("wikitours-problem-variant-no-steps-left", wiki_id, tour.id),
+                T("wikitours-hint-variant-no-steps-left", wiki_id)))
         tours.append(replace(
             tour, steps=steps,
             title=rename_links(tour.title, renames, prefixes),

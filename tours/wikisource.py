@@ -28,6 +28,7 @@ from typing import Iterable, Sequence
 
 from tours.load import load_library
 from tours.model import Library, Problem
+from tours.problemtext import T
 
 __all__ = ["SourcePage", "Segment", "Assembled", "Loaded", "unwrap", "assemble", "load_from_pages",
            "tour_id_from_title", "map_problem", "JOINED"]
@@ -148,8 +149,8 @@ def assemble(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
                 line = next(i for i, text in enumerate(head_lines, 1)
                             if (m := _TOP_KEY.match(text)) and m.group(1) == "tours")
                 problems.append(Problem(header.title, line, 1,
-                                        "the header page may not list tours: each tour has its own page",
-                                        "move each tour to a page of its own and delete `tours:` here"))
+                                        T("wikitours-problem-wikisource-header-lists-tours"),
+                                        T("wikitours-hint-wikisource-header-lists-tours", "`tours:`")))
                 head_lines = _remove_top_key(head_lines, "tours")
             add(header.title, head_lines, 0)
         if not _has_top_key(head_lines, "wikitours"):
@@ -161,9 +162,9 @@ def assemble(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
             lines = _lines(page.text)
             out.append("  -")
             if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
-                problems.append(Problem(page.title, 1, 1, "this tour page is empty",
-                                        "write the tour here (id, title, summary, audience, "
-                                        "minutes, version, steps), or delete the page"))
+                problems.append(Problem(page.title, 1, 1, T("wikitours-problem-wikisource-empty-page"),
+                                        T("wikitours-hint-wikisource-empty-page",
+                                          "id, title, summary, audience, minutes, version, steps")))
                 out.append(_INDENT + "{}")
                 continue
             add(page.title, lines, len(_INDENT))
@@ -213,9 +214,9 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
     """
     if not pages:
         where = header.title if header is not None else (prefix or JOINED)
-        return Loaded(None, (Problem(where, 1, 1, "no tour pages were found",
-                                     f"create a page {prefix or 'Project:Wikitours/Tours/'}<id>.yaml "
-                                     "holding one tour"),))
+        return Loaded(None, (Problem(where, 1, 1, T("wikitours-problem-wikisource-no-pages"),
+                                     T("wikitours-hint-wikisource-no-pages",
+                                       f"{prefix or 'Project:Wikitours/Tours/'}<id>.yaml")),))
     joined = assemble(pages, header=header, local=local, single=single)
     library, found = load_library(joined.text, JOINED, extra_special_pages=extra_special_pages)
     fallback = pages[0].title
@@ -229,11 +230,12 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
             expected = tour_id_from_title(seg.title, prefix)
             if tour.id != expected:
                 problems.append(Problem(seg.title, tour.pos.line - seg.start + 1, 1,
-                                        f"the tour's id is {tour.id!r} but its page is named for {expected!r}",
-                                        f"set `id: {expected}`, or move the page to {prefix}{tour.id}.yaml"))
+                                        T("wikitours-problem-wikisource-id-not-page-name", tour.id, expected),
+                                        T("wikitours-hint-wikisource-id-not-page-name", f"`id: {expected}`",
+                                          f"{prefix}{tour.id}.yaml")))
     if local is not None and library is not None and not library.wikis:
-        problems.append(Problem(local.title, 1, 1, "this page holds no local adaptation",
-                                "write one wiki entry here: id, language, pages, changes"))
+        problems.append(Problem(local.title, 1, 1, T("wikitours-problem-wikisource-no-adaptation"),
+                                T("wikitours-hint-wikisource-no-adaptation", "id, language, pages, changes")))
     if any(p.severity == "error" for p in problems):
         library = None
     problems.sort(key=lambda p: (p.file, p.line, p.column))
