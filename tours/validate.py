@@ -7,6 +7,11 @@ the cost grows linearly with the size of the file.
 
 The field tables at the top (``TOP_FIELDS``, ``TOUR_FIELDS``…) are the language; the JSON
 Schema in ``tours/schema/tours.schema.json`` is tested against them in both directions.
+
+Messages and hints are :class:`~tours.problemtext.Text` values (``i18n/compiler``), because the
+sync bot shows them on the wiki in the wiki's language. The things a message is about are
+phrases of their own (``wikitours-what-*``: "step 'save' of tour 'first-edit'") passed as
+parameters; ids, field names and values from the file are parameters, never English words.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from cssselect import GenericTranslator, SelectorError
 
 from tours import catalogue, namespaces
 from tours.markup import check_markup
-from tours.problemtext import T, Text
 from tours.model import (
     ADVANCES,
     AUDIENCES,
@@ -40,6 +44,7 @@ from tours.model import (
     Tour,
     WikiVariant,
 )
+from tours.problemtext import T, Text
 from tours.yamltree import Map, Node, Scalar, Seq
 
 __all__ = [
@@ -238,7 +243,8 @@ class _Validator:
         for key, value in node.pairs:
             if not isinstance(key, Scalar) or key.tag == "!alias":
                 if not (isinstance(key, Scalar) and key.tag == "!alias"):
-                    self.error(key, T("wikitours-problem-field-name-not-plain", what), T("wikitours-hint-write-name-value"))
+                    self.error(key, T("wikitours-problem-field-name-not-plain", what),
+                               T("wikitours-hint-write-name-value"))
                 continue
             name = key.value
             if name in found:
@@ -330,7 +336,8 @@ class _Validator:
         if isinstance(node, Scalar) and node.tag == "!alias":
             return None
         shown = node.value if isinstance(node, Scalar) else _describe(node)
-        self.error(node, T("wikitours-problem-not-boolean", field, what, shown), T("wikitours-hint-write-boolean", field))
+        self.error(node, T("wikitours-problem-not-boolean", field, what, shown),
+                   T("wikitours-hint-write-boolean", field))
         return None
 
     def word_list(self, node: Node, field: str, what: Text) -> list[Scalar]:
@@ -347,7 +354,8 @@ class _Validator:
                     self.error(item, T("wikitours-problem-list-entry-not-value", field, what, _describe(item)),
                                T("wikitours-hint-write-inline-list", field))
             if not node.items:
-                self.error(node, T("wikitours-problem-list-empty", field, what), T("wikitours-hint-list-one-or-remove", field))
+                self.error(node, T("wikitours-problem-list-empty", field, what),
+                           T("wikitours-hint-list-one-or-remove", field))
             return out
         self.error(node, T("wikitours-problem-not-value-or-list", field, what, _describe(node)),
                    T("wikitours-hint-write-value-or-list", field))
@@ -448,7 +456,8 @@ class _Validator:
                     self.error(node, T("wikitours-problem-requires-unknown-tour", label, node.value),
                                _suggest(node.value, tour_ids) or T("wikitours-hint-check-required-tour-id"))
                 elif node.value == tour_id:
-                    self.error(node, T("wikitours-problem-requires-itself", label), T("wikitours-hint-remove-from-requires"))
+                    self.error(node, T("wikitours-problem-requires-itself", label),
+                               T("wikitours-hint-remove-from-requires"))
                 elif tour_id in requires_graph:
                     requires_graph[tour_id].append((node.value, node))
             elif kind == "badge" and node.value not in badge_ids:
@@ -635,7 +644,8 @@ class _Validator:
         if advance == "click" and "element" not in fields and "selector" not in fields:
             self.error(anchor, T("wikitours-problem-advance-click-no-target", what), T("wikitours-hint-advance-click"))
         if advance == "saved" and not _can_be_in_editor(page, when):
-            self.warning(anchor, T("wikitours-problem-advance-saved-no-editor", what), T("wikitours-hint-advance-saved"))
+            self.warning(anchor, T("wikitours-problem-advance-saved-no-editor", what),
+                         T("wikitours-hint-advance-saved"))
         if advance == "editor-opened" and not _can_open_editor(page, when):
             self.warning(anchor, T("wikitours-problem-advance-editor-opened-no-editor", what),
                          T("wikitours-hint-advance-editor-opened"))
@@ -700,7 +710,8 @@ class _Validator:
         fields = self.mapping(node, CONDITION_FIELDS, context)
         if not fields:
             if fields is not None and isinstance(node, Map) and not node.pairs:
-                self.error(node, T("wikitours-problem-field-empty", field, what), T("wikitours-hint-add-condition", field))
+                self.error(node, T("wikitours-problem-field-empty", field, what),
+                           T("wikitours-hint-add-condition", field))
             return Conditions()
 
         def words(name: str, choices: Iterable[str]) -> tuple[str, ...]:
@@ -756,11 +767,12 @@ class _Validator:
             req_tours: list[str] = []
             req_badges: list[str] = []
             if "requires" in fields:
-                req = self.mapping(fields["requires"][1], BADGE_REQUIRES_FIELDS, T("wikitours-what-field-of", "requires", what))
+                requires_what = T("wikitours-what-field-of", "requires", what)
+                req = self.mapping(fields["requires"][1], BADGE_REQUIRES_FIELDS, requires_what)
                 if req is not None:
                     for kind, bucket in (("tours", req_tours), ("badges", req_badges)):
                         if kind in req:
-                            for ref in self.word_list(req[kind][1], kind, T("wikitours-what-field-of", "requires", what)):
+                            for ref in self.word_list(req[kind][1], kind, requires_what):
                                 if ref.value not in bucket:
                                     bucket.append(ref.value)
                                     refs.append((badge_id, what, ref, kind))
@@ -770,7 +782,8 @@ class _Validator:
             if badge_id is None:
                 continue
             if badge_id in seen:
-                self.error(_id_node(item) or item, T("wikitours-problem-badge-id-duplicate", badge_id, str(seen[badge_id].line)),
+                self.error(_id_node(item) or item,
+                           T("wikitours-problem-badge-id-duplicate", badge_id, str(seen[badge_id].line)),
                            T("wikitours-hint-badge-id-own"))
                 continue
             seen[badge_id] = _id_node(item) or item
@@ -792,7 +805,8 @@ class _Validator:
                     wiki_id = value
                     what = T("wikitours-what-wiki", wiki_id)
                 else:
-                    self.error(fields["id"][1], T("wikitours-problem-wiki-id-invalid", value), T("wikitours-hint-wiki-id"))
+                    self.error(fields["id"][1], T("wikitours-problem-wiki-id-invalid", value),
+                               T("wikitours-hint-wiki-id"))
         language = ""
         if "language" in fields:
             value = self.text_value(fields["language"][1], "language", what)
@@ -809,18 +823,21 @@ class _Validator:
                 seen: dict[str, Scalar] = {}
                 for key, value in mapping_node.pairs:
                     if not isinstance(key, Scalar) or not isinstance(value, Scalar):
-                        self.error(value if isinstance(key, Scalar) else key, T("wikitours-problem-pages-entry-invalid", what),
+                        self.error(value if isinstance(key, Scalar) else key,
+                                   T("wikitours-problem-pages-entry-invalid", what),
                                    T("wikitours-hint-pages-entry"))
                         continue
                     if key.value in seen:
-                        self.error(key, T("wikitours-problem-page-renamed-twice", key.value, what, str(seen[key.value].line)),
+                        self.error(key, T("wikitours-problem-page-renamed-twice", key.value, what,
+                                          str(seen[key.value].line)),
                                    T("wikitours-hint-keep-one"))
                         continue
                     seen[key.value] = key
                     if self.title(key, key.value, what) and self.title(value, value.value, what):
                         pages.append((key.value, value.value))
             else:
-                self.error(mapping_node, T("wikitours-problem-pages-not-mapping", what), T("wikitours-hint-pages-entry"))
+                self.error(mapping_node, T("wikitours-problem-pages-not-mapping", what),
+                           T("wikitours-hint-pages-entry"))
         changes: list[StepChange] = []
         if "changes" in fields:
             changed: dict[tuple[str, str], Node] = {}
