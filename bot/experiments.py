@@ -43,7 +43,10 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from tours.problemkinds import json_error_text
+from tours.problemtext import T, Text, render
 
 __all__ = ["Variant", "Experiment", "Assignment", "Problem", "parse_config",
            "parse_report_threshold", "MAX_REPORT_THRESHOLD", "bucket", "assign",
@@ -84,12 +87,27 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Problem:
-    """``PAGE:LINE:COLUMN: what is wrong`` plus how to fix it."""
+    """``PAGE:LINE:COLUMN: what is wrong`` plus how to fix it.
+
+    Like :class:`tours.model.Problem`, a :class:`~tours.problemtext.Text` given as *message*
+    is kept in *text* (with the English in *message*), so the problem can be shown in the
+    wiki's language (:func:`tours.problemtext.problem_in`)."""
 
     page: str
     line: int
     column: int
     message: str
+    hint: str = ""
+    text: object = field(default=None, compare=False, repr=False)
+    hint_text: object = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Text):
+            object.__setattr__(self, "text", self.message)
+            object.__setattr__(self, "message", render(self.message, "en"))
+        if isinstance(self.hint, Text):
+            object.__setattr__(self, "hint_text", self.hint)
+            object.__setattr__(self, "hint", render(self.hint, "en"))
 
     def __str__(self) -> str:
         return f"{self.page}:{self.line}:{self.column}: {self.message}"
@@ -130,11 +148,10 @@ def parse_config(text: str, page: str = "Project:Wikitours/Experiments.json"
         data = json.loads(text)
     except ValueError as error:
         line, column = getattr(error, "lineno", 1), getattr(error, "colno", 1)
-        return (), [Problem(page, line, column, f"not valid JSON ({getattr(error, 'msg', error)});"
-                            " fix the page, experiments are off until then")]
+        return (), [Problem(page, line, column, T("wikitours-problem-experiments-json", json_error_text(error)))]
     entries = data.get("experiments") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        return (), [Problem(page, 1, 1, 'expected {"experiments": [...]}')]
+        return (), [Problem(page, 1, 1, T("wikitours-problem-experiments-shape", '{"experiments": [...]}'))]
     found: list[Experiment] = []
     problems: list[Problem] = []
     names: set[str] = set()
@@ -142,18 +159,22 @@ def parse_config(text: str, page: str = "Project:Wikitours/Experiments.json"
         name = entry.get("name") if isinstance(entry, dict) else None
         line, column = _where(text, f'"{name}"' if isinstance(name, str) else "")
 
-        def bad(message: str) -> None:
-            problems.append(Problem(page, line, column, f"experiment {number}: {message}"))
+        reported = False
+
+        def bad(message: Text) -> None:
+            nonlocal reported
+            reported = True
+            problems.append(Problem(page, line, column, T("wikitours-problem-experiment-entry", number, message)))
 
         if not isinstance(name, str) or not _NAME.match(name):
-            bad('"name" must be lower-case letters, digits and dashes (at most 64)')
+            bad(T("wikitours-problem-experiment-name", '"name"', 64))
             continue
         if name in names:
-            bad(f'the name "{name}" is used twice; give each experiment its own name')
+            bad(T("wikitours-problem-experiment-name-twice", name))
             continue
         share = _number(entry.get("share"))
         if share is None or not 0 <= share <= 100:
-            bad('"share" must be a percentage from 0 to 100, e.g. 20')
+            bad(T("wikitours-problem-experiment-share", '"share"'))
             continue
         variants: list[Variant] = []
         raw = entry.get("variants")
@@ -162,20 +183,18 @@ def parse_config(text: str, page: str = "Project:Wikitours/Experiments.json"
             weight = _number(v.get("weight", 1)) if isinstance(v, dict) else None
             tours = v.get("tours") if isinstance(v, dict) else None
             if not isinstance(vid, str) or not _NAME.match(vid) or weight is None or weight <= 0:
-                bad('each variant needs an "id" (lower-case letters, digits, dashes) and a '
-                    'positive "weight"')
+                bad(T("wikitours-problem-experiment-variant-id-weight", '"id"', '"weight"'))
                 variants = []
                 break
             if tours is not None and not (isinstance(tours, list) and all(
                     isinstance(t, str) and _NAME.match(t) for t in tours)):
-                bad(f'variant "{vid}": "tours" must be a list of tour ids')
+                bad(T("wikitours-problem-experiment-variant-tours", vid, '"tours"'))
                 variants = []
                 break
             variants.append(Variant(vid, weight, None if tours is None else tuple(tours)))
         if len(variants) < 2 or len({v.id for v in variants}) != len(variants):
-            if not any(p.message.startswith(f"experiment {number}:") for p in problems):
-                bad('"variants" must list at least two variants with different ids '
-                    '(one of them "control")')
+            if not reported:
+                bad(T("wikitours-problem-experiment-variants", '"variants"', '"control"'))
             continue
         names.add(name)
         found.append(Experiment(name, share, tuple(variants), entry.get("active", True) is True))
@@ -203,9 +222,8 @@ def parse_report_threshold(text: str, page: str = "Project:Wikitours/Experiments
             and 1 <= value <= MAX_REPORT_THRESHOLD:
         return value, []
     line, column = _where(text, '"report-threshold"')
-    return None, [Problem(page, line, column, '"report-threshold" must be a whole number from 1 '
-                          f'to {MAX_REPORT_THRESHOLD}, e.g. 10; reports use the default until '
-                          "it is fixed")]
+    return None, [Problem(page, line, column, T("wikitours-problem-experiments-report-threshold",
+                                                '"report-threshold"', str(MAX_REPORT_THRESHOLD)))]
 
 
 def _unit(*parts: str) -> float:

@@ -26,6 +26,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from tours.model import Problem
+from tours.problemkinds import json_error_text
+from tours.problemtext import T, Text
 
 __all__ = [
     "ACTIVE_DAYS",
@@ -146,25 +148,24 @@ def parse_mentor_list(text: str, source: str = "Project:Wikitours/Mentors.json",
     """Parse and validate the mentor list; return the usable mentors and every problem."""
     problems: list[Problem] = []
 
-    def problem(offset: int, message: str, hint: str = "", severity: str = "error") -> None:
+    def problem(offset: int, message: Text, hint: Text, severity: str = "error") -> None:
         line, column = _position(text, offset)
         problems.append(Problem(source, line, column, message, hint,
                                 severity))  # type: ignore[arg-type]
 
+    shape = T("wikitours-hint-mentors-shape", '{"mentors": [{"username": "Ada"}]}')
     if len(text.encode()) > MAX_LIST_BYTES:
-        problem(0, f"the mentor list is larger than {MAX_LIST_BYTES} bytes",
-                "keep only mentors and short intros in the list")
+        problem(0, T("wikitours-problem-mentors-too-large", str(MAX_LIST_BYTES)),
+                T("wikitours-hint-mentors-too-large"))
         return (), tuple(problems)
     try:
         data = json.loads(text)
     except ValueError as error:
         pos = getattr(error, "pos", 0) or 0
-        problem(pos, f"not valid JSON: {getattr(error, 'msg', error)}",
-                'the page must look like {"mentors": [{"username": "Ada"}]}')
+        problem(pos, T("wikitours-problem-json-invalid", json_error_text(error)), shape)
         return (), tuple(problems)
     if not isinstance(data, dict) or not isinstance(data.get("mentors"), list):
-        problem(0, 'the page has no "mentors" list',
-                'the page must look like {"mentors": [{"username": "Ada"}]}')
+        problem(0, T("wikitours-problem-mentors-no-list", '"mentors"'), shape)
         return (), tuple(problems)
     offsets = _entry_offsets(text)
     mentors: list[Mentor] = []
@@ -173,41 +174,43 @@ def parse_mentor_list(text: str, source: str = "Project:Wikitours/Mentors.json",
         at = offsets[index] if index < len(offsets) else 0
         label = f"mentors[{index + 1}]"
         if not isinstance(entry, dict):
-            problem(at, f"{label} is not an object", 'write {"username": "NAME", …}')
+            problem(at, T("wikitours-problem-mentors-entry-not-object", label),
+                    T("wikitours-hint-mentors-write", '{"username": "NAME", …}'))
             continue
         name = entry.get("username")
         if not isinstance(name, str) or not name.strip():
-            problem(at, f"{label} has no username", 'add "username": "NAME"')
+            problem(at, T("wikitours-problem-mentors-entry-no-username", label, "username"),
+                    T("wikitours-hint-mentors-add", '"username": "NAME"'))
             continue
         name = normalize_user(name)
         if not is_valid_user(name):
-            problem(at, f"{label}: {name!r} is not a valid user name",
-                    "user names cannot contain # < > [ ] | { } / : @")
+            problem(at, T("wikitours-problem-mentors-invalid-user-name", label, repr(name)),
+                    T("wikitours-hint-mentors-user-name-characters", "# < > [ ] | { } / : @"))
             continue
         if name in seen:
-            problem(at, f"{label}: {name} is listed twice; the first entry is used",
-                    "remove one of the entries")
+            problem(at, T("wikitours-problem-mentors-listed-twice", label, name),
+                    T("wikitours-hint-mentors-remove-one"))
             continue
         bad = False
         for key in sorted(set(entry) - _KNOWN):
-            problem(at, f"{label}: unknown field {key!r} is ignored",
-                    "known fields: " + ", ".join(sorted(_KNOWN)), "warning")
+            problem(at, T("wikitours-problem-mentors-unknown-field", label, key),
+                    T("wikitours-hint-mentors-known-fields", ", ".join(sorted(_KNOWN))), "warning")
         languages = entry.get("languages", [])
         if not isinstance(languages, list) or not all(
                 isinstance(x, str) and _LANG.match(x.strip().lower()) for x in languages):
-            problem(at, f"{label}: languages must be a list of language codes like \"de\"",
-                    'write "languages": ["en", "de"]')
+            problem(at, T("wikitours-problem-mentors-languages", label, "languages", '"de"'),
+                    T("wikitours-hint-mentors-write", '"languages": ["en", "de"]'))
             languages, bad = [], True
         weight = entry.get("weight", 1)
         if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 100:
-            problem(at, f"{label}: weight must be a whole number from 0 to 100",
-                    "0 means no new mentees; the default is 1")
+            problem(at, T("wikitours-problem-mentors-whole-number", label, "weight", "0", "100"),
+                    T("wikitours-hint-mentors-weight"))
             weight, bad = 1, True
         capacity = entry.get("capacity", 20)
         if (isinstance(capacity, bool) or not isinstance(capacity, int)
                 or not 0 <= capacity <= 10000):
-            problem(at, f"{label}: capacity must be a whole number from 0 to 10000",
-                    "the most active mentees at once; the default is 20")
+            problem(at, T("wikitours-problem-mentors-whole-number", label, "capacity", "0", "10000"),
+                    T("wikitours-hint-mentors-capacity"))
             capacity, bad = 20, True
         away = entry.get("away-until")
         away_until = None
@@ -217,21 +220,22 @@ def parse_mentor_list(text: str, source: str = "Project:Wikitours/Mentors.json",
                     raise ValueError
                 away_until = date.fromisoformat(away)
             except ValueError:
-                problem(at, f"{label}: away-until must be a date like 2026-12-31",
-                        "leave it out or empty when you are not away")
+                problem(at, T("wikitours-problem-mentors-date", label, "away-until", "2026-12-31"),
+                        T("wikitours-hint-mentors-away-until"))
                 bad = True
         intro = entry.get("intro", "")
         if not isinstance(intro, str):
-            problem(at, f"{label}: intro must be text", 'write "intro": "…"')
+            problem(at, T("wikitours-problem-mentors-intro-not-text", label, "intro"),
+                    T("wikitours-hint-mentors-write", '"intro": "…"'))
             intro, bad = "", True
         if len(intro) > MAX_INTRO:
-            problem(at, f"{label}: intro is longer than {MAX_INTRO} characters; it is cut",
-                    "keep the intro to a sentence or two", "warning")
+            problem(at, T("wikitours-problem-mentors-intro-too-long", label, "intro", MAX_INTRO),
+                    T("wikitours-hint-mentors-intro-too-long"), "warning")
             intro = intro[:MAX_INTRO]
         notify = entry.get("notify", "digest")
         if notify not in NOTIFY:
-            problem(at, f"{label}: notify must be \"digest\" or \"each\"",
-                    '"digest": one message per run; "each": one message per mentee')
+            problem(at, T("wikitours-problem-mentors-notify", label, "notify", "digest", "each"),
+                    T("wikitours-hint-mentors-notify", "digest", "each"))
             notify, bad = "digest", True
         if bad:
             # A broken entry might mean "not now": better no mentees than wrong ones.
