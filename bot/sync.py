@@ -23,13 +23,21 @@ On any error nothing is deployed on that wiki (the last good version stays live)
 of each broken page is told on their talk page, once per broken revision (the note carries
 ``<!-- wikitours:sync-error rev="N" -->``).
 
+The sync's state lives on each wiki (``MediaWiki:Wikitours/sync-state.json``, see
+:mod:`bot.syncstate`): the inputs last compiled, the revisions live, the errors reported and
+fixed, the talk notes sent, and a lease naming the sync working on the wiki. A sync that has work
+to do on a wiki takes the lease first; a wiki leased by another sync is skipped until the lease
+is released or expires (15 minutes). A second sync on the same machine (same state file) finds
+the lock file ``FILE.lock`` taken, says so and stops without touching any wiki.
+
 Usage:
 
     python -m bot.sync -wikis:wikis.yaml [-state:FILE] [-once | -interval:SECONDS] [-preview] [-force]
 
-The state file (default ``sync-state.json``) remembers the revisions last compiled; without it
-the first run compiles everything (deploys of unchanged pages edit nothing). Pywikibot's
-user-config.py gives the bot account of each wiki (family = wiki id, see docs/community.md).
+-state:FILE is a local cache of the on-wiki state (default ``sync-state.json``): with it a run
+where nothing changed reads one batch per wiki; without it (lost, new machine) each wiki's
+state page is read as well. Pywikibot's user-config.py gives the bot account of each wiki
+(family = wiki id, see docs/community.md).
 """
 
 from __future__ import annotations
@@ -48,6 +56,8 @@ if __package__ in (None, ""):
 
 from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
 from bot.scripthelp import help_requested  # noqa: E402
+from bot.syncstate import (STATE_TITLE, Board, MachineLock, claim, lease_verdict,  # noqa: E402
+                           new_holder, read_board, render_state, write_state)
 from tours import __version__  # noqa: E402
 from tours.build import Translations, build_pages, manifest as build_manifest  # noqa: E402
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
@@ -57,10 +67,13 @@ from tours.statuspage import (PageError, Status, msg, render_editnotice,  # noqa
                               render_translation_status, talk_marker)
 from tours.wikisource import Loaded, SourcePage, load_from_pages  # noqa: E402
 
-__all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SYNC_STATE_TITLE"]
+__all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SYNC_STATE_TITLE",
+           "STATE_TITLE"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_TITLE = "MediaWiki:Wikitours/tours.schema.json"
+#: deploy's record of the pages the sync writes for people (status, edit notice, schema); the
+#: sync's own state is STATE_TITLE (bot/syncstate.py).
 SYNC_STATE_TITLE = "MediaWiki:Wikitours/sync-pages.json"
 DOCS_TITLE = "Help:Wikitours/Tour language"
 
@@ -84,6 +97,11 @@ class WikiOutcome:
     conflicts: list[str] = field(default_factory=list)
     notified: list[tuple[str, int]] = field(default_factory=list)
     version: str = ""
+    #: Not worked on because another sync holds the wiki's lease (its holder id), or "race"
+    #: when another sync claimed the wiki at the same moment.
+    skipped: str = ""
+    #: Why the on-wiki state page could not be used (it was rebuilt), in the wiki's language.
+    state_problem: str = ""
 
 
 @dataclass
@@ -328,9 +346,57 @@ def _tell_editor(site, wiki: WikiConfig, error_title: str, rev: Revision, good: 
     return True
 
 
+def _ui_lang() -> str:
+    from pywikibot import config as pwconfig
+
+    return pwconfig.userinterface_lang or "en"
+
+
+def _ui(key: str, *params: object) -> str:
+    """A console message in the operator's interface language (Pywikibot's setting)."""
+    return msg(key, _ui_lang(), *params)
+
+
+def _state_problem(board: Board, lang: str) -> str:
+    """Why *board*'s page could not be used, in *lang* ("" when it was fine)."""
+    if not board.problem:
+        return ""
+    reason, parameter = board.problem
+    return msg("wikitours-sync-state-broken", lang,
+               msg(f"wikitours-sync-state-reason-{reason}", lang, parameter))
+
+
+def _take(wiki: WikiConfig, site, board: Board, holder: str, outcome: WikiOutcome,
+          log: Callable[[str], None]) -> bool:
+    """Take the lease of *wiki* (read as *board*) for *holder*; False: leave the wiki alone."""
+    verdict = lease_verdict(board.lease, holder, board.server_now)
+    if verdict == "held":
+        outcome.skipped = board.lease.holder
+        log(_ui("wikitours-sync-console-leased", wiki.id, board.lease.holder, board.lease.expires))
+        return False
+    if verdict == "expired":
+        log(_ui("wikitours-sync-console-taken-over", wiki.id, board.lease.holder, board.lease.expires))
+    if verdict == "forged" and not board.problem:
+        board = replace(board, problem=("field", "lease"))
+        outcome.state_problem = _state_problem(board, wiki.language)
+    won, _ = claim(site, board, holder,
+                   lambda until: msg("wikitours-sync-summary-lease", wiki.language, until),
+                   restore_summary=msg("wikitours-sync-summary-state-restored", wiki.language))
+    if not won:
+        outcome.skipped = "race"
+        log(_ui("wikitours-sync-console-race-lost", wiki.id, STATE_TITLE))
+    return won
+
+
 def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, preview: bool = False,
-              force: bool = False, now: Callable[[], str] = _now, log: Callable[[str], None] = print) -> SyncResult:
-    """One pass over every wiki; *state* (a dict, saved by the caller) is updated in place."""
+              force: bool = False, now: Callable[[], str] = _now, log: Callable[[str], None] = print,
+              holder: str = "") -> SyncResult:
+    """One pass over every wiki.
+
+    *state* is the local cache (a dict, saved by the caller; ``{}`` when it was lost): it only
+    decides whether a wiki may have work. A wiki that may is read from its state page, which is
+    the truth, and worked on only under this sync's lease (*holder*, default a new id)."""
+    holder = holder or new_holder()
     result = SyncResult()
     config = _localise(config, sites)
     lib = config.library
@@ -343,7 +409,9 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     revisions = list_revisions(lib_site, prefixes, exact)
     sources = library_sources(config, revisions)
     library_digest = _digest(sources)
-    wikis_state = state.setdefault("wikis", {})
+    if not isinstance(state.get("wikis"), dict):
+        state["wikis"] = {}
+    cache = state["wikis"]
 
     local_revisions: dict[str, Revision | None] = {}
     for wiki in config.wikis:
@@ -362,10 +430,26 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         setup = _digest([repr(wiki), repr(lib), __version__])
         return f"{library_digest}:{local.revid if local else 0}:{'p' if preview else 'd'}:{setup}"
 
-    todo = [w for w in config.wikis
-            if force or wikis_state.get(w.id, {}).get("inputs") != inputs(w)]
     for wiki in config.wikis:
-        result.outcomes[wiki.id] = WikiOutcome(wiki.id, changed=wiki in todo)
+        result.outcomes[wiki.id] = WikiOutcome(wiki.id)
+    boards: dict[str, Board] = {}
+    todo: list[WikiConfig] = []
+    for wiki in config.wikis:
+        cached = cache.get(wiki.id)
+        if not force and isinstance(cached, dict) and cached.get("inputs") == inputs(wiki):
+            continue  # the warm cache: nothing changed, no request beyond the batched read
+        site, outcome = sites[wiki.id], result.outcomes[wiki.id]
+        board = read_board(site)
+        outcome.state_problem = _state_problem(board, wiki.language)
+        if outcome.state_problem:
+            log(f"{wiki.id}: {STATE_TITLE}: {_state_problem(board, _ui_lang())}")
+        elif not force and board.state.get("inputs") == inputs(wiki):
+            cache[wiki.id] = dict(board.state, revid=board.revid)  # done already (cold cache)
+            continue
+        if _take(wiki, site, board, holder, outcome, log):
+            boards[wiki.id] = board
+            todo.append(wiki)
+            outcome.changed = True
     if not todo:
         return result
 
@@ -374,9 +458,10 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     repo_pages, repo_gadget = _repo_translations()
     translations = Translations(translations_tours, repo_pages, repo_gadget)
 
-    for wiki in todo:
+    def work(wiki: WikiConfig, wstate: dict) -> None:
+        """Compile, deploy and report on one wiki whose lease this sync holds; *wstate* (the
+        wiki's state, from its page) is updated in place."""
         site = sites[wiki.id]
-        wstate = wikis_state.setdefault(wiki.id, {})
         outcome = result.outcomes[wiki.id]
         local_rev = local_revisions.get(wiki.id)
         local_text = None
@@ -470,7 +555,9 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
 
         status = Status(
             lang=wiki.language, errors=tuple(page_error(p) for p in outcome.errors),
-            warnings=tuple(warnings), live_version=wstate.get("version", ""),
+            warnings=tuple(warnings) + ((Problem(STATE_TITLE, 1, 1, outcome.state_problem, "", "warning"),)
+                                        if outcome.state_problem else ()),
+            live_version=wstate.get("version", ""),
             live_sources=tuple(sorted(wstate.get("good", {}).items())),
             fixed=tuple(tuple(x) for x in wstate.get("fixed", [])), conflicts=tuple(outcome.conflicts),
             sources=tuple(sorted(page_revs)), checked=now(),
@@ -490,6 +577,24 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         log(f"{wiki.id}: " + ("published " + outcome.version if outcome.published else
                               f"{len(outcome.errors)} error(s), nothing published" if outcome.errors else
                               f"{len(outcome.conflicts)} conflict(s)" if outcome.conflicts else "checked"))
+
+    for wiki in todo:
+        site = sites[wiki.id]
+        wstate = dict(boards[wiki.id].state)
+        try:
+            work(wiki, wstate)
+        except Exception as error:  # noqa: BLE001 - one wiki's failure must not stop the others
+            log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
+            wstate.pop("inputs", None)  # tried again next run
+        # The final write releases the lease (the state without it).
+        try:
+            revid = write_state(site, STATE_TITLE, render_state(wstate, None),
+                                msg("wikitours-sync-summary-state", wiki.language))
+        except Exception as error:  # noqa: BLE001 - the lease then expires by itself
+            log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
+            cache.pop(wiki.id, None)
+            continue
+        cache[wiki.id] = dict(wstate, revid=revid or boards[wiki.id].revid)
     return result
 
 
@@ -541,6 +646,7 @@ def site_for(wiki: WikiConfig):
 
 
 def load_state(path: Path) -> dict:
+    """The local cache; anything unreadable is an empty cache (the wikis' pages are the truth)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
@@ -561,6 +667,25 @@ def main(*args: str) -> int:
                "preview": False, "force": False}
     if help_requested(__doc__, args):
         return 0
+    args = args or tuple(sys.argv[1:])  # what Pywikibot's handle_args reads when given none
+    # One sync per machine: the lock (beside the cache) is taken before anything else, since
+    # Pywikibot's argument handling already talks to the default wiki, and held until the
+    # process ends (also across -interval rounds). Other machines are kept off by the lease.
+    state_path = Path(next((a.partition(":")[2] for a in args if a.startswith("-state:")
+                            and a.partition(":")[2]), options["state"]))
+    lock = MachineLock(state_path.with_name(state_path.name + ".lock"))
+    if not lock.acquire():
+        pywikibot.info(_ui("wikitours-sync-console-locked", lock.holder(), lock.path))
+        return 0
+    try:
+        return _run(options, args, state_path)
+    finally:
+        lock.release()
+
+
+def _run(options: dict, args: tuple[str, ...], state_path: Path) -> int:
+    import pywikibot
+
     for arg in pywikibot.handle_args(args):
         name, _, value = arg.lstrip("-").partition(":")
         if name in ("once", "preview", "force") and not value:
@@ -576,16 +701,15 @@ def main(*args: str) -> int:
     if config is None:
         return 1
     sites = {w.id: site_for(w) for w in config.wikis}
-    state_path = Path(options["state"])
+    holder = new_holder()
     while True:
         state = load_state(state_path)
         sync_once(config, sites, state, preview=options["preview"], force=options["force"],
-                  log=pywikibot.info)
+                  log=pywikibot.info, holder=holder)
         save_state(state_path, state)
         if options["once"] or not options["interval"]:
             return 0
         time.sleep(max(10, int(options["interval"])))
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,307 @@
+"""The sync's state on each wiki, the lease that keeps two syncs off one wiki, and the lock
+that keeps two syncs off one machine.
+
+The wiki is the source of truth: per wiki the sync keeps what a person may want to audit (the
+inputs it last compiled, the revisions live, the errors reported and fixed, the talk notes
+sent, the live version, and who is working on the wiki right now) on the JSON page
+``MediaWiki:Wikitours/sync-state.json`` of that wiki. The MediaWiki namespace means only
+interface admins (the bot is one) can edit it. A local file (``-state:``) is only a cache that
+saves one read per wiki when nothing changed; losing it costs that read, never a second talk
+note or a forgotten diff link.
+
+Page format (``format: 1``)::
+
+    {"format": 1, "inputs": "<digest>", "version": "<library version>",
+     "good": {"<source page>": <revid>}, "errors": [["<page>", <revid>]],
+     "fixed": [["<page>", <revid>]], "notified": [["<page>", <revid>]],
+     "lease": {"holder": "<host>:<pid>:<random>", "expires": "2026-11-25T20:15:00Z"} | null}
+
+**Why the lease is not a plain compare-and-swap.** MediaWiki drops an edit conflict when the
+user saving was the last to edit (``EditPage``'s "user was last to edit" rule), and two syncs
+use the same bot account, so ``basetimestamp``/``baserevid`` do not stop the second writer
+(tests/test_sync_state.py shows it). What *is* atomic is the revision's parent: MediaWiki
+saves a revision only if the page's latest revision is still the one it read
+(``page_latest`` in the UPDATE's condition), so exactly one revision has a given parent. A sync
+therefore writes its claim and then reads its own revision's ``parentid``: the claim holds when
+the parent is the revision the sync decided on. A sync that lost puts the page back as it was
+before its write (its claim may have been saved over the winner's state).
+
+Pure functions parse and render the page; the I/O (one request each) sits at the bottom.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Mapping
+
+__all__ = ["STATE_TITLE", "LEASE_SECONDS", "MAX_STATE_BYTES", "Lease", "Board", "parse_state",
+           "render_state", "lease_verdict", "new_holder", "read_board", "write_state", "claim",
+           "MachineLock"]
+
+STATE_TITLE = "MediaWiki:Wikitours/sync-state.json"
+#: How long a claim keeps other syncs off a wiki; a sync that crashed is taken over after it.
+LEASE_SECONDS = 15 * 60
+#: A state page larger than this is not read (the sync's own page stays far below: lists are
+#: capped at 200 entries); it is reported and rebuilt.
+MAX_STATE_BYTES = 256 * 1024
+#: Clocks of the wiki's servers may differ a little; a lease ending later than this past
+#: ``now + LEASE_SECONDS`` was not written by a sync (forged) and does not count.
+SKEW_SECONDS = 120
+_LIST_CAP = 200
+_KEYS = ("inputs", "version", "good", "errors", "fixed", "notified")
+
+
+@dataclass(frozen=True)
+class Lease:
+    holder: str
+    expires: str  # ISO 8601 UTC, the wiki's clock
+
+
+@dataclass(frozen=True)
+class Board:
+    """The state page as read: its revision, the usable state, the lease, what was wrong."""
+
+    exists: bool
+    revid: int
+    state: Mapping[str, object]
+    lease: Lease | None
+    problem: tuple[str, ...]  # (reason key, parameter) when the page was not usable, else ()
+    server_now: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure
+
+
+def _time(value: str) -> datetime | None:
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        return None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def later(now: str, seconds: int) -> str:
+    return _iso((_time(now) or datetime.now(timezone.utc)) + timedelta(seconds=seconds))
+
+
+def _is_revid(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2 ** 53
+
+
+def _pairs(value: object) -> list[list] | None:
+    if not isinstance(value, list):
+        return None
+    out = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+                and len(item[0]) <= 255 and _is_revid(item[1])):
+            return None
+        out.append([item[0], item[1]])
+    return out[-_LIST_CAP:]
+
+
+def parse_state(text: str | None) -> tuple[dict, Lease | None, tuple[str, ...]]:
+    """``(state, lease, problem)`` from the page text; *problem* is ``()`` when the page was fine
+    or missing, else ``(reason, parameter)`` with reason ``json``, ``size`` or ``field``. A page
+    that is not usable gives an empty state (the sync rebuilds it); a bad field is dropped."""
+    if text is None or text.strip() == "":
+        return {}, None, ()
+    if len(text.encode("utf-8")) > MAX_STATE_BYTES:
+        return {}, None, ("size", str(MAX_STATE_BYTES))
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}, None, ("json", "")
+    if not isinstance(data, dict) or data.get("format") != 1:
+        return {}, None, ("field", "format")
+    state: dict = {}
+    bad = ""
+    for key in ("inputs", "version"):
+        value = data.get(key)
+        if isinstance(value, str) and len(value) <= 255:
+            state[key] = value
+        elif value is not None:
+            bad = bad or key
+    good = data.get("good")
+    if isinstance(good, dict) and len(good) <= 5000 and all(
+            isinstance(k, str) and len(k) <= 255 and _is_revid(v) for k, v in good.items()):
+        state["good"] = dict(good)
+    elif good is not None:
+        bad = bad or "good"
+    for key in ("errors", "fixed", "notified"):
+        pairs = _pairs(data.get(key))
+        if pairs is not None:
+            state[key] = pairs
+        elif data.get(key) is not None:
+            bad = bad or key
+    lease = None
+    raw = data.get("lease")
+    if isinstance(raw, dict) and isinstance(raw.get("holder"), str) and 0 < len(raw["holder"]) <= 255 \
+            and _time(raw.get("expires")) is not None:
+        lease = Lease(raw["holder"], raw["expires"])
+    elif raw is not None:
+        bad = bad or "lease"
+    return state, lease, (("field", bad) if bad else ())
+
+
+def render_state(state: Mapping[str, object], lease: Lease | None) -> str:
+    data: dict = {"format": 1}
+    for key in _KEYS:
+        if key in state:
+            data[key] = state[key]
+    for key in ("errors", "fixed", "notified"):
+        if key in data:
+            data[key] = list(data[key])[-_LIST_CAP:]
+    data["lease"] = {"holder": lease.holder, "expires": lease.expires} if lease else None
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def lease_verdict(lease: Lease | None, holder: str, now: str) -> str:
+    """``free`` (no lease), ``ours``, ``held`` (another sync, not expired), ``expired`` or
+    ``forged`` (ends further ahead than any sync writes: ignored and reported)."""
+    if lease is None:
+        return "free"
+    if lease.holder == holder:
+        return "ours"
+    ends, current = _time(lease.expires), _time(now) or datetime.now(timezone.utc)
+    if ends is None or ends <= current:
+        return "expired"
+    if ends > current + timedelta(seconds=LEASE_SECONDS + SKEW_SECONDS):
+        return "forged"
+    return "held"
+
+
+def new_holder() -> str:
+    """Who holds a lease: host, process id and a random part (a pid is reused across hosts
+    and restarts)."""
+    return f"{socket.gethostname()[:64]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# On the wiki (one API request each)
+
+
+def _main_text(revision: dict) -> str | None:
+    slot = revision.get("slots", {}).get("main", {})
+    text = slot.get("content", slot.get("*"))
+    return text if isinstance(text, str) else revision.get("*")
+
+
+def _revisions(site, title: str, limit: int) -> tuple[list[dict], str]:
+    reply = site.simple_request(action="query", titles=title, prop="revisions",
+                                rvprop="ids|timestamp|content", rvslots="main", rvlimit=limit,
+                                curtimestamp=True).submit()
+    pages = reply.get("query", {}).get("pages", [])
+    pages = list(pages.values()) if isinstance(pages, dict) else list(pages)
+    revisions = pages[0].get("revisions", []) if pages else []
+    return revisions, reply.get("curtimestamp", "")
+
+
+def read_board(site, title: str = STATE_TITLE) -> Board:
+    """The state page of *site* with the wiki's current time: one request."""
+    revisions, now = _revisions(site, title, 1)
+    if not revisions:
+        return Board(False, 0, {}, None, (), now)
+    state, lease, problem = parse_state(_main_text(revisions[0]))
+    return Board(True, int(revisions[0].get("revid", 0)), state, lease, problem, now)
+
+
+def write_state(site, title: str, text: str, summary: str) -> int:
+    """Save the page (content model json); the new revision id (0: no change was needed)."""
+    reply = site.simple_request(action="edit", title=title, text=text, summary=summary,
+                                contentmodel="json", bot=site.has_right("bot"), notminor=True,
+                                token=site.tokens["csrf"]).submit()
+    edit = reply.get("edit", {})
+    if edit.get("result") != "Success":
+        raise RuntimeError(f"{title}: {edit}")
+    return int(edit.get("newrevid", 0))
+
+
+def claim(site, board: Board, holder: str, summary: Callable[[str], str],
+          title: str = STATE_TITLE, restore_summary: str = "") -> tuple[bool, int]:
+    """Take the lease on the state read as *board*: ``(won, revid)``.
+
+    Writes the state with our lease, then reads the page's last revisions: the claim holds when
+    our revision's parent is *board*'s revision (exactly one revision can have it). Otherwise
+    another sync wrote in between, and our write may have replaced its state: we put the
+    page back as it was before our write, re-checking in the same way (at most three times).
+    """
+    expires = later(board.server_now, LEASE_SECONDS)
+    text = render_state(board.state, Lease(holder, expires))
+    ours = write_state(site, title, text, summary(expires))
+    revisions, _ = _revisions(site, title, 10)
+    mine = {int(r.get("revid", 0)): r for r in revisions}.get(ours)
+    if mine is not None and int(mine.get("parentid", -1)) == board.revid:
+        return True, ours
+    for _ in range(3):
+        by_id = {int(r.get("revid", 0)): r for r in revisions}
+        mine = by_id.get(ours)
+        if mine is None or int(revisions[0].get("revid", 0)) != ours:
+            return False, ours  # someone wrote after us: their page stands
+        before = by_id.get(int(mine.get("parentid", 0)))
+        if before is None or _main_text(before) is None:
+            return False, ours
+        restored = write_state(site, title, _main_text(before), restore_summary or summary(expires))
+        revisions, _ = _revisions(site, title, 10)
+        put_back = {int(r.get("revid", 0)): r for r in revisions}.get(restored)
+        if restored == 0 or put_back is None or int(put_back.get("parentid", -1)) == ours:
+            return False, restored
+        ours = restored  # our put-back replaced a newer write: put that one back in turn
+    return False, ours
+
+
+# ---------------------------------------------------------------------------------------------
+# One machine
+
+
+class MachineLock:
+    """A non-blocking ``fcntl.flock`` on *path*: held for the life of the process (the kernel
+    drops it when the process ends, however it ends). The holder's pid is written into the
+    file so a second process can say who runs."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._file = None
+
+    def acquire(self) -> bool:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._file = handle
+        return True
+
+    def holder(self) -> str:
+        """The pid written by the process holding the lock ("?" when unknown)."""
+        try:
+            text = self.path.read_text(encoding="utf-8").strip()
+        except OSError:
+            return "?"
+        return text if text.isdigit() else "?"
+
+    def release(self) -> None:
+        if self._file is not None:
+            import fcntl
+
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
