@@ -43,10 +43,15 @@ from typing import Any, Mapping
 import yaml
 
 from tours.model import Problem
+from tours.problemkinds import json_error_text, os_error_text
+from tours.problemtext import T, Text
+from tours.yamltree import yaml_error_what
 
 __all__ = ["WikiConfig", "LibraryConfig", "Config", "parse_config", "load_config", "app_wikis",
            "user_config_lines", "bot_run_args", "main"]
 
+#: libyaml's safe loader when available (as in :mod:`tours.yamltree`), whose errors have messages.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,63}$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
 _URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
@@ -108,42 +113,47 @@ def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None
     """Check a loaded config document; ``(None, problems)`` when it has any error."""
     problems: list[Problem] = []
 
-    def err(message: str, hint: str) -> None:
+    def err(message: Text, hint: Text) -> None:
         problems.append(Problem(filename, 1, 1, message, hint))
 
     if not isinstance(data, Mapping):
-        err("the configuration must be a mapping with `library:` and `wikis:`", "see docs/community.md")
+        err(T("wikitours-problem-config-not-mapping", "`library:`", "`wikis:`"),
+            T("wikitours-hint-config-see-docs", "docs/community.md"))
         return None, problems
     raw_wikis = data.get("wikis")
     if not isinstance(raw_wikis, list) or not raw_wikis:
-        err("`wikis:` must list at least one wiki", "add the library wiki under wikis:")
+        err(T("wikitours-problem-config-no-wikis", "`wikis:`"), T("wikitours-hint-config-add-library-wiki", "wikis:"))
         return None, problems
     wikis: list[WikiConfig] = []
     seen: set[str] = set()
     for n, raw in enumerate(raw_wikis, 1):
         if not isinstance(raw, Mapping):
-            err(f"wikis entry {n} is not a mapping", "give id, api, language …")
+            err(T("wikitours-problem-config-entry-not-mapping", "wikis", n),
+                T("wikitours-hint-config-entry-keys", "id, api, language"))
             continue
         unknown = sorted(set(map(str, raw)) - _WIKI_KEYS)
         if unknown:
-            err(f"wikis entry {n}: unknown key(s) {', '.join(unknown)}",
-                f"use only {', '.join(sorted(_WIKI_KEYS))}")
+            err(T("wikitours-problem-config-unknown-keys", "wikis", n, ", ".join(unknown)),
+                T("wikitours-hint-config-use-only", ", ".join(sorted(_WIKI_KEYS))))
         wid = str(raw.get("id", ""))
         if not _ID.match(wid):
-            err(f"wikis entry {n}: id {wid!r} is not a short id like dewiki", "use lower-case letters and digits")
+            err(T("wikitours-problem-config-bad-id", "wikis", n, "id", wid, "dewiki"),
+                T("wikitours-hint-config-id-characters"))
             continue
         if wid in seen:
-            err(f"wiki {wid!r} is listed twice", "give each wiki once")
+            err(T("wikitours-problem-config-wiki-twice", wid), T("wikitours-hint-config-wiki-once"))
         seen.add(wid)
         api = str(raw.get("api", ""))
         if not _URL.match(api) or not api.endswith("api.php"):
-            err(f"wiki {wid}: api {api!r} is not the URL of an api.php", "give e.g. https://xx.wikipedia.org/w/api.php")
+            err(T("wikitours-problem-config-bad-api", wid, "api", api, "api.php"),
+                T("wikitours-hint-config-give-example", "https://xx.wikipedia.org/w/api.php"))
         lang = str(raw.get("language", "en"))
         if not _LANG.match(lang):
-            err(f"wiki {wid}: {lang!r} is not a language code", "give a MediaWiki language code such as ar")
+            err(T("wikitours-problem-config-bad-language", wid, lang), T("wikitours-hint-config-language-code", "ar"))
         settings = raw.get("settings") or {}
         if not isinstance(settings, Mapping):
-            err(f"wiki {wid}: settings must be a mapping", "write settings: {key: value}")
+            err(T("wikitours-problem-config-settings-not-mapping", wid, "settings"),
+                T("wikitours-hint-config-write", "settings: {key: value}"))
             settings = {}
         values = {k: str(raw.get(k.replace("_", "-"), default)) for k, default in (
             ("variant", ""), ("variant_page", ""), ("mentors", WikiConfig.mentors),
@@ -151,30 +161,32 @@ def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None
             ("help_prefix", WikiConfig.help_prefix), ("project", "Project"))}
         for key in ("variant_page", "mentors", "status", "previews", "help_prefix"):
             if values[key] and _TITLE_BAD.search(values[key]):
-                err(f"wiki {wid}: {key.replace('_', '-')} {values[key]!r} is not a page title",
-                    "remove [ ] { } | < > # from it")
+                err(T("wikitours-problem-config-wiki-not-title", wid, key.replace("_", "-"), values[key]),
+                    T("wikitours-hint-config-title-characters", "[ ] { } | < > #"))
         index = str(raw.get("index") or api[: -len("api.php")] + "index.php")
         wikis.append(WikiConfig(id=wid, api=api, index=index, language=lang,
                                 settings=dict(settings), **values))
     lib = data.get("library")
     library = None
     if not isinstance(lib, Mapping) or not lib.get("wiki"):
-        err("`library:` must name the wiki holding the tours (library: {wiki: ID})",
-            "add library: {wiki: <id of the library wiki>}")
+        err(T("wikitours-problem-config-no-library", "`library:`", "library: {wiki: ID}"),
+            T("wikitours-hint-config-add-library", "library", "wiki"))
     else:
         library = LibraryConfig(wiki=str(lib["wiki"]),
                                 tours=str(lib.get("tours", LibraryConfig.tours)),
                                 header=str(lib.get("header", LibraryConfig.header)),
                                 translations=str(lib.get("translations", LibraryConfig.translations)))
         if library.wiki not in seen:
-            err(f"library wiki {library.wiki!r} is not listed under wikis:", "list it under wikis:")
+            err(T("wikitours-problem-config-library-not-listed", library.wiki, "wikis:"),
+                T("wikitours-hint-config-list-it", "wikis:"))
         for key in ("tours", "header", "translations"):
             value = getattr(library, key)
             if value and _TITLE_BAD.search(value):
-                err(f"library {key} {value!r} is not a page title", "remove [ ] { } | < > # from it")
+                err(T("wikitours-problem-config-library-not-title", key, value),
+                    T("wikitours-hint-config-title-characters", "[ ] { } | < > #"))
         if not library.translations.endswith("/"):
-            err("library translations must end with / (pages <prefix><lang>.json)",
-                "write e.g. Project:Wikitours/i18n/")
+            err(T("wikitours-problem-config-translations-slash", "translations", "<prefix><lang>.json"),
+                T("wikitours-hint-config-give-example-write", "Project:Wikitours/i18n/"))
     if any(p.severity == "error" for p in problems) or library is None:
         return None, problems
     return Config(library, tuple(wikis)), problems
@@ -186,12 +198,22 @@ def load_config(path: str | Path) -> tuple[Config | None, list[Problem]]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
-        return None, [Problem(name, 1, 1, f"cannot read the configuration: {error.strerror}",
-                              "give the path of your wikis.yaml")]
+        return None, [Problem(name, 1, 1, T("wikitours-problem-config-cannot-read", os_error_text(error)),
+                              T("wikitours-hint-config-give-path"))]
     try:
-        data = json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as error:
-        return None, [Problem(name, 1, 1, f"not valid YAML/JSON: {error}", "fix the syntax")]
+        data = json.loads(text) if name.endswith(".json") else yaml.load(text, Loader=_LOADER)
+    except json.JSONDecodeError as error:
+        return None, [Problem(name, error.lineno, error.colno, T("wikitours-problem-config-syntax",
+                                                                 json_error_text(error)),
+                              T("wikitours-hint-config-fix-syntax"))]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return None, [Problem(name, line, column, T("wikitours-problem-config-syntax", yaml_error_what(error)),
+                              T("wikitours-hint-config-fix-syntax"))]
+    except ValueError as error:  # e.g. a number too long to read
+        return None, [Problem(name, 1, 1, T("wikitours-problem-config-syntax", str(error)),
+                              T("wikitours-hint-config-fix-syntax"))]
     return parse_config(data, name)
 
 

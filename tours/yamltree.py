@@ -25,7 +25,7 @@ from tours.model import Problem
 from tours.problemtext import T, Text
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Scalar", "Seq", "Map", "Node", "decode", "read_tree",
-           "yaml_error_problem", "YAML_PROBLEMS", "YAML_CONTEXTS"]
+           "yaml_error_problem", "yaml_error_what", "YAML_PROBLEMS", "YAML_CONTEXTS"]
 
 #: Largest file accepted. 200 tours in one file take about 2 MB; 16 MB leaves ample room.
 MAX_BYTES = 16 * 1024 * 1024
@@ -218,6 +218,21 @@ _HINTS = {
     "could not find expected ':'": "wikitours-hint-yaml-key-needs-colon",
     "found undefined alias": "wikitours-hint-yaml-no-aliases",
 }
+
+
+def yaml_error_what(err: yaml.YAMLError) -> Text | str:
+    """What is wrong, for a :class:`yaml.YAMLError` of libyaml, as a phrase for another message
+    (``"did not find expected key (while parsing a block mapping)"``)."""
+    if isinstance(err, yaml.reader.ReaderError):
+        code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
+        return T("wikitours-problem-yaml-control-character", f"{code:04X}")
+    problem = getattr(err, "problem", None) or str(err)
+    context = getattr(err, "context", None)
+    what: Text | str = T(YAML_PROBLEMS[problem]) if problem in YAML_PROBLEMS else problem
+    if not context:
+        return what
+    where: Text | str = T(YAML_CONTEXTS[context]) if context in YAML_CONTEXTS else context
+    return T("wikitours-what-yaml-problem-while", what, where)
 
 
 def yaml_error_problem(err: yaml.YAMLError, filename: str, text: str) -> Problem:
