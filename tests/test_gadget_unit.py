@@ -269,7 +269,9 @@ def test_bundle_is_deterministic_and_complete():
     assert first == second
     titles = [t for t, _, _ in first]
     assert titles == ["MediaWiki:Gadget-wikitours.js", "MediaWiki:Gadget-wikitours-runtime.js",
-                      "MediaWiki:Gadget-wikitours-runtime.css"]
+                      "MediaWiki:Gadget-wikitours-runtime.css",
+                      "MediaWiki:Gadget-wikitours-translate.js",
+                      "MediaWiki:Gadget-wikitours-translate.css"]
     runtime = first[1][2]
     positions = [runtime.index(f"/* {m}.js */") for m in gadget_bundle.MODULES]
     assert positions == sorted(positions)
@@ -279,7 +281,7 @@ def test_bundle_is_deterministic_and_complete():
 
 
 def test_definition_lines():
-    loader, runtime = gadget_bundle.definition_lines()
+    loader, runtime, _translate = gadget_bundle.definition_lines()  # the form: test_translate_form
     assert loader == "* wikitours[ResourceLoader|default|targets=desktop,mobile]|wikitours.js"
     assert "|hidden|" in runtime and "targets=desktop,mobile" in runtime
     deps = re.search(r"dependencies=([^|\]]+)", runtime).group(1).split(",")

@@ -39,6 +39,7 @@ from tours.render.gadgetdata import (
 )
 from tours.render.helppage import render_help_page
 from tours.render.texts import Messages
+from tours.render.translatesources import sources_page
 from tours.render.wikitext import is_safe_title
 from tours.variants import apply_variant
 
@@ -197,6 +198,9 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
                 pages.append(page)
     for lang in sorted(gadget_langs):
         pages.append(ui_messages(lang, translations.gadget[lang].messages))
+    # the translation form's source texts, hashes and notes: the library's own, not adapted
+    qqq = translations.tours.get("qqq")
+    pages.append(sources_page(library, qqq.messages if qqq is not None else None))
 
     lines: list[str] = []
     if gadget:

@@ -22,6 +22,8 @@ __all__ = [
     "LOADER_TITLE",
     "RUNTIME_TITLE",
     "STYLE_TITLE",
+    "TRANSLATE_TITLE",
+    "TRANSLATE_STYLE_TITLE",
     "MODULES",
     "gadget_pages",
     "definition_lines",
@@ -29,6 +31,8 @@ __all__ = [
     "runtime_js",
     "loader_js",
     "runtime_css",
+    "translate_js",
+    "translate_css",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +42,8 @@ I18N = ROOT / "i18n" / "gadget"
 LOADER_TITLE = "MediaWiki:Gadget-wikitours.js"
 RUNTIME_TITLE = "MediaWiki:Gadget-wikitours-runtime.js"
 STYLE_TITLE = "MediaWiki:Gadget-wikitours-runtime.css"
+TRANSLATE_TITLE = "MediaWiki:Gadget-wikitours-translate.js"
+TRANSLATE_STYLE_TITLE = "MediaWiki:Gadget-wikitours-translate.css"
 
 #: Runtime modules in load order: each may use only the modules before it at load time.
 MODULES = (
@@ -52,6 +58,15 @@ MODULES = (
     "popover",
     "events",
     "tour",
+)
+
+#: ResourceLoader modules the translation form uses (core too).
+TRANSLATE_DEPENDENCIES = (
+    "mediawiki.api",
+    "mediawiki.jqueryMsg",
+    "mediawiki.language",
+    "mediawiki.user",
+    "mediawiki.util",
 )
 
 #: ResourceLoader modules the runtime uses; all ship with MediaWiki core.
@@ -84,8 +99,14 @@ def ui_messages(lang: str = "en", root: Path = ROOT) -> dict[str, str]:
 
 
 def loader_js(root: Path = ROOT) -> str:
-    """``MediaWiki:Gadget-wikitours.js``: the only code on every page view."""
-    return _read(root / "gadget" / "src" / "loader.js")
+    """``MediaWiki:Gadget-wikitours.js``: the only code on every page view.
+
+    It ends with ``translate-loader.js``, a title test that loads the translation form only on
+    the translation pages (MediaWiki 1.39's Gadgets can limit a gadget to actions and skins,
+    not to namespaces or titles, so a gadget of its own would load on every page view).
+    """
+    src = root / "gadget" / "src"
+    return _read(src / "loader.js") + _read(src / "translate-loader.js")
 
 
 def runtime_js(root: Path = ROOT) -> str:
@@ -109,6 +130,18 @@ def runtime_css(root: Path = ROOT) -> str:
     return _banner("styles", body) + body
 
 
+def translate_js(root: Path = ROOT) -> str:
+    """``MediaWiki:Gadget-wikitours-translate.js``: the translation form (hidden gadget)."""
+    body = _read(root / "gadget" / "src" / "translate.js")
+    return _banner("translation form", body) + body
+
+
+def translate_css(root: Path = ROOT) -> str:
+    """``MediaWiki:Gadget-wikitours-translate.css``."""
+    body = _read(root / "gadget" / "src" / "translate.css")
+    return _banner("translation form styles", body) + body
+
+
 def gadget_pages(config: Any = None, root: Path = ROOT) -> list[tuple[str, str, str]]:
     """The gadget's code pages as ``(title, content model, content)``.
 
@@ -121,6 +154,8 @@ def gadget_pages(config: Any = None, root: Path = ROOT) -> list[tuple[str, str, 
         (LOADER_TITLE, "javascript", loader_js(root)),
         (RUNTIME_TITLE, "javascript", runtime_js(root)),
         (STYLE_TITLE, "css", runtime_css(root)),
+        (TRANSLATE_TITLE, "javascript", translate_js(root)),
+        (TRANSLATE_STYLE_TITLE, "css", translate_css(root)),
     ]
 
 
@@ -129,12 +164,16 @@ def definition_lines() -> list[str]:
 
     The loader is a default gadget with no dependencies; the runtime is hidden (not listed in
     preferences) and loaded on demand with ``mw.loader.using``. Both target desktop and mobile so
-    that Minerva with MobileFrontend loads them too.
+    that Minerva with MobileFrontend loads them too. The translation form is hidden as well,
+    loaded by the loader on ``Project:Wikitours/i18n/<lang>.json`` only.
     """
     return [
         "* wikitours[ResourceLoader|default|targets=desktop,mobile]|wikitours.js",
         "* wikitours-runtime[ResourceLoader|hidden|dependencies="
         + ",".join(RUNTIME_DEPENDENCIES)
         + "|targets=desktop,mobile]|wikitours-runtime.js|wikitours-runtime.css",
+        "* wikitours-translate[ResourceLoader|hidden|dependencies="
+        + ",".join(TRANSLATE_DEPENDENCIES)
+        + "|targets=desktop,mobile]|wikitours-translate.js|wikitours-translate.css",
     ]
 
