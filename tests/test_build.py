@@ -15,6 +15,7 @@ from pathlib import Path
 import mwparserfromhell
 import pytest
 
+from test_reference import assert_reference_contained
 from test_render import assert_contained, sample_library
 
 from tours.build import Translations, build_pages, manifest, read_i18n, write_output
@@ -86,13 +87,18 @@ def test_every_page_the_wiki_needs_is_there(shipped):
             assert f"MediaWiki:Wikitours/messages/{tour}/{lang}.json" in by_title
         assert by_title[f"MediaWiki:Wikitours/tours/{tour}.json"]["model"] == "json"
     assert "Help:Wikitours/Badges/trainer/he" in by_title
+    for lang in langs:  # the tour language reference, which the sync's pages link
+        assert by_title[f"Help:Wikitours/Tour language/{lang}"]["kind"] == "help"
+    assert by_title["Help:Wikitours/Tour language"]["lang"] == "en"
     for title in ("MediaWiki:Gadget-wikitours.js", "MediaWiki:Gadget-wikitours-runtime.js",
                   "MediaWiki:Gadget-wikitours-runtime.css", "MediaWiki:Gadget-wikitours-tours.json",
                   "MediaWiki:Wikitours/messages/ui/en.json"):
         assert title in by_title
     for page in data["pages"]:
         text = (shipped / page["file"]).read_text(encoding="utf-8")
-        if page["model"] == "wikitext":
+        if page["model"] == "wikitext" and "/Tour language" in page["title"]:
+            assert_reference_contained(text)  # tables and a YAML example: its own rules
+        elif page["model"] == "wikitext":
             assert_contained(text)
         elif page["model"] == "json":
             assert isinstance(json.loads(text), dict)

@@ -38,6 +38,7 @@ from tours.render.gadgetdata import (
     ui_messages,
 )
 from tours.render.helppage import render_help_page
+from tours.render.reference import read_reference_messages, render_reference
 from tours.render.texts import Messages
 from tours.render.translatesources import sources_page
 from tours.render.wikitext import is_safe_title
@@ -56,6 +57,8 @@ class Translations:
     tours: Mapping[str, MessageFile]
     pages: Mapping[str, MessageFile]
     gadget: Mapping[str, MessageFile]
+    #: The tour language reference's messages (``i18n/reference``); ``None``: the shipped ones.
+    reference: Mapping[str, MessageFile] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,11 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
     problems.extend(_check_page_messages(translations.pages, "pages"))
     if translations.gadget:
         problems.extend(_check_page_messages(translations.gadget, "gadget"))
+    reference = translations.reference
+    if reference is None:
+        reference, found = read_reference_messages()
+        problems.extend(found)
+    problems.extend(_check_page_messages(reference, "reference"))
 
     if not is_safe_title(prefix) or prefix.endswith("/") or ":" not in prefix:
         problems.append(Problem("--prefix", 1, 1, f"{prefix!r} is not a usable page prefix",
@@ -180,6 +188,10 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
         for badge in adapted.badges:
             for lang in page_langs:
                 pages.append(render_badge_page(site, badge, lang))
+        reference_texts = Messages({lang: dict(mf.messages) for lang, mf in reference.items()
+                                    if lang != "qqq"}, "en")
+        for lang in page_langs:
+            pages.append(render_reference(site, lang, reference_texts))
     except ValueError as exc:  # a title that cannot be linked (the validator should stop it first)
         problems.append(Problem(library.file, 1, 1, str(exc),
                                 "use a page title without [ ] { } | < > ~"))

@@ -5,7 +5,11 @@ Editors with a YAML language server read the schema named on the first line of
 The schema is derived from the same tables the validator uses (:mod:`tours.validate`,
 :mod:`tours.catalogue`, :mod:`tours.namespaces`), so the two cannot disagree on which fields
 exist; a test checks that the shipped file is up to date. Regenerate with
-``python -m tours.schemagen`` after changing the language.
+``python -m tours.schemagen`` after changing the language or its descriptions.
+
+The descriptions are the English messages of ``i18n/reference`` (read through
+:mod:`tours.render.reference`), which the generated reference page on the wiki shows in every
+language: one text per field, for the schema and the page alike.
 
 The schema is a help for typing; ``python -m tours lint`` remains the full check (cycles,
 unknown ids, markup, special pages…).
@@ -18,6 +22,7 @@ import sys
 from pathlib import Path
 
 from tours import catalogue, namespaces
+from tours.render import reference
 from tours.model import ADVANCES, AUDIENCES, PLACEMENTS
 from tours.validate import (
     ACTIONS,
@@ -37,22 +42,28 @@ from tours.validate import (
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "tours.schema.json"
 
-_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
-       "description": "Lowercase letters, digits and hyphens, like first-edit. Used in links and message keys, so keep it once published."}
-_TEXT = {"type": "string", "minLength": 1,
-         "description": "Text in the safe wikitext subset: [[links]], [https://… label], '''bold''', ''italic'', {{PLURAL:…}}, {{GENDER:$1|…}}, $1 (the reader's user name), <code>, <kbd>."}
-_LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[a-z0-9]{2,8})*$",
-             "description": "A MediaWiki language code, like en, de or pt-br."}
+
+def _d(section: str, name: str, schema: dict) -> dict:
+    """*schema* described by the field's message (the reference page's English text)."""
+    return dict(schema, description=reference.field_description(section, name))
+
+
+def _texts() -> str:
+    return reference.english("value-text") + ". " + reference.english("texts")
+
+
+_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+_TEXT = {"type": "string", "minLength": 1}
+_LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[a-z0-9]{2,8})*$"}
 _TITLE_PATTERN = "^[^#<>\\[\\]{}|]+$"
 
 
-def _one_or_many(item: dict, description: str) -> dict:
-    return {"description": description,
-            "anyOf": [item, {"type": "array", "items": item, "minItems": 1, "uniqueItems": True}]}
+def _one_or_many(item: dict) -> dict:
+    return {"anyOf": [item, {"type": "array", "items": item, "minItems": 1, "uniqueItems": True}]}
 
 
-def _enum(values, description: str) -> dict:
-    return {"type": "string", "enum": list(values), "description": description}
+def _enum(values) -> dict:
+    return {"type": "string", "enum": list(values)}
 
 
 def _object(fields: dict[str, bool], properties: dict[str, dict], description: str) -> dict:
@@ -67,92 +78,93 @@ def _object(fields: dict[str, bool], properties: dict[str, dict], description: s
 
 
 def build_schema() -> dict:
-    """The schema as a dict (deterministic, so the shipped file can be compared)."""
+    """The schema as a dict (deterministic, so the shipped file can be compared).
+
+    Every description is an English message of ``i18n/reference`` (:mod:`tours.render.reference`),
+    the same text the reference page on the wiki shows in every language.
+    """
     names = [n for n in namespaces.canonical_names()] + ["Main"]
+    intro = reference.section_intro
+    c = "condition"
     conditions = _object(CONDITION_FIELDS, {
-        "action": _one_or_many(_enum(ACTIONS, "A MediaWiki action."),
-                               "Page actions: view (reading), edit and submit (source editor), history…"),
-        "namespace": _one_or_many(
-            {"anyOf": [_enum(names, "A canonical English namespace name."),
-                       {"type": "integer", "minimum": -1, "description": "A namespace number."}]},
-            "Namespaces by canonical English name (User talk, Help, (main)…) or number."),
-        "skin": _one_or_many(_enum(SKIN_NAMES, "A skin."), "Skins the step shows in."),
-        "editor": _one_or_many(_enum(EDITORS, "An editor."),
-                               "source (wikitext editor) or visual (VisualEditor)."),
-        "logged-in": {"type": "boolean", "description": "true: only logged-in readers; false: only logged-out ones."},
-    }, "All given conditions must hold. Each takes one value or a list.")
-    page = {"description": "Where the step happens: any, sandbox (the reader's User:NAME/sandbox), user-page, "
-                           "user-talk, or a page title such as Help:Contents or Special:Watchlist.",
-            "anyOf": [_enum(PAGE_KEYWORDS, "A page of the reader, or any page."),
-                      {"type": "string", "pattern": _TITLE_PATTERN, "description": "A page title."}]}
+        "action": _d(c, "action", _one_or_many(_enum(ACTIONS))),
+        "namespace": _d(c, "namespace", _one_or_many(
+            {"anyOf": [_enum(names), {"type": "integer", "minimum": -1}]})),
+        "skin": _d(c, "skin", _one_or_many(_enum(SKIN_NAMES))),
+        "editor": _d(c, "editor", _one_or_many(_enum(EDITORS))),
+        "logged-in": _d(c, "logged-in", {"type": "boolean"}),
+    }, intro(c))
+    page = {"anyOf": [_enum(PAGE_KEYWORDS),
+                      {"type": "string", "pattern": _TITLE_PATTERN,
+                       "description": reference.english("value-title")}]}
+    s = "step"
     step = _object(STEP_FIELDS, {
-        "id": _ID,
-        "page": page,
-        "element": _enum(catalogue.ELEMENTS, "A named interface element from the catalogue; it knows each skin's selectors."),
-        "selector": {"type": "string", "minLength": 1,
-                     "description": "A CSS selector, when no catalogue element fits. Use either element or selector."},
-        "placement": _enum(PLACEMENTS, "Where the popover sits; start/end mirror in right-to-left languages."),
-        "highlight": {"type": "boolean", "description": "Highlight the element (default true)."},
-        "title": dict(_TEXT, description="The popover's title. " + _TEXT["description"]),
-        "text": dict(_TEXT, description="The popover's text. " + _TEXT["description"]),
-        "advance": _enum(ADVANCES, "How the step moves on: next (the Next button, default), click (on the element), "
-                                   "saved (the edit is saved), editor-opened, visited (the next step's page)."),
-        "when": dict(conditions, description="The step shows only when these hold."),
-        "unless": dict(conditions, description="The step is skipped when these hold."),
-    }, "One popover of a tour.")
+        "id": _d(s, "id", _ID),
+        "page": _d(s, "page", page),
+        "element": _d(s, "element", _enum(catalogue.ELEMENTS)),
+        "selector": _d(s, "selector", {"type": "string", "minLength": 1}),
+        "placement": _d(s, "placement", _enum(PLACEMENTS)),
+        "highlight": _d(s, "highlight", {"type": "boolean"}),
+        "title": dict(_TEXT, description=reference.field_description(s, "title") + " " + _texts()),
+        "text": dict(_TEXT, description=reference.field_description(s, "text") + " " + _texts()),
+        "advance": _d(s, "advance", _enum(ADVANCES)),
+        "when": _d(s, "when", conditions),
+        "unless": _d(s, "unless", conditions),
+    }, intro(s))
+    t = "tour"
     tour = _object(TOUR_FIELDS, {
-        "id": _ID,
-        "title": dict(_TEXT, description="The tour's name."),
-        "summary": dict(_TEXT, description="One sentence on what the reader learns."),
-        "audience": _enum(AUDIENCES, "Who the tour is for."),
-        "minutes": {"type": "integer", "minimum": 1, "description": "About how long the tour takes."},
-        "version": {"type": "integer", "minimum": 1,
-                    "description": "Raise it when the steps change so much that finished readers should see it again (default 1)."},
-        "requires": _one_or_many(_ID, "Tours to complete first (their ids)."),
-        "badge": dict(_ID, description="The id of the badge this tour earns."),
-        "steps": {"type": "array", "items": step, "minItems": 1, "description": "The steps, in order."},
-    }, "A guided tour.")
+        "id": _d(t, "id", _ID),
+        "title": _d(t, "title", _TEXT),
+        "summary": _d(t, "summary", _TEXT),
+        "audience": _d(t, "audience", _enum(AUDIENCES)),
+        "minutes": _d(t, "minutes", {"type": "integer", "minimum": 1}),
+        "version": _d(t, "version", {"type": "integer", "minimum": 1}),
+        "requires": _d(t, "requires", _one_or_many(_ID)),
+        "badge": _d(t, "badge", _ID),
+        "steps": _d(t, "steps", {"type": "array", "items": step, "minItems": 1}),
+    }, intro(t))
+    b, r = "badge", "badge-requires"
     badge = _object(BADGE_FIELDS, {
-        "id": _ID,
-        "name": dict(_TEXT, description="The badge's name."),
-        "description": dict(_TEXT, description="What the holder did."),
-        "requires": dict(_object(BADGE_REQUIRES_FIELDS, {
-            "tours": _one_or_many(_ID, "Tours to complete."),
-            "badges": _one_or_many(_ID, "Badges to hold first: a badge made of badges is a pathway."),
-        }, "What earns the badge."), minProperties=1),
-    }, "A badge, earned by completing tours and holding other badges.")
-    new_step = dict(step, description="The new step, with an id of its own.")
+        "id": _d(b, "id", _ID),
+        "name": _d(b, "name", _TEXT),
+        "description": _d(b, "description", _TEXT),
+        "requires": _d(b, "requires", dict(_object(BADGE_REQUIRES_FIELDS, {
+            "tours": _d(r, "tours", _one_or_many(_ID)),
+            "badges": _d(r, "badges", _one_or_many(_ID)),
+        }, intro(r)), minProperties=1)),
+    }, intro(b))
+    ch = "change"
     change_props = {
-        "tour": dict(_ID, description="The tour to change."),
-        "replace": dict(_ID, description="The step to replace (give the new one under 'with')."),
-        "with": new_step,
-        "after": dict(_ID, description="Add a step after this one (give it under 'add')."),
-        "add": new_step,
-        "remove": dict(_ID, description="The step to drop on this wiki."),
+        "tour": _d(ch, "tour", _ID),
+        "replace": _d(ch, "replace", _ID),
+        "with": _d(ch, "with", step),
+        "after": _d(ch, "after", _ID),
+        "add": _d(ch, "add", step),
+        "remove": _d(ch, "remove", _ID),
     }
-    change = _object(CHANGE_FIELDS, change_props, "A local change to one step of a tour.")
+    change = _object(CHANGE_FIELDS, change_props, intro(ch))
     change["oneOf"] = [
         {"required": ["replace", "with"], "not": {"anyOf": [{"required": ["after"]}, {"required": ["add"]}, {"required": ["remove"]}]}},
         {"required": ["after", "add"], "not": {"anyOf": [{"required": ["replace"]}, {"required": ["with"]}, {"required": ["remove"]}]}},
         {"required": ["remove"], "not": {"anyOf": [{"required": ["replace"]}, {"required": ["with"]}, {"required": ["after"]}, {"required": ["add"]}]}},
     ]
+    w = "wiki"
     wiki = _object(WIKI_FIELDS, {
-        "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]*$", "description": "The wiki's id, like dewiki."},
-        "language": _LANGUAGE,
-        "pages": {"type": "object", "description": "Library page title → this wiki's page title (step pages and [[links]]).",
-                  "propertyNames": {"pattern": _TITLE_PATTERN},
-                  "additionalProperties": {"type": "string", "pattern": _TITLE_PATTERN}},
-        "changes": {"type": "array", "items": change, "description": "Steps this wiki replaces, adds or removes."},
-    }, "How one wiki adapts the library without copying it.")
+        "id": _d(w, "id", {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]*$"}),
+        "language": _d(w, "language", _LANGUAGE),
+        "pages": _d(w, "pages", {"type": "object", "propertyNames": {"pattern": _TITLE_PATTERN},
+                                 "additionalProperties": {"type": "string", "pattern": _TITLE_PATTERN}}),
+        "changes": _d(w, "changes", {"type": "array", "items": change}),
+    }, intro(w))
+    h = "header"
     top = _object(TOP_FIELDS, {
-        "wikitours": {"const": FORMAT, "description": "The version of the tour language (1)."},
-        "source-language": dict(_LANGUAGE, description="The language the texts in this file are written in."),
-        "tours": {"type": "array", "items": tour, "minItems": 1, "description": "The guided tours."},
-        "badges": {"type": "array", "items": badge, "description": "Badges and pathways."},
-        "wikis": {"type": "array", "items": wiki, "description": "Local adaptations per wiki."},
-        "special-pages": _one_or_many({"type": "string", "minLength": 1},
-                                      "Special pages added by extensions, which steps may use (like Homepage)."),
-    }, "A wikitours library: guided tours for MediaWiki wikis. See docs/tour-language.md.")
+        "wikitours": _d(h, "wikitours", {"const": FORMAT}),
+        "source-language": _d(h, "source-language", _LANGUAGE),
+        "tours": _d(h, "tours", {"type": "array", "items": tour, "minItems": 1}),
+        "badges": _d(h, "badges", {"type": "array", "items": badge}),
+        "wikis": _d(h, "wikis", {"type": "array", "items": wiki}),
+        "special-pages": _d(h, "special-pages", _one_or_many({"type": "string", "minLength": 1})),
+    }, intro(h))
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "tours.schema.json",
             "title": "wikitours tours file", **top}
 
