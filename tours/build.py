@@ -27,6 +27,8 @@ from typing import Callable, Mapping
 from tours import __version__
 from tours.i18n import MessageFile, check, read_dir, source_messages, usable_translations
 from tours.model import Library, Problem
+from tours.problemkinds import os_error_text
+from tours.problemtext import T, Text
 from tours.render.badges import render_badge_page
 from tours.render.catalogue import render_catalogue
 from tours.render.common import DEFAULT_PREFIX, Page, Site
@@ -79,9 +81,8 @@ def _gadget_code(config: Mapping) -> tuple[list[Page], list[str], list[Problem]]
     try:
         from tours import gadget_bundle
     except ImportError:
-        return [], [], [Problem("gadget", 1, 1, "the gadget bundler (tours/gadget_bundle.py) "
-                                "is missing, so no gadget code is included",
-                                "build from a complete checkout", "warning")]
+        return [], [], [Problem("gadget", 1, 1, T("wikitours-problem-build-no-gadget-bundler", "tours/gadget_bundle.py"),
+                                T("wikitours-hint-build-complete-checkout"), "warning")]
     pages = []
     kinds = {"javascript": "gadget-code", "css": "gadget-style", "json": "tour-data"}
     for title, model, content in gadget_bundle.gadget_pages(dict(config)):
@@ -94,8 +95,8 @@ def _check_page_messages(files: Mapping[str, MessageFile], component: str) -> li
     problems: list[Problem] = []
     base = files.get("en")
     if base is None:
-        return [Problem(f"i18n/{component}/en.json", 1, 1, "missing",
-                        f"i18n/{component}/en.json holds the interface texts; restore it")]
+        return [Problem(f"i18n/{component}/en.json", 1, 1, T("wikitours-problem-build-file-missing"),
+                        T("wikitours-hint-build-restore-interface-texts", f"i18n/{component}/en.json"))]
     for lang, mf in sorted(files.items()):
         if lang in ("en", "qqq"):
             continue
@@ -108,10 +109,23 @@ def _check_page_messages(files: Mapping[str, MessageFile], component: str) -> li
                 line, col = mf.where(key)
                 problems.append(Problem(
                     mf.path, line, col,
-                    f"{key}: the translation uses {', '.join('$' + n for n in sorted(extra))} "
-                    "but the English message has no such placeholder",
-                    "remove it, or check the documentation in qqq.json"))
+                    T("wikitours-problem-build-extra-placeholder", key, ", ".join("$" + n for n in sorted(extra))),
+                    T("wikitours-hint-build-extra-placeholder", "qqq.json")))
     return problems
+
+
+_FIRST_PAGE_UNLINKABLE = re.compile(r"the first page of tour '(.*)' cannot be linked: (.*)", re.S)
+_TITLE_UNLINKABLE = re.compile(r"not a title that can be linked: (.*)", re.S)
+
+
+def _unlinkable(exc: ValueError) -> Text:
+    """The renderers' refusal of a title (``tours.render``'s two kinds), as a translatable text."""
+    text = str(exc)
+    if m := _FIRST_PAGE_UNLINKABLE.fullmatch(text):
+        return T("wikitours-problem-build-first-page-unlinkable", m.group(1), m.group(2))
+    if m := _TITLE_UNLINKABLE.fullmatch(text):
+        return T("wikitours-problem-build-title-unlinkable", m.group(1))
+    return T("wikitours-problem-build-render-failed", text)
 
 
 def build_pages(library: Library, translations: Translations, *, wiki: str | None = None,
@@ -137,16 +151,17 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
     problems.extend(_check_page_messages(reference, "reference"))
 
     if not is_safe_title(prefix) or prefix.endswith("/") or ":" not in prefix:
-        problems.append(Problem("--prefix", 1, 1, f"{prefix!r} is not a usable page prefix",
-                                "give a title such as Help:Wikitours"))
+        problems.append(Problem("--prefix", 1, 1, T("wikitours-problem-build-bad-prefix", prefix),
+                                T("wikitours-hint-build-prefix-example", "Help:Wikitours")))
         return Result((), (), tuple(problems))
     variant = None
     if wiki:
         variant = library.wiki(wiki)
         if variant is None:
-            known = ", ".join(w.id for w in library.wikis) or "none"
-            problems.append(Problem(library.file, 1, 1, f"no wiki {wiki!r} under wikis:",
-                                    f"use one of: {known}"))
+            known = ", ".join(w.id for w in library.wikis)
+            problems.append(Problem(library.file, 1, 1, T("wikitours-problem-build-no-such-wiki", wiki, "wikis:"),
+                                    T("wikitours-hint-build-use-one-of", known) if known
+                                    else T("wikitours-hint-build-no-wikis")))
             return Result((), (), tuple(problems))
     applied, variant_problems = apply_variant(library, variant, prefix=prefix)
     problems.extend(variant_problems)
@@ -193,8 +208,8 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
         for lang in page_langs:
             pages.append(render_reference(site, lang, reference_texts))
     except ValueError as exc:  # a title that cannot be linked (the validator should stop it first)
-        problems.append(Problem(library.file, 1, 1, str(exc),
-                                "use a page title without [ ] { } | < > ~"))
+        problems.append(Problem(library.file, 1, 1, _unlinkable(exc),
+                                T("wikitours-hint-build-title-characters", "[ ] { } | < > ~")))
         return Result((), (), tuple(problems))
     mark("render pages")
 
@@ -227,9 +242,8 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
         if page.title in seen:
             problems.append(Problem(
                 library.file, 1, 1,
-                f"two generated pages have the same title {page.title!r} "
-                f"({seen[page.title].kind} and {page.kind})",
-                "rename the tour or badge whose id equals a language code or 'Badges'"))
+                T("wikitours-problem-build-same-title", page.title, seen[page.title].kind, page.kind),
+                T("wikitours-hint-build-same-title", "Badges")))
         seen[page.title] = page
     return Result(tuple(pages), tuple(lines), tuple(problems))
 
@@ -348,8 +362,8 @@ def _load(path: str) -> tuple[Library | None, bytes, list[Problem]]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        return None, b"", [Problem(path, 1, 1, f"cannot read the tours file: {exc.strerror}",
-                                   "give the path of your tours.yaml")]
+        return None, b"", [Problem(path, 1, 1, T("wikitours-problem-build-cannot-read", os_error_text(exc)),
+                                   T("wikitours-hint-build-give-path"))]
     from tours.load import load_library
 
     try:
