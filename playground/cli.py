@@ -79,48 +79,86 @@ def ensure_mentor_list(wiki: LocalWiki) -> None:
               contentmodel="json", summary="wikitours playground")
 
 
-def build_and_deploy(wiki: LocalWiki, directory: Path, event_url: str | None) -> dict | None:
-    """Build tours.yaml and deploy it; returns the manifest, or None when the build failed."""
-    out = directory / "build"
-    say(msg("wikitours-playground-building", out))
-    command = [sys.executable, "-m", "tours", "build", str(ROOT / "tours.yaml"), "--out", str(out)]
-    if event_url:
-        command += ["--event-url", event_url]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+TOURS_PREFIX = "Project:Wikitours/Tours/"
+
+
+def tours_on_wiki(wiki: LocalWiki) -> list[str]:
+    """Titles of the tour pages the wiki has (one request)."""
+    reply = wiki.call(action="query", list="allpages", apnamespace=4, apprefix="Wikitours/Tours/",
+                      aplimit="max", formatversion="2")
+    return [p["title"] for p in reply["query"]["allpages"]]
+
+
+def seed_tours(wiki: LocalWiki, directory: Path) -> bool:
+    """Put tours.yaml and i18n/tours/ on the wiki, once: from then on the wiki's pages are the
+    source of truth, so a restart never pushes over them. Returns whether it seeded."""
+    if tours_on_wiki(wiki):
+        say(msg("wikitours-playground-seed-kept", wiki.index + "?title=Special:PrefixIndex/"
+                + TOURS_PREFIX))
+        return False
+    say(msg("wikitours-playground-seeding", ROOT / "tours.yaml"))
+    env = dict(os.environ, WIKITOURS_BOT_PASSWORD=wiki.bot.app_password)
+    done = subprocess.run([sys.executable, "-m", "tours", "push", "--api", wiki.api,
+                           "--user", wiki.bot.login_name, "--tours", str(ROOT / "tours.yaml"),
+                           "--record", str(directory / "wikisync.json"),
+                           "--summary", msg("wikitours-playground-seed-summary", language=wiki.language)],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    # the per-page lines are many; the counts and anything that went wrong are worth showing
+    say("\n".join(line for line in lines if not line.rstrip().endswith(": created")
+                   and not line.rstrip().endswith(": pushed")))
     if done.returncode != 0:
-        say(msg("wikitours-playground-build-failed"))
-        say((done.stdout + done.stderr).strip())
-        return None
-    say(msg("wikitours-playground-deploying"))
-    deploy = subprocess.run([sys.executable, "-m", "bot.deploy", f"-manifest:{out}"], cwd=ROOT,
-                            env=wiki.pywikibot_env(), capture_output=True, text=True)
-    lines = (deploy.stdout + deploy.stderr).strip().splitlines()
-    if deploy.returncode != 0:
-        say(msg("wikitours-playground-deploy-failed", deploy.returncode))
-        say("\n".join(lines))
-    else:  # the deploy's messages without its per-page progress lines
-        say("\n".join(line for line in lines if not line.startswith("[")))
+        say(msg("wikitours-playground-seed-failed", done.returncode))
+    return done.returncode == 0
+
+
+def write_wikis(wiki: LocalWiki, directory: Path, event_url: str | None) -> Path:
+    """The sync's list of wikis: one, the playground's, which is its own library."""
+    entry = {"id": wiki.family, "api": wiki.api, "index": wiki.index, "language": wiki.language}
+    if event_url:
+        entry["settings"] = {"event-url": event_url}
+    config = {"library": {"wiki": wiki.family, "tours": TOURS_PREFIX,
+                          "header": "Project:Wikitours/Library.yaml",
+                          "translations": "Project:Wikitours/i18n/"},
+              "wikis": [entry]}
+    path = directory / "wikis.yaml"
+    path.write_text(json.dumps(config, indent=1))  # JSON is YAML: no quoting surprises
+    return path
+
+
+def first_sync(wiki: LocalWiki, directory: Path) -> int:
+    """The sync's first run, before the continuous one starts: it publishes the tours (help
+    pages, catalogue, gadget) or reports what is wrong on the status page. Its exit status."""
+    say(msg("wikitours-playground-syncing"))
+    done = subprocess.run(services.sync_command(directory, once=True), cwd=ROOT,
+                          env=wiki.pywikibot_env(), capture_output=True, text=True)
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    say("\n".join(line for line in lines if not line.startswith("[")))
+    if done.returncode != 0:
+        say(msg("wikitours-playground-sync-failed", done.returncode))
     wiki.maintenance("runJobs")  # link tables and caches current, as a real wiki's job runner
-    return json.loads((out / "manifest.json").read_text())
+    return done.returncode
 
 
-def tour_titles(manifest: dict) -> list[str]:
-    """Titles of the tours, in the source language (from the build's tour messages)."""
-    titles = []
-    for page in manifest["pages"]:
-        if page["kind"] == "messages" and page.get("lang") == manifest.get("source_language", "en"):
-            data = json.loads((Path(manifest["_dir"]) / page["file"]).read_text())
-            titles += [v for k, v in data.items() if k.endswith("-title") and "-step-" not in k
-                       and k.startswith("wikitours-tour-")]
-    return titles
+def library_on_wiki(wiki: LocalWiki):
+    """The library as the wiki's pages say (what the sync compiles), or None when broken."""
+    from tours.wikisource import SourcePage, load_from_pages
+
+    pages = [SourcePage(t, wiki.wikitext(t) or "") for t in tours_on_wiki(wiki)]
+    header_text = wiki.wikitext("Project:Wikitours/Library.yaml")
+    header = SourcePage("Project:Wikitours/Library.yaml", header_text) if header_text else None
+    titles = {p.title: p for p in pages}
+    # the API spells the project namespace with the wiki's name; the loader wants the prefix
+    prefix = next(iter(titles), TOURS_PREFIX).rsplit("/", 1)[0] + "/"
+    return load_from_pages(pages, header=header, prefix=prefix).library
 
 
-def check(wiki: LocalWiki, manifest: dict, running: list) -> list[str]:
-    """Problems seen by a reader: the catalogue page must show every tour title."""
+def check(wiki: LocalWiki, running: list) -> tuple[list[str], int]:
+    """Problems seen by a reader: the catalogue page must show every tour on the wiki."""
     problems = []
-    page = wiki.html("Help:Wikitours")
-    shown = html.unescape(page)
-    titles = tour_titles(manifest)
+    library = library_on_wiki(wiki)
+    titles = [t.title for t in library.tours] if library is not None else []
+    shown = html.unescape(wiki.html("Help:Wikitours"))
     for title in titles:
         if title not in shown:
             problems.append(msg("wikitours-playground-check-missing-tour", title))
@@ -129,7 +167,7 @@ def check(wiki: LocalWiki, manifest: dict, running: list) -> list[str]:
     for item in running:
         if not item.alive():
             problems.append(msg("wikitours-playground-check-service-died", item.service.name))
-    return problems
+    return problems, len(titles)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,8 +213,9 @@ def run(argv: list[str] | None = None) -> int:
         say(msg("wikitours-playground-accounts", len(MENTORS), len(NEWCOMERS)))
         ctx = services.Context(wiki=wiki, directory=directory, app_port=app_port)
         app_there = services.APP.available()
-        manifest = build_and_deploy(wiki, directory,
-                                    f"{ctx.app_url}/api/v1/events" if app_there else None)
+        seed_tours(wiki, directory)
+        write_wikis(wiki, directory, f"{ctx.app_url}/api/v1/events" if app_there else None)
+        synced = first_sync(wiki, directory)
         for service in services.SERVICES:
             if not service.available():
                 say(msg("wikitours-playground-service-missing", service.name, service.module))
@@ -194,6 +233,9 @@ def run(argv: list[str] | None = None) -> int:
         say("")
         say(msg("wikitours-playground-heading-urls"))
         say("  " + msg("wikitours-playground-url-catalogue", catalogue))
+        say("  " + msg("wikitours-playground-url-tours",
+                       f"{wiki.index}?title=Special:PrefixIndex/{TOURS_PREFIX}"))
+        say("  " + msg("wikitours-playground-url-status", f"{wiki.index}?title=Project:Wikitours/Status"))
         say("  " + msg("wikitours-playground-url-wiki", wiki.url + "/"))
         for item in running:
             if item.service.url(ctx):
@@ -216,14 +258,11 @@ def run(argv: list[str] | None = None) -> int:
             say(msg("wikitours-playground-screenshot", catalogue, args.screenshot))
 
         if args.check:
-            if manifest is None:
+            problems, count = check(wiki, running)
+            if synced != 0 or problems:
+                say(msg("wikitours-playground-check-failed", "; ".join(problems) or synced))
                 return 1
-            manifest["_dir"] = str(directory / "build")
-            problems = check(wiki, manifest, running)
-            if problems:
-                say(msg("wikitours-playground-check-failed", "; ".join(problems)))
-                return 1
-            say(msg("wikitours-playground-check-ok", len(tour_titles(manifest))))
+            say(msg("wikitours-playground-check-ok", count))
             return 0
 
         waiting.set()  # before the hint: a signal right after it must not count as "starting"

@@ -133,7 +133,26 @@ BOT = Service(
     env=lambda ctx: {"PYWIKIBOT_DIR": str(ctx.wiki.pywikibot_dir)},
 )
 
-SERVICES: list[Service] = [APP, BOT]
+# -- the sync (bot/sync.py): the wiki's tour pages compiled and published -----------------------
+#: Seconds between two sync runs: an edit of a tour page is live within about this long.
+SYNC_INTERVAL = 10
+
+
+def sync_command(directory: Path, once: bool = False) -> list[str]:
+    """``python -m bot.sync`` on the playground's wikis.yaml (written by the playground)."""
+    return [sys.executable, "-m", "bot.sync", f"-wikis:{directory / 'wikis.yaml'}",
+            f"-state:{directory / 'sync-state.json'}",
+            "-once" if once else f"-interval:{SYNC_INTERVAL}"]
+
+
+SYNC = Service(
+    name="sync",
+    module="bot.sync",
+    command=lambda ctx: sync_command(ctx.directory),
+    env=lambda ctx: {"PYWIKIBOT_DIR": str(ctx.wiki.pywikibot_dir)},
+)
+
+SERVICES: list[Service] = [APP, BOT, SYNC]
 
 
 def start(service: Service, ctx: Context, timeout: float = 60) -> Running | None:

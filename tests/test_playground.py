@@ -1,5 +1,6 @@
 """`python -m playground --check`: the README's first command comes up, shows the tours, and
-stops everything; a second run reuses the wiki and deploys nothing new."""
+stops everything; a second run reuses the wiki, keeps its tour pages and publishes nothing new.
+(Editing tours on the playground's wiki: tests/test_playground_sync.py.)"""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
     assert code == 0, out
     assert "Check passed" in out
     assert f"http://127.0.0.1:{port}/index.php?title=Help:Wikitours" in out
-    assert "app: running" in out and "bot: running" in out
+    assert "app: running" in out and "bot: running" in out and "sync: running" in out
+    assert "7 tour pages: 7 created" in out and ": published " in out
     for name in ("Admin", "Bot", "Ada", "Grace", "Hedy", "Noor", "Sam", "Kim"):
         assert f": {name} / " in out
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20000
@@ -36,7 +38,8 @@ def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
     code, out = _playground(tmp_path / "pg", port, app_port)
     assert code == 0, out
     assert "Reusing the wiki" in out
-    assert "0 created, 0 updated" in out, out
+    assert "already on the wiki" in out and "Putting the tours" not in out, out
+    assert ": published " not in out, out  # nothing changed on the wiki: the sync has nothing to do
 
     # interactive mode: runs until Ctrl-C (SIGINT), then stops everything it started
     process = subprocess.Popen([sys.executable, "-m", "playground", "--dir", str(tmp_path / "pg"),

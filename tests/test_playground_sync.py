@@ -1,0 +1,175 @@
+"""The playground is a community-run wiki: its tours live on wiki pages, the sync publishes
+every edit within seconds, a broken edit publishes nothing and is reported on the wiki, and a
+restart never puts tours.yaml back over the wiki's pages.
+
+One playground (`python -m playground`, as the README's first command runs it) is started for
+the module on free ports; the tests edit its pages through the API as a newcomer would, and
+poll the published pages with a deadline (the sync runs every few seconds)."""
+
+from __future__ import annotations
+
+import html
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from localwiki import LocalWiki, free_port
+from localwiki.server import Account, port_is_free
+from tests.deployhelp import ROOT
+
+TOUR = "Project:Wikitours/Tours/{}.yaml"
+DEADLINE = 120  # seconds: the sync's interval is 10 s, a run that publishes takes a few more
+
+
+class Playground:
+    """A running `python -m playground` and a client for its wiki."""
+
+    def __init__(self, directory, port, app_port):
+        self.directory, self.port, self.app_port = directory, port, app_port
+        self.process = None
+        self.output = ""
+        self.wiki = None
+
+    def start(self) -> str:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "playground", "--dir", str(self.directory), "--port", str(self.port),
+             "--app-port", str(self.app_port), "--workers", "2"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines = []
+        for line in self.process.stdout:
+            lines.append(line)
+            if "Ctrl-C" in line:
+                break
+        self.output = "".join(lines)
+        assert self.process.poll() is None, self.output
+        self.wiki = LocalWiki.open(self.directory / "wiki", port=self.port)
+        accounts = json.loads((self.directory / "accounts.json").read_text())
+        for name, password in accounts.items():
+            self.wiki._accounts()[name] = Account(name, password)
+        return self.output
+
+    def stop(self) -> str:
+        if self.process is None or self.process.poll() is not None:
+            return ""
+        self.process.send_signal(signal.SIGINT)
+        rest, _ = self.process.communicate(timeout=120)
+        assert self.process.returncode == 0, rest
+        return rest
+
+
+@pytest.fixture(scope="module")
+def playground(tmp_path_factory):
+    ground = Playground(tmp_path_factory.mktemp("playground") / "pg", free_port(), free_port())
+    ground.start()
+    yield ground
+    if ground.process is not None and ground.process.poll() is None:
+        ground.process.kill()
+        ground.process.wait()
+
+
+def wait_for(what, check, deadline=DEADLINE):
+    """Poll *check* until it returns something true; fail after *deadline* seconds."""
+    end = time.monotonic() + deadline
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > end:
+            pytest.fail(f"not within {deadline} s: {what}")
+        time.sleep(1)
+
+
+def rendered(wiki, title):
+    """The page as a reader sees it, fresh (a purge would be a second request; action=render
+    of the current revision is not cached)."""
+    return html.unescape(wiki.anonymous().get(wiki.index, params={"title": title, "action": "render"},
+                                              timeout=30).text)
+
+
+def test_the_tour_pages_are_on_the_wiki_and_the_catalogue_shows_them(playground):
+    out, wiki = playground.output, playground.wiki
+    assert "Putting the tours of" in out and "7 tour pages: 7 created" in out
+    assert "sync: running" in out and "published" in out
+    assert "Project:Wikitours/Status" in out
+    for tour, title in (("first-edit", "Your first edit"), ("user-page", "Your user page"),
+                        ("run-a-workshop", "Running a workshop or wiki club")):
+        text = wiki.wikitext(TOUR.format(tour))
+        assert text.startswith("<pre>\nid: " + tour + "\n"), text[:80]
+        assert title in rendered(wiki, "Help:Wikitours")
+    assert "badges:" in wiki.wikitext("Project:Wikitours/Library.yaml")
+    assert wiki.wikitext("Project:Wikitours/i18n/de.json") is not None
+    assert wiki.page_info("Project:Wikitours/i18n/de.json")["contentmodel"] == "json"
+    # the sync, not a direct deploy, published them: the help pages are the bot's, the status
+    # page says all is well
+    assert wiki.history("Help:Wikitours/first-edit")[-1]["user"] == wiki.bot.name
+    assert "The tours are up to date" in rendered(wiki, "Project:Wikitours/Status")
+    # the bot account has the rights the sync needs
+    assert "interface-admin" in wiki.user_rights(wiki.bot.name)["groups"]
+
+
+def test_an_edit_of_a_tour_page_is_published_by_the_next_sync(playground):
+    wiki = playground.wiki
+    title = TOUR.format("first-edit")
+    text = wiki.wikitext(title)
+    wiki.edit(title, text.replace("title: Your first edit", "title: Your very first edit", 1),
+              user="Noor", summary="clearer title")
+    help_text = wait_for("the new title on the help page",
+                         lambda: "Your very first edit" in (wiki.wikitext("Help:Wikitours/first-edit") or "")
+                         and wiki.wikitext("Help:Wikitours/first-edit"))
+    assert "Your very first edit" in help_text
+    page = rendered(wiki, "Help:Wikitours/first-edit")
+    assert "Your very first edit" in page
+
+
+def test_a_broken_edit_publishes_nothing_is_reported_and_a_fix_clears_it(playground):
+    wiki = playground.wiki
+    title = TOUR.format("user-page")
+    good = wiki.wikitext(title)
+    lines = good.split("\n")
+    assert lines[2].startswith("title: ")  # line 1 is <pre>, line 2 the id
+    lines[2] = "title: [Your user page"  # an unclosed flow list: a YAML syntax error
+    lines[4] = "audience: <script>alert(1)</script>"
+    wiki.edit(title, "\n".join(lines), user="Sam", summary="oops")
+    broken_rev = wiki.page_info(title)["revid"]
+    before = wiki.wikitext("Help:Wikitours/user-page")
+
+    status = wait_for("the error on the status page",
+                      lambda: (s := wiki.wikitext("Project:Wikitours/Status") or "")
+                      and "nothing was published" in s and s)
+    assert "Wikitours/Tours/user-page.yaml" in status
+    # the page, the line the editor sees (the YAML parser stops on line 4), what and how to fix
+    assert "Wikitours/Tours/user-page.yaml]], line 4: YAML syntax error" in status, status
+    assert "How to fix it" in status and "[[:User:Sam|Sam]]" in status
+    shown = rendered(wiki, "Project:Wikitours/Status")
+    assert "line 4: YAML syntax error" in shown and "<script>alert(1)" not in shown
+    talk = wait_for("the note on the editor's talk page",
+                    lambda: wiki.wikitext("User talk:Sam"))
+    assert f'wikitours:sync-error rev="{broken_rev}"' in talk
+    assert wiki.wikitext("Help:Wikitours/user-page") == before  # the last good version stays live
+
+    wiki.edit(title, good, user="Sam", summary="fixed")
+    fixed = wait_for("the status page saying it is fixed",
+                     lambda: "Fixed:" in (s := wiki.wikitext("Project:Wikitours/Status") or "") and s)
+    assert "user-page.yaml" in fixed
+    assert "The tours are up to date" in rendered(wiki, "Project:Wikitours/Status")
+    # one note per broken revision, however many runs saw it
+    assert wiki.wikitext("User talk:Sam").count("wikitours:sync-error") == 1
+
+
+def test_a_restart_keeps_the_edits_made_on_the_wiki(playground):
+    wiki = playground.wiki
+    edited = wiki.wikitext(TOUR.format("first-edit"))
+    assert "Your very first edit" in edited  # from the test above
+    playground.stop()
+    assert port_is_free(playground.port) and port_is_free(playground.app_port)
+    out = playground.start()
+    assert "already on the wiki" in out and "Putting the tours of" not in out
+    assert playground.wiki.wikitext(TOUR.format("first-edit")) == edited
+    assert "Your very first edit" in rendered(playground.wiki, "Help:Wikitours")
+    assert "Your very first edit" in playground.wiki.wikitext("Help:Wikitours/first-edit")
+    playground.stop()
+    assert port_is_free(playground.port) and port_is_free(playground.app_port)
