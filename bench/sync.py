@@ -5,12 +5,15 @@
 Starts N local wikis: a library wiki (English) holding the shipped tours.yaml split into one page
 per tour plus a header page, and the translations of --languages as on-wiki JSON pages; N-1
 local wikis (every other one Arabic with its own adaptation page). Then one sync process
-serving all of them runs three passes and prints, per pass, the requests each wiki's server
+serving all of them runs four passes and prints, per pass, the requests each wiki's server
 answered (total, GET/POST, edits) and the wall time:
 
-1. first sync (everything compiled and deployed everywhere),
-2. nothing changed (goal: one batched read per wiki),
-3. one tour changed on the library wiki (reaches every wiki).
+1. first sync (everything compiled and deployed everywhere; no state anywhere yet),
+2. nothing changed, warm local cache (goal: one batched read per wiki),
+3. nothing changed, cold cache (the local file lost, a new machine): each wiki's state page
+   (MediaWiki:Wikitours/sync-state.json) is read once more, nothing is edited,
+4. one tour changed on the library wiki (reaches every wiki; each wiki's state page costs a
+   read, a lease claim, a check and the final write).
 """
 
 from __future__ import annotations
@@ -93,7 +96,7 @@ def main() -> int:
         state: dict = {}
         quiet = open(os.devnull, "w")
 
-        def sync_pass(label: str) -> None:
+        def sync_pass(label: str, state: dict) -> None:
             marks = [w.log_mark() for w in wikis]
             begin = time.monotonic()
             stdout, stderr = sys.stdout, sys.stderr
@@ -113,12 +116,13 @@ def main() -> int:
             per_wiki = [r[0] for r in rows]
             print(f"  per wiki: min {min(per_wiki)}, max {max(per_wiki)}")
 
-        sync_pass("1. first sync")
-        sync_pass("2. nothing changed (goal: 1 request per wiki)")
+        sync_pass("1. first sync", state)
+        sync_pass("2. nothing changed, warm cache (goal: 1 request per wiki)", state)
+        sync_pass("3. nothing changed, cold cache (local file lost: + 1 state page read per wiki)", {})
         title = f"{TOURS}first-edit.yaml"
         text = library.wikitext(title).replace("Your first edit", "Your very first edit", 1)
         library.edit(title, text)
-        sync_pass("3. one tour changed on the library wiki")
+        sync_pass("4. one tour changed on the library wiki", state)
         return 0
     finally:
         for wiki in wikis:

@@ -442,14 +442,12 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         board = read_board(site)
         outcome.state_problem = _state_problem(board, wiki.language)
         if outcome.state_problem:
-            log(f"{wiki.id}: {STATE_TITLE}: {_state_problem(board, _ui_lang())}")
+            log(f"{wiki.id}: {STATE_TITLE}: " + _state_problem(board, _ui_lang()))
         elif not force and board.state.get("inputs") == inputs(wiki):
             cache[wiki.id] = dict(board.state, revid=board.revid)  # done already (cold cache)
             continue
-        if _take(wiki, site, board, holder, outcome, log):
-            boards[wiki.id] = board
-            todo.append(wiki)
-            outcome.changed = True
+        boards[wiki.id] = board
+        todo.append(wiki)
     if not todo:
         return result
 
@@ -457,6 +455,11 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     translations_tours, translation_problems = load_wiki_translations(texts, lib.translations)
     repo_pages, repo_gadget = _repo_translations()
     translations = Translations(translations_tours, repo_pages, repo_gadget)
+
+    def state_warning(outcome: WikiOutcome) -> tuple[Problem, ...]:
+        if not outcome.state_problem:
+            return ()
+        return (Problem(STATE_TITLE, 1, 1, outcome.state_problem, "", "warning"),)
 
     def work(wiki: WikiConfig, wstate: dict) -> None:
         """Compile, deploy and report on one wiki whose lease this sync holds; *wstate* (the
@@ -555,8 +558,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
 
         status = Status(
             lang=wiki.language, errors=tuple(page_error(p) for p in outcome.errors),
-            warnings=tuple(warnings) + ((Problem(STATE_TITLE, 1, 1, outcome.state_problem, "", "warning"),)
-                                        if outcome.state_problem else ()),
+            warnings=tuple(warnings) + state_warning(outcome),
             live_version=wstate.get("version", ""),
             live_sources=tuple(sorted(wstate.get("good", {}).items())),
             fixed=tuple(tuple(x) for x in wstate.get("fixed", [])), conflicts=tuple(outcome.conflicts),
@@ -579,7 +581,12 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                               f"{len(outcome.conflicts)} conflict(s)" if outcome.conflicts else "checked"))
 
     for wiki in todo:
-        site = sites[wiki.id]
+        # Each wiki's lease is taken just before its work, so a slow deploy on one wiki does
+        # not eat the lease of the next.
+        site, outcome = sites[wiki.id], result.outcomes[wiki.id]
+        if not _take(wiki, site, boards[wiki.id], holder, outcome, log):
+            continue
+        outcome.changed = True
         wstate = dict(boards[wiki.id].state)
         try:
             work(wiki, wstate)

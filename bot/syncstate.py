@@ -251,7 +251,8 @@ def claim(site, board: Board, holder: str, summary: Callable[[str], str],
         before = by_id.get(int(mine.get("parentid", 0)))
         if before is None or _main_text(before) is None:
             return False, ours
-        restored = write_state(site, title, _main_text(before), restore_summary or summary(expires))
+        restored = write_state(site, title, _main_text(before),
+                               restore_summary or summary(expires))
         revisions, _ = _revisions(site, title, 10)
         put_back = {int(r.get("revid", 0)): r for r in revisions}.get(restored)
         if restored == 0 or put_back is None or int(put_back.get("parentid", -1)) == ours:
