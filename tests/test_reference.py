@@ -157,8 +157,8 @@ def test_allowed_values_come_from_the_validator_tables():
                          ("condition.action", validate.ACTIONS),
                          ("condition.skin", validate.SKIN_NAMES),
                          ("condition.editor", validate.EDITORS)):
-        assert re.findall(r"<code>([^<]+)</code>", row(name).splitlines()[2]) == list(values)
-    assert "<code>1</code>" in row("header.wikitours")
+        assert re.findall(r"<code[^>]*>([^<]+)</code>", row(name).splitlines()[2]) == list(values)
+    assert '<code dir="ltr">1</code>' in row("header.wikitours")
 
 
 def test_values_named_in_descriptions_are_still_values_of_the_language():
@@ -262,7 +262,9 @@ def test_direction_and_language_follow_the_page_language():
         assert '<div class="wikitours-reference-example" lang="en" dir="ltr">' in content
     ar = render("ar").content
     assert "== لغة الجولات ==" in ar and "! الحقل !! إلزامي !! القيم المسموحة !! الوصف" in ar
-    assert "<code>vector-2022</code>، <code>vector</code>" in ar  # the language's own separator
+    # the language's own separator; code stays left to right in the sentence (not "1$")
+    assert '<code dir="ltr">vector-2022</code>، <code dir="ltr">vector</code>' in ar
+    assert 'يرمز <code dir="ltr">$1</code> إلى' in ar
 
 
 def test_a_language_without_translation_falls_back_per_message():

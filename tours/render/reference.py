@@ -341,8 +341,11 @@ def _anchor(section: str) -> str:
     return f"wikitours-reference-{section}"
 
 
-def _code(value: str) -> str:
-    return f"<code>{plain(value)}</code>"
+def _code(value: str, nowrap: bool = False) -> str:
+    """*value* as code, always left to right (``$1`` would read ``1$`` in an Arabic sentence);
+    field names do not break at their hyphens."""
+    style = ' style="white-space:nowrap"' if nowrap else ""
+    return f'<code dir="ltr"{style}>{plain(value)}</code>'
 
 
 class _Writer:
@@ -385,7 +388,7 @@ def _table(w: _Writer, section: Section) -> list[str]:
     if section.fields is None:
         out.append(_header(w, "value", "description"))
         for value in section.values:
-            out += [f'|- data-field="{attr(section.id + "." + value)}"', f"| {_code(value)}",
+            out += [f'|- data-field="{attr(section.id + "." + value)}"', f"| {_code(value, True)}",
                     f"| {w.msg(f'{section.id}-{value}')}"]
         out += [f'|- data-field="{attr(section.id)}.title"', f"| {w.msg('value-title', ())}",
                 f"| {w.msg('page-title')}"]
@@ -393,7 +396,7 @@ def _table(w: _Writer, section: Section) -> list[str]:
         out.append(_header(w, "field", "required", "values", "description"))
         for name, required in section.fields.items():
             spec = VALUES.get((section.id, name), _TEXT)
-            out += [f'|- data-field="{attr(section.id + "." + name)}"', f"| {_code(name)}",
+            out += [f'|- data-field="{attr(section.id + "." + name)}"', f"| {_code(name, True)}",
                     f"| {w.msg('required-yes' if required else 'required-no', ())}",
                     f"| {w.values(spec)}", f"| {w.msg(f'{section.id}-{name}')}"]
     out.append("|}")
