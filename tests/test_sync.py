@@ -112,6 +112,16 @@ def _ar_json(title_source: str) -> str:
                        key: AR_TITLE, step: AR_STEP}, ensure_ascii=False)
 
 
+def _config(meta, ar):
+    config, problems = parse_config({
+        "library": {"wiki": "meta", "tours": TOURS, "header": HEADER, "translations": I18N},
+        "wikis": [{"id": "meta", "api": meta.api, "index": meta.index, "language": "en"},
+                  {"id": "arwiki", "api": ar.api, "index": ar.index, "language": "ar",
+                   "variant": "arwiki", "variant-page": LOCAL}]})
+    assert config is not None, problems
+    return config
+
+
 @pytest.fixture(scope="module")
 def two(make_wiki):
     meta = make_wiki()
@@ -124,12 +134,7 @@ def two(make_wiki):
     meta.edit(TOURS + "ask-mentor.yaml", SECOND, user="Tour Editor")
     meta.edit(I18N + "ar.json", _ar_json("Your first edit"), user="Translator", contentmodel="json")
     ar.edit(LOCAL, LOCAL_TEXT, user="Local Admin")
-    config, problems = parse_config({
-        "library": {"wiki": "meta", "tours": TOURS, "header": HEADER, "translations": I18N},
-        "wikis": [{"id": "meta", "api": meta.api, "index": meta.index, "language": "en"},
-                  {"id": "arwiki", "api": ar.api, "index": ar.index, "language": "ar",
-                   "variant": "arwiki", "variant-page": LOCAL}]})
-    assert config is not None, problems
+    config = _config(meta, ar)
     sites = {"meta": meta.site(), "arwiki": ar.site()}
     state: dict = {}
     logs: list[str] = []
@@ -226,6 +231,17 @@ def test_nothing_changed_is_one_read_per_wiki(two):
     meta_log, ar_log = meta.request_log()[marks[0]:], ar.request_log()[marks[1]:]
     assert len(meta_log) == 1 and len(ar_log) == 1, (meta_log, ar_log)
     assert meta_log[0].action == "query" and ar_log[0].action == "query"
+
+
+def test_without_the_local_cache_each_wiki_costs_one_read_more_and_no_edit(two):
+    meta, ar, run, _, state, _ = two
+    marks = meta.log_mark(), ar.log_mark()
+    result = sync_once(_config(meta, ar), {"meta": meta.site(), "arwiki": ar.site()}, {},
+                       log=lambda _: None)
+    assert not any(o.changed for o in result.outcomes.values())
+    for wiki, mark in zip((meta, ar), marks):
+        log = [e for e in wiki.request_log()[mark:] if e.is_api]
+        assert len(log) == 2 and all(e.action == "query" for e in log), log
 
 
 def test_an_on_wiki_edit_reaches_both_wikis(two):

@@ -47,6 +47,18 @@ def test_the_job_publishes_and_then_has_nothing_to_do(wiki, tmp_path):
     assert run.returncode == 0, run.stderr
     assert not [e for e in wiki.request_log()[mark:] if e.method == "POST" and e.action == "edit"]
 
+    # the local file is only a cache: lost, the next run reads the wiki's state page, edits
+    # nothing and writes the cache again
+    on_wiki = json.loads(wiki.wikitext("MediaWiki:Wikitours/sync-state.json"))
+    assert on_wiki["lease"] is None and on_wiki["version"] == json.loads(state.read_text())["wikis"][wiki.family]["version"]
+    state.unlink()
+    mark = wiki.log_mark()
+    run = _run(wiki, f"-wikis:{config}", f"-state:{state}", "-once")
+    assert run.returncode == 0, run.stderr
+    assert not [e for e in wiki.request_log()[mark:] if e.method == "POST" and e.action == "edit"]
+    assert json.loads(state.read_text())["wikis"][wiki.family]["inputs"] == on_wiki["inputs"]
+    assert (tmp_path / "state.json.lock").exists()
+
     bad = tmp_path / "bad.yaml"
     bad.write_text("library: {wiki: nowhere}\nwikis: []\n")
     run = _run(wiki, f"-wikis:{bad}", f"-state:{state}", "-once")
