@@ -439,7 +439,11 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         if not force and isinstance(cached, dict) and cached.get("inputs") == inputs(wiki):
             continue  # the warm cache: nothing changed, no request beyond the batched read
         site, outcome = sites[wiki.id], result.outcomes[wiki.id]
-        board = read_board(site)
+        try:
+            board = read_board(site)
+        except Exception as error:  # noqa: BLE001 - the wiki is tried again next run
+            log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
+            continue
         outcome.state_problem = _state_problem(board, wiki.language)
         if outcome.state_problem:
             log(f"{wiki.id}: {STATE_TITLE}: " + _state_problem(board, _ui_lang()))
@@ -584,7 +588,12 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         # Each wiki's lease is taken just before its work, so a slow deploy on one wiki does
         # not eat the lease of the next.
         site, outcome = sites[wiki.id], result.outcomes[wiki.id]
-        if not _take(wiki, site, boards[wiki.id], holder, outcome, log):
+        try:
+            taken = _take(wiki, site, boards[wiki.id], holder, outcome, log)
+        except Exception as error:  # noqa: BLE001 - a claim that was saved expires by itself
+            log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
+            continue
+        if not taken:
             continue
         outcome.changed = True
         wstate = dict(boards[wiki.id].state)
