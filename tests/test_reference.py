@@ -133,7 +133,7 @@ def test_the_page_lists_every_field_with_a_description_and_values():
         for name, required in (section.fields or {}).items():
             key = f"wikitours-reference-{section.id}-{name}"
             assert EN.get(key, "").strip(), f"no description for {section.id}.{name}: add {key}"
-            assert (section.id, name) in reference.VALUES, f"no allowed values for {section.id}.{name}"
+            assert (section.id, name) in reference.VALUES, f"no values for {section.id}.{name}"
     assert fields_of(page.content) == want
     # required/optional comes from the validator's table
     rows = page.content.split("|- data-field=")

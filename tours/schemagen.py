@@ -152,8 +152,9 @@ def build_schema() -> dict:
     wiki = _object(WIKI_FIELDS, {
         "id": _d(w, "id", {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]*$"}),
         "language": _d(w, "language", _LANGUAGE),
-        "pages": _d(w, "pages", {"type": "object", "propertyNames": {"pattern": _TITLE_PATTERN},
-                                 "additionalProperties": {"type": "string", "pattern": _TITLE_PATTERN}}),
+        "pages": _d(w, "pages", {
+            "type": "object", "propertyNames": {"pattern": _TITLE_PATTERN},
+            "additionalProperties": {"type": "string", "pattern": _TITLE_PATTERN}}),
         "changes": _d(w, "changes", {"type": "array", "items": change}),
     }, intro(w))
     h = "header"

@@ -217,7 +217,7 @@ def english(name: str, params: tuple[str, ...] | None = None) -> str:
 
 
 def field_description(section: str, name: str) -> str:
-    """The English description of field *name* of *section* (``field_description("step", "page")``)."""
+    """The English description of field *name* of *section*: ``field_description("step", "page")``."""
     return english(f"{section}-{name}")
 
 
@@ -238,8 +238,8 @@ _PLAIN_OK = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`<~\x7f]"
 def _scalar(value: str, quote: bool = False) -> str:
     """*value* as a YAML scalar: plain when that reads back the same (and not *quote*), else
     double-quoted with ``<``, ``~`` and control characters escaped (JSON escapes are YAML's)."""
-    if (not quote and _PLAIN_OK.match(value) and not value.endswith((" ", ":")) and ": " not in value
-            and " #" not in value and not _RESERVED.match(value)):
+    if (not quote and _PLAIN_OK.match(value) and not value.endswith((" ", ":"))
+            and ": " not in value and " #" not in value and not _RESERVED.match(value)):
         return value
     quoted = json.dumps(value, ensure_ascii=False)
     return (quoted.replace("<", "\\u003c").replace("~", "\\u007e").replace("\x7f", "\\u007f")
@@ -436,8 +436,10 @@ def render_reference(site: Site, lang: str, texts) -> Page:
                   f"== {w.heading(section.id)} ==", w.msg(f"{section.id}-intro"), ""]
         lines += _table(w, section)
     lines += ["", f'<div class="wikitours-back">{chrome["back"]}</div>']
-    languages = site.languages_line(lang, ("reference",), lambda other: reference_title(site, other))
+    languages = site.languages_line(lang, ("reference",),
+                                    lambda other: reference_title(site, other))
     if languages:
         lines.append(f'<div class="wikitours-languages">{languages}</div>')
     lines.append("</div>")
-    return Page(reference_title(site, lang), "wikitext", "\n".join(lines) + "\n", "help", None, lang)
+    content = "\n".join(lines) + "\n"
+    return Page(reference_title(site, lang), "wikitext", content, "help", None, lang)
