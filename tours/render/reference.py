@@ -416,7 +416,9 @@ def render_reference(site: Site, lang: str, texts) -> Page:
         f"== {w.msg('title', (), links=False)} ==",
         w.msg("intro"),
     ]
-    example = example_yaml(site.library)
+    example = site._cache.get(("reference-example",))
+    if example is None:  # the same in every language
+        example = site._cache[("reference-example",)] = example_yaml(site.library)
     if example:
         lines += [
             "",
