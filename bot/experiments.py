@@ -148,10 +148,12 @@ def parse_config(text: str, page: str = "Project:Wikitours/Experiments.json"
         data = json.loads(text)
     except ValueError as error:
         line, column = getattr(error, "lineno", 1), getattr(error, "colno", 1)
-        return (), [Problem(page, line, column, T("wikitours-problem-experiments-json", json_error_text(error)))]
+        return (), [Problem(page, line, column,
+                            T("wikitours-problem-experiments-json", json_error_text(error)))]
     entries = data.get("experiments") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        return (), [Problem(page, 1, 1, T("wikitours-problem-experiments-shape", '{"experiments": [...]}'))]
+        return (), [Problem(page, 1, 1,
+                            T("wikitours-problem-experiments-shape", '{"experiments": [...]}'))]
     found: list[Experiment] = []
     problems: list[Problem] = []
     names: set[str] = set()
@@ -164,7 +166,8 @@ def parse_config(text: str, page: str = "Project:Wikitours/Experiments.json"
         def bad(message: Text) -> None:
             nonlocal reported
             reported = True
-            problems.append(Problem(page, line, column, T("wikitours-problem-experiment-entry", number, message)))
+            problems.append(Problem(page, line, column,
+                                    T("wikitours-problem-experiment-entry", number, message)))
 
         if not isinstance(name, str) or not _NAME.match(name):
             bad(T("wikitours-problem-experiment-name", '"name"', 64))

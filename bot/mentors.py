@@ -209,7 +209,8 @@ def parse_mentor_list(text: str, source: str = "Project:Wikitours/Mentors.json",
         capacity = entry.get("capacity", 20)
         if (isinstance(capacity, bool) or not isinstance(capacity, int)
                 or not 0 <= capacity <= 10000):
-            problem(at, T("wikitours-problem-mentors-whole-number", label, "capacity", "0", "10000"),
+            problem(at, T("wikitours-problem-mentors-whole-number", label, "capacity", "0",
+                          "10000"),
                     T("wikitours-hint-mentors-capacity"))
             capacity, bad = 20, True
         away = entry.get("away-until")

@@ -122,7 +122,8 @@ def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None
         return None, problems
     raw_wikis = data.get("wikis")
     if not isinstance(raw_wikis, list) or not raw_wikis:
-        err(T("wikitours-problem-config-no-wikis", "`wikis:`"), T("wikitours-hint-config-add-library-wiki", "wikis:"))
+        err(T("wikitours-problem-config-no-wikis", "`wikis:`"),
+            T("wikitours-hint-config-add-library-wiki", "wikis:"))
         return None, problems
     wikis: list[WikiConfig] = []
     seen: set[str] = set()
@@ -149,7 +150,8 @@ def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None
                 T("wikitours-hint-config-give-example", "https://xx.wikipedia.org/w/api.php"))
         lang = str(raw.get("language", "en"))
         if not _LANG.match(lang):
-            err(T("wikitours-problem-config-bad-language", wid, lang), T("wikitours-hint-config-language-code", "ar"))
+            err(T("wikitours-problem-config-bad-language", wid, lang),
+                T("wikitours-hint-config-language-code", "ar"))
         settings = raw.get("settings") or {}
         if not isinstance(settings, Mapping):
             err(T("wikitours-problem-config-settings-not-mapping", wid, "settings"),
@@ -161,7 +163,8 @@ def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None
             ("help_prefix", WikiConfig.help_prefix), ("project", "Project"))}
         for key in ("variant_page", "mentors", "status", "previews", "help_prefix"):
             if values[key] and _TITLE_BAD.search(values[key]):
-                err(T("wikitours-problem-config-wiki-not-title", wid, key.replace("_", "-"), values[key]),
+                err(T("wikitours-problem-config-wiki-not-title", wid, key.replace("_", "-"),
+                      values[key]),
                     T("wikitours-hint-config-title-characters", "[ ] { } | < > #"))
         index = str(raw.get("index") or api[: -len("api.php")] + "index.php")
         wikis.append(WikiConfig(id=wid, api=api, index=index, language=lang,
@@ -185,7 +188,8 @@ def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None
                 err(T("wikitours-problem-config-library-not-title", key, value),
                     T("wikitours-hint-config-title-characters", "[ ] { } | < > #"))
         if not library.translations.endswith("/"):
-            err(T("wikitours-problem-config-translations-slash", "translations", "<prefix><lang>.json"),
+            err(T("wikitours-problem-config-translations-slash", "translations",
+                  "<prefix><lang>.json"),
                 T("wikitours-hint-config-give-example-write", "Project:Wikitours/i18n/"))
     if any(p.severity == "error" for p in problems) or library is None:
         return None, problems
@@ -198,7 +202,8 @@ def load_config(path: str | Path) -> tuple[Config | None, list[Problem]]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
-        return None, [Problem(name, 1, 1, T("wikitours-problem-config-cannot-read", os_error_text(error)),
+        return None, [Problem(name, 1, 1,
+                              T("wikitours-problem-config-cannot-read", os_error_text(error)),
                               T("wikitours-hint-config-give-path"))]
     try:
         data = json.loads(text) if name.endswith(".json") else yaml.load(text, Loader=_LOADER)
@@ -209,7 +214,8 @@ def load_config(path: str | Path) -> tuple[Config | None, list[Problem]]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        return None, [Problem(name, line, column, T("wikitours-problem-config-syntax", yaml_error_what(error)),
+        return None, [Problem(name, line, column,
+                              T("wikitours-problem-config-syntax", yaml_error_what(error)),
                               T("wikitours-hint-config-fix-syntax"))]
     except ValueError as error:  # e.g. a number too long to read
         return None, [Problem(name, 1, 1, T("wikitours-problem-config-syntax", str(error)),

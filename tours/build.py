@@ -81,7 +81,8 @@ def _gadget_code(config: Mapping) -> tuple[list[Page], list[str], list[Problem]]
     try:
         from tours import gadget_bundle
     except ImportError:
-        return [], [], [Problem("gadget", 1, 1, T("wikitours-problem-build-no-gadget-bundler", "tours/gadget_bundle.py"),
+        return [], [], [Problem("gadget", 1, 1,
+                                T("wikitours-problem-build-no-gadget-bundler", "tours/gadget_bundle.py"),
                                 T("wikitours-hint-build-complete-checkout"), "warning")]
     pages = []
     kinds = {"javascript": "gadget-code", "css": "gadget-style", "json": "tour-data"}
@@ -95,8 +96,9 @@ def _check_page_messages(files: Mapping[str, MessageFile], component: str) -> li
     problems: list[Problem] = []
     base = files.get("en")
     if base is None:
-        return [Problem(f"i18n/{component}/en.json", 1, 1, T("wikitours-problem-build-file-missing"),
-                        T("wikitours-hint-build-restore-interface-texts", f"i18n/{component}/en.json"))]
+        path = f"i18n/{component}/en.json"
+        return [Problem(path, 1, 1, T("wikitours-problem-build-file-missing"),
+                        T("wikitours-hint-build-restore-interface-texts", path))]
     for lang, mf in sorted(files.items()):
         if lang in ("en", "qqq"):
             continue
@@ -109,7 +111,8 @@ def _check_page_messages(files: Mapping[str, MessageFile], component: str) -> li
                 line, col = mf.where(key)
                 problems.append(Problem(
                     mf.path, line, col,
-                    T("wikitours-problem-build-extra-placeholder", key, ", ".join("$" + n for n in sorted(extra))),
+                    T("wikitours-problem-build-extra-placeholder", key,
+                      ", ".join("$" + n for n in sorted(extra))),
                     T("wikitours-hint-build-extra-placeholder", "qqq.json")))
     return problems
 
@@ -159,7 +162,8 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
         variant = library.wiki(wiki)
         if variant is None:
             known = ", ".join(w.id for w in library.wikis)
-            problems.append(Problem(library.file, 1, 1, T("wikitours-problem-build-no-such-wiki", wiki, "wikis:"),
+            problems.append(Problem(library.file, 1, 1,
+                                    T("wikitours-problem-build-no-such-wiki", wiki, "wikis:"),
                                     T("wikitours-hint-build-use-one-of", known) if known
                                     else T("wikitours-hint-build-no-wikis")))
             return Result((), (), tuple(problems))
@@ -242,7 +246,8 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
         if page.title in seen:
             problems.append(Problem(
                 library.file, 1, 1,
-                T("wikitours-problem-build-same-title", page.title, seen[page.title].kind, page.kind),
+                T("wikitours-problem-build-same-title", page.title, seen[page.title].kind,
+                  page.kind),
                 T("wikitours-hint-build-same-title", "Badges")))
         seen[page.title] = page
     return Result(tuple(pages), tuple(lines), tuple(problems))
@@ -362,7 +367,8 @@ def _load(path: str) -> tuple[Library | None, bytes, list[Problem]]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        return None, b"", [Problem(path, 1, 1, T("wikitours-problem-build-cannot-read", os_error_text(exc)),
+        return None, b"", [Problem(path, 1, 1,
+                                   T("wikitours-problem-build-cannot-read", os_error_text(exc)),
                                    T("wikitours-hint-build-give-path"))]
     from tours.load import load_library
 

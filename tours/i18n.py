@@ -226,7 +226,8 @@ def load_banana(text: str | bytes, path: str, lang: str) -> tuple[MessageFile | 
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        return None, [Problem(path, exc.lineno, exc.colno, T("wikitours-problem-json-invalid", json_error_text(exc)),
+        return None, [Problem(path, exc.lineno, exc.colno,
+                              T("wikitours-problem-json-invalid", json_error_text(exc)),
                               T("wikitours-hint-json-check-punctuation"))]
     except RecursionError:
         return None, [Problem(path, 1, 1, T("wikitours-problem-messages-nested-too-deeply"),
@@ -238,7 +239,8 @@ def load_banana(text: str | bytes, path: str, lang: str) -> tuple[MessageFile | 
         seen: set[str] = set()
         for key, (line, col) in _key_positions(text):
             if key in seen:
-                problems.append(Problem(path, line, col, T("wikitours-problem-messages-duplicate-key", key),
+                problems.append(Problem(path, line, col,
+                                        T("wikitours-problem-messages-duplicate-key", key),
                                         T("wikitours-hint-messages-duplicate-key"), "warning"))
             seen.add(key)
     mf_text = text
@@ -248,7 +250,8 @@ def load_banana(text: str | bytes, path: str, lang: str) -> tuple[MessageFile | 
             continue
         if not isinstance(value, str):
             line, col = dict(_key_positions(text)).get(key, (1, 1))
-            problems.append(Problem(path, line, col, T("wikitours-problem-messages-not-a-string", key),
+            problems.append(Problem(path, line, col,
+                                    T("wikitours-problem-messages-not-a-string", key),
                                     T("wikitours-hint-messages-quote-text")))
             continue
         messages[key] = value
@@ -280,7 +283,8 @@ def read_dir(directory: Path | str) -> tuple[dict[str, MessageFile], list[Proble
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            problems.append(Problem(str(path), 1, 1, T("wikitours-problem-cannot-read", os_error_text(exc))))
+            problems.append(Problem(str(path), 1, 1,
+                                    T("wikitours-problem-cannot-read", os_error_text(exc))))
             continue
         loaded, found = load_banana(raw, str(path), lang)
         problems.extend(found)
@@ -383,7 +387,8 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
         if lang == "qqq":
             continue
         if lang not in known_languages:
-            problems.append(Problem(mf.path, 1, 1, T("wikitours-problem-translation-unknown-language", lang),
+            problems.append(Problem(mf.path, 1, 1,
+                                    T("wikitours-problem-translation-unknown-language", lang),
                                     T("wikitours-hint-translation-unknown-language")))
         missing, outdated, unknown, invalid = [], [], [], []
         translated = 0
@@ -396,7 +401,8 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
         for key, text in messages.items():
             if key not in sources:
                 unknown.append(key)
-                problems.append(Problem(mf.path, *mf.where(key), T("wikitours-problem-messages-unknown-key", key),
+                problems.append(Problem(mf.path, *mf.where(key),
+                                        T("wikitours-problem-messages-unknown-key", key),
                                         T("wikitours-hint-translation-unknown-key"), "warning"))
                 continue
             if not text.strip():
@@ -443,7 +449,8 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
                 sm = sources[key]
                 problems.append(Problem(
                     mf.path, *mf.where(key),
-                    T("wikitours-problem-translation-outdated", key, library.file, str(sm.line), str(sm.column)),
+                    T("wikitours-problem-translation-outdated", key, library.file, str(sm.line),
+                      str(sm.column)),
                     T("wikitours-hint-translation-outdated", expected_hash[key]), "warning"))
         statuses.append(LanguageStatus(lang, len(sources), translated, tuple(missing),
                                        tuple(outdated), tuple(unknown), tuple(invalid)))
@@ -454,8 +461,10 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
         for key in qqq.messages:
             if key not in sources:
                 line, col = qqq.where(key)
-                problems.append(Problem(qqq.path, line, col, T("wikitours-problem-messages-unknown-key", key),
-                                        T("wikitours-hint-qqq-unknown-key", "`python -m tours status --write-qqq`"),
+                problems.append(Problem(qqq.path, line, col,
+                                        T("wikitours-problem-messages-unknown-key", key),
+                                        T("wikitours-hint-qqq-unknown-key",
+                                          "`python -m tours status --write-qqq`"),
                                         "warning"))
     else:
         undocumented = tuple(sources)

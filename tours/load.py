@@ -46,7 +46,8 @@ def load_library(text: str | bytes, filename: str, *, extra_special_pages: Itera
             return None, problems
         return library, problems
     except Exception as err:  # noqa: BLE001 - the promise is: never raise, whatever the input
-        return None, [Problem(filename, 1, 1, T("wikitours-problem-file-not-checked", type(err).__name__, str(err)),
+        return None, [Problem(filename, 1, 1,
+                              T("wikitours-problem-file-not-checked", type(err).__name__, str(err)),
                               T("wikitours-hint-report-bug"))]
 
 
@@ -95,8 +96,9 @@ def _capped(problems: list[Problem], filename: str) -> list[Problem]:
         return problems
     rest = len(problems) - MAX_PROBLEMS
     last = problems[MAX_PROBLEMS - 1]
-    return problems[:MAX_PROBLEMS] + [Problem(filename, last.line, last.column, T("wikitours-problem-more-not-shown", rest),
-                                              T("wikitours-hint-fix-above-first"))]
+    note = Problem(filename, last.line, last.column, T("wikitours-problem-more-not-shown", rest),
+                   T("wikitours-hint-fix-above-first"))
+    return problems[:MAX_PROBLEMS] + [note]
 
 
 def load_file(path: str | Path, *, extra_special_pages: Iterable[str] = ()) -> tuple[Library | None, list[Problem]]:
@@ -109,11 +111,14 @@ def load_file(path: str | Path, *, extra_special_pages: Iterable[str] = ()) -> t
             return None, [too_large(name, size)]
         data = file.read_bytes()
     except FileNotFoundError:
-        return None, [Problem(name, 1, 1, T("wikitours-problem-file-does-not-exist"), T("wikitours-hint-check-file-name"))]
+        return None, [Problem(name, 1, 1, T("wikitours-problem-file-does-not-exist"),
+                              T("wikitours-hint-check-file-name"))]
     except IsADirectoryError:
-        return None, [Problem(name, 1, 1, T("wikitours-problem-file-is-folder"), T("wikitours-hint-give-tours-file-path"))]
+        return None, [Problem(name, 1, 1, T("wikitours-problem-file-is-folder"),
+                              T("wikitours-hint-give-tours-file-path"))]
     except OSError as err:
-        return None, [Problem(name, 1, 1, T("wikitours-problem-file-cannot-be-read", os_error_text(err)),
+        return None, [Problem(name, 1, 1,
+                              T("wikitours-problem-file-cannot-be-read", os_error_text(err)),
                               T("wikitours-hint-check-permissions"))]
     return load_library(data, name, extra_special_pages=extra_special_pages)
 

@@ -57,10 +57,13 @@ _BEHAVIOUR = re.compile(r"__[A-Z]+__")
 _FORBIDDEN_NAMESPACES = re.compile(r"\s*(file|image|media|category)\s*:", re.I)
 _SPECIAL_LINE = {
     "*": (T("wikitours-problem-markup-line-list"), T("wikitours-hint-markup-list-as-sentences")),
-    "#": (T("wikitours-problem-markup-line-numbered-list"), T("wikitours-hint-markup-list-as-sentences")),
+    "#": (T("wikitours-problem-markup-line-numbered-list"),
+          T("wikitours-hint-markup-list-as-sentences")),
     ":": (T("wikitours-problem-markup-line-indented"), T("wikitours-hint-markup-remove-colon")),
-    ";": (T("wikitours-problem-markup-line-definition"), T("wikitours-hint-markup-remove-semicolon")),
-    " ": (T("wikitours-problem-markup-line-space"), T("wikitours-hint-markup-remove-leading-spaces")),
+    ";": (T("wikitours-problem-markup-line-definition"),
+          T("wikitours-hint-markup-remove-semicolon")),
+    " ": (T("wikitours-problem-markup-line-space"),
+          T("wikitours-hint-markup-remove-leading-spaces")),
 }
 
 #: How far a recovery after an error looks for the closing bracket (links are short).
@@ -136,19 +139,22 @@ class _Checker:
                 continue
             stripped = line.rstrip()
             if stripped.startswith("=") and stripped.endswith("=") and len(stripped) >= 2:
-                self.add(start, T("wikitours-problem-markup-heading"), T("wikitours-hint-markup-heading"))
+                self.add(start, T("wikitours-problem-markup-heading"),
+                         T("wikitours-hint-markup-heading"))
             elif line.startswith("{|") or line.startswith("|}"):
                 self.table_lines.append((start, end))
                 self.add(start, T("wikitours-problem-markup-table", "{| … |}"),
                          T("wikitours-hint-markup-content-as-sentences"))
             elif line.startswith("----"):
-                self.add(start, T("wikitours-problem-markup-horizontal-line"), T("wikitours-hint-markup-remove-line"))
+                self.add(start, T("wikitours-problem-markup-horizontal-line"),
+                         T("wikitours-hint-markup-remove-line"))
             elif line[:1] in _SPECIAL_LINE and line.strip():
                 message, hint = _SPECIAL_LINE[line[:1]]
                 self.add(start, message, hint)
             self._quotes(line, start)
             for m in _BEHAVIOUR.finditer(line):
-                self.add(start + m.start(), T("wikitours-problem-markup-magic-word", m.group(0)), _HINT_REMOVE)
+                self.add(start + m.start(), T("wikitours-problem-markup-magic-word", m.group(0)),
+                         _HINT_REMOVE)
             for m in _ENTITY.finditer(line):
                 self.add(start + m.start(), T("wikitours-problem-markup-entity", m.group(0)),
                          T("wikitours-hint-markup-type-character"))
@@ -167,9 +173,11 @@ class _Checker:
                 bold = -1 if bold >= 0 else at
                 italic = -1 if italic >= 0 else at
         if bold >= 0:
-            self.add(bold, T("wikitours-problem-markup-bold-not-closed"), T("wikitours-hint-markup-close-bold"))
+            self.add(bold, T("wikitours-problem-markup-bold-not-closed"),
+                     T("wikitours-hint-markup-close-bold"))
         if italic >= 0:
-            self.add(italic, T("wikitours-problem-markup-italic-not-closed"), T("wikitours-hint-markup-close-italic"))
+            self.add(italic, T("wikitours-problem-markup-italic-not-closed"),
+                     T("wikitours-hint-markup-close-italic"))
 
     # -- inline constructs ---------------------------------------------------------------
     def _sequence(self, i: int, context: str, depth: int) -> int:
@@ -188,7 +196,8 @@ class _Checker:
             if ch == "[":
                 if text.startswith("[[", i):
                     if context in ("label", "extlabel"):
-                        self.add(i, T("wikitours-problem-markup-link-in-link"), T("wikitours-hint-markup-link-in-link"))
+                        self.add(i, T("wikitours-problem-markup-link-in-link"),
+                                 T("wikitours-hint-markup-link-in-link"))
                     i = self._wikilink(i, depth)
                 else:
                     i = self._extlink(i, depth)
@@ -199,7 +208,8 @@ class _Checker:
                 if context == "label" and text.startswith("]]", i):
                     return i
                 if context == "top" and not text.startswith("]]", i):
-                    self.add(i, T("wikitours-problem-markup-unmatched-closer", "]", "["), _HINT_ROUND)
+                    self.add(i, T("wikitours-problem-markup-unmatched-closer", "]", "["),
+                             _HINT_ROUND)
                     return i
                 if context == "top":
                     self.add(i, T("wikitours-problem-markup-unmatched-closer", "]]", "[["),
@@ -220,9 +230,11 @@ class _Checker:
                     if context == "arg":
                         return i
                     if context == "top":
-                        self.add(i, T("wikitours-problem-markup-unmatched-closer", "}}", "{{"), _HINT_REMOVE)
+                        self.add(i, T("wikitours-problem-markup-unmatched-closer", "}}", "{{"),
+                                 _HINT_REMOVE)
                         return i
-                    self.add(i, T("wikitours-problem-markup-unmatched-closer", "}}", "{{"), _HINT_REMOVE)
+                    self.add(i, T("wikitours-problem-markup-unmatched-closer", "}}", "{{"),
+                             _HINT_REMOVE)
                     i += 2
                     continue
                 self.add(i, T(_SINGLE_BRACE, "}"), _HINT_ROUND)
@@ -234,7 +246,8 @@ class _Checker:
                 i = self._tag(i)
                 continue
             if ch == "\n" and context in ("extlabel",):
-                self.add(i, T("wikitours-problem-markup-label-one-line"), T("wikitours-hint-markup-label-one-line"))
+                self.add(i, T("wikitours-problem-markup-label-one-line"),
+                         T("wikitours-hint-markup-label-one-line"))
                 return i
             i += 1
         return n
@@ -258,7 +271,8 @@ class _Checker:
                 self.add(start, _LINK_NOT_CLOSED, _HINT_CLOSE_LINK)
             return j if j > start + 2 else start + 2
         if not target.strip():
-            self.add(start, T("wikitours-problem-markup-link-needs-title"), T("wikitours-hint-markup-link-needs-title"))
+            self.add(start, T("wikitours-problem-markup-link-needs-title"),
+                     T("wikitours-hint-markup-link-needs-title"))
         elif _FORBIDDEN_NAMESPACES.match(target):
             ns = _FORBIDDEN_NAMESPACES.match(target).group(1)
             self.add(start, T("wikitours-problem-markup-embedding-link", ns),
@@ -285,7 +299,8 @@ class _Checker:
             scheme = _SCHEME.match(text, i + 1)
             if scheme is not None and not text.startswith(("http:", "https:"), i + 1) and not text[i + 1 : i + 2].isspace():
                 found = scheme.group(1)
-                self.add(i, T("wikitours-problem-markup-link-scheme", found), T("wikitours-hint-markup-http-links"))
+                self.add(i, T("wikitours-problem-markup-link-scheme", found),
+                         T("wikitours-hint-markup-http-links"))
             else:
                 self.add(i, T("wikitours-problem-markup-square-brackets"), _HINT_ROUND)
             close = text.find("]", i + 1, i + _WINDOW)
@@ -345,15 +360,18 @@ class _Checker:
                 forms += 1
                 k_end = self._sequence(k_end + 1, "arg", depth + 1)
             if not text.startswith("}}", k_end):
-                self.add(start, T("wikitours-problem-markup-function-not-closed", f"{{{{{upper}:…}}}}"),
+                self.add(start, T("wikitours-problem-markup-function-not-closed",
+                                  f"{{{{{upper}:…}}}}"),
                          T("wikitours-hint-markup-close-function", "}}"))
                 return k_end if k_end > start else start + 2
             if forms == 0:
-                self.add(start, T("wikitours-problem-markup-function-needs-form", f"{{{{{upper}:…}}}}"),
+                self.add(start, T("wikitours-problem-markup-function-needs-form",
+                                  f"{{{{{upper}:…}}}}"),
                          T("wikitours-hint-markup-function-forms", f"{{{{{upper}:$1|…|…}}}}"))
             return k_end + 2
         if name.startswith("#"):
-            self.add(start, T("wikitours-problem-markup-parser-function", f"{{{{{name.split(':')[0]}:…}}}}"),
+            self.add(start, T("wikitours-problem-markup-parser-function",
+                              f"{{{{{name.split(':')[0]}:…}}}}"),
                      _HINT_TEMPLATE)
         elif j < self.n and text[j] == ":":
             self.add(start, T("wikitours-problem-markup-parser-function", f"{{{{{name}:…}}}}"),
@@ -363,7 +381,8 @@ class _Checker:
                      T("wikitours-hint-markup-magic-word-value"))
         else:
             shown = name or "…"
-            self.add(start, T("wikitours-problem-markup-template", f"{{{{{shown}}}}}"), _HINT_TEMPLATE)
+            self.add(start, T("wikitours-problem-markup-template", f"{{{{{shown}}}}}"),
+                     _HINT_TEMPLATE)
         return self._skip_braces(i)
 
     def _skip_braces(self, i: int) -> int:
@@ -386,7 +405,8 @@ class _Checker:
     def _tag(self, i: int) -> int:
         text = self.text
         if text.startswith("<!--", i):
-            self.add(i, T("wikitours-problem-markup-html-comment"), T("wikitours-hint-markup-html-comment"))
+            self.add(i, T("wikitours-problem-markup-html-comment"),
+                     T("wikitours-hint-markup-html-comment"))
             end = text.find("-->", i + 4)
             return self.n if end < 0 else end + 3
         if not _TAG_START.match(text, i):
@@ -395,17 +415,20 @@ class _Checker:
         name = (m.group(2) if m else re.match(r"</?([a-zA-Z][a-zA-Z0-9]*)", text[i:]).group(1)).lower()
         if m is None or name not in ALLOWED_TAGS or m.group(3).strip() or m.group(4):
             if name in ALLOWED_TAGS:
-                self.add(i, T("wikitours-problem-markup-tag-attributes", name), T("wikitours-hint-markup-tag-attributes", name))
+                self.add(i, T("wikitours-problem-markup-tag-attributes", name),
+                         T("wikitours-hint-markup-tag-attributes", name))
                 self.tags.append((name, -1))  # counts as open, so its closing tag is not reported
             elif not (m is not None and m.group(1) and name in self.reported_tags):
                 self.reported_tags.add(name)
-                self.add(i, T("wikitours-problem-markup-raw-html", name), T("wikitours-hint-markup-raw-html"))
+                self.add(i, T("wikitours-problem-markup-raw-html", name),
+                         T("wikitours-hint-markup-raw-html"))
             return m.end() if m else i + 1
         if m.group(1):  # a closing tag
             if self.tags and self.tags[-1][0] == name:
                 self.tags.pop()
             else:
-                self.add(i, T("wikitours-problem-markup-tag-not-open", name), T("wikitours-hint-markup-tag-not-open", name))
+                self.add(i, T("wikitours-problem-markup-tag-not-open", name),
+                         T("wikitours-hint-markup-tag-not-open", name))
         else:
             self.tags.append((name, i))
         return m.end()

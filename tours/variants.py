@@ -153,7 +153,8 @@ def apply_variant(library: Library, variant: WikiVariant | None = None, *,
             removed[(change.tour, change.step_id)] = True
             continue
         if change.step is None:
-            problems.append(Problem(*where, T("wikitours-problem-variant-needs-step", wiki_id, change.action),
+            problems.append(Problem(*where,
+                                    T("wikitours-problem-variant-needs-step", wiki_id, change.action),
                                     T("wikitours-hint-variant-needs-step", "`step:`")))
             continue
         new = change.step

@@ -162,7 +162,8 @@ def assemble(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
             lines = _lines(page.text)
             out.append("  -")
             if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
-                problems.append(Problem(page.title, 1, 1, T("wikitours-problem-wikisource-empty-page"),
+                problems.append(Problem(page.title, 1, 1,
+                                        T("wikitours-problem-wikisource-empty-page"),
                                         T("wikitours-hint-wikisource-empty-page",
                                           "id, title, summary, audience, minutes, version, steps")))
                 out.append(_INDENT + "{}")
@@ -230,12 +231,14 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
             expected = tour_id_from_title(seg.title, prefix)
             if tour.id != expected:
                 problems.append(Problem(seg.title, tour.pos.line - seg.start + 1, 1,
-                                        T("wikitours-problem-wikisource-id-not-page-name", tour.id, expected),
-                                        T("wikitours-hint-wikisource-id-not-page-name", f"`id: {expected}`",
-                                          f"{prefix}{tour.id}.yaml")))
+                                        T("wikitours-problem-wikisource-id-not-page-name",
+                                          tour.id, expected),
+                                        T("wikitours-hint-wikisource-id-not-page-name",
+                                          f"`id: {expected}`", f"{prefix}{tour.id}.yaml")))
     if local is not None and library is not None and not library.wikis:
         problems.append(Problem(local.title, 1, 1, T("wikitours-problem-wikisource-no-adaptation"),
-                                T("wikitours-hint-wikisource-no-adaptation", "id, language, pages, changes")))
+                                T("wikitours-hint-wikisource-no-adaptation",
+                                  "id, language, pages, changes")))
     if any(p.severity == "error" for p in problems):
         library = None
     problems.sort(key=lambda p: (p.file, p.line, p.column))

@@ -24,8 +24,8 @@ import yaml
 from tours.model import Problem
 from tours.problemtext import T, Text
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Scalar", "Seq", "Map", "Node", "decode", "read_tree",
-           "yaml_error_problem", "yaml_error_what", "YAML_PROBLEMS", "YAML_CONTEXTS"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Scalar", "Seq", "Map", "Node", "decode",
+           "read_tree", "too_large", "yaml_error_problem", "yaml_error_what", "YAML_PROBLEMS", "YAML_CONTEXTS"]
 
 #: Largest file accepted. 200 tours in one file take about 2 MB; 16 MB leaves ample room.
 MAX_BYTES = 16 * 1024 * 1024
@@ -110,7 +110,8 @@ def decode(data: str | bytes, filename: str) -> tuple[str | None, list[Problem]]
             except UnicodeDecodeError as err:
                 line, column = _line_column(data[: err.start].decode("utf-8", "replace"))
                 return None, [Problem(filename, line, column,
-                                      T("wikitours-problem-file-not-utf8", f"{data[err.start]:02x}"),
+                                      T("wikitours-problem-file-not-utf8",
+                                        f"{data[err.start]:02x}"),
                                       T("wikitours-hint-save-as-utf8-really-tours"))]
     else:
         text = data
@@ -137,7 +138,8 @@ def _line_column(prefix: str) -> tuple[int, int]:
 
 def too_large(filename: str, size: int) -> Problem:
     """The problem of a file larger than :data:`MAX_BYTES` (also used before reading one)."""
-    return Problem(filename, 1, 1, T("wikitours-problem-file-too-large", size, MAX_BYTES // (1024 * 1024)),
+    megabytes = MAX_BYTES // (1024 * 1024)
+    return Problem(filename, 1, 1, T("wikitours-problem-file-too-large", size, megabytes),
                    T("wikitours-hint-file-too-large"))
 
 
@@ -224,7 +226,8 @@ def yaml_error_what(err: yaml.YAMLError) -> Text | str:
     """What is wrong, for a :class:`yaml.YAMLError` of libyaml, as a phrase for another message
     (``"did not find expected key (while parsing a block mapping)"``)."""
     if isinstance(err, yaml.reader.ReaderError):
-        code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
+        char = err.character
+        code = char if isinstance(char, int) else ord(str(char)[:1] or "?")
         return T("wikitours-problem-yaml-control-character", f"{code:04X}")
     problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
@@ -241,8 +244,7 @@ def yaml_error_problem(err: yaml.YAMLError, filename: str, text: str) -> Problem
         data = text.encode("utf-8", "surrogatepass")
         position = err.position if 0 <= err.position <= len(data) else 0
         line, column = _line_column(data[:position].decode("utf-8", "replace"))
-        code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
-        return Problem(filename, line, column, T("wikitours-problem-yaml-control-character", f"{code:04X}"),
+        return Problem(filename, line, column, yaml_error_what(err),
                        T("wikitours-hint-remove-control-character"))
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -368,7 +370,8 @@ def _build(text: str, filename: str, problems: list[Problem]) -> Node | None:
                                        T("wikitours-hint-yaml-documents")))
                 return None
         if nodes > MAX_NODES:
-            append_problem(Problem(filename, 1, 1, T("wikitours-problem-file-too-many-values", MAX_NODES),
+            append_problem(Problem(filename, 1, 1,
+                                   T("wikitours-problem-file-too-many-values", MAX_NODES),
                                    T("wikitours-hint-split-file")))
             return None
     return root
@@ -380,4 +383,5 @@ def _short_tag(tag: str) -> str:
 
 def _anchor_problem(filename: str, mark, anchor: str) -> Problem:
     return Problem(filename, mark.line + 1, mark.column + 1,
-                   T("wikitours-problem-yaml-anchor", anchor), T("wikitours-hint-yaml-anchor", anchor))
+                   T("wikitours-problem-yaml-anchor", anchor),
+                   T("wikitours-hint-yaml-anchor", anchor))
