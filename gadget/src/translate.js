@@ -244,7 +244,12 @@
 		this.target = language( state.info, state.lang );
 		this.source = language( state.info, state.sources.lang );
 		this.rows = [];
-		this.$el = $( '<form>' ).addClass( 'wikitours-translate' ).attr( 'novalidate', '' );
+		// in the reader's interface language: the page's content language may differ
+		this.$el = $( '<form>' ).addClass( 'wikitours-translate' ).attr( {
+			novalidate: '',
+			lang: mw.config.get( 'wgUserLanguage' ),
+			dir: document.documentElement.dir === 'rtl' ? 'rtl' : 'ltr'
+		} );
 		this.build();
 	}
 
@@ -289,7 +294,7 @@
 					'aria-describedby': id + '-src' + ( m.doc ? ' ' + id + '-doc' : '' )
 				} ).val( typeof current === 'string' ? current : '' ),
 				$row = $( '<fieldset>' ).addClass( 'wikitours-translate__item' ).attr( 'data-key', m.key ).append(
-					$( '<legend>' ).append( $( '<code>' ).text( m.key ), ' ', $flag ),
+					$( '<legend>' ).append( $( '<code>' ).attr( 'dir', 'ltr' ).text( m.key ), ' ', $flag ),
 					$( '<div>' ).addClass( 'wikitours-translate__label' ).attr( 'id', id + '-src-label' )
 						.text( msg( 'wikitours-translate-source', source.name ) ),
 					$( '<div>' ).addClass( 'wikitours-translate__source' ).attr( {
@@ -300,7 +305,7 @@
 				$row.append( $( '<p>' ).addClass( 'wikitours-translate__doc' ).attr( 'id', id + '-doc' ).append(
 					$( '<span>' ).addClass( 'wikitours-translate__label' ).text( msg( 'wikitours-translate-doc' ) ),
 					' ',
-					$( '<span>' ).attr( { lang: 'en', dir: 'ltr' } ).text( m.doc )
+					$( '<span>' ).addClass( 'wikitours-translate__doctext' ).attr( { lang: 'en', dir: 'ltr' } ).text( m.doc )
 				) );
 			}
 			$row.append(
@@ -456,7 +461,9 @@
 
 	function main() {
 		var lang = targetLanguage();
-		if ( !lang || document.querySelector( '.wikitours-translate' ) ) {
+		if ( !lang || !/^(view|edit|submit)$/.test( mw.config.get( 'wgAction' ) ) ||
+			document.querySelector( '.wikitours-translate' )
+		) {
 			return;
 		}
 		load( lang ).then( function ( state ) {
