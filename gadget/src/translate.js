@@ -278,7 +278,7 @@
 		).attr( 'aria-labelledby', 'wikitours-translate-heading' );
 
 		this.state.sources.messages.forEach( function ( m, i ) {
-			var id = 'wikitours-translate-' + i,
+			var id = 'wtt-' + i, // short: ids of every box and its parts
 				current = self.state.data[ m.key ],
 				$flag = $( '<span>' ).addClass( 'wikitours-translate__flag' ),
 				$confirm = $( '<input>' ).attr( { type: 'checkbox', id: id + '-ok' } ),
