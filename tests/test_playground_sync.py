@@ -173,3 +173,23 @@ def test_a_restart_keeps_the_edits_made_on_the_wiki(playground):
     assert "Your very first edit" in playground.wiki.wikitext("Help:Wikitours/first-edit")
     playground.stop()
     assert port_is_free(playground.port) and port_is_free(playground.app_port)
+
+
+def test_the_playgrounds_wikis_file_is_one_wiki_that_is_its_own_library(tmp_path):
+    from bot.multiwiki import load_config
+    from playground.cli import write_wikis
+    from playground.services import sync_command
+
+    class FakeWiki:  # only the names write_wikis reads; the real file is used by the tests above
+        family, api, index, language = "localwiki1234", "http://127.0.0.1:1234/api.php", \
+            "http://127.0.0.1:1234/index.php", "en"
+
+    path = write_wikis(FakeWiki(), tmp_path, "http://127.0.0.1:1235/api/v1/events")
+    config, problems = load_config(str(path))
+    assert config is not None and not [p for p in problems if p.severity == "error"], problems
+    assert config.library.wiki == "localwiki1234" and [w.id for w in config.wikis] == ["localwiki1234"]
+    assert config.library.tours == "Project:Wikitours/Tours/" and not config.library.single
+    assert config.wikis[0].settings["event-url"] == "http://127.0.0.1:1235/api/v1/events"
+    assert sync_command(tmp_path)[-3:] == [f"-wikis:{path}", f"-state:{tmp_path / 'sync-state.json'}",
+                                           "-interval:10"]
+    assert sync_command(tmp_path, once=True)[-1] == "-once"
