@@ -101,7 +101,8 @@ def seed_tours(wiki: LocalWiki, directory: Path) -> bool:
     done = subprocess.run([sys.executable, "-m", "tours", "push", "--api", wiki.api,
                            "--user", wiki.bot.login_name, "--tours", str(ROOT / "tours.yaml"),
                            "--record", str(directory / "wikisync.json"),
-                           "--summary", msg("wikitours-playground-seed-summary", language=wiki.language)],
+                           "--summary", msg("wikitours-playground-seed-summary",
+                                            language=wiki.language)],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     lines = (done.stdout + done.stderr).strip().splitlines()
     # the per-page lines are many; the counts and anything that went wrong are worth showing
@@ -235,7 +236,8 @@ def run(argv: list[str] | None = None) -> int:
         say("  " + msg("wikitours-playground-url-catalogue", catalogue))
         say("  " + msg("wikitours-playground-url-tours",
                        f"{wiki.index}?title=Special:PrefixIndex/{TOURS_PREFIX}"))
-        say("  " + msg("wikitours-playground-url-status", f"{wiki.index}?title=Project:Wikitours/Status"))
+        say("  " + msg("wikitours-playground-url-status",
+                       f"{wiki.index}?title=Project:Wikitours/Status"))
         say("  " + msg("wikitours-playground-url-wiki", wiki.url + "/"))
         for item in running:
             if item.service.url(ctx):

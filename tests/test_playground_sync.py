@@ -36,8 +36,8 @@ class Playground:
 
     def start(self) -> str:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "playground", "--dir", str(self.directory), "--port", str(self.port),
-             "--app-port", str(self.app_port), "--workers", "2"],
+            [sys.executable, "-m", "playground", "--dir", str(self.directory),
+             "--port", str(self.port), "--app-port", str(self.app_port), "--workers", "2"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines = []
         for line in self.process.stdout:
@@ -86,8 +86,9 @@ def wait_for(what, check, deadline=DEADLINE):
 def rendered(wiki, title):
     """The page as a reader sees it, fresh (a purge would be a second request; action=render
     of the current revision is not cached)."""
-    return html.unescape(wiki.anonymous().get(wiki.index, params={"title": title, "action": "render"},
-                                              timeout=30).text)
+    reply = wiki.anonymous().get(wiki.index, params={"title": title, "action": "render"},
+                                 timeout=30)
+    return html.unescape(reply.text)
 
 
 def test_the_tour_pages_are_on_the_wiki_and_the_catalogue_shows_them(playground):
@@ -117,9 +118,11 @@ def test_an_edit_of_a_tour_page_is_published_by_the_next_sync(playground):
     text = wiki.wikitext(title)
     wiki.edit(title, text.replace("title: Your first edit", "title: Your very first edit", 1),
               user="Noor", summary="clearer title")
-    help_text = wait_for("the new title on the help page",
-                         lambda: "Your very first edit" in (wiki.wikitext("Help:Wikitours/first-edit") or "")
-                         and wiki.wikitext("Help:Wikitours/first-edit"))
+    def published():
+        text = wiki.wikitext("Help:Wikitours/first-edit") or ""
+        return "Your very first edit" in text and text
+
+    help_text = wait_for("the new title on the help page", published)
     assert "Your very first edit" in help_text
     page = rendered(wiki, "Help:Wikitours/first-edit")
     assert "Your very first edit" in page
@@ -153,7 +156,8 @@ def test_a_broken_edit_publishes_nothing_is_reported_and_a_fix_clears_it(playgro
 
     wiki.edit(title, good, user="Sam", summary="fixed")
     fixed = wait_for("the status page saying it is fixed",
-                     lambda: "Fixed:" in (s := wiki.wikitext("Project:Wikitours/Status") or "") and s)
+                     lambda: "Fixed:" in (s := wiki.wikitext("Project:Wikitours/Status") or "")
+                     and s)
     assert "user-page.yaml" in fixed
     assert "The tours are up to date" in rendered(wiki, "Project:Wikitours/Status")
     # one note per broken revision, however many runs saw it
@@ -187,9 +191,10 @@ def test_the_playgrounds_wikis_file_is_one_wiki_that_is_its_own_library(tmp_path
     path = write_wikis(FakeWiki(), tmp_path, "http://127.0.0.1:1235/api/v1/events")
     config, problems = load_config(str(path))
     assert config is not None and not [p for p in problems if p.severity == "error"], problems
-    assert config.library.wiki == "localwiki1234" and [w.id for w in config.wikis] == ["localwiki1234"]
+    assert config.library.wiki == "localwiki1234"
+    assert [w.id for w in config.wikis] == ["localwiki1234"]
     assert config.library.tours == "Project:Wikitours/Tours/" and not config.library.single
     assert config.wikis[0].settings["event-url"] == "http://127.0.0.1:1235/api/v1/events"
-    assert sync_command(tmp_path)[-3:] == [f"-wikis:{path}", f"-state:{tmp_path / 'sync-state.json'}",
-                                           "-interval:10"]
+    state = tmp_path / "sync-state.json"
+    assert sync_command(tmp_path)[-3:] == [f"-wikis:{path}", f"-state:{state}", "-interval:10"]
     assert sync_command(tmp_path, once=True)[-1] == "-once"

@@ -27,9 +27,9 @@ HEAD = "wikitours: 1\nsource-language: en\n"
 def _tour(tour_id: str, title: str = "A tour", dash: str = "  - ") -> str:
     """One valid tour as a list item written with *dash* (its indentation and spacing)."""
     pad = " " * len(dash)
-    body = [f"id: {tour_id}", f"title: {title}", "summary: Something to learn.", "audience: newcomer",
-            "minutes: 2", "version: 1", "steps:", "  - id: one", "    page: sandbox", "    title: One",
-            "    text: The first step."]
+    body = [f"id: {tour_id}", f"title: {title}", "summary: Something to learn.",
+            "audience: newcomer", "minutes: 2", "version: 1", "steps:", "  - id: one",
+            "    page: sandbox", "    title: One", "    text: The first step."]
     return dash + body[0] + "\n" + "".join(pad + line + "\n" for line in body[1:])
 
 
@@ -74,14 +74,17 @@ def test_the_shipped_library_splits_into_pages_that_load_back_the_same(wrap):
     elif wrap == "none":
         assert first.startswith("id: first-edit\n")
     # without a yaml.dump round trip: a comment inside a tour survives
-    commented = text.replace("  - id: user-page\n", "  # about yourself\n  - id: user-page  # short one\n")
-    page = split_library(commented, "tours.yaml", wrap="none")[0].as_dict()[f"{PREFIX}user-page.yaml"]
+    commented = text.replace("  - id: user-page\n",
+                             "  # about yourself\n  - id: user-page  # short one\n")
+    seed = split_library(commented, "tours.yaml", wrap="none")[0]
+    page = seed.as_dict()[f"{PREFIX}user-page.yaml"]
     assert page.startswith("# about yourself\nid: user-page  # short one\n")
 
 
 def test_comments_blank_lines_and_odd_list_layouts_stay_with_their_tour():
-    text = ("wikitours: 1\nsource-language: en\n# about the tours\ntours:\n  # the first one\n" + _tour("bb") +
-            "        # deep comment of bb\n\n  # heading for aa\n\n" + _tour("aa", "\"Second: quoted 'x'\"") +
+    text = ("wikitours: 1\nsource-language: en\n# about the tours\ntours:\n  # the first one\n"
+            + _tour("bb") + "        # deep comment of bb\n\n  # heading for aa\n\n"
+            + _tour("aa", "\"Second: quoted 'x'\"") +
             "# a comment at the top level\nbadges: []\n")
     seed = _roundtrip(text, "none")
     pages = seed.as_dict()
@@ -94,14 +97,17 @@ def test_comments_blank_lines_and_odd_list_layouts_stay_with_their_tour():
     assert "# about the tours" in head
 
 
-@pytest.mark.parametrize("layout", ["dash-alone", "zero-indent", "wide-dash", "crlf", "bom", "flow-items",
-                                    "flow-list", "flow-root", "block-scalar", "tours-last"])
+@pytest.mark.parametrize("layout", ["dash-alone", "zero-indent", "wide-dash", "crlf", "bom",
+                                    "flow-items", "flow-list", "flow-root", "block-scalar",
+                                    "tours-last"])
 def test_unusual_but_valid_files_split_faithfully(layout):
     if layout == "dash-alone":
-        text = HEAD + "tours:\n  -\n" + _tour("aa").replace("  - id", "    id", 1) + "  - # note\n" + \
+        text = HEAD + "tours:\n  -\n" + _tour("aa").replace("  - id", "    id", 1) \
+            + "  - # note\n" + \
             _tour("bb").replace("  - id", "    id", 1)
     elif layout == "zero-indent":
-        text = HEAD + "tours:\n" + _tour("aa", dash="- ") + "# between\n" + _tour("bb", dash="- ") + "badges: []\n"
+        text = HEAD + "tours:\n" + _tour("aa", dash="- ") + "# between\n" \
+            + _tour("bb", dash="- ") + "badges: []\n"
     elif layout == "wide-dash":
         text = HEAD + "tours:\n" + _tour("aa", dash="  -   ") + _tour("bb", dash="  -   ")
     elif layout == "crlf":
@@ -109,24 +115,27 @@ def test_unusual_but_valid_files_split_faithfully(layout):
     elif layout == "bom":
         text = "\ufeffsource-language: en\nwikitours: 1\ntours:\n" + _tour("aa")
     elif layout == "flow-items":
-        text = (HEAD + "tours:\n  - {id: aa, title: A, summary: S, audience: newcomer, minutes: 1, version: 1,\n"
+        text = (HEAD + "tours:\n  - {id: aa, title: A, summary: S, audience: newcomer, minutes: 1,"
+                " version: 1,\n"
                 "     steps: [{id: s, page: sandbox, title: T, text: X}]}\n" + _tour("bb"))
     elif layout == "flow-list":
         text = (HEAD + "tours: [{id: aa, title: A, summary: S, audience: newcomer, minutes: 1,\n"
                 "  version: 1, steps: [{id: s, page: sandbox, title: T, text: X}]}]\nbadges: []\n")
     elif layout == "flow-root":
-        text = ("{wikitours: 1, source-language: en, tours: [{id: aa, title: A, summary: S, audience: newcomer, minutes: 1, "
-                "version: 1, steps: [{id: s, page: sandbox, title: T, text: X}]}], badges: [{id: b, name: \"B\",\n"
+        text = ("{wikitours: 1, source-language: en, tours: [{id: aa, title: A, summary: S, "
+                "audience: newcomer, minutes: 1, version: 1, steps: [{id: s, page: sandbox, "
+                "title: T, text: X}]}], badges: [{id: b, name: \"B\",\n"
                 "description: \"long\n text\", requires: {tours: [aa]}}]}\n")
     elif layout == "block-scalar":
-        text = HEAD + "tours:\n" + _tour("aa").replace("text: The first step.",
-                                                "text: |-\n          Line one\n\n          Line two: not a key\n")
+        block = "text: |-\n          Line one\n\n          Line two: not a key\n"
+        text = HEAD + "tours:\n" + _tour("aa").replace("text: The first step.", block)
     else:  # tours after badges, and a trailing comment at the end of the file
         text = HEAD + "badges: []\ntours:\n" + _tour("aa") + "# the end\n"
     seed = _roundtrip(text)
     assert f"{PREFIX}aa.yaml" in seed.as_dict()
     if layout == "block-scalar":
-        assert "text: |-\n      Line one\n\n      Line two: not a key\n" in seed.as_dict()[f"{PREFIX}aa.yaml"]
+        page = seed.as_dict()[f"{PREFIX}aa.yaml"]
+        assert "text: |-\n      Line one\n\n      Line two: not a key\n" in page
 
 
 def test_hostile_texts_are_kept_verbatim_and_cannot_escape_the_wrapper():
@@ -158,7 +167,8 @@ def test_hostile_texts_are_kept_verbatim_and_cannot_escape_the_wrapper():
 def test_broken_files_are_refused_with_the_loaders_problems(text, expect):
     seed, problems = split_library(text, "tours.yaml")
     assert seed is None and problems
-    assert any(expect.lower() in (p.message + p.hint).lower() for p in problems), [str(p) for p in problems]
+    assert any(expect.lower() in (p.message + p.hint).lower() for p in problems), \
+        [str(p) for p in problems]
     assert all(p.file == "tours.yaml" for p in problems)
 
 
@@ -176,7 +186,8 @@ def test_a_split_that_would_change_the_library_is_refused():
 
 def test_tour_pages_are_in_page_name_order_which_is_the_wikis_order():
     seed = _roundtrip(HEAD + "tours:\n" + _tour("zz") + _tour("aa-b") + _tour("aa"))
-    assert [t for t, _ in seed.pages if t != DEFAULT_HEADER] == [f"{PREFIX}aa-b.yaml", f"{PREFIX}aa.yaml", f"{PREFIX}zz.yaml"]
+    assert [t for t, _ in seed.pages if t != DEFAULT_HEADER] == \
+        [f"{PREFIX}aa-b.yaml", f"{PREFIX}aa.yaml", f"{PREFIX}zz.yaml"]
     loaded = _reload(seed)
     assert [t.id for t in loaded.library.tours] == ["aa-b", "aa", "zz"]
 
@@ -225,21 +236,27 @@ def test_push_tours_seeds_the_wiki_and_the_sync_layout_loads(wiki, tmp_path):
     source.write_text((ROOT / "tours.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     run = _push(wiki, tmp_path, "--tours", str(source))
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "7 tour pages: 7 created, 0 updated, 0 unchanged, 0 left alone, 0 conflicts" in run.stdout
+    assert "7 tour pages: 7 created, 0 updated, 0 unchanged, 0 left alone, 0 conflicts" \
+        in run.stdout
     first = wiki.wikitext(f"{PREFIX}first-edit.yaml")
     assert first.startswith("<pre>\nid: first-edit\n")
-    assert wiki.history(f"{PREFIX}first-edit.yaml")[-1]["comment"] == "wikitours: tours from tours.yaml"
+    assert wiki.history(f"{PREFIX}first-edit.yaml")[-1]["comment"] == \
+        "wikitours: tours from tours.yaml"
     # the pages as the wiki keeps them load as the file's library (the sync's reader)
-    texts = {t: wiki.wikitext(t) for t in split_library(source.read_text(), "tours.yaml")[0].as_dict()}
+    seed = split_library(source.read_text(), "tours.yaml")[0]
+    texts = {t: wiki.wikitext(t) for t in seed.as_dict()}
     pages = [SourcePage(t, x) for t, x in texts.items() if t != DEFAULT_HEADER]
-    loaded = load_from_pages(pages, header=SourcePage(DEFAULT_HEADER, texts[DEFAULT_HEADER]), prefix=PREFIX)
-    assert loaded.library is not None and same_library(loaded.library, load_library(source.read_text(), "x")[0])
+    header = SourcePage(DEFAULT_HEADER, texts[DEFAULT_HEADER])
+    loaded = load_from_pages(pages, header=header, prefix=PREFIX)
+    assert loaded.library is not None
+    assert same_library(loaded.library, load_library(source.read_text(), "x")[0])
 
     again = _push(wiki, tmp_path, "--tours", str(source))
     assert again.returncode == 0 and "0 created, 0 updated, 7 unchanged" in again.stdout
 
     # an editor changes a tour on the wiki; the file did not change: the page is left alone
-    wiki.edit(f"{PREFIX}first-edit.yaml", first.replace("title: Your first edit", "title: Edited on wiki"),
+    wiki.edit(f"{PREFIX}first-edit.yaml",
+              first.replace("title: Your first edit", "title: Edited on wiki"),
               user=wiki.admin.name)
     kept = _push(wiki, tmp_path, "--tours", str(source))
     assert kept.returncode == 0 and "left alone" in kept.stdout
@@ -249,7 +266,8 @@ def test_push_tours_seeds_the_wiki_and_the_sync_layout_loads(wiki, tmp_path):
     source.write_text(source.read_text().replace("title: Your first edit", "title: Edited in git"))
     clash = _push(wiki, tmp_path, "--tours", str(source))
     assert clash.returncode == 1
-    assert "first-edit.yaml: conflict" in clash.stderr and "Admin" in clash.stderr and "--force" in clash.stderr
+    assert "first-edit.yaml: conflict" in clash.stderr
+    assert "Admin" in clash.stderr and "--force" in clash.stderr
     assert "title: Edited on wiki" in wiki.wikitext(f"{PREFIX}first-edit.yaml")
 
     forced = _push(wiki, tmp_path, "--tours", str(source), "--force")
@@ -276,8 +294,9 @@ def test_push_tours_messages_follow_the_users_language(wiki, tmp_path):
     (tmp_path / "i18n").mkdir()
     bad = tmp_path / "bad.yaml"
     bad.write_text(HEAD + "tours: []\n", encoding="utf-8")
-    env_run = subprocess.run([sys.executable, "-m", "tours", "push", "--api", wiki.api, "--user", "x",
-                              "--tours", str(bad), "--record", str(tmp_path / "r.json")],
+    env_run = subprocess.run([sys.executable, "-m", "tours", "push", "--api", wiki.api,
+                              "--user", "x", "--tours", str(bad),
+                              "--record", str(tmp_path / "r.json")],
                              cwd=ROOT, capture_output=True, text=True, timeout=60,
                              env=dict(os.environ, WIKITOURS_LANG="de", WIKITOURS_BOT_PASSWORD="x"))
     import json

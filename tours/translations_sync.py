@@ -185,7 +185,8 @@ class Api:
     def save(self, title: str, text: str, summary: str, basetimestamp: str | None,
              contentmodel: str | None = "json") -> int:
         token = self.call(action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
-        params = {"action": "edit", "title": title, "text": text, "summary": summary, "token": token}
+        params = {"action": "edit", "title": title, "text": text, "summary": summary,
+                  "token": token}
         if contentmodel:
             params["contentmodel"] = contentmodel
         if basetimestamp:
@@ -213,7 +214,8 @@ class Api:
                 rev = page["revisions"][0]
                 asked = spelled.get(page["title"], page["title"])
                 found[asked] = WikiRevision(page["title"], rev["slots"]["main"].get("content", ""),
-                                            int(rev["revid"]), rev["timestamp"], rev.get("user", ""))
+                                            int(rev["revid"]), rev["timestamp"],
+                                            rev.get("user", ""))
         return found
 
 
@@ -430,16 +432,17 @@ def push_tours(ns, api: Api, seed, record_path: Path) -> int:
         elif kind == "same":
             record[plan.title] = {"revid": plan.wiki.revid, "sha": page_sha(local[plan.title])}
         elif kind == "skip":
-            print(seed_msg("wikitours-seed-skip", plan.title, plan.wiki.revid, plan.wiki.user or "?"))
+            print(seed_msg("wikitours-seed-skip", plan.title, plan.wiki.revid,
+                           plan.wiki.user or "?"))
         else:
             why = "wikitours-seed-conflict-no-record" if plan.no_record else "wikitours-seed-conflict"
-            print(seed_msg(why, plan.title, plan.wiki.revid, plan.wiki.user or "?", plan.wiki.timestamp),
-                  file=sys.stderr)
+            print(seed_msg(why, plan.title, plan.wiki.revid, plan.wiki.user or "?",
+                           plan.wiki.timestamp), file=sys.stderr)
             print("    " + seed_msg("wikitours-seed-conflict-hint"), file=sys.stderr)
         counts[kind] += 1
     _save_record(record_path, key, record)
-    print(seed_msg("wikitours-seed-done", len(plans), counts["create"], counts["update"], counts["same"],
-                   counts["skip"], counts["conflict"]))
+    print(seed_msg("wikitours-seed-done", len(plans), counts["create"], counts["update"],
+                   counts["same"], counts["skip"], counts["conflict"]))
     return 1 if counts["conflict"] else 0
 
 
@@ -448,15 +451,16 @@ def add_parsers(sub) -> None:
     from tours.cli import DEFAULT_FILE, _delegate
 
     for name, help_, fn in (("pull", "bring on-wiki translations into i18n/tours/", "run_pull"),
-                            ("push", "send i18n/tours/ translations (and with --tours the tours) to the wiki",
-                             "run_push")):
+                            ("push", "send i18n/tours/ translations (and with --tours the tours) "
+                             "to the wiki", "run_push")):
         p = sub.add_parser(name, help=help_)
         p.add_argument("--api", required=True, metavar="URL", help="the library wiki's api.php")
         p.add_argument("--prefix", default=DEFAULT_PREFIX, metavar="TITLE",
                        help=f"translation pages are PREFIX<lang>.json (default: {DEFAULT_PREFIX})")
         p.add_argument("--i18n", metavar="DIR", help="translations folder (default: i18n beside FILE)")
         p.add_argument("--file", metavar="FILE",
-                       help=f"tours file whose i18n/ is meant (default: --tours FILE, else {DEFAULT_FILE})")
+                       help="tours file whose i18n/ is meant "
+                            f"(default: --tours FILE, else {DEFAULT_FILE})")
         p.add_argument("--record", metavar="FILE", help="sync record (default: i18n/wikisync.json)")
         p.add_argument("--force", action="store_true", help="copy even when the other side changed too")
         if name == "push":

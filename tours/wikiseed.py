@@ -60,7 +60,8 @@ class Seed:
 def wrap_text(yaml_text: str, wrap: str = "pre") -> str:
     """*yaml_text* as a page text: wrapped so the wiki shows it verbatim, ending in one newline."""
     body = yaml_text.rstrip("\n") + "\n"
-    if wrap != "none" and re.search(rf"</\s*{'pre' if wrap == 'pre' else 'syntaxhighlight'}", body, re.I):
+    closing = "pre" if wrap == "pre" else "syntaxhighlight"
+    if wrap != "none" and re.search(rf"</\s*{closing}", body, re.I):
         wrap = "none"  # the text would close the wrapper early: show it as plain wikitext
     if wrap == "pre":
         return f"<pre>\n{body}</pre>\n"
@@ -140,6 +141,10 @@ def _tour_blocks(text: str, lines: list[str], starts: list[int], seq: Seq,
                 hi = mid - 1
         return lo
 
+    def content_end(item) -> int:
+        """The line of the item's last character (not of the comments after it)."""
+        return line_of(max(_last_index(item, text) - 1, item.start))
+
     items = seq.items
     dash_lines = []
     for item in items:
@@ -157,16 +162,14 @@ def _tour_blocks(text: str, lines: list[str], starts: list[int], seq: Seq,
     for i, item in enumerate(items):
         dash_line, dash = dash_lines[i]
         first = dash_line
-        limit = dash_lines[i - 1][0] if i else key_line
-        if i:
-            limit = max(limit, line_of(max(_last_index(items[i - 1], text) - 1, items[i - 1].start)))
-        while first - 1 > limit and (_COMMENT.match(lines[first - 1]) or not lines[first - 1].strip()) \
-                and (not lines[first - 1].strip() or _indent(lines[first - 1]) <= dash):
+        limit = max(dash_lines[i - 1][0], content_end(items[i - 1])) if i else key_line
+        while first - 1 > limit and (not lines[first - 1].strip() or (
+                _COMMENT.match(lines[first - 1]) and _indent(lines[first - 1]) <= dash)):
             first -= 1
-        last = line_of(max(_last_index(item, text) - 1, item.start))
+        last = content_end(item)
         stop = dash_lines[i + 1][0] if i + 1 < len(items) else len(lines)
-        while last + 1 < stop and (not lines[last + 1].strip() or
-                                   (_COMMENT.match(lines[last + 1]) and _indent(lines[last + 1]) > dash)):
+        while last + 1 < stop and (not lines[last + 1].strip() or (
+                _COMMENT.match(lines[last + 1]) and _indent(lines[last + 1]) > dash)):
             last += 1
         end_line = max(end_line, last)
         block = list(lines[first:last + 1])
@@ -213,8 +216,10 @@ def split_library(text: str | bytes, filename: str = "tours.yaml", *,
 def _split(text: str, root, library: Library, problems: list[Problem], filename: str,
            prefix: str, header: str, wrap: str) -> tuple[Seed | None, list[Problem]]:
     if not isinstance(root, Map):  # a valid library is always a mapping
-        return None, [_problem(filename, 1, 1, "the file is not a mapping", "start from tours.yaml")]
-    pair = next(((k, v) for k, v in root.pairs if isinstance(k, Scalar) and k.value == "tours"), None)
+        return None, [_problem(filename, 1, 1, "the file is not a mapping",
+                               "start from tours.yaml")]
+    pair = next(((k, v) for k, v in root.pairs
+                 if isinstance(k, Scalar) and k.value == "tours"), None)
     if pair is None or not isinstance(pair[1], Seq) or not pair[1].items:
         return None, [_problem(filename, 1, 1, "the file has no tours to put on the wiki",
                                "add tours under `tours:`")]
@@ -300,7 +305,8 @@ def without_positions(value: Any) -> Any:
 def same_library(on_wiki: Library, from_file: Library, prefix: str = DEFAULT_TOURS_PREFIX) -> bool:
     """Whether two libraries mean the same, the wiki's tours being in page-name order."""
     ordered = tuple(sorted(from_file.tours, key=lambda t: f"{prefix}{t.id}.yaml"))
-    return without_positions(on_wiki) == without_positions(dataclasses.replace(from_file, tours=ordered))
+    return without_positions(on_wiki) == \
+        without_positions(dataclasses.replace(from_file, tours=ordered))
 
 
 # ---------------------------------------------------------------------------------------------
