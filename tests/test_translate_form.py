@@ -313,6 +313,27 @@ def test_hostile_sources_and_translations_are_shown_as_text(site, tom):
         site.edit(SOURCES_TITLE, good, contentmodel="json")
 
 
+def test_forged_hash_on_the_sources_page_is_not_stamped(site, tom):
+    """The form hashes the source text it shows itself (crypto.subtle on 127.0.0.1)."""
+    key = KEYS[5]
+    data = sources_data(LIBRARY)
+    assert data["messages"][5]["key"] == key
+    data["messages"][5]["hash"] = "abcdef12"
+    data["messages"].append({"key": "wikitours-huge", "text": "x" * 30000, "hash": "00000000"})
+    good = site.wikitext(SOURCES_TITLE)
+    try:
+        site.edit(SOURCES_TITLE, json.dumps(data, ensure_ascii=False), contentmodel="json")
+        open_form(tom, site, "hi", action="view")
+        assert tom.locator(ITEM).count() == len(KEYS)  # the huge text is left out
+        row(tom, key).locator("textarea").fill("पाठ")
+        tom.click(".wikitours-translate__save")
+        tom.wait_for_selector('.wikitours-translate__status[data-status="saved"]')
+        saved = on_wiki(site, "hi")
+        assert saved["@metadata"]["source-hashes"] == {key: source_hash(SOURCES[key].text)}
+    finally:
+        site.edit(SOURCES_TITLE, good, contentmodel="json")
+
+
 def test_broken_pages_give_a_notice_not_a_form(site, page):
     site.edit(title("pt"), "{ this is not json", contentmodel="wikitext")
     page.goto(f"{site.index}?title={title('pt')}&uselang=en")

@@ -121,6 +121,49 @@
 	}
 
 	/**
+	 * @param {string} text
+	 * @return {jQuery.Promise} The first 8 hex digits of the SHA-1 of text (UTF-8), or null
+	 */
+	function sha1Prefix( text ) {
+		var done = $.Deferred();
+		crypto.subtle.digest( 'SHA-1', new TextEncoder().encode( text ) ).then( function ( buffer ) {
+			// eslint-disable-next-line es-x/no-typed-arrays -- they exist wherever crypto.subtle does
+			done.resolve( Array.prototype.map.call( new window.Uint8Array( buffer ), function ( b ) {
+				return ( b < 16 ? '0' : '' ) + b.toString( 16 );
+			} ).join( '' ).slice( 0, 8 ) );
+		}, function () {
+			done.resolve( null );
+		} );
+		return done.promise();
+	}
+
+	/**
+	 * The hash each saved translation records is computed here from the source text shown
+	 * (contract §2), where the browser can (https, or a wiki on 127.0.0.1): a stale or forged
+	 * hash on the sources page then cannot be stamped. Elsewhere the published hash is used.
+	 *
+	 * @param {Object} state Loaded state
+	 * @return {jQuery.Promise} The state
+	 */
+	function checkedHashes( state ) {
+		var messages = state.sources ? state.sources.messages : [];
+		if ( !messages.length || !window.crypto || !window.crypto.subtle || !window.TextEncoder ) {
+			return $.Deferred().resolve( state ).promise();
+		}
+		return $.when.apply( $, messages.map( function ( m ) {
+			return sha1Prefix( m.text );
+		} ) ).then( function () {
+			var hashes = arguments;
+			messages.forEach( function ( m, i ) {
+				if ( hashes[ i ] ) {
+					m.hash = hashes[ i ];
+				}
+			} );
+			return state;
+		} );
+	}
+
+	/**
 	 * Everything the form needs in one request: the sources, this page's latest revision, the
 	 * interface messages of the reader's languages, and the names and directions of the languages.
 	 *
@@ -150,7 +193,7 @@
 				current = get( page ),
 				info = ( response.query && response.query.languageinfo ) || {};
 			setUiMessages( get, langs );
-			return {
+			return checkedHashes( {
 				title: page,
 				lang: lang,
 				info: info,
@@ -160,7 +203,7 @@
 				revid: current ? current.revid : 0,
 				timestamp: current ? current.timestamp : '',
 				start: response.curtimestamp
-			};
+			} );
 		} );
 	}
 
