@@ -4,6 +4,7 @@ real wiki and never replaces an on-wiki edit without saying so."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -290,6 +291,25 @@ def test_push_tours_refuses_a_broken_file_and_needs_a_password(wiki, tmp_path):
     assert nopass.returncode == 2 and "WIKITOURS_BOT_PASSWORD" in nopass.stderr
 
 
+def test_push_tours_survives_a_forged_record_and_takes_other_titles(wiki, tmp_path):
+    (tmp_path / "i18n").mkdir()
+    (tmp_path / "i18n" / "xx.json").write_text('{"@metadata": {}}')
+    (tmp_path / "record.json").write_text(json.dumps({f"{wiki.api} tours": ["forged", 1],
+                                                      wiki.api: "garbage"}))
+    source = tmp_path / "mine.yaml"
+    source.write_text(HEAD + "badges: []\ntours:\n" + _tour("zz-other", '"<code>a&b</code> [[y]]"'))
+    run = _push(wiki, tmp_path, "--tours", str(source), "--tours-prefix", "Project:Other/Tours/",
+                "--header", "Project:Other/Library.yaml", "--wrap", "none")
+    assert run.returncode == 0, run.stdout + run.stderr
+    page = wiki.wikitext("Project:Other/Tours/zz-other.yaml")
+    assert page.startswith("id: zz-other\ntitle: \"<code>a&b</code> [[y]]\"")
+    assert wiki.wikitext("Project:Other/Library.yaml").startswith("wikitours: 1\n")
+    assert "xx: pushed" in run.stdout and wiki.wikitext("Project:Wikitours/i18n/xx.json")
+    record = json.loads((tmp_path / "record.json").read_text())
+    assert set(record[f"{wiki.api} tours"]) == {"Project:Other/Tours/zz-other.yaml",
+                                                "Project:Other/Library.yaml"}
+
+
 def test_push_tours_messages_follow_the_users_language(wiki, tmp_path):
     (tmp_path / "i18n").mkdir()
     bad = tmp_path / "bad.yaml"
@@ -299,7 +319,6 @@ def test_push_tours_messages_follow_the_users_language(wiki, tmp_path):
                               "--record", str(tmp_path / "r.json")],
                              cwd=ROOT, capture_output=True, text=True, timeout=60,
                              env=dict(os.environ, WIKITOURS_LANG="de", WIKITOURS_BOT_PASSWORD="x"))
-    import json
 
     german = json.loads((ROOT / "i18n" / "seed" / "de.json").read_text(encoding="utf-8"))
     expected = german["wikitours-seed-file-errors"].replace("$1", str(bad))

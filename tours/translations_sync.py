@@ -228,7 +228,8 @@ def _load_record(path: Path, api: str) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data.get(api, {}) if isinstance(data, dict) else {}
+    record = data.get(api, {}) if isinstance(data, dict) else {}
+    return record if isinstance(record, dict) else {}  # hand-edited garbage: as if none
 
 
 def _save_record(path: Path, api: str, record: dict) -> None:
