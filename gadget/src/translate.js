@@ -127,7 +127,7 @@
 	function sha1Prefix( text ) {
 		var done = $.Deferred();
 		crypto.subtle.digest( 'SHA-1', new TextEncoder().encode( text ) ).then( function ( buffer ) {
-			// eslint-disable-next-line es-x/no-typed-arrays -- they exist wherever crypto.subtle does
+			// eslint-disable-next-line -- es-x: typed arrays exist wherever crypto.subtle does
 			done.resolve( Array.prototype.map.call( new window.Uint8Array( buffer ), function ( b ) {
 				return ( b < 16 ? '0' : '' ) + b.toString( 16 );
 			} ).join( '' ).slice( 0, 8 ) );
