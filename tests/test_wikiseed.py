@@ -94,7 +94,8 @@ def test_comments_blank_lines_and_odd_list_layouts_stay_with_their_tour():
     assert pages[f"{PREFIX}aa.yaml"].startswith("# heading for aa\n\nid: aa\n")
     assert "title: \"Second: quoted 'x'\"" in pages[f"{PREFIX}aa.yaml"]
     head = pages[DEFAULT_HEADER]
-    assert "# a comment at the top level\nbadges: []" in head and "bb" not in head
+    assert "# a comment at the top level\nbadges: []" in head and "bb" not in head.split("order:")[0]
+    assert head.rstrip().endswith("order: [bb, aa]")  # the file's order, kept on the wiki
     assert "# about the tours" in head
 
 
@@ -185,11 +186,15 @@ def test_a_split_that_would_change_the_library_is_refused():
     assert problems and "bb.yaml" in problems[0].message
 
 
-def test_tour_pages_are_in_page_name_order_which_is_the_wikis_order():
+def test_the_files_order_of_tours_is_kept_by_the_header_pages_order_list():
     seed = _roundtrip(HEAD + "tours:\n" + _tour("zz") + _tour("aa-b") + _tour("aa"))
     assert [t for t, _ in seed.pages if t != DEFAULT_HEADER] == \
         [f"{PREFIX}aa-b.yaml", f"{PREFIX}aa.yaml", f"{PREFIX}zz.yaml"]
     loaded = _reload(seed)
+    assert [t.id for t in loaded.library.tours] == ["zz", "aa-b", "aa"]
+    # without the order list the wiki lists tours by page name
+    pages = [(t, x.replace("order: [zz, aa-b, aa]", "")) for t, x in seed.pages]
+    loaded = _reload(type(seed)(tuple(pages), seed.library))
     assert [t.id for t in loaded.library.tours] == ["aa-b", "aa", "zz"]
 
 

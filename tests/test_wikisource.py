@@ -138,3 +138,35 @@ def test_one_page_for_the_whole_library_with_a_local_page_replacing_its_wikis():
     [problem] = [p for p in loaded.problems if p.severity == "error"]
     line = text[:text.index("minutes: 5")].count("\n") + 1
     assert problem.file == page.title and problem.line == line
+
+
+HEAD_TITLE = "Project:Wikitours/Library.yaml"
+
+
+@pytest.mark.parametrize("order", [
+    "order: [c-tour, a-tour]",
+    "order:\n  - c-tour\n  - 'a-tour'   # the second",
+    "order:\n- c-tour\n- a-tour",
+])
+def test_the_header_orders_the_tours_then_page_names(order):
+    head = SourcePage(HEAD_TITLE, "wikitours: 1\nsource-language: en\n" + order + "\nbadges: []\n")
+    loaded = load_from_pages([_page("a-tour"), _page("b-tour"), _page("c-tour")], header=head, prefix=PREFIX)
+    assert loaded.problems == ()
+    assert [t.id for t in loaded.library.tours] == ["c-tour", "a-tour", "b-tour"]
+
+
+def test_order_problems_name_the_header_line_and_column():
+    head = SourcePage(HEAD_TITLE, "wikitours: 1\norder: [a-tour, Bad Id, a-tour, gone]\n")
+    loaded = load_from_pages([_page("a-tour"), _page("b-tour")], header=head, prefix=PREFIX)
+    found = [(p.file, p.line, p.column, p.severity, p.message) for p in loaded.problems]
+    assert found == [
+        (HEAD_TITLE, 2, 17, "error", "'Bad Id' in 'order' is not a tour id"),
+        (HEAD_TITLE, 2, 25, "error", "'a-tour' is listed twice in 'order'"),
+        (HEAD_TITLE, 2, 33, "warning", f"'order' lists 'gone', but there is no page {PREFIX}gone.yaml"),
+    ]
+    assert all(p.text is not None and p.hint_text is not None for p in loaded.problems)
+    # hostile entries stay text: no markup reaches the message as anything but characters
+    head = SourcePage(HEAD_TITLE, "order: [\"<script>x</script>\", '{{PLURAL:$1|a}}']\n")
+    loaded = load_from_pages([_page("a-tour")], header=head, prefix=PREFIX)
+    assert [p.message for p in loaded.problems] == [
+        "'<script>x</script>' in 'order' is not a tour id", "'{{PLURAL:$1|a}}' in 'order' is not a tour id"]

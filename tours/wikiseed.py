@@ -17,8 +17,8 @@ as it is (plain wikitext would turn ``#`` comments into numbered lists and expan
 
 A split is only returned when it is faithful: :func:`split_library` loads the pages back with
 :func:`tours.wikisource.load_from_pages` and compares the result with the file's own library
-(:func:`same_library`: positions and file names aside, tours in page-name order, because the
-wiki lists tours in the order of their page names). Anything else is a :class:`Problem`, so a
+(:func:`same_library`: positions and file names aside). The header page gets an ``order:`` list
+with the file's order of the tours, which the wiki would otherwise list by page name. Anything else is a :class:`Problem`, so a
 file that cannot be split exactly is never half-published. Everything here is pure.
 """
 
@@ -31,7 +31,8 @@ from typing import Any
 
 from tours.load import load_library
 from tours.model import Library, Position, Problem
-from tours.wikisource import SourcePage, load_from_pages
+from tours.problemtext import T
+from tours.wikisource import SourcePage, load_from_pages, unwrap
 from tours.yamltree import Map, Scalar, Seq, read_tree
 
 __all__ = ["DEFAULT_TOURS_PREFIX", "DEFAULT_HEADER", "WRAPS", "Seed", "split_library", "verify",
@@ -120,10 +121,6 @@ def _dedent(lines: list[str], column: int) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------
 # The split
-
-
-def _problem(filename: str, line: int, column: int, message: str, hint: str) -> Problem:
-    return Problem(filename, line, column, message, hint)
 
 
 def _tour_blocks(text: str, lines: list[str], starts: list[int], seq: Seq,
@@ -216,13 +213,13 @@ def split_library(text: str | bytes, filename: str = "tours.yaml", *,
 def _split(text: str, root, library: Library, problems: list[Problem], filename: str,
            prefix: str, header: str, wrap: str) -> tuple[Seed | None, list[Problem]]:
     if not isinstance(root, Map):  # a valid library is always a mapping
-        return None, [_problem(filename, 1, 1, "the file is not a mapping",
-                               "start from tours.yaml")]
+        return None, [Problem(filename, 1, 1, T("wikitours-problem-seed-not-mapping"),
+                              T("wikitours-hint-seed-not-mapping"))]
     pair = next(((k, v) for k, v in root.pairs
                  if isinstance(k, Scalar) and k.value == "tours"), None)
     if pair is None or not isinstance(pair[1], Seq) or not pair[1].items:
-        return None, [_problem(filename, 1, 1, "the file has no tours to put on the wiki",
-                               "add tours under `tours:`")]
+        return None, [Problem(filename, 1, 1, T("wikitours-problem-seed-no-tours"),
+                              T("wikitours-hint-seed-no-tours", "`tours:`"))]
     key, seq = pair
     lines = text.split("\n")
     starts = _line_starts(text)
@@ -245,6 +242,10 @@ def _split(text: str, root, library: Library, problems: list[Problem], filename:
         head_lines = lines[:first] + lines[end_line + 1:]
         head_text = "\n".join(line.rstrip() for line in head_lines)
     head_text = re.sub(r"\n{3,}", "\n\n", head_text).strip("\n")
+    if len(library.tours) > 1 and not _is_flow(root, text):
+        # The wiki would list the tours by page name; the file's order is the admin's choice.
+        head_text += "\n\n# The order in which the catalogue lists the tours.\norder: [" \
+            + ", ".join(t.id for t in library.tours) + "]"
     pages: list[tuple[str, str]] = []
     for tour, block in zip(library.tours, blocks):
         pages.append((f"{prefix}{tour.id}.yaml", wrap_text(block, wrap)))
@@ -268,15 +269,14 @@ def verify(seed: Seed, *, prefix: str = DEFAULT_TOURS_PREFIX,
     where = seed.library.file
     if loaded.library is None:
         first = loaded.problems[0] if loaded.problems else None
-        return [_problem(where, 1, 1, "the tours cannot be split into wiki pages exactly"
-                         + (f" ({first.file}:{first.line}: {first.message})" if first else ""),
-                         "write `tours:` as a plain list of tours (one `- id: …` item each), "
-                         "or create the wiki pages by hand")]
-    if not same_library(loaded.library, seed.library):
-        return [_problem(where, 1, 1, "the tours cannot be split into wiki pages exactly "
-                         "(the pages would load as different tours)",
-                         "write `tours:` as a plain list of tours (one `- id: …` item each), "
-                         "or create the wiki pages by hand")]
+        message = (T("wikitours-problem-seed-cannot-split", first.file, str(first.line),
+                     first.text if first.text is not None else first.message)
+                   if first else T("wikitours-problem-seed-different"))
+        return [Problem(where, 1, 1, message, T("wikitours-hint-seed-split", "`tours:`", "`- id: …`"))]
+    in_order = head is not None and re.search(r"^order:", unwrap(head.text), re.M) is not None
+    if not same_library(loaded.library, seed.library, prefix, in_order=in_order):
+        return [Problem(where, 1, 1, T("wikitours-problem-seed-different"),
+                        T("wikitours-hint-seed-split", "`tours:`", "`- id: …`"))]
     return []
 
 
@@ -302,9 +302,12 @@ def without_positions(value: Any) -> Any:
     return value
 
 
-def same_library(on_wiki: Library, from_file: Library, prefix: str = DEFAULT_TOURS_PREFIX) -> bool:
-    """Whether two libraries mean the same, the wiki's tours being in page-name order."""
-    ordered = tuple(sorted(from_file.tours, key=lambda t: f"{prefix}{t.id}.yaml"))
+def same_library(on_wiki: Library, from_file: Library, prefix: str = DEFAULT_TOURS_PREFIX, *,
+                 in_order: bool = True) -> bool:
+    """Whether two libraries mean the same: the tours in the file's order when the header page
+    has ``order:`` (*in_order*), otherwise in the order of their page names."""
+    ordered = from_file.tours if in_order else \
+        tuple(sorted(from_file.tours, key=lambda t: f"{prefix}{t.id}.yaml"))
     return without_positions(on_wiki) == \
         without_positions(dataclasses.replace(from_file, tours=ordered))
 

@@ -6,8 +6,9 @@ two layouts:
 * one page holding the whole library (``Project:Wikitours/Tours.yaml``), or
 * one page per tour under a prefix (``Project:Wikitours/Tours/<id>.yaml``), each holding one
   tour as a mapping (``id:``, ``title:``, ``steps:`` …), plus an optional header page
-  (``Project:Wikitours/Library.yaml``) with ``wikitours:``, ``source-language:``, ``badges:``
-  and ``wikis:``. Tours are taken in the order of their page titles.
+  (``Project:Wikitours/Library.yaml``) with ``wikitours:``, ``source-language:``, ``badges:``,
+  ``wikis:`` and ``order:`` (the tours' ids in the order the catalogue lists them; tours it
+  does not name follow in the order of their page titles).
 
 A local wiki adds its own adaptation from one page (``Project:Wikitours/Local.yaml``) holding one
 entry of ``wikis:`` (``id:``, ``language:``, ``pages:``, ``changes:``). It replaces whatever the
@@ -117,12 +118,60 @@ def _has_top_key(lines: Iterable[str], key: str) -> bool:
     return any((m := _TOP_KEY.match(line)) and m.group(1) == key for line in lines)
 
 
+_ORDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _order(lines: list[str], title: str) -> tuple[list[tuple[str, int, int]], list[Problem]]:
+    """The header's ``order:`` list (``order: [a, b]`` or one ``- a`` line per tour) as
+    ``(id, line, column)``; the key is only the wiki layout's, so it is read here, not by the
+    loader. Entries that are not tour ids are problems."""
+    found: list[tuple[str, int, int]] = []
+    problems: list[Problem] = []
+    start = next((i for i, line in enumerate(lines) if not line.startswith((" ", "\t"))
+                  and (m := _TOP_KEY.match(line)) and m.group(1) == "order"), None)
+    if start is None:
+        return found, problems
+    entries: list[tuple[str, int, int]] = []
+    rest_col = lines[start].index(":") + 1
+    rest = lines[start][rest_col:].split(" #")[0].strip()
+    if rest.startswith("[") and rest.endswith("]"):
+        col = lines[start].index("[", rest_col) + 2
+        for raw in rest[1:-1].split(","):
+            entries.append((raw.strip(), start + 1, col + len(raw) - len(raw.lstrip())))
+            col += len(raw) + 1
+    elif rest:
+        entries.append((rest, start + 1, rest_col + 2))
+    else:
+        for number in range(start + 1, len(lines)):
+            line = lines[number]
+            if line.strip() and not line.startswith((" ", "\t", "-")):
+                break
+            item = line.strip()
+            if item.startswith("-"):
+                entries.append((item[1:].split(" #")[0].strip(), number + 1, line.index("-") + 3))
+    seen: set[str] = set()
+    for value, line, column in entries:
+        value = value.strip().strip("'\"")
+        if not _ORDER_ID.match(value):
+            problems.append(Problem(title, line, column, T("wikitours-problem-wikisource-order-entry", value),
+                                    T("wikitours-hint-wikisource-order-entry", "order: [first-edit, add-citation]")))
+        elif value in seen:
+            problems.append(Problem(title, line, column, T("wikitours-problem-wikisource-order-twice", value),
+                                    T("wikitours-hint-wikisource-order-twice")))
+        else:
+            seen.add(value)
+            found.append((value, line, column))
+    return found, problems
+
+
 def assemble(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
-             local: SourcePage | None = None, single: bool = False) -> Assembled:
+             local: SourcePage | None = None, single: bool = False, prefix: str = "") -> Assembled:
     """Join the source pages into one tours text.
 
     *single*: ``pages`` holds one page with the whole library. Otherwise every page is one tour
-    and *header* (optional) holds the rest. *local* is a local wiki's adaptation page.
+    and *header* (optional) holds the rest; tours come in the order the header's ``order:``
+    list gives (the catalogue shows them so), then the others in the order of their page names.
+    *local* is a local wiki's adaptation page.
     """
     out: list[str] = []
     segments: list[Segment] = []
@@ -152,13 +201,25 @@ def assemble(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
                                         T("wikitours-problem-wikisource-header-lists-tours"),
                                         T("wikitours-hint-wikisource-header-lists-tours", "`tours:`")))
                 head_lines = _remove_top_key(head_lines, "tours")
+            order, order_problems = _order(head_lines, header.title)
+            problems.extend(order_problems)
+            head_lines = _remove_top_key(head_lines, "order")
             add(header.title, head_lines, 0)
         if not _has_top_key(head_lines, "wikitours"):
             out.append("wikitours: 1")
         if not _has_top_key(head_lines, "source-language"):
             out.append("source-language: en")
         out.append("tours:")
-        for page in sorted(pages, key=lambda p: p.title):
+        ranks = {tour_id: rank for rank, (tour_id, _, _) in enumerate(order)} if header is not None else {}
+        ids = {tour_id_from_title(p.title, prefix) for p in pages}
+        for tour_id, line, column in (order if header is not None else []):
+            if tour_id not in ids:
+                problems.append(Problem(header.title, line, column,
+                                        T("wikitours-problem-wikisource-order-unknown", tour_id,
+                                          f"{prefix}{tour_id}.yaml"),
+                                        T("wikitours-hint-wikisource-order-unknown", tour_id), "warning"))
+        for page in sorted(pages, key=lambda p: (ranks.get(tour_id_from_title(p.title, prefix), len(ranks)),
+                                                 p.title)):
             lines = _lines(page.text)
             out.append("  -")
             if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
@@ -218,7 +279,7 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
         return Loaded(None, (Problem(where, 1, 1, T("wikitours-problem-wikisource-no-pages"),
                                      T("wikitours-hint-wikisource-no-pages",
                                        f"{prefix or 'Project:Wikitours/Tours/'}<id>.yaml")),))
-    joined = assemble(pages, header=header, local=local, single=single)
+    joined = assemble(pages, header=header, local=local, single=single, prefix=prefix)
     library, found = load_library(joined.text, JOINED, extra_special_pages=extra_special_pages)
     fallback = pages[0].title
     problems = list(joined.problems) + [map_problem(p, joined.segments, fallback) for p in found]
