@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 
 from bot.multiwiki import parse_config
 from bot.sync import SCHEMA_TITLE, sync_once
+from test_sync_state import requests_since
 from tours.i18n import source_hash
 
 TOURS = "Project:Wikitours/Tours/"
@@ -225,23 +227,23 @@ def test_the_on_wiki_translation_and_the_local_step_show_in_the_gadget(two):
 
 def test_nothing_changed_is_one_read_per_wiki(two):
     meta, ar, run, *_ = two
-    marks = meta.log_mark(), ar.log_mark()
+    start = time.time()
     result = run()
     assert not any(o.changed for o in result.outcomes.values())
-    meta_log, ar_log = meta.request_log()[marks[0]:], ar.request_log()[marks[1]:]
+    meta_log, ar_log = requests_since(meta, start), requests_since(ar, start)
     assert len(meta_log) == 1 and len(ar_log) == 1, (meta_log, ar_log)
-    assert meta_log[0].action == "query" and ar_log[0].action == "query"
+    assert meta_log[0]["action"] == "query" and ar_log[0]["action"] == "query"
 
 
 def test_without_the_local_cache_each_wiki_costs_one_read_more_and_no_edit(two):
     meta, ar, run, _, state, _ = two
-    marks = meta.log_mark(), ar.log_mark()
+    start = time.time()
     result = sync_once(_config(meta, ar), {"meta": meta.site(), "arwiki": ar.site()}, {},
                        log=lambda _: None)
     assert not any(o.changed for o in result.outcomes.values())
-    for wiki, mark in zip((meta, ar), marks):
-        log = [e for e in wiki.request_log()[mark:] if e.is_api]
-        assert len(log) == 2 and all(e.action == "query" for e in log), log
+    for wiki in (meta, ar):
+        log = requests_since(wiki, start)
+        assert len(log) == 2 and all(e["action"] == "query" for e in log), log
 
 
 def test_an_on_wiki_edit_reaches_both_wikis(two):
