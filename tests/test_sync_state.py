@@ -8,6 +8,7 @@ Requests are counted at the server (router.php's request log).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ import pytest
 
 from bot.multiwiki import parse_config
 from bot.sync import STATE_TITLE, sync_once
-from bot.syncstate import (LEASE_SECONDS, MAX_STATE_BYTES, Board, Lease, MachineLock, claim,
+from bot.syncstate import (MAX_STATE_BYTES, Lease, MachineLock, claim,
                            lease_verdict, parse_state, read_board, render_state)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,10 +238,9 @@ def test_nothing_changed_is_one_request_with_a_warm_cache(lib):
 
 def test_a_wiki_leased_by_another_sync_is_left_alone_until_the_lease_expires(lib):
     wiki, run, logs = lib
-    state = _state(wiki)
+    state, _, _ = parse_state(wiki.wikitext(STATE_TITLE))
     lease = {"holder": "elsewhere:4242:beef", "expires": _iso(600)}
-    wiki.edit(STATE_TITLE, _forged(lease, **{k: v for k, v in state.items() if k not in ("format", "lease")}),
-              user=wiki.bot.name, contentmodel="json")
+    wiki.edit(STATE_TITLE, render_state(state, Lease(**lease)), user=wiki.bot.name, contentmodel="json")
     tour_title = next(iter(state["good"]))
     wiki.edit(tour_title, TOUR.format(text="Version two."), user="Tour Editor")
     help_before = wiki.wikitext(HELP)
@@ -251,8 +251,7 @@ def test_a_wiki_leased_by_another_sync_is_left_alone_until_the_lease_expires(lib
     assert any("elsewhere:4242:beef" in line and "skipped" in line for line in logs)
     # the holder crashed: its lease ends and the next sync takes over
     lease["expires"] = _iso(-5)
-    wiki.edit(STATE_TITLE, _forged(lease, **{k: v for k, v in state.items() if k not in ("format", "lease")}),
-              user=wiki.bot.name, contentmodel="json")
+    wiki.edit(STATE_TITLE, render_state(state, Lease(**lease)), user=wiki.bot.name, contentmodel="json")
     outcome = run({})
     assert outcome.published and "Version two." in wiki.wikitext(HELP)
     assert any("taking over" in line or "takes over" in line for line in logs)
@@ -299,11 +298,12 @@ def test_a_second_sync_on_the_same_machine_touches_nothing(lib, tmp_path):
     try:
         wiki.edit(TOURS + "hello.yaml", TOUR.format(text="Version three."), user="Tour Editor")
         mark = time.time()
-        run = subprocess.run([sys.executable, "-m", "bot.sync", f"-wikis:{config}", f"-state:{cache}", "-once"],
-                             cwd=ROOT, env=wiki.pywikibot_env(), capture_output=True, text=True, timeout=120)
+        run = subprocess.run([sys.executable, "-m", "bot.sync", f"-wikis:{config}",
+                              f"-state:{cache}", "-once"], cwd=ROOT, env=wiki.pywikibot_env(),
+                             capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr
         output = run.stdout + run.stderr
-        assert "Another sync is already running" in output and str(__import__("os").getpid()) in output
+        assert "Another sync is already running" in output and str(os.getpid()) in output
         assert requests_since(wiki, mark) == [] and not cache.exists()
     finally:
         lock.release()
