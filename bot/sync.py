@@ -62,6 +62,7 @@ from tours import __version__  # noqa: E402
 from tours.build import Translations, build_pages, manifest as build_manifest  # noqa: E402
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
 from tours.model import Problem  # noqa: E402
+from tours.problemtext import T  # noqa: E402
 from tours.statuspage import (PageError, Status, msg, render_editnotice,  # noqa: E402
                               render_status, render_talk_note, render_translation_index,
                               render_translation_status, talk_marker)
@@ -75,7 +76,14 @@ SCHEMA_TITLE = "MediaWiki:Wikitours/tours.schema.json"
 #: deploy's record of the pages the sync writes for people (status, edit notice, schema); the
 #: sync's own state is STATE_TITLE (bot/syncstate.py).
 SYNC_STATE_TITLE = "MediaWiki:Wikitours/sync-pages.json"
-DOCS_TITLE = "Help:Wikitours/Tour language"
+DOCS_TITLE = "Help:Wikitours/Tour language"  # with the default help prefix; see docs_title()
+
+
+def docs_title(wiki: WikiConfig) -> str:
+    """The tour language reference the build publishes on *wiki* (under its help prefix)."""
+    from tours.render.reference import PAGE_NAME
+
+    return f"{wiki.help_prefix}/{PAGE_NAME}"
 
 
 @dataclass(frozen=True)
@@ -485,8 +493,9 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             if variant and wiki.variant_page and local_text is None and loaded.library.wiki(variant) is None:
                 # No adaptation page yet: the wiki gets the library as it is, and is told.
                 problems.append(Problem(wiki.variant_page, 1, 1,
-                                        "this wiki's adaptation page does not exist yet; the library is used unchanged",
-                                        f"create it with `id: {variant}` and the local changes", "warning"))
+                                        T("wikitours-problem-sync-no-adaptation-page"),
+                                        T("wikitours-hint-sync-no-adaptation-page", f"`id: {variant}`"),
+                                        "warning"))
                 variant = None
             event_url = str(wiki.settings.get("event-url", "") or "")
             built = build_pages(loaded.library, translations, wiki=variant, prefix=wiki.help_prefix,
@@ -517,8 +526,8 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                 if code == 2:
                     outcome.conflicts = _conflicts(site, manifest, "MediaWiki:Wikitours/deployed.json")
                 elif code != 0:
-                    outcome.errors = [Problem(wiki.status, 1, 1, "the deploy stopped; see the job's log",
-                                              "check the bot's rights (interface-admin) and run again")]
+                    outcome.errors = [Problem(wiki.status, 1, 1, T("wikitours-problem-sync-deploy-stopped"),
+                                              T("wikitours-hint-sync-deploy-stopped", "interface-admin"))]
             if code == 0 and not preview:
                 outcome.published = True
                 wstate["fixed"] = [[t, r] for t, r in wstate.get("errors", [])]
@@ -569,7 +578,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             sources=tuple(sorted(page_revs)), checked=now(),
             previews=tuple(t for t, _, _ in own_pages),
             source_index=lib_index, schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
-            docs=DOCS_TITLE)
+            docs=docs_title(wiki))
         own_pages.append((wiki.status, "wikitext", render_status(status)))
         if wiki.id == lib_wiki.id:
             own_pages.extend(_library_pages(config, wiki, loaded, translations_tours, site))
@@ -625,7 +634,7 @@ def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,
     if rest:
         notice_title = f"MediaWiki:Editnotice-{ns_number}-{rest.replace('/', '-')}"
         pages.append((notice_title, "wikitext",
-                      render_editnotice(wiki.language, docs=DOCS_TITLE, schema=SCHEMA_TITLE,
+                      render_editnotice(wiki.language, docs=docs_title(wiki), schema=SCHEMA_TITLE,
                                         status_title=wiki.status)))
     schema = (ROOT / "tours" / "schema" / "tours.schema.json").read_text(encoding="utf-8")
     pages.append((SCHEMA_TITLE, "json", schema))
