@@ -11,6 +11,7 @@ each wiki adapts it. Example (``wikis.yaml``, kept private beside the bot's user
       tours: "Project:Wikitours/Tours/"     # ends with "/": one page per tour (<id>.yaml)
       header: "Project:Wikitours/Library.yaml"   # badges, settings (optional)
       translations: "Project:Wikitours/i18n/"    # <lang>.json pages, banana JSON
+      drafts: "Project:Wikitours/Drafts/"        # <id>.yaml draft tours, previewed only ("" = none)
     wikis:
       - id: meta
         api: https://meta.example/w/api.php
@@ -47,7 +48,7 @@ from tours.problemkinds import json_error_text, os_error_text
 from tours.problemtext import T, Text
 from tours.yamltree import yaml_error_what
 
-__all__ = ["WikiConfig", "LibraryConfig", "Config", "parse_config", "load_config", "app_wikis",
+__all__ = ["WikiConfig", "LibraryConfig", "Config", "drafts_beside", "parse_config", "load_config", "app_wikis",
            "user_config_lines", "bot_run_args", "main"]
 
 #: libyaml's safe loader when available (as in :mod:`tours.yamltree`), whose errors have messages.
@@ -66,10 +67,23 @@ class LibraryConfig:
     tours: str = "Project:Wikitours/Tours/"
     header: str = "Project:Wikitours/Library.yaml"
     translations: str = "Project:Wikitours/i18n/"
+    #: Draft tours (``<drafts><id>.yaml``): compiled into previews, never published. By default
+    #: beside the tours prefix (:func:`drafts_beside`); ``""`` turns drafts off.
+    drafts: str = "Project:Wikitours/Drafts/"
 
     @property
     def single(self) -> bool:
         return not self.tours.endswith("/")
+
+
+def drafts_beside(tours: str) -> str:
+    """The default drafts prefix, beside the tours: ``Project:Wikitours/Tours/`` and
+    ``Project:Wikitours/Tours.yaml`` give ``Project:Wikitours/Drafts/``; a tours prefix without a
+    parent page (``Project:Tours/``) gives ``Project:Tours drafts/``. Either way the drafts share
+    a long prefix with the tours, so one listing finds both."""
+    base = tours.rstrip("/")
+    base = base[:-5] if base.endswith(".yaml") else base
+    return f"{base.rpartition('/')[0]}/Drafts/" if "/" in base else f"{base} drafts/"
 
 
 @dataclass(frozen=True)
@@ -178,11 +192,13 @@ def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None
         library = LibraryConfig(wiki=str(lib["wiki"]),
                                 tours=str(lib.get("tours", LibraryConfig.tours)),
                                 header=str(lib.get("header", LibraryConfig.header)),
-                                translations=str(lib.get("translations", LibraryConfig.translations)))
+                                translations=str(lib.get("translations", LibraryConfig.translations)),
+                                drafts=str(lib["drafts"] if lib.get("drafts") is not None
+                                           else drafts_beside(str(lib.get("tours", LibraryConfig.tours)))))
         if library.wiki not in seen:
             err(T("wikitours-problem-config-library-not-listed", library.wiki, "wikis:"),
                 T("wikitours-hint-config-list-it", "wikis:"))
-        for key in ("tours", "header", "translations"):
+        for key in ("tours", "header", "translations", "drafts"):
             value = getattr(library, key)
             if value and _TITLE_BAD.search(value):
                 err(T("wikitours-problem-config-library-not-title", key, value),
@@ -191,6 +207,10 @@ def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None
             err(T("wikitours-problem-config-translations-slash", "translations",
                   "<prefix><lang>.json"),
                 T("wikitours-hint-config-give-example-write", "Project:Wikitours/i18n/"))
+        if library.drafts and (not library.drafts.endswith("/") or library.drafts in (
+                library.tours, library.translations)):
+            err(T("wikitours-problem-config-translations-slash", "drafts", "<prefix><id>.yaml"),
+                T("wikitours-hint-config-give-example-write", "Project:Wikitours/Drafts/"))
     if any(p.severity == "error" for p in problems) or library is None:
         return None, problems
     return Config(library, tuple(wikis)), problems
