@@ -17,7 +17,16 @@ compiles for each affected wiki with its local adaptation and deploys with :mod:
   ``…/Status/<lang>``), the edit notice of the tour pages and the JSON Schema page
   (``MediaWiki:Wikitours/tours.schema.json``);
 * with ``-preview``: nothing is deployed; the compiled help page of each tour is written to
-  ``Project:Wikitours/Preview/<tour>`` instead, so editors see their change before publishing.
+  ``Project:Wikitours/Preview/<tour>`` instead (an operator's dry run).
+
+**Drafts.** On the library wiki, a page ``Project:Wikitours/Drafts/<id>.yaml`` (the config's
+``drafts:`` prefix) holds one tour in the same YAML as a tour page. Each changed draft is compiled
+against the current library (replacing the tour with its id, or added as a new tour) and its
+help page is written to ``Project:Wikitours/Preview/<id>`` under a banner (revision, not live,
+how to publish it); a draft with errors gets them listed there instead. Drafts are never
+published, never count as errors of the tours, and their editors get no talk-page note; the
+status page lists them. A run where only drafts changed compiles and writes the previews and the
+status page, not the deploy. The drafts share the listing of the tours (one request).
 
 On any error nothing is deployed on that wiki (the last good version stays live) and the editor
 of each broken page is told on their talk page, once per broken revision (the note carries
@@ -56,17 +65,18 @@ if __package__ in (None, ""):
 
 from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
 from bot.scripthelp import help_requested  # noqa: E402
-from bot.syncstate import (STATE_TITLE, Board, MachineLock, claim, lease_verdict,  # noqa: E402
-                           new_holder, read_board, render_state, write_state)
+from bot.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, MachineLock, claim,  # noqa: E402
+                           lease_verdict, new_holder, read_board, render_state, write_state)
 from tours import __version__  # noqa: E402
 from tours.build import Translations, build_pages, manifest as build_manifest  # noqa: E402
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
 from tours.model import Problem  # noqa: E402
 from tours.problemtext import T  # noqa: E402
-from tours.statuspage import (PageError, Status, msg, render_editnotice,  # noqa: E402
-                              render_status, render_talk_note, render_translation_index,
-                              render_translation_status, talk_marker)
-from tours.wikisource import Loaded, SourcePage, load_from_pages  # noqa: E402
+from tours.statuspage import (DraftLine, PageError, Status, msg, render_draft_deleted,  # noqa: E402
+                              render_draft_editnotice, render_draft_errors, render_draft_preview,
+                              render_editnotice, render_status, render_talk_note,
+                              render_translation_index, render_translation_status, talk_marker)
+from tours.wikisource import Loaded, SourcePage, load_from_pages, tour_id_from_title  # noqa: E402
 
 __all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SYNC_STATE_TITLE",
            "STATE_TITLE"]
@@ -110,6 +120,10 @@ class WikiOutcome:
     skipped: str = ""
     #: Why the on-wiki state page could not be used (it was rebuilt), in the wiki's language.
     state_problem: str = ""
+    #: Drafts compiled this run (draft page → number of errors); deleted drafts are not listed.
+    drafts: dict[str, int] = field(default_factory=dict)
+    #: Only drafts changed: the live tours were neither compiled for deployment nor deployed.
+    drafts_only: bool = False
 
 
 @dataclass
@@ -137,7 +151,8 @@ def _localise(config: Config, sites: Mapping[str, object]) -> Config:
     lib_site = sites[config.library.wiki]
     lib = replace(config.library, tours=canonical(lib_site, config.library.tours),
                   header=canonical(lib_site, config.library.header),
-                  translations=canonical(lib_site, config.library.translations))
+                  translations=canonical(lib_site, config.library.translations),
+                  drafts=canonical(lib_site, config.library.drafts))
     wikis = tuple(replace(w, variant_page=canonical(sites[w.id], w.variant_page),
                           status=canonical(sites[w.id], w.status),
                           previews=canonical(sites[w.id], w.previews)) for w in config.wikis)
@@ -231,10 +246,22 @@ def _is_translation_page(title: str, prefix: str) -> bool:
     return rest.endswith(".json") and "/" not in rest and len(rest) > 5
 
 
+def _is_draft_page(title: str, drafts: str) -> bool:
+    rest = title[len(drafts):] if drafts and title.startswith(drafts) else ""
+    return rest.endswith(".yaml") and "/" not in rest and len(rest) > 5
+
+
+def _drafts_on(config: Config) -> bool:
+    """Drafts need the one-page-per-tour layout (a draft replaces one tour page)."""
+    return bool(config.library.drafts) and not config.library.single
+
+
 def library_sources(config: Config, revisions: Mapping[str, Revision]) -> dict[str, Revision]:
     lib = config.library
     out = {}
     for title, rev in revisions.items():
+        if lib.drafts and title.startswith(lib.drafts):
+            continue  # a draft is never a source of the live tours
         if (title == lib.tours if lib.single else _is_tour_page(title, lib.tours)) \
                 or title == lib.header or _is_translation_page(title, lib.translations):
             out[title] = rev
@@ -266,7 +293,8 @@ def load_wiki_translations(texts: Mapping[str, str], prefix: str) -> tuple[dict[
 
 
 def load_library_for(config: Config, wiki: WikiConfig, texts: Mapping[str, str],
-                     revisions: Mapping[str, Revision], local_text: str | None) -> Loaded:
+                     revisions: Mapping[str, Revision], local_text: str | None,
+                     draft: SourcePage | None = None) -> Loaded:
     lib = config.library
     def page(title: str) -> SourcePage:
         rev = revisions.get(title)
@@ -275,9 +303,72 @@ def load_library_for(config: Config, wiki: WikiConfig, texts: Mapping[str, str],
     if lib.single:
         return load_from_pages([page(lib.tours)] if lib.tours in texts else [], local=local,
                                single=True, prefix=lib.tours)
-    tours = [page(t) for t in sorted(texts) if _is_tour_page(t, lib.tours)]
+    tours = [page(t) for t in sorted(texts) if _is_tour_page(t, lib.tours)
+             and not (lib.drafts and t.startswith(lib.drafts))]
+    if draft is not None:
+        # The draft takes the place of the tour with its id (or joins as a new tour).
+        draft_id = tour_id_from_title(draft.title, lib.drafts)
+        tours = [t for t in tours if tour_id_from_title(t.title, lib.tours) != draft_id] + [draft]
     header = page(lib.header) if lib.header in texts else None
     return load_from_pages(tours, header=header, local=local, prefix=lib.tours)
+
+
+def compile_for(wiki: WikiConfig, loaded: Loaded, translations: Translations,
+                local_text: str | None, extra: Iterable[Problem] = ()):
+    """``(built or None, problems, variant)``: the library as *wiki* gets it (its adaptation,
+    its help prefix); nothing is built when the sources have errors."""
+    problems = list(loaded.problems) + list(extra)
+    built = None
+    variant = wiki.variant or None
+    if loaded.library is not None and not any(p.severity == "error" for p in problems):
+        if variant is None and local_text is not None and loaded.library.wikis:
+            variant = loaded.library.wikis[0].id
+        if variant and wiki.variant_page and local_text is None and loaded.library.wiki(variant) is None:
+            # No adaptation page yet: the wiki gets the library as it is, and is told.
+            problems.append(Problem(wiki.variant_page, 1, 1,
+                                    T("wikitours-problem-sync-no-adaptation-page"),
+                                    T("wikitours-hint-sync-no-adaptation-page", f"`id: {variant}`"),
+                                    "warning"))
+            variant = None
+        event_url = str(wiki.settings.get("event-url", "") or "")
+        built = build_pages(loaded.library, translations, wiki=variant, prefix=wiki.help_prefix,
+                            config={"eventUrl": event_url} if event_url else {})
+        problems.extend(loaded.map(built.problems))
+    return built, problems, variant
+
+
+def draft_preview(config: Config, wiki: WikiConfig, texts: Mapping[str, str],
+                  revisions: Mapping[str, Revision], local_text: str | None, draft: Revision,
+                  translations: Translations, extra: Iterable[Problem] = ()) -> tuple[str, str, int]:
+    """``(preview title, wikitext, number of errors)`` of one draft compiled against the
+    library in *texts* (pure apart from the compiler reading the repository's messages)."""
+    lib = config.library
+    draft_id = tour_id_from_title(draft.title, lib.drafts)
+    source = SourcePage(draft.title, texts.get(draft.title, ""), draft.revid, draft.user)
+    loaded = load_library_for(config, wiki, texts, revisions, local_text, draft=source)
+    built, problems, _ = compile_for(wiki, loaded, translations, local_text, extra)
+    live_ids = {tour_id_from_title(t, lib.tours) for t in texts
+                if _is_tour_page(t, lib.tours) and not t.startswith(lib.drafts)}
+    help_title = f"{wiki.help_prefix}/{draft_id}"
+    live = help_title if draft_id in live_ids else ""
+    errors = [p for p in problems if p.severity == "error"]
+    # The draft's own errors first, then those of other pages (a broken library stops it too).
+    errors.sort(key=lambda p: (p.file != draft.title, p.file, p.line, p.column))
+    page = None
+    if built is not None and not errors:
+        page = next((p for p in built.pages if p.kind == "help" and p.title == help_title), None)
+    title = wiki.previews + draft_id
+    if page is None:
+        if not errors:  # the id is not a tour of the library (cannot happen after the id check)
+            errors = [Problem(draft.title, 1, 1, T("wikitours-problem-wikisource-id-not-page-name",
+                                                   "?", draft_id),
+                              T("wikitours-hint-wikisource-id-not-page-name", f"`id: {draft_id}`",
+                                f"{lib.tours}{draft_id}.yaml"))]
+        return title, render_draft_errors(wiki.language, draft=draft.title, revid=draft.revid,
+                                          problems=errors, live=live), len(errors)
+    return title, render_draft_preview(wiki.language, draft=draft.title, revid=draft.revid,
+                                       help_text=page.content, live=live,
+                                       publish=f"{lib.tours}{draft_id}.yaml"), 0
 
 
 def _manifest(result, joined_source: str, wiki_id: str | None):
@@ -320,6 +411,15 @@ def _deploy(site, manifest, state_title: str, overwrite: bool) -> int:
 
     return deploy_module.deploy(site, manifest, state_title=state_title, overwrite=overwrite,
                                 dry_run=False, summary_prefix="")
+
+
+def _write_page(site, title: str, text: str, summary: str) -> None:
+    """Save a wikitext page the sync owns (one request; an identical text makes no revision)."""
+    reply = site.simple_request(action="edit", title=title, text=text, summary=summary,
+                                contentmodel="wikitext", bot=site.has_right("bot"),
+                                token=site.tokens["csrf"]).submit()
+    if reply.get("edit", {}).get("result") != "Success":
+        raise RuntimeError(f"{title}: {reply.get('edit')}")
 
 
 def _conflicts(site, manifest, state_title: str) -> list[str]:
@@ -410,13 +510,18 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     lib = config.library
     lib_wiki = config.library_wiki
     lib_site = sites[lib_wiki.id]
-    prefixes = [lib.translations] + ([lib.tours] if not lib.single else [])
+    drafts_on = _drafts_on(config)
+    prefixes = [lib.translations] + ([lib.tours] if not lib.single else []) \
+        + ([lib.drafts] if drafts_on else [])
     exact = [lib.header] + ([lib.tours] if lib.single else [])
     if lib_wiki.variant_page:
         exact.append(lib_wiki.variant_page)
     revisions = list_revisions(lib_site, prefixes, exact)
     sources = library_sources(config, revisions)
     library_digest = _digest(sources)
+    drafts = {t: revisions[t] for t in sorted(revisions)
+              if drafts_on and _is_draft_page(t, lib.drafts)}
+    drafts = dict(list(drafts.items())[:MAX_DRAFTS])
     if not isinstance(state.get("wikis"), dict):
         state["wikis"] = {}
     cache = state["wikis"]
@@ -438,13 +543,28 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         setup = _digest([repr(wiki), repr(lib), __version__])
         return f"{library_digest}:{local.revid if local else 0}:{'p' if preview else 'd'}:{setup}"
 
+    def drafts_todo(wiki: WikiConfig, wstate: Mapping) -> list[str]:
+        """The drafts of *wiki* to compile (all when the library changed since they were) and
+        the deleted ones to mark; only the library wiki has drafts."""
+        if wiki.id != lib_wiki.id or not drafts_on:
+            return []
+        stored = wstate.get("drafts") if isinstance(wstate.get("drafts"), dict) else {}
+        if force or wstate.get("drafts-base") != inputs(wiki):
+            changed = list(drafts)
+        else:
+            changed = [t for t, r in drafts.items() if (stored.get(t) or [None])[0] != r.revid]
+        return changed + sorted(t for t in stored if t not in drafts)
+
+    def up_to_date(wiki: WikiConfig, wstate: Mapping) -> bool:
+        return wstate.get("inputs") == inputs(wiki) and not drafts_todo(wiki, wstate)
+
     for wiki in config.wikis:
         result.outcomes[wiki.id] = WikiOutcome(wiki.id)
     boards: dict[str, Board] = {}
     todo: list[WikiConfig] = []
     for wiki in config.wikis:
         cached = cache.get(wiki.id)
-        if not force and isinstance(cached, dict) and cached.get("inputs") == inputs(wiki):
+        if not force and isinstance(cached, dict) and up_to_date(wiki, cached):
             continue  # the warm cache: nothing changed, no request beyond the batched read
         site, outcome = sites[wiki.id], result.outcomes[wiki.id]
         try:
@@ -455,7 +575,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         outcome.state_problem = _state_problem(board, wiki.language)
         if outcome.state_problem:
             log(f"{wiki.id}: {STATE_TITLE}: " + _state_problem(board, _ui_lang()))
-        elif not force and board.state.get("inputs") == inputs(wiki):
+        elif not force and up_to_date(wiki, board.state):
             cache[wiki.id] = dict(board.state, revid=board.revid)  # done already (cold cache)
             continue
         boards[wiki.id] = board
@@ -463,7 +583,9 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     if not todo:
         return result
 
-    texts = read_texts(lib_site, sorted(sources))
+    # The drafts to compile are read with the library's pages (50 per request).
+    draft_reads = [t for w in todo for t in drafts_todo(w, boards[w.id].state) if t in drafts]
+    texts = read_texts(lib_site, sorted(sources) + draft_reads)
     translations_tours, translation_problems = load_wiki_translations(texts, lib.translations)
     repo_pages, repo_gadget = _repo_translations()
     translations = Translations(translations_tours, repo_pages, repo_gadget)
@@ -483,24 +605,13 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         if local_rev is not None:
             local_text = texts.get(wiki.variant_page) if wiki.id == lib_wiki.id and wiki.variant_page in texts \
                 else read_texts(site, [wiki.variant_page]).get(wiki.variant_page)
+        # Only drafts changed: the live tours are compiled (for the status page and as the
+        # drafts' base) but neither deployed nor reported again.
+        live = force or wstate.get("inputs") != inputs(wiki)
+        outcome.drafts_only = not live
         loaded = load_library_for(config, wiki, texts, sources, local_text)
-        problems = list(loaded.problems) + list(translation_problems)
-        built = None
-        variant = wiki.variant or None
-        if loaded.library is not None and not any(p.severity == "error" for p in problems):
-            if variant is None and local_text is not None and loaded.library.wikis:
-                variant = loaded.library.wikis[0].id
-            if variant and wiki.variant_page and local_text is None and loaded.library.wiki(variant) is None:
-                # No adaptation page yet: the wiki gets the library as it is, and is told.
-                problems.append(Problem(wiki.variant_page, 1, 1,
-                                        T("wikitours-problem-sync-no-adaptation-page"),
-                                        T("wikitours-hint-sync-no-adaptation-page", f"`id: {variant}`"),
-                                        "warning"))
-                variant = None
-            event_url = str(wiki.settings.get("event-url", "") or "")
-            built = build_pages(loaded.library, translations, wiki=variant, prefix=wiki.help_prefix,
-                                config={"eventUrl": event_url} if event_url else {})
-            problems.extend(loaded.map(built.problems))
+        built, problems, variant = compile_for(wiki, loaded, translations, local_text,
+                                               translation_problems)
         errors = [p for p in problems if p.severity == "error"]
         warnings = [p for p in problems if p.severity != "error"]
         outcome.errors = errors
@@ -511,7 +622,9 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             page_revs[wiki.variant_page] = local_rev
         good = wstate.get("good", {})
         lib_index = "" if wiki.id == lib_wiki.id else lib_wiki.index
-        if not errors and built is not None:
+        if not live:
+            pass
+        elif not errors and built is not None:
             manifest, data = _manifest(built, loaded.library.file, variant)
             outcome.version = data["library_version"]
             if preview:
@@ -569,6 +682,33 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             index = lib_index if p.file != wiki.variant_page else ""
             return PageError(p, rev.revid if rev else 0, good.get(p.file, 0), rev.user if rev else "", index)
 
+        draft_pages: dict[str, tuple[str, str, str]] = {}
+        todo_drafts = drafts_todo(wiki, wstate)
+        if todo_drafts:
+            stored = dict(wstate.get("drafts") or {})
+            for title in todo_drafts:
+                draft_id = tour_id_from_title(title, lib.drafts)
+                if title not in drafts:  # deleted: the preview says so; the live tours stay
+                    stored.pop(title, None)
+                    draft_pages[wiki.previews + draft_id] = (
+                        wiki.previews + draft_id, "wikitext",
+                        render_draft_deleted(wiki.language, draft=title))
+                    continue
+                preview_title, text, count = draft_preview(config, wiki, texts, sources, local_text,
+                                                           drafts[title], translations,
+                                                           translation_problems)
+                draft_pages[preview_title] = (preview_title, "wikitext", text)
+                stored[title] = [drafts[title].revid, count]
+                outcome.drafts[title] = count
+            wstate["drafts"] = stored
+            wstate["drafts-base"] = inputs(wiki)
+        if draft_pages:  # a draft's preview wins over an operator's -preview of the same tour
+            own_pages = [p for p in own_pages if p[0] not in draft_pages]
+        draft_lines = tuple(DraftLine(t, int(v[0]), int(v[1]),
+                                      wiki.previews + tour_id_from_title(t, lib.drafts))
+                            for t, v in sorted((wstate.get("drafts") or {}).items())) \
+            if wiki.id == lib_wiki.id and drafts_on else ()
+
         status = Status(
             lang=wiki.language, errors=tuple(page_error(p) for p in outcome.errors),
             warnings=tuple(warnings) + state_warning(outcome),
@@ -578,18 +718,27 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             sources=tuple(sorted(page_revs)), checked=now(),
             previews=tuple(t for t, _, _ in own_pages),
             source_index=lib_index, schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
-            docs=docs_title(wiki))
+            docs=docs_title(wiki), drafts=draft_lines)
         own_pages.append((wiki.status, "wikitext", render_status(status)))
         if wiki.id == lib_wiki.id:
             own_pages.extend(_library_pages(config, wiki, loaded, translations_tours, site))
+        # Previews are written directly: only the sync writes them and each run writes only the
+        # changed drafts' ones, which the deploy's record (the whole set of pages) cannot hold.
+        for title, _, text in draft_pages.values():
+            _write_page(site, title, text, msg("wikitours-sync-summary-preview", wiki.language,
+                                               title[len(wiki.previews):]))
+        # Everything else goes through the deploy (one batched read; only changed pages edited).
         _deploy(site, _own_pages(own_pages, outcome.version or "-"), SYNC_STATE_TITLE, True)
         # A deploy that stopped (hand-edited pages, missing rights) is tried again next run;
         # errors in the sources wait for the next edit of the sources.
-        if outcome.published or errors or (preview and not outcome.conflicts):
+        if not live:
+            pass  # the live tours were done before
+        elif outcome.published or errors or (preview and not outcome.conflicts):
             wstate["inputs"] = inputs(wiki)
         else:
             wstate.pop("inputs", None)
-        log(f"{wiki.id}: " + ("published " + outcome.version if outcome.published else
+        log(f"{wiki.id}: " + (f"drafts {len(outcome.drafts)}" if not live else
+                              "published " + outcome.version if outcome.published else
                               f"{len(outcome.errors)} error(s), nothing published" if outcome.errors else
                               f"{len(outcome.conflicts)} conflict(s)" if outcome.conflicts else "checked"))
 
@@ -633,9 +782,18 @@ def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,
     rest = rest.replace(" ", "_")
     if rest:
         notice_title = f"MediaWiki:Editnotice-{ns_number}-{rest.replace('/', '-')}"
+        drafts = lib.drafts if _drafts_on(config) else ""
         pages.append((notice_title, "wikitext",
                       render_editnotice(wiki.language, docs=docs_title(wiki), schema=SCHEMA_TITLE,
-                                        status_title=wiki.status)))
+                                        status_title=wiki.status, drafts=drafts,
+                                        previews=wiki.previews)))
+        draft_ns, draft_rest = _split_title(site, drafts.rstrip("/")) if drafts else (0, "")
+        if draft_rest:
+            draft_rest = draft_rest.replace(" ", "_").replace("/", "-")
+            pages.append((f"MediaWiki:Editnotice-{draft_ns}-{draft_rest}", "wikitext",
+                          render_draft_editnotice(wiki.language, docs=docs_title(wiki),
+                                                  schema=SCHEMA_TITLE, previews=wiki.previews,
+                                                  tours=lib.tours, status_title=wiki.status)))
     schema = (ROOT / "tours" / "schema" / "tours.schema.json").read_text(encoding="utf-8")
     pages.append((SCHEMA_TITLE, "json", schema))
     if loaded.library is not None:

@@ -14,6 +14,7 @@ Page format (``format: 1``)::
     {"format": 1, "inputs": "<digest>", "version": "<library version>",
      "good": {"<source page>": <revid>}, "errors": [["<page>", <revid>]],
      "fixed": [["<page>", <revid>]], "notified": [["<page>", <revid>]],
+     "drafts-base": "<digest>", "drafts": {"<draft page>": [<revid>, <errors>]},
      "lease": {"holder": "<host>:<pid>:<random>", "expires": "2026-11-25T20:15:00Z"} | null}
 
 **Why the lease is not a plain compare-and-swap.** MediaWiki drops an edit conflict when the
@@ -54,7 +55,9 @@ MAX_STATE_BYTES = 256 * 1024
 #: ``now + LEASE_SECONDS`` was not written by a sync (forged) and does not count.
 SKEW_SECONDS = 120
 _LIST_CAP = 200
-_KEYS = ("inputs", "version", "good", "errors", "fixed", "notified")
+_KEYS = ("inputs", "version", "good", "errors", "fixed", "notified", "drafts-base", "drafts")
+#: At most this many drafts are remembered (and previewed) per wiki.
+MAX_DRAFTS = 500
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def parse_state(text: str | None) -> tuple[dict, Lease | None, tuple[str, ...]]:
         return {}, None, ("field", "format")
     state: dict = {}
     bad = ""
-    for key in ("inputs", "version"):
+    for key in ("inputs", "version", "drafts-base"):
         value = data.get(key)
         if isinstance(value, str) and len(value) <= 255:
             state[key] = value
@@ -144,6 +147,13 @@ def parse_state(text: str | None) -> tuple[dict, Lease | None, tuple[str, ...]]:
             state[key] = pairs
         elif data.get(key) is not None:
             bad = bad or key
+    drafts = data.get("drafts")
+    if isinstance(drafts, dict) and len(drafts) <= MAX_DRAFTS and all(
+            isinstance(k, str) and len(k) <= 255 and isinstance(v, list) and len(v) == 2
+            and _is_revid(v[0]) and _is_revid(v[1]) for k, v in drafts.items()):
+        state["drafts"] = {k: [v[0], v[1]] for k, v in drafts.items()}
+    elif drafts is not None:
+        bad = bad or "drafts"
     lease = None
     raw = data.get("lease")
     if isinstance(raw, dict) and isinstance(raw.get("holder"), str) and 0 < len(raw["holder"]) <= 255 \

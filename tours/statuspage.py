@@ -25,6 +25,8 @@ from tours.problemtext import problem_in
 
 __all__ = ["msg", "escape", "link", "PageError", "Status", "render_status", "render_talk_note",
            "render_editnotice", "render_translation_status", "render_translation_index",
+           "DraftLine", "render_draft_preview", "render_draft_errors", "render_draft_deleted",
+           "render_draft_editnotice",
            "TALK_MARKER", "talk_marker"]
 
 I18N_DIR = Path(__file__).resolve().parent.parent / "i18n" / "sync"
@@ -136,6 +138,16 @@ class PageError:
 
 
 @dataclass(frozen=True)
+class DraftLine:
+    """One draft on the status page: its page, revision, error count and preview page."""
+
+    title: str
+    revid: int
+    errors: int
+    preview: str
+
+
+@dataclass(frozen=True)
 class Status:
     """What the status page of one wiki shows."""
 
@@ -152,6 +164,7 @@ class Status:
     docs: str = "Help:Wikitours/Tour language"
     schema: str = "MediaWiki:Wikitours/tours.schema.json"
     source_index: str = ""  #: index.php of the library wiki when it is another wiki
+    drafts: tuple[DraftLine, ...] = ()
 
 
 def render_status(status: Status) -> str:
@@ -220,6 +233,14 @@ def render_status(status: Status) -> str:
         out.append(msg("wikitours-sync-status-previews", lang) + " "
                    + ", ".join(link(t) for t in status.previews))
         out.append("")
+    if status.drafts:
+        # Drafts never count as errors of the tours: they are listed, not reported.
+        out.append(msg("wikitours-sync-status-drafts", lang))
+        for d in status.drafts[:200]:
+            key = "wikitours-sync-status-draft-errors" if d.errors else "wikitours-sync-status-draft-ok"
+            out.append("* " + msg(key, lang, link(d.title), f"[[Special:PermanentLink/{int(d.revid)}|{int(d.revid)}]]",
+                                  link(d.preview), int(d.errors)))
+        out.append("")
     if status.checked:
         out.append(msg("wikitours-sync-status-checked", lang, escape(status.checked)))
     out.append("</div>")
@@ -236,9 +257,73 @@ def render_talk_note(lang: str, *, title: str, revid: int, good_revid: int, erro
     return heading, f"{talk_marker(revid)}\n{text} ~~~~"
 
 
-def render_editnotice(lang: str, *, docs: str, schema: str, status_title: str) -> str:
-    return msg("wikitours-sync-editnotice", lang, link(docs, msg("wikitours-sync-status-docs", lang)),
+def render_editnotice(lang: str, *, docs: str, schema: str, status_title: str,
+                      drafts: str = "", previews: str = "") -> str:
+    """The edit notice of the tour pages; with *drafts* (the drafts prefix) it says how to try a
+    change first."""
+    text = msg("wikitours-sync-editnotice", lang, link(docs, msg("wikitours-sync-status-docs", lang)),
+               link(schema), link(status_title))
+    if drafts:
+        text += " " + msg("wikitours-sync-editnotice-drafts", lang,
+                          f"<code>{escape(drafts)}&lt;id&gt;.yaml</code>",
+                          f"<code>{escape(previews)}&lt;id&gt;</code>")
+    return text + "\n"
+
+
+def _banner(lang: str, kind: str, lines: Sequence[str]) -> str:
+    """The framed box on top of a preview page, in the wiki's language and direction."""
+    return (f'<div class="wikitours-draft-banner wikitours-draft-{kind}" lang="{escape(lang)}" '
+            f'dir="{page_dir(lang)}" style="border:2px solid #a66200;background:#fef6e7;'
+            'padding:0.5em 1em;margin-bottom:1em">\n' + "\n\n".join(lines) + "\n</div>")
+
+
+def render_draft_editnotice(lang: str, *, docs: str, schema: str, previews: str, tours: str,
+                            status_title: str) -> str:
+    """The edit notice of the draft pages: drafts are previewed, never published."""
+    return msg("wikitours-sync-editnotice-draft", lang,
+               link(docs, msg("wikitours-sync-status-docs", lang)),
+               f"<code>{escape(previews)}&lt;id&gt;</code>", f"<code>{escape(tours)}&lt;id&gt;.yaml</code>",
                link(schema), link(status_title)) + "\n"
+
+
+# The help page's start button would start the live tour (or none, for a new tour), not the draft.
+_START_LINE = re.compile(r'(?m)^<div class="wikitours-start[^\n]*\n?')
+
+
+def render_draft_preview(lang: str, *, draft: str, revid: int, help_text: str, live: str,
+                         publish: str) -> str:
+    """The preview page of a draft that compiles: the banner, then its compiled help page.
+
+    *live* is the live help page of the same tour ("" when the tour is new); *publish* the tour
+    page to copy the draft into. *help_text* is the compiler's output, already safe wikitext."""
+    lines = [msg("wikitours-sync-draft-banner", lang, int(revid), link(draft)),
+             msg("wikitours-sync-draft-live", lang, link(live)) if live
+             else msg("wikitours-sync-draft-new", lang),
+             msg("wikitours-sync-draft-publish", lang, link(publish))]
+    return _banner(lang, "ok", lines) + "\n" + _START_LINE.sub("", help_text)
+
+
+def render_draft_errors(lang: str, *, draft: str, revid: int, problems: Sequence[Problem],
+                        live: str) -> str:
+    """The preview page of a draft that does not compile: each error with page, line, what is
+    wrong and how to fix it (the status page's rendering), in the wiki's language."""
+    lines = [msg("wikitours-sync-draft-errors", lang, int(revid), link(draft), len(problems))]
+    items = []
+    for p in list(problems)[:100]:
+        message, hint = problem_in(p, lang)
+        items.append("* " + msg("wikitours-sync-status-error", lang, link(p.file), int(p.line),
+                                escape(message)))
+        if hint:
+            items.append("*: " + msg("wikitours-sync-status-fix", lang, escape(hint)))
+    lines.append("\n".join(items))
+    if live:
+        lines.append(msg("wikitours-sync-draft-live", lang, link(live)))
+    return _banner(lang, "errors", lines) + "\n"
+
+
+def render_draft_deleted(lang: str, *, draft: str) -> str:
+    """What stays of a preview page once its draft is deleted: a note, nothing compiled."""
+    return _banner(lang, "deleted", [msg("wikitours-sync-draft-deleted", lang, link(draft))]) + "\n"
 
 
 def _edit_link(title: str, label: str) -> str:
