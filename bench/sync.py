@@ -13,7 +13,10 @@ answered (total, GET/POST, edits) and the wall time:
 3. nothing changed, cold cache (the local file lost, a new machine): each wiki's state page
    (MediaWiki:Wikitours/sync-state.json) is read once more, nothing is edited,
 4. one tour changed on the library wiki (reaches every wiki; each wiki's state page costs a
-   read, a lease claim, a check and the final write).
+   read, a lease claim, a check and the final write),
+5. one draft saved on the library wiki (Project:Wikitours/Drafts/<id>.yaml): only the library
+   wiki works (preview and status page, no deploy); the other wikis cost what pass 2 cost,
+6. nothing changed after the draft, warm cache (goal: 1 request per wiki again).
 """
 
 from __future__ import annotations
@@ -123,6 +126,10 @@ def main() -> int:
         text = library.wikitext(title).replace("Your first edit", "Your very first edit", 1)
         library.edit(title, text)
         sync_pass("4. one tour changed on the library wiki", state)
+        library.edit("Project:Wikitours/Drafts/first-edit.yaml",
+                     text.replace("Your very first edit", "Your first edit, a draft", 1))
+        sync_pass("5. one draft saved on the library wiki (previewed, nothing deployed)", state)
+        sync_pass("6. nothing changed after the draft, warm cache (goal: 1 request per wiki)", state)
         return 0
     finally:
         for wiki in wikis:
