@@ -218,11 +218,30 @@ def test_keyboard_only(site, page):
     page.goto(f"{site.index}?title=User:Newcomer_Kim/sandbox&wikitour=first-edit")
     wait_title(page, "This is your sandbox")
 
-    def focused() -> str:
-        return page.evaluate("document.activeElement.getAttribute('data-wikitours') || "
-                             "document.activeElement.id || document.activeElement.tagName")
+    focus_js = ("document.activeElement && (document.activeElement.getAttribute('data-wikitours') || "
+                "document.activeElement.id || document.activeElement.tagName)")
 
-    assert focused() == "next", "focus moves into the dialog"
+    def focused() -> str:
+        return page.evaluate(focus_js)
+
+    def focus_is(name: str, why: str = "") -> None:
+        """Focus is moved by the gadget after it draws the popover: wait for it, don't race it."""
+        try:
+            page.wait_for_function(f"({focus_js}) === {name!r}", timeout=10000)
+        except Exception:
+            raise AssertionError(f"focus is on {focused()!r}, not {name!r}. {why}") from None
+
+    def tab_to(name: str) -> None:
+        """Press Tab until *name* has focus; a dialog that traps focus elsewhere fails here."""
+        seen = []
+        for _ in range(12):
+            if focused() == name:
+                return
+            seen.append(focused())
+            page.keyboard.press("Tab")
+        raise AssertionError(f"Tab never reached {name!r}; it went {seen}")
+
+    focus_is("next", "focus moves into the dialog")
     page.keyboard.press("Tab")
     assert focused() == "close"
     page.keyboard.press("Tab")
@@ -234,36 +253,29 @@ def test_keyboard_only(site, page):
     assert page.locator(POPOVER).count() == 0
     page.goto(f"{site.index}?title=User:Newcomer_Kim/sandbox&wikitour=first-edit")
     wait_title(page, "Your first edit")
-    assert focused() == "resume"
+    focus_is("resume")
     page.keyboard.press("Enter")
     wait_title(page, "Open the editor")
+    focus_is("next")
     with page.expect_navigation():
         page.keyboard.press("Enter")  # Next on a "click" step activates the tab itself
     close_ve_welcome(page, keyboard=True)
     wait_title(page, "Write something")
-    for _ in range(6):  # Tab goes round the dialog and the step's own element
-        if focused() == "wpTextbox1":
-            break
-        page.keyboard.press("Tab")
-    assert focused() == "wpTextbox1"
+    tab_to("wpTextbox1")  # Tab goes round the dialog and the step's own element
     page.keyboard.type("Typed without a mouse.")
-    while focused() != "next":
-        page.keyboard.press("Tab")
+    tab_to("next")
     page.keyboard.press("Enter")
     wait_title(page, "Describe your change")
-    while focused() != "wpSummary":
-        page.keyboard.press("Tab")
+    tab_to("wpSummary")
     page.keyboard.type("keyboard only")
-    while focused() != "next":
-        page.keyboard.press("Tab")
+    tab_to("next")
     page.keyboard.press("Enter")
     wait_title(page, "Publish your edit")
-    while focused() != "wpSave":
-        page.keyboard.press("Tab")
+    tab_to("wpSave")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     wait_title(page, "You made your first edit!")
-    assert focused() == "done"
+    focus_is("done")
     page.keyboard.press("Enter")
     wait_title(page, "Tour completed")
     page.keyboard.press("Enter")
