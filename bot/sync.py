@@ -549,6 +549,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         if wiki.id != lib_wiki.id or not drafts_on:
             return []
         stored = wstate.get("drafts") if isinstance(wstate.get("drafts"), dict) else {}
+        stored = {t: v for t, v in stored.items() if _is_draft_page(t, lib.drafts)}
         if force or wstate.get("drafts-base") != inputs(wiki):
             changed = list(drafts)
         else:
@@ -685,7 +686,8 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         draft_pages: dict[str, tuple[str, str, str]] = {}
         todo_drafts = drafts_todo(wiki, wstate)
         if todo_drafts:
-            stored = dict(wstate.get("drafts") or {})
+            stored = {t: v for t, v in (wstate.get("drafts") or {}).items()
+                      if _is_draft_page(t, lib.drafts)}
             for title in todo_drafts:
                 draft_id = tour_id_from_title(title, lib.drafts)
                 if title not in drafts:  # deleted: the preview says so; the live tours stay

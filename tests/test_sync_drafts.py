@@ -310,3 +310,41 @@ def test_an_arabic_library_wiki_shows_the_banner_in_arabic_right_to_left(make_wi
         assert page.evaluate("getComputedStyle(document.querySelector('.wikitours-draft-banner')).direction") == "rtl"
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The pure parts, without a wiki
+
+
+def test_draft_pages_render_quoted_text_inert_in_the_wiki_language():
+    from tours.model import Problem
+    from tours.statuspage import render_draft_deleted, render_draft_errors, render_draft_preview
+
+    problem = Problem("Project:Wikitours/Drafts/x.yaml", 7, 3,
+                      "bad value '[[Category:X]] {{SITENAME}} ~~~~ <script>'", "write __NOTOC__")
+    page = render_draft_errors("he", draft="Project:Wikitours/Drafts/x.yaml", revid=12,
+                               problems=[problem], live="")
+    assert 'lang="he" dir="rtl"' in page and "7" in page
+    for raw in ("[[Category:", "{{SITENAME", "~~~~", "<script", "__NOTOC__"):
+        assert raw not in page, raw
+    assert msg("wikitours-sync-status-fix", "he", "").strip() in page
+    ok = render_draft_preview("de", draft="Project:Wikitours/Drafts/x.yaml", revid=5,
+                              help_text='<div class="wikitours-start" data-wikitour="x">start</div>\nbody\n',
+                              live="", publish="Project:Wikitours/Tours/x.yaml")
+    assert "body" in ok and "wikitours-start" not in ok and 'dir="ltr"' in ok
+    assert msg("wikitours-sync-draft-new", "de") in ok
+    # a title that cannot be a link is shown as text
+    gone = render_draft_deleted("ar", draft="Project:Wikitours/Drafts/[[x]].yaml")
+    assert "[[x]]" not in gone and 'dir="rtl"' in gone
+
+
+def test_a_forged_drafts_field_on_the_state_page_is_dropped_and_reported():
+    from bot.syncstate import parse_state, render_state
+
+    state, _, problem = parse_state(render_state({"drafts": {"Project:D/x.yaml": [3, 0]},
+                                                  "drafts-base": "abc"}, None))
+    assert state["drafts"] == {"Project:D/x.yaml": [3, 0]} and state["drafts-base"] == "abc"
+    for forged in ({"x": [1]}, {"x": ["1", 0]}, {"x": [1, -1]}, ["x"],
+                   {f"p{n}": [1, 0] for n in range(600)}):
+        state, _, problem = parse_state(render_state({"drafts": forged}, None))
+        assert "drafts" not in state and problem == ("field", "drafts"), forged
