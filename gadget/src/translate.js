@@ -462,34 +462,53 @@
 		}
 		this.$save.prop( 'disabled', true );
 		this.status( msg( 'wikitours-translate-saving' ), 'saving' );
-		new mw.Api().postWithEditToken( params ).then( function ( response ) {
-			var edit = response && response.edit;
+		function conflict() {
 			self.$save.prop( 'disabled', false );
-			if ( !edit || edit.result !== 'Success' ) {
-				self.status( msg( 'wikitours-translate-error', ( edit && edit.result ) || '?' ), 'error' );
-				return;
+			self.status( msg( 'wikitours-translate-conflict' ), 'conflict' );
+			self.$status.append( ' ', $( '<a>' ).attr( 'href', mw.util.getUrl( state.title,
+				{ action: mw.config.get( 'wgAction' ) === 'view' ? 'view' : 'edit' } ) )
+				.text( msg( 'wikitours-translate-reload' ) ) );
+		}
+		// MediaWiki compares base and latest revision by timestamp, to the second: an edit made
+		// in the same second as the one this form loaded is not seen as a conflict. So the
+		// latest revision id is checked first.
+		( state.exists ? new mw.Api().get( { action: 'query', prop: 'revisions', rvprop: 'ids',
+			titles: state.title, formatversion: 2 } ) : $.Deferred().resolve( null ) ).then( function ( reply ) {
+			var page = reply && reply.query && reply.query.pages && reply.query.pages[ 0 ];
+			if ( page && ( page.missing || !page.revisions || page.revisions[ 0 ].revid !== state.revid ) ) {
+				return conflict();
 			}
-			if ( edit.newrevid ) {
-				state.revid = edit.newrevid;
-				state.timestamp = edit.newtimestamp;
-			}
-			state.exists = true;
-			state.data = data;
-			self.refresh();
-			self.status( msg( 'wikitours-translate-saved', changes.length ), 'saved' );
-		}, function ( code, result ) {
+			return send();
+		}, function ( code ) {
 			self.$save.prop( 'disabled', false );
-			if ( code === 'editconflict' || code === 'articleexists' || code === 'pagedeleted' ||
-				code === 'missingtitle' ) {
-				self.status( msg( 'wikitours-translate-conflict' ), 'conflict' );
-				self.$status.append( ' ', $( '<a>' ).attr( 'href', mw.util.getUrl( state.title,
-					{ action: mw.config.get( 'wgAction' ) === 'view' ? 'view' : 'edit' } ) )
-					.text( msg( 'wikitours-translate-reload' ) ) );
-				return;
-			}
-			self.status( msg( 'wikitours-translate-error', ( result && result.error && result.error.info ) || code ),
-				'error' );
+			self.status( msg( 'wikitours-translate-error', code ), 'error' );
 		} );
+		function send() {
+			new mw.Api().postWithEditToken( params ).then( function ( response ) {
+				var edit = response && response.edit;
+				self.$save.prop( 'disabled', false );
+				if ( !edit || edit.result !== 'Success' ) {
+					self.status( msg( 'wikitours-translate-error', ( edit && edit.result ) || '?' ), 'error' );
+					return;
+				}
+				if ( edit.newrevid ) {
+					state.revid = edit.newrevid;
+					state.timestamp = edit.newtimestamp;
+				}
+				state.exists = true;
+				state.data = data;
+				self.refresh();
+				self.status( msg( 'wikitours-translate-saved', changes.length ), 'saved' );
+			}, function ( code, result ) {
+				self.$save.prop( 'disabled', false );
+				if ( code === 'editconflict' || code === 'articleexists' || code === 'pagedeleted' ||
+				code === 'missingtitle' ) {
+					return conflict();
+				}
+				self.status( msg( 'wikitours-translate-error', ( result && result.error && result.error.info ) || code ),
+					'error' );
+			} );
+		}
 	};
 
 	function place( $el ) {
