@@ -157,10 +157,11 @@ DESCRIPTION_PARAMS: dict[str, tuple[str, ...]] = {
     "change-intro": ("replace", "after", "remove"),
     "page-title": ("Special:Watchlist",),
     "texts": ("$1",),
+    "wiki-layout": ("id:", "Project:Wikitours/Tours/first-edit.yaml", "order:", "Project:Wikitours/Library.yaml"),
 }
 
 #: Messages used as they are (besides the per-section and per-field ones).
-_FIXED = ("title", "intro", "example-heading", "example-intro", "texts", "column-field",
+_FIXED = ("title", "intro", "example-heading", "example-intro", "texts", "wiki-layout", "column-field",
           "column-required", "column-values", "column-description", "column-value",
           "required-yes", "required-no")
 
@@ -432,6 +433,8 @@ def render_reference(site: Site, lang: str, texts) -> Page:
             "</div>",
             "",
             w.msg("texts"),
+            "",
+            w.msg("wiki-layout"),
         ]
     for section in SECTIONS:
         lines += ["", f'<span id="{_anchor(section.id)}"></span>',
