@@ -69,3 +69,25 @@ def test_translation_status_pages_show_percent_missing_outdated_and_rtl():
                                      status_titles={"ar": "Project:Wikitours/i18n/Status/ar"},
                                      new_example="Project:Wikitours/i18n/xx.json")
     assert "(rtl)" in index and "0%" in index
+
+
+def test_compiler_problems_are_shown_in_the_wikis_language():
+    """What is wrong and how to fix it come from i18n/compiler in the status page's language;
+    the quoted YAML stays as the editor wrote it, escaped."""
+    from tours.load import load_library
+    from tours.problemtext import problem_in
+
+    text = open("tours.yaml", encoding="utf-8").read().replace("audience: newcomer", "audience: <b>nobody</b>", 1)
+    _, problems = load_library(text, "Project:Wikitours/Tours.yaml")
+    [problem] = [p for p in problems if p.severity == "error"]
+    pages = {}
+    for lang in ("en", "de", "ar", "he"):
+        message, hint = problem_in(problem, lang)
+        page = render_status(Status(lang=lang, errors=(PageError(problem, 12, 10, "Ed"),)))
+        assert escape(message) in page and escape(hint) in page
+        assert "<b>nobody" not in page and "&lt;b&gt;nobody&lt;/b&gt;" in page
+        pages[lang] = page
+    english = escape(problem.message)
+    assert english in pages["en"] and english not in pages["de"] and english not in pages["ar"]
+    assert problem_in(problem, "de")[0] != problem.message != problem_in(problem, "ar")[0]
+    assert 'dir="rtl"' in pages["ar"] and 'dir="rtl"' in pages["he"]
