@@ -178,3 +178,15 @@ def test_output_language_choice(monkeypatch, env, requested, expected):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert cli.output_language(requested) == expected
+
+
+def test_build_speaks_the_requested_language_too(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(step("placement: botom\n"), "utf-8")
+    done = run("build", str(bad), "--out", str(tmp_path / "out"), "--lang", "de")
+    assert done.returncode == 1 and not (tmp_path / "out").exists()
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith(f"{bad}:12:20: Fehler: ") and "'botom'" in lines[0]
+    assert lines[-1] == f"1 Fehler: In {tmp_path / 'out'} wurde nichts geschrieben"
+    english = run("build", str(bad), "--out", str(tmp_path / "out")).stderr.splitlines()
+    assert english[-1] == f"1 error: nothing was written to {tmp_path / 'out'}"

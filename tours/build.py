@@ -400,11 +400,15 @@ def run_build(ns) -> int:
                              prefix=getattr(ns, "prefix", None) or DEFAULT_PREFIX,
                              config=config)
         problems.extend(result.problems)
+    from tours.cli import output_language
+    from tours.problemtext import T, format_problem, render
+
+    lang = output_language(getattr(ns, "lang", None))
     for p in problems:
-        print(p, file=sys.stderr)
+        print(format_problem(p, lang), file=sys.stderr)
     if result is None or any(p.severity == "error" for p in problems):
         errors = sum(p.severity == "error" for p in problems)
-        print(f"{errors} error(s): nothing was written to {out}", file=sys.stderr)
+        print(render(T("wikitours-build-nothing-written", errors, str(out)), lang), file=sys.stderr)
         return 1
     data, files = manifest(result, source_name=Path(file).name, source_bytes=raw,
                            wiki=getattr(ns, "wiki", None))
@@ -413,5 +417,5 @@ def run_build(ns) -> int:
     except OSError as exc:
         print(f"{out}: error: cannot write: {exc}", file=sys.stderr)
         return 1
-    print(f"{out}: {len(files)} pages, library version {data['library_version']}")
+    print(render(T("wikitours-build-written", str(out), len(files), data["library_version"]), lang))
     return 0

@@ -118,6 +118,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--prefix", default="Help:Wikitours", metavar="TITLE", help="help pages prefix (default: Help:Wikitours)")
     p.add_argument("--i18n", metavar="DIR", help="translations folder (default: i18n beside FILE)")
     p.add_argument("--event-url", metavar="URL", help="where the gadget sends anonymous funnel events")
+    p.add_argument("--lang", metavar="CODE",
+                   help="language of the messages (default: WIKITOURS_LANG, then the locale, then en)")
     p.set_defaults(run=_delegate("tours.build", "run_build"))
 
     p = sub.add_parser("status", help="translation completeness per language")
