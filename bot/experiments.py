@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tours.problemkinds import json_error_text
-from tours.problemtext import T, Text, render
+from tours.problemtext import T, Text, settle
 
 __all__ = ["Variant", "Experiment", "Assignment", "Problem", "parse_config",
            "parse_report_threshold", "MAX_REPORT_THRESHOLD", "bucket", "assign",
@@ -102,12 +102,7 @@ class Problem:
     hint_text: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if isinstance(self.message, Text):
-            object.__setattr__(self, "text", self.message)
-            object.__setattr__(self, "message", render(self.message, "en"))
-        if isinstance(self.hint, Text):
-            object.__setattr__(self, "hint_text", self.hint)
-            object.__setattr__(self, "hint", render(self.hint, "en"))
+        settle(self)
 
     def __str__(self) -> str:
         return f"{self.page}:{self.line}:{self.column}: {self.message}"

@@ -83,14 +83,9 @@ class Problem:
     hint_text: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        from tours.problemtext import Text, render
+        from tours.problemtext import settle
 
-        if isinstance(self.message, Text):
-            object.__setattr__(self, "text", self.message)
-            object.__setattr__(self, "message", render(self.message, "en"))
-        if isinstance(self.hint, Text):
-            object.__setattr__(self, "hint_text", self.hint)
-            object.__setattr__(self, "hint", render(self.hint, "en"))
+        settle(self)
 
     def __str__(self) -> str:
         head = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"

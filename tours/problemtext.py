@@ -55,16 +55,35 @@ def T(key: str, *params: object) -> Text:  # noqa: N802 - short, like gettext's 
     return Text(key, tuple(params))
 
 
-@lru_cache(maxsize=64)
-def messages(lang: str) -> Mapping[str, str]:
-    """The messages of *lang* (without ``@metadata``); empty for an unknown language."""
+def read_messages(directory: Path, lang: str) -> Mapping[str, str]:
+    """The messages of ``directory/<lang>.json`` (without ``@metadata``); empty for a language
+    code that is not one, or a file that is missing or unreadable."""
     if not _LANG.match(lang or ""):
         return {}
     try:
-        data = json.loads((I18N_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+        data = json.loads((directory / f"{lang}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(data, dict):
+        return {}
     return {k: v for k, v in data.items() if not k.startswith("@") and isinstance(v, str)}
+
+
+@lru_cache(maxsize=64)
+def messages(lang: str) -> Mapping[str, str]:
+    """The compiler's messages in *lang*; empty for an unknown language."""
+    return read_messages(I18N_DIR, lang)
+
+
+def settle(problem) -> None:
+    """For a frozen problem dataclass's ``__post_init__``: a :class:`Text` given as ``message``
+    or ``hint`` moves to ``text`` / ``hint_text``, and the field gets its English rendering."""
+    if isinstance(problem.message, Text):
+        object.__setattr__(problem, "text", problem.message)
+        object.__setattr__(problem, "message", render(problem.message, "en"))
+    if isinstance(problem.hint, Text):
+        object.__setattr__(problem, "hint_text", problem.hint)
+        object.__setattr__(problem, "hint", render(problem.hint, "en"))
 
 
 @lru_cache(maxsize=64)

@@ -11,7 +11,6 @@ fix it) are messages of ``i18n/compiler`` (:mod:`tours.problemtext`), in the sam
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +20,7 @@ from typing import Mapping, Sequence
 from tours.i18n import Report, SourceMessage, source_hash
 from tours.languages import fallback_chain, language
 from tours.model import Problem
-from tours.problemtext import problem_in
+from tours.problemtext import problem_in, read_messages
 
 __all__ = ["msg", "escape", "link", "PageError", "Status", "render_status", "render_talk_note",
            "render_editnotice", "render_translation_status", "render_translation_index",
@@ -42,13 +41,7 @@ def talk_marker(revid: int) -> str:
 
 @lru_cache(maxsize=32)
 def _messages(lang: str) -> Mapping[str, str]:
-    if not _LANG.match(lang or ""):
-        return {}
-    try:
-        data = json.loads((I18N_DIR / f"{lang}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: v for k, v in data.items() if not k.startswith("@") and isinstance(v, str)}
+    return read_messages(I18N_DIR, lang)
 
 
 def msg(key: str, lang: str, *params: object) -> str:
