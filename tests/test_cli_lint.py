@@ -187,6 +187,9 @@ def test_build_speaks_the_requested_language_too(tmp_path):
     assert done.returncode == 1 and not (tmp_path / "out").exists()
     lines = done.stderr.splitlines()
     assert lines[0].startswith(f"{bad}:12:20: Fehler: ") and "'botom'" in lines[0]
-    assert lines[-1] == f"1 Fehler: In {tmp_path / 'out'} wurde nichts geschrieben"
+    from tours.problemtext import T, render
+
+    assert lines[-1] == render(T("wikitours-build-nothing-written", 1, str(tmp_path / "out")), "de")
+    assert lines[-1].startswith("1 Fehler") and str(tmp_path / "out") in lines[-1]
     english = run("build", str(bad), "--out", str(tmp_path / "out")).stderr.splitlines()
     assert english[-1] == f"1 error: nothing was written to {tmp_path / 'out'}"
