@@ -193,3 +193,11 @@ def test_build_speaks_the_requested_language_too(tmp_path):
     assert lines[-1].startswith("1 Fehler") and str(tmp_path / "out") in lines[-1]
     english = run("build", str(bad), "--out", str(tmp_path / "out")).stderr.splitlines()
     assert english[-1] == f"1 error: nothing was written to {tmp_path / 'out'}"
+
+
+def test_status_speaks_the_requested_language_too():
+    done = run("status", "--lang", "fr")
+    assert done.returncode == 0, done.stderr
+    first, header = done.stdout.splitlines()[:2]
+    assert first.startswith("84 textes dans tours.yaml") and header.split()[:3] == ["langue", "nom", "traduit"]
+    assert run("status").stdout.splitlines()[1].split()[:3] == ["language", "name", "translated"]

@@ -127,6 +127,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--i18n", metavar="DIR", help="translations folder (default: i18n beside FILE)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--write-qqq", action="store_true", help="also (re)write qqq.json, the message documentation")
+    p.add_argument("--lang", metavar="CODE",
+                   help="language of the messages (default: WIKITOURS_LANG, then the locale, then en)")
     p.set_defaults(run=_delegate("tours.i18n", "run_status"))
 
     p = sub.add_parser("languages", help="regenerate language data (fallbacks, direction) from MediaWiki")

@@ -526,10 +526,12 @@ def _load_library(path: str) -> tuple[Library | None, list[Problem]]:
     return load_library(text, path)
 
 
-def _table(report: Report) -> str:
+def _table(report: Report, lang: str = "en") -> str:
     from tours.languages import language
+    from tours.problemtext import T, render
 
-    rows = [("language", "name", "translated", "outdated", "missing", "invalid")]
+    rows = [tuple(render(T(f"wikitours-status-column-{c}"), lang)
+                  for c in ("language", "name", "translated", "outdated", "missing", "invalid"))]
     for s in report.languages:
         rows.append((s.lang, language(s.lang).name, f"{s.percent:5.1f}%", str(len(s.outdated)),
                      str(len(s.missing)), str(len(s.invalid))))
@@ -563,15 +565,19 @@ def run_status(ns) -> int:
     Exits 1 when a translation has an error (a placeholder the source lacks, unsafe markup,
     broken JSON), so CI catches what the build would refuse.
     """
+    from tours.cli import output_language
+    from tours.problemtext import T, format_problem, render
+
+    lang = output_language(getattr(ns, "lang", None))
     file = getattr(ns, "file", None) or "tours.yaml"
     directory = tours_dir(getattr(ns, "i18n", None), file)
     library, problems = _load_library(file)
     if library is None or any(p.severity == "error" for p in problems):
         for p in problems:
-            print(p, file=sys.stderr)
+            print(format_problem(p, lang), file=sys.stderr)
         return 1
     if getattr(ns, "write_qqq", False):
-        print(f"wrote {write_qqq(library, directory)}", file=sys.stderr)
+        print(render(T("wikitours-status-wrote", str(write_qqq(library, directory))), lang), file=sys.stderr)
     files, file_problems = read_dir(directory)
     report = check(library, files)
     all_problems = [*file_problems, *report.problems]
@@ -580,21 +586,21 @@ def run_status(ns) -> int:
         data["problems"] = Report("", 0, (), tuple(all_problems)).to_json()["problems"]
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(f"{report.total} texts in {library.file} (source language {library.source_language})")
-        print(_table(report))
+        print(render(T("wikitours-status-texts", report.total, library.file, library.source_language), lang))
+        print(_table(report, lang))
         for s in report.languages:
             for label, keys in (("outdated", s.outdated), ("missing", s.missing),
                                 ("unknown", s.unknown)):
                 if keys:
-                    print(f"\n{s.lang}: {label} ({len(keys)}):")
+                    print("\n" + render(T(f"wikitours-status-list-{label}", s.lang, len(keys)), lang))
                     print("\n".join(f"  {k}" for k in keys))
         if report.undocumented:
-            print(f"\nqqq: undocumented ({len(report.undocumented)}):")
+            print("\n" + render(T("wikitours-status-list-undocumented", "qqq", len(report.undocumented)), lang))
             print("\n".join(f"  {k}" for k in report.undocumented))
         if all_problems:
             print()
             for p in all_problems:
-                print(p)
+                print(format_problem(p, lang))
     return 1 if any(p.severity == "error" for p in all_problems) else 0
 
 
