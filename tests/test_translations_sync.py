@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tours.translations_sync import Action, WikiPage, content_sha, plan_pull, plan_push
+from tours.translations_sync import Action, WikiRevision, content_sha, plan_pull, plan_push
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "Project:Wikitours/i18n/"
 
 
 def _page(lang, data, revid=10, user="Translator"):
-    return WikiPage(lang, f"W:Wikitours/i18n/{lang}.json", json.dumps(data), revid, "2026-11-25T10:00:00Z", user)
+    return WikiRevision(f"W:Wikitours/i18n/{lang}.json", json.dumps(data), revid, "2026-11-25T10:00:00Z", user)
 
 
 def test_plans_copy_the_side_that_changed_and_report_conflicts():
@@ -46,6 +46,23 @@ def test_plans_copy_the_side_that_changed_and_report_conflicts():
     assert plan_pull(local_new, wiki_new, {})[0].kind == "conflict"
     assert plan_pull({}, wiki_new, {})[0].kind == "write"
     assert plan_push({"fr": "{}"}, {}, {})[0].kind == "create"
+
+
+def test_a_page_mediawiki_normalised_is_not_a_conflict():
+    """MediaWiki saves text in Unicode NFC: a file written in NFD (as some editors save it)
+    differs from the page it was pushed as, though nobody touched the page since."""
+    import unicodedata
+
+    nfd = {"k": unicodedata.normalize("NFD", "Übersetzung")}
+    local = {"de": json.dumps(nfd, ensure_ascii=False)}
+    saved = {"de": _page("de", {"k": unicodedata.normalize("NFC", "Übersetzung")}, revid=10)}
+    rec = {"de": {"revid": 10, "sha": content_sha(local["de"])}}
+    assert plan_push(local, saved, rec) == [Action("de", "update")]
+    assert plan_pull(local, saved, rec)[0].kind == "skip"
+    # once someone edits the page, the wiki is the newer side again
+    edited = {"de": _page("de", {"k": "neu"}, revid=11)}
+    assert plan_pull(local, edited, rec)[0].kind == "write"
+    assert plan_push(local, edited, rec)[0].kind == "skip"
 
 
 def _tours(ns_args, wiki, *args, password=True):

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-__all__ = ["WikiPage", "Action", "content_sha", "plan_pull", "plan_push", "run_pull", "run_push",
-           "DEFAULT_PREFIX", "PASSWORD_ENV"]
+__all__ = ["WikiRevision", "Action", "content_sha", "changed_side", "plan_pull", "plan_push",
+           "run_pull", "run_push", "DEFAULT_PREFIX", "PASSWORD_ENV"]
 
 DEFAULT_PREFIX = "Project:Wikitours/i18n/"
 PASSWORD_ENV = "WIKITOURS_BOT_PASSWORD"
@@ -33,8 +33,9 @@ USER_AGENT = "wikitours-translations-sync/0.1 (python -m tours pull|push)"
 
 
 @dataclass(frozen=True)
-class WikiPage:
-    lang: str
+class WikiRevision:
+    """The latest revision of a page on the wiki."""
+
     title: str
     text: str
     revid: int
@@ -62,22 +63,41 @@ def content_sha(text: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
-def _both(lang: str, local: str, page: WikiPage, record: Mapping | None, force: bool,
+def changed_side(here: str, there: str, there_revid: int, record: object) -> str:
+    """Which side changed since the last sync, from the hashes of the local text (*here*) and
+    the wiki page (*there*), the page's revision and the *record* (``{"sha", "revid"}``) of the
+    last sync: ``same`` (nothing to do), ``here`` (copy the local text to the wiki), ``there``
+    (copy the wiki page here) or ``both`` (both changed, or there is no record: a conflict).
+
+    A wiki page still at the revision of the last sync counts as unchanged, whatever the local
+    hash: MediaWiki normalises what it saves (Unicode NFC), so a file can differ from the page it
+    was saved as while nobody else has touched the page."""
+    if here == there:
+        return "same"
+    if not isinstance(record, Mapping):
+        return "both"
+    if there_revid == record.get("revid"):
+        return "here"
+    if here == record.get("sha"):
+        return "there"
+    return "both"
+
+
+def _both(lang: str, local: str, page: WikiRevision, record: Mapping | None, force: bool,
           newer_here: str, newer_there: str, copy: str) -> Action:
-    if content_sha(local) == content_sha(page.text):
+    side = changed_side(content_sha(local), content_sha(page.text), page.revid, record)
+    if side == "same":
         return Action(lang, "same")
+    if side == "there":
+        return Action(lang, copy if newer_there == "wiki" else "skip",
+                      "" if newer_there == "wiki" else "the wiki is newer; pull first")
+    if side == "here":
+        return Action(lang, copy if newer_here == "local" else "skip",
+                      "" if newer_here == "local" else "the file is newer; push it")
     if record is None:
         reason = (f"both differ and there is no record of an earlier sync; the wiki's revision "
                   f"{page.revid} is by {page.user or '?'} at {page.timestamp}")
     else:
-        local_changed = content_sha(local) != record.get("sha")
-        wiki_changed = page.revid != record.get("revid")
-        if wiki_changed and not local_changed:
-            return Action(lang, copy if newer_there == "wiki" else "skip",
-                          "" if newer_there == "wiki" else "the wiki is newer; pull first")
-        if local_changed and not wiki_changed:
-            return Action(lang, copy if newer_here == "local" else "skip",
-                          "" if newer_here == "local" else "the file is newer; push it")
         reason = (f"both changed since the last sync (wiki revision {page.revid} by "
                   f"{page.user or '?'} at {page.timestamp})")
     if force:
@@ -85,7 +105,7 @@ def _both(lang: str, local: str, page: WikiPage, record: Mapping | None, force: 
     return Action(lang, "conflict", reason)
 
 
-def plan_pull(local: Mapping[str, str], wiki: Mapping[str, WikiPage], record: Mapping[str, Mapping],
+def plan_pull(local: Mapping[str, str], wiki: Mapping[str, WikiRevision], record: Mapping[str, Mapping],
               force: bool = False) -> list[Action]:
     """Which wiki pages to write into the folder."""
     actions = []
@@ -99,7 +119,7 @@ def plan_pull(local: Mapping[str, str], wiki: Mapping[str, WikiPage], record: Ma
     return actions
 
 
-def plan_push(local: Mapping[str, str], wiki: Mapping[str, WikiPage], record: Mapping[str, Mapping],
+def plan_push(local: Mapping[str, str], wiki: Mapping[str, WikiRevision], record: Mapping[str, Mapping],
               force: bool = False) -> list[Action]:
     """Which files to save on the wiki."""
     actions = []
@@ -161,13 +181,13 @@ class Api:
         rest = title.split(":", 1)[1] if ns and ":" in title else title
         return title, ns, rest
 
-    def pages(self, prefix: str) -> dict[str, WikiPage]:
+    def pages(self, prefix: str) -> dict[str, WikiRevision]:
         """Every ``<prefix><lang>.json`` page with its latest revision."""
         full, ns, rest = self.canonical_prefix(prefix)
         params = {"action": "query", "generator": "allpages", "gapnamespace": ns, "gapprefix": rest,
                   "gaplimit": "50", "prop": "revisions", "rvprop": "content|ids|timestamp|user",
                   "rvslots": "main"}
-        found: dict[str, WikiPage] = {}
+        found: dict[str, WikiRevision] = {}
         while True:
             reply = self.call(**params)
             for page in reply.get("query", {}).get("pages", []):
@@ -175,9 +195,8 @@ class Api:
                 if not name.endswith(".json") or "/" in name or not page.get("revisions"):
                     continue
                 rev = page["revisions"][0]
-                lang = name[:-5]
-                found[lang] = WikiPage(lang, page["title"], rev["slots"]["main"].get("content", ""),
-                                       int(rev["revid"]), rev["timestamp"], rev.get("user", ""))
+                found[name[:-5]] = WikiRevision(page["title"], rev["slots"]["main"].get("content", ""),
+                                                int(rev["revid"]), rev["timestamp"], rev.get("user", ""))
             if "continue" not in reply:
                 return found
             params.update(reply["continue"])
@@ -200,8 +219,6 @@ class Api:
     def revisions(self, titles: list[str]) -> dict:
         """The latest revision of each existing page of *titles* (50 per request), keyed by the
         title as given (the wiki may spell ``Project:`` as its project namespace name)."""
-        from tours.wikiseed import WikiRevision
-
         found = {}
         for start in range(0, len(titles), 50):
             chunk = titles[start:start + 50]

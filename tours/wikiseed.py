@@ -32,6 +32,7 @@ from typing import Any
 from tours.load import load_library
 from tours.model import Library, Position, Problem
 from tours.problemtext import T
+from tours.translations_sync import WikiRevision, changed_side
 from tours.wikisource import SourcePage, load_from_pages, unwrap
 from tours.yamltree import Map, Scalar, Seq, read_tree
 
@@ -317,17 +318,6 @@ def same_library(on_wiki: Library, from_file: Library, prefix: str = DEFAULT_TOU
 
 
 @dataclass(frozen=True)
-class WikiRevision:
-    """The latest revision of a page on the wiki."""
-
-    title: str
-    text: str
-    revid: int
-    timestamp: str
-    user: str = ""
-
-
-@dataclass(frozen=True)
 class PagePlan:
     """What to do with one page. *kind*: ``create``, ``update``, ``same``, ``skip`` (the wiki
     has an edit the file does not, and the file did not change) or ``conflict`` (both changed,
@@ -357,19 +347,15 @@ def plan_pages(local: dict[str, str], wiki: dict[str, WikiRevision], record: dic
         if page is None:
             plans.append(PagePlan(title, "create"))
             continue
-        if page_sha(local[title]) == page_sha(page.text):
-            plans.append(PagePlan(title, "same", page))
-            continue
         last = record.get(title)
-        if isinstance(last, dict):
-            file_changed = page_sha(local[title]) != last.get("sha")
-            wiki_changed = page.revid != last.get("revid")
-            if not wiki_changed:
-                plans.append(PagePlan(title, "update", page))
-                continue
-            if not file_changed:
-                plans.append(PagePlan(title, "skip", page))
-                continue
-        plans.append(PagePlan(title, "update" if force else "conflict", page, forced=force,
-                              no_record=not isinstance(last, dict)))
+        side = changed_side(page_sha(local[title]), page_sha(page.text), page.revid, last)
+        if side == "same":
+            plans.append(PagePlan(title, "same", page))
+        elif side == "here":
+            plans.append(PagePlan(title, "update", page))
+        elif side == "there":
+            plans.append(PagePlan(title, "skip", page))
+        else:
+            plans.append(PagePlan(title, "update" if force else "conflict", page, forced=force,
+                                  no_record=not isinstance(last, dict)))
     return plans
