@@ -131,8 +131,12 @@ def runtime_css(root: Path = ROOT) -> str:
 
 
 def translate_js(root: Path = ROOT) -> str:
-    """``MediaWiki:Gadget-wikitours-translate.js``: the translation form (hidden gadget)."""
-    body = _read(root / "gadget" / "src" / "translate.js")
+    """``MediaWiki:Gadget-wikitours-translate.js``: the translation form (hidden gadget), after
+    the runtime's message module, whose query and message helpers it uses (the runtime itself is
+    not loaded on translation pages)."""
+    body = ("mw.libs.wikitours = mw.libs.wikitours || {};\n\n/* messages.js */\n"
+            + _read(root / "gadget" / "src" / "messages.js")
+            + "\n/* translate.js */\n" + _read(root / "gadget" / "src" / "translate.js"))
     return _banner("translation form", body) + body
 
 

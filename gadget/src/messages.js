@@ -65,23 +65,25 @@
 
 	/**
 	 * @param {Object} response An action=query&prop=revisions answer with formatversion=2
-	 * @return {Object} Page contents by title as asked (null for a missing page)
+	 * @param {boolean} [withRevision] Answer {content, revid, timestamp} instead of the content
+	 * @return {Function} Title as asked -> page content (or revision), null for a missing page
 	 */
-	function contents( response ) {
+	function contents( response, withRevision ) {
 		var q = ( response && response.query ) || {},
 			byTitle = {},
 			asked = {};
 		( q.pages || [] ).forEach( function ( page ) {
 			var rev = page.revisions && page.revisions[ 0 ],
 				slot = rev && rev.slots && rev.slots.main;
-			byTitle[ page.title ] = slot && typeof slot.content === 'string' ? slot.content : null;
+			byTitle[ page.title ] = slot && typeof slot.content === 'string' ?
+				{ content: slot.content, revid: rev.revid, timestamp: rev.timestamp } : null;
 		} );
 		( q.normalized || [] ).forEach( function ( n ) {
 			asked[ n.from ] = n.to;
 		} );
 		return function ( title ) {
-			var t = asked[ title ] || title;
-			return byTitle[ t ] === undefined ? null : byTitle[ t ];
+			var page = byTitle[ asked[ title ] || title ];
+			return page ? ( withRevision ? page : page.content ) : null;
 		};
 	}
 
@@ -178,6 +180,7 @@
 	}
 
 	wt.messages = {
+		languages: languages,
 		merge: merge,
 		contents: contents,
 		validTour: validTour,

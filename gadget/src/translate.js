@@ -15,7 +15,10 @@
  */
 ( function () {
 	'use strict';
-	var SOURCES = 'MediaWiki:Gadget-wikitours-sources.json',
+	// The runtime's message module, bundled before this file: the reader's languages, the
+	// pages of a query answer, and the merge of message pages that lets only wikitours- keys in.
+	var lib = mw.libs.wikitours.messages,
+		SOURCES = 'MediaWiki:Gadget-wikitours-sources.json',
 		KEY = /^wikitours-[a-z0-9-]+$/,
 		HASH = /^[0-9a-f]{8}$/,
 		TITLE = /^Wikitours\/i18n\/([a-z][a-z0-9-]*)\.json$/,
@@ -47,37 +50,6 @@
 		return mw.config.get( 'wgNamespaceNumber' ) === 4 && m && m[ 1 ] !== 'qqq' ? m[ 1 ] : null;
 	}
 
-	function uiLanguages() {
-		var chain = ( mw.language.getFallbackLanguageChain() || [] ).slice();
-		if ( chain.indexOf( 'en' ) === -1 ) {
-			chain.push( 'en' );
-		}
-		return chain;
-	}
-
-	/**
-	 * @param {Object} response action=query answer (formatversion=2)
-	 * @return {Function} title -> {content, revid, timestamp} or null for a missing page
-	 */
-	function revisions( response ) {
-		var q = ( response && response.query ) || {},
-			byTitle = {},
-			asked = {};
-		( q.pages || [] ).forEach( function ( page ) {
-			var rev = page.revisions && page.revisions[ 0 ],
-				slot = rev && rev.slots && rev.slots.main;
-			byTitle[ page.title ] = slot && typeof slot.content === 'string' ?
-				{ content: slot.content, revid: rev.revid, timestamp: rev.timestamp } : null;
-		} );
-		( q.normalized || [] ).forEach( function ( n ) {
-			asked[ n.from ] = n.to;
-		} );
-		return function ( title ) {
-			var t = asked[ title ] || title;
-			return byTitle[ t ] || null;
-		};
-	}
-
 	/**
 	 * @param {Object|null} data Parsed sources page
 	 * @return {Object|null} {lang, messages: [{key, text, hash, doc}]} with only well-formed messages
@@ -107,17 +79,10 @@
 	}
 
 	function setUiMessages( get, langs ) {
-		var merged = {};
-		langs.slice().reverse().forEach( function ( lang ) {
-			var page = get( uiTitle( lang ) ),
-				data = page && parseObject( page.content );
-			Object.keys( data || {} ).forEach( function ( key ) {
-				if ( KEY.test( key ) && typeof data[ key ] === 'string' && data[ key ].length <= 5000 ) {
-					merged[ key ] = data[ key ];
-				}
-			} );
-		} );
-		mw.messages.set( merged );
+		mw.messages.set( lib.merge( langs.map( function ( lang ) {
+			var page = get( uiTitle( lang ) );
+			return page && parseObject( page.content );
+		} ) ) );
 	}
 
 	/**
@@ -172,7 +137,7 @@
 	 */
 	function load( lang ) {
 		var page = mw.config.get( 'wgPageName' ),
-			langs = uiLanguages(),
+			langs = lib.languages(),
 			codes = [ lang, 'en', mw.config.get( 'wgContentLanguage' ) ];
 		return new mw.Api().get( {
 			action: 'query',
@@ -188,7 +153,7 @@
 			curtimestamp: 1,
 			formatversion: 2
 		} ).then( function ( response ) {
-			var get = revisions( response ),
+			var get = lib.contents( response, true ),
 				sourcesPage = get( SOURCES ),
 				current = get( page ),
 				info = ( response.query && response.query.languageinfo ) || {};
