@@ -8,22 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from test_sync_state import requests_since
+from test_sync_state import TOUR as TOUR_TEMPLATE, requests_since
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TOUR = """id: hello
-title: Hello
-summary: Say hello.
-audience: newcomer
-minutes: 1
-version: 1
-steps:
-  - id: one
-    page: sandbox
-    title: Hello there
-    text: This tour was written on the wiki.
-"""
+TOUR = TOUR_TEMPLATE.format(text="This tour was written on the wiki.")
 
 
 def _run(wiki, *args):
