@@ -283,9 +283,13 @@ def main(argv: list[str] | None = None) -> int:
     command = args.pop(0) if args and not args[0].startswith("-") else ""
     path = next((a.split(":", 1)[1] for a in args if a.startswith("-wikis:")), "wikis.yaml")
     rest = [a for a in args if not a.startswith("-wikis:")]
+    from tours.cli import output_language
+    from tours.problemtext import format_problem
+
     config, problems = load_config(path)
+    lang = output_language()
     for p in problems:
-        print(p, file=sys.stderr)
+        print(format_problem(p, lang), file=sys.stderr)
     if config is None or command not in ("user-config", "run"):
         if command not in ("user-config", "run"):
             print("usage: python -m bot.multiwiki user-config|run -wikis:FILE [bot.run options]", file=sys.stderr)

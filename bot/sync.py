@@ -71,7 +71,7 @@ from tours import __version__  # noqa: E402
 from tours.build import Translations, build_pages, manifest as build_manifest  # noqa: E402
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
 from tours.model import Problem  # noqa: E402
-from tours.problemtext import T  # noqa: E402
+from tours.problemtext import T, format_problem  # noqa: E402
 from tours.statuspage import (DraftLine, PageError, Status, msg, render_draft_deleted,  # noqa: E402
                               render_draft_editnotice, render_draft_errors, render_draft_preview,
                               render_editnotice, render_status, render_talk_note,
@@ -882,7 +882,7 @@ def _run(options: dict, args: tuple[str, ...], state_path: Path) -> int:
             return 1
     config, problems = load_config(options["wikis"] or "wikis.yaml")
     for p in problems:
-        pywikibot.error(str(p))
+        pywikibot.error(format_problem(p, _ui_lang()))
     if config is None:
         return 1
     sites = {w.id: site_for(w) for w in config.wikis}
@@ -895,6 +895,7 @@ def _run(options: dict, args: tuple[str, ...], state_path: Path) -> int:
         if options["once"] or not options["interval"]:
             return 0
         time.sleep(max(10, int(options["interval"])))
+
 
 if __name__ == "__main__":
     sys.exit(main())

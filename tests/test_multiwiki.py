@@ -85,3 +85,16 @@ def test_user_config_and_bot_arguments_for_every_wiki(tmp_path, capsys):
     assert "family_files['arwiki']" in capsys.readouterr().out
     assert main(["nonsense", f"-wikis:{path}"]) == 2
     assert main(["run", f"-wikis:{tmp_path / 'missing.yaml'}"]) == 1
+
+
+def test_config_problems_are_printed_in_the_operators_language(tmp_path, capsys, monkeypatch):
+    from bot.multiwiki import main
+
+    path = tmp_path / "wikis.yaml"
+    path.write_text(GOOD.replace("language: ar", "language: ar\n    bogus: 1", 1))
+    _, problems = load_config(path)
+    assert problems, "the test needs a config with a problem"
+    monkeypatch.setenv("WIKITOURS_LANG", "de")
+    main(["user-config", f"-wikis:{path}"])
+    err = capsys.readouterr().err
+    assert ": Fehler: " in err and "Hinweis: " in err and "bogus" in err
