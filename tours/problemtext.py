@@ -26,7 +26,7 @@ from typing import Mapping
 from tours.languages import fallback_chain
 from tours.plurals import choose
 
-__all__ = ["Text", "T", "render", "messages", "problem_in", "format_problem", "I18N_DIR",
+__all__ = ["Text", "T", "render", "message", "messages", "problem_in", "format_problem", "I18N_DIR",
            "MessageMissing"]
 
 I18N_DIR = Path(__file__).resolve().parent.parent / "i18n" / "compiler"
@@ -107,13 +107,19 @@ def _fallbacks(code: str) -> tuple[str, ...]:
         return ()
 
 
-def _template(key: str, lang: str) -> tuple[str, str]:
-    """The message text and the language it was found in (MediaWiki's fallback chain)."""
+@lru_cache(maxsize=128)
+def _folder(directory: Path, lang: str) -> Mapping[str, str]:
+    return read_messages(directory, lang)
+
+
+def _template(key: str, lang: str, directory: Path | None = None) -> tuple[str, str]:
+    """The message text and the language it was found in (MediaWiki's fallback chain), from
+    ``i18n/compiler`` or another component's *directory*."""
     for code in _chain(lang):
-        text = messages(code).get(key)
+        text = (messages(code) if directory is None else _folder(directory, code)).get(key)
         if text is not None:
             return text, code
-    raise MessageMissing(f"no message {key!r} in {I18N_DIR / 'en.json'}")
+    raise MessageMissing(f"no message {key!r} in {(directory or I18N_DIR) / 'en.json'}")
 
 
 def _number(value: int, lang: str) -> str:
@@ -125,17 +131,18 @@ def _number(value: int, lang: str) -> str:
         return f"{value:,}"
 
 
-def render(text: Text | str, lang: str = "en") -> str:
-    """*text* in *lang*, falling back along MediaWiki's chain and finally to English."""
+def render(text: Text | str, lang: str = "en", directory: Path | None = None) -> str:
+    """*text* in *lang*, falling back along MediaWiki's chain and finally to English; its
+    messages come from ``i18n/compiler``, or from *directory* (another component's folder)."""
     if not isinstance(text, Text):
         return str(text)
-    template, found_in = _template(text.key, lang)
+    template, found_in = _template(text.key, lang, directory)
     raw = [p for p in text.params]
 
     def plain(index: int) -> str:
         value = raw[index]
         if isinstance(value, Text):
-            return render(value, lang)
+            return render(value, lang, directory)
         if isinstance(value, bool):
             return str(value).lower()
         if isinstance(value, int):
@@ -151,6 +158,12 @@ def render(text: Text | str, lang: str = "en") -> str:
     template = _PLURAL.sub(plural, template)
     return _PARAM.sub(lambda m: plain(int(m.group(1)) - 1) if int(m.group(1)) <= len(raw)
                       else m.group(0), template)
+
+
+def message(directory: Path, key: str, lang: str, *params: object) -> str:
+    """Message *key* of the component folder *directory* (banana JSON, e.g. ``i18n/seed``) in
+    *lang*, with MediaWiki's fallbacks, ``{{PLURAL}}`` resolved and *params* as plain text."""
+    return render(Text(key, params), lang, directory)
 
 
 def problem_in(problem, lang: str) -> tuple[str, str]:

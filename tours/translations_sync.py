@@ -359,42 +359,11 @@ SEED_I18N = Path(__file__).resolve().parent.parent / "i18n" / "seed"
 def seed_msg(key: str, *params: object, lang: str | None = None) -> str:
     """A console message of ``push --tours`` in *lang* (default: the language ``lint`` speaks,
     :func:`tours.cli.output_language`), from ``i18n/seed/`` (banana JSON), falling back along
-    MediaWiki's chain to English. Parameters are inserted as plain text in one pass."""
-    import re
-
+    MediaWiki's chain to English. Parameters are inserted as plain text, as given."""
     from tours.cli import output_language
-    from tours.languages import fallback_chain
+    from tours.problemtext import message
 
-    code = lang or output_language()
-    try:
-        chain = list(fallback_chain(code))
-    except (KeyError, ValueError):
-        chain = []
-    for candidate in (code, *chain, code.split("-")[0], "en"):
-        text = _seed_messages(candidate).get(key)
-        if text is not None:
-            break
-    else:
-        raise KeyError(f"no message {key!r} in {SEED_I18N}/en.json")
-    return re.sub(r"\$(\d+)", lambda m: str(params[int(m.group(1)) - 1])
-                  if 0 < int(m.group(1)) <= len(params) else m.group(0), text)
-
-
-_SEED_CACHE: dict[str, dict[str, str]] = {}
-
-
-def _seed_messages(lang: str) -> dict[str, str]:
-    import re
-
-    if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", lang or ""):
-        return {}
-    if lang not in _SEED_CACHE:
-        try:
-            data = json.loads((SEED_I18N / f"{lang}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        _SEED_CACHE[lang] = {k: v for k, v in data.items() if not k.startswith("@")}
-    return _SEED_CACHE[lang]
+    return message(SEED_I18N, key, lang or output_language(), *map(str, params))
 
 
 def _seed(ns):
