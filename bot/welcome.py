@@ -428,6 +428,7 @@ class WelcomeBot:
         tours = render_tour_links(self.links)
         self.trial = Trial.from_page(pages[config.experiments_title].text,
                                      config.experiments_title, _iso(self.now), self.log)
+        self.trial.load_records(self.wiki, config.project, self.log)
         self._reassign()
         if not self.mentors:
             # A missing, empty or broken list is a mistake to fix, not a reason to pass
