@@ -22,6 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 MENTORS = (("Ada", ["en", "de"], 2), ("Grace", ["en", "fr", "es"], 1), ("Hedy", ["en", "ar"], 1))
 NEWCOMERS = ("Noor", "Sam", "Kim")
 MENTORS_TITLE = "Project:Wikitours/Mentors.json"
+EXPERIMENTS_TITLE = "Project:Wikitours/Experiments.json"
+#: The playground's experiment, with its design declared before it starts (docs/outcomes.md):
+#: the decision is about activation within 7 days, at 400 participants or on the end date.
+EXPERIMENTS = {"report-threshold": 10, "experiments": [
+    {"name": "welcome-tour-links", "active": True, "share": 50,
+     "primary": "activated_7d", "minimum-effect": 10, "planned-size": 800, "end": "2027-03-31",
+     "variants": [{"id": "control"}, {"id": "no-tour-links", "tours": []}]}]}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -77,6 +84,14 @@ def ensure_mentor_list(wiki: LocalWiki) -> None:
                 "intro": intro, "notify": "digest"} for name, languages, weight in MENTORS]
     wiki.edit(MENTORS_TITLE, json.dumps({"mentors": mentors}, indent=1, ensure_ascii=False),
               contentmodel="json", summary="wikitours playground")
+
+
+def ensure_experiments(wiki: LocalWiki) -> None:
+    """The on-wiki experiment configuration with a declared design, written once."""
+    if wiki.wikitext(EXPERIMENTS_TITLE) is not None:
+        return
+    wiki.edit(EXPERIMENTS_TITLE, json.dumps(EXPERIMENTS, indent=1), contentmodel="json",
+              summary="wikitours playground")
 
 
 TOURS_PREFIX = "Project:Wikitours/Tours/"
@@ -211,6 +226,7 @@ def run(argv: list[str] | None = None) -> int:
         say(msg("wikitours-playground-wiki-started", wiki.url))
         accounts = ensure_accounts(wiki, directory)
         ensure_mentor_list(wiki)
+        ensure_experiments(wiki)
         say(msg("wikitours-playground-accounts", len(MENTORS), len(NEWCOMERS)))
         ctx = services.Context(wiki=wiki, directory=directory, app_port=app_port)
         app_there = services.APP.available()

@@ -144,9 +144,15 @@ def experiment(rows: Sequence[Any], name: str, published: dict[str, Any],
     order = list(dict.fromkeys([*(v for v, _ in weighted), *seen]))
     control = "control" if "control" in order else (order[0] if order else "control")
     order = [control, *[v for v in order if v != control]] if order else []
+    from .reports import Cell
+
+    sizes = {v: sum(1 for r in members if _value(r, "variant") == v) for v in order}
     arms = []
     for variant in order:
         group = published.get(f"{name}/{variant}")
+        if group is None and sizes[variant] == 0:  # nobody in it: nothing to protect
+            arms.append(Arm(variant, True, 0, {o: Cell(0, 0, None) for o in outcomes}))
+            continue
         arms.append(Arm(variant, group is not None, group.newcomers if group else None,
                         dict(group.cells) if group else {}))
     by_variant = {a.variant: a for a in arms}

@@ -335,7 +335,9 @@ def _percent(value: float) -> str:
 
 def _signed(value: float) -> str:
     text = _percent(value)
-    return text if text.startswith("-") or text == "0" else "+" + text
+    if text in ("0", "-0"):
+        return "0"
+    return text if text.startswith("-") else "+" + text
 
 
 def p_text(p: float) -> str:
