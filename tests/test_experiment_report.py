@@ -159,3 +159,19 @@ def test_no_design_no_decision_and_weights_in_the_planned_size():
     uneven = experiment(rows, "x", 10, entry(planned=10 ** 6, weights=(4, 1, 1))).needed
     assert even and uneven and uneven > even  # small variant arms need a larger total
     assert experiment(rows, "x", 10, entry(planned=10 ** 6)).stage == "collecting"
+
+
+@pytest.mark.parametrize("stored", [None, {}, {"design": "x"}, {"design": {"primary": 5}},
+                                    {"design": {"primary": "activated_7d"}},
+                                    {"design": {"primary": "<script>", "minimum-effect": 5,
+                                                "planned-size": 10}},
+                                    {"variants": "all", "design": None},
+                                    {"variants": [["a"], ["b", "x"]]}])
+def test_a_broken_stored_design_decides_nothing(stored):
+    rng = random.Random(2)
+    rows = [person(rng, i, v) for v in ARMS for i in range(30)]
+    try:
+        report = experiment(rows, "x", 10, stored)
+    except ValueError:
+        pytest.fail("a broken stored design must not break the page")
+    assert report.stage == "no-design" and not report.decisions

@@ -55,8 +55,11 @@ def design_from(entry: dict | None) -> tuple[Design | None, tuple[tuple[str, flo
                             str(raw["end"]) if raw.get("end") else None)
         except (KeyError, TypeError, ValueError):
             design = None
-    arms = tuple((str(v[0]), float(v[1])) for v in entry.get("variants") or []
-                 if isinstance(v, (list, tuple)) and len(v) == 2)
+    raw_arms = entry.get("variants")
+    arms = tuple((v[0], float(v[1])) for v in raw_arms if isinstance(v, (list, tuple))
+                 and len(v) == 2 and isinstance(v[0], str)
+                 and isinstance(v[1], (int, float)) and not isinstance(v[1], bool)
+                 and v[1] > 0) if isinstance(raw_arms, list) else ()
     return design, arms, bool(entry.get("active", True)), bool(entry.get("changed"))
 
 
