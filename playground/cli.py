@@ -24,11 +24,13 @@ NEWCOMERS = ("Noor", "Sam", "Kim")
 MENTORS_TITLE = "Project:Wikitours/Mentors.json"
 EXPERIMENTS_TITLE = "Project:Wikitours/Experiments.json"
 #: The playground's experiment, with its design declared before it starts (docs/outcomes.md):
-#: the decision is about activation within 7 days, at 400 participants or on the end date.
+#: half the newcomers are offered the citation tour first; the decision is about activation
+#: within 7 days, at 800 participants or on the end date. Everyone still gets tour links.
 EXPERIMENTS = {"report-threshold": 10, "experiments": [
-    {"name": "welcome-tour-links", "active": True, "share": 50,
+    {"name": "citation-first", "active": True, "share": 50,
      "primary": "activated_7d", "minimum-effect": 10, "planned-size": 800, "end": "2027-03-31",
-     "variants": [{"id": "control"}, {"id": "no-tour-links", "tours": []}]}]}
+     "variants": [{"id": "control"},
+                  {"id": "citation-first", "tours": ["add-citation", "first-edit"]}]}]}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

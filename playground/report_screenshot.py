@@ -2,7 +2,7 @@
 Chromium, for the playground's experiment (its declared design, ``playground.cli.EXPERIMENTS``).
 
 The playground's newcomers are three accounts, too few for any report, so the outcomes here
-are simulated (800 participants, the variant without tour links activating less often) and
+are simulated (about 800 participants, the citation-first variant activating less often) and
 stored in a throw-away SQLite cache exactly as ``outcomes-refresh`` stores them; the design,
 the arms, the disclosure control and the decision are the app's own. The page is served on
 127.0.0.1 by Werkzeug and captured with :func:`playground.screenshot.screenshot`.
@@ -25,7 +25,7 @@ from toolforge.outcomes import Outcome
 from toolforge.outcomes_fetch import design_entry
 
 NOW = dt.datetime(2027, 4, 2, 12, 0, tzinfo=dt.timezone.utc)
-RATES = {"control": 0.42, "no-tour-links": 0.31}  # activated within 7 days
+RATES = {"control": 0.42, "citation-first": 0.33}  # activated within 7 days
 
 
 def simulated(experiment, count: int = 1600, seed: int = 18) -> list[Outcome]:
@@ -43,7 +43,7 @@ def simulated(experiment, count: int = 1600, seed: int = 18) -> list[Outcome]:
             variant=variant.id if variant else "", activated_7d=active,
             activated_24h=active and rng.random() < 0.6,
             constructive=active and rng.random() < 0.8, retained=rng.random() < 0.2,
-            started_tour=rng.random() < (0.5 if not variant or variant.tours is None else 0.1),
+            started_tour=rng.random() < (0.5 if not variant or variant.tours is None else 0.4),
             completed_tour=rng.random() < 0.25, earned_badge=rng.random() < 0.15,
             wrote_to_mentor=rng.random() < 0.08))
     return people

@@ -175,3 +175,10 @@ def test_a_broken_stored_design_decides_nothing(stored):
     except ValueError:
         pytest.fail("a broken stored design must not break the page")
     assert report.stage == "no-design" and not report.decisions
+
+
+def test_interval_ends_never_round_to_a_misleading_zero():
+    from toolforge.reports import _points, _signed
+
+    assert _points(-0.004) == "-0.4" and _points(0.0004) == "0" and _points(-0.16) == "-16"
+    assert _signed(0.1) == "+10" and _signed(-0.0001) == "0" and _signed(0.003) == "+0.3"

@@ -333,11 +333,18 @@ def _percent(value: float) -> str:
     return f"{100 * value:.0f}"
 
 
-def _signed(value: float) -> str:
-    text = _percent(value)
+def _points(value: float) -> str:
+    """A difference in percentage points, whole, but with one decimal where rounding would
+    show 0 for a value that is not (an interval ending at -0.4 excludes 0 and must say so)."""
+    text = f"{100 * value:.0f}"
     if text in ("0", "-0"):
-        return "0"
-    return text if text.startswith("-") else "+" + text
+        text = f"{100 * value:.1f}" if abs(100 * value) >= 0.05 else "0"
+    return text
+
+
+def _signed(value: float) -> str:
+    text = _points(value)
+    return text if text.startswith("-") or text == "0" else "+" + text
 
 
 def p_text(p: float) -> str:
@@ -568,7 +575,7 @@ def _experiment_export(report: ExperimentReport) -> dict[str, Any]:
 def experiment_page(wiki: str, name: str):
     report = _load_experiment(wiki, name)
     return render_template("experiment.html", wiki=wiki, report=report, outcomes=OUTCOMES,
-                           cell_text=cell_text, percent=_percent, signed=_signed,
+                           cell_text=cell_text, percent=_points, signed=_signed,
                            p_text=p_text, confidence=_confidence_text,
                            points=lambda value: f"{value:g}",
                            limit=threshold(_wiki_or_404(wiki)))
