@@ -29,17 +29,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from bot.experiments import Design
+
 from . import stats
 
 __all__ = ["Arm", "Finding", "Horizon", "ExperimentReport", "experiment", "design_from"]
-
-
-@dataclass(frozen=True)
-class Design:
-    primary: str
-    minimum_effect: float  # percentage points
-    planned_size: int | None
-    end: str | None
 
 
 def design_from(entry: dict | None) -> tuple[Design | None, tuple[tuple[str, float], ...],
