@@ -115,8 +115,9 @@ def test_the_end_date_is_a_horizon_too():
     rng = random.Random(3)
     rows = [person(rng, i, v) for v in ARMS for i in range(60)]
     design = entry(end="2026-11-30")
-    before = experiment(rows, "x", 10, design, dt.datetime(2026, 11, 30, 23, tzinfo=dt.timezone.utc))
-    after = experiment(rows, "x", 10, design, dt.datetime(2026, 12, 1, 0, tzinfo=dt.timezone.utc))
+    utc = dt.timezone.utc
+    before = experiment(rows, "x", 10, design, dt.datetime(2026, 11, 30, 23, tzinfo=utc))
+    after = experiment(rows, "x", 10, design, dt.datetime(2026, 12, 1, 0, tzinfo=utc))
     assert before.stage == "collecting" and after.stage == "decided"
     assert before.horizon.participants == 180 and not before.horizon.reached
 
