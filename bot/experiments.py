@@ -42,11 +42,12 @@ The bot records each assignment where anyone can check it: in the welcome marker
 whose variant the hash confirms, so an edited record cannot move anyone between arms.
 
 Assignments freeze once made. The record page also keeps the design the experiment started
-with (``"design": {"variants": [{"id", "weight"}]}``, written with the first entry): a
-recorded participant keeps the recorded arm whatever the configuration says later (the bot
-reads the records first, the app verifies each entry against the *recorded* design), and an
-experiment whose variants or weights no longer match its record takes nobody new: a changed
-design is a new experiment, under a new name.
+with (``"design": {"variants": [{"id", "weight"}], "primary", "minimum-effect", …}``, written
+with the first entry, :func:`design_record`): a recorded participant keeps the recorded arm
+whatever the configuration says later (the bot reads the records first, the app verifies each
+entry against the *recorded* variants and weights), the report keeps the recorded primary
+outcome and horizon, and an experiment whose design no longer matches its record takes nobody
+new: a changed design is a new experiment, under a new name.
 
 Everything here is pure except :func:`save_assignments` and :meth:`Trial.load_records`, the
 edges that read and edit the wiki.
@@ -67,7 +68,8 @@ __all__ = ["Variant", "Experiment", "Assignment", "Problem", "parse_config",
            "parse_report_threshold", "MAX_REPORT_THRESHOLD", "bucket", "assign",
            "choose", "verify", "tours_for", "marker_attrs", "parse_assignments",
            "render_assignments", "config_title", "record_title", "save_assignments", "Trial",
-           "Design", "OUTCOME_NAMES", "Record", "parse_record", "design_of"]
+           "Design", "OUTCOME_NAMES", "Record", "parse_record", "design_of", "design_record",
+           "closed_reason"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 MAX_EXPERIMENTS = 20
@@ -358,10 +360,28 @@ def verify(experiment: Experiment, assignment: Assignment,
 
 @dataclass(frozen=True)
 class Record:
-    """An experiment's record page: the design it started with, and its assignments."""
+    """An experiment's record page: the design it started with, and its assignments.
+
+    *design* is the frozen variants and weights (what assignments depend on), *plan* the
+    frozen primary outcome, minimum effect and horizon, *raw* the design object as written."""
 
     design: tuple[tuple[str, float], ...] | None
     assignments: tuple[Assignment, ...]
+    plan: Design | None = None
+    raw: dict | None = None
+
+
+def design_record(experiment: Experiment) -> dict:
+    """The design object a record page keeps from its first entry on."""
+    out: dict = {"variants": [{"id": v.id, "weight": v.weight} for v in experiment.variants]}
+    d = experiment.design
+    if d is not None:
+        out.update({"primary": d.primary, "minimum-effect": d.minimum_effect})
+        if d.planned_size is not None:
+            out["planned-size"] = d.planned_size
+        if d.end is not None:
+            out["end"] = d.end
+    return out
 
 
 def parse_record(text: str) -> Record:
@@ -371,8 +391,10 @@ def parse_record(text: str) -> Record:
         data = json.loads(text) if text else {}
     except ValueError:
         return Record(None, assignments)
-    raw = (data.get("design") or {}).get("variants") if isinstance(data, dict) and \
-        isinstance(data.get("design"), dict) else None
+    raw_design = data.get("design") if isinstance(data, dict) else None
+    if not isinstance(raw_design, dict):
+        return Record(None, assignments)
+    raw = raw_design.get("variants")
     frozen: list[tuple[str, float]] = []
     for v in raw[:MAX_VARIANTS] if isinstance(raw, list) else []:
         vid = v.get("id") if isinstance(v, dict) else None
@@ -383,7 +405,9 @@ def parse_record(text: str) -> Record:
         frozen.append((vid, weight))
     if len(frozen) < 2 or len({vid for vid, _ in frozen}) != len(frozen):
         return Record(None, assignments)
-    return Record(tuple(frozen), assignments)
+    plan = _design(raw_design, lambda message: None) if any(
+        k in raw_design for k in ("primary", "minimum-effect", "planned-size", "end")) else None
+    return Record(tuple(frozen), assignments, plan, raw_design)
 
 
 def tours_for(variant: Variant | None, links: Sequence[tuple[str, str, str]]
@@ -425,19 +449,20 @@ def parse_assignments(text: str) -> tuple[Assignment, ...]:
 
 
 def render_assignments(name: str, assignments: Iterable[Assignment],
-                       design: tuple[tuple[str, float], ...] | None = None) -> str:
+                       design: dict | None = None) -> str:
+    """The record page: the frozen *design* (:func:`design_record`) and the entries."""
     entries = [{"username": a.username, "variant": a.variant, "assigned": a.assigned}
                for a in assignments]
     data: dict = {"experiment": name}
     if design:
-        data["design"] = {"variants": [{"id": vid, "weight": weight} for vid, weight in design]}
+        data["design"] = design
     data["assignments"] = entries
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
 def save_assignments(wiki, new: Sequence[Assignment], summary: Callable[[str, int], str],
                      project: str = "Project:Wikitours", log: Callable[[str], None] = print,
-                     designs: dict[str, tuple[tuple[str, float], ...]] | None = None
+                     designs: dict[str, dict] | None = None
                      ) -> list[str]:
     """Append this run's assignments to each experiment's record page (guarded edits).
 
@@ -460,7 +485,7 @@ def save_assignments(wiki, new: Sequence[Assignment], summary: Callable[[str, in
             merged = list(old) + [a for a in entries if a.username not in known]
             if len(merged) == len(old):
                 break
-            frozen = record.design or (designs or {}).get(name)
+            frozen = record.raw if record.design else (designs or {}).get(name)
             result = wiki.save(page, render_assignments(name, merged, frozen),
                                summary(name, len(merged) - len(old)), model="json")
             if result.ok:
@@ -557,7 +582,7 @@ class Trial:
              log: Callable[[str], None] = print) -> list[str]:
         if not self.assigned:
             return []
-        designs = {e.name: design_of(e) for e in self.experiments}
+        designs = {e.name: design_record(e) for e in self.experiments}
         return save_assignments(wiki, self.assigned, summary, project, log, designs)
 
 
@@ -573,6 +598,10 @@ def closed_reason(experiment: Experiment, record: Record, now: str) -> str:
     if record.design and record.design != design_of(experiment):
         return ("its variants or weights differ from the ones it started with; participants "
                 "keep their recorded variants. Give the changed design a new name")
+    if record.plan and record.plan != experiment.design:
+        return ("its primary outcome, minimum effect, planned size or end differ from the ones "
+                "it started with (the report keeps the first ones). Give the changed design a "
+                "new name")
     if experiment.design.planned_size and \
             len(record.assignments) >= experiment.design.planned_size:
         return f"it has reached its planned size of {experiment.design.planned_size}"

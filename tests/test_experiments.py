@@ -247,6 +247,7 @@ def test_assignments_freeze_and_a_changed_design_takes_nobody_new():
     assert trial.save(wiki, lambda name, n: "s", "Project:Wikitours") == []
     record = parse_record(wiki.pages[record_title("welcome-tour-links")])
     assert record.design == (("control", 1.0), ("no-tour-links", 1.0), ("citations-first", 1.0))
+    assert record.plan == Design("activated_7d", 5.0, 3000, None)
     # the wiki re-weights the variants and drops one: a changed design
     changed = {"experiments": [{**first["experiments"][0], "variants": [
         {"id": "control", "weight": 3}, {"id": "no-tour-links"}]}]}
@@ -304,3 +305,28 @@ def test_the_playgrounds_experiment_declares_its_design():
     (experiment,), problems = parse_config(json.dumps(EXPERIMENTS))
     assert problems == [] and experiment.design is not None
     assert experiment.design.primary in OUTCOME_NAMES and experiment.design.planned_size
+
+
+def test_the_primary_outcome_and_horizon_freeze_too():
+    """Changing the primary outcome or the planned size after the start (after a look at the
+    data, say) is a new experiment: the bot takes nobody new, the report keeps the first."""
+    from bot.experiments import (Trial, closed_reason, design_record, parse_record,
+                                 record_title)
+    from toolforge.experiment_report import design_from
+    from toolforge.outcomes_fetch import design_entry
+
+    first = config(share=100)
+    record = parse_record(render_assignments(first.name, [Assignment(first.name, "control",
+                                                                     "Ada")],
+                                             design_record(first)))
+    assert closed_reason(first, record, "2026-11-25T10:00:00Z") == ""
+    for changes in ({"primary": "retained"}, {"planned-size": 6000}, {"minimum-effect": 2}):
+        edited = config(share=100, **changes)
+        assert "differ from the ones it started with" in closed_reason(
+            edited, record, "2026-11-25T10:00:00Z")
+        trial = Trial((edited,), "2026-11-25T10:00:00Z")
+        trial.load_records(FakeWiki({record_title(first.name): render_assignments(
+            first.name, record.assignments, record.raw)}), log=lambda line: None)
+        assert trial.welcome("Someone new", [], lambda t: "", "USUAL") == ("USUAL", {})
+        design, _, _, changed = design_from(design_entry(edited, record.design, record.plan))
+        assert changed and design == first.design  # the report keeps the first design

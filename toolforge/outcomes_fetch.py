@@ -133,7 +133,7 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
     if settings is not None and limit is not None:
         settings["report-threshold"] = limit
     by_name = {e.name: e for e in experiments}
-    frozen: dict[str, tuple[tuple[str, float], ...] | None] = {}
+    frozen: dict[str, object] = {}  # name -> its record (the frozen design)
     for title, text in pages.items():
         if title == config_page:
             continue
@@ -144,12 +144,15 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
             if experiment is None or not title.endswith(f"/{experiment.name}.json"):
                 continue
             if experiment.name not in frozen:
-                frozen[experiment.name] = record.design
-                if record.design and record.design != design_of(experiment):
-                    problems.append(f"{title}: the variants or weights of {experiment.name!r} "
-                                    "differ from the ones it started with; participants keep "
-                                    "their recorded variants and nobody new joins. Give the "
-                                    "changed design a new name to start a new experiment")
+                frozen[experiment.name] = record
+                if (record.design and record.design != design_of(experiment)) or (
+                        record.plan and record.plan != experiment.design):
+                    problems.append(f"{title}: the design of {experiment.name!r} (variants, "
+                                    "weights, primary outcome, minimum effect, planned size or "
+                                    "end) differs from the one it started with; participants "
+                                    "keep their recorded variants, the report keeps the first "
+                                    "design and nobody new joins. Give the changed design a "
+                                    "new name to start a new experiment")
             if not verify(experiment, assignment, record.design):
                 problems.append(f"{title}: {assignment.username} is recorded in "
                                 f"{assignment.variant!r}, which the assignment hash does not "
@@ -160,19 +163,24 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
                                            assignment.variant)
     if designs is not None:
         for e in experiments:
-            designs[e.name] = design_entry(e, frozen.get(e.name))
+            record = frozen.get(e.name)
+            designs[e.name] = design_entry(e, getattr(record, "design", None),
+                                           getattr(record, "plan", None))
     return newcomers, {e.name: tuple(v.id for v in e.variants) for e in experiments}
 
 
-def design_entry(experiment, frozen=None) -> dict:
-    """What the reports need of an experiment, as JSON: its arms and weights (as recorded
-    when it started, else as configured), whether it is active and its declared design."""
+def design_entry(experiment, frozen=None, plan=None) -> dict:
+    """What the reports need of an experiment, as JSON: its arms and weights and its design
+    (primary outcome, minimum effect, horizon) as recorded when it started, else as
+    configured; whether it is active, and whether the configuration has changed since."""
     from bot.experiments import design_of
 
     arms = frozen or design_of(experiment)
-    design = experiment.design
+    design = plan or experiment.design
+    changed = bool(frozen and frozen != design_of(experiment)) or bool(
+        plan and plan != experiment.design)
     return {"variants": [[vid, weight] for vid, weight in arms], "active": experiment.active,
-            "changed": bool(frozen and frozen != design_of(experiment)),
+            "changed": changed,
             "design": None if design is None else {
                 "primary": design.primary, "minimum-effect": design.minimum_effect,
                 "planned-size": design.planned_size, "end": design.end}}
