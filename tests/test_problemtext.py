@@ -452,7 +452,9 @@ def _experiment_problems():
                {"name": "c", "share": 10, "variants": [{"id": "x", "tours": "all"}, {"id": "y"}]},
                {"name": "d", "share": 10, "variants": [{"id": "x"}]},
                {"name": "e", "share": 10, "variants": [{"id": "control"}, {"id": "t"}]},
-               {"name": "e", "share": 10, "variants": [{"id": "control"}, {"id": "t"}]}]
+               {"name": "e", "share": 10, "variants": [{"id": "control"}, {"id": "t"}]},
+               {"name": "f", "share": 10, "variants": [{"id": "control"}, {"id": "t"}],
+                "primary": "happiness", "minimum-effect": 5, "planned-size": 100}]
     yield "experiments", parse_config(json.dumps({"experiments": entries}, indent=1))[1]
     for broken in ('{"experiments": [', "[1]", '{"a": "\\q"}', '{"a": "\x01"}', '{"a": 1} x'):
         yield f"experiments {broken!r}", parse_config(broken)[1]
