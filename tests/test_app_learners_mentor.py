@@ -9,6 +9,7 @@ from html import unescape
 
 import pytest
 
+from tests.oauth_standin import signed_in_session
 from toolforge import create_app, db, learning
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
@@ -51,8 +52,7 @@ def app(wiki, tmp_path_factory):
 
 def as_user(app, name):
     client = app.test_client()
-    with client.session_transaction() as s:
-        s["user"] = {"wiki": "local", "name": name}
+    signed_in_session(app, client, name)
     return client
 
 
@@ -114,8 +114,7 @@ def test_an_unreachable_wiki_is_a_readable_error(app, tmp_path):
     page = broken.test_client().get("/learners/local/Ada")
     assert page.status_code == 503 and b"could not be reached" in page.data
     client = broken.test_client()
-    with client.session_transaction() as s:
-        s["user"] = {"wiki": "local", "name": "Mentor"}
+    signed_in_session(broken, client, "Mentor")
     assert client.get("/mentor").status_code == 503
 
 

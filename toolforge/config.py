@@ -58,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": None,  # None: True in production, False in local development
+    "SESSION_LIFETIME_HOURS": 12,  # a sign-in ends this long after it began (server-side)
     "FUNNEL_MAX_DAYS": 3660,
     "OAUTH": {},  # {<wiki id>: {client_id, client_secret, index?, rest?}}: sign-in per wiki
     "ADMINS": [],  # ["<wiki id>:<user name>"]: may revoke any badge
