@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MENTORS = (("Ada", ["en", "de"], 2), ("Grace", ["en", "fr", "es"], 1), ("Hedy", ["en", "ar"], 1))
 NEWCOMERS = ("Noor", "Sam", "Kim")
 MENTORS_TITLE = "Project:Wikitours/Mentors.json"
+MENTOR_SETTINGS_TITLE = "Project:Wikitours/Mentors/Settings.json"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -69,7 +70,15 @@ def ensure_accounts(wiki: LocalWiki, directory: Path) -> dict[str, str]:
 
 
 def ensure_mentor_list(wiki: LocalWiki) -> None:
-    """The on-wiki mentor list (contracts §7), written once; people may edit it afterwards."""
+    """The on-wiki mentor list (contracts §7), written once; people may edit it afterwards.
+
+    The playground's mentors are brand-new accounts, so its admin sets the wiki's mentor
+    minimums (``Mentors/Settings.json``, see bot.mentoreligibility) to zero; entries must
+    still be added by the mentor themself or an admin.
+    """
+    if wiki.wikitext(MENTOR_SETTINGS_TITLE) is None:
+        wiki.edit(MENTOR_SETTINGS_TITLE, json.dumps({"min-edits": 0, "min-age-days": 0}),
+                  contentmodel="json", summary="wikitours playground")
     if wiki.wikitext(MENTORS_TITLE) is not None:
         return
     intro = msg("wikitours-playground-mentor-intro", language=wiki.language)

@@ -89,9 +89,15 @@ def link(title: str, label: str | None = None) -> str:
 
 
 def user_link(name: str, index: str = "") -> str:
+    """A link to a user page. The target is escaped too (MediaWiki decodes entities in link
+    targets), so a name such as ``A&amp;B`` or one with quote marks links to that account."""
     if not name:
         return "?"
-    return remote_link(index, f"User:{name}", name) if index else link(f"User:{name}", name)
+    if index:
+        return remote_link(index, f"User:{name}", name)
+    if _BAD_TITLE.search(name):
+        return escape(name)
+    return f"[[:User:{escape(name)}|{escape(name)}]]"
 
 
 _URL_SAFE = re.compile(r"^https?://[^\s\[\]<>\"{}|]+$")
