@@ -164,6 +164,7 @@ def test_user_names_with_wikitext_are_welcomed_told_and_linked_correctly(prepare
     wiki = prepared
     project = "Project:T-names"
     experienced(wiki, WEIRD_MENTOR, 1)
+    experienced(wiki, "Plain Backup", 1)
     start(wiki, project, {"min-edits": 1, "min-age-days": 0})
     add_entry(wiki, project, {"username": WEIRD_MENTOR, "capacity": 50, "notify": "each"})
     wiki.create_user(WEIRD_NEWCOMER)
@@ -192,3 +193,15 @@ def test_user_names_with_wikitext_are_welcomed_told_and_linked_correctly(prepare
         unescape(m) for m in re.findall(r'title="Special:Contributions/[^"]*"', html)}, \
         re.findall(r'title="Special:Contributions/[^"]*"', html)
     assert f"User:{WEIRD_MENTOR}" in parsed_links(wiki, f"{project}/Mentors/Status")
+
+    # the mentor leaves the list: the reassignment notice names both mentors correctly too
+    wiki.edit(f"{project}/Mentors.json", json.dumps({"mentors": [
+        {"username": "Plain Backup", "capacity": 50}]}))
+    report, _ = run_bot(wiki, project)
+    assert report.reassigned == [(WEIRD_NEWCOMER, WEIRD_MENTOR, "Plain Backup")]
+    html = wiki.html(talk)
+    assert "<b>" not in html and "<i>" not in html
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    assert f"Hello {WEIRD_NEWCOMER}, your mentor {WEIRD_MENTOR} is not available" in text
+    assert {f"User:{WEIRD_MENTOR}", "User:Plain Backup", "User talk:Plain Backup"} <= \
+        parsed_links(wiki, talk)
