@@ -454,7 +454,8 @@ def test_control_characters_written_as_escapes_are_refused_with_their_place():
         "text: World", 'text: "Wor\\x07ld \\u001b[1m \\x85 \\uFFFE"').replace(
         "summary: S", 'summary: "tab\\there and\\nline breaks are fine"')
     problems = check(text)
-    hint = "delete it; in a quoted text it may be written as an escape such as \\0, \\x07 or \\u0000"
+    hint = ("delete it; in a quoted text it may be written as an escape such as \\0, \\x07 "
+            "or \\u0000")
     assert problems == [
         (10, 20, "error", "'title' of step 's1' of tour 't1' contains the control character "
          "U+0000 (NUL), which no wiki page or popover can show", hint),

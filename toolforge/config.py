@@ -65,8 +65,8 @@ DEFAULTS: dict[str, Any] = {
     "ISSUER_NAME": "",  # the Open Badges issuer profile ("": the app's translated name)
     "ISSUER_EMAIL": "",
     "ISSUER_DESCRIPTION": "",
-    "PROGRESS_CACHE_SECONDS": 60,
-    "MENTOR_CACHE_SECONDS": 60,  # who counts as a mentor is read again after this long  # learner pages reuse progress read this recently
+    "PROGRESS_CACHE_SECONDS": 60,  # learner pages reuse progress read this recently
+    "MENTOR_CACHE_SECONDS": 60,  # who counts as a mentor is read again after this long
 }
 
 ENV_PREFIX = "WIKITOURS_"
