@@ -295,10 +295,12 @@ def judge(added: Mapping[str, Revision | None], accounts: Mapping[str, Account],
         elif account.blocked:
             out.append(verdict("rejected", "blocked"))
         elif account.editcount < rules.min_edits:
-            out.append(verdict("rejected", "too-few-edits", account.editcount, rules.min_edits))
+            # the reason names the minimum, not the account's own figures: the status page
+            # would otherwise change with every edit and every day
+            out.append(verdict("rejected", "too-few-edits", rules.min_edits))
         elif (age := _age_days(account.registration, now)) is not None \
                 and age < rules.min_age_days:
-            out.append(verdict("rejected", "too-new", int(age), rules.min_age_days))
+            out.append(verdict("rejected", "too-new", rules.min_age_days))
         elif name in rules.paused:
             out.append(verdict("paused", "paused", rules.paused[name] or "-"))
         else:

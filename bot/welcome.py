@@ -343,6 +343,8 @@ class WelcomeBot:
         self.mentors: tuple[Mentor, ...] = ()
         self.trial = Trial()  # the run's experiments (read from the wiki in _run)
         self.links: list[tuple[str, str, str]] = []
+        self.status_page = Page("")
+        self.assessment: mentoreligibility.Assessment | None = None
 
     # -- the emergency stop --
     def _check_stop(self, page: Page) -> None:
@@ -410,7 +412,9 @@ class WelcomeBot:
     def _run(self, accounts: Sequence[NewAccount] | None) -> None:
         config = self.config
         pages = self.wiki.read([config.mentors_title, config.template, config.stop_title,
-                                config.state_title, config.experiments_title])
+                                config.state_title, config.experiments_title,
+                                config.mentor_status_title])
+        self.status_page = pages[config.mentor_status_title]
         self.state_page = pages[config.state_title]
         self.state = parse_state(self.state_page.text)
         stop = pages[config.stop_title]
@@ -508,21 +512,23 @@ class WelcomeBot:
 
     def _write_status(self) -> None:
         """Say on the wiki who counts as a mentor and why (only when that changed)."""
-        assessment = getattr(self, "assessment", None)
+        assessment = self.assessment
         if assessment is None or self.report.halted:
             return
         config = self.config
         title = config.mentor_status_title
         text = render_status(assessment, self.lang, config.mentors_title,
                              config.mentor_settings_title)
-        page = self.wiki.read([title])[title]
+        page = self.status_page  # read with the run's other pages
         if page.exists and page.text.strip() == text.strip():
             return
         if not self.may_edit():
             return
         result = self.wiki.save(page, text, message("wikitours-bot-summary-mentor-status",
                                                     self.lang))
-        if not result.ok:
+        if result.status == "conflict":  # a person (or a twin bot) saved it meanwhile: next run
+            self.log(f"[[{title}]] changed meanwhile; written again next run")
+        elif not result.ok:
             self.log(f"[[{title}]] not saved: {result.status} {result.info}")
 
     def _namespace_and_base(self, prefix: str) -> tuple[int, str]:

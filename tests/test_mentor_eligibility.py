@@ -68,9 +68,9 @@ def test_the_verdicts_follow_the_rules_in_order():
         "Ada": ("eligible", "", ()),
         "Blocked Bo": ("rejected", "blocked", ()),
         "Ghost": ("rejected", "no-account", ()),
-        "Mallory": ("rejected", "too-few-edits", ("12", "100")),
+        "Mallory": ("rejected", "too-few-edits", ("100",)),
         "Friend": ("rejected", "added-by-other", ("Mallory", "2", "sysop")),
-        "Newbie": ("rejected", "too-new", ("6", "30")),
+        "Newbie": ("rejected", "too-new", ("30",)),
         "Paused Pat": ("paused", "paused", ("on a wikibreak",)),
         "Gone Gus": ("rejected", "removed", ("asked to leave",)),
     }

@@ -44,3 +44,20 @@ def test_the_status_page_links_users_by_an_escaped_target():
     shown = "A&amp;amp;B &#39;&#39;&#39;x&#39;&#39;&#39;"
     assert link == f"[[:User:{shown}|{shown}]]"
     assert status_user_link("Bad|name") == "Bad&#124;name"  # cannot be a title: text only
+
+
+def test_badge_notes_and_digests_escape_names():
+    from bot.badges import Assertion, note_text
+    from bot.digest import render_digest
+    from bot.mentors import Mentee
+
+    note = note_text([Assertion("1", "first-edit", NAME, "https://badges.example/a/1")], "en",
+                     "Help:Wikitours")
+    assert "Congratulations, " + user_text(NAME) + "!" in note
+    digest = render_digest(Mentor("O'Neil ''the'' mentor"),
+                           [Mentee(NAME, "2026-12-01T00:00:00Z", previous="Old '''one'''")],
+                           "en", "Project:Wikitours/Mentors.json").text
+    body = digest.split("-->")[-1]  # after the markers (which keep names as attribute values)
+    assert "'''" not in body and "''" not in body.replace("&#39;", "")
+    assert f"[[User:{user_text(NAME)}|{user_text(NAME)}]]" in body
+    assert "[[User:Old &#39;&#39;&#39;one&#39;&#39;&#39;|Old &#39;&#39;&#39;one&#39;&#39;&#39;]]" in body
