@@ -54,15 +54,18 @@ _ENTITIES = {"{": "&#123;", "}": "&#125;", "|": "&#124;", "[": "&#91;", "]": "&#
              "_": "&#95;", "&": "&amp;", ":": "&#58;", "*": "&#42;", "#": "&#35;",
              '"': "&quot;", ";": "&#59;", "!": "&#33;"}
 _SANITIZE = re.compile("|".join(re.escape(c) for c in _ENTITIES))
+#: Control characters (NUL, ESC, …; tab and line break become spaces anyway): never posted.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def sanitize(text: str, limit: int = 500) -> str:
     """Text from other people (a mentor's intro, a tour title) made inert in wikitext.
 
     Markup that could break the template call, add links or templates, sign, or close a
-    comment is shown as plain characters; newlines become spaces; the text is cut at *limit*.
+    comment is shown as plain characters; newlines become spaces; control characters (NUL…)
+    are dropped; the text is cut at *limit*.
     """
-    text = " ".join(str(text).split())[:limit]
+    text = " ".join(_CONTROL.sub("", str(text)).split())[:limit]
     return _SANITIZE.sub(lambda m: _ENTITIES[m.group(0)], text)
 
 

@@ -61,3 +61,13 @@ def test_badge_notes_and_digests_escape_names():
     assert "'''" not in body and "''" not in body.replace("&#39;", "")
     assert f"[[User:{user_text(NAME)}|{user_text(NAME)}]]" in body
     assert "[[User:Old &#39;&#39;&#39;one&#39;&#39;&#39;|Old &#39;&#39;&#39;one&#39;&#39;&#39;]]" in body
+
+
+def test_control_characters_never_reach_a_post_or_a_status_page():
+    from tours.statuspage import escape
+
+    post = welcome_text("Ada", Mentor("Bea", intro="I help\x00 with \x1b[31mbirds\x85."), "en",
+                        "Template:Wikitours welcome", "")
+    assert "|intro=I help with &#91;31mbirds." in post
+    assert not any(c in post for c in "\x00\x1b\x85")
+    assert escape("bad\x00value\x07") == "bad\ufffdvalue\ufffd"  # shown, as a visible mark

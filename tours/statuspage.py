@@ -67,11 +67,12 @@ _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;", 
             "\"": "&quot;", "://": "&#58;//"}
 _ESCAPE_RE = re.compile("://|[" + re.escape("".join(k for k in _ESCAPES if len(k) == 1)) + "]")
 _MAX_QUOTE = 600
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def escape(text: object) -> str:
     """*text* as plain text in wikitext: no markup, no links, no signatures, one line."""
-    value = " ".join(str(text).split())
+    value = " ".join(_CONTROL.sub("\ufffd", str(text)).split())  # NUL & co. shown as �
     if len(value) > _MAX_QUOTE:
         value = value[:_MAX_QUOTE - 1] + "…"
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], value)
