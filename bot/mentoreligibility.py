@@ -5,8 +5,9 @@ list proves nothing. As GrowthExperiments does, an entry counts only when
 
 1. it was added by the mentor themself or by an admin (the page history says who: every
    revision of the list is read, oldest first, and each entry is attributed to the editor of
-   the revision that introduced it; an entry that left the list and came back is attributed
-   to whoever put it back);
+   the revision that introduced it; an entry that the mentor or an admin removed and someone
+   put back belongs to whoever put it back, while a removal by anyone else does not end it,
+   so nobody can disqualify a mentor by removing and re-adding their entry);
 2. the admins have not removed the mentor on the settings page;
 3. the account exists, is not blocked (site-wide) and meets the wiki's minimums: edit count
    and account age.
@@ -38,7 +39,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 __all__ = ["Revision", "Account", "Rules", "Verdict", "Assessment", "DEFAULT_RULES",
-           "SETTINGS_GROUPS", "settings_title", "status_title", "listed_names", "attribute",
+           "SETTINGS_GROUPS", "settings_title", "status_title", "listed_names", "entry_events",
+           "attribute",
            "effective_settings", "parse_rules", "names_to_look_up", "judge", "assess"]
 
 #: Who may write the settings page (and so say who else counts as an admin).
@@ -159,30 +161,72 @@ def listed_names(text: str) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(_normal(n) for n in names if isinstance(n, str) and n.strip()))
 
 
-def attribute(revisions: Sequence[Revision]) -> dict[str, Revision | None]:
-    """Each name listed in the newest revision → the revision that added it.
+def entry_events(revisions: Sequence[Revision],
+                 ) -> dict[str, tuple[tuple[str, Revision | None], ...]]:
+    """For each name in the newest list, every time it entered (``add``) or left (``remove``)
+    the list, oldest first, with the revision that did it.
 
     *revisions* may come in any order. Revisions that are not a list (broken JSON) change
     nothing: fixing a vandalised page does not make the fixer the adder of every entry. When
     the history given does not reach the page's creation (the oldest revision has a parent),
-    names already listed in the oldest one are attributed to None (unknown).
+    names already listed in the first list read were added by an unknown revision (None).
     """
     ordered = sorted(revisions, key=lambda r: r.revid)
     truncated = bool(ordered) and bool(ordered[0].parentid)
-    added: dict[str, Revision | None] = {}
+    events: dict[str, list[tuple[str, Revision | None]]] = {}
     current: tuple[str, ...] = ()
     for revision in ordered:
         names = listed_names(revision.text)
         if names is None:
             continue
-        if truncated:  # the first list we see: who added its names is beyond the history read
-            added, current, truncated = {n: None for n in names}, names, False
+        names = names[:MAX_NAMES]
+        if truncated:
+            events = {n: [("add", None)] for n in names}
+            current, truncated = names, False
             continue
-        now = {}
-        for name in names[:MAX_NAMES]:
-            now[name] = added[name] if name in current and name in added else revision
-        added, current = now, names
-    return {name: added.get(name) for name in current}
+        now, before = set(names), set(current)
+        for name in names:
+            if name not in before:
+                events.setdefault(name, []).append(("add", revision))
+        for name in current:
+            if name not in now:
+                events.setdefault(name, []).append(("remove", revision))
+        current = names
+    return {name: tuple(events.get(name, ())) for name in current}
+
+
+_UNSET = Revision(0, "", "", "")
+
+
+def attribute(revisions: Sequence[Revision], accounts: Mapping[str, Account] | None = None,
+              admin_groups: Sequence[str] = SETTINGS_GROUPS) -> dict[str, Revision | None]:
+    """Each name listed in the newest revision → the revision its entry counts from.
+
+    Normally the revision that added it. But a removal by someone other than the mentor or an
+    admin does not end an entry: if the name comes back, it keeps its earlier origin unless
+    that one was not trustworthy either. So nobody can take a mentor's entry over (and so
+    disqualify them) by removing it and adding it again; a mentor or an admin who removes the
+    entry does end it. None: added before the history read.
+    """
+    accounts = accounts or {}
+
+    def trusted(name: str, revision: Revision | None) -> bool:
+        if revision is None or revision is _UNSET or not revision.user:
+            return False
+        editor = _normal(revision.user)
+        return editor == name or _in_groups(accounts.get(editor), admin_groups)
+
+    out: dict[str, Revision | None] = {}
+    for name, events in entry_events(revisions).items():
+        origin: Revision | None = _UNSET
+        for kind, revision in events:
+            if kind == "add":
+                if origin is _UNSET or not trusted(name, origin):
+                    origin = revision
+            elif trusted(name, revision):
+                origin = _UNSET
+        out[name] = None if origin is _UNSET else origin
+    return out
 
 
 def _in_groups(account: Account | None, groups: Iterable[str]) -> bool:
@@ -251,10 +295,9 @@ def names_to_look_up(mentor_revisions: Sequence[Revision],
                      settings_revisions: Sequence[Revision]) -> list[str]:
     """Every account the decision needs: listed names, who added them, settings editors."""
     names: list[str] = []
-    for name, revision in attribute(mentor_revisions).items():
+    for name, events in entry_events(mentor_revisions).items():
         names.append(name)
-        if revision is not None and revision.user:
-            names.append(_normal(revision.user))
+        names.extend(_normal(r.user) for _, r in events if r is not None and r.user)
     names.extend(_normal(r.user) for r in settings_revisions if r.user)
     return list(dict.fromkeys(n for n in names if n))
 
@@ -314,5 +357,6 @@ def assess(mentor_revisions: Sequence[Revision], settings_revisions: Sequence[Re
     accounts = {_normal(k): v for k, v in accounts.items()}
     chosen, ignored = effective_settings(settings_revisions, accounts)
     rules, problems = parse_rules(chosen)
-    verdicts = judge(attribute(mentor_revisions), accounts, rules, now)
+    verdicts = judge(attribute(mentor_revisions, accounts, rules.admin_groups), accounts, rules,
+                     now)
     return Assessment(rules, verdicts, ignored, problems)

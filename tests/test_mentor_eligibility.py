@@ -125,3 +125,23 @@ def test_names_to_look_up_and_titles():
     assert settings_title("Project:Wikitours/Mentors.json") == \
         "Project:Wikitours/Mentors/Settings.json"
     assert status_title("Project:Wikitours/Mentors.json") == "Project:Wikitours/Mentors/Status"
+
+
+def test_removing_and_re_adding_someone_else_does_not_take_their_entry_over():
+    """A vandal who removes a mentor's entry and adds it again must not make it 'added by
+    someone else' (that would disqualify the mentor and move their mentees away)."""
+    accounts = {"Admin": veteran("Admin", "sysop"), "Ada": veteran("Ada"),
+                "Vandal": veteran("Vandal")}
+    history = [rev(1, "Admin", "Ada", parent=0), rev(2, "Vandal"), rev(3, "Vandal", "Ada")]
+    assert attribute(history, accounts)["Ada"].revid == 1
+    settings = [rev(9, "Admin", text=json.dumps({"min-edits": 0, "min-age-days": 0}), parent=0)]
+    assert assess(history, settings, accounts, NOW).verdicts[0].status == "eligible"
+    # but when Ada (or an admin) removed the entry, whoever puts it back owns it
+    left = [rev(1, "Admin", "Ada", parent=0), rev(2, "Ada"), rev(3, "Vandal", "Ada")]
+    assert attribute(left, accounts)["Ada"].user == "Vandal"
+    verdict = assess(left, settings, accounts, NOW).verdicts[0]
+    assert (verdict.status, verdict.reason, verdict.added_by) == ("rejected", "added-by-other",
+                                                                  "Vandal")
+    # a doubtful entry that its mentor adds again becomes theirs
+    fixed = left + [rev(4, "Ada"), rev(5, "Ada", "Ada")]
+    assert attribute(fixed, accounts)["Ada"].user == "Ada"
