@@ -25,7 +25,7 @@ import requests
 
 from bot import exclusion, markers
 from bot.mentors import is_valid_user, normalize_user
-from bot.messages import message, sanitize
+from bot.messages import message, sanitize, user_text
 from bot.onwiki import Wiki
 from bot.state import parse_state, save_state
 
@@ -94,7 +94,8 @@ def note_text(assertions: Sequence[Assertion], lang: str, help_prefix: str) -> s
         sections.append("\n".join([
             f"== {message('wikitours-bot-badge-heading', lang)} ==",
             markers.render("badge", id=item.badge),
-            message("wikitours-bot-badge-text", lang, item.user, badge_page, link) + " ~~~~"]))
+            message("wikitours-bot-badge-text", lang, user_text(item.user), badge_page, link)
+            + " ~~~~"]))
     return "\n\n".join(sections)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from localwiki.client import ApiError
 
+from tests.oauth_standin import signed_in_session
 from toolforge import create_app, db, learning
 from toolforge import openbadges as ob
 from toolforge.models_learning import Assertion, Cohort, CohortMember
@@ -89,8 +90,8 @@ def rows(app, **where):
 
 
 def sign_in(client, name, wiki="local"):
+    signed_in_session(client.application, client, name, wiki)
     with client.session_transaction() as s:
-        s["user"] = {"wiki": wiki, "name": name}
         s["csrf_token"] = token = f"token-{name}"
     return token
 

@@ -445,3 +445,24 @@ MORE = {
 def test_more_error_classes(name):
     text, expected = MORE[name]
     assert check(text) == expected
+
+
+def test_control_characters_written_as_escapes_are_refused_with_their_place():
+    """Issue 14: YAML refuses raw control characters, but a quoted text can write one with an
+    escape; NUL and friends must not reach the popovers and the status pages."""
+    text = BASE.replace("title: Hello", 'title: "Hel\\0lo"').replace(
+        "text: World", 'text: "Wor\\x07ld \\u001b[1m \\x85 \\uFFFE"').replace(
+        "summary: S", 'summary: "tab\\there and\\nline breaks are fine"')
+    problems = check(text)
+    hint = ("delete it; in a quoted text it may be written as an escape such as \\0, \\x07 "
+            "or \\u0000")
+    assert problems == [
+        (10, 20, "error", "'title' of step 's1' of tour 't1' contains the control character "
+         "U+0000 (NUL), which no wiki page or popover can show", hint),
+        (11, 19, "error", "'text' of step 's1' of tour 't1' contains the control character "
+         "U+0007 (BEL), which no wiki page or popover can show", hint),
+        (11, 26, "error", "'text' of step 's1' of tour 't1' contains the control character "
+         "U+001B (ESC), which no wiki page or popover can show", hint),
+        (11, 36, "error", "'text' of step 's1' of tour 't1' contains the control character "
+         "U+0085 (NEL), which no wiki page or popover can show", hint),
+    ]  # at most three per text: the fourth (U+FFFE) shows once these are gone

@@ -13,6 +13,7 @@ and continuation followed only up to a cap.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -21,6 +22,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 import requests
+
+from bot.mentoreligibility import (Account, Assessment, Revision, assess, names_to_look_up,
+                                   settings_title)
 
 from .progress import Contribution, Progress, parse_progress
 
@@ -31,6 +35,8 @@ __all__ = ["Wiki", "WikiClient", "WikiError", "ProgressRead", "Mentee", "valid_u
 BATCH = 50
 #: The learner's own progress page (contracts §5), below their user page.
 PROGRESS_PAGE = "wikitours.json"
+#: The mentor list (contracts §7).
+MENTORS_PAGE = "Project:Wikitours/Mentors.json"
 _BAD_NAME = re.compile(r"[#<>\[\]|{}/:\x00-\x1f\x7f\ufffd]")
 
 
@@ -264,20 +270,55 @@ class WikiClient:
         return tuple(mentees.values()), tuple(problems)
 
     def mentors(self) -> tuple[str, ...]:
-        """User names on the mentor list, ``Project:Wikitours/Mentors.json`` (contracts §7)."""
-        title = "Project:Wikitours/Mentors.json"
-        _, pages = self._pages([title], prop="revisions", rvprop="content", rvslots="main")
-        revisions = (pages[0] if pages else {}).get("revisions") or []
-        text = (revisions[0].get("slots") or {}).get("main", {}).get("content", "") \
-            if revisions else ""
-        try:
-            data = json.loads(text) if text else {}
-        except ValueError:
-            return ()
-        entries = data.get("mentors") if isinstance(data, dict) else None
-        names = [e.get("username") for e in entries or [] if isinstance(e, dict)]
-        return tuple(dict.fromkeys(_normal(n) for n in names
-                                   if isinstance(n, str) and valid_username(n)))
+        """User names that count as mentors (eligible or paused), contracts §7.
+
+        Being on ``Project:Wikitours/Mentors.json`` is not enough: the bot and the app decide
+        with the same pure module, :mod:`bot.mentoreligibility`.
+        """
+        return tuple(self.mentor_assessment().counted())
+
+    def revisions(self, title: str, limit: int = 2000) -> list[Revision]:
+        """Revisions of *title* with their text, oldest first (at most the newest *limit*)."""
+        found: list[Revision] = []
+        params = {"prop": "revisions", "titles": title, "rvslots": "main",
+                  "rvprop": "ids|timestamp|user|content", "rvlimit": "50", "rvdir": "older"}
+        for part in self.query(params, max_requests=max(1, limit // 50)):
+            for page in part.get("pages", []):
+                for rev in page.get("revisions") or []:
+                    slot = (rev.get("slots") or {}).get("main", {})
+                    found.append(Revision(
+                        int(rev.get("revid", 0)),
+                        "" if rev.get("userhidden") else str(rev.get("user", "")),
+                        str(rev.get("timestamp", "")),
+                        "" if slot.get("texthidden") else str(slot.get("content", "")),
+                        int(rev.get("parentid", 0))))
+        return sorted(found[:limit], key=lambda r: r.revid)
+
+    def accounts(self, usernames: Iterable[str]) -> dict[str, Account]:
+        """Public facts about accounts (groups, edit count, registration, site-wide block)."""
+        names = [_normal(n) for n in dict.fromkeys(usernames) if valid_username(n)]
+        result: dict[str, Account] = {}
+        for batch in _batches(names):
+            for part in self.query({"list": "users", "ususers": "|".join(batch),
+                                    "usprop": "blockinfo|groups|editcount|registration"}):
+                for u in part.get("users", []):
+                    name = str(u.get("name", ""))
+                    if u.get("missing") or u.get("invalid") or "userid" not in u:
+                        result[name] = Account(name, exists=False)
+                        continue
+                    result[name] = Account(
+                        name, True, tuple(str(g) for g in u.get("groups", [])),
+                        "blockid" in u and not u.get("blockpartial"),
+                        int(u.get("editcount") or 0), str(u.get("registration") or ""))
+        return result
+
+    def mentor_assessment(self, now: dt.datetime | None = None) -> Assessment:
+        """Who on the mentor list counts, and why (:func:`bot.mentoreligibility.assess`)."""
+        history = self.revisions(MENTORS_PAGE)
+        settings = self.revisions(settings_title(MENTORS_PAGE), limit=500)
+        names = names_to_look_up(history, settings)
+        accounts = self.accounts(names) if names else {}
+        return assess(history, settings, accounts, now or dt.datetime.now(dt.timezone.utc))
 
     def contributions(self, usernames: Iterable[str], *, limit: int = 500,
                       since: str = "") -> dict[str, list[Contribution]]:

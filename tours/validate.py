@@ -27,6 +27,7 @@ from typing import Iterable
 from cssselect import GenericTranslator, SelectorError
 
 from tours import catalogue, namespaces
+from tours.controlchars import describe, find_control
 from tours.markup import check_markup
 from tours.model import (
     ADVANCES,
@@ -142,6 +143,10 @@ _UNKNOWN_VALUE = {
 }
 
 
+#: Source characters a double-quoted YAML escape takes after its backslash's letter.
+_ESCAPE_WIDTH = {"x": 4, "u": 6, "U": 10}
+
+
 class _Validator:
     def __init__(self, filename: str, text: str, extra_special_pages: Iterable[str]) -> None:
         self.file = filename
@@ -219,8 +224,8 @@ class _Validator:
                     j += 1
             elif c == "'" and raw.startswith("''", j):
                 j += 2
-            elif r == "\\":
-                j += 2
+            elif r == "\\":  # an escape in a double-quoted scalar: \n, \x07, \u001b, \U0001f600
+                j += _ESCAPE_WIDTH.get(raw[j + 1 : j + 2], 2)
             elif r in " \t\r\n":
                 while j < n and raw[j] in " \t\r\n":
                     j += 1
@@ -263,11 +268,23 @@ class _Validator:
                            T("wikitours-hint-add-field-line", name))
         return found
 
-    def text_value(self, node: Node, field: str, what: Text) -> str | None:
+    def text_value(self, node: Node, field: str, what: Text, controls: bool = True) -> str | None:
+        """The text of a field, or None (reported) when empty, not text or, with *controls*,
+        holding a control character (:mod:`tours.controlchars`)."""
         if isinstance(node, Scalar) and node.tag != "!alias":
             if (node.plain and node.value in ("", "~", "null", "Null", "NULL")) or not node.value.strip():
                 self.error(node, T("wikitours-problem-field-empty", field, what),
                            T("wikitours-hint-write-field-value", field))
+                return None
+            bad = find_control(node.value) if controls else []
+            if bad:  # written with an escape such as "\0" (YAML refuses raw ones itself)
+                for (line, column), (_, char) in zip(
+                        self.offset_positions(node, [offset for offset, _ in bad[:3]]), bad):
+                    self.error_count += 1
+                    self.problems.append(Problem(
+                        self.file, line, column,
+                        T("wikitours-problem-control-character", field, what, describe(char)),
+                        T("wikitours-hint-control-character", "\\0", "\\x07", "\\u0000")))
                 return None
             return node.value
         if isinstance(node, Scalar):
@@ -305,7 +322,7 @@ class _Validator:
         return value
 
     def identifier(self, node: Node, what: Text) -> str | None:
-        value = self.text_value(node, "id", what)
+        value = self.text_value(node, "id", what, controls=False)  # an id's own check says more
         if value is None:
             return None
         if not _ID.match(value):
