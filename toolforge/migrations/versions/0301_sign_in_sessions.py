@@ -1,7 +1,7 @@
 """Sign-in sessions kept on the server (logout and expiry end them for every copy of a cookie).
 
 Revision ID: 0301_sign_in_sessions
-Revises: 0202_outcome_settings
+Revises: 0203_experiment_designs
 Create Date: 2026-12-06
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0301_sign_in_sessions"
-down_revision = "0202_outcome_settings"
+down_revision = "0203_experiment_designs"
 branch_labels = None
 depends_on = None
 
