@@ -22,33 +22,32 @@ from toolforge import create_app, db, learning
 from toolforge import openbadges as ob
 from toolforge.models_learning import Assertion, Cohort, CohortMember
 
+from tests.realedits import progress, really_do
+
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 ODD: list[str] = []
 ALL_TOURS = ("first-edit", "add-citation", "ask-mentor", "user-page", "mentor-basics",
              "run-a-workshop")
 
 
-def progress(*completed: str, started: tuple[str, ...] = ()) -> str:
-    tours = {t: {"status": "completed", "version": 1, "step": "done",
-                 "started": "2026-11-25T10:00:00Z", "updated": "2026-11-25T10:05:00Z",
-                 "completed": "2026-11-25T10:05:00Z"} for t in completed}
-    tours.update({t: {"status": "started", "version": 1, "step": "welcome",
-                      "started": "2026-11-25T10:00:00Z", "updated": "2026-11-25T10:01:00Z"}
-                  for t in started})
-    return json.dumps({"format": 1, "tours": tours})
-
-
 @pytest.fixture(scope="module")
 def people(wiki):
-    for name in ("Ada", "Bea", "Cy", "Dee", "Eve", "Trainer", "Other trainer"):
+    for name in ("Ada", "Bea", "Cy", "Dee", "Eve", "Fay", "Gus", "Trainer", "Other trainer"):
         wiki.create_user(name)
     # a legal but awkward user name: quotes, ampersand, right-to-left letters
     ODD.append(wiki.create_user("Q\"uote & 'Amp' \u05e9\u05dc\u05d5\u05dd").name)
-    wiki.edit("User:Ada/wikitours.json", progress("first-edit", started=("add-citation",)),
-              user="Ada")
+    ada = really_do(wiki, "Ada", "first-edit")
+    wiki.edit("User:Ada/wikitours.json", progress("first-edit", started=("add-citation",),
+                                                  edits=ada), user="Ada")
     wiki.edit("User:Bea/wikitours.json", progress(*ALL_TOURS))  # forged by an admin
+    # Cy typed a record of every tour by hand: no edit behind it, so no skill is shown
     wiki.edit("User:Cy/wikitours.json", progress(*ALL_TOURS), user="Cy")
-    wiki.edit("User:Dee/wikitours.json", progress("ask-mentor"), user="Dee")
+    wiki.edit("User:Dee/wikitours.json",
+              progress("ask-mentor", edits=really_do(wiki, "Dee", "ask-mentor")), user="Dee")
+    fay = {}
+    for tour in ALL_TOURS[:4]:
+        fay.update(really_do(wiki, "Fay", tour))
+    wiki.edit("User:Fay/wikitours.json", progress(*ALL_TOURS, edits=fay), user="Fay")
     return wiki
 
 
@@ -100,7 +99,8 @@ def test_own_progress_earns_a_badge_once(app):
     page = client.get("/learners/local/Ada")
     assert page.status_code == 200
     held = rows(app, username="Ada")
-    assert [a.badge for a in held] == ["first-edit"]
+    assert [(a.badge, a.kind) for a in held] == [("first-edit", "evidence")]
+    assert [e["title"] for e in held[0].edits()] == ["User:Ada/sandbox"]
     assert f"/assertions/{held[0].uuid}".encode() in page.data
     for _ in range(3):  # more views, and a second issuer racing with the first
         client.get("/learners/local/ada")
@@ -132,10 +132,20 @@ def test_a_forged_completion_claim_earns_nothing(app):
 
 
 def test_the_trainer_badge_follows_from_the_pathways(app):
-    app.test_client().get("/learners/local/Cy")
-    badges = [a.badge for a in rows(app, username="Cy")]
-    assert sorted(badges) == sorted(["first-edit", "citation", "communicator",
-                                     "newcomer-pathway", "mentor-pathway", "trainer"])
+    app.test_client().get("/learners/local/Fay")
+    held = {a.badge: a.kind for a in rows(app, username="Fay")}
+    assert held == {"first-edit": "evidence", "citation": "evidence", "communicator": "evidence",
+                    "newcomer-pathway": "evidence", "mentor-pathway": "completion",
+                    "trainer": "completion"}
+
+
+def test_a_hand_written_record_earns_no_badge_that_claims_evidence(app):
+    """Issue 15: an account with no edits typed every tour as completed and got Trainer."""
+    page = app.test_client().get("/learners/local/Cy")
+    assert page.status_code == 200
+    held = {a.badge: a.kind for a in rows(app, username="Cy")}
+    # only the tour without an edit to check, and only as "completed the tour"
+    assert held == {"mentor-pathway": "completion"}
 
 
 def test_hosted_documents_are_valid_and_verify(app):
@@ -204,7 +214,7 @@ def test_feed_for_the_bot(app):
         client.get(f"/learners/local/{name}")
     first = client.get("/api/v1/assertions", query_string={"wiki": "local"}).get_json()
     users = {(a["user"], a["badge"]) for a in first["assertions"]}
-    assert ("Ada", "first-edit") in users and ("Cy", "trainer") in users
+    assert ("Ada", "first-edit") in users and ("Cy", "mentor-pathway") in users
     assert not any(a["user"] == "Bea" for a in first["assertions"])
     item = first["assertions"][0]
     assert set(item) == {"id", "badge", "user", "wiki", "issuedOn", "url", "revoked"}
@@ -225,7 +235,7 @@ def test_feed_for_the_bot(app):
 def test_revocation_by_the_learners_trainer_only(app):
     client = app.test_client()
     client.get("/learners/local/Cy")
-    row = next(a for a in rows(app, username="Cy") if a.badge == "citation")
+    row = next(a for a in rows(app, username="Cy") if a.badge == "mentor-pathway")
     with app.app_context():
         session = db.get_session()
         # Other trainer merely listed Cy: that gives no power over Cy's badges
@@ -265,13 +275,15 @@ def test_revocation_by_the_learners_trainer_only(app):
     assert "&lt;b&gt;copied&lt;/b&gt; work" in html.data.decode()
     # seeing the progress again does not issue the revoked badge a second time
     client.get("/learners/local/Cy")
-    assert len(rows(app, username="Cy", badge="citation")) == 1
+    assert len(rows(app, username="Cy", badge="mentor-pathway")) == 1
     feed = client.get("/api/v1/assertions", query_string={"wiki": "local"}).get_json()
     assert next(a for a in feed["assertions"] if a["id"] == row.uuid)["revoked"] is True
 
 
 def test_issue_badges_job(app, people):
-    people.edit("User:Eve/wikitours.json", progress("first-edit", "add-citation"), user="Eve")
+    eve = {**really_do(people, "Eve", "first-edit"), **really_do(people, "Eve", "add-citation")}
+    people.edit("User:Eve/wikitours.json", progress("first-edit", "add-citation", edits=eve),
+                user="Eve")
     with app.app_context():
         session = db.get_session()
         cohort = Cohort(wiki="local", name="Club", owner="Trainer", join_token="t-job")
@@ -296,7 +308,8 @@ def test_badge_pages_escape_hostile_names(app, people):
     with pytest.raises(ApiError):
         people.create_user(name)  # MediaWiki refuses < and > in user names
     odd = ODD[0]
-    people.edit(f"User:{odd}/wikitours.json", progress("first-edit"), user=odd)
+    people.edit(f"User:{odd}/wikitours.json",
+                progress("first-edit", edits=really_do(people, odd, "first-edit")), user=odd)
     client = app.test_client()
     page = client.get(f"/learners/local/{odd}")
     assert page.status_code == 200
@@ -309,3 +322,52 @@ def test_badge_pages_escape_hostile_names(app, people):
         assert odd not in html and "Q&#34;uote &amp; &#39;Amp&#39;" in html
         assert "<bdi>" in html
     assert client.get("/learners/local/%3Cscript%3E").status_code == 404
+
+
+def test_claimed_edits_are_checked_on_the_wiki(app, people):
+    """Each rule of toolforge.evidence against real revisions: whose, where, when, kept, cited."""
+    import datetime as dt
+
+    from localwiki.client import call, token
+    from toolforge import evidence as ev
+    from toolforge.progress import Progress, parse_progress
+
+    words = f"Just words, no source ({__import__('uuid').uuid4().hex[:8]})."  # each database run
+    own = people.edit("User:Gus/sandbox", words, user="Gus")["newrevid"]
+    elsewhere = people.edit("Gus's article", words, user="Gus")["newrevid"]
+    doomed = people.edit("User:Gus/sandbox/old", words, user="Gus")["newrevid"]
+    adas = people.page_info("User:Ada/sandbox")["revid"]
+    admin = people.session(people.admin.name)
+    call(admin, people.api, "POST", action="delete", title="User:Gus/sandbox/old",
+         token=token(admin, people.api))
+    reverted = people.edit("User:Gus/sandbox", words + "\n\nVandalism!", user="Gus")["newrevid"]
+    people.edit("User:Gus/sandbox", words, undo=reverted, undoafter=own)
+
+    with app.test_request_context():
+        lib = learning.library()
+        wiki_client = learning.client(learning.wiki_config("local"))
+        revs = wiki_client.revisions([own, elsewhere, doomed, adas, reverted, 999999999])
+        assert revs[999999999].missing and revs[doomed].missing
+        assert revs[own].user == "Gus" and revs[own].namespace == 2
+        assert revs[reverted].parent_text == words
+
+        def verdict(tour, revid, started="2026-11-25T10:00:00Z"):
+            page = json.loads(progress(tour, edits={tour: {"publish": revid}}))
+            page["tours"][tour]["started"] = started
+            entries, _ = parse_progress(json.dumps(page))
+            badge = lib.badge({"first-edit": "first-edit", "add-citation": "citation"}[tour])
+            check = ev.check_tour(lib.tour(tour), Progress("Gus", entries).tour(tour), "Gus",
+                                  revs, badge.evidence, dt.datetime.now(dt.timezone.utc))
+            return check.status, check.reason
+
+        assert verdict("first-edit", own) == ("ok", "")
+        assert verdict("first-edit", adas) == ("failed", "not-theirs")
+        assert verdict("first-edit", elsewhere) == ("failed", "wrong-page")
+        assert verdict("first-edit", doomed) == ("failed", "deleted")
+        assert verdict("first-edit", 999999999) == ("failed", "deleted")
+        assert verdict("first-edit", own, started="2099-01-01T00:00:00Z") == (
+            "failed", "before-start")
+        assert verdict("add-citation", own) == ("failed", "no-reference")
+        # undone by an admin: the page is back to the text before the edit
+        assert revs[reverted].restored_later and not revs[own].restored_later
+        assert verdict("first-edit", reverted) == ("failed", "reverted")

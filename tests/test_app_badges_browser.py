@@ -20,9 +20,11 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def served(wiki, tmp_path_factory):
     wiki.create_user("Ada")
+    edit = wiki.edit("User:Ada/sandbox", "Hello, I am trying out my sandbox.", user="Ada")
     wiki.edit("User:Ada/wikitours.json", json.dumps({"format": 1, "tours": {"first-edit": {
         "status": "completed", "version": 1, "step": "done", "started": "2026-11-25T10:00:00Z",
-        "updated": "2026-11-25T10:05:00Z", "completed": "2026-11-25T10:05:00Z"}}}), user="Ada")
+        "updated": "2026-11-25T10:05:00Z", "completed": "2026-11-25T10:05:00Z",
+        "edits": {"publish": edit["newrevid"]}}}}), user="Ada")
     mp = pytest.MonkeyPatch()
     mp.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     with StandInProvider("wikitours-browser", "browser-secret-" + "z" * 16) as provider:

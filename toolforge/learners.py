@@ -7,6 +7,8 @@ tour can come here and find their badge at once.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, render_template
 
 from . import learning
@@ -31,7 +33,11 @@ def learner(wiki_id: str, name: str):
                                statuses=(), lib=lib, tour_text=learning.tour_text,
                                unavailable=True), 503
     read = done.reads[name]
-    statuses = badge_statuses(completed_tours(read.progress, lib), lib)
+    held = done.assertions.get(read.username, [])
+    # A pathway is done when its badge was issued (its edits checked), not when tours say so.
+    issued = {a.badge for a in held if not a.revoked}
+    statuses = tuple(replace(s, earned=s.badge in issued)
+                     for s in badge_statuses(completed_tours(read.progress, lib), lib))
     return render_template("learner.html", wiki=wiki, name=read.username, read=read,
-                           held=done.assertions.get(read.username, []), statuses=statuses,
+                           held=held, statuses=statuses,
                            lib=lib, tour_text=learning.tour_text, unavailable=False)

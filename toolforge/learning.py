@@ -10,13 +10,14 @@ refreshes and jobs running at the same time give one assertion.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import secrets
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import click
 from flask import Flask, current_app
@@ -27,9 +28,9 @@ from sqlalchemy.orm import Session
 
 from tours.model import Library, message_key
 
+from . import evidence as ev
 from .db import get_session
 from .models_learning import Assertion, Cohort, CohortMember
-from .progress import completed_tours, earned_badges
 from .wikiclient import ProgressRead, Wiki, WikiClient
 
 __all__ = ["library", "wiki_config", "client", "issue", "refresh", "Refreshed", "tour_text",
@@ -136,32 +137,51 @@ def assertions_for(session: Session, wiki: str, usernames: Iterable[str]) -> lis
     return found
 
 
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def standings(reads: Iterable[ProgressRead], lib: Library,
+              revisions: Mapping[int, ev.Revision] | None, now: dt.datetime,
+              keep: dt.timedelta = dt.timedelta(0)) -> dict[str, ev.Standing]:
+    """What each ``ok`` read earns, with its claimed edits checked against *revisions*."""
+    aware = now.replace(tzinfo=dt.timezone.utc) if now.tzinfo is None else now
+    return {r.username: ev.earned(r.progress, lib, revisions or {}, aware, keep)
+            for r in reads if r.status == "ok" and r.progress is not None}
+
+
 def issue(session: Session, wiki: str, reads: Iterable[ProgressRead], lib: Library,
-          now: dt.datetime | None = None) -> list[Assertion]:
+          now: dt.datetime | None = None, *,
+          revisions: Mapping[int, ev.Revision] | None = None,
+          keep: dt.timedelta = dt.timedelta(0)) -> list[Assertion]:
     """Create the missing assertions for every ``ok`` read; return the new ones.
 
-    Only progress the wiki client accepted (the learner's own latest revision) counts. A
-    concurrent issuer that wins the race makes our insert fail on the unique key; that row is
-    then simply not new.
+    Only progress the wiki client accepted (the learner's own latest revision) counts, and a
+    badge with ``evidence`` only when the edits it names hold on the wiki (*revisions*, from
+    :meth:`WikiClient.revisions`; without them no evidence-backed badge is issued). A concurrent
+    issuer that wins the race makes our insert fail on the unique key; that row is then simply
+    not new.
     """
-    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-    ok = [r for r in reads if r.status == "ok" and r.progress is not None]
-    have = {(a.username, a.badge) for a in assertions_for(session, wiki, [r.username for r in ok])}
+    now = now or _utcnow()
+    reads = [r for r in reads if r.status == "ok" and r.progress is not None]
+    by_user = standings(reads, lib, revisions, now, keep)
+    have = {(a.username, a.badge) for a in assertions_for(session, wiki, list(by_user))}
     created: list[Assertion] = []
-    for read in ok:
-        for badge in earned_badges(completed_tours(read.progress, lib), lib):
-            if (read.username, badge) in have:
+    for read in reads:
+        for held in by_user[read.username].earned:
+            if (read.username, held.badge) in have:
                 continue
             row = Assertion(uuid=str(uuid.uuid4()), wiki=wiki, username=read.username,
-                            badge=badge, salt=secrets.token_hex(16), issued_on=now,
-                            revision=read.progress.revision)
+                            badge=held.badge, salt=secrets.token_hex(16), issued_on=now,
+                            revision=read.progress.revision, kind=held.kind,
+                            evidence=json.dumps([e.__dict__ for e in held.edits]))
             session.add(row)
             try:
                 session.commit()  # one row per transaction: a lost race costs only that row
                 created.append(row)
             except IntegrityError:
                 session.rollback()  # issued meanwhile by someone else: exactly once all the same
-            have.add((read.username, badge))
+            have.add((read.username, held.badge))
     return created
 
 
@@ -172,6 +192,8 @@ class Refreshed:
     reads: dict[str, ProgressRead]
     assertions: dict[str, list[Assertion]]
     new: tuple[Assertion, ...] = ()
+    #: Learners with a badge waiting only for its edits to be old enough: check them again.
+    pending: tuple[str, ...] = ()
 
 
 def _cached_progress(wiki: Wiki, usernames: list[str], fresh: bool) -> dict[str, ProgressRead]:
@@ -208,12 +230,26 @@ def refresh(wiki: Wiki, usernames: Iterable[str], session: Session | None = None
     *fresh* skips the short progress cache (an explicit refresh, the scheduled job).
     """
     session = session or get_session()
+    lib = library()
     reads = _cached_progress(wiki, list(dict.fromkeys(usernames)), fresh)
-    new = issue(session, wiki.id, reads.values(), library())
+    already = {(a.username, a.badge) for a in assertions_for(
+        session, wiki.id, [r.username for r in reads.values()])}
+    claimed: list[int] = []
+    for read in reads.values():
+        if read.status == "ok" and read.progress is not None:
+            # only edits that could still earn something are looked up on the wiki
+            if any((read.username, b.id) not in already for b in lib.badges if b.evidence):
+                claimed += ev.claimed_revisions(read.progress, lib)
+    revisions = client(wiki).revisions(claimed) if claimed else {}
+    keep = dt.timedelta(seconds=float(current_app.config.get("EVIDENCE_KEEP_SECONDS", 0) or 0))
+    now = _utcnow()
+    new = issue(session, wiki.id, reads.values(), lib, now, revisions=revisions, keep=keep)
+    pending = tuple(name for name, standing in standings(
+        reads.values(), lib, revisions, now, keep).items() if standing.pending)
     held: dict[str, list[Assertion]] = {}
     for a in assertions_for(session, wiki.id, [r.username for r in reads.values()]):
         held.setdefault(a.username, []).append(a)
-    return Refreshed(reads, held, tuple(new))
+    return Refreshed(reads, held, tuple(new), pending)
 
 
 # --- the scheduled job -----------------------------------------------------------------------

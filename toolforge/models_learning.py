@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint)
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .models import Base
@@ -43,6 +43,20 @@ class Assertion(Base):
     revocation_reason: Mapped[str] = mapped_column(String(255), default="", nullable=False)
     revoked_by: Mapped[str] = mapped_column(String(255), default="", nullable=False)
     revoked_on: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: ``evidence`` (edits checked on the wiki) or ``completion`` (the progress record only).
+    kind: Mapped[str] = mapped_column(String(16), default="completion", nullable=False)
+    #: The checked edits as JSON: ``[{"tour", "step", "revid", "title", "timestamp"}]``.
+    evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    def edits(self) -> list[dict]:
+        """The checked edits (an empty list for a completion badge or unreadable JSON)."""
+        import json
+
+        try:
+            data = json.loads(self.evidence or "[]")
+        except ValueError:
+            return []
+        return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
 
 
 class Cohort(Base):

@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 import requests
 
+from .evidence import Revision
 from .progress import Contribution, Progress, parse_progress
 
 __all__ = ["Wiki", "WikiClient", "WikiError", "ProgressRead", "Mentee", "valid_username",
@@ -232,6 +233,71 @@ class WikiClient:
                 owner, entries, int(rev.get("revid", 0)), str(rev.get("timestamp", ""))),
                 problems=tuple(problems))
         return result
+
+    def revisions(self, revids: Iterable[int], *, with_parents: bool = True) -> dict[int, Revision]:
+        """Revisions by id, with their text and (when *with_parents*) the previous text.
+
+        An id the wiki does not know, or whose page or revision was deleted, comes back
+        ``missing``: the API lists it under ``badrevids``. Hidden user or text is ``hidden``.
+        """
+        ids = [int(r) for r in dict.fromkeys(revids) if isinstance(r, int) and r > 0]
+        found: dict[int, Revision] = {r: Revision(r, missing=True) for r in ids}
+        parents: dict[int, int] = {}
+        pages: dict[int, int] = {}
+        for batch in _batches([str(r) for r in ids]):
+            for part in self.query({"prop": "revisions", "revids": "|".join(batch),
+                                    "rvprop": "ids|user|timestamp|tags|content",
+                                    "rvslots": "main"}):
+                for page in part.get("pages", []):
+                    for rev in page.get("revisions") or []:
+                        revid = int(rev.get("revid", 0))
+                        if revid not in found:
+                            continue
+                        slot = (rev.get("slots") or {}).get("main", {})
+                        hidden = bool(rev.get("userhidden") or slot.get("texthidden")
+                                      or rev.get("suppressed"))
+                        found[revid] = Revision(
+                            revid, title=str(page.get("title", "")),
+                            namespace=int(page.get("ns", 0)),
+                            user="" if rev.get("userhidden") else str(rev.get("user", "")),
+                            timestamp=str(rev.get("timestamp", "")),
+                            tags=tuple(str(t) for t in rev.get("tags", [])),
+                            text=None if slot.get("texthidden") else str(slot.get("content", "")),
+                            hidden=hidden)
+                        parents[revid] = int(rev.get("parentid", 0) or 0)
+                        pages[revid] = int(page.get("pageid", 0))
+        if with_parents and parents:
+            texts: dict[int, str | None] = {0: ""}
+            sha1s: dict[int, str] = {}
+            wanted = [str(p) for p in dict.fromkeys(parents.values()) if p]
+            for batch in _batches(wanted):
+                for part in self.query({"prop": "revisions", "revids": "|".join(batch),
+                                        "rvprop": "ids|sha1|content", "rvslots": "main"}):
+                    for page in part.get("pages", []):
+                        for rev in page.get("revisions") or []:
+                            slot = (rev.get("slots") or {}).get("main", {})
+                            texts[int(rev.get("revid", 0))] = None if slot.get("texthidden") \
+                                else str(slot.get("content", ""))
+                            sha1s[int(rev.get("revid", 0))] = str(rev.get("sha1", ""))
+            for revid, parent in parents.items():
+                restored = self._restored_later(pages[revid], revid, sha1s.get(parent, ""))
+                found[revid] = replace(found[revid], parent_text=texts.get(parent),
+                                       restored_later=restored)
+        return found
+
+    def _restored_later(self, pageid: int, revid: int, before: str, limit: int = 50) -> bool:
+        """Whether one of the next *limit* revisions of the page brings back the text *before*
+        the edit (its SHA-1): an undo or rollback the wiki has not tagged yet."""
+        if not pageid or not before:
+            return False
+        for part in self.query({"prop": "revisions", "pageids": str(pageid), "rvstartid": str(revid),
+                                "rvdir": "newer", "rvlimit": str(limit), "rvprop": "ids|sha1"},
+                               max_requests=1):
+            for page in part.get("pages", []):
+                for rev in page.get("revisions") or []:
+                    if int(rev.get("revid", 0)) > revid and rev.get("sha1") == before:
+                        return True
+        return False
 
     def mentees(self, mentor: str) -> tuple[tuple[Mentee, ...], tuple[str, ...]]:
         """The mentor's mentees as the bot recorded them, and problems reading the page."""
