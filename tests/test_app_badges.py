@@ -371,3 +371,43 @@ def test_claimed_edits_are_checked_on_the_wiki(app, people):
         # undone by an admin: the page is back to the text before the edit
         assert revs[reverted].restored_later and not revs[own].restored_later
         assert verdict("first-edit", reverted) == ("failed", "reverted")
+
+
+def test_assertions_carry_their_evidence_and_say_what_kind_they_are(app, people):
+    client = app.test_client()
+    for name in ("Ada", "Cy"):
+        client.get(f"/learners/local/{name}")
+    fetch = fetcher(client)
+    ada = rows(app, username="Ada", badge="first-edit")[0]
+    revid = ada.edits()[0]["revid"]
+    _, doc = fetch(f"http://localhost/assertions/{ada.uuid}")
+    assert ob.check_document(doc, "Assertion") == []
+    [item] = doc["evidence"]
+    assert item["id"] == f"{people.index}?diff={revid}" and item["type"] == "Evidence"
+    assert "User:Ada/sandbox" in item["narrative"] and "neither reverted" in item["narrative"]
+    _, badge = fetch(doc["badge"])
+    assert "checks on the wiki each edit" in badge["criteria"]["narrative"]
+    assert "evidence-backed" in badge["tags"]
+    _, citation = fetch("http://localhost/badges/citation")
+    assert "must add a citation" in citation["criteria"]["narrative"]
+
+    cy = rows(app, username="Cy", badge="mentor-pathway")[0]
+    _, completion = fetch(f"http://localhost/assertions/{cy.uuid}")
+    if completion.get("revoked"):  # revoked by the revocation test when it ran first
+        completion = None
+    else:
+        assert ob.check_document(completion, "Assertion") == []
+        assert "Nothing else was checked" in completion["evidence"][0]["narrative"]
+    _, mentor = fetch("http://localhost/badges/mentor-pathway")
+    assert "not a skill shown in edits" in mentor["criteria"]["narrative"]
+    assert "tour-completion" in mentor["tags"]
+
+    page = client.get(f"/assertions/{ada.uuid}", headers={"Accept": "text/html"}).data.decode()
+    assert f"?diff={revid}" in page and "Skill shown in edits" in page
+    user_page = learning.Wiki("local", "", people.index).user_page_url("Ada")
+    assert unescape(page).count(user_page) >= 1 and "type url" in page
+    certificate = client.get(f"/assertions/{ada.uuid}/certificate",
+                             query_string={"uselang": "he"}).data.decode()
+    assert f"?diff={revid}" in certificate and "נבדקה" in certificate
+    criteria = client.get("/badges/mentor-pathway/criteria").data.decode()
+    assert "not a skill shown in edits" in criteria

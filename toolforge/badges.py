@@ -24,7 +24,7 @@ from . import learning
 from . import openbadges as ob
 from .auth import current_user, is_admin
 from .db import get_session
-from .i18n import current_language, msg
+from .i18n import catalog, current_language, msg
 from .models_learning import Assertion, Cohort, CohortMember
 
 __all__ = ["bp", "init_app", "assertion_url", "can_revoke"]
@@ -82,12 +82,74 @@ def _download(data, mimetype: str, row: Assertion, extension: str) -> Response:
         "Content-Disposition": f'attachment; filename="{row.badge}-{row.uuid[:8]}.{extension}"'})
 
 
-def assertion_document(row: Assertion) -> dict:
+def recipient_identity(row: Assertion) -> str:
+    """The identity a verifier checks the hashed recipient against: the learner's user page."""
     wiki = learning.wiki_config(row.wiki)
-    recipient = wiki.user_page_url(row.username) if wiki else row.username
+    return wiki.user_page_url(row.username) if wiki else row.username
+
+
+def diff_url(wiki, revid: int) -> str:
+    """The wiki's diff of one revision: the evidence a person can open and judge."""
+    return f"{wiki.index}?diff={int(revid)}" if wiki else ""
+
+
+def evidence_items(row: Assertion) -> list[dict]:
+    """Open Badges Evidence for *row*, narrated in the wiki's language.
+
+    An evidence-backed badge lists each checked edit as its diff; a completion badge says
+    plainly that only the learner's own progress record stands behind it.
+    """
+    wiki = learning.wiki_config(row.wiki)
+    lang = wiki.language if wiki else "en"
+    cat = catalog()
+    badge = learning.library().badge(row.badge)
+    if row.kind != "evidence":
+        tours = ", ".join(learning.tour_text_in(lang, "tour", t, "title")
+                          for t in (badge.requires_tours if badge else ()))
+        item = {"type": "Evidence",
+                "narrative": cat.format(lang, "wikitours-app-badge-evidence-completion",
+                                        tours or row.badge)}
+        if wiki and row.revision:
+            item["id"] = f"{wiki.index}?oldid={int(row.revision)}"
+        return [item]
+    items = []
+    for edit in row.edits():
+        narrative = cat.format(lang, "wikitours-app-badge-evidence-narrative", edit.get("title", ""),
+                               edit.get("timestamp", ""),
+                               learning.tour_text_in(lang, "tour", str(edit.get("tour", "")), "title"))
+        if badge and "reference" in badge.evidence:
+            narrative += " " + cat.format(lang, "wikitours-app-badge-evidence-narrative-reference")
+        items.append({"type": "Evidence", "id": diff_url(wiki, edit.get("revid", 0)),
+                      "name": str(edit.get("title", "")), "narrative": narrative,
+                      "genre": "wiki edit"})
+    return items
+
+
+def assertion_document(row: Assertion) -> dict:
     return ob.assertion_document(
-        assertion_url(row), badge_url(row.badge), recipient, row.salt, row.issued_on,
-        image=url_for("badges.baked_png", uid=row.uuid, _external=True))
+        assertion_url(row), badge_url(row.badge), recipient_identity(row), row.salt,
+        row.issued_on, image=url_for("badges.baked_png", uid=row.uuid, _external=True),
+        evidence=evidence_items(row))
+
+
+def criteria_narrative(badge, lang: str) -> str:
+    """What earning *badge* takes, and what the issuer checks (the BadgeClass criteria)."""
+    cat = catalog()
+    tours = ", ".join(learning.tour_text_in(lang, "tour", t, "title") for t in badge.requires_tours)
+    badges = ", ".join(learning.tour_text_in(lang, "badge", b, "name")
+                       for b in badge.requires_badges)
+    parts = [learning.plain(badge.description)]
+    if tours:
+        parts.append(cat.format(lang, "wikitours-app-badge-criteria-tours", tours))
+    if badges:
+        parts.append(cat.format(lang, "wikitours-app-badge-criteria-badges", badges))
+    if badge.evidence:
+        parts.append(cat.format(lang, "wikitours-app-badge-criteria-evidence"))
+        if "reference" in badge.evidence:
+            parts.append(cat.format(lang, "wikitours-app-badge-criteria-reference"))
+    else:
+        parts.append(cat.format(lang, "wikitours-app-badge-criteria-completion"))
+    return " ".join(p for p in parts if p)
 
 
 def can_revoke(row: Assertion) -> bool:
@@ -139,7 +201,8 @@ def badge_class(badge_id: str):
             badge_url(badge.id), badge.name, badge.description or badge.name,
             url_for("badges.badge_png", badge_id=badge.id, _external=True),
             url_for("badges.criteria", badge_id=badge.id, _external=True),
-            learning.plain(badge.description), issuer_url(), tags=("wikitours",)))
+            criteria_narrative(badge, current_language()), issuer_url(),
+            tags=("wikitours", "evidence-backed" if badge.evidence else "tour-completion")))
     lang = request.args.get("uselang")
     return redirect(url_for("badges.criteria", badge_id=badge.id,
                             **({"uselang": lang} if lang else {})), code=303)
@@ -148,7 +211,8 @@ def badge_class(badge_id: str):
 @bp.get("/badges/<badge_id>/criteria")
 def criteria(badge_id: str):
     badge = _badge_or_404(badge_id)
-    return render_template("badge.html", badge=badge, tour_text=learning.tour_text)
+    return render_template("badge.html", badge=badge, tour_text=learning.tour_text,
+                           narrative=criteria_narrative(badge, current_language()))
 
 
 @bp.get("/badges/<badge_id>/image.png")
@@ -177,7 +241,8 @@ def assertion(uid: str):
     wiki = learning.wiki_config(row.wiki)
     return render_template("assertion.html", row=row, wiki=wiki, url=assertion_url(row),
                            badge=learning.library().badge(row.badge), can_revoke=can_revoke(row),
-                           tour_text=learning.tour_text), 410 if row.revoked else 200
+                           tour_text=learning.tour_text, identity=recipient_identity(row),
+                           edits=_edit_links(row, wiki)), 410 if row.revoked else 200
 
 
 @bp.get("/assertions/<uid>/badge.png")
@@ -205,7 +270,14 @@ def certificate(uid: str):
         return redirect(url_for("badges.certificate", uid=uid, uselang=wiki.language), code=303)
     return render_template("certificate.html", row=row, wiki=wiki, url=assertion_url(row),
                            badge=learning.library().badge(row.badge),
-                           tour_text=learning.tour_text)
+                           tour_text=learning.tour_text, edits=_edit_links(row, wiki))
+
+
+def _edit_links(row: Assertion, wiki) -> list[dict]:
+    """The checked edits for a page: title, date and diff URL (plain values, escaped later)."""
+    return [{"title": str(e.get("title", "")), "date": str(e.get("timestamp", ""))[:10],
+             "url": diff_url(wiki, e.get("revid", 0))}
+            for e in row.edits() if isinstance(e.get("revid"), int)]
 
 
 @bp.post("/assertions/<uid>/revoke")

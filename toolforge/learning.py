@@ -94,6 +94,11 @@ def tour_text(lang: str, *parts: str) -> str:
 
     ``tour_text("de", "badge", "first-edit", "name")`` is the German badge name.
     """
+    return tour_text_in(lang, *parts)
+
+
+def tour_text_in(lang: str, *parts: str) -> str:
+    """:func:`tour_text` for code outside templates (documents in a wiki's language)."""
     lib = library()
     catalog = _tour_catalog(current_app)
     key = message_key(*parts)

@@ -121,9 +121,13 @@ def badge_class_document(
 
 def assertion_document(
     url: str, badge_url: str, recipient_url: str, salt: str, issued_on: datetime, *,
-    image: str = "", evidence: str = "",
+    image: str = "", evidence: str | list[dict[str, Any]] = "",
 ) -> dict[str, Any]:
-    """A hosted Assertion at *url*: the recipient is a user page URL, hashed with *salt*."""
+    """A hosted Assertion at *url*: the recipient is a user page URL, hashed with *salt*.
+
+    *evidence* is a URL or a list of Evidence objects (``{"type": "Evidence", "id": diff URL,
+    "narrative": what was checked}``), as Badgr and Credly show them next to the badge.
+    """
     doc: dict[str, Any] = {
         "@context": CONTEXT_URL, "type": "Assertion", "id": url,
         "recipient": {"type": "url", "hashed": True, "salt": salt,
