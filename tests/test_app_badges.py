@@ -411,3 +411,13 @@ def test_assertions_carry_their_evidence_and_say_what_kind_they_are(app, people)
     assert f"?diff={revid}" in certificate and "נבדקה" in certificate
     criteria = client.get("/badges/mentor-pathway/criteria").data.decode()
     assert "not a skill shown in edits" in criteria
+
+
+def test_the_gadgets_badges_link_finds_the_learner_page(app, people):
+    client = app.test_client()
+    host = urlsplit(people.index).netloc
+    found = client.get("/learners/find", query_string={"host": host, "user": "Ada"})
+    assert found.status_code == 303 and found.headers["Location"] == "/learners/local/Ada"
+    for bad in ({"host": "elsewhere.example", "user": "Ada"}, {"host": host, "user": "<x>"},
+                {"host": host}, {}):
+        assert client.get("/learners/find", query_string=bad).status_code == 404
