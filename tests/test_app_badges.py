@@ -421,3 +421,40 @@ def test_the_gadgets_badges_link_finds_the_learner_page(app, people):
     for bad in ({"host": "elsewhere.example", "user": "Ada"}, {"host": host, "user": "<x>"},
                 {"host": host}, {}):
         assert client.get("/learners/find", query_string=bad).status_code == 404
+
+
+def test_badges_follow_progress_changes_within_a_pass(app, people):
+    """Issue 15: nobody opens a page; the following job notices the progress edit itself."""
+    suffix = __import__("uuid").uuid4().hex[:6]
+    real, forged = f"Hana {suffix}", f"Ivo {suffix}"
+    for name in (real, forged):
+        people.create_user(name)
+    people.edit(f"User:{real}/wikitours.json",
+                progress("first-edit", edits=really_do(people, real, "first-edit")), user=real)
+    sandbox = really_do(people, forged, "first-edit")
+    people.edit(f"User:{forged}/wikitours.json", progress("first-edit", edits=sandbox))  # admin
+    result = app.test_cli_runner().invoke(args=["issue-badges", "--follow", "--passes", "1",
+                                                "--interval", "0"])
+    assert result.exit_code == 0, result.output
+    assert [(a.badge, a.kind) for a in rows(app, username=real)] == [("first-edit", "evidence")]
+    assert rows(app, username=forged) == []
+    assert re.search(r"local: \d+ badges issued", result.output)
+
+    with app.app_context():
+        follower = learning.Follower([learning.Wiki.from_config(app.config["WIKIS"][0])],
+                                     db.get_session())
+        app.config["EVIDENCE_KEEP_SECONDS"] = 3600
+        try:
+            late = f"Jo {suffix}"
+            people.create_user(late)
+            people.edit(f"User:{late}/wikitours.json",
+                        progress("first-edit", edits=really_do(people, late, "first-edit")),
+                        user=late)
+            with app.test_request_context():
+                assert follower.step() == {"local": 0}  # too young: waits, not refused
+            assert late in follower.pending["local"]
+        finally:
+            app.config["EVIDENCE_KEEP_SECONDS"] = 0
+        with app.test_request_context():
+            assert follower.step() == {"local": 1}
+        assert follower.pending["local"] == set()

@@ -259,14 +259,66 @@ def refresh(wiki: Wiki, usernames: Iterable[str], session: Session | None = None
 
 # --- the scheduled job -----------------------------------------------------------------------
 
+@dataclass
+class Follower:
+    """Issue badges within seconds of a completed tour, from the wikis' recent changes.
+
+    Each pass asks every wiki which progress pages changed since the last pass
+    (:meth:`WikiClient.progress_changes`), refreshes exactly those learners, and keeps the ones
+    whose edits only need to age (the keep delay) for the next passes. The first pass looks
+    back *lookback* seconds, so a restart misses nothing recent; older progress is the
+    scheduled full job's.
+    """
+
+    wikis: list[Wiki]
+    session: Session
+    lookback: float = 3600
+    cursors: dict[str, str] | None = None
+    pending: dict[str, set[str]] | None = None
+
+    def step(self, now: dt.datetime | None = None) -> dict[str, int]:
+        """One pass; ``{wiki id: badges issued}``. A wiki that cannot be reached is retried."""
+        from .wikiclient import WikiError
+
+        now = now or dt.datetime.now(dt.timezone.utc)
+        self.cursors = self.cursors if self.cursors is not None else {}
+        self.pending = self.pending if self.pending is not None else {}
+        issued: dict[str, int] = {}
+        for wiki in self.wikis:
+            since = self.cursors.get(wiki.id) or (now - dt.timedelta(seconds=self.lookback)) \
+                .strftime("%Y-%m-%dT%H:%M:%SZ")
+            try:
+                names, newest = client(wiki).progress_changes(since)
+                names = sorted(set(names) | self.pending.get(wiki.id, set()))
+                done = refresh(wiki, names, self.session, fresh=True) if names else None
+            except WikiError as error:
+                click.echo(f"{wiki.id}: {error}; trying again", err=True)
+                continue
+            self.cursors[wiki.id] = newest
+            self.pending[wiki.id] = set(done.pending) if done else set()
+            issued[wiki.id] = len(done.new) if done else 0
+            if done and done.new:
+                click.echo(f"{wiki.id}: {len(done.new)} badges issued to "
+                           f"{len({a.username for a in done.new})} learners")
+        return issued
+
+
 @click.command("issue-badges")
 @click.option("--wiki", "wiki_ids", multiple=True, help="wiki id (default: every wiki)")
 @click.option("--user", "users", multiple=True, help="also check these learners")
+@click.option("--follow", is_flag=True,
+              help="keep running: issue badges within seconds of each progress change")
+@click.option("--interval", type=float, default=15.0, show_default=True,
+              help="seconds between two passes with --follow")
+@click.option("--passes", type=int, default=0, help="with --follow, stop after N passes")
 @with_appcontext
-def issue_badges_command(wiki_ids: tuple[str, ...], users: tuple[str, ...]) -> None:
+def issue_badges_command(wiki_ids: tuple[str, ...], users: tuple[str, ...], follow: bool,
+                         interval: float, passes: int) -> None:
     """Issue the badges that learners' verified progress has earned (a Toolforge job).
 
     Checks every cohort member and every mentee recorded on the wiki, plus ``--user`` names.
+    With ``--follow`` it instead watches the wikis' recent changes to progress pages and
+    issues what a completed tour earned within one interval (a continuous job).
     """
     from sqlalchemy.orm import Session as _Session
 
@@ -274,6 +326,16 @@ def issue_badges_command(wiki_ids: tuple[str, ...], users: tuple[str, ...]) -> N
 
     wikis = [Wiki.from_config(w) for w in current_app.config.get("WIKIS") or []
              if not wiki_ids or str(w.get("id")) in wiki_ids]
+    if follow:
+        with _Session(get_engine(), expire_on_commit=False) as session:
+            follower = Follower(wikis, session)
+            done = 0
+            while True:
+                follower.step()
+                done += 1
+                if passes and done >= passes:
+                    return
+                time.sleep(max(1.0, interval))
     with _Session(get_engine(), expire_on_commit=False) as session:
         for wiki in wikis:
             names = set(users)

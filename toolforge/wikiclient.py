@@ -299,6 +299,29 @@ class WikiClient:
                         return True
         return False
 
+    def progress_changes(self, since: str, limit: int = 500) -> tuple[list[str], str]:
+        """Learners whose progress page changed at or after *since* (ISO time), and the time of
+        the newest change seen (the next *since*; *since* itself when nothing changed).
+
+        Reads ``list=recentchanges`` in the User namespace and keeps titles ending in
+        ``/wikitours.json``: the cheap way to notice a completed tour within seconds.
+        """
+        names: list[str] = []
+        newest = since
+        params = {"list": "recentchanges", "rcnamespace": "2", "rctype": "edit|new",
+                  "rcprop": "title|timestamp", "rcdir": "newer", "rclimit": str(min(limit, 500))}
+        if since:
+            params["rcstart"] = since
+        for part in self.query(params, max_requests=max(1, limit // 500)):
+            for change in part.get("recentchanges", []):
+                title = str(change.get("title", ""))
+                newest = max(newest, str(change.get("timestamp", "")))
+                if title.endswith("/" + PROGRESS_PAGE) and ":" in title:
+                    owner = title.split(":", 1)[1][:-len(PROGRESS_PAGE) - 1]
+                    if valid_username(owner):
+                        names.append(owner)
+        return list(dict.fromkeys(names)), newest
+
     def mentees(self, mentor: str) -> tuple[tuple[Mentee, ...], tuple[str, ...]]:
         """The mentor's mentees as the bot recorded them, and problems reading the page."""
         if not valid_username(mentor):
