@@ -45,6 +45,13 @@ class Assertion:
     user: str
     url: str
     revoked: bool = False
+    #: The badge's name in the wiki's language (from the feed; the id when it has none).
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name to show, made inert as wikitext (the feed is untrusted input)."""
+        return sanitize(self.name or self.badge, 120)
 
 
 def _safe_url(url: object) -> bool:
@@ -80,8 +87,10 @@ def parse_feed(data: object, wiki_id: str) -> tuple[list[Assertion], str | None,
         if not _safe_url(entry.get("url")):
             problems.append(f"{where}: badge page URL is not a plain http(s) URL")
             continue
+        name = entry.get("name")
         out.append(Assertion(str(entry.get("id", ""))[:100], badge, normalize_user(user),
-                             entry["url"], entry.get("revoked") is True))
+                             entry["url"], entry.get("revoked") is True,
+                             name.strip()[:200] if isinstance(name, str) else ""))
     return out, cursor, problems
 
 
@@ -89,7 +98,7 @@ def note_text(assertions: Sequence[Assertion], lang: str, help_prefix: str) -> s
     """One section per badge, each with its marker."""
     sections = []
     for item in assertions:
-        badge_page = f"[[{help_prefix}/Badges/{item.badge}|{item.badge}]]"
+        badge_page = f"[[{help_prefix}/Badges/{item.badge}|{item.label}]]"
         link = f"[{item.url} {message('wikitours-bot-badge-link', lang)}]"
         sections.append("\n".join([
             f"== {message('wikitours-bot-badge-heading', lang)} ==",
@@ -226,7 +235,7 @@ class BadgeAnnouncer:
                 text = (page.text.rstrip() + "\n\n" + note + "\n") if page.text.strip() \
                     else note + "\n"
                 summary = message("wikitours-bot-summary-badge", self.lang,
-                                  ", ".join(item.badge for item in todo))
+                                  ", ".join(item.label for item in todo))
                 result = self.wiki.save(page, text, summary)
                 if result.ok:
                     for item in todo:

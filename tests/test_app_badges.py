@@ -217,7 +217,10 @@ def test_feed_for_the_bot(app):
     assert ("Ada", "first-edit") in users and ("Cy", "mentor-pathway") in users
     assert not any(a["user"] == "Bea" for a in first["assertions"])
     item = first["assertions"][0]
-    assert set(item) == {"id", "badge", "user", "wiki", "issuedOn", "url", "revoked"}
+    assert set(item) == {"id", "badge", "name", "user", "wiki", "kind", "issuedOn", "url",
+                         "revoked"}
+    ada = next(a for a in first["assertions"] if a["user"] == "Ada")
+    assert (ada["name"], ada["kind"]) == ("First edit", "evidence")  # the wiki's language
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", item["issuedOn"])
     assert urlsplit(item["url"]).path == f"/assertions/{item['id']}"
     again = client.get("/api/v1/assertions",
@@ -458,3 +461,33 @@ def test_badges_follow_progress_changes_within_a_pass(app, people):
         with app.test_request_context():
             assert follower.step() == {"local": 1}
         assert follower.pending["local"] == set()
+
+
+def test_the_baked_png_names_the_badge_in_the_learners_language(app):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from toolforge import badgeimage
+
+    client = app.test_client()
+    client.get("/learners/local/Ada")
+    row = rows(app, username="Ada", badge="first-edit")[0]
+    fetch = fetcher(client)
+    pictures = {}
+    for lang in ("en", "ar", "he"):
+        png = client.get(f"/assertions/{row.uuid}/badge.png", query_string={"uselang": lang})
+        assert png.status_code == 200
+        assert ob.verify_assertion(ob.read_png(png.data), fetch).ok  # still a valid baked badge
+        image = Image.open(BytesIO(png.data))
+        assert image.size == (badgeimage.SIZE, badgeimage.SIZE)
+        pictures[lang] = image.convert("RGBA").tobytes()
+    # the name is drawn: each language gives another picture, none the plain disc
+    assert len(set(pictures.values())) == 3
+    plain = Image.open(BytesIO(ob.badge_png(ob.color_for("first-edit"), badgeimage.SIZE)))
+    assert plain.convert("RGBA").tobytes() not in pictures.values()
+    assert badgeimage.script_of("التعديل الأول") == "arabic"
+    assert badgeimage.script_of("עריכה") == "hebrew" and badgeimage.script_of("1. Edit") == "latin"
+    # a hostile or huge name is just text on a picture, never an error
+    assert badgeimage.named_badge_png("#336699", "<script>" * 200, "x" * 500)[:8] == \
+        b"\x89PNG\r\n\x1a\n"

@@ -20,7 +20,7 @@ from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, r
                    request, url_for)
 from sqlalchemy import select
 
-from . import learning
+from . import badgeimage, learning
 from . import openbadges as ob
 from .auth import current_user, is_admin
 from .db import get_session
@@ -247,9 +247,13 @@ def assertion(uid: str):
 
 @bp.get("/assertions/<uid>/badge.png")
 def baked_png(uid: str):
+    """The baked badge: its picture names the badge in the reader's language and the issuer."""
     row = _assertion_or_404(uid, live=True)
-    data = ob.bake_png(ob.badge_png(ob.color_for(row.badge)),
-                       json.dumps(assertion_document(row), ensure_ascii=False))
+    lang = current_language()
+    picture = badgeimage.named_badge_png(
+        ob.color_for(row.badge), learning.tour_text(lang, "badge", row.badge, "name"),
+        current_app.config.get("ISSUER_NAME") or "wikitours", lang)
+    data = ob.bake_png(picture, json.dumps(assertion_document(row), ensure_ascii=False))
     return _download(data, "image/png", row, "png")
 
 
@@ -313,8 +317,11 @@ def feed():
     rows = get_session().scalars(
         select(Assertion).where(Assertion.wiki == wiki, Assertion.seq > int(since))
         .order_by(Assertion.seq).limit(FEED_PAGE)).all()
+    lang = learning.wiki_config(wiki).language
+    names = {b: learning.tour_text(lang, "badge", b, "name") for b in {r.badge for r in rows}}
     return jsonify({
-        "assertions": [{"id": r.uuid, "badge": r.badge, "user": r.username, "wiki": r.wiki,
+        "assertions": [{"id": r.uuid, "badge": r.badge, "name": names[r.badge],
+                        "user": r.username, "wiki": r.wiki, "kind": r.kind,
                         "issuedOn": ob.iso(r.issued_on), "url": assertion_url(r),
                         "revoked": bool(r.revoked)} for r in rows],
         "next": str(rows[-1].seq if rows else int(since)),
