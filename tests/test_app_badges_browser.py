@@ -75,7 +75,7 @@ def test_badge_page_images_decode_and_nothing_breaks_the_csp(page, served):
         return [await load(png), await load(svg),
                 document.querySelector('.badge-head img').naturalWidth];
     }""")
-    assert sizes == [[128, 128], [128, 128], 128]
+    assert sizes == [[320, 320], [128, 128], 128]  # the baked PNG is the named picture
     assert page.evaluate("getComputedStyle(document.querySelector('.actions')).display") == "flex"
     assert not [m for m in page.console_messages if "Content Security Policy" in m]
 

@@ -279,7 +279,10 @@ def certificate(uid: str):
 
 def _edit_links(row: Assertion, wiki) -> list[dict]:
     """The checked edits for a page: title, date and diff URL (plain values, escaped later)."""
-    return [{"title": str(e.get("title", "")), "date": str(e.get("timestamp", ""))[:10],
+    # First-strong isolates keep a Latin title or an ISO date whole inside a right-to-left text
+    isolate = "\u2068{}\u2069".format
+    return [{"title": isolate(str(e.get("title", ""))),
+             "date": isolate(str(e.get("timestamp", ""))[:10]),
              "url": diff_url(wiki, e.get("revid", 0))}
             for e in row.edits() if isinstance(e.get("revid"), int)]
 
