@@ -57,7 +57,7 @@ def app(people, database_url):
         "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url, "TOURS": {},
         "WIKIS": [{"id": "local", "api": people.api, "index": people.index, "language": "en",
                    "project": "Project"}],
-        "ADMINS": ["local:Admin"],
+        "ADMINS": ["local:Admin"], "TRAINER_MIN_LEARNERS": 2,
         "LIBRARY": learning.load_library(ROOT / "tours.yaml"),
     })
     db.upgrade(app)
@@ -131,12 +131,79 @@ def test_a_forged_completion_claim_earns_nothing(app):
     assert b"not made by the learner" in page.data
 
 
-def test_the_trainer_badge_follows_from_the_pathways(app):
-    app.test_client().get("/learners/local/Fay")
+def test_the_trainer_certificate_is_earned_by_training(app, people):
+    """Pathways and tours are not enough: a cohort whose learners showed skills, and an
+    endorsement by a trainer or an admin (issue 15)."""
+    client = app.test_client()
+    client.get("/learners/local/Fay")
     held = {a.badge: a.kind for a in rows(app, username="Fay")}
     assert held == {"first-edit": "evidence", "citation": "evidence", "communicator": "evidence",
-                    "newcomer-pathway": "evidence", "mentor-pathway": "completion",
-                    "trainer": "completion"}
+                    "newcomer-pathway": "evidence", "mentor-pathway": "completion"}
+    for name in ("Ada", "Dee", "Cy"):  # Cy holds only a completion badge: not counted
+        client.get(f"/learners/local/{name}")
+    with app.app_context():
+        session = db.get_session()
+        cohort = Cohort(wiki="local", name="Fay's club", owner="Fay", join_token="t-fay")
+        for name in ("Ada", "Cy"):
+            cohort.members.append(CohortMember(username=name, added_by=name))
+        session.add(cohort)
+        session.commit()
+    client.get("/learners/local/Fay")
+    assert "trainer" not in {a.badge for a in rows(app, username="Fay")}  # one learner only
+
+    # endorsements: nobody may endorse themself, a learner without the trainer badge may not
+    token = sign_in(client, "Fay")
+    assert client.post("/endorse", data={"csrf_token": token, "badge": "trainer",
+                                         "username": "Fay"}).status_code == 403
+    token = sign_in(client, "Ada")
+    assert client.post("/endorse", data={"csrf_token": token, "badge": "trainer",
+                                         "username": "Fay"}).status_code == 403
+    token = sign_in(client, "Admin")
+    assert client.post("/endorse", data={"badge": "trainer", "username": "Fay"}
+                       ).status_code == 400  # no CSRF token
+    page = client.get("/learners/local/Fay").data.decode()
+    assert "Endorse Fay for the trainer certificate" in page
+    done = client.post("/endorse", data={"csrf_token": token, "badge": "trainer",
+                                         "username": "Fay", "comment": "<b>Ran</b> a great club"})
+    assert done.status_code == 303
+    client.get("/learners/local/Fay")
+    assert "trainer" not in {a.badge for a in rows(app, username="Fay")}  # still one learner
+
+    with app.app_context():
+        session = db.get_session()
+        cohort = session.scalar(select(Cohort).where(Cohort.join_token == "t-fay"))
+        cohort.members.append(CohortMember(username="Dee", added_by="Fay"))
+        session.commit()
+    client.get("/learners/local/Fay")
+    [trainer] = rows(app, username="Fay", badge="trainer")
+    assert trainer.kind == "evidence"
+    assert sorted(e.get("learner") for e in trainer.edits() if e["type"] == "cohort-learner") \
+        == ["Ada", "Dee"]
+
+    fetch = fetcher(client)
+    user_page = learning.Wiki("local", "", people.index).user_page_url("Fay")
+    result = ob.verify_assertion(f"http://localhost/assertions/{trainer.uuid}", fetch,
+                                 identity=user_page)
+    assert result.ok, result.problems
+    narratives = [e["narrative"] for e in result.assertion["evidence"]]
+    assert any("Dee earned the badge" in n for n in narratives)
+    assert any("Endorsed for the trainer certificate by Admin" in n for n in narratives)
+    endorsement_url = next(e["id"] for e in result.assertion["evidence"]
+                           if "/endorsements/" in e.get("id", ""))
+    status, endorsement = fetch(endorsement_url)
+    assert status == 200 and ob.check_document(endorsement, "Endorsement") == []
+    assert endorsement["claim"]["id"] == result.assertion["id"]  # attached once issued
+    assert endorsement["claim"]["endorsementComment"] == "<b>Ran</b> a great club"
+    status, profile = fetch(endorsement["issuer"])
+    assert status == 200 and ob.check_document(profile, "Profile") == []
+    _, badge = fetch(result.assertion["badge"])
+    assert "Run a cohort in which at least 3 learners" in badge["criteria"]["narrative"] or \
+        "at least" in badge["criteria"]["narrative"]
+    certificate = client.get(f"/assertions/{trainer.uuid}/certificate",
+                             query_string={"uselang": "en"}).data.decode()
+    assert "Endorsed by Admin" in certificate and "&lt;b&gt;Ran&lt;/b&gt;" in certificate
+    page = client.get(f"/assertions/{trainer.uuid}", headers={"Accept": "text/html"}).data.decode()
+    assert "Endorsed by Admin" in page and "<b>Ran</b>" not in page
 
 
 def test_a_hand_written_record_earns_no_badge_that_claims_evidence(app):
@@ -208,7 +275,7 @@ def test_certificate_in_the_learners_language(app):
     assert "⧼" not in html and "⧼" not in client.get("/badges/trainer/criteria").data.decode()
 
 
-def test_feed_for_the_bot(app):
+def test_feed_for_the_bot(app, people):
     client = app.test_client()
     for name in ("Ada", "Cy"):
         client.get(f"/learners/local/{name}")
@@ -226,10 +293,15 @@ def test_feed_for_the_bot(app):
     again = client.get("/api/v1/assertions",
                        query_string={"wiki": "local", "since": first["next"]}).get_json()
     assert again == {"assertions": [], "next": first["next"]}
-    client.get("/learners/local/Dee")
+    newcomer = f"Kit {__import__('uuid').uuid4().hex[:6]}"  # one per database run
+    people.create_user(newcomer)
+    people.edit(f"User:{newcomer}/wikitours.json",
+                progress("ask-mentor", edits=really_do(people, newcomer, "ask-mentor")),
+                user=newcomer)
+    client.get(f"/learners/local/{newcomer}")
     new = client.get("/api/v1/assertions",
                      query_string={"wiki": "local", "since": first["next"]}).get_json()
-    assert [(a["user"], a["badge"]) for a in new["assertions"]] == [("Dee", "communicator")]
+    assert [(a["user"], a["badge"]) for a in new["assertions"]] == [(newcomer, "communicator")]
     for bad in ({"wiki": "local", "since": "1 OR 1=1"}, {"wiki": "local", "since": "-1"}):
         assert client.get("/api/v1/assertions", query_string=bad).status_code == 400
     assert client.get("/api/v1/assertions", query_string={"wiki": "<x>"}).status_code == 404

@@ -20,12 +20,17 @@ from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, r
                    request, url_for)
 from sqlalchemy import select
 
+from tours.model import Badge
+
 from . import badgeimage, learning
 from . import openbadges as ob
 from .auth import current_user, is_admin
 from .db import get_session
 from .i18n import catalog, current_language, msg
 from .models_learning import Assertion, Cohort, CohortMember
+
+#: The wiki page listing assessors (contracts §12); entries count only when an admin added them.
+ASSESSORS_PAGE = "Project:Wikitours/Assessors.json"
 
 __all__ = ["bp", "init_app", "assertion_url", "can_revoke"]
 
@@ -60,7 +65,12 @@ def assertion_url(row: Assertion) -> str:
 
 
 def _badge_or_404(badge_id: str):
+    """A badge of the tour library, or an attested skill (awarded by assessors)."""
     badge = learning.library().badge(badge_id)
+    if badge is None and learning.is_skill(badge_id):
+        lang = current_language()
+        badge = Badge(id=badge_id, name=learning.tour_text(lang, "badge", badge_id, "name"),
+                      description=learning.tour_text(lang, "badge", badge_id, "description"))
     if badge is None:
         abort(404)
     return badge
@@ -103,6 +113,11 @@ def evidence_items(row: Assertion) -> list[dict]:
     lang = wiki.language if wiki else "en"
     cat = catalog()
     badge = learning.library().badge(row.badge)
+    if row.kind == "attested":
+        return [{"type": "Evidence", "narrative": str(e.get("narrative", "")),
+                 **({"id": e["url"]} if e.get("url") else {})} for e in row.edits()]
+    if any(e.get("type") in ("cohort-learner", "endorsement") for e in row.edits()):
+        return _trainer_evidence(row, lang)
     if row.kind != "evidence":
         tours = ", ".join(learning.tour_text_in(lang, "tour", t, "title")
                           for t in (badge.requires_tours if badge else ()))
@@ -125,6 +140,27 @@ def evidence_items(row: Assertion) -> list[dict]:
     return items
 
 
+def _trainer_evidence(row: Assertion, lang: str) -> list[dict]:
+    """The trainer certificate's evidence: the cohort's learners' badges, the endorsements."""
+    cat = catalog()
+    items = []
+    for e in row.edits():
+        if e.get("type") == "cohort-learner":
+            learner = get_session().scalar(select(Assertion).where(
+                Assertion.uuid == str(e.get("assertion", ""))))
+            badge = learning.tour_text_in(lang, "badge", learner.badge, "name") if learner else ""
+            items.append({"type": "Evidence", "narrative": cat.format(
+                lang, "wikitours-app-trainer-evidence-learner", str(e.get("learner", "")), badge,
+                str(e.get("cohort", ""))), **({"id": assertion_url(learner)} if learner else {})})
+        elif e.get("type") == "endorsement":
+            items.append({"type": "Evidence", "narrative": cat.format(
+                lang, "wikitours-app-trainer-evidence-endorsement",
+                str(e.get("endorser", "")).split(":", 1)[-1]),
+                "id": url_for("endorsements.endorsement", uid=str(e.get("endorsement", "")),
+                              _external=True)})
+    return items
+
+
 def assertion_document(row: Assertion) -> dict:
     return ob.assertion_document(
         assertion_url(row), badge_url(row.badge), recipient_identity(row), row.salt,
@@ -134,7 +170,12 @@ def assertion_document(row: Assertion) -> dict:
 
 def criteria_narrative(badge, lang: str) -> str:
     """What earning *badge* takes, and what the issuer checks (the BadgeClass criteria)."""
+    from .trainer import TRAINER_BADGE
+
     cat = catalog()
+    if learning.is_skill(badge.id):
+        return " ".join([learning.plain(badge.description), cat.format(
+            lang, "wikitours-app-badge-criteria-attested", ASSESSORS_PAGE)])
     tours = ", ".join(learning.tour_text_in(lang, "tour", t, "title") for t in badge.requires_tours)
     badges = ", ".join(learning.tour_text_in(lang, "badge", b, "name")
                        for b in badge.requires_badges)
@@ -143,11 +184,14 @@ def criteria_narrative(badge, lang: str) -> str:
         parts.append(cat.format(lang, "wikitours-app-badge-criteria-tours", tours))
     if badges:
         parts.append(cat.format(lang, "wikitours-app-badge-criteria-badges", badges))
-    if badge.evidence:
+    if badge.id == TRAINER_BADGE:
+        parts.append(cat.format(lang, "wikitours-app-badge-criteria-trainer",
+                                int(current_app.config.get("TRAINER_MIN_LEARNERS", 3))))
+    elif badge.evidence:
         parts.append(cat.format(lang, "wikitours-app-badge-criteria-evidence"))
         if "reference" in badge.evidence:
             parts.append(cat.format(lang, "wikitours-app-badge-criteria-reference"))
-    else:
+    if not badge.evidence and badge.id != TRAINER_BADGE:
         parts.append(cat.format(lang, "wikitours-app-badge-criteria-completion"))
     return " ".join(p for p in parts if p)
 
@@ -202,10 +246,18 @@ def badge_class(badge_id: str):
             url_for("badges.badge_png", badge_id=badge.id, _external=True),
             url_for("badges.criteria", badge_id=badge.id, _external=True),
             criteria_narrative(badge, current_language()), issuer_url(),
-            tags=("wikitours", "evidence-backed" if badge.evidence else "tour-completion")))
+            tags=("wikitours", _tag(badge))))
     lang = request.args.get("uselang")
     return redirect(url_for("badges.criteria", badge_id=badge.id,
                             **({"uselang": lang} if lang else {})), code=303)
+
+
+def _tag(badge) -> str:
+    from .trainer import TRAINER_BADGE
+
+    if learning.is_skill(badge.id):
+        return "attested"
+    return "evidence-backed" if badge.evidence or badge.id == TRAINER_BADGE else "tour-completion"
 
 
 @bp.get("/badges/<badge_id>/criteria")
@@ -278,13 +330,20 @@ def certificate(uid: str):
 
 
 def _edit_links(row: Assertion, wiki) -> list[dict]:
-    """The checked edits for a page: title, date and diff URL (plain values, escaped later)."""
+    """The evidence for a page: a text and a URL each (plain values, escaped later)."""
     # First-strong isolates keep a Latin title or an ISO date whole inside a right-to-left text
     isolate = "\u2068{}\u2069".format
-    return [{"title": isolate(str(e.get("title", ""))),
-             "date": isolate(str(e.get("timestamp", ""))[:10]),
-             "url": diff_url(wiki, e.get("revid", 0))}
-            for e in row.edits() if isinstance(e.get("revid"), int)]
+    edits = [{"text": msg("wikitours-app-badge-evidence-edit", isolate(str(e.get("title", ""))),
+                          isolate(str(e.get("timestamp", ""))[:10])),
+              "url": diff_url(wiki, e.get("revid", 0))}
+             for e in row.edits() if isinstance(e.get("revid"), int)]
+    if edits:
+        return edits
+    if row.kind == "attested" or any(e.get("type") for e in row.edits()):
+        # narrated in the wiki's language, as in the hosted assertion
+        return [{"text": i.get("narrative", ""), "url": i.get("id", "")}
+                for i in evidence_items(row)]
+    return []
 
 
 @bp.post("/assertions/<uid>/revoke")

@@ -209,16 +209,19 @@ class Standing:
 
 
 def earned(progress: Progress | None, library: Library, revisions: Mapping[int, Revision],
-           now: datetime, keep: timedelta = timedelta(0)) -> Standing:
+           now: datetime, keep: timedelta = timedelta(0),
+           issued: Iterable[str] = ()) -> Standing:
     """Badges earned, resolved to a fixed point like :func:`toolforge.progress.earned_badges`.
 
     A badge with ``evidence`` needs every required tour's check ``ok``; one without needs the
     tours ``completed`` and is of kind ``completion``. A badge with no requirement is never
     earned. *pending* lists badges that will be earned once their edits are old enough.
+    *issued* are badges the learner already holds (not revoked): they count for pathways
+    without their edits being looked up again.
     """
     done = {t.tour for t in progress.tours if t.status == "completed"} if progress else set()
     checks = check_progress(progress, library, revisions, now, keep)
-    held: dict[str, Earned] = {}
+    held: dict[str, Earned] = {b: Earned(b, "issued") for b in issued}
     pending: set[str] = set()
 
     def tours_ok(badge: Badge) -> tuple[bool, bool, tuple[Edit, ...]]:
@@ -244,5 +247,6 @@ def earned(progress: Progress | None, library: Library, revisions: Mapping[int, 
                 changed = True
             elif wait:
                 pending.add(badge.id)
-    return Standing(tuple(held[b.id] for b in library.badges if b.id in held),
+    return Standing(tuple(held[b.id] for b in library.badges
+                          if b.id in held and held[b.id].kind != "issued"),
                     tuple(b.id for b in library.badges if b.id in pending), checks)

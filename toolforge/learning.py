@@ -107,11 +107,30 @@ def tour_text_in(lang: str, *parts: str) -> str:
         if text is not None:
             return plain(text)
     kind, item, field = parts[0], parts[1], parts[-1]
+    if kind == "badge" and is_skill(item):
+        from .i18n import catalog as app_catalog
+
+        return app_catalog().format(lang, f"wikitours-app-skill-{item}-{field}")
     if kind == "badge":
         badge = lib.badge(item)
         return plain(getattr(badge, field, "") if badge else item)
     tour = lib.tour(item)
     return plain(getattr(tour, field, "") if tour else item)
+
+
+# --- attested skills ------------------------------------------------------------------------
+
+#: Skills a wiki cannot see in edits; authorised assessors award them (toolforge.assessors).
+DEFAULT_SKILLS = ("facilitation", "public-speaking", "partnership")
+
+
+def skills() -> tuple[str, ...]:
+    """The attested skills this app awards (``ATTESTED_SKILLS`` setting)."""
+    return tuple(current_app.config.get("ATTESTED_SKILLS") or DEFAULT_SKILLS)
+
+
+def is_skill(badge_id: str) -> bool:
+    return badge_id in skills() and library().badge(badge_id) is None
 
 
 # --- wikis ---------------------------------------------------------------------------------
@@ -148,17 +167,28 @@ def _utcnow() -> dt.datetime:
 
 def standings(reads: Iterable[ProgressRead], lib: Library,
               revisions: Mapping[int, ev.Revision] | None, now: dt.datetime,
-              keep: dt.timedelta = dt.timedelta(0)) -> dict[str, ev.Standing]:
-    """What each ``ok`` read earns, with its claimed edits checked against *revisions*."""
+              keep: dt.timedelta = dt.timedelta(0),
+              issued: Mapping[str, set[str]] | None = None) -> dict[str, ev.Standing]:
+    """What each ``ok`` read earns, with its claimed edits checked against *revisions*;
+    *issued* (user → badges held, not revoked) count for pathways as they are."""
     aware = now.replace(tzinfo=dt.timezone.utc) if now.tzinfo is None else now
-    return {r.username: ev.earned(r.progress, lib, revisions or {}, aware, keep)
+    return {r.username: ev.earned(r.progress, lib, revisions or {}, aware, keep,
+                                  (issued or {}).get(r.username, ()))
             for r in reads if r.status == "ok" and r.progress is not None}
+
+
+def _issued(session: Session, wiki: str, names: list[str]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for a in assertions_for(session, wiki, names):
+        if not a.revoked:
+            out.setdefault(a.username, set()).add(a.badge)
+    return out
 
 
 def issue(session: Session, wiki: str, reads: Iterable[ProgressRead], lib: Library,
           now: dt.datetime | None = None, *,
           revisions: Mapping[int, ev.Revision] | None = None,
-          keep: dt.timedelta = dt.timedelta(0)) -> list[Assertion]:
+          keep: dt.timedelta = dt.timedelta(0), trainer_min_learners: int = 3) -> list[Assertion]:
     """Create the missing assertions for every ``ok`` read; return the new ones.
 
     Only progress the wiki client accepted (the learner's own latest revision) counts, and a
@@ -167,19 +197,30 @@ def issue(session: Session, wiki: str, reads: Iterable[ProgressRead], lib: Libra
     issuer that wins the race makes our insert fail on the unique key; that row is then simply
     not new.
     """
+    from .trainer import TRAINER_BADGE, trainer_standing
+
     now = now or _utcnow()
     reads = [r for r in reads if r.status == "ok" and r.progress is not None]
-    by_user = standings(reads, lib, revisions, now, keep)
-    have = {(a.username, a.badge) for a in assertions_for(session, wiki, list(by_user))}
+    existing = assertions_for(session, wiki, [r.username for r in reads])
+    have = {(a.username, a.badge) for a in existing}
+    by_user = standings(reads, lib, revisions, now, keep, _issued(session, wiki,
+                                                                   [r.username for r in reads]))
     created: list[Assertion] = []
     for read in reads:
         for held in by_user[read.username].earned:
             if (read.username, held.badge) in have:
                 continue
+            kind, evidence = held.kind, [e.__dict__ for e in held.edits]
+            if held.badge == TRAINER_BADGE:
+                # earned by training: a cohort's learners and an endorsement (toolforge.trainer)
+                standing = trainer_standing(session, wiki, read.username, trainer_min_learners)
+                if not standing.ok:
+                    continue
+                kind, evidence = "evidence", standing.evidence()
             row = Assertion(uuid=str(uuid.uuid4()), wiki=wiki, username=read.username,
                             badge=held.badge, salt=secrets.token_hex(16), issued_on=now,
-                            revision=read.progress.revision, kind=held.kind,
-                            evidence=json.dumps([e.__dict__ for e in held.edits]))
+                            revision=read.progress.revision, kind=kind,
+                            evidence=json.dumps(evidence))
             session.add(row)
             try:
                 session.commit()  # one row per transaction: a lost race costs only that row
@@ -248,9 +289,11 @@ def refresh(wiki: Wiki, usernames: Iterable[str], session: Session | None = None
     revisions = client(wiki).revisions(claimed) if claimed else {}
     keep = dt.timedelta(seconds=float(current_app.config.get("EVIDENCE_KEEP_SECONDS", 0) or 0))
     now = _utcnow()
-    new = issue(session, wiki.id, reads.values(), lib, now, revisions=revisions, keep=keep)
+    new = issue(session, wiki.id, reads.values(), lib, now, revisions=revisions, keep=keep,
+                trainer_min_learners=int(current_app.config.get("TRAINER_MIN_LEARNERS", 3)))
     pending = tuple(name for name, standing in standings(
-        reads.values(), lib, revisions, now, keep).items() if standing.pending)
+        reads.values(), lib, revisions, now, keep,
+        _issued(session, wiki.id, list(reads))).items() if standing.pending)
     held: dict[str, list[Assertion]] = {}
     for a in assertions_for(session, wiki.id, [r.username for r in reads.values()]):
         held.setdefault(a.username, []).append(a)
