@@ -29,8 +29,7 @@ from .db import get_session
 from .i18n import catalog, current_language, msg
 from .models_learning import Assertion, Cohort, CohortMember
 
-#: The wiki page listing assessors (contracts §12); entries count only when an admin added them.
-ASSESSORS_PAGE = "Project:Wikitours/Assessors.json"
+from .assessors import ASSESSORS_PAGE  # noqa: E402 - the page named in skill criteria
 
 __all__ = ["bp", "init_app", "assertion_url", "can_revoke"]
 
@@ -209,6 +208,8 @@ def can_revoke(row: Assertion) -> bool:
         return True
     if user.wiki != row.wiki:
         return False
+    if row.awarded_by:  # an attested badge: its assessor takes it back
+        return row.awarded_by == f"{user.wiki}:{user.name}"
     return get_session().scalar(
         select(CohortMember.username).join(Cohort).where(
             Cohort.wiki == row.wiki, Cohort.owner == user.name,
@@ -384,6 +385,7 @@ def feed():
     return jsonify({
         "assertions": [{"id": r.uuid, "badge": r.badge, "name": names[r.badge],
                         "user": r.username, "wiki": r.wiki, "kind": r.kind,
+                        **({"awardedBy": r.awarded_by.split(":", 1)[-1]} if r.awarded_by else {}),
                         "issuedOn": ob.iso(r.issued_on), "url": assertion_url(r),
                         "revoked": bool(r.revoked)} for r in rows],
         "next": str(rows[-1].seq if rows else int(since)),

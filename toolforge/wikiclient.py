@@ -322,6 +322,35 @@ class WikiClient:
                         names.append(owner)
         return list(dict.fromkeys(names)), newest
 
+    def page_history(self, title: str, limit: int = 500) -> list[tuple[int, str, str]]:
+        """``(revid, user, text)`` of a page's revisions, oldest first (at most *limit*).
+
+        Hidden users or texts come back empty, so they can authorise nothing.
+        """
+        out: list[tuple[int, str, str]] = []
+        params = {"prop": "revisions", "titles": title, "rvprop": "ids|user|content",
+                  "rvslots": "main", "rvdir": "newer", "rvlimit": "50"}
+        for part in self.query(params, max_requests=max(1, limit // 50)):
+            for page in part.get("pages", []):
+                for rev in page.get("revisions") or []:
+                    slot = (rev.get("slots") or {}).get("main", {})
+                    out.append((int(rev.get("revid", 0)),
+                                "" if rev.get("userhidden") else str(rev.get("user", "")),
+                                "" if slot.get("texthidden") else str(slot.get("content", ""))))
+        return out[:limit]
+
+    def groups(self, usernames: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The current user groups of each registered user (``sysop``, ``bot``, …)."""
+        names = [_normal(n) for n in dict.fromkeys(usernames) if valid_username(n)]
+        result: dict[str, tuple[str, ...]] = {}
+        for batch in _batches(names):
+            for part in self.query({"list": "users", "ususers": "|".join(batch),
+                                    "usprop": "groups"}):
+                for u in part.get("users", []):
+                    if "userid" in u:
+                        result[str(u["name"])] = tuple(str(g) for g in u.get("groups", []))
+        return result
+
     def mentees(self, mentor: str) -> tuple[tuple[Mentee, ...], tuple[str, ...]]:
         """The mentor's mentees as the bot recorded them, and problems reading the page."""
         if not valid_username(mentor):
