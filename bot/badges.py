@@ -47,6 +47,8 @@ class Assertion:
     revoked: bool = False
     #: The badge's name in the wiki's language (from the feed; the id when it has none).
     name: str = ""
+    #: For a badge a person awarded (an attested skill): the assessor's user name.
+    awarded_by: str = ""
 
     @property
     def label(self) -> str:
@@ -87,10 +89,12 @@ def parse_feed(data: object, wiki_id: str) -> tuple[list[Assertion], str | None,
         if not _safe_url(entry.get("url")):
             problems.append(f"{where}: badge page URL is not a plain http(s) URL")
             continue
-        name = entry.get("name")
+        name, assessor = entry.get("name"), entry.get("awardedBy")
+        assessor = normalize_user(assessor) if isinstance(assessor, str) else ""
         out.append(Assertion(str(entry.get("id", ""))[:100], badge, normalize_user(user),
                              entry["url"], entry.get("revoked") is True,
-                             name.strip()[:200] if isinstance(name, str) else ""))
+                             name.strip()[:200] if isinstance(name, str) else "",
+                             assessor if is_valid_user(assessor) else ""))
     return out, cursor, problems
 
 
@@ -100,10 +104,15 @@ def note_text(assertions: Sequence[Assertion], lang: str, help_prefix: str) -> s
     for item in assertions:
         badge_page = f"[[{help_prefix}/Badges/{item.badge}|{item.label}]]"
         link = f"[{item.url} {message('wikitours-bot-badge-link', lang)}]"
+        if item.awarded_by:  # the on-wiki record of who vouched for a skill
+            assessor = f"[[User:{sanitize(item.awarded_by, 85)}|{sanitize(item.awarded_by, 85)}]]"
+            text = message("wikitours-bot-badge-text-attested", lang, item.user, badge_page, link,
+                           assessor)
+        else:
+            text = message("wikitours-bot-badge-text", lang, item.user, badge_page, link)
         sections.append("\n".join([
             f"== {message('wikitours-bot-badge-heading', lang)} ==",
-            markers.render("badge", id=item.badge),
-            message("wikitours-bot-badge-text", lang, item.user, badge_page, link) + " ~~~~"]))
+            markers.render("badge", id=item.badge), text + " ~~~~"]))
     return "\n\n".join(sections)
 
 

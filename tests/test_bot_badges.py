@@ -123,6 +123,16 @@ def test_feed_entries_are_checked_like_any_untrusted_input():
     assert "[[Hilfe:Wikitours/Badges/first-edit|Erste Bearbeitung]]" in text
     assert "{{evil}}" not in text and "[[Category:X" not in text
     assert "[[Hilfe:Wikitours/Badges/communicator|communicator]]" in text
+    # a badge an assessor awarded: the note names the assessor (the on-wiki record)
+    attested, _, _ = parse_feed({"assertions": [
+        {"id": "11", "badge": "facilitation", "name": "Workshop facilitation", "user": "Ada",
+         "wiki": "local", "url": "https://x/11", "kind": "attested", "awardedBy": "Ann"},
+        {"id": "12", "badge": "partnership", "user": "Ada", "wiki": "local",
+         "url": "https://x/12", "awardedBy": "Bad|{{name}}"}], "next": "12"}, "local")
+    text = note_text(attested, "en", "Help:Wikitours")
+    assert "[[User:Ann|Ann]] awarded you the badge ''[[Help:Wikitours/Badges/facilitation|" \
+        "Workshop facilitation]]''" in text
+    assert "{{name}}" not in text and attested[1].awarded_by == ""
 
 
 def test_badges_are_announced_once_on_the_talk_page_never_the_user_page(wiki, feed):
