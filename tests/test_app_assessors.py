@@ -28,7 +28,8 @@ def test_only_entries_an_admin_made_count():
                             {"username": "Mallory"})),  # adds herself: does not count
         (3, "Admin", page({"username": "Ann", "skills": ["facilitation"]}, {"username": "Mallory"},
                           {"username": "Bob"})),
-        (4, "Mallory", page({"username": "Ann", "skills": ["facilitation"]}, {"username": "Mallory"},
+        (4, "Mallory", page({"username": "Ann", "skills": ["facilitation"]},
+                            {"username": "Mallory"},
                             {"username": "Bob", "skills": ["partnership"]})),  # changes Bob's
     ]
     found = authorised(history, {"Admin"})

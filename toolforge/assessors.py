@@ -144,7 +144,8 @@ def assess(wiki_id: str):
 
         return _form(wiki, assessor, msg("wikitours-app-assess-bad-input"), 400)
     row = Assertion(uuid=str(uuid.uuid4()), wiki=wiki_id, username=name, badge=skill,
-                    salt=secrets.token_hex(16), kind="attested", awarded_by=f"{wiki_id}:{user.name}",
+                    salt=secrets.token_hex(16), kind="attested",
+                    awarded_by=f"{wiki_id}:{user.name}",
                     evidence=json.dumps([{"narrative": text, "url": link}]),
                     issued_on=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None,
                                                                        microsecond=0))

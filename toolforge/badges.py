@@ -128,9 +128,9 @@ def evidence_items(row: Assertion) -> list[dict]:
         return [item]
     items = []
     for edit in row.edits():
-        narrative = cat.format(lang, "wikitours-app-badge-evidence-narrative", edit.get("title", ""),
-                               edit.get("timestamp", ""),
-                               learning.tour_text_in(lang, "tour", str(edit.get("tour", "")), "title"))
+        tour = learning.tour_text_in(lang, "tour", str(edit.get("tour", "")), "title")
+        narrative = cat.format(lang, "wikitours-app-badge-evidence-narrative",
+                               edit.get("title", ""), edit.get("timestamp", ""), tour)
         if badge and "reference" in badge.evidence:
             narrative += " " + cat.format(lang, "wikitours-app-badge-evidence-narrative-reference")
         items.append({"type": "Evidence", "id": diff_url(wiki, edit.get("revid", 0)),

@@ -105,8 +105,8 @@ def step_page_matches(step: Step, revision: Revision, username: str) -> bool:
     kind = step.page.kind
     rest = _rest(revision.title)
     if kind == "sandbox":
-        return revision.namespace == _USER_NS and _same_user(rest.removesuffix("/sandbox"), username) \
-            and rest.endswith("/sandbox")
+        return (revision.namespace == _USER_NS and rest.endswith("/sandbox")
+                and _same_user(rest.removesuffix("/sandbox"), username))
     if kind == "user-page":
         return revision.namespace == _USER_NS and _same_user(rest, username)
     if kind == "user-talk":

@@ -33,7 +33,8 @@ class TrainerStanding:
 
     @property
     def ok(self) -> bool:
-        return len({name for _, name, _ in self.learners}) >= self.needed and bool(self.endorsements)
+        learners = {name for _, name, _ in self.learners}
+        return len(learners) >= self.needed and bool(self.endorsements)
 
     def evidence(self) -> list[dict]:
         """The assertion's evidence entries (stored as JSON with the assertion)."""

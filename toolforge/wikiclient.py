@@ -290,9 +290,9 @@ class WikiClient:
         the edit (its SHA-1): an undo or rollback the wiki has not tagged yet."""
         if not pageid or not before:
             return False
-        for part in self.query({"prop": "revisions", "pageids": str(pageid), "rvstartid": str(revid),
-                                "rvdir": "newer", "rvlimit": str(limit), "rvprop": "ids|sha1"},
-                               max_requests=1):
+        for part in self.query({"prop": "revisions", "pageids": str(pageid),
+                                "rvstartid": str(revid), "rvdir": "newer",
+                                "rvlimit": str(limit), "rvprop": "ids|sha1"}, max_requests=1):
             for page in part.get("pages", []):
                 for rev in page.get("revisions") or []:
                     if int(rev.get("revid", 0)) > revid and rev.get("sha1") == before:
