@@ -45,11 +45,12 @@ def app(wiki, tmp_path_factory):
     call(admin, wiki.api, "POST", action="block", user="Blocked mentor", expiry="1 day",
          reason="test", token=token(admin, wiki.api))
     # Ada: first tour done, stuck in the second since October; one of her edits is reverted
+    first = wiki.edit("User:Ada/sandbox", "Hello", user="Ada")
     wiki.edit("User:Ada/wikitours.json", json.dumps({"format": 1, "tours": {
         "first-edit": {**entry("completed", "2026-10-01T10:00:00Z"),
-                       "completed": "2026-10-01T10:00:00Z"},
+                       "completed": "2026-10-01T10:00:00Z",
+                       "edits": {"publish": first["newrevid"]}},
         "add-citation": entry("started", "2026-10-02T10:00:00Z")}}), user="Ada")
-    first = wiki.edit("User:Ada/sandbox", "Hello", user="Ada")
     second = wiki.edit("User:Ada/sandbox", "Hello <b>world</b>", user="Ada")
     wiki.edit("User:Ada/sandbox", "Hello", undo=str(second["newrevid"]),
               undoafter=str(first["newrevid"]))

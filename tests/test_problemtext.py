@@ -278,6 +278,20 @@ wikis:
   - id: ~
   - [a]
 """,
+    "badges asking for evidence they cannot have": """\
+source-language: en
+tours:
+  - id: t1
+    title: T
+    summary: S
+    audience: newcomer
+    minutes: 1
+    steps:
+      - {id: a, title: T, text: X}
+badges:
+  - {id: b1, name: B, description: D, requires: {tours: t1}, evidence: [edit, refs]}
+  - {id: b2, name: B, description: D, requires: {badges: b1}, evidence: edit}
+""",
 }
 
 

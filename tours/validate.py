@@ -32,6 +32,7 @@ from tours.markup import check_markup
 from tours.model import (
     ADVANCES,
     AUDIENCES,
+    EVIDENCE_KINDS,
     PLACEMENTS,
     Badge,
     Conditions,
@@ -81,7 +82,7 @@ TOUR_FIELDS = {"id": True, "title": True, "summary": True, "audience": True, "mi
 STEP_FIELDS = {"id": True, "page": False, "element": False, "selector": False, "placement": False,
                "highlight": False, "title": True, "text": True, "advance": False, "when": False, "unless": False}
 CONDITION_FIELDS = {"action": False, "namespace": False, "skin": False, "editor": False, "logged-in": False}
-BADGE_FIELDS = {"id": True, "name": True, "description": True, "requires": True}
+BADGE_FIELDS = {"id": True, "name": True, "description": True, "requires": True, "evidence": False}
 BADGE_REQUIRES_FIELDS = {"tours": False, "badges": False}
 WIKI_FIELDS = {"id": True, "language": False, "pages": False, "changes": False}
 CHANGE_FIELDS = {"tour": True, "replace": False, "with": False, "after": False, "add": False, "remove": False}
@@ -140,6 +141,7 @@ _UNKNOWN_VALUE = {
     "action": "wikitours-problem-action-unknown",
     "skin": "wikitours-problem-skin-unknown",
     "editor": "wikitours-problem-editor-unknown",
+    "evidence": "wikitours-problem-evidence-unknown",
 }
 
 
@@ -500,6 +502,9 @@ class _Validator:
                 elif badge_id in badge_graph:
                     badge_graph[badge_id].append((node.value, node))
         self.cycles(badge_graph, "wikitours-problem-badge-cycle", T("wikitours-hint-badge-cycle"))
+        for badge_id, label, node, kind in badge_refs:
+            if kind == "evidence":
+                self.check_evidence(badge_ids[badge_id], label, node, tour_ids)
 
         wikis: list[WikiVariant] = []
         if "wikis" in top:
@@ -796,6 +801,7 @@ class _Validator:
                     if not req:
                         self.error(fields["requires"][1], T("wikitours-problem-badge-requires-nothing", what),
                                    T("wikitours-hint-badge-requires"))
+            evidence = self.evidence(fields["evidence"][1], what) if "evidence" in fields else ()
             if badge_id is None:
                 continue
             if badge_id in seen:
@@ -806,8 +812,29 @@ class _Validator:
             seen[badge_id] = _id_node(item) or item
             out.append(Badge(id=badge_id, name=name or "", description=description or "",
                              requires_tours=tuple(req_tours), requires_badges=tuple(req_badges),
-                             pos=Position(item.line, item.column)))
+                             evidence=evidence, pos=Position(item.line, item.column)))
+            if evidence:
+                refs.append((badge_id, what, fields["evidence"][1], "evidence"))
         return out, refs
+
+    def evidence(self, node: Node, what: Text) -> tuple[str, ...]:
+        """A badge's ``evidence`` kinds; ``reference`` implies ``edit``."""
+        kinds = [self.choice(n, "evidence", EVIDENCE_KINDS, what) for n in self.word_list(node, "evidence", what)]
+        chosen = [k for k in kinds if k]
+        if "reference" in chosen and "edit" not in chosen:
+            chosen.insert(0, "edit")
+        return tuple(dict.fromkeys(chosen))
+
+    def check_evidence(self, badge: Badge, label: Text, node: Node, tours: dict[str, Tour]) -> None:
+        """Evidence needs edits to check: every required tour must end a step on a save."""
+        if not badge.requires_tours:
+            self.error(node, T("wikitours-problem-evidence-without-tours", label),
+                       T("wikitours-hint-evidence-without-tours"))
+        for tour_id in badge.requires_tours:
+            tour = tours.get(tour_id)
+            if tour is not None and not any(s.advance == "saved" for s in tour.steps):
+                self.error(node, T("wikitours-problem-evidence-without-edit", label, tour_id),
+                           T("wikitours-hint-evidence-without-edit", tour_id))
 
     def wiki(self, node: Node, tours: dict[str, Tour], steps: dict[str, dict[str, Step]]) -> WikiVariant | None:
         what = _name("wiki", node)
