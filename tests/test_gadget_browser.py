@@ -299,3 +299,28 @@ def test_keyboard_only(site, page):
     assert page.locator(POPOVER).count() == 0
     assert site.wikitext("User:Newcomer Kim/sandbox") == "Typed without a mouse."
     assert progress_json(site, "Newcomer Kim")["tours"]["first-edit"]["status"] == "completed"
+
+
+def test_completion_badge_does_not_promise_an_edit_check(site, page):
+    """A tour whose badge checks no edit (the mentor pathway) ends without "once your edits
+    have been checked": the compiled tour data says so and the gadget words it (issue 15)."""
+    from dataclasses import replace
+
+    from tours.load import load_library
+    from tours.render.gadgetdata import tour_data
+
+    lib, problems = load_library((ROOT / "tours.yaml").read_bytes(), "tours.yaml")
+    assert lib is not None, problems
+    data = tour_data(lib, replace(lib.tour("mentor-basics"), badge="mentor-pathway"))
+    site.edit(data.title, data.content, summary="the mentor tour earns the mentor pathway")
+    site.create_user("Mentor Mo")
+    site.login(page, "Mentor Mo")
+    page.goto(f"{site.index}?title=Main_Page")
+    page.evaluate("localStorage.setItem('wikitours-active', JSON.stringify({tour: 'mentor-basics',"
+                  " version: 1, index: 99, shownOn: null}))")
+    page.goto(f"{site.index}?title=Main_Page")
+    page.wait_for_selector(f"{POPOVER}.wikitours-popover--completed")
+    text = page.inner_text(POPOVER)
+    assert "mentor-pathway" in text or "Mentor pathway" in text, text
+    assert "once the app has checked that you meet its criteria" in text, text
+    assert "edits have been checked" not in text, text

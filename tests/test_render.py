@@ -322,3 +322,25 @@ def test_every_interface_message_of_the_pages_exists_and_is_documented():
     used |= {f"wikitours-pages-audience-name-{a}" for a in AUDIENCES}
     assert used <= set(en), used - set(en)
     assert set(en) - {"@metadata"} <= used, set(en) - used  # nothing unused either
+
+
+def test_tour_data_says_whether_the_badge_checks_edits():
+    """The gadget's last step promises a check of the learner's edits only for a badge that has
+    one (issue 15): a completion badge or a pathway without ``evidence`` says something else."""
+    from dataclasses import replace
+
+    from tours.load import load_library
+    from tours.render.gadgetdata import tour_data
+
+    path = Path(__file__).resolve().parent.parent / "tours.yaml"
+    lib, problems = load_library(path.read_bytes(), str(path))
+    assert lib is not None, problems
+    first = lib.tour("first-edit")
+    data = json.loads(tour_data(lib, first).content)
+    assert data["badge"] == "first-edit" and data["badgeEvidence"] is True
+    # the mentor tour earning the mentor pathway (no evidence): no edit is checked
+    mentor = replace(lib.tour("mentor-basics"), badge="mentor-pathway")
+    assert not lib.badge("mentor-pathway").evidence
+    assert json.loads(tour_data(lib, mentor).content)["badgeEvidence"] is False
+    # a tour without a badge says so too
+    assert json.loads(tour_data(lib, lib.tour("mentor-basics")).content)["badgeEvidence"] is False

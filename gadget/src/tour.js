@@ -57,9 +57,10 @@
 	 *
 	 * @param {jQuery} name The badge's name
 	 * @param {Object[]} buttons Where the extra button goes
+	 * @param {boolean} evidence Whether the app checks the learner's edits for this badge
 	 * @return {jQuery}
 	 */
-	function badgeLine( name, buttons ) {
+	function badgeLine( name, buttons, evidence ) {
 		var base = ( wt.config.eventUrl || '' ).replace( /\/api\/v1\/events\/?$/, '' );
 		if ( mw.user.isAnon() ) {
 			buttons.push( { name: 'account', label: M.text( 'wikitours-completed-create-account' ),
@@ -70,7 +71,8 @@
 			buttons.push( { name: 'badges', label: M.text( 'wikitours-completed-see-badges' ),
 				href: base + '/learners/find?' + $.param( { host: location.host, user: mw.user.getName() } ) } );
 		}
-		return M.dom( 'wikitours-completed-badge-soon', name );
+		return M.dom( evidence ? 'wikitours-completed-badge-soon' :
+			'wikitours-completed-badge-soon-completion', name );
 	}
 
 	function teardown() {
@@ -131,7 +133,7 @@
 		wt.events.unbindTarget();
 		if ( t.badge ) {
 			body.push( badgeLine( mw.message( badgeKey ).exists() ?
-				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ), buttons ) );
+				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ), buttons, t.badgeEvidence !== false ) );
 		}
 		buttons.push( { name: 'finish', label: M.text( 'wikitours-finish' ), primary: true, action: teardown } );
 		popover( {

@@ -120,6 +120,8 @@ def tour_data(library: Library, tour: Tour) -> Page:
         "id": tour.id,
         "version": tour.version,
         "badge": tour.badge or None,
+        # the completion popover promises a check of the learner's edits only when one happens
+        "badgeEvidence": _badge_evidence(library, tour.badge),
         "requires": list(tour.requires),
         "sourceLanguage": library.source_language,
         "title": message_key("tour", tour.id, "title"),
@@ -127,6 +129,12 @@ def tour_data(library: Library, tour: Tour) -> Page:
         "steps": [_step(tour, s) for s in tour.steps],
     }
     return Page(tour_data_title(tour.id), "json", _dump(data), "tour-data", tour.id)
+
+
+def _badge_evidence(library: Library, badge_id: str) -> bool:
+    """Whether the app checks the learner's edits before issuing the tour's badge."""
+    badge = library.badge(badge_id) if badge_id else None
+    return bool(badge and badge.evidence_backed)
 
 
 def tour_keys(tour: Tour) -> tuple[str, ...]:
