@@ -10,6 +10,11 @@ learner's talk page (never the user page) with the marker ``<!-- wikitours:badge
 a badge whose marker is on the page already is never announced again, so the marker on the wiki
 is the state and the cursor only saves re-reading. The feed is treated as untrusted input: an
 entry for another wiki, a malformed user name, badge id or URL is skipped with a reason.
+
+Revocations are recorded the same way (``GET /api/v1/revocations?wiki=<wiki>&since=<time>``):
+a note on the learner's talk page names the badge, who revoked it and the public reason, with
+the marker ``<!-- wikitours:badge-revoked id="<assertion id>" -->``, so the community audits
+revocations where it audits awards.
 """
 
 from __future__ import annotations
@@ -29,9 +34,15 @@ from bot.messages import message, sanitize, user_link, user_text
 from bot.onwiki import Wiki
 from bot.state import parse_state, save_state
 
-__all__ = ["Assertion", "parse_feed", "note_text", "fetch_feed", "BadgeAnnouncer", "main"]
+__all__ = ["Assertion", "parse_feed", "note_text", "fetch_feed", "BadgeAnnouncer", "main",
+           "Revocation", "parse_revocations", "revocation_text"]
 
 _BADGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_ASSERTION_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+#: Revocations are read from a little before the cursor: one committed in the same moment the
+#: bot read is not missed (the marker on the page keeps the note single).
+REVOCATION_OVERLAP_SECONDS = 600
 MAX_FEED_BYTES = 5_000_000
 MAX_PAGES = 100
 
@@ -98,6 +109,77 @@ def parse_feed(data: object, wiki_id: str) -> tuple[list[Assertion], str | None,
     return out, cursor, problems
 
 
+@dataclass(frozen=True)
+class Revocation:
+    """One revoked badge from the app's revocations feed, checked."""
+
+    id: str
+    badge: str
+    user: str
+    url: str
+    reason: str = ""
+    revoked_by: str = ""
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return sanitize(self.name or self.badge, 120)
+
+
+def parse_revocations(data: object, wiki_id: str) -> tuple[list[Revocation], str | None,
+                                                            list[str]]:
+    """The usable revocations, the ``next`` cursor (an ISO time) and a reason for each left out."""
+    if not isinstance(data, dict) or not isinstance(data.get("revocations"), list):
+        return [], None, ["the feed is not {\"revocations\": [...], \"next\": …}"]
+    cursor = data.get("next")
+    cursor = cursor if isinstance(cursor, str) and _TIME.match(cursor) else None
+    out, problems = [], []
+    for index, entry in enumerate(data["revocations"]):
+        where = f"revocations[{index}]"
+        if not isinstance(entry, dict) or entry.get("wiki") != wiki_id:
+            problems.append(f"{where}: not an entry for {wiki_id}")
+            continue
+        uid, badge, user = entry.get("id"), entry.get("badge"), entry.get("user")
+        if not isinstance(uid, str) or not _ASSERTION_ID.match(uid):
+            problems.append(f"{where}: bad assertion id")
+            continue
+        if not isinstance(badge, str) or not _BADGE_ID.match(badge):
+            problems.append(f"{where}: bad badge id")
+            continue
+        if not isinstance(user, str) or not is_valid_user(normalize_user(user)):
+            problems.append(f"{where}: bad user name")
+            continue
+        if not _safe_url(entry.get("url")):
+            problems.append(f"{where}: badge page URL is not a plain http(s) URL")
+            continue
+        reason, by, name = entry.get("reason"), entry.get("revokedBy"), entry.get("name")
+        by = normalize_user(by) if isinstance(by, str) else ""
+        out.append(Revocation(uid, badge, normalize_user(user), entry["url"],
+                              reason[:255] if isinstance(reason, str) else "",
+                              by if is_valid_user(by) else "",
+                              name.strip()[:200] if isinstance(name, str) else ""))
+    return out, cursor, problems
+
+
+def revocation_text(items: Sequence[Revocation], lang: str, help_prefix: str) -> str:
+    """One section per revoked badge, each with its marker: the on-wiki record of a revocation."""
+    sections = []
+    for item in items:
+        badge_page = f"[[{help_prefix}/Badges/{item.badge}|{item.label}]]"
+        link = f"[{item.url} {message('wikitours-bot-badge-revoked-link', lang)}]"
+        who = user_link(item.revoked_by) if item.revoked_by else \
+            message("wikitours-bot-badge-revoked-someone", lang)
+        reason = sanitize(item.reason, 255) or message("wikitours-bot-badge-revoked-no-reason",
+                                                       lang)
+        sections.append("\n".join([
+            f"== {message('wikitours-bot-badge-revoked-heading', lang)} ==",
+            markers.render("badge-revoked", id=item.id),
+            message("wikitours-bot-badge-revoked-text", lang, user_text(item.user), badge_page,
+                    who, reason, link)
+            + " ~~~~"]))
+    return "\n\n".join(sections)
+
+
 def note_text(assertions: Sequence[Assertion], lang: str, help_prefix: str) -> str:
     """One section per badge, each with its marker."""
     sections = []
@@ -155,6 +237,8 @@ class BadgeReport:
     announced: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    #: Revocations recorded on the wiki: (user, badge).
+    revoked: list[tuple[str, str]] = field(default_factory=list)
 
 
 class BadgeAnnouncer:
@@ -190,13 +274,98 @@ class BadgeAnnouncer:
                 saved_cursor = cursor
         except requests.RequestException as error:
             self.log(f"badge feed unreachable: {type(error).__name__}; trying again next run")
-        if saved_cursor != since:
-            save_state(self.wiki, self.state_title, state_page, {"assertions": saved_cursor},
+        changes = {"assertions": saved_cursor} if saved_cursor != since else {}
+        revoked_since = parse_state(state_page.text).revocations
+        try:
+            revoked_cursor = self._record_revocations(revoked_since)
+        except requests.RequestException as error:
+            self.log(f"revocations feed unreachable: {type(error).__name__}; "
+                     "trying again next run")
+            revoked_cursor = revoked_since
+        if revoked_cursor != revoked_since:
+            changes["revocations"] = revoked_cursor
+        if changes:
+            save_state(self.wiki, self.state_title, state_page, changes,
                        lambda state: message("wikitours-bot-summary-state", self.lang,
                                              state.timestamp or "-"), self.log)
         self.log(f"badges: {len(self.report.announced)} announced, "
                  f"{len(self.report.skipped)} skipped, {len(self.report.failed)} failed")
         return self.report
+
+    def _record_revocations(self, since: str) -> str:
+        """Write each new revocation on its learner's talk page; the cursor to keep."""
+        import datetime as dt
+
+        start = since
+        if since:
+            moment = dt.datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ") - dt.timedelta(
+                seconds=REVOCATION_OVERLAP_SECONDS)
+            start = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        endpoint = self.app_url.rstrip("/") + "/api/v1/revocations"
+        params = {"wiki": self.wiki_id, **({"since": start} if start else {})}
+        with self.session.get(endpoint, params=params, timeout=30, stream=True) as reply:
+            body = reply.raw.read(MAX_FEED_BYTES + 1, decode_content=True)
+        if reply.status_code != 200 or len(body) > MAX_FEED_BYTES:
+            self.log(f"revocations feed answered HTTP {reply.status_code}; trying again next run")
+            return since
+        try:
+            items, cursor, problems = parse_revocations(json.loads(body), self.wiki_id)
+        except ValueError:
+            self.log("revocations feed is not JSON; trying again next run")
+            return since
+        for problem in problems:
+            self.log(f"revocations feed: {problem}")
+        if cursor is None:
+            return since
+        by_user: dict[str, list[Revocation]] = {}
+        for item in items:
+            by_user.setdefault(item.user, []).append(item)
+        if not by_user:
+            return max(cursor, since)
+        users = self.wiki.users(by_user)
+        talk = self.wiki.read(f"User talk:{name}" for name in by_user)
+        for name, wanted in by_user.items():
+            info = users.get(name)
+            if info is None or not info.exists:
+                continue
+            if not self._record_on(talk[f"User talk:{name}"], wanted):
+                return since  # something to retry: read these again next run
+        return max(cursor, since)
+
+    def _record_on(self, page, wanted: Sequence[Revocation]) -> bool:
+        """Append the notes of *wanted* not yet on *page*; False when it should be retried."""
+        for _ in range(3):
+            done = {m.get("id") for m in markers.find(page.text, "badge-revoked")}
+            todo = [item for item in wanted if item.id not in done]
+            if not todo:
+                return True
+            allowed = exclusion.check(page.text, self.wiki.user_name, message_type="badge")
+            if not allowed.allowed:
+                self.log(f"revocation for {sanitize(todo[0].user, 80)}: skipped, "
+                         f"excluded-by {allowed.reason}")
+                return True
+            if not self.may_edit():
+                return False
+            note = revocation_text(todo, self.lang, self.help_prefix)
+            text = (page.text.rstrip() + "\n\n" + note + "\n") if page.text.strip() \
+                else note + "\n"
+            summary = message("wikitours-bot-summary-badge-revoked", self.lang,
+                              ", ".join(item.label for item in todo))
+            result = self.wiki.save(page, text, summary)
+            if result.ok:
+                for item in todo:
+                    self.report.revoked.append((item.user, item.badge))
+                    self.log(f"revocation of {item.badge} for {sanitize(item.user, 80)}: recorded")
+                return True
+            if result.status in ("conflict", "exists", "missing"):
+                page = self.wiki.read([page.title])[page.title]
+                continue
+            if result.status == "denied":
+                self.log(f"revocation for {sanitize(todo[0].user, 80)}: edit-denied")
+                return True
+            self.report.failed.append((todo[0].user, result.info))
+            return False
+        return False
 
     def _skip(self, item: Assertion, reason: str) -> None:
         self.report.skipped.append((item.user, item.badge, reason))

@@ -25,6 +25,8 @@ class State:
     logid: int = 0
     assertions: str = ""
     stop_revid: int | None = None
+    #: The app's revocations cursor (an ISO time: the latest revocation recorded on the wiki).
+    revocations: str = ""
 
 
 def parse_state(text: str) -> State:
@@ -37,6 +39,7 @@ def parse_state(text: str) -> State:
         return State()
     users = data.get("newusers") if isinstance(data.get("newusers"), dict) else {}
     badges = data.get("assertions") if isinstance(data.get("assertions"), dict) else {}
+    revoked = data.get("revocations") if isinstance(data.get("revocations"), dict) else {}
     stop = data.get("stop") if isinstance(data.get("stop"), dict) else {}
     logid = users.get("logid")
     stop_revid = stop.get("revid")
@@ -44,6 +47,8 @@ def parse_state(text: str) -> State:
         timestamp=users.get("timestamp") if isinstance(users.get("timestamp"), str) else "",
         logid=logid if isinstance(logid, int) and not isinstance(logid, bool) else 0,
         assertions=badges.get("since") if isinstance(badges.get("since"), str) else "",
+        revocations=revoked.get("since") if isinstance(revoked.get("since"), str)
+        and len(revoked["since"]) <= 40 else "",
         stop_revid=stop_revid if isinstance(stop_revid, int) and not isinstance(stop_revid, bool)
         else None)
 
@@ -52,6 +57,7 @@ def render_state(state: State) -> str:
     return json.dumps({"format": 1,
                        "newusers": {"timestamp": state.timestamp, "logid": state.logid},
                        "assertions": {"since": state.assertions},
+                       "revocations": {"since": state.revocations},
                        "stop": {"revid": state.stop_revid}}, indent=1) + "\n"
 
 

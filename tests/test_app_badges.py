@@ -354,6 +354,18 @@ def test_revocation_by_the_learners_trainer_only(app):
     assert len(rows(app, username="Cy", badge="mentor-pathway")) == 1
     feed = client.get("/api/v1/assertions", query_string={"wiki": "local"}).get_json()
     assert next(a for a in feed["assertions"] if a["id"] == row.uuid)["revoked"] is True
+    # the bot reads revocations to record them on the wiki, with the reason and who revoked
+    revs = client.get("/api/v1/revocations", query_string={"wiki": "local"}).get_json()
+    mine = next(r for r in revs["revocations"] if r["id"] == row.uuid)
+    assert mine["user"] == "Cy" and mine["badge"] == "mentor-pathway"
+    assert mine["reason"] == "<b>copied</b> work" and mine["revokedBy"] == "Trainer"
+    assert mine["url"].endswith(f"/assertions/{row.uuid}") and revs["next"] == mine["revokedOn"]
+    later = client.get("/api/v1/revocations",
+                       query_string={"wiki": "local", "since": "2999-01-01T00:00:00Z"})
+    assert later.get_json() == {"revocations": [], "next": "2999-01-01T00:00:00Z"}
+    for bad in ({"wiki": "local", "since": "1' OR 1=1"}, {"wiki": "local", "since": "x" * 5000}):
+        assert client.get("/api/v1/revocations", query_string=bad).status_code == 400
+    assert client.get("/api/v1/revocations", query_string={"wiki": "<x>"}).status_code == 404
 
 
 def test_issue_badges_job(app, people):

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bot import markers
-from bot.badges import BadgeAnnouncer, note_text, parse_feed, Assertion
+from bot.badges import BadgeAnnouncer, note_text, parse_feed, Assertion, parse_revocations
 from bot.onwiki import Wiki as BotWiki
 
 STATE = "Project:Badges/Bot/State.json"
@@ -29,6 +29,13 @@ class Feed:
         self.requests: list[dict] = []
         self.status = 200
         self.raw: bytes | None = None
+        self.revocations: list[dict] = []
+
+    def revoked_page(self, wiki: str, since: str) -> dict:
+        """The app's revocations feed: at or after *since* (an ISO time), oldest first."""
+        rows = sorted((r for r in self.revocations if r.get("wiki") == wiki
+                       and r["revokedOn"] >= (since or "")), key=lambda r: r["revokedOn"])
+        return {"revocations": rows, "next": rows[-1]["revokedOn"] if rows else since}
 
     def add(self, **entry) -> dict:
         seq = len(self.items) + 1
@@ -58,11 +65,15 @@ def feed():
             url = urlsplit(self.path)
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             state.requests.append(query)
-            if url.path != "/api/v1/assertions":
+            if url.path == "/api/v1/revocations":
+                body = json.dumps(state.revoked_page(query.get("wiki", ""),
+                                                     query.get("since", ""))).encode()
+            elif url.path != "/api/v1/assertions":
                 self.send_error(404)
                 return
-            body = state.raw if state.raw is not None else json.dumps(
-                state.page(query.get("wiki", ""), query.get("since", ""))).encode()
+            else:
+                body = state.raw if state.raw is not None else json.dumps(
+                    state.page(query.get("wiki", ""), query.get("since", ""))).encode()
             self.send_response(state.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -226,3 +237,64 @@ def test_the_bot_loop_announces_badges_after_welcoming(wiki, feed):
     assert "badge first-edit for Learner: announced" not in out
     state = json.loads(wiki.wikitext("Project:LoopBadges/Bot/State.json"))
     assert state["assertions"]["since"] == str(len(feed.items))
+
+
+def test_revocations_are_recorded_on_the_talk_page_once_with_their_reason(wiki, feed):
+    """A revoked badge is written on the wiki like its award (issue 15): who revoked it, the
+    public reason (made inert), a link to the badge page and a marker so it is written once."""
+    wiki.create_user("Revoked Rae")
+    wiki.edit("User talk:Revoked Rae", "Hello.")
+    hostile = "copied [[Category:Cheats]] {{delete}} <script>x</script> ~~~~ text"
+    feed.revocations += [
+        {"id": "9f3c-aaaa", "badge": "first-edit", "name": "First edit", "user": "Revoked Rae",
+         "wiki": "local", "reason": hostile, "revokedBy": "Trainer Tom",
+         "revokedOn": "2026-12-01T10:00:00Z", "url": "http://127.0.0.1:9/assertions/9f3c-aaaa"},
+        {"id": "9f3c-bbbb", "badge": "citation", "user": "Revoked Rae", "wiki": "local",
+         "reason": "", "revokedBy": "", "revokedOn": "2026-12-01T10:00:05Z",
+         "url": "http://127.0.0.1:9/assertions/9f3c-bbbb"},
+        {"id": "bad id!", "badge": "first-edit", "user": "Revoked Rae", "wiki": "local",
+         "revokedOn": "2026-12-01T10:00:06Z", "url": "http://127.0.0.1:9/assertions/x"},
+        {"id": "9f3c-cccc", "badge": "first-edit", "user": "Revoked Rae", "wiki": "local",
+         "revokedOn": "2026-12-01T10:00:07Z", "url": "javascript:alert(1)"},
+    ]
+    report, lines = announce(wiki, feed)
+    assert report.revoked == [("Revoked Rae", "first-edit"), ("Revoked Rae", "citation")], lines
+    assert any("bad assertion id" in line for line in lines)
+    assert any("not a plain http(s) URL" in line for line in lines)
+    talk = wiki.wikitext("User talk:Revoked Rae")
+    assert talk.startswith("Hello.\n\n== A badge was revoked ==")
+    assert {m.get("id") for m in markers.find(talk, "badge-revoked")} == {"9f3c-aaaa", "9f3c-bbbb"}
+    assert "[[User:Trainer Tom|Trainer Tom]]" in talk and "9f3c-cccc" not in talk
+    assert "http://127.0.0.1:9/assertions/9f3c-aaaa" in talk and "none given" in talk
+    html = wiki.html("User talk:Revoked Rae")
+    assert "<script>x</script>" not in html and "copied" in html
+    pages = wiki.call(action="query", prop="categories|templates",
+                      titles="User talk:Revoked Rae")["query"]["pages"]
+    page = pages[0] if isinstance(pages, list) else next(iter(pages.values()))
+    assert not page.get("categories") and not page.get("templates"), page
+    assert talk.count("~~~~") == 0 and talk.count("(UTC)") == 2  # one signature per note
+    assert "copied" in html
+    assert json.loads(wiki.wikitext(STATE))["revocations"]["since"] == "2026-12-01T10:00:07Z"
+    # once: the next runs (the cursor reads a little back, or is lost) add nothing
+    mark = wiki.log_mark()
+    report, _ = announce(wiki, feed)
+    assert report.revoked == [] and wiki.api_counts(since=mark).edits == 0
+    state = json.loads(wiki.wikitext(STATE))
+    state["revocations"] = {"since": ""}
+    wiki.edit(STATE, json.dumps(state), contentmodel="json")
+    report, _ = announce(wiki, feed)
+    assert report.revoked == []
+    assert len([r for r in wiki.history("User talk:Revoked Rae")
+                if r["user"] == wiki.bot.name]) == 1
+
+
+def test_revocation_feed_entries_are_checked():
+    items, cursor, problems = parse_revocations({"revocations": [
+        {"id": "a-1", "badge": "first-edit", "user": "ada", "wiki": "local",
+         "url": "http://x/a", "reason": "r" * 1000, "revokedBy": "<b>"},
+        {"id": "a-2", "badge": "first-edit", "user": "Ada", "wiki": "other", "url": "http://x/b"},
+        "nonsense"], "next": "2026-12-01T10:00:00Z"}, "local")
+    assert [(i.id, i.user, len(i.reason), i.revoked_by) for i in items] == [("a-1", "Ada", 255, "")]
+    assert cursor == "2026-12-01T10:00:00Z" and len(problems) == 2
+    assert parse_revocations({"revocations": [], "next": "1 OR 1"}, "local")[1] is None
+    assert parse_revocations([], "local")[0] == []

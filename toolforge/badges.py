@@ -392,6 +392,38 @@ def feed():
     })
 
 
+@bp.get("/api/v1/revocations")
+def revocations_feed():
+    """Badges of one wiki revoked at or after ``since`` (ISO time), oldest first (contracts §9).
+
+    The bot writes each one on the learner's talk page with its reason, as it wrote the award,
+    so the community audits revocations where it audits awards. ``since`` is inclusive and the
+    bot reads a little before its cursor: its marker on the page keeps each note single.
+    """
+    wiki = request.args.get("wiki", "")
+    since = request.args.get("since", "") or "1970-01-01T00:00:00Z"
+    if learning.wiki_config(wiki) is None:
+        return jsonify({"error": 404, "message": msg("wikitours-app-badge-unknown-wiki")}), 404
+    try:
+        start = dt.datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return jsonify({"error": 400, "message": msg("wikitours-app-badge-bad-cursor")}), 400
+    rows = get_session().scalars(
+        select(Assertion).where(Assertion.wiki == wiki, Assertion.revoked.is_(True),
+                                Assertion.revoked_on >= start)
+        .order_by(Assertion.revoked_on, Assertion.seq).limit(FEED_PAGE)).all()
+    lang = learning.wiki_config(wiki).language
+    names = {b: learning.tour_text(lang, "badge", b, "name") for b in {r.badge for r in rows}}
+    return jsonify({
+        "revocations": [{"id": r.uuid, "badge": r.badge, "name": names[r.badge],
+                         "user": r.username, "wiki": r.wiki, "reason": r.revocation_reason,
+                         "revokedBy": r.revoked_by.split(":", 1)[-1],
+                         "revokedOn": ob.iso(r.revoked_on), "url": assertion_url(r)}
+                        for r in rows],
+        "next": ob.iso(rows[-1].revoked_on) if rows else since,
+    })
+
+
 @bp.after_request
 def _vary(response: Response) -> Response:
     """Documents and pages share URLs (content negotiation): caches must key on Accept."""
