@@ -152,3 +152,54 @@ def test_an_affiliate_endorses_a_badge_class_in_its_own_name(app):
                        ).status_code == 303
     assert fetch(url)[0] == 410
     assert "Endorsed by" not in client.get("/badges/citation/criteria").data.decode()
+
+
+def test_an_affiliate_issues_a_skill_badge_in_its_own_name(app, wiki):
+    """A chapter certifies in its own name (issue 15): an assessor who is a member of an
+    affiliate awards on its behalf; the assertion's issuer is the affiliate's hosted profile,
+    with its own revocation list, and it verifies like any other; a non-member cannot."""
+    wiki.create_user("Kai")
+    client = app.test_client()
+    token = sign_in(client, "Mallory")  # not an assessor (her own entry) nor a member
+    assert client.post("/assess/local", data={
+        "csrf_token": token, "username": "Kai", "skill": "facilitation", "evidence": "x",
+        "issuer": "wmxx"}).status_code == 403
+    token = sign_in(client, "Ann")
+    form = client.get("/assess/local").data.decode()
+    assert 'name="issuer"' in form and "Wikimedia Example &lt;Chapter&gt;" in form
+    good = {"csrf_token": token, "username": "Kai", "skill": "facilitation",
+            "evidence": "Co-led the chapter's spring workshop.", "issuer": "wmxx"}
+    assert client.post("/assess/local", data={**good, "issuer": "other"}).status_code == 403
+    assert rows(app, username="Kai") == []
+    assert client.post("/assess/local", data=good).status_code == 303
+    [row] = rows(app, username="Kai")
+    assert row.issuer == "wmxx"
+
+    fetch = fetcher(client)
+    user_page = learning.Wiki("local", "", wiki.index).user_page_url("Kai")
+    result = ob.verify_assertion(f"http://localhost/assertions/{row.uuid}", fetch,
+                                 identity=user_page)
+    assert result.ok, result.problems
+    assert urlsplit(result.assertion["badge"]).path == "/issuers/wmxx/badges/facilitation"
+    assert urlsplit(result.badge["issuer"]).path == "/issuers/wmxx"
+    assert (result.issuer["name"], result.issuer["url"], result.issuer["email"]) == (
+        "Wikimedia Example <Chapter>", "https://wmxx.example.org", "info@wmxx.example.org")
+    # baked, it verifies offline against the same documents
+    png = client.get(f"/assertions/{row.uuid}/badge.png").data
+    baked = json.loads(ob.read_png(png))
+    assert baked["badge"] == result.assertion["badge"]
+    assert client.get("/issuers/nope/badges/facilitation").status_code == 404
+    assert client.get("/issuers/wmxx/badges/no-such-badge").status_code == 404
+
+    # the affiliate's revocation list, not the app's, lists its revoked badges
+    assert client.post(f"/assertions/{row.uuid}/revoke", data={
+        "csrf_token": token, "reason": "Wrong person"}).status_code == 303
+    result = ob.verify_assertion(f"http://localhost/assertions/{row.uuid}", fetch,
+                                 identity=user_page)
+    assert result.revoked
+    _, profile = fetch("http://localhost/issuers/wmxx")
+    _, ours = fetch(profile["revocationList"])
+    assert ob.check_document(ours, "RevocationList") == []
+    assert [r["id"].rsplit("/", 1)[1] for r in ours["revokedAssertions"]] == [row.uuid]
+    _, apps = fetch("http://localhost/issuer/revocations")
+    assert row.uuid not in json.dumps(apps)

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import learning
 from .auth import current_user
+from .endorsements import affiliates_of
 from .db import get_session
 from .models_learning import Assertion
 from .wikiclient import WikiError, valid_username
@@ -132,6 +133,9 @@ def assess(wiki_id: str):
     skill = request.form.get("skill", "")
     text = request.form.get("evidence", "").strip()[:MAX_EVIDENCE]
     link = request.form.get("url", "").strip()
+    issuer = request.form.get("issuer", "")[:64]
+    if issuer and issuer not in {i["id"] for i in affiliates_of(user)}:
+        abort(403)  # only a member awards in an affiliate's name
     bad = (not valid_username(name) or name == _norm(user.name) or skill not in learning.skills()
            or not assessor.may_award(skill) or not text or (link and not _URL.match(link)))
     if not bad:
@@ -145,7 +149,7 @@ def assess(wiki_id: str):
         return _form(wiki, assessor, msg("wikitours-app-assess-bad-input"), 400)
     row = Assertion(uuid=str(uuid.uuid4()), wiki=wiki_id, username=name, badge=skill,
                     salt=secrets.token_hex(16), kind="attested",
-                    awarded_by=f"{wiki_id}:{user.name}",
+                    awarded_by=f"{wiki_id}:{user.name}", issuer=issuer,
                     evidence=json.dumps([{"narrative": text, "url": link}]),
                     issued_on=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None,
                                                                        microsecond=0))

@@ -31,7 +31,8 @@ from .models_learning import Assertion, Cohort, CohortMember
 
 from .assessors import ASSESSORS_PAGE  # noqa: E402 - the page named in skill criteria
 
-__all__ = ["bp", "init_app", "assertion_url", "can_revoke"]
+__all__ = ["bp", "init_app", "assertion_url", "can_revoke", "badge_class_document",
+           "badge_or_404"]
 
 bp = Blueprint("badges", __name__)
 JSONLD = "application/ld+json"
@@ -55,7 +56,19 @@ def issuer_url() -> str:
     return url_for("badges.issuer", _external=True)
 
 
-def badge_url(badge_id: str) -> str:
+def issuer_name(row: Assertion) -> str:
+    """Who issued *row*: its affiliate's name, or the app's issuer name."""
+    for entry in current_app.config.get("ISSUERS") or []:
+        if row.issuer and isinstance(entry, dict) and str(entry.get("id")) == row.issuer:
+            return str(entry.get("name") or row.issuer)
+    return current_app.config.get("ISSUER_NAME") or "wikitours"
+
+
+def badge_url(badge_id: str, issuer: str = "") -> str:
+    """The BadgeClass: the app's, or the one an affiliate issues in its own name."""
+    if issuer:
+        return url_for("endorsements.affiliate_badge", issuer_id=issuer, badge_id=badge_id,
+                       _external=True)
     return url_for("badges.badge_class", badge_id=badge_id, _external=True)
 
 
@@ -63,7 +76,7 @@ def assertion_url(row: Assertion) -> str:
     return url_for("badges.assertion", uid=row.uuid, _external=True)
 
 
-def _badge_or_404(badge_id: str):
+def badge_or_404(badge_id: str):
     """A badge of the tour library, or an attested skill (awarded by assessors)."""
     badge = learning.library().badge(badge_id)
     if badge is None and learning.is_skill(badge_id):
@@ -162,7 +175,7 @@ def _trainer_evidence(row: Assertion, lang: str) -> list[dict]:
 
 def assertion_document(row: Assertion) -> dict:
     return ob.assertion_document(
-        assertion_url(row), badge_url(row.badge), recipient_identity(row), row.salt,
+        assertion_url(row), badge_url(row.badge, row.issuer), recipient_identity(row), row.salt,
         row.issued_on, image=url_for("badges.baked_png", uid=row.uuid, _external=True),
         evidence=evidence_items(row))
 
@@ -231,23 +244,27 @@ def issuer():
 
 @bp.get("/issuer/revocations")
 def revocations():
-    rows = get_session().scalars(select(Assertion).where(Assertion.revoked.is_(True))
-                                 .order_by(Assertion.seq)).all()
+    rows = get_session().scalars(select(Assertion).where(
+        Assertion.revoked.is_(True), Assertion.issuer == "").order_by(Assertion.seq)).all()
     return _json(ob.revocation_list_document(
         url_for("badges.revocations", _external=True), issuer_url(),
         [(assertion_url(r), r.revocation_reason) for r in rows]))
 
 
+def badge_class_document(badge, issuer: str, issuer_id: str = "") -> dict:
+    """The BadgeClass of *badge* as issued by the profile at *issuer*."""
+    return ob.badge_class_document(
+        badge_url(badge.id, issuer_id), badge.name, badge.description or badge.name,
+        url_for("badges.badge_png", badge_id=badge.id, _external=True),
+        url_for("badges.criteria", badge_id=badge.id, _external=True),
+        criteria_narrative(badge, current_language()), issuer, tags=("wikitours", _tag(badge)))
+
+
 @bp.get("/badges/<badge_id>")
 def badge_class(badge_id: str):
-    badge = _badge_or_404(badge_id)
+    badge = badge_or_404(badge_id)
     if wants_json():
-        return _json(ob.badge_class_document(
-            badge_url(badge.id), badge.name, badge.description or badge.name,
-            url_for("badges.badge_png", badge_id=badge.id, _external=True),
-            url_for("badges.criteria", badge_id=badge.id, _external=True),
-            criteria_narrative(badge, current_language()), issuer_url(),
-            tags=("wikitours", _tag(badge))))
+        return _json(badge_class_document(badge, issuer_url()))
     lang = request.args.get("uselang")
     return redirect(url_for("badges.criteria", badge_id=badge.id,
                             **({"uselang": lang} if lang else {})), code=303)
@@ -263,20 +280,20 @@ def _tag(badge) -> str:
 
 @bp.get("/badges/<badge_id>/criteria")
 def criteria(badge_id: str):
-    badge = _badge_or_404(badge_id)
+    badge = badge_or_404(badge_id)
     return render_template("badge.html", badge=badge, tour_text=learning.tour_text,
                            narrative=criteria_narrative(badge, current_language()))
 
 
 @bp.get("/badges/<badge_id>/image.png")
 def badge_png(badge_id: str):
-    badge = _badge_or_404(badge_id)
+    badge = badge_or_404(badge_id)
     return Response(ob.badge_png(ob.color_for(badge.id)), mimetype="image/png")
 
 
 @bp.get("/badges/<badge_id>/image.svg")
 def badge_svg(badge_id: str):
-    badge = _badge_or_404(badge_id)
+    badge = badge_or_404(badge_id)
     name = learning.tour_text(current_language(), "badge", badge.id, "name")
     return Response(ob.badge_svg(ob.color_for(badge.id), name), mimetype="image/svg+xml")
 
@@ -305,7 +322,7 @@ def baked_png(uid: str):
     lang = current_language()
     picture = badgeimage.named_badge_png(
         ob.color_for(row.badge), learning.tour_text(lang, "badge", row.badge, "name"),
-        current_app.config.get("ISSUER_NAME") or "wikitours", lang)
+        issuer_name(row), lang)
     data = ob.bake_png(picture, json.dumps(assertion_document(row), ensure_ascii=False))
     return _download(data, "image/png", row, "png")
 

@@ -122,7 +122,35 @@ def affiliate(issuer_id: str):
     return _json(ob.issuer_document(
         url_for("endorsements.affiliate", issuer_id=issuer_id, _external=True),
         str(entry["name"]), str(entry.get("url") or url_for("core.index", _external=True)),
-        email=str(entry.get("email") or ""), description=str(entry.get("description") or "")))
+        email=str(entry.get("email") or ""), description=str(entry.get("description") or ""),
+        revocation_list=url_for("endorsements.affiliate_revocations", issuer_id=issuer_id,
+                                _external=True)))
+
+
+@bp.get("/issuers/<issuer_id>/badges/<badge_id>")
+def affiliate_badge(issuer_id: str, badge_id: str):
+    """The BadgeClass an affiliate issues in its own name (its members' awards point here)."""
+    from .badges import badge_class_document, badge_or_404
+
+    if issuer_id not in _issuers():
+        abort(404)
+    return _json(badge_class_document(
+        badge_or_404(badge_id),
+        url_for("endorsements.affiliate", issuer_id=issuer_id, _external=True), issuer_id))
+
+
+@bp.get("/issuers/<issuer_id>/revocations")
+def affiliate_revocations(issuer_id: str):
+    from .badges import assertion_url
+
+    if issuer_id not in _issuers():
+        abort(404)
+    rows = get_session().scalars(select(Assertion).where(
+        Assertion.revoked.is_(True), Assertion.issuer == issuer_id).order_by(Assertion.seq)).all()
+    return _json(ob.revocation_list_document(
+        url_for("endorsements.affiliate_revocations", issuer_id=issuer_id, _external=True),
+        url_for("endorsements.affiliate", issuer_id=issuer_id, _external=True),
+        [(assertion_url(r), r.revocation_reason) for r in rows]))
 
 
 @bp.get("/endorsements/<uid>")

@@ -50,6 +50,8 @@ class Assertion(Base):
     evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: The assessor (``wiki:Name``) who awarded an attested badge; empty for issued ones.
     awarded_by: Mapped[str] = mapped_column(String(255), default="", nullable=False)
+    #: The affiliate (``ISSUERS`` id) that issued the badge in its own name; empty: the app.
+    issuer: Mapped[str] = mapped_column(String(64), default="", nullable=False)
 
     def edits(self) -> list[dict]:
         """The checked edits (an empty list for a completion badge or unreadable JSON)."""
