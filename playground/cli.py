@@ -97,6 +97,18 @@ def ensure_mentor_list(wiki: LocalWiki) -> None:
               contentmodel="json", summary="wikitours playground")
 
 
+ASSESSORS_TITLE = "Project:Wikitours/Assessors.json"
+
+
+def ensure_assessors(wiki: LocalWiki) -> None:
+    """The on-wiki assessor list (contracts §12), written once by the admin (so it counts)."""
+    if wiki.wikitext(ASSESSORS_TITLE) is not None:
+        return
+    wiki.edit(ASSESSORS_TITLE, json.dumps({"assessors": [
+        {"username": services.ASSESSOR, "skills": ["facilitation"]}]}, indent=1),
+        contentmodel="json", summary="wikitours playground")
+
+
 def ensure_experiments(wiki: LocalWiki) -> None:
     """The on-wiki experiment configuration with a declared design, written once."""
     if wiki.wikitext(EXPERIMENTS_TITLE) is not None:
@@ -238,6 +250,7 @@ def run(argv: list[str] | None = None) -> int:
         accounts = ensure_accounts(wiki, directory)
         ensure_mentor_list(wiki)
         ensure_experiments(wiki)
+        ensure_assessors(wiki)
         say(msg("wikitours-playground-accounts", len(MENTORS), len(NEWCOMERS)))
         ctx = services.Context(wiki=wiki, directory=directory, app_port=app_port)
         app_there = services.APP.available()

@@ -21,6 +21,11 @@ from typing import Callable
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The playground's certificate path: an assessor (on Assessors.json), a trainer and the
+#: learners of the trainer's cohort (accounts made by playground.cli).
+ASSESSOR = "Grace"
+TRAINER = "Hedy"
+COHORT = ("Noor", "Sam", "Kim")
 
 
 @dataclass
@@ -97,6 +102,11 @@ def _app_config(ctx: Context) -> Path:
                    "language": wiki.language, "project": "Project"}],
         "UNKNOWN_WIKIS": "count",
         "RATELIMIT_ENABLED": False,
+        # the certificate path to try by hand (playground.appseed): the wiki's admin endorses
+        # trainers; an assessor may also award in the name of a made-up chapter
+        "ADMINS": [f"{ctx.wiki_id}:{wiki.admin.name}"],
+        "ISSUERS": [{"id": "playground-chapter", "name": "Wikimedia Playground Chapter",
+                     "url": wiki.url + "/", "members": [f"{ctx.wiki_id}:{ASSESSOR}"]}],
     }, indent=1))
     os.chmod(config, 0o600)
     return config
@@ -116,7 +126,9 @@ def _app_ready(ctx: Context) -> bool:
 APP = Service(
     name="app",
     module="toolforge",
-    prepare=lambda ctx: [[sys.executable, "-m", "flask", "--app", "toolforge", "db-upgrade"]],
+    prepare=lambda ctx: [[sys.executable, "-m", "flask", "--app", "toolforge", "db-upgrade"],
+                         [sys.executable, "-m", "playground.appseed", "--wiki", ctx.wiki_id,
+                          "--trainer", TRAINER, *(f"--learner={n}" for n in COHORT)]],
     command=lambda ctx: [sys.executable, "-m", "flask", "--app", "toolforge", "run",
                          "--host", "127.0.0.1", "--port", str(ctx.app_port), "--no-reload"],
     env=_app_env,
