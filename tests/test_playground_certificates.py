@@ -56,14 +56,26 @@ def test_the_playground_seeds_an_assessor_and_a_cohort_that_lead_to_certificates
     client.get(f"/learners/local/{services.TRAINER}")
     assert rows(app, username=services.TRAINER, badge="trainer") == []  # no endorsement yet
 
-    token = sign_in(client, wiki.admin.name)  # the playground's admin may endorse
+    # the chapter certifies its own trainer: its member endorses in its name, and the
+    # certificate is issued by the chapter's profile (the admin's word would do as well)
+    token = sign_in(client, services.ASSESSOR)
     assert client.post("/endorse", data={"csrf_token": token, "badge": "trainer",
-                                         "username": services.TRAINER}).status_code == 303
+                                         "username": services.TRAINER,
+                                         "issuer": "playground-chapter"}).status_code == 303
     client.get(f"/learners/local/{services.TRAINER}")
     [trainer] = rows(app, username=services.TRAINER, badge="trainer")
     learners = {e["learner"] for e in trainer.edits() if e.get("type") == "cohort-learner"}
-    assert learners == set(services.COHORT)
-    assert ob.verify_assertion(f"http://localhost/assertions/{trainer.uuid}", fetch).ok
+    assert learners == set(services.COHORT) and trainer.issuer == "playground-chapter"
+    result = ob.verify_assertion(f"http://localhost/assertions/{trainer.uuid}", fetch)
+    assert result.ok, result.problems
+    assert result.issuer["name"] == "Wikimedia Playground Chapter"
+    assert result.issuer["url"] == wiki.url + "/"
+    token = sign_in(client, wiki.admin.name)  # the playground's admin may endorse too
+    assert client.post("/endorse", data={"csrf_token": token, "badge": "trainer",
+                                         "username": services.COHORT[0]}).status_code == 303
+    token = sign_in(client, services.COHORT[1])  # a newcomer may not
+    assert client.post("/endorse", data={"csrf_token": token, "badge": "trainer",
+                                         "username": services.COHORT[0]}).status_code == 403
 
     # the playground runs the seeding as a command after the app's migrations
     import os

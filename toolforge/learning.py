@@ -221,6 +221,10 @@ def issue(session: Session, wiki: str, reads: Iterable[ProgressRead], lib: Libra
                             badge=held.badge, salt=secrets.token_hex(16), issued_on=now,
                             revision=read.progress.revision, kind=kind,
                             evidence=json.dumps(evidence))
+            if held.badge == TRAINER_BADGE:
+                # a chapter certifies its own trainers: endorsed in an affiliate's name, the
+                # certificate is issued in that name (its profile, its revocation list)
+                row.issuer = next((e.issuer for e in standing.endorsements if e.issuer), "")
             session.add(row)
             try:
                 session.commit()  # one row per transaction: a lost race costs only that row
