@@ -203,3 +203,42 @@ def test_an_affiliate_issues_a_skill_badge_in_its_own_name(app, wiki):
     assert [r["id"].rsplit("/", 1)[1] for r in ours["revokedAssertions"]] == [row.uuid]
     _, apps = fetch("http://localhost/issuer/revocations")
     assert row.uuid not in json.dumps(apps)
+
+
+def test_each_wiki_issues_in_its_own_name_when_it_has_a_profile(app, wiki, tmp_path):
+    """Per-wiki issuer profiles (issue 15): a wiki configured with ``issuer`` (name, URL,
+    contact) issues its learners' badges under its own profile and revocation list."""
+    wiki.create_user("Wen")
+    local = create_app({
+        **{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "TOURS", "LIBRARY", "ISSUERS")},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'wikis.sqlite3'}",
+        "WIKIS": [{"id": "local", "api": wiki.api, "index": wiki.index, "language": "en",
+                   "issuer": {"name": "Local <Wiki> community", "url": "https://local.example",
+                              "email": "badges@local.example"}}]})
+    db.upgrade(local)
+    client = local.test_client()
+    token = sign_in(client, "Ann")
+    assert client.post("/assess/local", data={
+        "csrf_token": token, "username": "Wen", "skill": "facilitation",
+        "evidence": "Ran a workshop."}).status_code == 303
+    [row] = rows(local, username="Wen")
+    fetch = fetcher(client)
+    user_page = learning.Wiki("local", "", wiki.index).user_page_url("Wen")
+    result = ob.verify_assertion(f"http://localhost/assertions/{row.uuid}", fetch,
+                                 identity=user_page)
+    assert result.ok, result.problems
+    assert urlsplit(result.assertion["badge"]).path == "/wikis/local/badges/facilitation"
+    assert (result.issuer["name"], result.issuer["url"], result.issuer["email"]) == (
+        "Local <Wiki> community", "https://local.example", "badges@local.example")
+    assert client.get("/wikis/other/issuer").status_code == 404
+    assert client.post(f"/assertions/{row.uuid}/revoke", data={
+        "csrf_token": token, "reason": "Test"}).status_code == 303
+    _, profile = fetch("http://localhost/wikis/local/issuer")
+    _, listed = fetch(profile["revocationList"])
+    assert ob.check_document(listed, "RevocationList") == []
+    assert [r["id"].rsplit("/", 1)[1] for r in listed["revokedAssertions"]] == [row.uuid]
+    _, apps = fetch("http://localhost/issuer/revocations")
+    assert row.uuid not in json.dumps(apps)
+    # a wiki without a profile keeps the app's issuer (the module's app)
+    assert client.get("/badges/facilitation", headers={"Accept": "application/ld+json"}
+                      ).get_json()["issuer"].endswith("/issuer")

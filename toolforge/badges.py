@@ -56,18 +56,35 @@ def issuer_url() -> str:
     return url_for("badges.issuer", _external=True)
 
 
+def wiki_issuer(wiki_id: str) -> dict | None:
+    """The wiki's own issuer profile (``issuer: {name, url, email, description}`` in its
+    ``WIKIS`` entry), or None: its badges are then issued by the app's profile."""
+    for entry in current_app.config.get("WIKIS") or []:
+        if isinstance(entry, dict) and str(entry.get("id")) == wiki_id:
+            profile = entry.get("issuer")
+            return profile if isinstance(profile, dict) and profile.get("name") else None
+    return None
+
+
 def issuer_name(row: Assertion) -> str:
-    """Who issued *row*: its affiliate's name, or the app's issuer name."""
+    """Who issued *row*: its affiliate, its wiki's profile, or the app's issuer name."""
     for entry in current_app.config.get("ISSUERS") or []:
         if row.issuer and isinstance(entry, dict) and str(entry.get("id")) == row.issuer:
             return str(entry.get("name") or row.issuer)
+    profile = wiki_issuer(row.wiki)
+    if profile:
+        return str(profile["name"])
     return current_app.config.get("ISSUER_NAME") or "wikitours"
 
 
-def badge_url(badge_id: str, issuer: str = "") -> str:
-    """The BadgeClass: the app's, or the one an affiliate issues in its own name."""
+def badge_url(badge_id: str, issuer: str = "", wiki: str = "") -> str:
+    """The BadgeClass: an affiliate's (*issuer*), a wiki's own (*wiki* with a profile), or the
+    app's."""
     if issuer:
         return url_for("endorsements.affiliate_badge", issuer_id=issuer, badge_id=badge_id,
+                       _external=True)
+    if wiki and wiki_issuer(wiki):
+        return url_for("badges.wiki_badge_class", wiki_id=wiki, badge_id=badge_id,
                        _external=True)
     return url_for("badges.badge_class", badge_id=badge_id, _external=True)
 
@@ -175,7 +192,7 @@ def _trainer_evidence(row: Assertion, lang: str) -> list[dict]:
 
 def assertion_document(row: Assertion) -> dict:
     return ob.assertion_document(
-        assertion_url(row), badge_url(row.badge, row.issuer), recipient_identity(row), row.salt,
+        assertion_url(row), badge_url(row.badge, row.issuer, row.wiki), recipient_identity(row), row.salt,
         row.issued_on, image=url_for("badges.baked_png", uid=row.uuid, _external=True),
         evidence=evidence_items(row))
 
@@ -248,13 +265,54 @@ def revocations():
         Assertion.revoked.is_(True), Assertion.issuer == "").order_by(Assertion.seq)).all()
     return _json(ob.revocation_list_document(
         url_for("badges.revocations", _external=True), issuer_url(),
+        [(assertion_url(r), r.revocation_reason) for r in rows if not wiki_issuer(r.wiki)]))
+
+
+def _wiki_profile_or_404(wiki_id: str) -> dict:
+    profile = wiki_issuer(wiki_id)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+@bp.get("/wikis/<wiki_id>/issuer")
+def wiki_issuer_profile(wiki_id: str):
+    """A wiki's own Issuer Profile: its community issues its learners' badges in its name."""
+    profile = _wiki_profile_or_404(wiki_id)
+    wiki = learning.wiki_config(wiki_id)
+    return _json(ob.issuer_document(
+        url_for("badges.wiki_issuer_profile", wiki_id=wiki_id, _external=True),
+        str(profile["name"]), str(profile.get("url") or (wiki.index if wiki else "")),
+        email=str(profile.get("email") or ""),
+        description=str(profile.get("description") or ""),
+        revocation_list=url_for("badges.wiki_revocations", wiki_id=wiki_id, _external=True)))
+
+
+@bp.get("/wikis/<wiki_id>/issuer/revocations")
+def wiki_revocations(wiki_id: str):
+    _wiki_profile_or_404(wiki_id)
+    rows = get_session().scalars(select(Assertion).where(
+        Assertion.revoked.is_(True), Assertion.issuer == "", Assertion.wiki == wiki_id)
+        .order_by(Assertion.seq)).all()
+    return _json(ob.revocation_list_document(
+        url_for("badges.wiki_revocations", wiki_id=wiki_id, _external=True),
+        url_for("badges.wiki_issuer_profile", wiki_id=wiki_id, _external=True),
         [(assertion_url(r), r.revocation_reason) for r in rows]))
 
 
-def badge_class_document(badge, issuer: str, issuer_id: str = "") -> dict:
+@bp.get("/wikis/<wiki_id>/badges/<badge_id>")
+def wiki_badge_class(wiki_id: str, badge_id: str):
+    """The BadgeClass a wiki issues in its own name (its assertions point here)."""
+    _wiki_profile_or_404(wiki_id)
+    return _json(badge_class_document(
+        badge_or_404(badge_id),
+        url_for("badges.wiki_issuer_profile", wiki_id=wiki_id, _external=True), wiki=wiki_id))
+
+
+def badge_class_document(badge, issuer: str, issuer_id: str = "", wiki: str = "") -> dict:
     """The BadgeClass of *badge* as issued by the profile at *issuer*."""
     return ob.badge_class_document(
-        badge_url(badge.id, issuer_id), badge.name, badge.description or badge.name,
+        badge_url(badge.id, issuer_id, wiki), badge.name, badge.description or badge.name,
         url_for("badges.badge_png", badge_id=badge.id, _external=True),
         url_for("badges.criteria", badge_id=badge.id, _external=True),
         criteria_narrative(badge, current_language()), issuer, tags=("wikitours", _tag(badge)))
