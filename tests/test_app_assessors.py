@@ -189,6 +189,8 @@ def test_an_affiliate_issues_a_skill_badge_in_its_own_name(app, wiki):
     baked = json.loads(ob.read_png(png))
     assert baked["badge"] == result.assertion["badge"]
     assert client.get("/issuers/nope/badges/facilitation").status_code == 404
+    certificate = client.get(f"/assertions/{row.uuid}/certificate?uselang=en").data.decode()
+    assert "<bdi>Wikimedia Example &lt;Chapter&gt;</bdi>" in certificate
     assert client.get("/issuers/wmxx/badges/no-such-badge").status_code == 404
 
     # the affiliate's revocation list, not the app's, lists its revoked badges

@@ -400,7 +400,9 @@ def certificate(uid: str):
     wiki = learning.wiki_config(row.wiki)
     if not request.args.get("uselang") and wiki and not request.accept_languages:
         return redirect(url_for("badges.certificate", uid=uid, uselang=wiki.language), code=303)
+    own = row.issuer or wiki_issuer(row.wiki)  # an affiliate's or the wiki's own profile
     return render_template("certificate.html", row=row, wiki=wiki, url=assertion_url(row),
+                           issuer=issuer_name(row) if own else "",
                            badge=learning.library().badge(row.badge),
                            tour_text=learning.tour_text, edits=_edit_links(row, wiki))
 
