@@ -192,8 +192,8 @@ def _trainer_evidence(row: Assertion, lang: str) -> list[dict]:
 
 def assertion_document(row: Assertion) -> dict:
     return ob.assertion_document(
-        assertion_url(row), badge_url(row.badge, row.issuer, row.wiki), recipient_identity(row), row.salt,
-        row.issued_on, image=url_for("badges.baked_png", uid=row.uuid, _external=True),
+        assertion_url(row), badge_url(row.badge, row.issuer, row.wiki), recipient_identity(row),
+        row.salt, row.issued_on, image=url_for("badges.baked_png", uid=row.uuid, _external=True),
         evidence=evidence_items(row))
 
 
