@@ -9,18 +9,57 @@
  */
 ( function ( wt ) {
 	'use strict';
-	var KEY = /^wikitours-[a-z0-9-]+$/;
+	var KEY = /^wikitours-[a-z0-9-]+$/,
+		VERSION = /^[0-9a-f]{6,40}$/;
+
+	/**
+	 * Every wiki title the gadget reads, built here and nowhere else.
+	 *
+	 * The build writes a pointer into the first line of the loader (mw.libs.wikitoursLive,
+	 * contracts §3): the hash of the live index, interface messages and each tour. Tour data and
+	 * messages are read under those versioned titles, so a reader always gets one complete
+	 * version, however a publish is going. Without a pointer (a wiki whose pages were put there
+	 * by hand) the fixed titles are read.
+	 *
+	 * @param {string} kind 'tour', 'messages', 'index' or 'progress'
+	 * @param {string} [id] Tour id, or 'ui' for the interface messages, or the user name
+	 * @param {string} [lang] Language code, for 'messages'
+	 * @return {string|null} The title; null for a tour the live version does not have
+	 */
+	function pageTitle( kind, id, lang ) {
+		var live = mw.libs.wikitoursLive,
+			pointed = live && typeof live === 'object' && live.tours && typeof live.tours === 'object',
+			version;
+		if ( kind === 'progress' ) {
+			return 'User:' + id + '/wikitours.json';
+		}
+		if ( !pointed ) {
+			return kind === 'index' ? 'MediaWiki:Gadget-wikitours-tours.json' :
+				kind === 'tour' ? 'MediaWiki:Wikitours/tours/' + id + '.json' :
+					'MediaWiki:Wikitours/messages/' + id + '/' + lang + '.json';
+		}
+		if ( kind === 'index' ) {
+			return VERSION.test( live.index ) ? 'MediaWiki:Wikitours/index/' + live.index + '.json' : null;
+		}
+		version = id === 'ui' ? live.ui :
+			Object.prototype.hasOwnProperty.call( live.tours, id ) ? live.tours[ id ] : null;
+		if ( typeof version !== 'string' || !VERSION.test( version ) ) {
+			return null;
+		}
+		return kind === 'tour' ? 'MediaWiki:Wikitours/tours/' + id + '/' + version + '.json' :
+			'MediaWiki:Wikitours/messages/' + id + '/' + version + '/' + lang + '.json';
+	}
 
 	function tourTitle( id ) {
-		return 'MediaWiki:Wikitours/tours/' + id + '.json';
+		return pageTitle( 'tour', id );
 	}
 
 	function messagesTitle( group, lang ) {
-		return 'MediaWiki:Wikitours/messages/' + group + '/' + lang + '.json';
+		return pageTitle( 'messages', group, lang );
 	}
 
 	function progressTitle( userName ) {
-		return 'User:' + userName + '/wikitours.json';
+		return pageTitle( 'progress', userName );
 	}
 
 	/**
@@ -120,13 +159,17 @@
 	function load( id ) {
 		var langs = languages(),
 			userName = mw.user.getName(),
-			titles = [ tourTitle( id ), 'MediaWiki:Gadget-wikitours-tours.json' ];
+			index = pageTitle( 'index' ),
+			titles = [ tourTitle( id ), index ];
 		langs.forEach( function ( lang ) {
 			titles.push( messagesTitle( id, lang ), messagesTitle( 'ui', lang ) );
 		} );
 		if ( userName ) {
 			titles.push( progressTitle( userName ) );
 		}
+		titles = titles.filter( function ( title ) {
+			return title !== null;
+		} );
 		return query( titles ).then( function ( response ) {
 			var get = contents( response ),
 				tour = parseJson( get( tourTitle( id ) ) ),
@@ -141,14 +184,14 @@
 				mw.messages.set( merge( sets.concat( more ? [ more ] : [] ) ) );
 				return {
 					tour: tour,
-					site: parseJson( get( 'MediaWiki:Gadget-wikitours-tours.json' ) ) || {},
+					site: ( index && parseJson( get( index ) ) ) || {},
 					progress: userName ? parseJson( get( progressTitle( userName ) ) ) : null
 				};
 			}
 			if ( tour && typeof tour.sourceLanguage === 'string' &&
 				/^[a-z0-9-]+$/.test( tour.sourceLanguage ) && langs.indexOf( tour.sourceLanguage ) === -1 ) {
 				extra = messagesTitle( id, tour.sourceLanguage );
-				return query( [ extra ] ).then( function ( r ) {
+				return extra === null ? done( null ) : query( [ extra ] ).then( function ( r ) {
 					return done( parseJson( contents( r )( extra ) ) );
 				}, function () {
 					return done( null );
@@ -185,6 +228,7 @@
 		contents: contents,
 		validTour: validTour,
 		load: load,
+		pageTitle: pageTitle,
 		dom: dom,
 		text: plain,
 		progressTitle: progressTitle

@@ -29,7 +29,8 @@
 	}
 
 	function uiTitle( lang ) {
-		return 'MediaWiki:Wikitours/messages/ui/' + lang + '.json';
+		// The live version's interface messages (the titles are built in messages.js only).
+		return lib.pageTitle( 'messages', 'ui', lang ) || '';
 	}
 
 	function parseObject( text ) {
@@ -142,7 +143,7 @@
 		return new mw.Api().get( {
 			action: 'query',
 			prop: 'revisions',
-			titles: [ SOURCES, page ].concat( langs.map( uiTitle ) ).join( '|' ),
+			titles: [ SOURCES, page ].concat( langs.map( uiTitle ).filter( Boolean ) ).join( '|' ),
 			rvprop: 'content|ids|timestamp',
 			rvslots: 'main',
 			meta: 'languageinfo',
