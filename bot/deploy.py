@@ -166,6 +166,27 @@ def _utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def own_versioned_pages(site) -> dict[str, int]:
+    """Versioned pages of the gadget's data (contracts §3) whose latest revision is this
+    account's: title → revision. One request per 500 pages."""
+    me = site.user() or site.username() or ""
+    found: dict[str, int] = {}
+    params = {"action": "query", "generator": "allpages", "gapnamespace": 8,
+              "gapprefix": "Wikitours/", "gaplimit": "max", "prop": "revisions",
+              "rvprop": "ids|user"}
+    while True:
+        reply = site.simple_request(**params).submit()
+        pages = reply.get("query", {}).get("pages", {})
+        for page in (pages.values() if isinstance(pages, dict) else pages):
+            revisions = page.get("revisions") or []
+            if revisions and revisions[0].get("user") == me and \
+                    page.get("title", "").startswith(deployplan.VERSIONED_PREFIXES):
+                found[page["title"]] = int(revisions[0].get("revid", 0))
+        if not reply.get("continue"):
+            return found
+        params.update(reply["continue"])
+
+
 def clean_up(site, retired: dict[str, dict], due: list[str], summary: str) -> dict[str, dict]:
     """Delete the *due* retired pages that are still what wikitours saved (same revision);
     return *retired* without the pages now gone. A page edited since by someone else is left
@@ -269,7 +290,10 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
     # Old versions of the gadget's data: retired now that the pointer names the new ones,
     # deleted once no reader can still run a loader naming them.
     moment = now()
-    retired = deployplan.retire(manifest, state, deployplan.parse_retired(recorded_state), moment)
+    found = own_versioned_pages(site) if edits and any(
+        c.title.startswith(deployplan.VERSIONED_PREFIXES) for c in edits) else None
+    retired = deployplan.retire(manifest, state, deployplan.parse_retired(recorded_state), moment,
+                                found)
     retired = clean_up(site, retired, deployplan.due(retired, moment, grace),
                        message("wikitours-deploy-summary-cleanup", site.lang,
                                manifest.library_version or "?"))

@@ -336,14 +336,24 @@ def parse_retired(text: str | None) -> dict[str, dict]:
             and isinstance(v.get("since"), str) and isinstance(v.get("revid", 0), int)}
 
 
-def retire(manifest: Manifest, state: dict, retired: dict[str, dict], now: str) -> dict[str, dict]:
+def retire(manifest: Manifest, state: dict, retired: dict[str, dict], now: str,
+           found: dict[str, int] | None = None) -> dict[str, dict]:
     """Versioned pages no longer in the build: those already retired (unless the build names
-    them again, e.g. after a revert) and those the last deploy recorded, retired *now*."""
+    them again, e.g. after a revert) and those the last deploy recorded, retired *now*.
+
+    *found* (title → latest revision) lists versioned pages on the wiki whose latest revision
+    is the deploying account's: a deploy that stopped before recording its state may have
+    created some that no build names any more (the sources changed again before the rerun);
+    they are retired too instead of staying forever."""
     names = {page.title for page in manifest.pages}
     out = {t: v for t, v in retired.items() if t not in names}
     for title, entry in state.items():
         if title not in names and title not in out and title.startswith(VERSIONED_PREFIXES):
             out[title] = {"since": now, "revid": int(entry.get("revid") or 0)}
+    for title, revid in (found or {}).items():
+        if title not in names and title not in out and title not in state \
+                and title.startswith(VERSIONED_PREFIXES):
+            out[title] = {"since": now, "revid": int(revid)}
     return dict(sorted(out.items()))
 
 

@@ -171,6 +171,12 @@ def test_pages_the_build_no_longer_names_are_retired_then_due():
     assert len(dp.due(retired, "2026-12-06T11:00:00Z", 3600)) == 2
     state = dp.next_state(manifest, dp.plan(manifest, {}, {}), {}, retired)
     assert dp.parse_retired(dp.state_text(state)) == retired
+    # a version a stopped deploy created and no build names (never recorded) is retired too
+    orphan = "MediaWiki:Wikitours/tours/t/cccccc.json"
+    swept = dp.retire(manifest, {}, {}, "2026-12-06T12:00:00Z",
+                      {orphan: 9, "MediaWiki:Wikitours/tours/t/bbbbbb.json": 8,
+                       "MediaWiki:Wikitours/deployed.json": 3})
+    assert swept == {orphan: {"since": "2026-12-06T12:00:00Z", "revid": 9}}
     # a forged state cannot make deploy delete other pages
     forged = json.dumps({"retired": {"Main Page": {"since": "2000-01-01T00:00:00Z"},
                                      "MediaWiki:Common.js": {"since": "2000-01-01T00:00:00Z"}}})
