@@ -102,7 +102,7 @@ def production_env(wiki, directory: Path) -> dict[str, str]:
     """A PYWIKIBOT_DIR for *wiki* with the production retry settings (Pywikibot's backoff)."""
     write_pywikibot_dir(directory, family=wiki.family, api=wiki.api, bot=wiki.bot,
                         language=wiki.language, retries="production")
-    return wiki.pywikibot_env(PYWIKIBOT_DIR=str(directory))
+    return {**wiki.pywikibot_env(), "PYWIKIBOT_DIR": str(directory)}
 
 
 def read_many(wiki, titles: list[str]) -> dict[str, str | None]:
