@@ -1,5 +1,5 @@
 /*
- * Settings: defaults, replaced by the site's `config` from MediaWiki:Gadget-wikitours-tours.json
+ * Settings: defaults, replaced by the site's `config` from the index of the live version
  * where its values are valid. Read them as properties: wt.config.waitMs.
  */
 ( function ( wt ) {
