@@ -19,7 +19,7 @@ from typing import Callable
 from bot.syncstate import LeaseKeeper
 from tours.render.liveversion import LOADER_TITLE, Pointer, parse_pointer
 
-__all__ = ["Live", "Published", "read_live", "publish"]
+__all__ = ["Live", "Published", "read_live", "target_of", "publish"]
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,8 @@ The app runs under gunicorn as in production (Procfile), on a SQLite file. While
 post batches, gunicorn workers are killed one after the other; gunicorn starts new ones and the
 app keeps answering. With ``EVENTS_FLUSH_INTERVAL: 0`` (counting within the request) every batch
 the app answered 202 is counted exactly once, and a batch whose request died with its worker is
-counted whole or not at all. With the default buffer (1 s, toolforge/events.py ``CounterBuffer``)
-a worker killed hard loses at most its last second's sums, as documented there: never counts
-anything twice.
+counted whole or not at all. (The default buffer, toolforge/events.py ``CounterBuffer``, by
+design loses a hard-killed worker's last second of sums; it is not the subject here.)
 """
 
 from __future__ import annotations
@@ -48,7 +47,8 @@ def app_server(tmp_path, request):
     from toolforge import create_app, db
 
     config = {"SECRET_KEY": "faults", "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
-              "WIKIS": [{"id": "local", "index": f"{ORIGIN}/index.php", "api": f"{ORIGIN}/api.php"}],
+              "WIKIS": [{"id": "local", "index": f"{ORIGIN}/index.php",
+                         "api": f"{ORIGIN}/api.php"}],
               "RATELIMIT_RATE": 100000.0, "RATELIMIT_BURST": 100000,
               "EVENTS_FLUSH_INTERVAL": request.param}
     (tmp_path / "config.yaml").write_text(json.dumps(config))
