@@ -31,7 +31,7 @@ from tours.problemkinds import os_error_text
 from tours.problemtext import T, Text
 from tours.render.badges import render_badge_page
 from tours.render.catalogue import render_catalogue
-from tours.render.common import DEFAULT_PREFIX, Page, Site, render_text
+from tours.render.common import DEFAULT_PREFIX, Page, Site
 from tours.render.gadgetdata import (
     gadget_index,
     index_languages,
@@ -40,7 +40,8 @@ from tours.render.gadgetdata import (
     ui_messages,
 )
 from tours.render.helppage import render_help_page
-from tours.render.liveversion import LOADER_TITLE, version_pages, with_pointer
+from tours.render.liveversion import (LOADER_TITLE, version_pages, with_pointer,
+                                      with_version_note)
 from tours.render.reference import read_reference_messages, render_reference
 from tours.render.texts import Messages
 from tours.render.translatesources import sources_page
@@ -269,14 +270,9 @@ def _versioned(pages: list[Page], site: Site) -> list[Page]:
         if page.title == LOADER_TITLE:
             page = replace(page, content=with_pointer(page.content, pointer), kind="pointer")
         elif page.kind == "help" and page.tour and page.tour in pointer.tours and page.lang:
-            note = render_text(site.msg("wikitours-pages-tour-version", page.lang), page.lang,
-                               (pointer.tours[page.tour],))
-            body = page.content.rstrip("\n")
-            cut = body.rfind("</div>")  # inside the page's language wrapper
-            line = f'<div class="wikitours-version" data-version="{pointer.tours[page.tour]}">' \
-                f"{note}</div>\n"
-            content = body[:cut] + line + body[cut:] + "\n" if cut >= 0 else body + "\n" + line
-            page = replace(page, content=content)
+            page = replace(page, content=with_version_note(
+                page.content, site.msg("wikitours-pages-tour-version", page.lang), page.lang,
+                pointer.tours[page.tour]))
         out.append(page)
     return out
 

@@ -32,7 +32,7 @@ from tours.render.common import Page
 
 __all__ = ["Pointer", "POINTER_NAME", "LOADER_TITLE", "LEGACY_INDEX_TITLE", "tour_title",
            "messages_title", "index_title", "version_pages", "with_pointer", "parse_pointer",
-           "gadget_titles", "VERSIONED_PREFIXES"]
+           "gadget_titles", "VERSIONED_PREFIXES", "with_version_note"]
 
 POINTER_NAME = "mw.libs.wikitoursLive"
 LOADER_TITLE = "MediaWiki:Gadget-wikitours.js"
@@ -176,3 +176,16 @@ def gadget_titles(pointer: Pointer | None, tour: str, langs: Sequence[str]) -> d
         if pointer.ui:
             out[f"ui/{lang}"] = messages_title("ui", pointer.ui, lang)
     return out
+
+
+def with_version_note(help_text: str, message, lang: str, version: str) -> str:
+    """A tour's help page ending with the version of the tour it describes (message
+    ``wikitours-pages-tour-version``, *message* as ``Site.msg`` gives it), inside the page's
+    language wrapper, so a reader can match it with the status page."""
+    from tours.render.common import render_text
+
+    note = render_text(message, lang, (version,))
+    body = help_text.rstrip("\n")
+    line = f'<div class="wikitours-version" data-version="{version}">{note}</div>\n'
+    cut = body.rfind("</div>")
+    return body[:cut] + line + body[cut:] + "\n" if cut >= 0 else body + "\n" + line
