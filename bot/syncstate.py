@@ -340,6 +340,8 @@ class LeaseKeeper:
         self._start = self._clock()
         self._server = _time(board.server_now) or datetime.now(timezone.utc)
         self._renewed = self._start
+        #: when our lease ends by the wiki's clock (the claim's end until the first renewal)
+        self._expires = _time(later(board.server_now, LEASE_SECONDS))
 
     def server_now(self) -> str:
         return _iso(self._server + timedelta(seconds=self._clock() - self._start))
@@ -367,8 +369,15 @@ class LeaseKeeper:
         # The page before our write must still have been ours: our last write, or a losing
         # claimant's put-back of it (same text, new revision; see claim()).
         _, parent_lease, _ = parse_state(_main_text(parent) if parent is not None else None)
-        if mine is None or parent is None or parent_lease is None \
-                or parent_lease.holder != self.holder:
+        ours_before = parent_lease is not None and parent_lease.holder == self.holder
+        if mine is not None and parent is not None and not ours_before \
+                and _time(now) is not None and self._expires is not None \
+                and _time(now) < self._expires:
+            # A claim written while our lease was still running is no takeover: a sync that
+            # read the page before our claim and lost the race (it sees our write after its
+            # own and backs off, see claim()). Our renewal has replaced it; carry on.
+            ours_before = True
+        if mine is None or parent is None or not ours_before:
             # Our lease ran out and another sync claimed the wiki: put its page back (our
             # write replaced it) unless someone wrote after us, and stop.
             before = by_id.get(int(mine.get("parentid", 0))) if mine is not None else None
@@ -378,6 +387,7 @@ class LeaseKeeper:
             raise LeaseLost(self.title)
         self.revid = ours
         self._renewed = self._clock()
+        self._expires = _time(later(now, LEASE_SECONDS))
         return True
 
 

@@ -152,20 +152,29 @@ def test_killed_workers_lose_or_double_no_accepted_event(app_server):
     for thread in threads:
         thread.start()
     kills = 0
+    deadline = time.monotonic() + 120
+
+    def served(more: int) -> None:
+        """Wait until *more* requests were answered (a new worker boots slowly under load)."""
+        target = tally["sent"] + more
+        while tally["sent"] < target and time.monotonic() < deadline:
+            time.sleep(0.02)
+
     try:
-        time.sleep(0.5)
-        while kills < 4:
+        served(5)
+        while kills < 4 and time.monotonic() < deadline:
             workers = children(proc.pid)
             if workers:  # mid-ingest: three clients keep both workers busy
+                time.sleep(rnd.random() * 0.05)
                 os.kill(rnd.choice(workers), signal.SIGKILL)
                 kills += 1
-            time.sleep(0.8 + rnd.random() * 0.7)
-        time.sleep(1.0)
+            served(5)
+        served(10)
     finally:
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
-    assert not tally["other"], (f"seed {SEED}", tally)
+    assert kills == 4 and not tally["other"], (f"seed {SEED}", kills, tally)
     assert proc.poll() is None and post(port, batch(7)) == 202, "gunicorn no longer answers"
     accepted = tally["accepted"] + BATCH
     time.sleep(2 * interval + 0.5)  # the living workers' buffers are written
