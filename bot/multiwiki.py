@@ -43,6 +43,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from bot.trust import DEFAULT_TRUST, TrustConfig, parse_trust
 from tours.model import Problem
 from tours.problemkinds import json_error_text, os_error_text
 from tours.problemtext import T, Text
@@ -102,6 +103,8 @@ class WikiConfig:
     previews: str = "Project:Wikitours/Preview/"
     help_prefix: str = "Help:Wikitours"
     settings: Mapping[str, Any] = field(default_factory=dict)
+    #: Who publishes (and who protects what): bot/trust.py, docs/community.md "Trust".
+    trust: TrustConfig = DEFAULT_TRUST
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class Config:
 
 
 _WIKI_KEYS = {"id", "api", "index", "language", "project", "variant", "variant-page", "mentors",
-              "status", "previews", "help-prefix", "settings", "origins"}
+              "status", "previews", "help-prefix", "settings", "origins", "trust"}
 
 
 def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None, list[Problem]]:
@@ -181,8 +184,9 @@ def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None
                       values[key]),
                     T("wikitours-hint-config-title-characters", "[ ] { } | < > #"))
         index = str(raw.get("index") or api[: -len("api.php")] + "index.php")
+        trust = parse_trust(raw.get("trust"), wid, err)
         wikis.append(WikiConfig(id=wid, api=api, index=index, language=lang,
-                                settings=dict(settings), **values))
+                                settings=dict(settings), trust=trust, **values))
     lib = data.get("library")
     library = None
     if not isinstance(lib, Mapping) or not lib.get("wiki"):

@@ -1,0 +1,71 @@
+"""The status page's "Publishing and review" section: who publishes, what waits for review
+(with its diff link and the exact approval line) and which pages are protected more weakly
+than configured. Pure; the selections come from :mod:`bot.review`, the trust settings from
+:mod:`bot.trust` (read by attribute, so the compiler does not import the bots).
+
+Everything quoted from the wiki (titles, user names, group and right names) is escaped like
+the rest of the status page (:func:`tours.statuspage.escape`)."""
+
+from __future__ import annotations
+
+import json
+
+from tours.statuspage import diff_link, escape, link, msg, remote_link, user_link
+
+__all__ = ["render_review"]
+
+
+def _circle(lang: str, circle) -> str:
+    groups = ", ".join(link(f"Special:ListUsers/{g}", g) for g in circle.groups) or "—"
+    rights = ", ".join(f"<code>{escape(r)}</code>" for r in circle.rights) or "—"
+    return msg("wikitours-sync-review-circle", lang, groups, rights)
+
+
+def _levels(current) -> str:
+    shown = dict(current)
+    return ", ".join(f"{a}={escape(shown.get(a) or '—')}" for a in ("edit", "move"))
+
+
+def render_review(lang: str, *, library, local=None, trust, local_trust=None,
+                  source_index: str = "") -> str:
+    """Wikitext of the section for one wiki's status page. *library* is the selection of the
+    library's pages (on the library wiki, or another wiki when *source_index* is set), *local*
+    the selection of this wiki's adaptation page (or None)."""
+    out = [f"'''{msg('wikitours-sync-review-heading', lang)}'''"]
+
+    def page(title: str, index: str) -> str:
+        return remote_link(index, title) if index else link(title)
+
+    approvals = remote_link(source_index, trust.approvals) if source_index else link(trust.approvals)
+    out.append(msg("wikitours-sync-review-trusted", lang, _circle(lang, trust.publish),
+                   _circle(lang, trust.translate), approvals))
+    waiting = [(w, source_index, trust) for w in library.waiting]
+    gaps = list(library.gaps)
+    if local is not None and local_trust is not None:
+        waiting += [(w, "", local_trust) for w in local.waiting]
+        gaps += list(local.gaps)
+    if waiting:
+        out.append("")
+        out.append(msg("wikitours-sync-review-waiting", lang, len(waiting)))
+        for w, index, t in waiting[:200]:
+            users = ", ".join(user_link(u, index) if u != "?" else "?" for u in w.users)
+            diff = diff_link(w.latest, w.published, msg("wikitours-sync-status-diff", lang), index)
+            line = f"<code>{escape(json.dumps(w.title, ensure_ascii=False))}: {int(w.latest)}</code>"
+            where = remote_link(index, t.approvals) if index else link(t.approvals)
+            if w.published:
+                live = remote_link(index, f"Special:PermanentLink/{int(w.published)}", str(int(w.published))) \
+                    if index else f"[[Special:PermanentLink/{int(w.published)}|{int(w.published)}]]"
+                out.append("* " + msg("wikitours-sync-review-item", lang, page(w.title, index), w.count,
+                                      users, live, diff, line, where))
+            else:
+                out.append("* " + msg("wikitours-sync-review-item-new", lang, page(w.title, index),
+                                      w.count, users, diff, line, where))
+    by_level: dict[str, list] = {}
+    for gap in gaps:
+        by_level.setdefault(gap.wanted, []).append(gap)
+    for wanted, found in sorted(by_level.items()):
+        out.append("")
+        pages = ", ".join(f"{link(g.title)} ({_levels(g.current)})" for g in found[:100])
+        out.append(msg("wikitours-sync-review-protection", lang, pages, escape(wanted), len(found)))
+    out.append("")
+    return "\n".join(out)
