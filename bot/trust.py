@@ -46,16 +46,15 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
+from tours.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
+                              level_rank, weaker)
+
 __all__ = ["Trusted", "TrustConfig", "DEFAULT_TRUST", "APPROVALS_TITLE", "Rev", "Approval",
            "Verdict", "parse_trust", "review_page", "approvals_from_history", "approved_for",
            "parse_approvals",
            "approval_line", "LEVELS", "level_rank", "weaker", "read_histories", "read_users",
            "read_approvals", "read_revision_texts", "read_protections"]
 
-APPROVALS_TITLE = "Project:Wikitours/Approved.json"
-#: MediaWiki's protection levels, weakest first (custom levels of a wiki rank with ``sysop``'s
-#: neighbours: :func:`level_rank`).
-LEVELS = ("", "autoconfirmed", "extendedconfirmed", "sysop")
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 #: Page histories are read up to this many revisions (older content counts as reviewed when a
 #: trusted editor saved on top of it: docs/community.md, limits).
@@ -92,8 +91,8 @@ class TrustConfig:
     translate: Trusted = Trusted(rights=("translate-messagereview", "patrol", "rollback", "autopatrol"))
     #: Protection level (edit and move) of tour, library, approvals and adaptation pages, and of
     #: translation pages; "" = none wanted.
-    protect: str = "sysop"
-    protect_translations: str = "autoconfirmed"
+    protect: str = DEFAULT_LEVEL
+    protect_translations: str = DEFAULT_TRANSLATIONS_LEVEL
     approvals: str = APPROVALS_TITLE
 
 
@@ -286,20 +285,6 @@ def approved_for(approvals: Iterable[Approval], title: str, trusted: Callable[[s
 def approval_line(title: str, revid: int) -> str:
     """The JSON line that approves *revid* of *title* on the approvals page."""
     return f"{json.dumps(title, ensure_ascii=False)}: {int(revid)}"
-
-
-def level_rank(level: str) -> int:
-    """Strength of a protection level; a wiki's own level (not in :data:`LEVELS`) counts as
-    stronger than ``autoconfirmed`` and weaker than ``sysop``."""
-    return LEVELS.index(level) * 2 if level in LEVELS else 3
-
-
-def weaker(current: Mapping[str, str], wanted: str) -> list[str]:
-    """The actions (``edit``, ``move``) protected more weakly than *wanted* in *current*
-    (action → level); ``[]`` when nothing is wanted."""
-    if not wanted:
-        return []
-    return [a for a in ("edit", "move") if level_rank(current.get(a, "")) < level_rank(wanted)]
 
 
 # ---------------------------------------------------------------------------------------------
