@@ -60,6 +60,10 @@ _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 #: trusted editor saved on top of it: docs/community.md, limits).
 MAX_HISTORY = 5000
 MAX_APPROVAL_REVISIONS = 500
+#: A version of the approvals page larger than this, or with more entries, is not read (as if
+#: its text were hidden): the page is a short list, not a place for payloads.
+MAX_APPROVALS_BYTES = 256 * 1024
+MAX_APPROVAL_ENTRIES = 5000
 
 
 @dataclass(frozen=True)
@@ -243,7 +247,7 @@ def parse_approvals(text: str | None) -> dict[str, tuple[int, ...]]:
     if not isinstance(data, dict):
         return {}
     out: dict[str, tuple[int, ...]] = {}
-    for key, value in data.items():
+    for key, value in list(data.items())[:MAX_APPROVAL_ENTRIES]:
         if not isinstance(key, str) or key.startswith("@") or len(key) > 255:
             continue
         values = value if isinstance(value, list) else [value]
@@ -261,16 +265,23 @@ def approvals_from_history(versions: Sequence[tuple[int, str, str | None]],
     approve what is decided later (:func:`approved_for`), by the approver's rights."""
     out: list[Approval] = []
     previous: set[tuple[str, int]] = set()
+
+    def title(page: str) -> str | None:
+        try:
+            return normalise(page)
+        except Exception:  # noqa: BLE001 - not a title (Pywikibot's InvalidTitleError, …)
+            return None
+
     for revid, user, text in versions:
-        if text is None:
-            continue  # hidden content: nothing added, nothing forgotten
+        if text is None or len(text.encode("utf-8", "replace")) > MAX_APPROVALS_BYTES:
+            continue  # hidden or oversized content: nothing added, nothing forgotten
         entries = parse_approvals(text)
         if not entries and (text or "").strip() not in ("{}", ""):
             try:
                 json.loads(text)
             except ValueError:
                 continue  # invalid JSON: compare the next valid version with the last valid one
-        now = {(normalise(page), i) for page, ids in entries.items() for i in ids}
+        now = {(t, i) for page, ids in entries.items() if (t := title(page)) for i in ids}
         for page, i in sorted(now - previous):
             out.append(Approval(page, i, user, revid))
         previous = now

@@ -66,6 +66,14 @@ def test_only_approvals_a_trusted_editor_added_count():
     assert ("P", 2, "U") in added and ("P", 2, "T") not in added
     assert ("Q", 7, "T") in added and ("P", 3, "T") in added
     assert not any(a.page in ("@x", "R") for a in found)  # metadata and non-ids are no entries
+    # keys that are no titles are skipped; an oversized version is not read
+    def strict(title):
+        if "[" in title:
+            raise ValueError(title)
+        return title
+    odd = approvals_from_history([(20, "T", json.dumps({"[[x]]": 1, "S": 2})),
+                                  (21, "T", json.dumps({"S": 2, "Z": 3, "pad": "x" * 300_000}))], strict)
+    assert [(a.page, a.revid) for a in odd] == [("S", 2)]
 
 
 def test_trust_settings_are_checked():
@@ -121,7 +129,7 @@ def _c(wiki, title):
 def _approve(wiki, user, **entries):
     text = wiki.wikitext(APPROVALS)
     data = json.loads(text) if text else {}
-    data.update({_c(wiki, t): r for t, r in entries.items()})
+    data.update({_c(wiki, t) if t.startswith("Project:") else t: r for t, r in entries.items()})
     return wiki.edit(APPROVALS, json.dumps(data, ensure_ascii=False), user=user,
                      contentmodel="json", summary="approve")
 
@@ -181,8 +189,10 @@ def test_approvals_by_the_plain_account_count_for_nothing(lib):
     _approve(wiki, VANDAL, **{TOUR: latest})
     run()
     assert "PWNED" not in wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/en.json")
-    # a trusted editor saving the page without adding the line does not adopt the forgery
-    _approve(wiki, CURATOR, **{"Project:Wikitours/Unrelated": 1})
+    # a trusted editor saving the page without adding the line does not adopt the forgery;
+    # entries that are no titles or no revision ids are ignored, nothing breaks
+    _approve(wiki, CURATOR, **{"Project:Wikitours/Unrelated": 1, "[[Category:X]]{{SITENAME}}<": 5,
+                               "Library.yaml": "all", "@metadata": 3})
     run()
     assert "PWNED" not in wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/en.json")
     # the trusted editor removes the forged entry, then approves with one edit

@@ -16,9 +16,13 @@ __all__ = ["render_review"]
 
 
 def _circle(lang: str, circle) -> str:
-    groups = ", ".join(link(f"Special:ListUsers/{g}", g) for g in circle.groups) or "—"
-    rights = ", ".join(f"<code>{escape(r)}</code>" for r in circle.rights) or "—"
-    return msg("wikitours-sync-review-circle", lang, groups, rights)
+    groups = ", ".join(link(f"Special:ListUsers/{g}", g) for g in circle.groups)
+    rights = ", ".join(f"<code>{escape(r)}</code>" for r in circle.rights)
+    if groups and rights:
+        return msg("wikitours-sync-review-circle", lang, groups, rights)
+    if groups:
+        return msg("wikitours-sync-review-circle-groups", lang, groups, len(circle.groups))
+    return msg("wikitours-sync-review-circle-rights", lang, rights or "—", len(circle.rights))
 
 
 def _levels(current) -> str:
@@ -31,7 +35,7 @@ def render_review(lang: str, *, library, local=None, trust, local_trust=None,
     """Wikitext of the section for one wiki's status page. *library* is the selection of the
     library's pages (on the library wiki, or another wiki when *source_index* is set), *local*
     the selection of this wiki's adaptation page (or None)."""
-    out = [f"'''{msg('wikitours-sync-review-heading', lang)}'''"]
+    out = [f"=== {msg('wikitours-sync-review-heading', lang)} ==="]
 
     def page(title: str, index: str) -> str:
         return remote_link(index, title) if index else link(title)
@@ -46,7 +50,7 @@ def render_review(lang: str, *, library, local=None, trust, local_trust=None,
         gaps += list(local.gaps)
     if waiting:
         out.append("")
-        out.append(msg("wikitours-sync-review-waiting", lang, len(waiting)))
+        out.append("'''" + msg("wikitours-sync-review-waiting", lang, len(waiting)) + "'''")
         for w, index, t in waiting[:200]:
             users = ", ".join(user_link(u, index) if u != "?" else "?" for u in w.users)
             diff = diff_link(w.latest, w.published, msg("wikitours-sync-status-diff", lang), index)
