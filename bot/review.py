@@ -129,7 +129,8 @@ def select(site, latest: Mapping[str, int], trust: tr.TrustConfig, *,
             else:  # the reviewed text is gone (deleted revision): nothing of it is compiled
                 del selection.published[title]
     if protection:
-        wanted = {t: trust.protect_translations if translation(t) else trust.protect for t in latest}
+        wanted = {t: trust.protect_translations if translation(t) else trust.protect
+                  for t in latest}
         if approvals_revid:
             wanted[trust.approvals] = trust.protect
         current = tr.read_protections(site, [t for t, w in wanted.items() if w])

@@ -63,8 +63,8 @@ from typing import Callable, Iterable, Mapping
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
 from bot import review  # noqa: E402
+from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
 from bot.scripthelp import help_requested  # noqa: E402
 from bot.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, MachineLock, claim,  # noqa: E402
                            lease_verdict, new_holder, read_board, render_state, write_state)
@@ -757,10 +757,10 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             previews=tuple(t for t, _, _ in own_pages),
             source_index=lib_index, schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
             docs=docs_title(wiki), drafts=draft_lines,
-            review=render_review(wiki.language, library=picked if wiki.id == lib_wiki.id or not lib_index else
-                                 replace(picked, gaps=[]),
-                                 local=local_pick, trust=lib_wiki.trust, local_trust=wiki.trust,
-                                 source_index=lib_index))
+            # the library's protection is the library wiki's business: only its status page warns
+            review=render_review(wiki.language, library=picked if wiki.id == lib_wiki.id
+                                 else replace(picked, gaps=[]), local=local_pick,
+                                 trust=lib_wiki.trust, local_trust=wiki.trust, source_index=lib_index))
         own_pages.append((wiki.status, "wikitext", render_status(status)))
         if wiki.id == lib_wiki.id:
             own_pages.extend(_library_pages(config, wiki, loaded, translations_tours, site))

@@ -92,7 +92,8 @@ class TrustConfig:
 
     publish: Trusted = Trusted()
     #: Translation pages: this circle *or* the publishers.
-    translate: Trusted = Trusted(rights=("translate-messagereview", "patrol", "rollback", "autopatrol"))
+    translate: Trusted = Trusted(rights=("translate-messagereview", "patrol", "rollback",
+                                         "autopatrol"))
     #: Protection level (edit and move) of tour, library, approvals and adaptation pages, and of
     #: translation pages; "" = none wanted.
     protect: str = DEFAULT_LEVEL
@@ -127,15 +128,18 @@ def parse_trust(raw: object, where: str, err: Callable[[object, object], None]) 
             return default
         if not isinstance(value, Mapping) or set(map(str, value)) - {"groups", "rights"}:
             err(T("wikitours-problem-config-settings-not-mapping", where, f"trust.{key}"),
-                T("wikitours-hint-config-write", f"{key}: {{groups: [sysop], rights: [editsitejson]}}"))
+                T("wikitours-hint-config-write",
+                  f"{key}: {{groups: [sysop], rights: [editsitejson]}}"))
             return default
         out = {}
         for part in ("groups", "rights"):
             names = value.get(part, [])
             if isinstance(names, str):
                 names = [names]
-            if not isinstance(names, list) or not all(isinstance(n, str) and _NAME.match(n) for n in names):
-                err(T("wikitours-problem-config-settings-not-mapping", where, f"trust.{key}.{part}"),
+            if not isinstance(names, list) \
+                    or not all(isinstance(n, str) and _NAME.match(n) for n in names):
+                err(T("wikitours-problem-config-settings-not-mapping", where,
+                      f"trust.{key}.{part}"),
                     T("wikitours-hint-config-write", f"{part}: [interface-admin]"))
                 names = []
             out[part] = tuple(names)
@@ -151,7 +155,8 @@ def parse_trust(raw: object, where: str, err: Callable[[object, object], None]) 
         return value
 
     approvals = raw.get("approvals", APPROVALS_TITLE)
-    if not isinstance(approvals, str) or not approvals or re.search(r"[\[\]{}|<>#\x00-\x1f\x7f]", approvals):
+    if not isinstance(approvals, str) or not approvals \
+            or re.search(r"[\[\]{}|<>#\x00-\x1f\x7f]", approvals):
         err(T("wikitours-problem-config-wiki-not-title", where, "trust.approvals", str(approvals)),
             T("wikitours-hint-config-title-characters", "[ ] { } | < > #"))
         approvals = APPROVALS_TITLE
@@ -227,7 +232,8 @@ def review_page(title: str, history: Sequence[Rev], trusted: Callable[[str], boo
             parent_ok = rev.revid == oldest
         sha = rev.sha1
         good = bool(rev.user) and trusted(rev.user) and parent_ok
-        good = good or rev.revid in approved_ids or bool(sha and (sha in approved_shas or sha in trusted_shas))
+        good = good or rev.revid in approved_ids \
+            or bool(sha and (sha in approved_shas or sha in trusted_shas))
         ok[rev.revid] = good
         if good:
             if sha:
@@ -251,7 +257,8 @@ def parse_approvals(text: str | None) -> dict[str, tuple[int, ...]]:
         if not isinstance(key, str) or key.startswith("@") or len(key) > 255:
             continue
         values = value if isinstance(value, list) else [value]
-        ids = tuple(v for v in values if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2 ** 53)
+        ids = tuple(v for v in values
+                    if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2 ** 53)
         if ids:
             out[key] = ids
     return out
@@ -288,7 +295,8 @@ def approvals_from_history(versions: Sequence[tuple[int, str, str | None]],
     return out
 
 
-def approved_for(approvals: Iterable[Approval], title: str, trusted: Callable[[str], bool]) -> set[int]:
+def approved_for(approvals: Iterable[Approval], title: str,
+                 trusted: Callable[[str], bool]) -> set[int]:
     """The revision ids of *title* approved by someone *trusted* for it."""
     return {a.revid for a in approvals if a.page == title and a.approver and trusted(a.approver)}
 
@@ -356,7 +364,8 @@ def read_users(site, users: Iterable[str]) -> dict[str, tuple[frozenset, frozens
     return out
 
 
-def read_approvals(site, title: str, limit: int = MAX_APPROVAL_REVISIONS) -> list[tuple[int, str, str | None]]:
+def read_approvals(site, title: str,
+                   limit: int = MAX_APPROVAL_REVISIONS) -> list[tuple[int, str, str | None]]:
     """``(revid, user, text)`` of the approvals page's revisions, oldest first (50 per request,
     at most *limit* newest)."""
     params = {"action": "query", "prop": "revisions", "titles": title, "rvlimit": "50",
@@ -369,7 +378,8 @@ def read_approvals(site, title: str, limit: int = MAX_APPROVAL_REVISIONS) -> lis
                 main = r.get("slots", {}).get("main", {})
                 text = None if "texthidden" in main or "texthidden" in r else \
                     main.get("*", main.get("content", r.get("*")))
-                out.append((int(r.get("revid", 0)), "" if "userhidden" in r else str(r.get("user", "")), text))
+                user = "" if "userhidden" in r else str(r.get("user", ""))
+                out.append((int(r.get("revid", 0)), user, text))
         cont = reply.get("continue")
         if not cont:
             break

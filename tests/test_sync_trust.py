@@ -85,6 +85,26 @@ def test_trust_settings_are_checked():
     assert weaker({"edit": "sysop", "move": "sysop"}, "sysop") == [] and weaker({}, "") == []
 
 
+def test_the_review_section_escapes_what_it_quotes():
+    from bot.review import ProtectionGap, Selection, Waiting
+    from bot.trust import DEFAULT_TRUST
+    from tours.reviewpage import render_review
+
+    hostile = Selection(
+        waiting=[Waiting("Project:X/]]{{evil}}[[Category:Y]].yaml", 3, 9, 2,
+                         ("<script>x</script>", "~~~~"), False)],
+        gaps=[ProtectionGap("Project:Wikitours/Library.yaml", (("edit", "<b>x</b>"),), "sysop")])
+    text = render_review("en", library=hostile, trust=DEFAULT_TRUST)
+    for bad in ("<script>", "~~~~", "{{evil}}", "[[Category:Y]]", "<b>"):
+        assert bad not in text, bad
+    assert "[[Special:Diff/3/9|" in text and "|2 edits}}" in text and "edit=&lt;b&gt;" in text
+    # on another wiki the links are external links to the library wiki
+    remote = render_review("de", library=hostile, trust=DEFAULT_TRUST,
+                           source_index="http://127.0.0.1:1/index.php")
+    assert "http://127.0.0.1:1/index.php?title=Special%3ADiff&diff=9&oldid=3" in remote
+    assert "Warten auf Prüfung" in remote
+
+
 # ---------------------------------------------------------------------------------------------
 # On a real wiki
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-__all__ = ["LEVELS", "APPROVALS_TITLE", "DEFAULT_LEVEL", "DEFAULT_TRANSLATIONS_LEVEL", "level_rank", "weaker",
-           "protect"]
+__all__ = ["LEVELS", "APPROVALS_TITLE", "DEFAULT_LEVEL", "DEFAULT_TRANSLATIONS_LEVEL",
+           "level_rank", "weaker", "protect"]
 
 #: MediaWiki's protection levels, weakest first.
 LEVELS = ("", "autoconfirmed", "extendedconfirmed", "sysop")
@@ -39,7 +39,8 @@ def weaker(current: Mapping[str, str], wanted: str) -> list[str]:
     return [a for a in ("edit", "move") if level_rank(current.get(a, "")) < level_rank(wanted)]
 
 
-def protect(api, titles: Iterable[str], level: str, reason: str) -> tuple[list[str], list[tuple[str, str]]]:
+def protect(api, titles: Iterable[str], level: str,
+            reason: str) -> tuple[list[str], list[tuple[str, str]]]:
     """Protect the existing pages among *titles* at *level* (edit and move, no expiry) where
     they are protected more weakly: ``(protected titles, [(title, why not)])``. Pages already
     protected at least as strongly are left alone (an admin's stronger choice stays)."""

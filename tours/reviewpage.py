@@ -37,10 +37,10 @@ def render_review(lang: str, *, library, local=None, trust, local_trust=None,
     the selection of this wiki's adaptation page (or None)."""
     out = [f"=== {msg('wikitours-sync-review-heading', lang)} ==="]
 
-    def page(title: str, index: str) -> str:
-        return remote_link(index, title) if index else link(title)
+    def page(title: str, index: str, label: str | None = None) -> str:
+        return remote_link(index, title, label) if index else link(title, label)
 
-    approvals = remote_link(source_index, trust.approvals) if source_index else link(trust.approvals)
+    approvals = page(trust.approvals, source_index)
     out.append(msg("wikitours-sync-review-trusted", lang, _circle(lang, trust.publish),
                    _circle(lang, trust.translate), approvals))
     waiting = [(w, source_index, trust) for w in library.waiting]
@@ -54,13 +54,14 @@ def render_review(lang: str, *, library, local=None, trust, local_trust=None,
         for w, index, t in waiting[:200]:
             users = ", ".join(user_link(u, index) if u != "?" else "?" for u in w.users)
             diff = diff_link(w.latest, w.published, msg("wikitours-sync-status-diff", lang), index)
-            line = f"<code>{escape(json.dumps(w.title, ensure_ascii=False))}: {int(w.latest)}</code>"
-            where = remote_link(index, t.approvals) if index else link(t.approvals)
+            quoted = escape(json.dumps(w.title, ensure_ascii=False))
+            line = f"<code>{quoted}: {int(w.latest)}</code>"
+            where = page(t.approvals, index)
             if w.published:
-                live = remote_link(index, f"Special:PermanentLink/{int(w.published)}", str(int(w.published))) \
-                    if index else f"[[Special:PermanentLink/{int(w.published)}|{int(w.published)}]]"
-                out.append("* " + msg("wikitours-sync-review-item", lang, page(w.title, index), w.count,
-                                      users, live, diff, line, where))
+                revid = int(w.published)
+                live = page(f"Special:PermanentLink/{revid}", index, str(revid))
+                out.append("* " + msg("wikitours-sync-review-item", lang, page(w.title, index),
+                                      w.count, users, live, diff, line, where))
             else:
                 out.append("* " + msg("wikitours-sync-review-item-new", lang, page(w.title, index),
                                       w.count, users, diff, line, where))
