@@ -25,6 +25,11 @@ each wiki adapts it. Example (``wikis.yaml``, kept private beside the bot's user
         variant-page: "Project:Wikitours/Local.yaml"   # on arwiki itself
         mentors: "Project:Wikitours/Mentors.json"
         settings: {welcome: true, event-url: ""}
+        trust:                                     # who publishes (bot/trust.py); defaults:
+          publish: {rights: [editsitejson]}
+          translate: {rights: [translate-messagereview, patrol, rollback, autopatrol]}
+          protect: sysop                           # tour, library, approvals, adaptation pages
+          protect-translations: autoconfirmed
 
 ``tours`` not ending in ``/`` names one page holding the whole library. Every wiki gets the
 tours of the library wiki on the next sync; ``variant`` picks an entry of the library's own

@@ -81,6 +81,17 @@ def test_trust_settings_are_checked():
     trust = parse_trust({"publish": {"groups": ["sysop", "<b>"]}, "protect": "none",
                          "approvals": "[[x]]", "extra": 1}, "w", lambda m, h: problems.append(m))
     assert trust.publish.groups == () and trust.protect == "" and len(problems) == 3
+    config, problems = parse_config({"library": {"wiki": "a"}, "wikis": [
+        {"id": "a", "api": "http://127.0.0.1/api.php",
+         "trust": {"publish": {"groups": ["interface-admin"]}, "protect-translations": "none"}},
+        {"id": "b", "api": "http://127.0.0.1:2/api.php"}]})
+    assert config is not None, problems
+    a, b = config.wikis
+    assert a.trust.publish.allows({"interface-admin"}, set()) and not a.trust.publish.allows({"sysop"}, {"editsitejson"})
+    assert a.trust.protect_translations == "" and a.trust.protect == "sysop"
+    assert b.trust.publish.allows({"sysop"}, {"editsitejson"}) and b.trust.translate.allows((), {"patrol"})
+    assert parse_config({"library": {"wiki": "a"}, "wikis": [
+        {"id": "a", "api": "http://127.0.0.1/api.php", "trust": "everyone"}]})[0] is None
     assert weaker({"edit": "autoconfirmed"}, "sysop") == ["edit", "move"]
     assert weaker({"edit": "sysop", "move": "sysop"}, "sysop") == [] and weaker({}, "") == []
 
