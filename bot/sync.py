@@ -73,7 +73,7 @@ from tours.build import Translations, build_pages, manifest as build_manifest  #
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
 from tours.model import Problem  # noqa: E402
 from tours.problemtext import T, format_problem  # noqa: E402
-from tours.statuspage import (DraftLine, PageError, Status, msg, render_draft_deleted,  # noqa: E402
+from tours.statuspage import (DraftLine, PageError, Status, link, msg, render_draft_deleted,  # noqa: E402
                               render_draft_editnotice, render_draft_errors, render_draft_preview,
                               render_editnotice, render_status, render_talk_note,
                               render_translation_index, render_translation_status, talk_marker)
@@ -828,7 +828,9 @@ def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,
         pages.append((notice_title, "wikitext",
                       render_editnotice(wiki.language, docs=docs_title(wiki), schema=SCHEMA_TITLE,
                                         status_title=wiki.status, drafts=drafts,
-                                        previews=wiki.previews)))
+                                        previews=wiki.previews).rstrip("\n")
+                      + " " + msg("wikitours-sync-editnotice-review", wiki.language,
+                                  link(wiki.trust.approvals)) + "\n"))
         draft_ns, draft_rest = _split_title(site, drafts.rstrip("/")) if drafts else (0, "")
         if draft_rest:
             draft_rest = draft_rest.replace(" ", "_").replace("/", "-")

@@ -179,6 +179,8 @@ def test_the_status_page_says_who_publishes(lib):
     status = wiki.wikitext(STATUS)
     assert "Only reviewed text is published" in status and "editsitejson" in status
     assert "patrol" in status and _c(wiki, APPROVALS) in status
+    notice = wiki.wikitext("MediaWiki:Editnotice-4-Wikitours-Tours")
+    assert "Only reviewed changes are published" in notice and _c(wiki, APPROVALS) in notice
     # the seeded pages are not protected: the status page warns
     assert "Protection:" in status and "more weakly than configured" in status
 
