@@ -28,8 +28,8 @@ each wiki adapts it. Example (``wikis.yaml``, kept private beside the bot's user
         trust:                                     # who publishes (bot/trust.py); defaults:
           publish: {rights: [editsitejson]}
           translate: {rights: [translate-messagereview, patrol, rollback, autopatrol]}
-          protect: sysop                           # tour, library, approvals, adaptation pages
-          protect-translations: autoconfirmed
+          protect: sysop                           # tour, library, adaptation pages
+          protect-translations: autoconfirmed      # translation pages, the approvals page
 
 ``tours`` not ending in ``/`` names one page holding the whole library. Every wiki gets the
 tours of the library wiki on the next sync; ``variant`` picks an entry of the library's own

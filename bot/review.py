@@ -132,7 +132,8 @@ def select(site, latest: Mapping[str, int], trust: tr.TrustConfig, *,
         wanted = {t: trust.protect_translations if translation(t) else trust.protect
                   for t in latest}
         if approvals_revid:
-            wanted[trust.approvals] = trust.protect
+            # like the translations: the translation circle approves there too
+            wanted[trust.approvals] = trust.protect_translations
         current = tr.read_protections(site, [t for t, w in wanted.items() if w])
         for title, level in wanted.items():
             now = current.get(title)

@@ -94,8 +94,8 @@ class TrustConfig:
     #: Translation pages: this circle *or* the publishers.
     translate: Trusted = Trusted(rights=("translate-messagereview", "patrol", "rollback",
                                          "autopatrol"))
-    #: Protection level (edit and move) of tour, library, approvals and adaptation pages, and of
-    #: translation pages; "" = none wanted.
+    #: Protection level (edit and move) of tour, library and adaptation pages, and of translation
+    #: and approvals pages (the translation circle approves translations); "" = none wanted.
     protect: str = DEFAULT_LEVEL
     protect_translations: str = DEFAULT_TRANSLATIONS_LEVEL
     approvals: str = APPROVALS_TITLE

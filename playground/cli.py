@@ -107,7 +107,7 @@ def make_bot_admin(wiki: LocalWiki) -> None:
 def seed_tours(wiki: LocalWiki, directory: Path) -> bool:
     """Put tours.yaml and i18n/tours/ on the wiki, once: from then on the wiki's pages are the
     source of truth, so a restart never pushes over them. The pages are protected by default
-    (tour, library and approvals pages: administrators; translations: any account; the push
+    (tour and library pages: administrators; translations and approvals: any account; the push
     says so). Returns whether it seeded."""
     if tours_on_wiki(wiki):
         say(msg("wikitours-playground-seed-kept", wiki.index + "?title=Special:PrefixIndex/"

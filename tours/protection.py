@@ -2,10 +2,10 @@
 level a community configures, because an unprotected tour page invites edits that then wait
 for review (bot/trust.py) and a vandal's edit of it is one step from the wiki's interface.
 
-``python -m tours push`` (and so the playground's seeding) protects the tour, library and
-approvals pages at ``--protect`` (default ``sysop``) and the translation pages at
+``python -m tours push`` (and so the playground's seeding) protects the tour and library pages
+at ``--protect`` (default ``sysop``) and the translation pages and the approvals page at
 ``--protect-translations`` (default ``autoconfirmed``: translating stays open to every
-account, publishing needs review); the sync warns on the status page when a page is protected
+account, publishing needs review, and the translation circle approves translations); the sync warns on the status page when a page is protected
 more weakly than its ``trust:`` settings say. The level order is pure; :func:`protect` is the
 I/O for the push's small API client.
 """

@@ -347,7 +347,9 @@ def run_push(ns) -> int:
         elif a.kind == "same":
             record[a.lang] = {"revid": wiki[a.lang].revid, "sha": content_sha(local[a.lang])}
     _save_record(record_path, ns.api, record)
-    pages = [p.title for p in api.pages(ns.prefix).values()]
+    # The approvals page is protected like the translations: the translation circle approves
+    # translations there (entries by anyone else count for nothing, bot/trust.py).
+    pages = [p.title for p in api.pages(ns.prefix).values()] + ([ns.approvals] if seed else [])
     protect_and_say(api, pages, getattr(ns, "protect_translations", ""))
     return max(_report(actions, "pushed"), tours_status)
 
@@ -456,13 +458,13 @@ def push_tours(ns, api: Api, seed, record_path: Path) -> int:
                    counts["same"], counts["skip"], counts["conflict"]))
     # The approvals page (bot/trust.py) is made once, empty, so that it is protected from the start.
     approvals = getattr(ns, "approvals", "")
-    if approvals and _level(getattr(ns, "protect", "")) and not api.revisions([approvals]):
+    if approvals and not api.revisions([approvals]):
         try:
             api.save(approvals, "{}", seed_msg("wikitours-seed-approvals-created", approvals), None)
             print(seed_msg("wikitours-seed-approvals-created", approvals))
         except RuntimeError as error:
             print(seed_msg("wikitours-seed-not-saved", approvals, error), file=sys.stderr)
-    titles = [plan.wiki.title if plan.wiki else plan.title for plan in plans] + [approvals]
+    titles = [plan.wiki.title if plan.wiki else plan.title for plan in plans]
     protect_and_say(api, titles, getattr(ns, "protect", ""))
     return 1 if counts["conflict"] else 0
 
@@ -501,10 +503,11 @@ def add_parsers(sub) -> None:
             from tours.protection import APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL
 
             p.add_argument("--protect", default=DEFAULT_LEVEL, metavar="LEVEL",
-                           help="protect (edit and move) the tour, library and approvals pages at "
+                           help="protect (edit and move) the tour and library pages at "
                                 f"LEVEL (default: {DEFAULT_LEVEL}; none: leave them as they are)")
             p.add_argument("--protect-translations", default=DEFAULT_TRANSLATIONS_LEVEL,
-                           metavar="LEVEL", help="protect the translation pages at LEVEL (default: "
+                           metavar="LEVEL", help="protect the translation and approvals pages at "
+                           "LEVEL (default: "
                            f"{DEFAULT_TRANSLATIONS_LEVEL}; none: leave them as they are)")
             p.add_argument("--approvals", default=APPROVALS_TITLE, metavar="TITLE",
                            help="with --tours: make this approvals page (JSON) if missing "

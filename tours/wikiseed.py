@@ -21,7 +21,7 @@ A split is only returned when it is faithful: :func:`split_library` loads the pa
 with the file's order of the tours, which the wiki would otherwise list by page name. Anything else is a :class:`Problem`, so a
 file that cannot be split exactly is never half-published. Everything here is pure; the push
 (:mod:`tours.translations_sync`) then protects the pages it saved (:mod:`tours.protection`:
-tour, library and approvals pages at ``sysop``, translations at ``autoconfirmed`` by default),
+tour and library pages at ``sysop``, translations and approvals at ``autoconfirmed`` by default),
 because the sync publishes only reviewed revisions of them (:mod:`bot.trust`).
 """
 
