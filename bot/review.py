@@ -76,7 +76,9 @@ def select(site, latest: Mapping[str, int], trust: tr.TrustConfig, *,
         events = [[a.page, a.revid, a.approver, a.approval_revid] for a in found]
         cache["approvals"] = events
         cache["approvals-revid"] = approvals_revid
-    approvals = [tr.Approval(*e) for e in events if isinstance(e, list) and len(e) == 4]
+    # The cache is a local file: anything malformed in it is dropped, never trusted.
+    approvals = [tr.Approval(*e) for e in events if isinstance(e, list) and len(e) == 4
+                 and [type(x) for x in e] == [str, int, str, int]]
 
     todo = []
     for title, revid in latest.items():
@@ -111,7 +113,8 @@ def select(site, latest: Mapping[str, int], trust: tr.TrustConfig, *,
         pub = _rev(entry.get("published"))
         if pub is not None:
             selection.published[title] = pub
-        waits = [w for w in (_rev(x) for x in entry.get("waiting") or []) if w is not None]
+        raw = entry.get("waiting")
+        waits = [w for w in (_rev(x) for x in (raw if isinstance(raw, list) else [])) if w is not None]
         if waits:
             names = tuple(dict.fromkeys(w.user or "?" for w in waits))[:5]
             selection.waiting.append(Waiting(title, pub.revid if pub else 0, latest[title],

@@ -148,6 +148,8 @@ def lib(wiki):
     def run(**kw):
         return sync_once(config, {"w": wiki.site()}, cache, log=logs.append, **kw).outcomes["w"]
 
+    run.cache = cache  # the sync's local cache (tests below garble it)
+
     first = run()
     assert first.published, (first.errors, logs)
     return wiki, run
@@ -320,3 +322,20 @@ def test_protection_as_configured_clears_the_warning(lib):
              protections=f"edit={level}|move={level}", token=token(session, wiki.api))
     run(force=True)
     assert "more weakly than configured" not in wiki.wikitext(STATUS)
+
+
+def test_a_garbled_local_cache_is_read_again_from_the_wiki(lib):
+    """The review's verdicts live in the local cache file; garbage there (hand-edited, forged
+    approvals) is dropped and the histories are read again, never trusted."""
+    wiki, run = lib
+    scam = TOURS + "scam.yaml"
+    if wiki.wikitext(scam) is None:  # made by the test above when the module runs in order
+        wiki.edit(scam, SECOND.replace("ask-mentor", "scam"), user=VANDAL)
+        run()
+    review = run.cache["review"]["w"]
+    review["approvals"] = [[_c(wiki, TOURS + "scam.yaml"), 1, ["x"], "y"], "junk", [1, 2, 3, 4]]
+    review["pages"][_c(wiki, TOUR)] = {"latest": "?", "waiting": 5}
+    review["pages"][_c(wiki, TOURS + "scam.yaml")] = {"latest": 0, "published": 7, "waiting": "abc"}
+    run(force=True)
+    assert wiki.wikitext("MediaWiki:Wikitours/tours/scam.json") is None
+    assert "no approved revision yet" in wiki.wikitext(STATUS)
