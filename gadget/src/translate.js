@@ -15,10 +15,12 @@
  */
 ( function () {
 	'use strict';
-	// The runtime's message module, bundled before this file: the reader's languages, the
-	// pages of a query answer, and the merge of message pages that lets only wikitours- keys in.
+	// The runtime's messages.js and texts.js, bundled before this file: page titles, the
+	// reader's languages, the pages of a query answer, and the merge of message pages that lets
+	// only wikitours- keys in.
 	var lib = mw.libs.wikitours.messages,
-		SOURCES = 'MediaWiki:Gadget-wikitours-sources.json',
+		texts = mw.libs.wikitours.texts,
+		SOURCES = lib.title( 'sources' ),
 		KEY = /^wikitours-[a-z0-9-]+$/,
 		HASH = /^[0-9a-f]{8}$/,
 		TITLE = /^Wikitours\/i18n\/([a-z][a-z0-9-]*)\.json$/,
@@ -29,7 +31,7 @@
 	}
 
 	function uiTitle( lang ) {
-		return 'MediaWiki:Wikitours/messages/ui/' + lang + '.json';
+		return lib.title( 'messages', 'ui', lang );
 	}
 
 	function parseObject( text ) {
@@ -79,7 +81,7 @@
 	}
 
 	function setUiMessages( get, langs ) {
-		mw.messages.set( lib.merge( langs.map( function ( lang ) {
+		mw.messages.set( texts.merge( langs.map( function ( lang ) {
 			var page = get( uiTitle( lang ) );
 			return page && parseObject( page.content );
 		} ) ) );
@@ -153,7 +155,7 @@
 			curtimestamp: 1,
 			formatversion: 2
 		} ).then( function ( response ) {
-			var get = lib.contents( response, true ),
+			var get = texts.contents( response, true ),
 				sourcesPage = get( SOURCES ),
 				current = get( page ),
 				info = ( response.query && response.query.languageinfo ) || {};
