@@ -17,8 +17,8 @@ from test_gadget_support import (
     POPOVER,
     ROOT,
     close_ve_welcome,
+    config_page,
     deploy,
-    index_page,
     messages_page,
     progress_json,
     site_pages,
@@ -100,9 +100,9 @@ def collector():
 
 @pytest.fixture(scope="module")
 def site(wiki, collector):
-    pages = [p for p in site_pages() if p[0] != "MediaWiki:Gadget-wikitours-tours.json"]
+    pages = [p for p in site_pages() if p[0] != "MediaWiki:Gadget-wikitours-config.json"]
     pages += [
-        index_page(config={"waitMs": WAIT_MS}),
+        config_page({"waitMs": WAIT_MS}),
         tour_page("edge", EDGE_STEPS),
         messages_page("edge", "en", EDGE_MESSAGES),
         messages_page("edge", "ar", EDGE_MESSAGES_AR),
@@ -450,8 +450,8 @@ def test_a_tour_survives_navigation(site, page):
 
 def test_events_only_when_configured_and_without_user_names(site, page, collector):
     handler, url = collector
-    site.edit("MediaWiki:Gadget-wikitours-tours.json",
-              index_page(config={"eventUrl": url, "waitMs": WAIT_MS})[2], contentmodel="json")
+    title, model, text = config_page({"eventUrl": url, "waitMs": WAIT_MS})
+    site.edit(title, text, contentmodel=model)
     site.create_user("Newcomer Evt")
     site.login(page, "Newcomer Evt")
     page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
@@ -475,8 +475,8 @@ def test_events_only_when_configured_and_without_user_names(site, page, collecto
     assert "Newcomer" not in "".join(handler.bodies)
 
     # Without an eventUrl nothing is sent.
-    site.edit("MediaWiki:Gadget-wikitours-tours.json", index_page(config={"waitMs": WAIT_MS})[2],
-              contentmodel="json")
+    title, model, text = config_page({"waitMs": WAIT_MS})
+    site.edit(title, text, contentmodel=model)
     count = len(handler.bodies)
     page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
     wait_title(page, "Edge cases")  # they left it half-way: continue or start over

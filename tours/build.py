@@ -33,6 +33,7 @@ from tours.render.badges import render_badge_page
 from tours.render.catalogue import render_catalogue
 from tours.render.common import DEFAULT_PREFIX, Page, Site
 from tours.render.gadgetdata import (
+    gadget_config,
     gadget_index,
     index_languages,
     tour_data,
@@ -221,6 +222,7 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
     config = dict(config or {})
     pages.append(gadget_index(adapted, index_languages(set(tour_texts) | gadget_langs, source),
                               config))
+    pages.append(gadget_config(config))
     for tour in adapted.tours:
         pages.append(tour_data(adapted, tour))
         for lang in page_langs:

@@ -1,6 +1,6 @@
 /*
- * Settings: defaults, replaced by the site's `config` from MediaWiki:Gadget-wikitours-tours.json
- * where its values are valid. Read them as properties: wt.config.waitMs.
+ * Settings: defaults, replaced by the site's from MediaWiki:Gadget-wikitours-config.json (read
+ * with the tour) where its values are valid. Read them as properties: wt.config.waitMs.
  */
 ( function ( wt ) {
 	'use strict';

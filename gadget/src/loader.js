@@ -16,7 +16,7 @@
 	var START = 'wikitours-start',
 		PARAM = /[?&#]wikitour=([a-z0-9][a-z0-9-]*)/,
 		ID = /^[a-z0-9][a-z0-9-]*$/,
-		m = PARAM.exec( location.search + location.hash ),
+		m = PARAM.exec( location.href ),
 		id = m && m[ 1 ],
 		wt = mw.libs.wikitours,
 		tour = null,
@@ -30,19 +30,19 @@
 	} catch ( e ) {}
 	document.addEventListener( 'click', function ( e ) {
 		var a = e.target.closest && e.target.closest( 'a[href*="wikitour="]' ),
-			link = a && a.host === location.host && PARAM.exec( a.search + a.hash );
+			link = a && a.host === location.host && PARAM.exec( a.href );
 		try {
 			if ( link ) {
 				store.setItem( START, link[ 1 ] );
 			}
 		} catch ( err ) {}
 	} );
-	id = id && ID.test( id ) ? id : null;
+	// An id from the address or a click passed PARAM; one from localStorage is checked.
 	tour = id || tour;
 	if ( tour && ID.test( tour ) ) {
 		wt.fetched = wt.messages.fetch( tour );
 		mw.loader.using( [ 'ext.gadget.wikitours-runtime' ].concat(
-			document.documentElement.clientWidth < 640 ? [] : 'ext.gadget.wikitours-place' )
+			innerWidth < 640 ? [] : 'ext.gadget.wikitours-place' )
 		).then( function () {
 			wt.main( id );
 		} );

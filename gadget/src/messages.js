@@ -13,8 +13,8 @@
 	 * Every wiki page the gadget reads or writes is named here and nowhere else (a published
 	 * version's segment goes in this one function).
 	 *
-	 * @param {string} kind tours or messages (with a name), tours (the site's index: settings
-	 *  and the list of tours) or sources (the translation form's) without one, or progress
+	 * @param {string} kind tours or messages (with a name); config (the site's settings),
+	 *  tours (the index) or sources (the translation form's) without one; or progress
 	 * @param {string} [name] Tour id, message group (a tour id or "ui") or user name
 	 * @param {string} [lang]
 	 * @return {string}
@@ -22,19 +22,6 @@
 	function title( kind, name, lang ) {
 		return kind === 'progress' ? 'User:' + name + '/wikitours.json' : 'MediaWiki:' + ( name ?
 			'Wikitours/' + kind + '/' + name + ( lang ? '/' + lang : '' ) : 'Gadget-wikitours-' + kind ) + '.json';
-	}
-
-	/**
-	 * @return {string[]} The reader's languages, most wanted first, ending in English. Before
-	 *  mediawiki.language has loaded, the language and its base ("pt" for "pt-br"); texts.js
-	 *  asks for the rest of the real chain, if any, once it has.
-	 */
-	function languages() {
-		var lang = mw.config.get( 'wgUserLanguage' );
-		return ( mw.language ? mw.language.getFallbackLanguageChain() : [ lang, lang.split( '-' )[ 0 ] ] )
-			.concat( 'en' ).filter( function ( l, i, all ) {
-				return all.indexOf( l ) === i;
-			} );
 	}
 
 	/**
@@ -52,16 +39,21 @@
 	 * Start reading what a tour needs: its data, the site's settings, the texts of the reader's
 	 * languages and, when logged in, their progress page (not cached).
 	 *
+	 * The languages are those known before the runtime (and mediawiki.language) is there: the
+	 * reader's, its base ("pt" for "pt-br") and English. texts.js reads the rest of a longer
+	 * fallback chain, if any, once it has.
+	 *
 	 * @param {string} id Tour id
 	 * @return {Object} {id, langs, data, progress}: the last two are requests (progress null when
 	 *  anonymous)
 	 */
 	function fetch( id ) {
-		var langs = languages(),
+		var lang = mw.config.get( 'wgUserLanguage' ),
+			langs = [ lang, lang.split( '-' )[ 0 ], 'en' ],
 			user = mw.config.get( 'wgUserName' ),
-			titles = [ title( 'tours', id ), title( 'tours' ) ];
-		langs.forEach( function ( lang ) {
-			titles.push( title( 'messages', id, lang ), title( 'messages', 'ui', lang ) );
+			titles = [ title( 'tours', id ), title( 'config' ) ];
+		langs.forEach( function ( code ) {
+			titles.push( title( 'messages', id, code ), title( 'messages', 'ui', code ) );
 		} );
 		return {
 			id: id,
@@ -71,5 +63,5 @@
 		};
 	}
 
-	wt.messages = { title: title, languages: languages, read: read, fetch: fetch };
+	wt.messages = { title: title, read: read, fetch: fetch };
 }( mw.libs.wikitours ) );

@@ -13,6 +13,16 @@
 		M = wt.messages;
 
 	/**
+	 * @return {string[]} The reader's languages, most wanted first, always ending in English
+	 */
+	function languages() {
+		var chain = ( mw.language.getFallbackLanguageChain() || [] ).concat( 'en' );
+		return chain.filter( function ( lang, i ) {
+			return chain.indexOf( lang ) === i;
+		} );
+	}
+
+	/**
 	 * Merge message objects given most wanted first: later (more wanted) languages win.
 	 *
 	 * @param {Array} sets Objects of key: text, most wanted first (null for missing pages)
@@ -95,13 +105,13 @@
 	 * and its base, a source language outside the reader's chain).
 	 *
 	 * @param {Object} f What messages.fetch started
-	 * @return {jQuery.Promise} Resolves to {tour, site, progress}; tour is null when missing
+	 * @return {jQuery.Promise} Resolves to {tour, config, progress}; tour is null when missing
 	 */
 	function load( f ) {
 		return $.when( answer( f.data ), f.progress && answer( f.progress ) ).then( function ( response, progressAnswer ) {
 			var get = contents( response ),
 				tour = parseJson( get( M.title( 'tours', f.id ) ) ),
-				langs = M.languages(),
+				langs = languages(),
 				user = mw.config.get( 'wgUserName' ),
 				extra = [],
 				sets = [];
@@ -126,7 +136,7 @@
 				mw.messages.set( merge( sets ) );
 				return {
 					tour: tour,
-					site: parseJson( get( M.title( 'tours' ) ) ) || {},
+					config: parseJson( get( M.title( 'config' ) ) ),
 					progress: user ? parseJson( contents( progressAnswer )( M.title( 'progress', user ) ) ) : null
 				};
 			}
@@ -158,6 +168,7 @@
 	}
 
 	wt.texts = {
+		languages: languages,
 		merge: merge,
 		contents: contents,
 		answer: answer,

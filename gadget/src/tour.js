@@ -369,7 +369,7 @@
 		fetched = wt.fetched && wt.fetched.id === id ? wt.fetched : wt.messages.fetch( id );
 		wt.fetched = null;
 		return M.load( fetched ).then( function ( data ) {
-			wt.config.configure( data.site && data.site.config );
+			wt.config.configure( data.config );
 			wt.progress.init( data.progress );
 			if ( !data.tour ) {
 				failed( 'wikitours-error-notour', id );

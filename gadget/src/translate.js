@@ -139,7 +139,7 @@
 	 */
 	function load( lang ) {
 		var page = mw.config.get( 'wgPageName' ),
-			langs = lib.languages(),
+			langs = texts.languages(),
 			codes = [ lang, 'en', mw.config.get( 'wgContentLanguage' ) ];
 		return new mw.Api().get( {
 			action: 'query',

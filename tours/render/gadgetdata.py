@@ -19,9 +19,11 @@ from tours.render.wikitext import quotes_to_html
 
 __all__ = [
     "INDEX_TITLE",
+    "CONFIG_TITLE",
     "tour_data_title",
     "messages_title",
     "gadget_index",
+    "gadget_config",
     "tour_data",
     "tour_messages",
     "ui_messages",
@@ -30,6 +32,8 @@ __all__ = [
 ]
 
 INDEX_TITLE = "MediaWiki:Gadget-wikitours-tours.json"
+#: The site's settings alone: all a starting tour needs of the site, so it does not read the index.
+CONFIG_TITLE = "MediaWiki:Gadget-wikitours-config.json"
 
 
 def tour_data_title(tour_id: str) -> str:
@@ -79,6 +83,13 @@ def gadget_index(library: Library, languages: list[str], config: Mapping | None 
         "config": dict(config or {}),
     }
     return Page(INDEX_TITLE, "json", _dump(data), "tour-data")
+
+
+def gadget_config(config: Mapping | None = None) -> Page:
+    """``MediaWiki:Gadget-wikitours-config.json``: the site's settings (``eventUrl``,
+    ``waitMs``), the same object as the index's ``config``. The gadget reads this small page with
+    a tour instead of the index, whose list of languages grows with every translation."""
+    return Page(CONFIG_TITLE, "json", _dump(dict(config or {})), "tour-data")
 
 
 def _conditions(c: Conditions) -> dict:
