@@ -25,12 +25,15 @@ dropped warm-up round).
 The network default is "Slow 3G"-like: 400 ms round trip, 400 kbit/s both ways (WebPageTest's
 "3G Slow"; Chrome's own "Slow 3G" preset has the same bandwidth with 2000 ms latency, where no
 request after the page is interactive can come back within a second: pass --latency 2000).
-Prints tables; exits 1 when a goal is missed.
+Another MediaWiki (1.43, see /work/shared/mediawiki-1.43.md): set WIKITOURS_MEDIAWIKI to its
+folder and WIKITOURS_WIKI_CACHE to a cache of its own. Prints tables; exits 1 when a goal is
+missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import gzip
 import json
 import shutil
@@ -38,7 +41,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,7 +126,8 @@ var module = {{ exports: {{}} }}, exports = module.exports;
     ]
     lines = [
         "* bench-start[ResourceLoader|default|targets=desktop,mobile]|bench-start.js",
-        "* bench-driver[ResourceLoader|hidden|targets=desktop,mobile]|bench-driver.js|bench-driver.css",
+        "* bench-driver[ResourceLoader|hidden|targets=desktop,mobile]|bench-driver.js"
+        "|bench-driver.css",
         "* bench-shepherd[ResourceLoader|hidden|targets=desktop,mobile]|bench-shepherd.js"
         "|bench-shepherd.css",
     ]
@@ -217,7 +220,7 @@ def one_run(browser, url: str, library: str, view: dict, args) -> Run:
                 body = cdp.send("Network.getResponseBody", {"requestId": rid})
             except Exception:  # noqa: BLE001 - evicted or redirect: count the wire bytes only
                 body = {"body": "", "base64Encoded": False}
-            data = (__import__("base64").b64decode(body["body"]) if body["base64Encoded"]
+            data = (base64.b64decode(body["body"]) if body["base64Encoded"]
                     else body["body"].encode("utf-8"))
             responses.append(Response(r["url"], int(r["wire"]), data, r.get("encoding", "")))
         return Run(library, b["popover"] - max(b["dcl"], b["modules"]), b["popover"], responses,
@@ -329,6 +332,7 @@ def main(argv=None) -> int:
         wiki.edit("MediaWiki:Gadgets-definition", "== wikitours ==\n" + "\n".join(lines)
                   + "\n== bench ==\n" + "\n".join(extra_lines) + "\n", summary="bench")
         view = VIEWPORTS[args.viewport]
+        version = wiki.call(meta="siteinfo")["query"]["general"]["generator"]
         base = f"{wiki.index}?title=Special:MyPage/sandbox&useskin={view['skin']}"
         urls = {"wikitours": base + "#wikitour=first-edit", "driver.js": base + "#bench=driver",
                 "Shepherd.js": base + "#bench=shepherd"}
@@ -348,6 +352,8 @@ def main(argv=None) -> int:
                         runs[lib].append(run)
                     print(f"round {i} {lib}: {run.ms:.0f} ms", file=sys.stderr, flush=True)
             browser.close()
+        print(f"\n{version}, {args.viewport} ({view['skin']}), an anonymous reader on "
+              "Special:MyPage/sandbox starting first-edit")
         ok = print_sizes(loader_response, runs)
         ok &= print_times(runs, args)
         return 0 if ok else 1

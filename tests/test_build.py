@@ -306,5 +306,9 @@ def test_event_url_and_gadget_interface_messages(tmp_path):
         if path.stem == "qqq":
             continue
         ui = json.loads(content[f"MediaWiki:Wikitours/messages/ui/{path.stem}.json"])
+        form = json.loads(content[f"MediaWiki:Wikitours/messages/translate/{path.stem}.json"])
         source = json.loads(path.read_text(encoding="utf-8"))
-        assert ui == {k: v for k, v in source.items() if not k.startswith("@")}
+        # A tour reads only its own interface texts; the translation form's are apart.
+        assert {**ui, **form} == {k: v for k, v in source.items() if not k.startswith("@")}
+        assert ui and form and not [k for k in ui if k.startswith("wikitours-translate-")]
+        assert all(k.startswith("wikitours-translate-") for k in form)

@@ -19,6 +19,7 @@ from tours.load import load_library
 from tours.render.catalogue import render_catalogue
 from tours.render.common import Site
 from tours.render.gadgetdata import (
+    form_messages,
     gadget_config,
     gadget_index,
     tour_data,
@@ -63,7 +64,8 @@ def site_pages(lib=None, config: Mapping | None = None,
             if page is not None:
                 pages.append(page)
     for lang in gadget_langs:
-        pages.append(ui_messages(lang, banana(ROOT / "i18n" / "gadget" / f"{lang}.json")))
+        ui = banana(ROOT / "i18n" / "gadget" / f"{lang}.json")
+        pages += [ui_messages(lang, ui), form_messages(lang, ui)]
     page_texts = {p.stem: banana(p) for p in (ROOT / "i18n" / "pages").glob("*.json")
                   if p.stem != "qqq"}
     site = Site(lib, Messages(texts, lib.source_language), Messages(page_texts, "en"),

@@ -251,6 +251,28 @@ def test_messages_contents_follow_title_normalisation():
     assert harness_ok == [True, False, False, False]
 
 
+def test_every_title_comes_from_one_function():
+    got = run_js([("messages.title", ["tours", "first-edit"]),
+                  ("messages.title", ["messages", "first-edit", "de"]),
+                  ("messages.title", ["messages", "ui", "ar"]),
+                  ("messages.title", ["config"]),
+                  ("messages.title", ["tours"]),
+                  ("messages.title", ["sources"]),
+                  ("messages.title", ["progress", "Ada Lovelace"])])
+    assert got == ["MediaWiki:Wikitours/tours/first-edit.json",
+                   "MediaWiki:Wikitours/messages/first-edit/de.json",
+                   "MediaWiki:Wikitours/messages/ui/ar.json",
+                   "MediaWiki:Gadget-wikitours-config.json",
+                   "MediaWiki:Gadget-wikitours-tours.json",
+                   "MediaWiki:Gadget-wikitours-sources.json",
+                   "User:Ada Lovelace/wikitours.json"]
+    # No other module spells the title of a page the gadget reads or writes (conditions.js
+    # links to the reader's sandbox and user pages: places a step happens, not gadget pages).
+    for path in (ROOT / "gadget" / "src").glob("*.js"):
+        if path.name != "messages.js":
+            assert not re.search(r"'MediaWiki:|wikitours\.json'", path.read_text()), path.name
+
+
 def test_progress_keeps_only_well_formed_records():
     data = {"format": 1, "tours": {
         "first-edit": {"status": "completed", "version": 1},

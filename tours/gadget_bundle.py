@@ -206,8 +206,8 @@ def definition_lines() -> list[str]:
 
     The loader is a default gadget with no dependencies; the runtime is hidden (not listed in
     preferences) and loaded on demand with ``mw.loader.using``, as are side placement (wide
-    screens) and funnel events (an eventUrl set), which need the runtime. Both target desktop and mobile so
-    that Minerva with MobileFrontend loads them too. The translation form is hidden as well,
+    screens) and funnel events (an eventUrl set), which need the runtime. All target desktop and
+    mobile so that Minerva with MobileFrontend loads them too. The translation form is hidden as well,
     loaded by the loader on ``Project:Wikitours/i18n/<lang>.json`` only.
     """
     return [

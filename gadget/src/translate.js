@@ -30,8 +30,8 @@
 		return mw.message.apply( mw, arguments ).text();
 	}
 
-	function uiTitle( lang ) {
-		return lib.title( 'messages', 'ui', lang );
+	function formTitle( lang ) {
+		return lib.title( 'messages', 'translate', lang );
 	}
 
 	function parseObject( text ) {
@@ -80,9 +80,9 @@
 		} : null;
 	}
 
-	function setUiMessages( get, langs ) {
+	function setFormMessages( get, langs ) {
 		mw.messages.set( texts.merge( langs.map( function ( lang ) {
-			var page = get( uiTitle( lang ) );
+			var page = get( formTitle( lang ) );
 			return page && parseObject( page.content );
 		} ) ) );
 	}
@@ -144,7 +144,7 @@
 		return new mw.Api().get( {
 			action: 'query',
 			prop: 'revisions',
-			titles: [ SOURCES, page ].concat( langs.map( uiTitle ) ).join( '|' ),
+			titles: [ SOURCES, page ].concat( langs.map( formTitle ) ).join( '|' ),
 			rvprop: 'content|ids|timestamp',
 			rvslots: 'main',
 			meta: 'languageinfo',
@@ -159,7 +159,7 @@
 				sourcesPage = get( SOURCES ),
 				current = get( page ),
 				info = ( response.query && response.query.languageinfo ) || {};
-			setUiMessages( get, langs );
+			setFormMessages( get, langs );
 			return checkedHashes( {
 				title: page,
 				lang: lang,

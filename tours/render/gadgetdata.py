@@ -27,6 +27,7 @@ __all__ = [
     "tour_data",
     "tour_messages",
     "ui_messages",
+    "form_messages",
     "index_languages",
     "gadget_text",
 ]
@@ -179,7 +180,24 @@ def tour_messages(tour: Tour, lang: str, texts: Mapping[str, str]) -> Page | Non
                 lang)
 
 
+#: Keys of the translation form's own texts: on a page of their own, so that a starting tour
+#: does not read them.
+FORM_PREFIX = "wikitours-translate-"
+
+
+def _interface(messages: Mapping[str, str], form: bool) -> dict[str, str]:
+    return {k: v for k, v in messages.items() if not k.startswith("@") and isinstance(v, str)
+            and k.startswith(FORM_PREFIX) == form}
+
+
 def ui_messages(lang: str, messages: Mapping[str, str]) -> Page:
-    """``MediaWiki:Wikitours/messages/ui/<lang>.json``: the gadget's own interface messages."""
-    data = {k: v for k, v in messages.items() if not k.startswith("@") and isinstance(v, str)}
-    return Page(messages_title("ui", lang), "json", _dump(data), "messages", None, lang)
+    """``MediaWiki:Wikitours/messages/ui/<lang>.json``: the gadget's own interface messages,
+    those a tour shows (the translation form's are in :func:`form_messages`)."""
+    return Page(messages_title("ui", lang), "json", _dump(_interface(messages, False)),
+                "messages", None, lang)
+
+
+def form_messages(lang: str, messages: Mapping[str, str]) -> Page:
+    """``MediaWiki:Wikitours/messages/translate/<lang>.json``: the translation form's texts."""
+    return Page(messages_title("translate", lang), "json", _dump(_interface(messages, True)),
+                "messages", None, lang)
