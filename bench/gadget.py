@@ -332,7 +332,7 @@ def main(argv=None) -> int:
         wiki.edit("MediaWiki:Gadgets-definition", "== wikitours ==\n" + "\n".join(lines)
                   + "\n== bench ==\n" + "\n".join(extra_lines) + "\n", summary="bench")
         view = VIEWPORTS[args.viewport]
-        version = wiki.call(meta="siteinfo")["query"]["general"]["generator"]
+        version = wiki.call(action="query", meta="siteinfo")["query"]["general"]["generator"]
         base = f"{wiki.index}?title=Special:MyPage/sandbox&useskin={view['skin']}"
         urls = {"wikitours": base + "#wikitour=first-edit", "driver.js": base + "#bench=driver",
                 "Shepherd.js": base + "#bench=shepherd"}
