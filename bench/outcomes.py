@@ -56,6 +56,8 @@ def main() -> int:
         rng = random.Random(1)
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         config = {"experiments": [{"name": "bench", "share": 50, "active": True,
+                                   "primary": "activated_7d", "minimum-effect": 5,
+                                   "planned-size": 1000,
                                    "variants": [{"id": "control"}, {"id": "no-tour-links",
                                                                      "tours": []}]}]}
         experiments, _ = parse_config(json.dumps(config))

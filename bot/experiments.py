@@ -16,6 +16,13 @@ json, editable like the mentor list)::
   (default 1) splits participants unevenly. Call the unchanged arm ``control``: reports
   compare every other variant with it.
 - Setting ``"active": false`` (or removing the entry) stops the experiment: one edit.
+- The design is declared before the experiment starts (pre-registration), in the entry:
+  ``"primary"`` (the one outcome the decision is about, e.g. ``"activated_7d"``),
+  ``"minimum-effect"`` (the smallest change worth detecting, in percentage points) and
+  ``"planned-size"`` (participants in all) and/or ``"end"`` (a date, ``YYYY-MM-DD``): the
+  fixed horizon at which the report decides (see :class:`Design`, ``docs/outcomes.md``). An
+  experiment without a valid design takes no new participants; the bot also stops taking
+  participants at the horizon (:meth:`Trial.load_records`).
 - An optional top-level ``"report-threshold": N`` (a whole number, at least 1) is the wiki's
   privacy threshold for outcome reports: groups of fewer newcomers are never shown on their
   own (see :func:`parse_report_threshold` and ``docs/outcomes.md``; the app operator's
@@ -34,7 +41,16 @@ The bot records each assignment where anyone can check it: in the welcome marker
 [{"username", "variant", "assigned"}]}``). The app reads that page and keeps only entries
 whose variant the hash confirms, so an edited record cannot move anyone between arms.
 
-Everything here is pure except :func:`save_assignments`, the one edge that edits the wiki.
+Assignments freeze once made. The record page also keeps the design the experiment started
+with (``"design": {"variants": [{"id", "weight"}], "primary", "minimum-effect", …}``, written
+with the first entry, :func:`design_record`): a recorded participant keeps the recorded arm
+whatever the configuration says later (the bot reads the records first, the app verifies each
+entry against the *recorded* variants and weights), the report keeps the recorded primary
+outcome and horizon, and an experiment whose design no longer matches its record takes nobody
+new: a changed design is a new experiment, under a new name.
+
+Everything here is pure except :func:`save_assignments` and :meth:`Trial.load_records`, the
+edges that read and edit the wiki.
 """
 
 from __future__ import annotations
@@ -51,12 +67,19 @@ from tours.problemtext import T, Text, settle
 __all__ = ["Variant", "Experiment", "Assignment", "Problem", "parse_config",
            "parse_report_threshold", "MAX_REPORT_THRESHOLD", "bucket", "assign",
            "choose", "verify", "tours_for", "marker_attrs", "parse_assignments",
-           "render_assignments", "config_title", "record_title", "save_assignments", "Trial"]
+           "render_assignments", "config_title", "record_title", "save_assignments", "Trial",
+           "Design", "OUTCOME_NAMES", "Record", "parse_record", "design_of", "design_record",
+           "closed_reason"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 MAX_EXPERIMENTS = 20
 MAX_VARIANTS = 10
 MAX_REPORT_THRESHOLD = 1_000_000  # more would hide everything anyway; keeps the cache column sane
+#: The outcomes a design may name as primary (the same names as ``toolforge.outcomes.OUTCOMES``).
+OUTCOME_NAMES = ("activated_24h", "activated_7d", "constructive", "retained", "started_tour",
+                 "completed_tour", "earned_badge", "wrote_to_mentor")
+MAX_PLANNED_SIZE = 10_000_000
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -67,11 +90,26 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class Design:
+    """What the experiment decides, declared before it starts.
+
+    *primary* is the outcome the decision is about; *minimum_effect* the smallest change
+    worth detecting, in percentage points; the horizon is *planned_size* participants (all
+    arms together) or the *end* date (``YYYY-MM-DD``), whichever comes first."""
+
+    primary: str
+    minimum_effect: float
+    planned_size: int | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True)
 class Experiment:
     name: str
     share: float  # percent, 0-100
     variants: tuple[Variant, ...]
     active: bool = True
+    design: Design | None = None
 
     def variant(self, vid: str) -> Variant | None:
         return next((v for v in self.variants if v.id == vid), None)
@@ -195,8 +233,48 @@ def parse_config(text: str, page: str = "Project:Wikitours/Experiments.json"
                 bad(T("wikitours-problem-experiment-variants", '"variants"', '"control"'))
             continue
         names.add(name)
-        found.append(Experiment(name, share, tuple(variants), entry.get("active", True) is True))
+        design = _design(entry, bad)
+        found.append(Experiment(name, share, tuple(variants), entry.get("active", True) is True,
+                                design))
     return tuple(found), problems
+
+
+def _design(entry: dict, bad: Callable[[Text], None]) -> Design | None:
+    """The entry's design, or None with a problem (the experiment then takes nobody new)."""
+    keys = ("primary", "minimum-effect", "planned-size", "end")
+    if not any(k in entry for k in keys):
+        bad(T("wikitours-problem-experiment-no-design", '"primary"', '"minimum-effect"',
+              '"planned-size"', '"end"'))
+        return None
+    primary, effect = entry.get("primary"), _number(entry.get("minimum-effect"))
+    size, end = entry.get("planned-size"), entry.get("end")
+    good = (isinstance(primary, str) and primary in OUTCOME_NAMES
+            and effect is not None and 0 < effect <= 50
+            and (size is None or (isinstance(size, int) and not isinstance(size, bool)
+                                  and 2 <= size <= MAX_PLANNED_SIZE))
+            and (end is None or (isinstance(end, str) and _DATE.match(end) is not None
+                                 and _valid_date(end)))
+            and (size is not None or end is not None))
+    if not good:
+        bad(T("wikitours-problem-experiment-design", '"primary"', ", ".join(OUTCOME_NAMES),
+              '"minimum-effect"', '"planned-size"', '"end"'))
+        return None
+    return Design(primary, effect, size, end)
+
+
+def _valid_date(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def design_of(experiment: Experiment) -> tuple[tuple[str, float], ...]:
+    """The part of an experiment that assignments depend on: its variants and weights."""
+    return tuple((v.id, float(v.weight)) for v in experiment.variants)
 
 
 def parse_report_threshold(text: str, page: str = "Project:Wikitours/Experiments.json"
@@ -264,12 +342,72 @@ def choose(experiments: Sequence[Experiment], username: str,
     return None
 
 
-def verify(experiment: Experiment, assignment: Assignment) -> bool:
-    """Whether the hash gives this variant to this user (the share may have changed since)."""
+def verify(experiment: Experiment, assignment: Assignment,
+           frozen: tuple[tuple[str, float], ...] | None = None) -> bool:
+    """Whether the hash gives this variant to this user (the share may have changed since).
+
+    With *frozen* (the design recorded when the experiment started, :func:`parse_record`)
+    the check is against that design, so later edits of the variants or weights move and
+    drop nobody."""
+    if frozen:
+        experiment = Experiment(experiment.name, experiment.share,
+                                tuple(Variant(vid, weight) for vid, weight in frozen))
     variant = experiment.variant(assignment.variant)
     if variant is None:
         return False
     return _pick(experiment, bucket(experiment.name, assignment.username)[1]).id == variant.id
+
+
+@dataclass(frozen=True)
+class Record:
+    """An experiment's record page: the design it started with, and its assignments.
+
+    *design* is the frozen variants and weights (what assignments depend on), *plan* the
+    frozen primary outcome, minimum effect and horizon, *raw* the design object as written."""
+
+    design: tuple[tuple[str, float], ...] | None
+    assignments: tuple[Assignment, ...]
+    plan: Design | None = None
+    raw: dict | None = None
+
+
+def design_record(experiment: Experiment) -> dict:
+    """The design object a record page keeps from its first entry on."""
+    out: dict = {"variants": [{"id": v.id, "weight": v.weight} for v in experiment.variants]}
+    d = experiment.design
+    if d is not None:
+        out.update({"primary": d.primary, "minimum-effect": d.minimum_effect})
+        if d.planned_size is not None:
+            out["planned-size"] = d.planned_size
+        if d.end is not None:
+            out["end"] = d.end
+    return out
+
+
+def parse_record(text: str) -> Record:
+    """The record page's frozen design (None when absent or malformed) and its entries."""
+    assignments = parse_assignments(text)
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return Record(None, assignments)
+    raw_design = data.get("design") if isinstance(data, dict) else None
+    if not isinstance(raw_design, dict):
+        return Record(None, assignments)
+    raw = raw_design.get("variants")
+    frozen: list[tuple[str, float]] = []
+    for v in raw[:MAX_VARIANTS] if isinstance(raw, list) else []:
+        vid = v.get("id") if isinstance(v, dict) else None
+        weight = _number(v.get("weight", 1)) if isinstance(v, dict) else None
+        if not isinstance(vid, str) or not _NAME.match(vid) or weight is None or weight <= 0 \
+                or weight > 1e9:
+            return Record(None, assignments)
+        frozen.append((vid, weight))
+    if len(frozen) < 2 or len({vid for vid, _ in frozen}) != len(frozen):
+        return Record(None, assignments)
+    plan = _design(raw_design, lambda message: None) if any(
+        k in raw_design for k in ("primary", "minimum-effect", "planned-size", "end")) else None
+    return Record(tuple(frozen), assignments, plan, raw_design)
 
 
 def tours_for(variant: Variant | None, links: Sequence[tuple[str, str, str]]
@@ -310,20 +448,28 @@ def parse_assignments(text: str) -> tuple[Assignment, ...]:
     return tuple(out.values())
 
 
-def render_assignments(name: str, assignments: Iterable[Assignment]) -> str:
+def render_assignments(name: str, assignments: Iterable[Assignment],
+                       design: dict | None = None) -> str:
+    """The record page: the frozen *design* (:func:`design_record`) and the entries."""
     entries = [{"username": a.username, "variant": a.variant, "assigned": a.assigned}
                for a in assignments]
-    return json.dumps({"experiment": name, "assignments": entries}, ensure_ascii=False,
-                      indent=1)
+    data: dict = {"experiment": name}
+    if design:
+        data["design"] = design
+    data["assignments"] = entries
+    return json.dumps(data, ensure_ascii=False, indent=1)
 
 
 def save_assignments(wiki, new: Sequence[Assignment], summary: Callable[[str, int], str],
-                     project: str = "Project:Wikitours", log: Callable[[str], None] = print
+                     project: str = "Project:Wikitours", log: Callable[[str], None] = print,
+                     designs: dict[str, dict] | None = None
                      ) -> list[str]:
     """Append this run's assignments to each experiment's record page (guarded edits).
 
     *wiki* is a :class:`bot.onwiki.Wiki`. On a conflict the page is re-read and the entries
-    merged again once. Returns the experiments whose record could not be saved.
+    merged again once. The page keeps the design it was started with; a page without one
+    gets *designs*' entry for the experiment (the current one). Returns the experiments
+    whose record could not be saved.
     """
     by_name: dict[str, list[Assignment]] = {}
     for a in new:
@@ -333,12 +479,14 @@ def save_assignments(wiki, new: Sequence[Assignment], summary: Callable[[str, in
         title = record_title(name, project)
         for _ in range(2):
             page = wiki.read([title])[title]
-            old = parse_assignments(page.text)
+            record = parse_record(page.text)
+            old = record.assignments
             known = {a.username for a in old}
             merged = list(old) + [a for a in entries if a.username not in known]
             if len(merged) == len(old):
                 break
-            result = wiki.save(page, render_assignments(name, merged),
+            frozen = record.raw if record.design else (designs or {}).get(name)
+            result = wiki.save(page, render_assignments(name, merged, frozen),
                                summary(name, len(merged) - len(old)), model="json")
             if result.ok:
                 break
@@ -361,6 +509,10 @@ class Trial:
         self.now = now
         self.pending: dict[str, Assignment] = {}
         self.assigned: list[Assignment] = []
+        #: per experiment: the recorded arm of each participant (the recorded arm wins)
+        self.recorded: dict[str, dict[str, str]] = {}
+        #: experiments that take nobody new (changed design, horizon reached)
+        self.closed: set[str] = set()
 
     @classmethod
     def from_page(cls, text: str, title: str, now: str,
@@ -370,11 +522,39 @@ class Trial:
             log(str(problem))
         return cls(experiments, now)
 
+    def load_records(self, wiki, project: str = "Project:Wikitours",
+                     log: Callable[[str], None] = print) -> None:
+        """Read the active experiments' record pages (one request): participants keep their
+        recorded arm, and an experiment whose design changed since it started, or that has
+        reached its planned size or end date, takes nobody new."""
+        active = [e for e in self.experiments if e.active]
+        if not active:
+            return
+        titles = {e.name: record_title(e.name, project) for e in active}
+        pages = wiki.read(list(titles.values()))
+        for experiment in active:
+            page = pages.get(titles[experiment.name])
+            record = parse_record(getattr(page, "text", "") or "")
+            self.recorded[experiment.name] = {a.username: a.variant
+                                              for a in record.assignments}
+            reason = closed_reason(experiment, record, self.now)
+            if reason:
+                self.closed.add(experiment.name)
+                log(f"experiment {experiment.name!r} takes nobody new: {reason}")
+
+    def _choose(self, username: str) -> Assignment | None:
+        for name, arms in self.recorded.items():
+            if username in arms:
+                return Assignment(name, arms[username], username, self.now)
+        open_ = [e for e in self.experiments if e.name not in self.closed and e.design
+                 and not _ended(e.design, self.now)]
+        return choose(open_, username, self.now)
+
     def welcome(self, username: str, links: Sequence[tuple[str, str, str]],
                 render: Callable[[Sequence[tuple[str, str, str]]], str], usual: str
                 ) -> tuple[str, dict[str, str]]:
         """The tour links text and the extra marker attributes for *username*'s welcome."""
-        assignment = choose(self.experiments, username, self.now)
+        assignment = self._choose(username)
         if assignment is None:
             self.pending.pop(username, None)
             return usual, {}
@@ -402,4 +582,29 @@ class Trial:
              log: Callable[[str], None] = print) -> list[str]:
         if not self.assigned:
             return []
-        return save_assignments(wiki, self.assigned, summary, project, log)
+        designs = {e.name: design_record(e) for e in self.experiments}
+        return save_assignments(wiki, self.assigned, summary, project, log, designs)
+
+
+def _ended(design: Design, now: str) -> bool:
+    """Whether the design's end date has passed at *now* (an ISO time; "" never ends)."""
+    return bool(design.end and now and now[:10] > design.end)
+
+
+def closed_reason(experiment: Experiment, record: Record, now: str) -> str:
+    """Why the experiment takes nobody new ("" when it still does)."""
+    if experiment.design is None:
+        return "it declares no design (primary outcome, minimum effect, planned size or end)"
+    if record.design and record.design != design_of(experiment):
+        return ("its variants or weights differ from the ones it started with; participants "
+                "keep their recorded variants. Give the changed design a new name")
+    if record.plan and record.plan != experiment.design:
+        return ("its primary outcome, minimum effect, planned size or end differ from the ones "
+                "it started with (the report keeps the first ones). Give the changed design a "
+                "new name")
+    if experiment.design.planned_size and \
+            len(record.assignments) >= experiment.design.planned_size:
+        return f"it has reached its planned size of {experiment.design.planned_size}"
+    if _ended(experiment.design, now):
+        return f"its end date {experiment.design.end} has passed"
+    return ""

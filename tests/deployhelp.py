@@ -65,8 +65,8 @@ def content_reads_since(wiki, mark: int) -> int:
 
 def live_title(wiki, title: str) -> str:
     """The title a reader's gadget reads for the fixed *title* of the gadget's data
-    (``MediaWiki:Wikitours/tours/<tour>.json``, ``…/messages/<tour or ui>/<lang>.json``,
-    ``MediaWiki:Gadget-wikitours-tours.json``), resolved through the pointer in the wiki's loader
+    (``MediaWiki:Wikitours/tours/<tour>.json``, ``…/messages/<tour, ui or translate>/<lang>.json``,
+    ``MediaWiki:Gadget-wikitours-tours.json``, ``…-config.json``), resolved through the pointer in the wiki's loader
     (contracts §3); *title* itself when the loader has no pointer."""
     import re
 
@@ -75,15 +75,15 @@ def live_title(wiki, title: str) -> str:
     pointer = parse_pointer(wiki.wikitext(LOADER_TITLE))
     if pointer is None:
         return title
-    if title == "MediaWiki:Gadget-wikitours-tours.json":
-        return gadget_titles(pointer, "", [])["index"]
+    if title in ("MediaWiki:Gadget-wikitours-tours.json", "MediaWiki:Gadget-wikitours-config.json"):
+        return gadget_titles(pointer, "", [])["index" if title.endswith("tours.json") else "config"]
     match = re.fullmatch(r"MediaWiki:Wikitours/tours/([^/]+)\.json", title)
     if match:
         return gadget_titles(pointer, match.group(1), []).get("tour", title)
     match = re.fullmatch(r"MediaWiki:Wikitours/messages/([^/]+)/([^/]+)\.json", title)
     if match:
         group, lang = match.groups()
-        key = "ui" if group == "ui" else "messages"
-        return gadget_titles(pointer, "x" if group == "ui" else group, [lang]).get(
+        key = group if group in ("ui", "translate") else "messages"
+        return gadget_titles(pointer, "x" if key != "messages" else group, [lang]).get(
             f"{key}/{lang}", title)
     return title

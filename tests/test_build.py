@@ -116,8 +116,11 @@ def test_every_page_the_wiki_needs_is_there(shipped):
         assert by_title[f"Help:Wikitours/Tour language/{lang}"]["kind"] == "help"
     assert by_title["Help:Wikitours/Tour language"]["lang"] == "en"
     for title in ("MediaWiki:Gadget-wikitours.js", "MediaWiki:Gadget-wikitours-runtime.js",
-                  "MediaWiki:Gadget-wikitours-runtime.css", f"MediaWiki:Wikitours/index/{pointer.index}.json",
-                  f"MediaWiki:Wikitours/messages/ui/{pointer.ui}/en.json"):
+                  "MediaWiki:Gadget-wikitours-runtime.css", f"MediaWiki:Gadget-wikitours-tours/{pointer.index}.json",
+                  "MediaWiki:Gadget-wikitours-place.js", "MediaWiki:Gadget-wikitours-place.css",
+                  "MediaWiki:Gadget-wikitours-events.js", f"MediaWiki:Gadget-wikitours-config/{pointer.ui}.json",
+                  f"MediaWiki:Wikitours/messages/ui/{pointer.ui}/en.json",
+                  f"MediaWiki:Wikitours/messages/translate/{pointer.ui}/en.json"):
         assert title in by_title
     assert by_title["MediaWiki:Gadget-wikitours.js"]["kind"] == "pointer"
     for page in data["pages"]:
@@ -325,9 +328,19 @@ def test_event_url_and_gadget_interface_messages(tmp_path):
     pointer = parse_pointer(content["MediaWiki:Gadget-wikitours.js"])
     index = json.loads(content["MediaWiki:Gadget-wikitours-tours.json"])
     assert index["config"] == {"eventUrl": "https://wikitours.example/api/v1/events"}
+    # The same settings alone, which a starting tour reads instead of the whole index.
+    config = data["pages"][[p["title"] for p in data["pages"]].index(
+        f"MediaWiki:Gadget-wikitours-config/{pointer.ui}.json")]
+    assert config["kind"] == "tour-data" and config["model"] == "json"
+    assert json.loads(content[config["title"]]) == index["config"]
     for path in (ROOT / "i18n/gadget").glob("*.json"):
         if path.stem == "qqq":
             continue
         ui = json.loads(content[f"MediaWiki:Wikitours/messages/ui/{pointer.ui}/{path.stem}.json"])
+        form = json.loads(content[
+            f"MediaWiki:Wikitours/messages/translate/{pointer.ui}/{path.stem}.json"])
         source = json.loads(path.read_text(encoding="utf-8"))
-        assert ui == {k: v for k, v in source.items() if not k.startswith("@")}
+        # A tour reads only its own interface texts; the translation form's are apart.
+        assert {**ui, **form} == {k: v for k, v in source.items() if not k.startswith("@")}
+        assert ui and form and not [k for k in ui if k.startswith("wikitours-translate-")]
+        assert all(k.startswith("wikitours-translate-") for k in form)

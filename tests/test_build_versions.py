@@ -72,13 +72,12 @@ def test_pointer_round_trip_and_replacement():
 def test_forged_or_broken_pointers_are_refused():
     assert parse_pointer(None) is None and parse_pointer("var a;") is None
     assert parse_pointer("mw.libs.wikitoursLive = {not json};") is None
-    bad = [{"index": "<script>", "ui": "", "tours": {}},
-           {"index": "abcdef", "ui": "x/../y", "tours": {}},
-           {"index": "abcdef", "ui": "", "tours": []}]
+    bad = [{"tours": "<script>"}, {"tours": "abcdef", "ui": "x/../y"}, {"tours": ["abcdef"]},
+           {"ui": "abcdef"}, ["abcdef"]]
     for data in bad:
         assert parse_pointer(f"mw.libs.wikitoursLive = {json.dumps(data)};") is None
-    hostile = {"index": "abcdef", "ui": "", "tours": {
-        "ok": "abcdef", "Evil|Title": "abcdef", "x": "../../Gadget-x", "y": 5}}
+    hostile = {"tours": "abcdef", "ok": "abcdef", "Evil|Title": "abcdef", "x": "../../Gadget-x",
+               "y": 5}
     pointer = parse_pointer(f"mw.libs.wikitoursLive = {json.dumps(hostile)};")
     assert pointer.tours == {"ok": "abcdef"}
 

@@ -7,12 +7,13 @@ from collections import Counter
 
 import pytest
 
-from bot.experiments import (Assignment, Experiment, Variant, assign, bucket, choose,
-                             marker_attrs, parse_assignments, parse_config, render_assignments,
-                             tours_for, verify)
+from bot.experiments import (OUTCOME_NAMES, Assignment, Design, Experiment, Variant, assign,
+                             bucket, choose, marker_attrs, parse_assignments, parse_config,
+                             render_assignments, tours_for, verify)
 
+DESIGN = {"primary": "activated_7d", "minimum-effect": 5, "planned-size": 3000}
 CONFIG = {"experiments": [
-    {"name": "welcome-tour-links", "active": True, "share": 20,
+    {"name": "welcome-tour-links", "active": True, "share": 20, **DESIGN,
      "variants": [{"id": "control"}, {"id": "no-tour-links", "tours": []},
                   {"id": "citations-first", "tours": ["citations", "first-edit"]}]}]}
 
@@ -48,7 +49,7 @@ def test_parse_config():
       "variants": [{"id": "<script>alert(1)</script>"}, {"id": "b"}]}, '"id"'),
 ])
 def test_config_problems_are_readable_and_located(entry, words):
-    text = json.dumps({"experiments": [{"name": "fine", "share": 5,
+    text = json.dumps({"experiments": [{"name": "fine", "share": 5, **DESIGN,
                                         "variants": [{"id": "a"}, {"id": "b"}]}, entry]},
                       indent=4)
     found, problems = parse_config(text, "Project:Wikitours/Experiments.json")
@@ -171,3 +172,161 @@ def test_trial_shapes_each_welcome_and_records_only_saved_ones():
     broken = Trial.from_page("{", "P.json", "", logged.append)
     assert broken.welcome("X", links, render, "USUAL") == ("USUAL", {})
     assert logged and logged[0].startswith("P.json:1:")
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"primary": "happiness"}, '"primary" must be one of activated_24h'),
+    ({"primary": "<script>x</script>"}, '"primary" must be one of'),
+    ({"minimum-effect": 0}, '"minimum-effect"'),
+    ({"minimum-effect": 80}, '"minimum-effect"'),
+    ({"minimum-effect": True}, '"minimum-effect"'),
+    ({"planned-size": 1}, '"planned-size"'),
+    ({"planned-size": 2.5}, '"planned-size"'),
+    ({"planned-size": None}, '"planned-size" or "end"'),
+    ({"planned-size": None, "end": "2026-02-30"}, '"end"'),
+    ({"planned-size": None, "end": "soon"}, '"end"'),
+])
+def test_a_broken_design_is_reported_and_takes_nobody(changes, words):
+    entry = {**CONFIG["experiments"][0], **changes}
+    entry = {k: v for k, v in entry.items() if v is not None}
+    (experiment,), problems = parse_config(json.dumps({"experiments": [entry]}, indent=2))
+    assert experiment.design is None and len(problems) == 1
+    assert words in problems[0].message and "<script>" not in str(problems[0])
+    from bot.experiments import Trial
+
+    trial = Trial((experiment,), "2026-11-25T10:00:00Z")
+    assert all(trial.welcome(f"N{i}", [], lambda t: "", "USUAL") == ("USUAL", {})
+               for i in range(50))
+
+
+def test_the_design_is_declared_on_the_wiki():
+    experiment = config()
+    assert experiment.design == Design("activated_7d", 5.0, 3000, None)
+    dated = config(**{"planned-size": None, "end": "2027-01-31"})
+    assert dated.design == Design("activated_7d", 5.0, None, "2027-01-31")
+    bare = {k: v for k, v in CONFIG["experiments"][0].items() if k not in DESIGN}
+    (found,), problems = parse_config(json.dumps({"experiments": [bare]}))
+    assert found.design is None and "declares no design" in problems[0].message
+    from toolforge.outcomes import OUTCOMES
+    assert OUTCOME_NAMES == OUTCOMES
+
+
+class FakeWiki:
+    """The bot's wiki edge, in memory: read and save pages (for the record pages only)."""
+
+    class Page:
+        def __init__(self, title, text=""):
+            self.title, self.text, self.exists = title, text, bool(text)
+
+    class Result:
+        ok, status, info = True, "saved", ""
+
+    def __init__(self, pages=None):
+        self.pages = dict(pages or {})
+
+    def read(self, titles):
+        return {t: self.Page(t, self.pages.get(t, "")) for t in titles}
+
+    def save(self, page, text, summary, model=None):
+        self.pages[page.title] = text
+        return self.Result()
+
+
+def test_assignments_freeze_and_a_changed_design_takes_nobody_new():
+    from bot.experiments import Trial, parse_record, record_title
+
+    first = {"experiments": [{**CONFIG["experiments"][0], "share": 100}]}
+    wiki = FakeWiki()
+    trial = Trial.from_page(json.dumps(first), "P.json", "2026-11-25T10:00:00Z", print)
+    trial.load_records(wiki)
+    arms = {}
+    for i in range(60):
+        _, marker = trial.welcome(f"Early {i}", [], lambda t: "", "USUAL")
+        arms[f"Early {i}"] = marker["variant"]
+        trial.welcomed(f"Early {i}")
+    assert trial.save(wiki, lambda name, n: "s", "Project:Wikitours") == []
+    record = parse_record(wiki.pages[record_title("welcome-tour-links")])
+    assert record.design == (("control", 1.0), ("no-tour-links", 1.0), ("citations-first", 1.0))
+    assert record.plan == Design("activated_7d", 5.0, 3000, None)
+    # the wiki re-weights the variants and drops one: a changed design
+    changed = {"experiments": [{**first["experiments"][0], "variants": [
+        {"id": "control", "weight": 3}, {"id": "no-tour-links"}]}]}
+    logged: list[str] = []
+    later = Trial.from_page(json.dumps(changed), "P.json", "2026-11-26T10:00:00Z", print)
+    later.load_records(wiki, log=logged.append)
+    assert any("differ from the ones it started with" in line for line in logged)
+    # somebody recorded keeps the recorded arm (a crash and a second welcome, say) ...
+    _, marker = later.welcome("Early 3", [], lambda t: "", "USUAL")
+    assert marker["variant"] == arms["Early 3"]
+    # ... and nobody new joins
+    assert later.welcome("Newcomer after the change", [], lambda t: "", "USUAL") == ("USUAL", {})
+    # the record keeps its first design; verifying against it keeps everyone
+    experiments, _ = parse_config(json.dumps(changed))
+    for entry in record.assignments:
+        assert verify(experiments[0], entry, record.design)
+    moved = [a for a in record.assignments if not verify(experiments[0], a)]
+    assert moved  # against the edited configuration many would have been dropped
+
+
+def test_the_bot_stops_at_the_planned_size_and_the_end_date():
+    from bot.experiments import Assignment, Trial, record_title, render_assignments
+
+    small = {"experiments": [{**CONFIG["experiments"][0], "share": 100, "planned-size": 3}]}
+    name = "welcome-tour-links"
+    full = render_assignments(name, [Assignment(name, "control", f"U{i}") for i in range(3)])
+    trial = Trial.from_page(json.dumps(small), "P.json", "2026-11-25T10:00:00Z", print)
+    trial.load_records(FakeWiki({record_title(name): full}), log=lambda line: None)
+    assert trial.welcome("Late", [], lambda t: "", "USUAL") == ("USUAL", {})
+    dated = {"experiments": [{**CONFIG["experiments"][0], "share": 100, "planned-size": None,
+                              "end": "2026-11-24"}]}
+    dated["experiments"][0] = {k: v for k, v in dated["experiments"][0].items()
+                               if v is not None}
+    trial = Trial.from_page(json.dumps(dated), "P.json", "2026-11-25T10:00:00Z", print)
+    assert trial.welcome("Late", [], lambda t: "", "USUAL") == ("USUAL", {})
+    trial = Trial.from_page(json.dumps(dated), "P.json", "2026-11-24T10:00:00Z", print)
+    assert trial.welcome("On time", [], lambda t: "", "USUAL")[1] != {}
+
+
+def test_hostile_record_designs_are_ignored():
+    from bot.experiments import parse_record
+
+    for design in ({"variants": "all"}, {"variants": [{"id": "a"}]},
+                   {"variants": [{"id": "a"}, {"id": "a"}]},
+                   {"variants": [{"id": "<b>", "weight": 1}, {"id": "b"}]},
+                   {"variants": [{"id": "a", "weight": -1}, {"id": "b"}]}, "x"):
+        text = json.dumps({"experiment": "x", "design": design, "assignments": []})
+        assert parse_record(text).design is None
+    assert parse_record("{").design is None
+
+
+def test_the_playgrounds_experiment_declares_its_design():
+    from playground.cli import EXPERIMENTS
+
+    (experiment,), problems = parse_config(json.dumps(EXPERIMENTS))
+    assert problems == [] and experiment.design is not None
+    assert experiment.design.primary in OUTCOME_NAMES and experiment.design.planned_size
+
+
+def test_the_primary_outcome_and_horizon_freeze_too():
+    """Changing the primary outcome or the planned size after the start (after a look at the
+    data, say) is a new experiment: the bot takes nobody new, the report keeps the first."""
+    from bot.experiments import (Trial, closed_reason, design_record, parse_record,
+                                 record_title)
+    from toolforge.experiment_report import design_from
+    from toolforge.outcomes_fetch import design_entry
+
+    first = config(share=100)
+    record = parse_record(render_assignments(first.name, [Assignment(first.name, "control",
+                                                                     "Ada")],
+                                             design_record(first)))
+    assert closed_reason(first, record, "2026-11-25T10:00:00Z") == ""
+    for changes in ({"primary": "retained"}, {"planned-size": 6000}, {"minimum-effect": 2}):
+        edited = config(share=100, **changes)
+        assert "differ from the ones it started with" in closed_reason(
+            edited, record, "2026-11-25T10:00:00Z")
+        trial = Trial((edited,), "2026-11-25T10:00:00Z")
+        trial.load_records(FakeWiki({record_title(first.name): render_assignments(
+            first.name, record.assignments, record.raw)}), log=lambda line: None)
+        assert trial.welcome("Someone new", [], lambda t: "", "USUAL") == ("USUAL", {})
+        design, _, _, changed = design_from(design_entry(edited, record.design, record.plan))
+        assert changed and design == first.design  # the report keeps the first design

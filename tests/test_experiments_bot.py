@@ -18,7 +18,9 @@ from bot.onwiki import Wiki as BotWiki
 from bot.welcome import Config, WelcomeBot
 
 PROJECT = "Project:Wikitours"  # the default, which the app reads
-CONFIG = {"experiments": [{"name": "tour-links", "active": True, "share": 100, "variants": [
+CONFIG = {"experiments": [{"name": "tour-links", "active": True, "share": 100,
+                           "primary": "activated_24h", "minimum-effect": 20, "planned-size": 9,
+                           "variants": [
     {"id": "control"}, {"id": "no-tour-links", "tours": []},
     {"id": "mentor-first", "tours": ["ask-mentor"]}]}]}
 
@@ -48,6 +50,8 @@ def prepared(wiki):
         "format": 1, "newusers": {"timestamp": last[0]["timestamp"], "logid": last[0]["logid"]},
         "assertions": {"since": ""}, "stop": {"revid": 0}}), contentmodel="json")
     wiki.create_user("Exp Mentor")
+    wiki.edit(f"{PROJECT}/Mentors/Settings.json", json.dumps({"min-edits": 0, "min-age-days": 0}),
+              contentmodel="json")  # fresh test accounts may mentor here
     wiki.edit(f"{PROJECT}/Mentors.json", json.dumps({"mentors": [
         {"username": "Exp Mentor", "capacity": 100}]}), contentmodel="json")
     wiki.edit(f"{PROJECT}/Experiments.json", json.dumps(CONFIG), contentmodel="json")
@@ -148,5 +152,11 @@ def test_the_report_reads_what_the_bot_recorded(prepared, tmp_path):
         assert by_name[name].activated_24h is (arms[name] == "control")
     data = app.test_client().get("/reports/local/experiments/tour-links/data.json").get_json()
     rates = {v["variant"]: v["outcomes"]["activated_7d"]["rate"] for v in data["variants"]}
+    rates = {v: r for v, r in rates.items() if v in set(arms.values())}
     assert rates == {v: (1.0 if v == "control" else 0.0) for v in set(arms.values())}
+    # the design the bot froze on the record page is the one the report shows
+    assert data["design"]["primary"] == "activated_24h" and data["stage"] == "decided"
+    record = json.loads(wiki.wikitext(f"{PROJECT}/Experiments/tour-links.json"))
+    assert [v["id"] for v in record["design"]["variants"]] == [
+        "control", "no-tour-links", "mentor-first"]
     db.get_engine(app).dispose()

@@ -21,6 +21,7 @@ from bot.syncstate import STATE_TITLE
 from localwiki.client import call
 from tests.faults import (STATUS, TOUR_IDS, TOURS, read_many, reader_view, run_sync,
                           tour_text)
+from tests.trusthelp import trusted_user
 from tours.render.liveversion import LOADER_TITLE, gadget_titles
 
 SEED = int(os.environ.get("WIKITOURS_FAULT_SEED", "2112"))
@@ -49,7 +50,7 @@ def setup(wiki, tmp_path_factory):
     config.write_text(json.dumps({"library": {"wiki": wiki.family, "tours": TOURS},
                                   "wikis": [{"id": wiki.family, "api": wiki.api,
                                              "language": "en"}]}))
-    wiki.create_user("Tour Editor")
+    trusted_user(wiki, "Tour Editor")  # only reviewed revisions publish (issue 14)
     for tour in TOUR_IDS:
         wiki.edit(f"{TOURS}{tour}.yaml", tour_text(tour, 0), user="Tour Editor")
     done = run_sync(wiki, config, tmp / "cache.json")

@@ -67,6 +67,34 @@ def test_loader_is_idle_on_an_ordinary_page_view(site, page):
     assert errors == []
 
 
+def test_a_starting_tour_reads_the_live_version_cached_long(site, page):
+    """With the pointer in the loader, a starting tour reads the versioned titles it names (the
+    loader's first line) in one GET that browsers and caches may keep 30 days: those titles never
+    change content. The settings and interface texts are versioned too."""
+    from urllib.parse import unquote
+
+    from tests.deployhelp import live_title
+
+    errors = watch_errors(page)
+    with page.expect_response(lambda r: "api.php" in r.url and
+                              "Wikitours/tours/" in unquote(r.url)) as answer:
+        page.goto(f"{site.index}?title=Main_Page&wikitour=first-edit")
+    url = unquote(answer.value.url)
+    wanted = [live_title(site, t) for t in (
+        "MediaWiki:Wikitours/tours/first-edit.json", "MediaWiki:Gadget-wikitours-config.json",
+        "MediaWiki:Wikitours/messages/first-edit/en.json", "MediaWiki:Wikitours/messages/ui/en.json")]
+    assert all(t != f for t, f in zip(wanted, ("MediaWiki:Wikitours/tours/first-edit.json",
+                                               "MediaWiki:Gadget-wikitours-config.json")))
+    for title in wanted:
+        assert title in url, (title, url)
+    assert "maxage=2592000" in url and "smaxage=2592000" in url
+    assert "max-age=2592000" in answer.value.headers.get("cache-control", "")
+    body = answer.value.json()
+    found = {p["title"] for p in body["query"]["pages"] if not p.get("missing")}
+    assert set(wanted[:3]) <= found, found
+    assert errors == []
+
+
 def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     site.create_user("Newcomer Ada")
     errors = watch_errors(page)
@@ -118,7 +146,10 @@ def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     wait_title(page, "Tour completed")
     text = page.inner_text(POPOVER)
     assert "Your first edit" in text
-    assert 'the badge "First edit"' in text and "first-edit" not in text, "the badge's name"
+    assert 'badge "First edit"' in text and "first-edit" not in text, "the badge's name"
+    # the badge is not promised as earned: the app issues it after checking the edit
+    assert "You earned" not in text and "once your edits have been checked" in text
+    assert page.locator(f'{POPOVER} [data-wikitours="account"]').count() == 0
     click(page, "finish")
     assert page.locator(POPOVER).count() == 0
     assert page.evaluate("localStorage.getItem('wikitours-active')") is None
@@ -129,6 +160,8 @@ def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     assert record["format"] == 1
     assert tour["status"] == "completed" and tour["version"] == 1 and tour["step"] == "done"
     assert tour["completed"].endswith("Z") and tour["started"] <= tour["completed"]
+    # the revision the publish step waited for, for the app to check (issue 15)
+    assert tour["edits"] == {"publish": site.page_info("User:Newcomer Ada/sandbox")["revid"]}
     history = site.history("User:Newcomer Ada/wikitours.json")
     assert {r["user"] for r in history} == {"Newcomer Ada"}
     assert errors == []
@@ -163,10 +196,24 @@ def test_arabic_popovers_are_mirrored(site, page):
     assert "التعديل الأول" in text and "first-edit" not in text, text
 
 
+def test_anonymous_readers_are_invited_to_create_an_account_not_promised_a_badge(site, page):
+    page.goto(f"{site.index}?title=Main_Page")
+    page.evaluate("localStorage.setItem('wikitours-active', JSON.stringify({tour: 'first-edit',"
+                  " version: 1, index: 7, shownOn: null}))")
+    page.goto(f"{site.index}?title=Main_Page")
+    page.wait_for_selector(f"{POPOVER}.wikitours-popover--completed")
+    text = page.inner_text(POPOVER)
+    assert "Create an account and take this tour again" in text and "earned" not in text
+    account = page.locator(f'{POPOVER} [data-wikitours="account"]')
+    assert "Special:CreateAccount" in account.get_attribute("href")
+
+
 def test_legacy_vector(site, page):
     page.goto(f"{site.index}?title=Special:MyPage/sandbox&useskin=vector#wikitour=first-edit")
     wait_title(page, "This is your sandbox")
     assert page.evaluate("mw.config.get('skin')") == "vector"
+    # A wide screen: side placement came with the runtime (phones never load it).
+    assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-place')") == "ready"
     click(page, "next")
     wait_title(page, "Open the editor")
     box = page.locator(POPOVER).bounding_box()
@@ -190,6 +237,7 @@ def test_minerva_phone_with_touch(site, browser):
         assert page.evaluate("mw.config.get('skin')") == "minerva"
         pop = page.locator(POPOVER)
         assert pop.get_attribute("data-side") == "sheet"
+        assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-place')") == "registered"
         box = pop.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
         assert box["width"] >= 390 - 2 * 8 - 1

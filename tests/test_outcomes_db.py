@@ -46,18 +46,20 @@ def test_store_replaces_a_wikis_rows_and_keeps_unknowns(app):
     client = app.test_client()
     data = client.get("/reports/w1/data.json?by=mentor").get_json()
     assert data["newcomers"] == 5
-    ada = next(g for g in data["groups"] if g["mentor"] == "Ada")
-    assert ada["activated_7d"] == {**ada["activated_7d"], "yes": 2, "known": 4}
-    assert ada["retained"]["known"] == 0 and ada["retained"]["rate"] is None
-    # one newcomer with a 255-character mentor is below the threshold of 3: pooled or hidden
-    assert "M" * 255 not in json.dumps(data) and data["hidden"] == 1
+    # one newcomer with a 255-character mentor is below the threshold of 3: alone, the pool
+    # would be too small, so Ada's 4 join it (else 5 - 4 would give the one away)
+    (pool,) = data["groups"]
+    assert pool["pooled"] and pool["newcomers"] == 5 and data["hidden"] == 0
+    assert pool["activated_7d"] == {**pool["activated_7d"], "yes": 2, "known": 4}
+    assert pool["retained"]["hidden"] and pool["retained"]["known"] is None  # 1 known: hidden
+    assert "M" * 255 not in json.dumps(data) and "Ada" not in json.dumps(data)
     overview = client.get("/reports/data.json")
     assert overview.status_code == 404  # only per wiki exports
     page = client.get("/reports/?by=language")
     html = page.get_data(as_text=True)
     # all wikis use the largest threshold (10, the default of w2): nobody is shown alone
     assert page.status_code == 200 and "⧼" not in html and "<svg" not in html
-    assert "6 newcomers are in groups smaller than 10" in html
+    assert "6 newcomers are not shown in any group" in html
 
 
 def test_experiment_page_on_this_database(app):
@@ -67,15 +69,21 @@ def test_experiment_page_on_this_database(app):
         rows += [outcome(f"T{i}", experiment="exp", variant="treated",
                          flags={"activated_7d": i < 9}) for i in range(10)]
         reports.store(db.get_session(), "w1", rows, NOW)
+        reports.store_designs(db.get_session(), "w1", {"exp": {
+            "variants": [["control", 1], ["treated", 1]], "active": True, "changed": False,
+            "design": {"primary": "activated_7d", "minimum-effect": 10, "planned-size": 20,
+                       "end": None}}}, NOW)
     client = app.test_client()
-    data = client.get("/reports/w1/experiments/exp/data.json?effect=10").get_json()
-    treated = next(v for v in data["variants"] if v["variant"] == "treated")
-    result = treated["outcomes"]["activated_7d"]
-    assert result["test"] == "fisher" and result["significant"] is True
-    assert result["difference"] == pytest.approx(0.6)
-    assert data["effect"] == pytest.approx(0.1)
+    data = client.get("/reports/w1/experiments/exp/data.json").get_json()
+    assert data["stage"] == "decided" and data["design"]["primary"] == "activated_7d"
+    (decision,) = data["decision"]["comparisons"]
+    assert decision["variant"] == "treated" and decision["significant"] is True
+    assert decision["kind"] == "higher" and decision["difference"] == pytest.approx(0.6)
+    assert decision["low"] > 0
     html = client.get("/reports/w1/experiments/exp?uselang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in html and "⧼" not in html
+    english = client.get("/reports/w1/experiments/exp").get_data(as_text=True)
+    assert "Higher than the control" in english and "Primary outcome" in english
     assert client.get("/reports/w1/experiments/exp?effect=nan").status_code == 200
     assert client.get("/reports/w1/experiments/exp/data.csv").headers[
         "Content-Type"].startswith("text/csv")

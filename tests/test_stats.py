@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
 
-from toolforge.stats import (compare, difference, fisher_exact, more_needed, sample_size, wilson,
-                             z_for, z_test)
+from toolforge.stats import (bh_confidence, bonferroni, compare, difference, fisher_exact,
+                             interval_p, more_needed, newcombe_cc, planned_total, sample_size,
+                             wilson, wilson_cc, z_for, z_test)
 
 
 def close(a: float, b: float, tol: float = 5e-5) -> bool:
@@ -74,12 +76,68 @@ def test_z_test_by_hand():
     assert z_test(0, 10, 0, 10) == (0.0, 1.0)
 
 
-def test_compare_picks_the_test_by_expected_counts():
+@pytest.mark.parametrize("k1, n1, k2, n2, low, high", [
+    # Newcombe (1998b), Statistics in Medicine 17:873-890, table II, method 11
+    (56, 70, 48, 80, 0.0428, 0.3422),
+    (9, 10, 3, 10, 0.1013, 0.8387),
+])
+def test_corrected_difference_matches_newcombe_method_11(k1, n1, k2, n2, low, high):
+    interval = newcombe_cc(k1, n1, k2, n2)
+    assert close(interval.low, low) and close(interval.high, high)
+    assert newcombe_cc(1, 2, 0, 0) is None
+    # the correction only widens
+    plain = difference(k1, n1, k2, n2)
+    assert interval.low <= plain.low and interval.high >= plain.high
+    assert wilson_cc(0, 10).low == 0.0 and wilson_cc(10, 10).high == 1.0
+
+
+def test_compare_gives_one_verdict_read_from_its_interval():
     small = compare(3, 4, 1, 4)
-    assert small.test == "fisher" and not small.significant
+    assert small.test == "newcombe-cc" and not small.significant
     large = compare(450, 1000, 300, 1000)
-    assert large.test == "z" and large.significant and large.p_value < 1e-10
+    assert large.significant and large.p_value < 1e-10
     assert large.difference.contains(0.15) and not large.difference.contains(0.0)
+    assert compare(0, 0, 3, 10).difference is None and not compare(0, 0, 3, 10).significant
+    with pytest.raises(ValueError):
+        compare(1, 2, 1, 2, alpha=0)
+
+
+def test_test_and_interval_never_disagree():
+    """The old report (a z or Fisher test next to Newcombe's interval) disagreed in 134 of
+    20,000 random tables; the verdict is now the interval's, and the p-value its inversion."""
+    rng = random.Random(134)
+    disagreements = 0
+    for _ in range(20000):
+        n1, n2 = rng.randint(1, 200), rng.randint(1, 200)
+        k1, k2 = rng.randint(0, n1), rng.randint(0, n2)
+        c = compare(k1, n1, k2, n2)
+        excludes = c.difference.low > 0 or c.difference.high < 0
+        by_p = c.p_value < 0.05
+        if c.significant != excludes or (by_p != excludes and abs(c.p_value - 0.05) > 1e-6):
+            disagreements += 1
+    assert disagreements == 0
+    # the p-value is where the interval touches 0
+    p = interval_p(30, 100, 45, 100)
+    assert newcombe_cc(30, 100, 45, 100, 1 - p * 1.001).high < 0 < newcombe_cc(
+        30, 100, 45, 100, 1 - p * 0.999).high
+    assert interval_p(3, 10, 30, 100) == 1.0
+
+
+def test_multiplicity_levels():
+    assert bonferroni(0.05, 2) == 0.025 and bonferroni(0.05, 0) == 0.05
+    # BH: the largest i with p_(i) <= i * alpha / m is 2 here (0.02 <= 2 * 0.05 / 4)
+    confidence, findings = bh_confidence([0.001, 0.02, 0.2, 0.9], 0.05)
+    assert findings == 2 and confidence == pytest.approx(1 - 2 * 0.05 / 4)
+    assert bh_confidence([0.5, 0.9], 0.05) == (pytest.approx(1 - 0.05 / 2), 0)
+    assert bh_confidence([], 0.05) == (pytest.approx(0.95), 0)
+    # exactly the selected comparisons' intervals exclude 0 at the BH confidence
+    rng = random.Random(5)
+    for _ in range(200):
+        tables = [(rng.randint(0, 60), 60, rng.randint(0, 60), 60) for _ in range(8)]
+        ps = [interval_p(*t) for t in tables]
+        confidence, findings = bh_confidence(ps, 0.05)
+        flagged = [compare(*t, alpha=1 - confidence).significant for t in tables]
+        assert sum(flagged) == findings
 
 
 def test_sample_size_known_values():
@@ -92,6 +150,13 @@ def test_sample_size_known_values():
     assert more_needed(100, 150, 0.5, 0.1) == (288, 238)
     assert more_needed(500, 500, 0.5, 0.1) == (0, 0)
     assert more_needed(1, 1, 0.95, 0.1) is None
+    # unequal arms: a control three times the variant needs fewer variant newcomers
+    variant, control = more_needed(0, 0, 0.5, 0.1, ratio=3)
+    assert variant < 388 and control == math.ceil(variant * 3) and variant + control > 2 * 388
+    assert planned_total(0.5, 0.1, [1, 1]) == 2 * 388
+    assert planned_total(0.5, 0.1, [3, 1]) == math.ceil(variant * 4)
+    assert planned_total(0.5, 0.1, [1, 1, 1], alpha=0.025) > 3 * 388
+    assert planned_total(0.5, 0.0, [1, 1]) is None
     with pytest.raises(ValueError):
         sample_size(1.2, 0.3)
 
@@ -101,8 +166,9 @@ def _simulate(rng: random.Random, p1: float, p2: float, n: int) -> tuple[int, in
 
 
 def test_false_positive_rate_over_repeated_runs():
-    """With no true difference, 'significant' comes up about 5 % of the time, and the
-    difference's interval contains zero about 95 % of the time."""
+    """With no true difference, 'significant' comes up at most about 5 % of the time (the
+    corrected interval is slightly conservative), and the interval contains zero at least
+    about 95 % of the time. 2,000 runs: binomial SE 0.5 %, the bounds allow 2.33 SE."""
     rng = random.Random(20261125)
     runs, n = 2000, 150
     positives = covered = 0
@@ -111,24 +177,27 @@ def test_false_positive_rate_over_repeated_runs():
         result = compare(k1, n, k2, n)
         positives += result.significant
         covered += result.difference.contains(0.0)
-    assert 0.03 <= positives / runs <= 0.07
-    assert 0.93 <= covered / runs <= 0.97
+    assert 0.02 <= positives / runs <= 0.0614
+    assert covered / runs >= 0.9386
 
 
-def test_small_groups_stay_conservative():
-    """Fisher's test (chosen for small counts) never exceeds its nominal 5 %."""
-    rng = random.Random(7)
-    runs, n = 1500, 12
+@pytest.mark.parametrize("n, p", [(12, 0.2), (25, 0.5), (50, 0.3)])
+def test_small_groups_stay_conservative(n, p):
+    """Even with small groups (where the uncorrected interval reaches about 7 %) the verdict
+    stays at or below its nominal 5 %."""
+    rng = random.Random(n)
+    runs = 1500
     positives = 0
     for _ in range(runs):
-        k1, k2 = _simulate(rng, 0.2, 0.2, n)
+        k1, k2 = _simulate(rng, p, p, n)
         positives += compare(k1, n, k2, n).significant
-    assert positives / runs <= 0.05
+    assert positives / runs <= 0.05 + 2.33 * math.sqrt(0.05 * 0.95 / runs)
 
 
 def test_power_matches_sample_size():
-    """At the size sample_size() asks for, a true 10-point difference is found ~80 % of the
-    time, and the interval covers the true difference ~95 % of the time."""
+    """At the size sample_size() asks for (no continuity correction), a true 10-point
+    difference is found about 80 % of the time (a little less: the verdict's interval is
+    corrected), and the interval covers the true difference about 95 % of the time."""
     rng = random.Random(99)
     n = sample_size(0.4, 0.3)
     runs = 800
@@ -138,5 +207,5 @@ def test_power_matches_sample_size():
         result = compare(k1, n, k2, n)
         found += result.significant
         covered += result.difference.contains(0.1)
-    assert 0.74 <= found / runs <= 0.86
-    assert 0.92 <= covered / runs <= 0.98
+    assert 0.70 <= found / runs <= 0.86
+    assert 0.93 <= covered / runs <= 0.99

@@ -8,18 +8,20 @@ User names are public on the wiki; nothing else about a person is stored.
 
 ``outcome_settings`` remembers, per wiki, what the same refresh read from the wiki's
 configuration page: its ``"report-threshold"`` (NULL when the wiki sets none).
+``experiment_design`` remembers each experiment's design from the same page and its record
+(JSON, see :func:`toolforge.outcomes_fetch.design_entry`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy import Boolean, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base
 
-__all__ = ["OutcomeRow", "OutcomeSetting"]
+__all__ = ["OutcomeRow", "OutcomeSetting", "ExperimentDesignRow"]
 
 
 class OutcomeRow(Base):
@@ -55,4 +57,15 @@ class OutcomeSetting(Base):
 
     wiki: Mapped[str] = mapped_column(String(64), primary_key=True)
     report_threshold: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    computed: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+
+class ExperimentDesignRow(Base):
+    """Per wiki and experiment: its arms, weights and declared design (JSON text)."""
+
+    __tablename__ = "experiment_design"
+
+    wiki: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    design: Mapped[str] = mapped_column(Text, nullable=False)
     computed: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)

@@ -64,6 +64,7 @@ class Fetched:
     experiments: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> variants
     #: the wiki's ``"report-threshold"`` from ``Experiments.json`` (None: not set or broken)
     report_threshold: int | None = None
+    designs: dict[str, dict] = field(default_factory=dict)  # name -> design_entry()
 
 
 def _counted(client: WikiClient, counter: Counter, part: str):
@@ -91,13 +92,18 @@ def _prefixed(client: WikiClient, namespace: int, prefix: str) -> dict[str, str]
     return out
 
 
-def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] | None = None
+def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] | None = None,
+             designs: dict[str, dict] | None = None
              ) -> tuple[dict[str, Newcomer], dict[str, tuple[str, ...]]]:
     """Newcomers the bot welcomed (with mentor and experiment arm) and the experiments.
 
     The wiki's ``report-threshold`` comes from the same configuration page, so it costs no
-    extra request: when *settings* is given it is stored there under that key (if valid)."""
-    from bot.experiments import parse_assignments, parse_config, parse_report_threshold, verify
+    extra request: when *settings* is given it is stored there under that key (if valid).
+    When *designs* is given, each experiment's design as the reports need it is stored there
+    (:func:`design_entry`). Each recorded entry is checked against the design recorded when
+    the experiment started (the recorded arm wins over later edits of the configuration)."""
+    from bot.experiments import (design_of, parse_config, parse_record,
+                                 parse_report_threshold, verify)
 
     records = _prefixed(client, 4, "Wikitours/Mentees/")
     newcomers: dict[str, Newcomer] = {}
@@ -127,15 +133,27 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
     if settings is not None and limit is not None:
         settings["report-threshold"] = limit
     by_name = {e.name: e for e in experiments}
+    frozen: dict[str, object] = {}  # name -> its record (the frozen design)
     for title, text in pages.items():
         if title == config_page:
             continue
-        for assignment in parse_assignments(text):
+        record = parse_record(text)
+        for assignment in record.assignments:
             experiment = by_name.get(assignment.experiment)
             name = _normal(assignment.username)
             if experiment is None or not title.endswith(f"/{experiment.name}.json"):
                 continue
-            if not verify(experiment, assignment):
+            if experiment.name not in frozen:
+                frozen[experiment.name] = record
+                if (record.design and record.design != design_of(experiment)) or (
+                        record.plan and record.plan != experiment.design):
+                    problems.append(f"{title}: the design of {experiment.name!r} (variants, "
+                                    "weights, primary outcome, minimum effect, planned size or "
+                                    "end) differs from the one it started with; participants "
+                                    "keep their recorded variants, the report keeps the first "
+                                    "design and nobody new joins. Give the changed design a "
+                                    "new name to start a new experiment")
+            if not verify(experiment, assignment, record.design):
                 problems.append(f"{title}: {assignment.username} is recorded in "
                                 f"{assignment.variant!r}, which the assignment hash does not "
                                 "give them; left out of the experiment")
@@ -143,7 +161,29 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
             if name in newcomers and not newcomers[name].experiment:
                 newcomers[name] = Newcomer(name, newcomers[name].mentor, experiment.name,
                                            assignment.variant)
+    if designs is not None:
+        for e in experiments:
+            record = frozen.get(e.name)
+            designs[e.name] = design_entry(e, getattr(record, "design", None),
+                                           getattr(record, "plan", None))
     return newcomers, {e.name: tuple(v.id for v in e.variants) for e in experiments}
+
+
+def design_entry(experiment, frozen=None, plan=None) -> dict:
+    """What the reports need of an experiment, as JSON: its arms and weights and its design
+    (primary outcome, minimum effect, horizon) as recorded when it started, else as
+    configured; whether it is active, and whether the configuration has changed since."""
+    from bot.experiments import design_of
+
+    arms = frozen or design_of(experiment)
+    design = plan or experiment.design
+    changed = bool(frozen and frozen != design_of(experiment)) or bool(
+        plan and plan != experiment.design)
+    return {"variants": [[vid, weight] for vid, weight in arms], "active": experiment.active,
+            "changed": changed,
+            "design": None if design is None else {
+                "primary": design.primary, "minimum-effect": design.minimum_effect,
+                "planned-size": design.planned_size, "end": design.end}}
 
 
 def content_namespaces(client: WikiClient) -> frozenset[int]:
@@ -284,7 +324,8 @@ def fetch_outcomes(client: WikiClient, now: dt.datetime, *, library: Library | N
     with _counted(client, requests, "newcomers"):
         if newcomers is None:
             settings: dict[str, int] = {}
-            newcomers, fetched.experiments = welcomed(client, fetched.problems, settings)
+            newcomers, fetched.experiments = welcomed(client, fetched.problems, settings,
+                                                      fetched.designs)
             fetched.report_threshold = settings.get("report-threshold")
     with _counted(client, requests, "siteinfo"):
         content = content_namespaces(client)

@@ -5,13 +5,16 @@ mentor, first tour, experiment variant or language (``?by=``), as an inline SVG 
 outcome (``?outcome=``, bars on a fixed 0-100 % scale with the 95 % interval as whiskers and
 in words) plus a table of all outcomes; ``…/data.csv`` and ``…/data.json`` export the same.
 ``/reports/`` compares the configured wikis (``?by=wiki`` or ``language``).
-``/reports/<wiki>/experiments/<name>`` shows each outcome per variant with its interval, the
-difference from ``control`` with Newcombe's interval, the test used (Fisher's exact for small
-counts, else the z-test), whether it is significant, and how many more newcomers the
-experiment needs to detect a change of ``?effect=`` points (default 5).
+``/reports/<wiki>/experiments/<name>`` shows the experiment's declared design, each variant's
+outcomes, and, at the horizon only, one decision on the primary outcome plus exploratory
+comparisons corrected for their number (:mod:`toolforge.experiment_report`).
 
-Privacy: a group smaller than the wiki's threshold is never shown on its own: such groups are
-pooled into one "smaller groups" row, shown only if the pool itself reaches the threshold.
+Privacy (:mod:`toolforge.disclosure`): every published table (HTML, CSV, JSON, every ``by=``)
+goes through :func:`publish`: a group smaller than the wiki's threshold is never shown on its
+own (pooled into one "smaller groups" row of at least the threshold, or hidden), each outcome
+cell needs the threshold of known outcomes itself, and complementary suppression hides more
+cells whenever subtracting the shown cells from a total would reveal a hidden one. Experiment
+arms are grouped per experiment (never merged across experiments) and are never pooled.
 The wiki sets its threshold (``"report-threshold"`` on ``Project:Wikitours/Experiments.json``,
 read by ``outcomes-refresh`` and cached in ``outcome_settings``); the operator's
 ``report_threshold`` in the ``WIKIS`` entry, else ``REPORT_MIN_GROUP``, is a floor: the larger
@@ -28,7 +31,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
@@ -38,14 +40,15 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, rende
 from flask.cli import with_appcontext
 from sqlalchemy import delete, select
 
-from . import stats
+from . import disclosure, stats
 from .db import get_session
+from .experiment_report import ExperimentReport, experiment as analyse
 from .funnels import _WIKI, _csv_cell, chart
 from .i18n import msg, text_direction
-from .models_outcomes import OutcomeRow, OutcomeSetting
+from .models_outcomes import ExperimentDesignRow, OutcomeRow, OutcomeSetting
 from .outcomes import OUTCOMES, Outcome, Windows
 
-__all__ = ["bp", "Cell", "Group", "aggregate", "pool_small", "Arm", "ExperimentReport",
+__all__ = ["bp", "Cell", "Group", "aggregate", "publish", "pool_small", "ExperimentReport",
            "experiment", "refresh", "init_app", "GROUPINGS", "effective_threshold"]
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -78,19 +81,29 @@ class Cell:
 class Group:
     key: str
     newcomers: int
-    cells: dict[str, Cell]
-    pooled: int = 0  # how many small groups this row pools (only for the SMALL row)
+    cells: dict[str, Cell | None]  # None: hidden to protect small groups
+    pooled: int = 0  # how many groups this row pools (only for the SMALL row)
 
 
 def _value(row: Any, attribute: str) -> str:
     return str(getattr(row, attribute, "") or "")
 
 
+def _key(row: Any, attribute: str) -> str:
+    """The group of *row*: for ``variant``, the experiment and its arm (``name/variant``),
+    so that arms of different experiments are never merged."""
+    if attribute == "variant":
+        name = _value(row, "experiment")
+        return f"{name}/{_value(row, 'variant')}" if name else NONE
+    return _value(row, attribute)
+
+
 def aggregate(rows: Sequence[Any], attribute: str) -> list[Group]:
-    """Groups of *rows* (outcome rows or :class:`Outcome`) by *attribute*, largest first."""
+    """Groups of *rows* (outcome rows or :class:`Outcome`) by *attribute*, largest first.
+    Raw counts: publish only what :func:`publish` returns."""
     groups: dict[str, list[Any]] = {}
     for row in rows:
-        groups.setdefault(_value(row, attribute), []).append(row)
+        groups.setdefault(_key(row, attribute), []).append(row)
     out = [Group(key, len(members), {o: Cell.of(getattr(m, o) for m in members)
                                       for o in OUTCOMES})
            for key, members in groups.items()]
@@ -99,74 +112,76 @@ def aggregate(rows: Sequence[Any], attribute: str) -> list[Group]:
     return sorted(out, key=lambda g: (-g.newcomers, g.key))
 
 
+def _sum_cells(groups: Sequence[Group]) -> dict[str, Cell]:
+    out = {}
+    for o in OUTCOMES:
+        yes = sum(g.cells[o].yes for g in groups)
+        known = sum(g.cells[o].known for g in groups)
+        out[o] = Cell(yes, known, stats.wilson(yes, known))
+    return out
+
+
+def publish(groups: Sequence[Group], threshold: int, pool: bool = True
+            ) -> tuple[list[Group], int]:
+    """The rows of *groups* that may be published, and how many newcomers are in no shown row.
+
+    Rows below *threshold* are pooled into one :data:`SMALL` row (with *pool*; the smallest
+    other rows join until the pool reaches the threshold) or hidden (without; complementary
+    rows are hidden too, :func:`toolforge.disclosure.suppressed`). Then, per outcome, cells
+    with fewer than *threshold* known outcomes are hidden (``None``) and complementary cells
+    with them, counting the cells of hidden rows as hidden."""
+    groups = list(groups)
+    sizes = [g.newcomers for g in groups]
+    if pool:
+        members, shown_pool = disclosure.pooled(sizes, threshold)
+        rows = [g for i, g in enumerate(groups) if i not in members]
+        if shown_pool:
+            inside = [groups[i] for i in sorted(members)]
+            rows.append(Group(SMALL, sum(g.newcomers for g in inside), _sum_cells(inside),
+                              len(inside)))
+        forced: set[int] = set()
+        table = rows
+    else:
+        hidden_rows = disclosure.suppressed(sizes, threshold)
+        table = groups
+        forced = set(hidden_rows)
+        rows = [g for i, g in enumerate(groups) if i not in hidden_rows]
+    cells: list[dict[str, Cell | None]] = [dict(g.cells) for g in table]
+    for o in OUTCOMES:
+        known = [g.cells[o].known if g.cells[o] is not None else 0 for g in table]
+        hidden = _column(known, threshold, forced)
+        for i in hidden:
+            cells[i][o] = None
+    out = [replace(g, cells=cells[i]) for i, g in enumerate(table) if i not in forced]
+    return out, sum(g.newcomers for g in groups) - sum(g.newcomers for g in out)
+
+
+def _column(known: Sequence[int], threshold: int, forced: set[int]) -> frozenset[int]:
+    """One column's hidden cells: :func:`toolforge.disclosure.suppressed`, with the cells of
+    hidden rows hidden from the start."""
+    hidden = set(forced) | set(disclosure.suppressed(
+        [0 if i in forced else k for i, k in enumerate(known)], threshold))
+    others = sorted((i for i, k in enumerate(known) if i not in hidden and k > 0),
+                    key=lambda i: (known[i], i))
+    for i in others:
+        if disclosure.safe(known, hidden, threshold):
+            break
+        hidden.add(i)
+    return frozenset(hidden)
+
+
 def pool_small(rows: Sequence[Any], attribute: str, threshold: int) -> tuple[list[Group], int]:
-    """Groups of at least *threshold* newcomers, plus one pooled row for the smaller ones
-    when the pool reaches the threshold. Returns the groups and how many newcomers are in
-    no shown row (small groups whose pool is still too small)."""
-    groups = aggregate(rows, attribute)
-    big = [g for g in groups if g.newcomers >= threshold]
-    small_keys = {g.key for g in groups if g.newcomers < threshold}
-    hidden = 0
-    if small_keys:
-        members = [r for r in rows if _value(r, attribute) in small_keys]
-        if len(members) >= threshold:
-            pooled = aggregate(members, "__pool__")[0]
-            big.append(Group(SMALL, pooled.newcomers, pooled.cells, len(small_keys)))
-        else:
-            hidden = len(members)
-    return big, hidden
+    """The published table of *rows* by *attribute* (see :func:`publish`); experiment arms
+    are never pooled."""
+    return publish(aggregate(rows, attribute), threshold, pool=attribute != "variant")
 
 
-@dataclass(frozen=True)
-class Arm:
-    """One variant of an experiment: its cells, and its comparison with the control."""
-
-    variant: str
-    newcomers: int
-    shown: bool
-    cells: dict[str, Cell]
-    comparisons: dict[str, stats.Comparison]
-    more: dict[str, tuple[int, int] | None]
-
-
-@dataclass(frozen=True)
-class ExperimentReport:
-    name: str
-    control: str
-    arms: tuple[Arm, ...]
-    effect: float
-    alpha: float
-
-
-def experiment(rows: Sequence[Any], name: str, variants: Sequence[str], threshold: int,
-               effect: float = 0.05, alpha: float = 0.05, control: str = "control"
-               ) -> ExperimentReport:
-    """Each variant's outcomes, and each non-control variant against the control."""
-    members = [r for r in rows if _value(r, "experiment") == name]
-    seen = sorted({_value(r, "variant") for r in members})
-    order = list(dict.fromkeys([*variants, *([control] if control in seen else []), *seen]))
-    if control not in order:
-        control = order[0] if order else control
-    by_variant = {v: [r for r in members if _value(r, "variant") == v] for v in order}
-    base = {o: Cell.of(getattr(r, o) for r in by_variant.get(control, [])) for o in OUTCOMES}
-    arms = []
-    for variant in order:
-        group = by_variant[variant]
-        cells = {o: Cell.of(getattr(r, o) for r in group) for o in OUTCOMES}
-        shown = len(group) >= threshold and len(by_variant.get(control, [])) >= threshold
-        comparisons: dict[str, stats.Comparison] = {}
-        more: dict[str, tuple[int, int] | None] = {}
-        if variant != control:
-            for o in OUTCOMES:
-                c, b = cells[o], base[o]
-                if shown and c.known and b.known:
-                    comparisons[o] = stats.compare(c.yes, c.known, b.yes, b.known, alpha)
-                baseline = b.yes / b.known if b.known else 0.5
-                target = effect if baseline + effect <= 1 else -effect
-                more[o] = stats.more_needed(c.known, b.known, baseline, target, alpha)
-        arms.append(Arm(variant, len(group), len(group) >= threshold,
-                        cells if len(group) >= threshold else {}, comparisons, more))
-    return ExperimentReport(name, control, tuple(arms), effect, alpha)
+def experiment(rows: Sequence[Any], name: str, threshold: int, entry: dict | None = None,
+               now: dt.datetime | None = None, alpha: float = 0.05) -> ExperimentReport:
+    """The report of experiment *name*, from the same protected per-variant table as
+    ``?by=variant`` (see :mod:`toolforge.experiment_report`)."""
+    shown, _ = pool_small(rows, "variant", threshold)
+    return analyse(rows, name, {g.key: g for g in shown}, entry, now, alpha, OUTCOMES)
 
 
 # --- refreshing the cache ---------------------------------------------------------------------
@@ -202,6 +217,17 @@ def store_settings(session, wiki: str, report_threshold: int | None,
     session.commit()
 
 
+def store_designs(session, wiki: str, designs: dict[str, dict], computed: dt.datetime) -> None:
+    """Remember *wiki*'s experiment designs as the refresh read them."""
+    import json
+
+    stamp = computed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    session.execute(delete(ExperimentDesignRow).where(ExperimentDesignRow.wiki == wiki))
+    session.add_all(ExperimentDesignRow(wiki=wiki, name=name[:64], design=json.dumps(entry),
+                                        computed=stamp) for name, entry in designs.items())
+    session.commit()
+
+
 def refresh(wiki_id: str, now: dt.datetime | None = None, windows: Windows = Windows(),
             session=None):
     """Compute every welcomed newcomer's outcomes from the wiki and cache them."""
@@ -216,6 +242,7 @@ def refresh(wiki_id: str, now: dt.datetime | None = None, windows: Windows = Win
     session = session or get_session()
     store(session, wiki.id, fetched.outcomes, now)
     store_settings(session, wiki.id, fetched.report_threshold, now)
+    store_designs(session, wiki.id, fetched.designs, now)
     return fetched
 
 
@@ -297,6 +324,8 @@ def group_label(by: str, key: str) -> str:
         return msg("wikitours-app-outcomes-small-groups")
     if key == NONE:
         return msg(f"wikitours-app-outcomes-none-{by}")
+    if by == "variant" and "/" in key:
+        return msg("wikitours-app-outcomes-arm-label", *key.split("/", 1))
     return key
 
 
@@ -304,8 +333,17 @@ def _percent(value: float) -> str:
     return f"{100 * value:.0f}"
 
 
+def _points(value: float) -> str:
+    """A difference in percentage points, whole, but with one decimal where rounding would
+    show 0 for a value that is not (an interval ending at -0.4 excludes 0 and must say so)."""
+    text = f"{100 * value:.0f}"
+    if text in ("0", "-0"):
+        text = f"{100 * value:.1f}" if abs(100 * value) >= 0.05 else "0"
+    return text
+
+
 def _signed(value: float) -> str:
-    text = _percent(value)
+    text = _points(value)
     return text if text.startswith("-") or text == "0" else "+" + text
 
 
@@ -314,7 +352,9 @@ def p_text(p: float) -> str:
     return f"{max(p, 1e-99):.0e}" if p < 0.001 else f"{p:.3f}"
 
 
-def cell_text(cell: Cell) -> str:
+def cell_text(cell: Cell | None) -> str:
+    if cell is None:
+        return msg("wikitours-app-outcomes-cell-hidden")
     if cell.interval is None:
         return msg("wikitours-app-outcomes-unknown")
     return msg("wikitours-app-outcomes-cell", _percent(cell.interval.estimate),
@@ -330,7 +370,9 @@ class Whisker:
     x2: float
 
 
-def bar_value(cell: Cell) -> str:
+def bar_value(cell: Cell | None) -> str:
+    if cell is None:
+        return msg("wikitours-app-outcomes-cell-hidden")
     if cell.interval is None:
         return msg("wikitours-app-outcomes-unknown")
     return msg("wikitours-app-outcomes-bar-value", _percent(cell.interval.estimate),
@@ -345,7 +387,7 @@ def bars_for(groups: Sequence[Group], outcome: str, by: str, rtl: bool):
     items = []
     for g in groups:
         cell = g.cells[outcome]
-        rate = cell.interval.estimate if cell.interval else 0.0
+        rate = cell.interval.estimate if cell and cell.interval else 0.0
         items.append((group_label(by, g.key), bar_value(cell), round(rate * 1000), "rate"))
     width = 640
     usable = width - 120
@@ -354,7 +396,7 @@ def bars_for(groups: Sequence[Group], outcome: str, by: str, rtl: bool):
     bars = [replace(b, value_x=value_x) for b in bars[:-1]]
     whiskers = []
     for bar, g in zip(bars, groups):
-        interval = g.cells[outcome].interval
+        interval = g.cells[outcome].interval if g.cells[outcome] else None
         if interval is None:
             continue
         x1, x2 = usable * interval.low, usable * interval.high
@@ -364,16 +406,27 @@ def bars_for(groups: Sequence[Group], outcome: str, by: str, rtl: bool):
     return bars, whiskers, max(len(items) * 44, 44), (width - usable if rtl else usable)
 
 
+def _cell_export(c: Cell | None) -> dict[str, Any]:
+    if c is None:
+        return {"yes": None, "known": None, "rate": None, "low": None, "high": None,
+                "hidden": True}
+    return {"yes": c.yes, "known": c.known,
+            "rate": c.interval.estimate if c.interval else None,
+            "low": c.interval.low if c.interval else None,
+            "high": c.interval.high if c.interval else None, "hidden": False}
+
+
 def _export(groups: Sequence[Group], by: str) -> list[dict[str, Any]]:
     out = []
     for g in groups:
-        entry: dict[str, Any] = {by: None if g.key == SMALL else g.key, "pooled": g.key == SMALL,
+        key = None if g.key == SMALL else g.key
+        entry: dict[str, Any] = {by: key, "group": key, "pooled": g.key == SMALL,
                                  "newcomers": g.newcomers}
+        if by == "variant":
+            name, _, variant = (key or "").partition("/")
+            entry.update(experiment=name or None, variant=variant or None)
         for o, c in g.cells.items():
-            entry[o] = {"yes": c.yes, "known": c.known,
-                        "rate": c.interval.estimate if c.interval else None,
-                        "low": c.interval.low if c.interval else None,
-                        "high": c.interval.high if c.interval else None}
+            entry[o] = _cell_export(c)
         out.append(entry)
     return out
 
@@ -454,79 +507,110 @@ def wiki_csv(wiki: str):
     for entry in _export(groups, by):
         for o in OUTCOMES:
             c = entry[o]
-            lines.append([wiki, by, entry[by], entry["pooled"], entry["newcomers"], o,
-                          c["yes"], c["known"], c["rate"], c["low"], c["high"]])
+            lines.append([wiki, by, entry["group"], entry["pooled"], entry["newcomers"], o,
+                          c["yes"], c["known"], c["rate"], c["low"], c["high"], c["hidden"]])
     return _csv(f"outcomes-{wiki}-{by}.csv".replace(":", "_"),
                 ["wiki", "by", "group", "pooled", "newcomers", "outcome", "yes", "known",
-                 "rate", "low", "high"], lines)
+                 "rate", "low", "high", "hidden"], lines)
 
 
-def _effect() -> float:
+def _design_entry(wiki: str, name: str) -> dict | None:
+    import json
+
+    query = select(ExperimentDesignRow.design).where(ExperimentDesignRow.wiki == wiki,
+                                                     ExperimentDesignRow.name == name)
+    text = get_session().execute(query).scalar_one_or_none()
     try:
-        points = float(request.args.get("effect", "5"))
+        return json.loads(text) if text else None
     except ValueError:
-        points = 5.0
-    if not math.isfinite(points):
-        points = 5.0
-    return min(max(points, 0.5), 50.0) / 100
+        return None
 
 
 def _load_experiment(wiki: str, name: str) -> ExperimentReport:
     limit = threshold(_wiki_or_404(wiki))
     if name not in _experiment_names(wiki):
         abort(404)
-    return experiment(_rows([wiki]), name, (), limit, _effect())
+    rows = _rows([wiki])
+    computed = max((r.computed for r in rows), default=None)
+    now = computed.replace(tzinfo=dt.timezone.utc) if computed else None
+    return experiment(rows, name, limit, _design_entry(wiki, name), now)
 
 
-def _experiment_export(report: ExperimentReport) -> list[dict[str, Any]]:
-    out = []
-    for arm in report.arms:
-        entry: dict[str, Any] = {"variant": arm.variant, "newcomers": arm.newcomers,
-                                 "shown": arm.shown, "outcomes": {}}
-        for o in OUTCOMES:
-            c = arm.cells.get(o)
-            comp = arm.comparisons.get(o)
-            more = arm.more.get(o)
-            entry["outcomes"][o] = {
-                "yes": c.yes if c else None, "known": c.known if c else None,
-                "rate": c.interval.estimate if c and c.interval else None,
-                "low": c.interval.low if c and c.interval else None,
-                "high": c.interval.high if c and c.interval else None,
-                "difference": comp.difference.estimate if comp and comp.difference else None,
-                "difference_low": comp.difference.low if comp and comp.difference else None,
-                "difference_high": comp.difference.high if comp and comp.difference else None,
-                "p_value": comp.p_value if comp else None, "test": comp.test if comp else None,
-                "significant": comp.significant if comp else None,
-                "more_needed": list(more) if more else None}
-        out.append(entry)
-    return out
+def _comparison_export(finding) -> dict[str, Any]:
+    c = finding.comparison
+    return {"variant": finding.variant, "outcome": finding.outcome,
+            "difference": c.difference.estimate if c.difference else None,
+            "low": c.difference.low if c.difference else None,
+            "high": c.difference.high if c.difference else None,
+            "confidence": c.confidence, "p_value": c.p_value, "significant": c.significant,
+            **({"kind": finding.kind} if finding.kind else {})}
+
+
+def _experiment_export(report: ExperimentReport) -> dict[str, Any]:
+    design = report.design
+    horizon = report.horizon
+    return {
+        "experiment": report.name, "control": report.control, "alpha": report.alpha,
+        "active": report.active, "design_changed": report.changed, "stage": report.stage,
+        "design": None if design is None else {
+            "primary": design.primary, "minimum_effect_points": design.minimum_effect,
+            "planned_size": design.planned_size, "end": design.end,
+            "needed_for_minimum_effect": report.needed},
+        "horizon": None if horizon is None else {
+            "reached": horizon.reached, "participants": horizon.participants,
+            "pending": horizon.pending},
+        "decision": {"outcome": design.primary if design else None,
+                     "confidence": report.decision_confidence,
+                     "comparisons": [_comparison_export(f) for f in report.decisions],
+                     "undecided": list(report.undecided)},
+        "exploratory": {"confidence": report.exploratory_confidence,
+                        "findings": report.findings,
+                        "comparisons": [_comparison_export(f) for f in report.exploratory]},
+        "variants": [{"variant": arm.variant, "shown": arm.shown, "newcomers": arm.newcomers,
+                      "outcomes": {o: _cell_export(arm.cells.get(o)) for o in OUTCOMES}
+                      if arm.shown else None} for arm in report.arms]}
 
 
 @bp.get("/<wiki>/experiments/<name>")
 def experiment_page(wiki: str, name: str):
     report = _load_experiment(wiki, name)
     return render_template("experiment.html", wiki=wiki, report=report, outcomes=OUTCOMES,
-                           cell_text=cell_text, percent=_percent, signed=_signed,
-                           p_text=p_text,
-                           effect_points=round(report.effect * 100, 1),
+                           cell_text=cell_text, percent=_points, signed=_signed,
+                           p_text=p_text, confidence=_confidence_text,
+                           points=lambda value: f"{value:g}",
                            limit=threshold(_wiki_or_404(wiki)))
+
+
+def _confidence_text(value: float) -> str:
+    text = f"{100 * value:.1f}".rstrip("0").rstrip(".")
+    return text
 
 
 @bp.get("/<wiki>/experiments/<name>/data.json")
 def experiment_json(wiki: str, name: str):
     report = _load_experiment(wiki, name)
-    return jsonify({"wiki": wiki, "experiment": report.name, "control": report.control,
-                    "effect": report.effect, "alpha": report.alpha,
-                    "variants": _experiment_export(report)})
+    return jsonify({"wiki": wiki, **_experiment_export(report)})
 
 
 @bp.get("/<wiki>/experiments/<name>/data.csv")
 def experiment_csv(wiki: str, name: str):
+    """One line per published cell and per comparison (``part``: cell, decision,
+    exploratory); hidden cells are marked and carry no figures."""
     report = _load_experiment(wiki, name)
-    keys = ["yes", "known", "rate", "low", "high", "difference", "difference_low",
-            "difference_high", "p_value", "test", "significant"]
-    lines = [[wiki, report.name, e["variant"], e["newcomers"], o,
-              *[e["outcomes"][o][k] for k in keys]]
-             for e in _experiment_export(report) for o in OUTCOMES]
-    return _csv(f"experiment-{wiki}-{name}.csv".replace(":", "_"),
-                ["wiki", "experiment", "variant", "newcomers", "outcome", *keys], lines)
+    data = _experiment_export(report)
+    header = ["wiki", "experiment", "part", "variant", "outcome", "newcomers", "yes", "known",
+              "rate", "low", "high", "hidden", "difference", "confidence", "p_value",
+              "significant", "kind"]
+    lines = []
+    for arm in data["variants"]:
+        for o in OUTCOMES:
+            c = (arm["outcomes"] or {}).get(o) or _cell_export(None)
+            lines.append([wiki, report.name, "cell", arm["variant"], o, arm["newcomers"],
+                          c["yes"], c["known"], c["rate"], c["low"], c["high"], c["hidden"],
+                          None, None, None, None, None])
+    for part in ("decision", "exploratory"):
+        for f in data[part]["comparisons"]:
+            lines.append([wiki, report.name, part, f["variant"], f["outcome"], None, None, None,
+                          None, f["low"], f["high"], False, f["difference"], f["confidence"],
+                          f["p_value"], f["significant"], f.get("kind")])
+    return _csv(f"experiment-{wiki}-{name}.csv".replace(":", "_"), header, lines)

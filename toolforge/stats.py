@@ -10,21 +10,35 @@ from the formulas and tested against published values (see ``tests/test_stats.py
 - :func:`z_test`: the pooled two-proportion z-test (two-sided), for large counts.
 - :func:`fisher_exact`: Fisher's exact test (two-sided, summing tables no more likely than the
   one seen, as R's ``fisher.test`` does), for small counts.
-- :func:`compare`: picks Fisher when any expected cell count is below 5, else the z-test, and
-  says which one it used.
-- :func:`sample_size` and :func:`more_needed`: newcomers per group needed to detect a given
-  difference with a given power (the normal-approximation formula without continuity
-  correction), and how many more an experiment still needs.
+- :func:`wilson_cc` and :func:`newcombe_cc`: the same with a continuity correction (Newcombe
+  1998, methods 4 and 11). Slightly wider, and the test they imply stays at or below its
+  nominal level even for small groups, which the uncorrected ones do not (about 7 % at 5 %
+  with 25 per group and a 50 % rate).
+- :func:`compare`: ONE verdict per comparison. The verdict is whether the continuity-corrected
+  Newcombe interval excludes 0, and the p-value is that interval inverted (the smallest
+  ``1 - confidence`` whose interval excludes 0), so the verdict, the interval and the p-value
+  always agree. (Reporting a z or Fisher test next to an interval that was not built from it
+  disagreed in 134 of 20,000 simulated cases.) Fisher's and the z-test stay available.
+- :func:`bonferroni` and :func:`bh_confidence`: multiplicity control. A decision between
+  several variants and the control uses Bonferroni's level (simultaneous intervals: any
+  verdict is the interval's); exploratory comparisons use Benjamini-Hochberg, with the
+  Benjamini-Yekutieli false-coverage interval at ``1 - R·alpha/m`` (R the number of findings),
+  which excludes 0 exactly for the comparisons BH selects.
+- :func:`sample_size`, :func:`more_needed` and :func:`planned_total`: newcomers needed to
+  detect a given difference with a given power (the normal-approximation formula without
+  continuity correction), for unequal arms too (``ratio`` / weights).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Sequence
 from statistics import NormalDist
 
-__all__ = ["Interval", "Comparison", "wilson", "difference", "z_test", "fisher_exact",
-           "compare", "sample_size", "more_needed", "z_for"]
+__all__ = ["Interval", "Comparison", "wilson", "wilson_cc", "difference", "newcombe_cc",
+           "z_test", "fisher_exact", "compare", "interval_p", "bonferroni", "bh_confidence",
+           "sample_size", "more_needed", "planned_total", "z_for"]
 
 _NORMAL = NormalDist()
 
@@ -67,6 +81,66 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> Interval | None:
     low = 0.0 if k == 0 else max(0.0, centre - half)
     high = 1.0 if k == n else min(1.0, centre + half)
     return Interval(p, low, high)
+
+
+def _wilson_cc_z(k: int, n: int, z: float) -> tuple[float, float, float]:
+    p, z2 = k / n, z * z
+    low = 0.0 if k == 0 else max(0.0, (2 * n * p + z2 - 1 - z * math.sqrt(max(
+        0.0, z2 - 2 - 1 / n + 4 * p * (n * (1 - p) + 1)))) / (2 * (n + z2)))
+    high = 1.0 if k == n else min(1.0, (2 * n * p + z2 + 1 + z * math.sqrt(max(
+        0.0, z2 + 2 - 1 / n + 4 * p * (n * (1 - p) - 1)))) / (2 * (n + z2)))
+    return p, low, high
+
+
+def wilson_cc(k: int, n: int, confidence: float = 0.95) -> Interval | None:
+    """Wilson's interval with continuity correction (Newcombe 1998, method 4)."""
+    _check_counts(k, n)
+    if n == 0:
+        return None
+    return Interval(*_wilson_cc_z(k, n, z_for(confidence)))
+
+
+def _newcombe_cc_z(k1: int, n1: int, k2: int, n2: int, z: float) -> Interval:
+    a, al, ah = _wilson_cc_z(k1, n1, z)
+    b, bl, bh = _wilson_cc_z(k2, n2, z)
+    d = a - b
+    low = d - math.sqrt((a - al) ** 2 + (bh - b) ** 2)
+    high = d + math.sqrt((ah - a) ** 2 + (b - bl) ** 2)
+    return Interval(d, max(-1.0, low), min(1.0, high))
+
+
+def newcombe_cc(k1: int, n1: int, k2: int, n2: int,
+                confidence: float = 0.95) -> Interval | None:
+    """p1 − p2 with Newcombe's interval from continuity-corrected Wilson intervals (method
+    11); None when a group is empty."""
+    _check_counts(k1, n1)
+    _check_counts(k2, n2)
+    if n1 == 0 or n2 == 0:
+        return None
+    return _newcombe_cc_z(k1, n1, k2, n2, z_for(confidence))
+
+
+def _excludes_zero(interval: Interval) -> bool:
+    return interval.low > 0 or interval.high < 0
+
+
+def interval_p(k1: int, n1: int, k2: int, n2: int) -> float:
+    """The p-value the corrected Newcombe interval implies: the smallest ``1 - confidence``
+    at which it excludes 0 (found by bisection on z; 1 when the rates are equal)."""
+    _check_counts(k1, n1)
+    _check_counts(k2, n2)
+    if n1 == 0 or n2 == 0 or k1 * n2 == k2 * n1:
+        return 1.0
+    low, high = 0.0, 12.0  # z = 12 is a p of 4e-33: below that "p < 1e-32" is enough
+    if _excludes_zero(_newcombe_cc_z(k1, n1, k2, n2, high)):
+        return math.erfc(high / math.sqrt(2))
+    for _ in range(32):  # z to 3e-9: far finer than the three digits shown
+        middle = (low + high) / 2
+        if _excludes_zero(_newcombe_cc_z(k1, n1, k2, n2, middle)):
+            low = middle
+        else:
+            high = middle
+    return min(1.0, math.erfc(high / math.sqrt(2)))
 
 
 def difference(k1: int, n1: int, k2: int, n2: int,
@@ -124,26 +198,50 @@ def fisher_exact(k1: int, n1: int, k2: int, n2: int) -> float:
 
 @dataclass(frozen=True)
 class Comparison:
-    """One outcome compared between a variant (1) and the control (2)."""
+    """One outcome compared between a variant (1) and the control (2).
+
+    *difference* is the interval at *confidence*; *significant* is, by construction, whether
+    that interval excludes 0 (never a second, separate test)."""
 
     difference: Interval | None
     p_value: float
-    test: str  # "fisher" or "z"
     significant: bool
     alpha: float
+    confidence: float = 0.95
+    test: str = "newcombe-cc"
 
 
-def compare(k1: int, n1: int, k2: int, n2: int, alpha: float = 0.05) -> Comparison:
-    """Difference with its interval and a test: Fisher's when an expected count is under 5."""
-    total, successes = n1 + n2, k1 + k2
-    expected = [n * s / total for n in (n1, n2) for s in (successes, total - successes)] \
-        if total else [0.0]
-    if min(expected) < 5:
-        test, p = "fisher", fisher_exact(k1, n1, k2, n2)
-    else:
-        test, p = "z", z_test(k1, n1, k2, n2)[1]
-    diff = difference(k1, n1, k2, n2, 1 - alpha)
-    return Comparison(diff, p, test, bool(n1 and n2) and p < alpha, alpha)
+def compare(k1: int, n1: int, k2: int, n2: int, alpha: float = 0.05,
+            p_value: float | None = None) -> Comparison:
+    """The difference with its corrected Newcombe interval at ``1 - alpha``, the verdict
+    read from that interval, and the p-value the interval implies (*p_value*: already
+    computed by :func:`interval_p` for these counts)."""
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, not {alpha!r}")
+    diff = newcombe_cc(k1, n1, k2, n2, 1 - alpha)
+    significant = diff is not None and _excludes_zero(diff)
+    p = interval_p(k1, n1, k2, n2) if p_value is None else p_value
+    return Comparison(diff, p, significant, alpha, 1 - alpha)
+
+
+def bonferroni(alpha: float, comparisons: int) -> float:
+    """The level of each of *comparisons* tests so that all of them together stay at *alpha*."""
+    return alpha / max(1, comparisons)
+
+
+def bh_confidence(p_values: Sequence[float], alpha: float = 0.05) -> tuple[float, int]:
+    """Benjamini-Hochberg over *p_values*: ``(confidence, findings)``.
+
+    *findings* (R) is how many BH selects at false discovery rate *alpha*; the
+    Benjamini-Yekutieli false-coverage-rate interval for every comparison is at
+    ``1 - max(R, 1)·alpha/m``: exactly the selected ones exclude 0 there. With no true
+    difference anywhere, BH's false discovery rate is its family-wise error rate."""
+    m = len(p_values)
+    if m == 0:
+        return 1 - alpha, 0
+    ranked = sorted(p_values)
+    findings = max((i for i in range(1, m + 1) if ranked[i - 1] <= i * alpha / m), default=0)
+    return 1 - max(findings, 1) * alpha / m, findings
 
 
 def sample_size(p1: float, p2: float, alpha: float = 0.05, power: float = 0.8,
@@ -168,17 +266,41 @@ def sample_size(p1: float, p2: float, alpha: float = 0.05, power: float = 0.8,
 
 
 def more_needed(n_variant: int, n_control: int, baseline: float, effect: float,
-                alpha: float = 0.05, power: float = 0.8) -> tuple[int, int] | None:
+                alpha: float = 0.05, power: float = 0.8, ratio: float = 1.0
+                ) -> tuple[int, int] | None:
     """How many more newcomers ``(variant, control)`` are needed to detect *effect*.
 
     *baseline* is the control's rate (e.g. 0.30) and *effect* the absolute change worth
-    knowing about (e.g. +0.05). Assumes equal groups, as a split experiment makes them.
-    None when the effect is zero or pushes the rate outside [0, 1].
+    knowing about (e.g. +0.05). *ratio* is control ÷ variant, as the weights split them
+    (1 for equal arms). None when the effect is zero or pushes the rate outside [0, 1].
     """
     target = baseline + effect
     if effect == 0 or not 0 <= target <= 1 or not 0 <= baseline <= 1:
         return None
-    need = sample_size(target, baseline, alpha, power)
+    need = sample_size(target, baseline, alpha, power, ratio)
     if need is None:
         return None
-    return max(0, need - n_variant), max(0, need - n_control)
+    return max(0, need - n_variant), max(0, math.ceil(need * ratio) - n_control)
+
+
+def planned_total(baseline: float, effect: float, weights: Sequence[float],
+                  alpha: float = 0.05, power: float = 0.8, control: int = 0) -> int | None:
+    """Participants needed in all, split by *weights* (``weights[control]`` is the control's),
+    so that each variant can detect *effect* against the control at level *alpha* (already
+    corrected for the number of comparisons) with *power*. The largest over the variants;
+    None when no variant can (an effect of 0, or one beyond 0-100 %)."""
+    total_weight = sum(weights)
+    best: int | None = None
+    for i, weight in enumerate(weights):
+        if i == control:
+            continue
+        ratio = weights[control] / weight
+        target = baseline + effect if 0 <= baseline + effect <= 1 else baseline - effect
+        if effect <= 0 or not 0 <= target <= 1:
+            return None
+        need = sample_size(target, baseline, alpha, power, ratio)
+        if need is None:
+            return None
+        total = math.ceil(need * total_weight / weight)
+        best = total if best is None else max(best, total)
+    return best

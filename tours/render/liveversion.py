@@ -7,8 +7,18 @@ hash of its content, grouped by what changes together:
 - one *segment* per tour: ``MediaWiki:Wikitours/tours/<tour>/<h>.json`` and
   ``MediaWiki:Wikitours/messages/<tour>/<h>/<lang>.json`` (``h`` hashes the tour's data and all
   its message pages);
-- the interface messages: ``MediaWiki:Wikitours/messages/ui/<h>/<lang>.json``;
-- the index: ``MediaWiki:Wikitours/index/<h>.json``.
+- the site's own pages, one hash for all: the interface messages
+  ``MediaWiki:Wikitours/messages/ui/<h>/<lang>.json``, the translation form's texts
+  ``MediaWiki:Wikitours/messages/translate/<h>/<lang>.json`` and the settings
+  ``MediaWiki:Gadget-wikitours-config/<h>.json`` (they change rarely, and together: one hash keeps the
+  pointer short);
+- the index: ``MediaWiki:Gadget-wikitours-tours/<h>.json``.
+
+A versioned title is the fixed title with ``/<h>`` after the tour or group (the settings:
+``MediaWiki:Gadget-wikitours-config/<h>.json``), so the gadget builds both with one rule. The
+pointer is paid on every page view, so it is one flat map from what the gadget looks up (a tour
+id, ``ui``, ``translate``, ``config``, ``tours`` for the index) to its hash: those four names
+cannot be tour ids.
 
 The *pointer* maps each of them to its hash and is written into the first line of the loader
 (``MediaWiki:Gadget-wikitours.js``), which every reader already loads: flipping it is the single
@@ -32,14 +42,19 @@ from tours.render.common import Page
 
 __all__ = ["Pointer", "POINTER_NAME", "LOADER_TITLE", "LEGACY_INDEX_TITLE", "tour_title",
            "messages_title", "index_title", "version_pages", "with_pointer", "parse_pointer",
-           "gadget_titles", "VERSIONED_PREFIXES", "with_version_note"]
+           "gadget_titles", "gadget_title", "VERSIONED_PREFIXES", "with_version_note", "config_title",
+           "LEGACY_CONFIG_TITLE"]
 
 POINTER_NAME = "mw.libs.wikitoursLive"
 LOADER_TITLE = "MediaWiki:Gadget-wikitours.js"
 LEGACY_INDEX_TITLE = "MediaWiki:Gadget-wikitours-tours.json"
+LEGACY_CONFIG_TITLE = "MediaWiki:Gadget-wikitours-config.json"
+#: Keys of the pointer that are not tours.
+RESERVED = ("config", "tours", "translate", "ui")
+_SITE_MESSAGES = ("MediaWiki:Wikitours/messages/ui/", "MediaWiki:Wikitours/messages/translate/")
 #: Titles of versioned pages start with one of these (deploy may retire and delete them).
 VERSIONED_PREFIXES = ("MediaWiki:Wikitours/tours/", "MediaWiki:Wikitours/messages/",
-                      "MediaWiki:Wikitours/index/")
+                      "MediaWiki:Gadget-wikitours-tours/", "MediaWiki:Gadget-wikitours-config/")
 _HASH = re.compile(r"^[0-9a-f]{6,40}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _LINE = re.compile(r"^" + re.escape(POINTER_NAME) + r" = (\{.*\});$", re.M)
@@ -55,12 +70,17 @@ def messages_title(group: str, version: str, lang: str) -> str:
 
 
 def index_title(version: str) -> str:
-    return f"MediaWiki:Wikitours/index/{version}.json"
+    return f"MediaWiki:Gadget-wikitours-tours/{version}.json"
+
+
+def config_title(version: str) -> str:
+    return f"MediaWiki:Gadget-wikitours-config/{version}.json"
 
 
 @dataclass(frozen=True)
 class Pointer:
-    """What readers run: the hash of the index, of the interface messages and of each tour."""
+    """What readers run: the hash of the index, of the site's pages (interface and translation
+    form texts, settings: ``ui``) and of each tour."""
 
     index: str
     ui: str
@@ -72,8 +92,13 @@ class Pointer:
         return _hash([self.index, self.ui, *sorted(f"{k}={v}" for k, v in self.tours.items())])
 
     def data(self) -> dict:
-        return {"format": 1, "version": self.version, "index": self.index, "ui": self.ui,
-                "tours": dict(sorted(self.tours.items()))}
+        """The pointer as written into the loader: short keys, nothing derived (bytes on every
+        page view): what the gadget looks up -> its hash."""
+        data = dict(self.tours)
+        data["tours"] = self.index
+        if self.ui:
+            data.update(config=self.ui, translate=self.ui, ui=self.ui)
+        return dict(sorted(data.items()))
 
 
 def _hash(parts: Iterable[str]) -> str:
@@ -85,10 +110,13 @@ def _hash(parts: Iterable[str]) -> str:
 
 
 def _group(page: Page) -> str | None:
-    """Which segment a page belongs to: ``index``, ``ui``, ``tour:<id>``, or None (fixed title)."""
+    """Which segment a page belongs to: ``index``, ``ui`` (the site's pages), ``tour:<id>``, or
+    None (fixed title)."""
     if page.title == LEGACY_INDEX_TITLE:
         return "index"
-    if page.kind == "messages" and page.tour is None and page.lang:
+    if page.title == LEGACY_CONFIG_TITLE or (
+            page.kind == "messages" and page.tour is None and page.lang
+            and page.title.startswith(_SITE_MESSAGES)):
         return "ui"
     if page.kind in ("tour-data", "messages") and page.tour and \
             page.title.startswith(VERSIONED_PREFIXES):
@@ -114,8 +142,11 @@ def version_pages(pages: Sequence[Page]) -> tuple[list[Page], Pointer]:
             out.append(page)
         elif group == "index":
             out.append(replace(page, title=index_title(hashes[group])))
+        elif page.title == LEGACY_CONFIG_TITLE:
+            out.append(replace(page, title=config_title(hashes[group])))
         elif group == "ui":
-            out.append(replace(page, title=messages_title("ui", hashes[group], page.lang or "")))
+            name = page.title[len("MediaWiki:Wikitours/messages/"):].split("/")[0]
+            out.append(replace(page, title=messages_title(name, hashes[group], page.lang or "")))
         elif page.kind == "tour-data":
             out.append(replace(page, title=tour_title(page.tour or "", hashes[group])))
         else:
@@ -145,36 +176,36 @@ def parse_pointer(loader: str | None) -> Pointer | None:
         return None
     if not isinstance(data, dict):
         return None
-    tours = data.get("tours")
-    index, ui = data.get("index"), data.get("ui")
+    index, ui = data.get("tours"), data.get("ui", "")
     if not (isinstance(index, str) and _HASH.match(index) and isinstance(ui, str)
-            and (ui == "" or _HASH.match(ui)) and isinstance(tours, dict)):
+            and (ui == "" or _HASH.match(ui))):
         return None
-    clean = {k: v for k, v in tours.items()
-             if isinstance(k, str) and _ID.match(k) and isinstance(v, str) and _HASH.match(v)}
+    clean = {k: v for k, v in data.items() if k not in RESERVED
+             and isinstance(k, str) and _ID.match(k) and isinstance(v, str) and _HASH.match(v)}
     return Pointer(index, ui, clean)
+
+
+def gadget_title(pointer: Pointer | None, kind: str, name: str = "", lang: str = "") -> str:
+    """The title the gadget's ``title(kind, name, lang)`` (gadget/src/messages.js) builds: the
+    fixed title, with ``/<h>`` after the tour or group when the pointer names a hash for it."""
+    if kind == "progress":
+        return f"User:{name}/wikitours.json"
+    version = pointer.data().get(name or kind) if pointer is not None else None
+    base = f"MediaWiki:Wikitours/{kind}/{name}" if name else f"MediaWiki:Gadget-wikitours-{kind}"
+    return base + (f"/{version}" if version else "") + (f"/{lang}" if lang else "") + ".json"
 
 
 def gadget_titles(pointer: Pointer | None, tour: str, langs: Sequence[str]) -> dict[str, str]:
     """The titles the gadget reads to start *tour* in the languages *langs*, as the gadget
-    builds them (gadget/src/messages.js ``pageTitle``): ``{"index", "tour", "messages/<lang>",
-    "ui/<lang>"}``; without a pointer the fixed titles. A tour the pointer does not name has no
-    ``tour`` or ``messages`` titles."""
-    if pointer is None:
-        out = {"index": LEGACY_INDEX_TITLE, "tour": f"MediaWiki:Wikitours/tours/{tour}.json"}
-        for lang in langs:
-            out[f"messages/{lang}"] = f"MediaWiki:Wikitours/messages/{tour}/{lang}.json"
-            out[f"ui/{lang}"] = f"MediaWiki:Wikitours/messages/ui/{lang}.json"
-        return out
-    out = {"index": index_title(pointer.index)}
-    version = pointer.tours.get(tour)
-    if version:
-        out["tour"] = tour_title(tour, version)
+    builds them (:func:`gadget_title`): ``{"index", "config", "tour", "messages/<lang>",
+    "ui/<lang>", "translate/<lang>"}``. Without a pointer, or for a tour the pointer does not
+    name, the fixed titles (which a deploy with a pointer never writes: the tour is missing)."""
+    out = {"index": gadget_title(pointer, "tours"), "config": gadget_title(pointer, "config"),
+           "tour": gadget_title(pointer, "tours", tour)}
     for lang in langs:
-        if version:
-            out[f"messages/{lang}"] = messages_title(tour, version, lang)
-        if pointer.ui:
-            out[f"ui/{lang}"] = messages_title("ui", pointer.ui, lang)
+        out[f"messages/{lang}"] = gadget_title(pointer, "messages", tour, lang)
+        out[f"ui/{lang}"] = gadget_title(pointer, "messages", "ui", lang)
+        out[f"translate/{lang}"] = gadget_title(pointer, "messages", "translate", lang)
     return out
 
 
