@@ -35,9 +35,15 @@ of each broken page is told on their talk page, once per broken revision (the no
 The sync's state lives on each wiki (``MediaWiki:Wikitours/sync-state.json``, see
 :mod:`bot.syncstate`): the inputs last compiled, the revisions live, the errors reported and
 fixed, the talk notes sent, and a lease naming the sync working on the wiki. A sync that has work
-to do on a wiki takes the lease first; a wiki leased by another sync is skipped until the lease
-is released or expires (15 minutes). A second sync on the same machine (same state file) finds
-the lock file ``FILE.lock`` taken, says so and stops without touching any wiki.
+to do on a wiki takes the lease first and renews it while it works; a wiki leased by another sync
+is skipped until the lease is released or expires (90 seconds after its holder stopped renewing
+it; at once when the holder was a process of this machine that is gone). A second sync on the
+same machine (same state file) finds the lock file ``FILE.lock`` taken, says so and stops
+without touching any wiki.
+
+Publishing is all or nothing for readers (:mod:`bot.publish`): the gadget's data has versioned
+titles and one edit of the loader switches readers to the new version; the status page says
+while a publish is in progress, reports an interrupted one, and lists what is actually live.
 
 Usage:
 
@@ -63,19 +69,23 @@ from typing import Callable, Iterable, Mapping
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot import review  # noqa: E402
 from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
 from bot.scripthelp import help_requested  # noqa: E402
-from bot.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, MachineLock, claim,  # noqa: E402
-                           lease_verdict, new_holder, read_board, render_state, write_state)
+from bot.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, LeaseKeeper, LeaseLost,  # noqa: E402
+                           MachineLock, claim, lease_verdict, new_holder, read_board,
+                           render_state, write_state)
+from bot import publish as publishing  # noqa: E402
 from tours import __version__  # noqa: E402
 from tours.build import Translations, build_pages, manifest as build_manifest  # noqa: E402
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
 from tours.model import Problem  # noqa: E402
 from tours.problemtext import T, format_problem  # noqa: E402
-from tours.statuspage import (DraftLine, PageError, Status, msg, render_draft_deleted,  # noqa: E402
+from tours.statuspage import (DraftLine, PageError, Status, link, msg, render_draft_deleted,  # noqa: E402
                               render_draft_editnotice, render_draft_errors, render_draft_preview,
                               render_editnotice, render_status, render_talk_note,
                               render_translation_index, render_translation_status, talk_marker)
+from tours.reviewpage import render_review  # noqa: E402
 from tours.wikisource import Loaded, SourcePage, load_from_pages, tour_id_from_title  # noqa: E402
 
 __all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SYNC_STATE_TITLE",
@@ -124,6 +134,10 @@ class WikiOutcome:
     drafts: dict[str, int] = field(default_factory=dict)
     #: Only drafts changed: the live tours were neither compiled for deployment nor deployed.
     drafts_only: bool = False
+    #: When the publish this run finished had been started (and interrupted) by an earlier run.
+    resumed: str = ""
+    #: What readers run after this run (the pointer in the loader), when it was read.
+    live: str = ""
 
 
 @dataclass
@@ -155,7 +169,9 @@ def _localise(config: Config, sites: Mapping[str, object]) -> Config:
                   drafts=canonical(lib_site, config.library.drafts))
     wikis = tuple(replace(w, variant_page=canonical(sites[w.id], w.variant_page),
                           status=canonical(sites[w.id], w.status),
-                          previews=canonical(sites[w.id], w.previews)) for w in config.wikis)
+                          previews=canonical(sites[w.id], w.previews),
+                          trust=replace(w.trust, approvals=canonical(sites[w.id], w.trust.approvals)))
+                  for w in config.wikis)
     return Config(lib, wikis)
 
 
@@ -406,11 +422,11 @@ def _digest(items: Mapping[str, Revision] | Iterable) -> str:
     return hashlib.sha1(json.dumps(list(items), ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def _deploy(site, manifest, state_title: str, overwrite: bool) -> int:
+def _deploy(site, manifest, state_title: str, overwrite: bool, progress=None) -> int:
     from bot import deploy as deploy_module
 
     return deploy_module.deploy(site, manifest, state_title=state_title, overwrite=overwrite,
-                                dry_run=False, summary_prefix="")
+                                dry_run=False, summary_prefix="", progress=progress)
 
 
 def _write_page(site, title: str, text: str, summary: str) -> None:
@@ -475,25 +491,34 @@ def _state_problem(board: Board, lang: str) -> str:
 
 
 def _take(wiki: WikiConfig, site, board: Board, holder: str, outcome: WikiOutcome,
-          log: Callable[[str], None]) -> bool:
-    """Take the lease of *wiki* (read as *board*) for *holder*; False: leave the wiki alone."""
+          log: Callable[[str], None]) -> int:
+    """Take the lease of *wiki* (read as *board*) for *holder*: the revision of our claim, or 0
+    (leave the wiki alone)."""
     verdict = lease_verdict(board.lease, holder, board.server_now)
     if verdict == "held":
         outcome.skipped = board.lease.holder
         log(_ui("wikitours-sync-console-leased", wiki.id, board.lease.holder, board.lease.expires))
-        return False
+        return 0
+    if verdict == "dead":
+        log(_ui("wikitours-sync-console-dead-holder", wiki.id, board.lease.holder))
     if verdict == "expired":
         log(_ui("wikitours-sync-console-taken-over", wiki.id, board.lease.holder, board.lease.expires))
     if verdict == "forged" and not board.problem:
         board = replace(board, problem=("field", "lease"))
         outcome.state_problem = _state_problem(board, wiki.language)
-    won, _ = claim(site, board, holder,
-                   lambda until: msg("wikitours-sync-summary-lease", wiki.language, until),
-                   restore_summary=msg("wikitours-sync-summary-state-restored", wiki.language))
+    won, revid = claim(site, board, holder,
+                       lambda until: msg("wikitours-sync-summary-lease", wiki.language, until),
+                       restore_summary=msg("wikitours-sync-summary-state-restored", wiki.language))
     if not won:
         outcome.skipped = "race"
         log(_ui("wikitours-sync-console-race-lost", wiki.id, STATE_TITLE))
-    return won
+        return 0
+    started = (board.state.get("publishing") or {}).get("started", "")
+    if started:
+        outcome.resumed = started
+        log(_ui("wikitours-sync-console-resuming", wiki.id,
+                (board.state.get("publishing") or {}).get("version", "?"), started))
+    return revid
 
 
 def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, preview: bool = False,
@@ -513,12 +538,15 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     drafts_on = _drafts_on(config)
     prefixes = [lib.translations] + ([lib.tours] if not lib.single else []) \
         + ([lib.drafts] if drafts_on else [])
-    exact = [lib.header] + ([lib.tours] if lib.single else [])
+    exact = [lib.header] + ([lib.tours] if lib.single else []) + [lib_wiki.trust.approvals]
     if lib_wiki.variant_page:
         exact.append(lib_wiki.variant_page)
     revisions = list_revisions(lib_site, prefixes, exact)
     sources = library_sources(config, revisions)
-    library_digest = _digest(sources)
+    # Publishing trust (bot/trust.py): the approvals page and the trust settings are inputs too.
+    approvals_rev = revisions.get(lib_wiki.trust.approvals)
+    library_digest = _digest(sources) + f":{approvals_rev.revid if approvals_rev else 0}:" \
+        + _digest([repr(lib_wiki.trust)])
     drafts = {t: revisions[t] for t in sorted(revisions)
               if drafts_on and _is_draft_page(t, lib.drafts)}
     drafts = dict(list(drafts.items())[:MAX_DRAFTS])
@@ -527,21 +555,25 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     cache = state["wikis"]
 
     local_revisions: dict[str, Revision | None] = {}
+    local_approvals: dict[str, Revision | None] = {lib_wiki.id: approvals_rev}
     for wiki in config.wikis:
         if not wiki.variant_page:
             continue
         if wiki.id == lib_wiki.id:
             local_revisions[wiki.id] = revisions.get(wiki.variant_page)
         else:
-            found = list_revisions(sites[wiki.id], (), [wiki.variant_page])
+            found = list_revisions(sites[wiki.id], (), [wiki.variant_page, wiki.trust.approvals])
             local_revisions[wiki.id] = found.get(wiki.variant_page)
+            local_approvals[wiki.id] = found.get(wiki.trust.approvals)
 
     def inputs(wiki: WikiConfig) -> str:
         # What a wiki's pages depend on: the library's revisions, its adaptation's revision,
         # the mode, its configuration and the wikitours version (an upgrade recompiles).
         local = local_revisions.get(wiki.id)
         setup = _digest([repr(wiki), repr(lib), __version__])
-        return f"{library_digest}:{local.revid if local else 0}:{'p' if preview else 'd'}:{setup}"
+        approvals = local_approvals.get(wiki.id) if local else None
+        return f"{library_digest}:{local.revid if local else 0}:{approvals.revid if approvals else 0}:" \
+            f"{'p' if preview else 'd'}:{setup}"
 
     def drafts_todo(wiki: WikiConfig, wstate: Mapping) -> list[str]:
         """The drafts of *wiki* to compile (all when the library changed since they were) and
@@ -586,7 +618,18 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
 
     # The drafts to compile are read with the library's pages (50 per request).
     draft_reads = [t for w in todo for t in drafts_todo(w, boards[w.id].state) if t in drafts]
-    texts = read_texts(lib_site, sorted(sources) + draft_reads)
+    # Only reviewed revisions are compiled: the latest trusted one of each page (bot/review.py).
+    if not isinstance(state.get("review"), dict):
+        state["review"] = {}
+    review_cache = state["review"]
+    picked = review.select(lib_site, {t: r.revid for t, r in sources.items()}, lib_wiki.trust,
+                           translation=lambda t: _is_translation_page(t, lib.translations),
+                           approvals_revid=approvals_rev.revid if approvals_rev else 0,
+                           normalise=lambda t: canonical(lib_site, t),
+                           cache=review_cache.setdefault(lib_wiki.id, {}))
+    sources = {t: Revision(t, p.revid, p.user, p.timestamp) for t, p in picked.published.items()}
+    texts = read_texts(lib_site, sorted(t for t in sources if t not in picked.texts) + draft_reads)
+    texts.update(picked.texts)
     translations_tours, translation_problems = load_wiki_translations(texts, lib.translations)
     repo_pages, repo_gadget = _repo_translations()
     translations = Translations(translations_tours, repo_pages, repo_gadget)
@@ -596,16 +639,30 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             return ()
         return (Problem(STATE_TITLE, 1, 1, outcome.state_problem, "", "warning"),)
 
-    def work(wiki: WikiConfig, wstate: dict) -> None:
+    def work(wiki: WikiConfig, wstate: dict, keeper: LeaseKeeper) -> None:
         """Compile, deploy and report on one wiki whose lease this sync holds; *wstate* (the
         wiki's state, from its page) is updated in place."""
         site = sites[wiki.id]
         outcome = result.outcomes[wiki.id]
         local_rev = local_revisions.get(wiki.id)
         local_text = None
+        local_pick = None
         if local_rev is not None:
-            local_text = texts.get(wiki.variant_page) if wiki.id == lib_wiki.id and wiki.variant_page in texts \
-                else read_texts(site, [wiki.variant_page]).get(wiki.variant_page)
+            # The adaptation page is reviewed with the wiki's own trust and approvals page.
+            approvals = local_approvals.get(wiki.id)
+            local_pick = review.select(site, {wiki.variant_page: local_rev.revid}, wiki.trust,
+                                       translation=lambda t: False,
+                                       approvals_revid=approvals.revid if approvals else 0,
+                                       normalise=lambda t: canonical(site, t),
+                                       cache=review_cache.setdefault(f"{wiki.id} local", {}))
+            pub = local_pick.published.get(wiki.variant_page)
+            local_rev = Revision(wiki.variant_page, pub.revid, pub.user, pub.timestamp) if pub else None
+            if pub is None:
+                local_text = None
+            elif wiki.variant_page in local_pick.texts:
+                local_text = local_pick.texts[wiki.variant_page]
+            else:
+                local_text = read_texts(site, [wiki.variant_page]).get(wiki.variant_page)
         # Only drafts changed: the live tours are compiled (for the status page and as the
         # drafts' base) but neither deployed nor reported again.
         live = force or wstate.get("inputs") != inputs(wiki)
@@ -623,6 +680,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             page_revs[wiki.variant_page] = local_rev
         good = wstate.get("good", {})
         lib_index = "" if wiki.id == lib_wiki.id else lib_wiki.index
+        published = None
         if not live:
             pass
         elif not errors and built is not None:
@@ -636,7 +694,24 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                         own_pages.append((wiki.previews + page.tour, page.model, page.content))
                 code = 0
             else:
-                code = _deploy(site, manifest, "MediaWiki:Wikitours/deployed.json", False)
+                def before_edits(now_live: publishing.Live) -> None:
+                    # Readers keep the live version until the one edit that switches them.
+                    _write_page(site, wiki.status, render_status(Status(
+                        lang=wiki.language, live_version=wstate.get("version", ""),
+                        live_sources=tuple(sorted(wstate.get("good", {}).items())),
+                        sources=tuple(sorted(page_revs)), checked=now(), source_index=lib_index,
+                        schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
+                        docs=docs_title(wiki), publishing="in-progress",
+                        publish_version=outcome.version, publish_started=now(),
+                        resumed=outcome.resumed, **_pointer_fields(now_live))),
+                        msg("wikitours-sync-summary-status", wiki.language))
+
+                published = publishing.publish(
+                    site, manifest, keeper, started=now(), before_edits=before_edits,
+                    deploy=lambda s, m, progress: _deploy(
+                        s, m, "MediaWiki:Wikitours/deployed.json", False, progress))
+                code = published.code
+                outcome.live = published.after.version
                 if code == 2:
                     outcome.conflicts = _conflicts(site, manifest, "MediaWiki:Wikitours/deployed.json")
                 elif code != 0:
@@ -689,6 +764,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             stored = {t: v for t, v in (wstate.get("drafts") or {}).items()
                       if _is_draft_page(t, lib.drafts)}
             for title in todo_drafts:
+                keeper.touch()  # many drafts take a while: the lease stays ours
                 draft_id = tour_id_from_title(title, lib.drafts)
                 if title not in drafts:  # deleted: the preview says so; the live tours stay
                     stored.pop(title, None)
@@ -711,7 +787,15 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                             for t, v in sorted((wstate.get("drafts") or {}).items())) \
             if wiki.id == lib_wiki.id and drafts_on else ()
 
+        now_live = published.after if published is not None else publishing.read_live(site)
+        outcome.live = now_live.version
+        interrupted = published is not None and published.code not in (0, 2)
         status = Status(
+            publishing="interrupted" if interrupted else "",
+            publish_version=outcome.version, publish_done=published.done if published else 0,
+            publish_total=published.total if published else 0,
+            switched=bool(published and published.switched),
+            resumed=outcome.resumed if outcome.published else "", **_pointer_fields(now_live),
             lang=wiki.language, errors=tuple(page_error(p) for p in outcome.errors),
             warnings=tuple(warnings) + state_warning(outcome),
             live_version=wstate.get("version", ""),
@@ -720,7 +804,11 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             sources=tuple(sorted(page_revs)), checked=now(),
             previews=tuple(t for t, _, _ in own_pages),
             source_index=lib_index, schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
-            docs=docs_title(wiki), drafts=draft_lines)
+            docs=docs_title(wiki), drafts=draft_lines,
+            # the library's protection is the library wiki's business: only its status page warns
+            review=render_review(wiki.language, library=picked if wiki.id == lib_wiki.id
+                                 else replace(picked, gaps=[]), local=local_pick,
+                                 trust=lib_wiki.trust, local_trust=wiki.trust, source_index=lib_index))
         own_pages.append((wiki.status, "wikitext", render_status(status)))
         if wiki.id == lib_wiki.id:
             own_pages.extend(_library_pages(config, wiki, loaded, translations_tours, site))
@@ -730,7 +818,8 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             _write_page(site, title, text, msg("wikitours-sync-summary-preview", wiki.language,
                                                title[len(wiki.previews):]))
         # Everything else goes through the deploy (one batched read; only changed pages edited).
-        _deploy(site, _own_pages(own_pages, outcome.version or "-"), SYNC_STATE_TITLE, True)
+        _deploy(site, _own_pages(own_pages, outcome.version or "-"), SYNC_STATE_TITLE, True,
+                lambda *_: keeper.touch())
         # A deploy that stopped (hand-edited pages, missing rights) is tried again next run;
         # errors in the sources wait for the next edit of the sources.
         if not live:
@@ -757,11 +846,21 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             continue
         outcome.changed = True
         wstate = dict(boards[wiki.id].state)
+        keeper = LeaseKeeper(site, holder, boards[wiki.id], taken,
+                             lambda until, w=wiki: msg("wikitours-sync-summary-lease", w.language,
+                                                       until))
         try:
-            work(wiki, wstate)
+            work(wiki, wstate, keeper)
+        except LeaseLost:
+            # Another sync works on the wiki now (our lease ran out): its page stays as it is.
+            log(_ui("wikitours-sync-console-lease-lost", wiki.id))
+            cache.pop(wiki.id, None)
+            continue
         except Exception as error:  # noqa: BLE001 - one wiki's failure must not stop the others
             log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
             wstate.pop("inputs", None)  # tried again next run
+        # This run ended the publish (finished, or stopped and reported on the status page).
+        wstate.pop("publishing", None)
         # The final write releases the lease (the state without it).
         try:
             revid = write_state(site, STATE_TITLE, render_state(wstate, None),
@@ -772,6 +871,13 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             continue
         cache[wiki.id] = dict(wstate, revid=revid or boards[wiki.id].revid)
     return result
+
+
+def _pointer_fields(live: "publishing.Live") -> dict:
+    """The status page's fields about what readers run (the pointer in the loader)."""
+    pointer = live.pointer
+    return {"pointer_version": live.version, "pointer_revid": live.revid,
+            "pointer_tours": tuple(sorted(pointer.tours.items())) if pointer else ()}
 
 
 def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,
@@ -788,7 +894,9 @@ def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,
         pages.append((notice_title, "wikitext",
                       render_editnotice(wiki.language, docs=docs_title(wiki), schema=SCHEMA_TITLE,
                                         status_title=wiki.status, drafts=drafts,
-                                        previews=wiki.previews)))
+                                        previews=wiki.previews).rstrip("\n")
+                      + " " + msg("wikitours-sync-editnotice-review", wiki.language,
+                                  link(wiki.trust.approvals)) + "\n"))
         draft_ns, draft_rest = _split_title(site, drafts.rstrip("/")) if drafts else (0, "")
         if draft_rest:
             draft_rest = draft_rest.replace(" ", "_").replace("/", "-")
