@@ -296,11 +296,12 @@ class BadgeAnnouncer:
         """Write each new revocation on its learner's talk page; the cursor to keep."""
         import datetime as dt
 
-        start = since
-        if since:
+        try:
             moment = dt.datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ") - dt.timedelta(
                 seconds=REVOCATION_OVERLAP_SECONDS)
             start = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (ValueError, OverflowError):
+            since = start = ""  # no or a broken cursor: read them all (the markers dedupe)
         endpoint = self.app_url.rstrip("/") + "/api/v1/revocations"
         params = {"wiki": self.wiki_id, **({"since": start} if start else {})}
         with self.session.get(endpoint, params=params, timeout=30, stream=True) as reply:

@@ -280,10 +280,11 @@ def test_revocations_are_recorded_on_the_talk_page_once_with_their_reason(wiki, 
     report, _ = announce(wiki, feed)
     assert report.revoked == [] and wiki.api_counts(since=mark).edits == 0
     state = json.loads(wiki.wikitext(STATE))
-    state["revocations"] = {"since": ""}
-    wiki.edit(STATE, json.dumps(state), contentmodel="json")
-    report, _ = announce(wiki, feed)
-    assert report.revoked == []
+    for forged in ("", "9999-99-99T99:99:99Z", "<script>"):
+        state["revocations"] = {"since": forged}
+        wiki.edit(STATE, json.dumps(state), contentmodel="json")
+        report, lines = announce(wiki, feed)
+        assert report.revoked == [] and not report.failed, lines
     assert len([r for r in wiki.history("User talk:Revoked Rae")
                 if r["user"] == wiki.bot.name]) == 1
 
