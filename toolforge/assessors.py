@@ -9,7 +9,9 @@ administrator of the wiki (``sysop``), so anyone can propose an assessor on the 
 only admins can make one. :func:`authorised` is the pure rule over the page's history.
 
 An award (``/assess/<wiki>``, a CSRF-protected form) creates an assertion of kind ``attested``
-with the assessor's evidence text and link; the feed gives it to the bot, whose talk-page note
+with the assessor's evidence text and link, issued by the app (or the wiki's own profile) or,
+when the assessor picks one they are a member of, by an affiliate in its own name (``ISSUERS``);
+the feed gives it to the bot, whose talk-page note
 on the learner's page is the on-wiki record. The assessor (or an app admin) can revoke it with
 a public reason through the badge page.
 """
@@ -28,8 +30,8 @@ from sqlalchemy.exc import IntegrityError
 
 from . import learning
 from .auth import current_user
-from .endorsements import affiliates_of
 from .db import get_session
+from .endorsements import affiliates_of
 from .models_learning import Assertion
 from .wikiclient import WikiError, valid_username
 
