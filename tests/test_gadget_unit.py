@@ -172,6 +172,32 @@ def test_resolve_skips_steps_that_do_not_apply():
     assert got[4] is None, "past the last step: the tour is complete"
 
 
+def test_step_counter_counts_only_the_steps_on_the_readers_path():
+    """"Step 3 of 7" must not jump to "Step 5 of 7" when the visual editor's step is skipped."""
+    who = {"skin": "vector-2022", "loggedIn": True, "editor": None}
+    source, visual = dict(who, editor="source"), dict(who, editor="visual")
+    got = run_js([("conditions.counter", [FIRST_EDIT, i, r]) for r in (who, source, visual)
+                  for i in range(len(FIRST_EDIT))])
+    n = len(FIRST_EDIT)
+    before, in_source, in_visual = got[:n], got[n:2 * n], got[2 * n:]
+    # Before choosing an editor, every step may still come: the plain count.
+    assert [(c["number"], c["total"]) for c in before] == [(i + 1, 6) for i in range(n)]
+    # In the source editor: welcome, open, write, publish, done (the visual step is skipped).
+    assert [(in_source[i]["number"], in_source[i]["total"]) for i in (0, 1, 2, 4, 5)] == [
+        (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert [(in_visual[i]["number"], in_visual[i]["total"]) for i in (0, 1, 3, 5)] == [
+        (1, 4), (2, 4), (3, 4), (4, 4)]
+    # the step on screen always counts, even when the prediction left it out
+    assert js("conditions.counter", FIRST_EDIT, 3, source) == {"number": 4, "total": 6}
+    skins = [{"id": "a", "when": None}, {"id": "m", "when": {"skins": ["minerva"]}},
+             {"id": "out", "when": None, "unless": {"loggedIn": False}}, {"id": "z", "when": None}]
+    assert js("conditions.counter", skins, 3, who) == {"number": 3, "total": 3}
+    assert js("conditions.counter", skins, 3, dict(who, skin="minerva", loggedIn=False)) == {
+        "number": 3, "total": 3}
+    assert js("conditions.counter", skins, 3, dict(who, skin="minerva")) == {
+        "number": 4, "total": 4}
+
+
 def test_resolve_does_not_skip_a_save_it_cannot_see():
     # The reader left the editor without saving: back to the step that opens it.
     assert js("conditions.resolve", FIRST_EDIT, 4, ctx()) == {"index": 1, "backtrack": True}
