@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: MediaWiki and PHP for the local wiki, Chromium for browser tests and
 # screenshots, MariaDB for the app's ToolsDB tests, Node.js for the gadget's lint and benchmarks,
-# Pygments for SyntaxHighlight (the tour language reference page is tested with it).
+# Pygments for SyntaxHighlight (the tour language reference page is tested with it), and Noto
+# fonts for the scripts of every shipped language (Devanagari, Arabic, Hebrew...): without them
+# Chromium's screenshots and browser tests draw Hindi as empty boxes.
 APT_PACKAGES=(mediawiki php-sqlite3 php-cli php8.2-cgi micro-httpd chromium mariadb-server
-              python3-venv nodejs npm git python3-pygments)
+              python3-venv nodejs npm git python3-pygments fonts-noto-core)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   # nodejs/npm may come from elsewhere (nodesource, nvm): a working command is enough.
