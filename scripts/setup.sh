@@ -38,6 +38,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# Node.js 20 or later for the npm tools (Debian 12 has 18): scripts/node.sh installs one into
+# .node/ when the system's is older, and npm runs on it.
+NODE=$(scripts/node.sh --install)
+export PATH="$(dirname "$NODE"):$PATH"
+
 # npm: linters (eslint-config-wikimedia, stylelint, banana-checker) and benchmark baselines.
 if [ -f package.json ]; then
   want=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,8 +20,19 @@ import pytest
 from tours import gadget_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
-NODE = shutil.which("node") or "node"
 BIN = ROOT / "node_modules" / ".bin"
+
+
+def supported_node() -> str:
+    """The Node.js setup chose (scripts/node.sh: 20 or later, .node/ when the system's is
+    older); the tools in node_modules need it, so they all run on it, never on `env node`."""
+    done = subprocess.run([str(ROOT / "scripts" / "node.sh")], capture_output=True, text=True,
+                          timeout=60)
+    if done.returncode != 0:
+        pytest.fail(done.stderr.strip() or "no supported Node.js: run ./dev setup", pytrace=False)
+    return done.stdout.strip()
+
+
 
 HARNESS = r"""
 const vm = require('vm');
@@ -54,7 +64,8 @@ def run_js(calls: list[tuple]) -> list:
     """Call functions of the runtime's pure modules in Node; one process for many calls."""
     files = [str(ROOT / "gadget" / "src" / f"{m}.js")
              for m in ("state", "config", "conditions", "placement", "messages", "progress")]
-    done = subprocess.run([NODE, "-e", HARNESS, json.dumps(files)], input=json.dumps(calls),
+    done = subprocess.run([supported_node(), "-e", HARNESS, json.dumps(files)],
+                          input=json.dumps(calls),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -316,14 +327,15 @@ def test_definition_lines():
     assert runtime.endswith("|wikitours-runtime.js|wikitours-runtime.css")
 
 
-def _node_tools():
+def _node_tools() -> str:
     if not (BIN / "eslint").exists():
         pytest.fail("node_modules is missing: run ./dev setup (npm ci)", pytrace=False)
+    return supported_node()
 
 
 def _es5_check(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(BIN / "eslint"), "--no-eslintrc", "--parser-options", "ecmaVersion:5",
+        [_node_tools(), str(BIN / "eslint"), "--no-eslintrc", "--parser-options", "ecmaVersion:5",
          "--env", "browser", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
@@ -344,15 +356,15 @@ def test_bundle_parses_as_ecmascript_5(tmp_path):
 # -- lint and i18n ---------------------------------------------------------------------------
 
 def test_eslint_wikimedia():
-    _node_tools()
-    done = subprocess.run([str(BIN / "eslint"), "--max-warnings", "0", "gadget/"], cwd=ROOT,
+    node = _node_tools()
+    done = subprocess.run([node, str(BIN / "eslint"), "--max-warnings", "0", "gadget/"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_stylelint_wikimedia():
-    _node_tools()
-    done = subprocess.run([str(BIN / "stylelint"), "gadget/**/*.css"], cwd=ROOT,
+    node = _node_tools()
+    done = subprocess.run([node, str(BIN / "stylelint"), "gadget/**/*.css"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -361,10 +373,10 @@ def test_stylelint_wikimedia():
 def test_banana_checker(folder):
     """Every component's messages pass banana-checker. (i18n/tours has no en.json: its source
     texts live in tours.yaml and `python -m tours status` checks them.)"""
-    _node_tools()
+    node = _node_tools()
     # The page renderer's list separator is ", " like MediaWiki's own comma-separator.
     spaces = ["--disallowTrailingWhitespace=off"] if folder == "pages" else []
-    done = subprocess.run([str(BIN / "banana-checker"), *spaces, f"i18n/{folder}/"], cwd=ROOT,
+    done = subprocess.run([node, str(BIN / "banana-checker"), *spaces, f"i18n/{folder}/"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
 
