@@ -6,11 +6,12 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: MediaWiki and PHP for the local wiki, Chromium for browser tests and
 # screenshots, MariaDB for the app's ToolsDB tests, Node.js for the gadget's lint and benchmarks,
-# Pygments for SyntaxHighlight (the tour language reference page is tested with it), and Noto
-# fonts for the scripts of every shipped language (Devanagari, Arabic, Hebrew...): without them
-# Chromium's screenshots and browser tests draw Hindi as empty boxes.
+# Pygments for SyntaxHighlight (the tour language reference page is tested with it), Noto fonts
+# for the scripts of every shipped language (Devanagari, Arabic, Hebrew...: without them
+# Chromium's screenshots and browser tests draw Hindi as empty boxes, and badge pictures name
+# the badge in any script) and FriBiDi for those pictures (Pillow's Raqm loads FriBiDi).
 APT_PACKAGES=(mediawiki php-sqlite3 php-cli php8.2-cgi micro-httpd chromium mariadb-server
-              python3-venv nodejs npm git python3-pygments fonts-noto-core)
+              python3-venv nodejs npm git python3-pygments fonts-noto-core libfribidi0)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   # nodejs/npm may come from elsewhere (nodesource, nvm): a working command is enough.

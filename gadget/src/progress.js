@@ -51,14 +51,17 @@
 			mw.storage.set( KEY, text );
 			return $.Deferred().resolve().promise();
 		}
-		return new mw.Api().postWithToken( 'csrf', {
-			action: 'edit',
-			title: wt.messages.progressTitle( mw.user.getName() ),
-			text: text,
-			contentmodel: 'json',
-			summary: wt.messages.text( 'wikitours-progress-summary' ),
-			watchlist: 'nochange',
-			formatversion: 2
+		// mediawiki.api only now: anonymous readers never need it.
+		return mw.loader.using( 'mediawiki.api' ).then( function () {
+			return new mw.Api().postWithToken( 'csrf', {
+				action: 'edit',
+				title: wt.messages.title( 'progress', mw.user.getName() ),
+				text: text,
+				contentmodel: 'json',
+				summary: wt.texts.text( 'wikitours-progress-summary' ),
+				watchlist: 'nochange',
+				formatversion: 2
+			} );
 		} );
 	}
 
@@ -66,7 +69,8 @@
 	 * Record a change for one tour and save it.
 	 *
 	 * @param {string} id
-	 * @param {Object} fields status, version, step
+	 * @param {Object} fields status, version, step, and on completion edits (step id → the
+	 *  revision id of the edit that step waited for)
 	 * @return {jQuery.Promise}
 	 */
 	function record( id, fields ) {
@@ -75,6 +79,7 @@
 		if ( fields.status === 'started' && ( !current.tours[ id ] || current.tours[ id ].status !== 'started' ) ) {
 			t.started = time;
 			delete t.completed;
+			delete t.edits; // a new attempt: its own edits will be recorded
 		}
 		if ( fields.status === 'completed' ) {
 			t.completed = time;

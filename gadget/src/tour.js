@@ -10,7 +10,7 @@
 	'use strict';
 	var S = wt.state,
 		C = wt.conditions,
-		M = wt.messages;
+		M = wt.texts;
 
 	function tour() {
 		return S.tour;
@@ -57,8 +57,47 @@
 			index: S.index,
 			shownOn: S.shownOn || null,
 			seen: S.seen || [],
-			editor: S.editor || null
+			editor: S.editor || null,
+			edits: S.edits || {}
 		} );
+	}
+
+	/**
+	 * The edit a `saved` step waited for: its revision id goes into the progress record at the
+	 * end, so the app can check on the wiki that the learner really made it (contracts §5).
+	 *
+	 * @param {number} i The step that advanced
+	 */
+	function noteEdit( i ) {
+		var step = tour().steps[ i ],
+			revid = mw.config.get( 'wgCurRevisionId' ) || mw.config.get( 'wgRevisionId' );
+		if ( step && step.advance === 'saved' && typeof revid === 'number' && revid > 0 ) {
+			S.edits = S.edits || {};
+			S.edits[ step.id ] = revid;
+		}
+	}
+
+	/**
+	 * The completion popover's badge line and button: logged-in learners are told the badge
+	 * comes once the app has checked their edits, with a link to their badges; anonymous
+	 * readers, who can never hold one, are invited to create an account instead.
+	 *
+	 * @param {jQuery} name The badge's name
+	 * @param {Object[]} buttons Where the extra button goes
+	 * @return {jQuery}
+	 */
+	function badgeLine( name, buttons ) {
+		var base = ( wt.config.eventUrl || '' ).replace( /\/api\/v1\/events\/?$/, '' );
+		if ( mw.user.isAnon() ) {
+			buttons.push( { name: 'account', label: M.text( 'wikitours-completed-create-account' ),
+				href: mw.util.getUrl( 'Special:CreateAccount', { returnto: mw.config.get( 'wgPageName' ) } ) } );
+			return M.dom( 'wikitours-completed-badge-anon', name );
+		}
+		if ( base && base !== wt.config.eventUrl ) {
+			buttons.push( { name: 'badges', label: M.text( 'wikitours-completed-see-badges' ),
+				href: base + '/learners/find?' + $.param( { host: location.host, user: mw.user.getName() } ) } );
+		}
+		return M.dom( 'wikitours-completed-badge-soon', name );
 	}
 
 	function teardown() {
@@ -112,19 +151,21 @@
 	function complete() {
 		var t = tour(),
 			body = [ M.dom( 'wikitours-completed-text', M.dom( 'wikitours-tour-' + t.id + '-title' ) ) ],
-			badgeKey = 'wikitours-badge-' + t.badge + '-name';
+			badgeKey = 'wikitours-badge-' + t.badge + '-name',
+			buttons = [];
 		log( 'completed', t.steps.length - 1 );
-		record( { status: 'completed', step: 'done' } );
+		record( { status: 'completed', step: 'done', edits: S.edits || {} } );
 		S.writeActive( null );
 		wt.events.unbindTarget();
 		if ( t.badge ) {
-			body.push( M.dom( 'wikitours-completed-badge', mw.message( badgeKey ).exists() ?
-				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ) ) );
+			body.push( badgeLine( mw.message( badgeKey ).exists() ?
+				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ), buttons ) );
 		}
+		buttons.push( { name: 'finish', label: M.text( 'wikitours-finish' ), primary: true, action: teardown } );
 		popover( {
 			title: M.dom( 'wikitours-completed-title' ),
 			body: body,
-			buttons: [ { name: 'finish', label: M.text( 'wikitours-finish' ), primary: true, action: teardown } ],
+			buttons: buttons,
 			onClose: teardown
 		} );
 		$( wt.popover.element() ).addClass( 'wikitours-popover--completed' );
@@ -132,6 +173,7 @@
 
 	function advance( i, viaClick ) {
 		var t = tour();
+		noteEdit( i );
 		log( 'advanced', i );
 		S.index = i + 1;
 		persist();
@@ -301,6 +343,7 @@
 			return j;
 		} ) : [];
 		if ( k === 0 ) {
+			S.edits = {};
 			log( 'started', 0 );
 		}
 		record( { status: 'started', step: t.steps[ k ].id } );
@@ -392,14 +435,18 @@
 	 */
 	function main( startId ) {
 		var active = S.readActive(),
-			id = startId || ( active && active.tour );
+			id = startId || ( active && active.tour ),
+			fetched;
 		if ( !id || S.running ) {
 			return;
 		}
 		S.running = true;
 		wt.events.init();
-		return M.load( id ).then( function ( data ) {
-			wt.config.configure( data.site && data.site.config );
+		// The loader started reading the tour's data while the runtime loaded.
+		fetched = wt.fetched && wt.fetched.id === id ? wt.fetched : wt.messages.fetch( id );
+		wt.fetched = null;
+		return M.load( fetched ).then( function ( data ) {
+			wt.config.configure( data.config );
 			wt.progress.init( data.progress );
 			if ( !data.tour ) {
 				failed( 'wikitours-error-notour', id );
@@ -411,16 +458,19 @@
 				S.shownOn = active.shownOn;
 				S.seen = Array.isArray( active.seen ) ? active.seen : [];
 				S.editor = active.editor === 'visual' || active.editor === 'source' ? active.editor : null;
+				S.edits = active.edits && typeof active.edits === 'object' ? active.edits : {};
 				resume();
 			} else if ( startId ) {
 				offer();
 			} else {
 				teardown();
 			}
-		}, function ( code, data ) {
+		}, function ( data ) {
 			// No message page arrived either: MediaWiki's own (translated) words for the error.
 			teardown();
-			mw.notify( new mw.Api().getErrorMessage( data ), { type: 'error' } );
+			mw.loader.using( 'mediawiki.api' ).then( function () {
+				mw.notify( new mw.Api().getErrorMessage( data ), { type: 'error' } );
+			} );
 		} );
 	}
 

@@ -32,6 +32,7 @@ from tours.languages import language
 from tours.model import (
     ADVANCES,
     AUDIENCES,
+    EVIDENCE_KINDS,
     PLACEMENTS,
     Conditions,
     Library,
@@ -153,6 +154,7 @@ VALUES: dict[tuple[str, str], tuple] = {
     ("badge", "name"): _TEXT,
     ("badge", "description"): _TEXT,
     ("badge", "requires"): ("see", "badge-requires"),
+    ("badge", "evidence"): ("enum", EVIDENCE_KINDS),
     ("badge-requires", "tours"): _IDS,
     ("badge-requires", "badges"): _IDS,
     ("wiki", "id"): ("msg", "value-database", ()),
