@@ -292,6 +292,17 @@ badges:
   - {id: b1, name: B, description: D, requires: {tours: t1}, evidence: [edit, refs]}
   - {id: b2, name: B, description: D, requires: {badges: b1}, evidence: edit}
 """,
+    "a tour named like the gadget's own pages": """\
+source-language: en
+tours:
+  - id: ui
+    title: T
+    summary: S
+    audience: newcomer
+    minutes: 1
+    steps:
+      - {id: a, title: T, text: X}
+""",
 }
 
 

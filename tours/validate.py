@@ -30,6 +30,7 @@ from tours import catalogue, namespaces
 from tours.controlchars import describe, find_control
 from tours.markup import check_markup
 from tours.model import (
+    RESERVED_TOUR_IDS,
     ADVANCES,
     AUDIENCES,
     EVIDENCE_KINDS,
@@ -461,6 +462,12 @@ class _Validator:
                     self.error(_id_node(item) or item,
                                T("wikitours-problem-tour-id-duplicate", tour.id, str(seen[tour.id].line)),
                                T("wikitours-hint-tour-id-own"))
+                    continue
+                if tour.id in RESERVED_TOUR_IDS:
+                    self.error(_id_node(item) or item,
+                               T("wikitours-problem-tour-id-reserved", tour.id,
+                                 ", ".join(RESERVED_TOUR_IDS)),
+                               T("wikitours-hint-tour-id-reserved", tour.id))
                     continue
                 seen[tour.id] = _id_node(item) or item
                 tours.append(tour)
