@@ -183,6 +183,8 @@ class Status:
     pointer_title: str = "MediaWiki:Gadget-wikitours.js"
     #: The publishing-trust section (tours/reviewpage.py), already rendered.
     review: str = ""
+    #: How many source pages have edits waiting for review (the heading says so).
+    waiting: int = 0
 
 
 def render_status(status: Status) -> str:
@@ -196,8 +198,10 @@ def render_status(status: Status) -> str:
     key = "wikitours-sync-status-heading-errors" if problem_pages and not status.publishing \
         else "wikitours-sync-status-heading-publishing" if status.publishing == "in-progress" \
         else "wikitours-sync-status-heading-interrupted" if status.publishing \
+        else "wikitours-sync-status-heading-waiting" if status.waiting \
         else "wikitours-sync-status-heading-ok"
-    out.append(f"== {msg(key, lang, count or len(status.conflicts))} ==")
+    number = count or len(status.conflicts) or status.waiting
+    out.append(f"== {msg(key, lang, number)} ==")
     def src(title: str) -> str:
         return remote_link(status.source_index, title) if status.source_index else link(title)
 
