@@ -183,6 +183,10 @@ tours:
         page: Special:Watchlist
         advance: editor-opened
         selector: "#x >"
+      - id: s5b
+        title: T
+        text: X
+        selector: "#content p:first"
       - id: s6
         title: T
         text: X

@@ -616,8 +616,12 @@ class _Validator:
         elif "selector" in fields:
             value = self.text_value(fields["selector"][1], "selector", what)
             if value is not None:
+                jquery = _jquery_only(value)
                 reason = _selector_error(value)
-                if reason:
+                if jquery:
+                    self.error(fields["selector"][1], T("wikitours-problem-selector-jquery", value, jquery),
+                               T("wikitours-hint-selector-jquery"))
+                elif reason:
                     self.error(fields["selector"][1], T("wikitours-problem-selector-invalid", value, reason),
                                T("wikitours-hint-check-selector"))
                 else:
@@ -950,6 +954,26 @@ def _name(kind: str, node: Node, owner: Text | None = None) -> Text:
     if id_node is not None and _ID.match(id_node.value):
         return T(f"wikitours-what-{kind}{suffix}", id_node.value, *extra)
     return T(f"wikitours-what-{kind}-at-line{suffix}", str(node.line), *extra)
+
+
+#: Pseudo-classes only jQuery (Sizzle) understands. The gadget finds targets with the browser's
+#: ``document.querySelector``, where they throw or match nothing, so lint refuses them even
+#: when cssselect happens to parse one (``:first``, ``:contains()``).
+_JQUERY_ONLY = re.compile(r":(contains|visible|hidden|eq|gt|lt|first|last|even|odd|header|input|button|"
+                          r"checkbox|radio|text|password|submit|reset|image|file|selected|parent|animated)"
+                          r"(?![\w-])", re.I)
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'")
+
+
+def _jquery_only(selector: str) -> str:
+    """The first jQuery-only pseudo-class of *selector* (``:contains()``, ``:visible``), or ``""``;
+    quoted attribute values are not looked at."""
+    bare = _QUOTED.sub('""', selector)
+    match = _JQUERY_ONLY.search(bare)
+    if match is None or bare[match.start() - 1:match.start()] == ":":
+        return ""
+    name = match.group(0)
+    return name + "()" if bare[match.end():match.end() + 1] == "(" else name
 
 
 def _selector_error(selector: str) -> str:
