@@ -32,7 +32,7 @@ from tours.model import Library, Problem
 from tours.problemtext import T
 
 __all__ = ["SourcePage", "Segment", "Assembled", "Loaded", "unwrap", "assemble", "load_from_pages",
-           "tour_id_from_title", "map_problem", "JOINED"]
+           "tour_id_from_title", "map_problem", "JOINED", "page_kind", "load_page", "looks_like_page"]
 
 #: The file name of the joined text; every problem naming it is mapped back to a page.
 JOINED = "<wiki pages>"
@@ -267,12 +267,13 @@ class Loaded:
 
 def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
                     local: SourcePage | None = None, single: bool = False, prefix: str = "",
-                    extra_special_pages: Iterable[str] = ()) -> Loaded:
+                    extra_special_pages: Iterable[str] = (), check_names: bool = True) -> Loaded:
     """Load the library kept on *pages* (see :func:`assemble`); problems name wiki pages.
 
     In the one-page-per-tour layout a tour's ``id`` must match its page name
     (``<prefix><id>.yaml``), so that a reader can find a tour from its id. The library's
     ``file`` stays :data:`JOINED`; :meth:`Loaded.map` maps the build's problems back.
+    *check_names* off skips that check (a page saved to a file of another name).
     """
     if not pages:
         where = header.title if header is not None else (prefix or JOINED)
@@ -283,7 +284,7 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
     library, found = load_library(joined.text, JOINED, extra_special_pages=extra_special_pages)
     fallback = pages[0].title
     problems = list(joined.problems) + [map_problem(p, joined.segments, fallback) for p in found]
-    if library is not None and not single:
+    if library is not None and not single and check_names:
         by_title = {s.title: s for s in joined.segments}
         for tour in library.tours:
             seg = next((s for s in joined.segments if s.start <= tour.pos.line < s.start + s.count), None)
@@ -304,3 +305,79 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
         library = None
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return Loaded(library, tuple(problems), joined.segments, fallback)
+
+
+def page_kind(text: str) -> str:
+    """What one stored page holds: ``library`` (the whole library: ``tours:``), ``tour`` (one
+    tour: ``id:``) or ``header`` (``Library.yaml``: ``badges:``, ``wikis:``, ``order:`` …)."""
+    lines = _lines(text)
+    if _has_top_key(lines, "tours") and not _has_top_key(lines, "id"):
+        return "library"
+    if _has_top_key(lines, "id") or _has_top_key(lines, "steps"):
+        return "tour"
+    return "header"
+
+
+def looks_like_page(text: str) -> bool:
+    """Whether a file given to ``lint`` is certainly a stored wiki page, not a tours file: it
+    starts with a ``<pre>``/``<syntaxhighlight>`` wrapper or holds one tour (``id:`` at the top)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return bool(_WRAP_OPEN.match(first)) or page_kind(text) == "tour"
+
+
+#: A stand-in tour for checking a header page alone; its problems are never shown.
+_STAND_IN = ("id: wikitours-stand-in\ntitle: T\nsummary: S\naudience: newcomer\nminutes: 1\n"
+             "steps:\n  - id: s\n    title: T\n    text: T\n")
+
+
+def load_page(text: str, title: str, *, extra_special_pages: Iterable[str] = ()) -> Loaded:
+    """Check one page exactly as it is stored on the wiki (wrapper included), alone: a tour
+    page, the header page or a whole-library page (:func:`page_kind`). Problems name *title*
+    (a file name for ``python -m tours lint --page``) with the page's own line numbers.
+
+    A tour page's id is compared with *title* only when *title* ends in ``.yaml`` (the page's
+    name); references to other pages' tours and badges can only be checked on the wiki."""
+    page = SourcePage(title, text)
+    kind = page_kind(text)
+    if kind == "library":
+        return load_from_pages([page], single=True, extra_special_pages=extra_special_pages)
+    if kind == "tour":
+        folder = title.rpartition("/")[0]
+        loaded = load_from_pages([page], prefix=f"{folder}/" if folder else "",
+                                 extra_special_pages=extra_special_pages, check_names=False)
+        if title.endswith(".yaml"):
+            loaded = replace(loaded, problems=loaded.problems + _id_matches_name(page, f"{folder}/" if folder else ""))
+    else:
+        stand_in = SourcePage(JOINED + " stand-in", _STAND_IN)
+        loaded = load_from_pages([stand_in], header=page, extra_special_pages=extra_special_pages,
+                                 check_names=False)
+    problems = tuple(p for p in loaded.problems if p.file == title
+                     and (p.text is None or p.text.key not in _OTHER_PAGES))
+    library = loaded.library if not any(p.severity == "error" for p in problems) else None
+    return replace(loaded, library=library, problems=problems)
+
+
+_ID_LINE = re.compile(r"^id:\s*(['\"]?)([^'\"#\s]+)\1\s*(?:#.*)?$")
+
+
+def _id_matches_name(page: SourcePage, prefix: str) -> tuple[Problem, ...]:
+    """The page-name check of :func:`load_from_pages` for a page checked alone, read from the
+    page's ``id:`` line (the library may not load without the other pages)."""
+    expected = tour_id_from_title(page.title, prefix)
+    for number, line in enumerate(_lines(page.text), 1):
+        match = _ID_LINE.match(line)
+        if match and match.group(2) != expected:
+            tour_id = match.group(2)
+            return (Problem(page.title, number, 1, T("wikitours-problem-wikisource-id-not-page-name", tour_id, expected),
+                            T("wikitours-hint-wikisource-id-not-page-name", f"`id: {expected}`",
+                              f"{prefix}{tour_id}.yaml")),)
+    return ()
+
+
+#: Problems about ids kept on other pages (a badge of the header, a tour of another page):
+#: a page checked alone cannot know them; the wiki's status page checks them with every page.
+_OTHER_PAGES = frozenset({
+    "wikitours-problem-requires-unknown-tour", "wikitours-problem-requires-unknown-badge",
+    "wikitours-problem-earns-unknown-badge", "wikitours-problem-change-unknown-tour",
+    "wikitours-problem-change-unknown-step", "wikitours-problem-wikisource-order-unknown",
+})
