@@ -253,8 +253,8 @@ class _Validator:
                            T("wikitours-hint-keep-only-one"))
                 continue
             if name not in fields:
-                self.error(key, T("wikitours-problem-field-unknown", name, what),
-                           _suggest(name, fields) or T("wikitours-hint-allowed-fields", ", ".join(fields)))
+                self.error(key, T("wikitours-problem-field-unknown", name, what), _belongs_elsewhere(name, fields)
+                           or _suggest(name, fields) or T("wikitours-hint-allowed-fields", ", ".join(fields)))
                 continue
             found[name] = (key, value)
         for name, required in fields.items():
@@ -974,6 +974,18 @@ def _jquery_only(selector: str) -> str:
         return ""
     name = match.group(0)
     return name + "()" if bare[match.end():match.end() + 1] == "(" else name
+
+
+def _belongs_elsewhere(name: str, fields: dict[str, bool]) -> Text | None:
+    """Where a library-level field written inside a tour belongs: a tour page on the wiki holds
+    one tour, and the badges, wikis … live in the library's header (``Library.yaml``)."""
+    if fields is not TOUR_FIELDS:
+        return None
+    if name == "badges":
+        return T("wikitours-hint-badges-in-library", "`badges:`", "`Library.yaml`", "`badge: <id>`")
+    if name in TOP_FIELDS or name == "order":
+        return T("wikitours-hint-field-in-library", f"`{name}:`", "`Library.yaml`")
+    return None
 
 
 def _selector_error(selector: str) -> str:

@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 
 from tours.load import load_library
 from tours.model import Library, Problem
-from tours.problemtext import T
+from tours.problemtext import T, Text
 
 __all__ = ["SourcePage", "Segment", "Assembled", "Loaded", "unwrap", "assemble", "load_from_pages",
            "tour_id_from_title", "map_problem", "JOINED", "page_kind", "load_page", "looks_like_page"]
@@ -251,6 +251,17 @@ def map_problem(problem: Problem, segments: Sequence[Segment], fallback: str) ->
     return replace(problem, file=title, line=1, column=1)
 
 
+def _rename_hint(title: str, expected: str, tour_id: str, prefix: str) -> Text:
+    """How to make a page's name and its tour's id agree. The page is renamed where it is:
+    a draft (``Project:Wikitours/Drafts/<id>.yaml``) moved under the tours' prefix would be
+    published, so a page outside *prefix* is told to rename the draft, never to move it there."""
+    if title.startswith(prefix):
+        return T("wikitours-hint-wikisource-id-not-page-name", f"`id: {expected}`", f"{prefix}{tour_id}.yaml")
+    folder = title.rpartition("/")[0]
+    renamed = f"{folder}/{tour_id}.yaml" if folder else f"{tour_id}.yaml"
+    return T("wikitours-hint-wikisource-id-not-draft-name", f"`id: {expected}`", renamed)
+
+
 @dataclass(frozen=True)
 class Loaded:
     """A library loaded from wiki pages, with what is needed to map later problems (those of
@@ -294,9 +305,7 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
             if tour.id != expected:
                 problems.append(Problem(seg.title, tour.pos.line - seg.start + 1, 1,
                                         T("wikitours-problem-wikisource-id-not-page-name",
-                                          tour.id, expected),
-                                        T("wikitours-hint-wikisource-id-not-page-name",
-                                          f"`id: {expected}`", f"{prefix}{tour.id}.yaml")))
+                                          tour.id, expected), _rename_hint(seg.title, expected, tour.id, prefix)))
     if local is not None and library is not None and not library.wikis:
         problems.append(Problem(local.title, 1, 1, T("wikitours-problem-wikisource-no-adaptation"),
                                 T("wikitours-hint-wikisource-no-adaptation",
@@ -352,7 +361,7 @@ def load_page(text: str, title: str, *, extra_special_pages: Iterable[str] = ())
         loaded = load_from_pages([stand_in], header=page, extra_special_pages=extra_special_pages,
                                  check_names=False)
     problems = tuple(p for p in loaded.problems if p.file == title
-                     and (p.text is None or p.text.key not in _OTHER_PAGES))
+                     and (p.text is None or not _OTHER_PAGES.match(p.text.key)))
     library = loaded.library if not any(p.severity == "error" for p in problems) else None
     return replace(loaded, library=library, problems=problems)
 
@@ -369,15 +378,12 @@ def _id_matches_name(page: SourcePage, prefix: str) -> tuple[Problem, ...]:
         if match and match.group(2) != expected:
             tour_id = match.group(2)
             return (Problem(page.title, number, 1, T("wikitours-problem-wikisource-id-not-page-name", tour_id, expected),
-                            T("wikitours-hint-wikisource-id-not-page-name", f"`id: {expected}`",
-                              f"{prefix}{tour_id}.yaml")),)
+                            _rename_hint(page.title, expected, tour_id, prefix)),)
     return ()
 
 
-#: Problems about ids kept on other pages (a badge of the header, a tour of another page):
-#: a page checked alone cannot know them; the wiki's status page checks them with every page.
-_OTHER_PAGES = frozenset({
-    "wikitours-problem-requires-unknown-tour", "wikitours-problem-requires-unknown-badge",
-    "wikitours-problem-earns-unknown-badge", "wikitours-problem-change-unknown-tour",
-    "wikitours-problem-change-unknown-step", "wikitours-problem-wikisource-order-unknown",
-})
+#: Problems about ids kept on other pages (a badge of the header, a tour of another page, a
+#: change of the local page): a page checked alone cannot know them; the wiki's status page
+#: checks them with every page.
+_OTHER_PAGES = re.compile(r"^wikitours-problem-(?:(?:requires|earns)-unknown-(?:tour|badge)|"
+                          r"change-unknown-(?:tour|step)|wikisource-order-unknown)$")
