@@ -211,3 +211,28 @@ def test_literal_markup_reads_the_same_in_the_popover_and_on_the_help_page(wiki,
                                    " $(d).append(mw.message('wikitours-literal-test', 'Ada').parseDom());"
                                    " return d.innerHTML; }"))
     assert "{{SITENAME}} __NOTOC__ [[Category:Pwned]]" in shown
+
+
+def test_interface_messages_are_allowed_by_key_and_read_the_same_in_both_renderings(wiki, page):
+    """{{int:savearticle}} names the save button as the wiki does: jqueryMsg's int: in a real
+    browser (after the gadget's loading of the keys it finds) and MediaWiki's parser on the help
+    page give the same words; keys outside the allow-list are refused."""
+    from tours.render.gadgetdata import gadget_text
+    from tours.render.wikitext import wikitext
+
+    text = "Click {{int:savearticle}} (or {{int:publishchanges}}), then {{int:showpreview}}."
+    assert check_markup(text) == []
+    for bad in ("{{int:mainpage}}", "{{int:Savearticle}}", "{{int:savearticle|x}}", "{{int:}}",
+                "{{int:{{int:edit}}}}", "{{int:sitenotice}}"):
+        assert [i.message.key for i in check_markup(bad)][:1] == ["wikitours-problem-markup-int-not-allowed"], bad
+    page.goto(f"{wiki.index}?title=Special:BlankPage")
+    page.evaluate("() => mw.loader.using(['mediawiki.jqueryMsg', 'mediawiki.api'])")
+    keys = page.evaluate("(t) => { mw.messages.set('wikitours-int-test', t); return []; }", gadget_text(text))
+    assert keys == []
+    popover = page.evaluate(
+        "() => new mw.Api().loadMessagesIfMissing(['savearticle', 'publishchanges', 'showpreview']).then(() => {"
+        " var d = document.createElement('div');"
+        " $(d).append(mw.message('wikitours-int-test', 'Ada').parseDom()); return d.innerHTML; })")
+    help_page = wiki.call(action="parse", text=wikitext(text), contentmodel="wikitext", prop="text",
+                          disablelimitreport=1, title="Help:Wikitours/Test")["parse"]["text"]
+    assert _visible(popover) == _visible(help_page) == "Click Save page (or Publish changes), then Show preview."

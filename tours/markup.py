@@ -14,6 +14,7 @@ the real parser. Only markup that means the same, harmlessly, in both is accepte
 * ``{{PLURAL:$n|one|many}}`` and ``{{GENDER:$1|he|she|they}}``;
 * placeholders ``$1``, ``$2``… (``$1`` is always the reader's user name);
 * ``<code>``, ``<kbd>`` and ``<bdi>`` without attributes, closed in order;
+* ``{{int:key}}`` for the interface messages of :data:`INTERFACE_MESSAGES` (button labels);
 * literal markup: ``<nowiki>…</nowiki>`` on one line (shown as typed, no entities inside),
   the entities of :data:`LITERAL_ENTITIES` (``&lt;``, ``&#91;``…), and a lone ``[`` or ``]``
   that cannot make a link (``[note]``). jqueryMsg does not decode entities and may read a
@@ -31,12 +32,23 @@ from dataclasses import dataclass
 
 from tours.problemtext import T, Text
 
-__all__ = ["MarkupIssue", "ALLOWED_TAGS", "LITERAL_ENTITIES", "check_markup", "placeholders", "quotes_to_html",
+__all__ = ["MarkupIssue", "ALLOWED_TAGS", "INTERFACE_MESSAGES", "LITERAL_ENTITIES", "check_markup", "placeholders", "quotes_to_html",
            "for_jquerymsg"]
 
 #: HTML tags accepted in tour texts (no attributes): harmless, and rendered by jqueryMsg.
 ALLOWED_TAGS = ("code", "kbd", "bdi")
 
+
+#: MediaWiki interface messages a text may include as ``{{int:key}}``, so that a tour names a
+#: button as the wiki names it in the reader's language ("Save page" on 1.39, "Publish changes"
+#: on wikis that chose it). Only short, plain labels of core MediaWiki, without parameters or
+#: markup: the gadget shows them with jqueryMsg (``int:``), help pages with the parser.
+INTERFACE_MESSAGES = ("savearticle", "savechanges", "publishpage", "publishchanges", "showpreview",
+                      "showdiff", "cancel", "edit", "create", "viewsource", "watch", "unwatch",
+                      "watchthis", "minoredit", "summary", "history_short", "talk", "move", "mytalk",
+                      "mycontris", "preferences", "search", "login", "createaccount", "upload",
+                      "randompage", "recentchanges", "watchlist")
+_INT = re.compile(r"\{\{int:([^{}|\n]*)\}\}")
 
 #: The character entities a text may use to show a markup character as it is; every other
 #: character is typed as itself.
@@ -395,6 +407,14 @@ class _Checker:
             self.add(start, T("wikitours-problem-markup-parser-function",
                               f"{{{{{name.split(':')[0]}:…}}}}"),
                      _HINT_TEMPLATE)
+        elif j < self.n and text[j] == ":" and name.lower() == "int":
+            m = _INT.match(text, i)
+            if m is None or m.group(1) not in INTERFACE_MESSAGES:
+                key = m.group(1) if m else text[j + 1:j + 41].split("}")[0].split("|")[0]
+                self.add(start, T("wikitours-problem-markup-int-not-allowed", key),
+                         T("wikitours-hint-markup-int-allowed", "{{int:savearticle}}", ", ".join(INTERFACE_MESSAGES)))
+            else:
+                return m.end()
         elif j < self.n and text[j] == ":":
             self.add(start, T("wikitours-problem-markup-parser-function", f"{{{{{name}:…}}}}"),
                      T("wikitours-hint-markup-only-plural-gender", "{{PLURAL:…}}", "{{GENDER:…}}"))

@@ -99,6 +99,26 @@
 		} );
 	}
 
+	/**
+	 * The interface messages the texts include with {{int:key}} (the compiler allows only
+	 * plain button labels such as savearticle): jqueryMsg shows them only once they are loaded.
+	 *
+	 * @param {Object} messages Key: text
+	 * @return {string[]} Message keys, each once
+	 */
+	function interfaceKeys( messages ) {
+		var keys = [];
+		Object.keys( messages ).forEach( function ( k ) {
+			var re = /\{\{int:([a-z_]{1,40})\}\}/g, m;
+			while ( ( m = re.exec( messages[ k ] ) ) && keys.length < 50 ) {
+				if ( keys.indexOf( m[ 1 ] ) === -1 ) {
+					keys.push( m[ 1 ] );
+				}
+			}
+		} );
+		return keys;
+	}
+
 	function query( titles ) {
 		return new mw.Api().get( {
 			action: 'query',
@@ -138,12 +158,23 @@
 			} );
 			tour = validTour( tour ) ? tour : null;
 			function done( more ) {
-				mw.messages.set( merge( sets.concat( more ? [ more ] : [] ) ) );
-				return {
-					tour: tour,
-					site: parseJson( get( 'MediaWiki:Gadget-wikitours-tours.json' ) ) || {},
-					progress: userName ? parseJson( get( progressTitle( userName ) ) ) : null
-				};
+				var merged = merge( sets.concat( more ? [ more ] : [] ) ),
+					keys = interfaceKeys( merged ),
+					result = {
+						tour: tour,
+						site: parseJson( get( 'MediaWiki:Gadget-wikitours-tours.json' ) ) || {},
+						progress: userName ? parseJson( get( progressTitle( userName ) ) ) : null
+					};
+				mw.messages.set( merged );
+				if ( !keys.length ) {
+					return result;
+				}
+				// A label that cannot be loaded shows as ⧼key⧽; the tour still starts.
+				return new mw.Api().loadMessagesIfMissing( keys ).then( function () {
+					return result;
+				}, function () {
+					return result;
+				} );
 			}
 			if ( tour && typeof tour.sourceLanguage === 'string' &&
 				/^[a-z0-9-]+$/.test( tour.sourceLanguage ) && langs.indexOf( tour.sourceLanguage ) === -1 ) {
@@ -182,6 +213,7 @@
 	wt.messages = {
 		languages: languages,
 		merge: merge,
+		interfaceKeys: interfaceKeys,
 		contents: contents,
 		validTour: validTour,
 		load: load,
