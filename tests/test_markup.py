@@ -25,6 +25,7 @@ SAFE = [
     "ISBN 978-3-16-148410-0 and RFC 1149 are text too.",
     "Prices in $ and $ 5 are text.",
     "Paragraph one.\n\nParagraph two.",
+    "Press {{int:savearticle}} (on newer wikis {{int:publishchanges}}).",
 ] + [
     # literal markup (issue 22): nowiki, the entities of markup characters, lone brackets
     "Type <nowiki>[[Help:Contents]]</nowiki> to link, <nowiki>{{Welcome}}</nowiki> for a template.",
@@ -69,8 +70,12 @@ UNSAFE = {
                        "tour texts cannot use templates; write the text out, or link to a page with [[Page|label]]")],
     "{{GRAMMAR:genitive|x}}": [(0, "the parser function {{GRAMMAR:…}} is not allowed in tour texts",
                                 "only {{PLURAL:…}} and {{GENDER:…}} are allowed")],
-    "{{int:edit}}": [(0, "the parser function {{int:…}} is not allowed in tour texts",
-                      "only {{PLURAL:…}} and {{GENDER:…}} are allowed")],
+    "{{int:mainpage}}": [(0, "the interface message 'mainpage' cannot be included with {{int:…}} in tour texts",
+                          "write it exactly like {{int:savearticle}} with one of: savearticle, savechanges, "
+                          "publishpage, publishchanges, showpreview, showdiff, cancel, edit, create, viewsource, "
+                          "watch, unwatch, watchthis, minoredit, summary, history_short, talk, move, mytalk, "
+                          "mycontris, preferences, search, login, createaccount, upload, randompage, "
+                          "recentchanges, watchlist; or write the words out")],
     "on {{SITENAME}}": [(3, "the magic word {{SITENAME}} is not allowed in tour texts",
                          "write the value out; popovers and help pages would show it differently")],
     "{{{1}}}": [(0, "template parameters ({{{…}}}) are not allowed in tour texts",
