@@ -46,6 +46,9 @@ def main() -> int:
         mentors = [f"Bench Mentor {i}" for i in range(args.mentors)]
         for name in mentors:
             wiki.create_user(name)
+        # brand-new accounts: the admin sets the wiki's mentor minimums to zero
+        wiki.edit("Project:Wikitours/Mentors/Settings.json",
+                  json.dumps({"min-edits": 0, "min-age-days": 0}), contentmodel="json")
         wiki.edit("Project:Wikitours/Mentors.json", json.dumps({"mentors": [
             {"username": name, "capacity": args.accounts, "languages": ["en"]}
             for name in mentors]}), contentmodel="json")

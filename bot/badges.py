@@ -25,7 +25,7 @@ import requests
 
 from bot import exclusion, markers
 from bot.mentors import is_valid_user, normalize_user
-from bot.messages import message, sanitize
+from bot.messages import message, sanitize, user_link, user_text
 from bot.onwiki import Wiki
 from bot.state import parse_state, save_state
 
@@ -45,6 +45,15 @@ class Assertion:
     user: str
     url: str
     revoked: bool = False
+    #: The badge's name in the wiki's language (from the feed; the id when it has none).
+    name: str = ""
+    #: For a badge a person awarded (an attested skill): the assessor's user name.
+    awarded_by: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name to show, made inert as wikitext (the feed is untrusted input)."""
+        return sanitize(self.name or self.badge, 120)
 
 
 def _safe_url(url: object) -> bool:
@@ -80,8 +89,12 @@ def parse_feed(data: object, wiki_id: str) -> tuple[list[Assertion], str | None,
         if not _safe_url(entry.get("url")):
             problems.append(f"{where}: badge page URL is not a plain http(s) URL")
             continue
+        name, assessor = entry.get("name"), entry.get("awardedBy")
+        assessor = normalize_user(assessor) if isinstance(assessor, str) else ""
         out.append(Assertion(str(entry.get("id", ""))[:100], badge, normalize_user(user),
-                             entry["url"], entry.get("revoked") is True))
+                             entry["url"], entry.get("revoked") is True,
+                             name.strip()[:200] if isinstance(name, str) else "",
+                             assessor if is_valid_user(assessor) else ""))
     return out, cursor, problems
 
 
@@ -89,12 +102,16 @@ def note_text(assertions: Sequence[Assertion], lang: str, help_prefix: str) -> s
     """One section per badge, each with its marker."""
     sections = []
     for item in assertions:
-        badge_page = f"[[{help_prefix}/Badges/{item.badge}|{item.badge}]]"
+        badge_page = f"[[{help_prefix}/Badges/{item.badge}|{item.label}]]"
         link = f"[{item.url} {message('wikitours-bot-badge-link', lang)}]"
+        if item.awarded_by:  # the on-wiki record of who vouched for a skill
+            text = message("wikitours-bot-badge-text-attested", lang, user_text(item.user),
+                           badge_page, link, user_link(item.awarded_by))
+        else:
+            text = message("wikitours-bot-badge-text", lang, user_text(item.user), badge_page, link)
         sections.append("\n".join([
             f"== {message('wikitours-bot-badge-heading', lang)} ==",
-            markers.render("badge", id=item.badge),
-            message("wikitours-bot-badge-text", lang, item.user, badge_page, link) + " ~~~~"]))
+            markers.render("badge", id=item.badge), text + " ~~~~"]))
     return "\n\n".join(sections)
 
 
@@ -226,7 +243,7 @@ class BadgeAnnouncer:
                 text = (page.text.rstrip() + "\n\n" + note + "\n") if page.text.strip() \
                     else note + "\n"
                 summary = message("wikitours-bot-summary-badge", self.lang,
-                                  ", ".join(item.badge for item in todo))
+                                  ", ".join(item.label for item in todo))
                 result = self.wiki.save(page, text, summary)
                 if result.ok:
                     for item in todo:

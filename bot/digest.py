@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot import exclusion, markers
 from bot.mentors import Mentee, Mentor, active
-from bot.messages import message, sanitize
+from bot.messages import message, sanitize, user_link, user_text
 from bot.onwiki import Wiki
 from bot.records import Records
 
@@ -40,9 +40,9 @@ def pending(mentees: Sequence[Mentee], talk_text: str, now, days: int) -> list[M
 
 def _line(mentee: Mentee, lang: str) -> str:
     if mentee.previous:
-        return message("wikitours-bot-digest-line-reassigned", lang, mentee.username,
-                       f"[[User:{mentee.previous}|{mentee.previous}]]")
-    return message("wikitours-bot-digest-line", lang, mentee.username)
+        return message("wikitours-bot-digest-line-reassigned", lang, user_text(mentee.username),
+                       user_link(mentee.previous))
+    return message("wikitours-bot-digest-line", lang, user_text(mentee.username))
 
 
 def render_digest(mentor: Mentor, mentees: Sequence[Mentee], lang: str,
@@ -51,7 +51,7 @@ def render_digest(mentor: Mentor, mentees: Sequence[Mentee], lang: str,
     count = len(mentees)
     lines = [f"== {message('wikitours-bot-digest-heading', lang, count)} =="]
     lines += [markers.render("mentee", user=m.username) for m in mentees]
-    lines.append(message("wikitours-bot-digest-intro", lang, mentor.username, count))
+    lines.append(message("wikitours-bot-digest-intro", lang, user_text(mentor.username), count))
     lines += [f"* {_line(m, lang)}" for m in mentees]
     lines.append("")
     lines.append(message("wikitours-bot-digest-footer", lang, list_title) + " ~~~~")
@@ -65,9 +65,9 @@ def render_digest(mentor: Mentor, mentees: Sequence[Mentee], lang: str,
 def render_each(mentor: Mentor, mentee: Mentee, lang: str, list_title: str) -> Notice:
     """One section about one mentee."""
     text = "\n".join([
-        f"== {message('wikitours-bot-each-heading', lang, mentee.username)} ==",
+        f"== {message('wikitours-bot-each-heading', lang, user_text(mentee.username))} ==",
         markers.render("mentee", user=mentee.username),
-        message("wikitours-bot-digest-intro", lang, mentor.username, 1),
+        message("wikitours-bot-digest-intro", lang, user_text(mentor.username), 1),
         f"* {_line(mentee, lang)}",
         "",
         message("wikitours-bot-digest-footer", lang, list_title) + " ~~~~"])

@@ -189,6 +189,32 @@ class Wiki:
                     user.get("registration") or "")
         return result
 
+    def history(self, title: str, limit: int = 2000) -> list:
+        """Revisions of *title* with their text, oldest first (at most the newest *limit*).
+
+        Returns :class:`bot.mentoreligibility.Revision` values; a missing page has none.
+        """
+        from bot.mentoreligibility import Revision
+
+        params: dict = {"prop": "revisions", "titles": title, "rvslots": "main",
+                        "rvprop": "ids|timestamp|user|content", "rvlimit": 50,
+                        "rvdir": "older"}
+        found = []
+        while len(found) < limit:
+            reply = self._query(**params)
+            for page in reply.get("query", {}).get("pages", []):
+                for rev in page.get("revisions") or []:
+                    slot = rev.get("slots", {}).get("main", {})
+                    found.append(Revision(
+                        int(rev.get("revid", 0)), "" if rev.get("userhidden") else
+                        str(rev.get("user", "")), str(rev.get("timestamp", "")),
+                        "" if slot.get("texthidden") else str(slot.get("content", "")),
+                        int(rev.get("parentid", 0))))
+            if "continue" not in reply:
+                break
+            params.update(reply["continue"])
+        return sorted(found[:limit], key=lambda r: r.revid)
+
     def new_accounts(self, since: str | None, after_logid: int = 0,
                      limit: int = 5000) -> list[NewAccount]:
         """New-users log entries from *since* (ISO time, inclusive), oldest first.

@@ -42,12 +42,13 @@ from pathlib import Path
 
 import mwparserfromhell
 
-from bot import exclusion, markers
+from bot import exclusion, markers, mentoreligibility
 from bot.digest import notify_mentors
 from bot.experiments import Trial
 from bot.mentors import (ACTIVE_DAYS, Mentee, Mentor, choose, is_valid_user, loads,
                          normalize_user, parse_mentor_list, plan_reassignments)
-from bot.messages import message, sanitize
+from bot.mentorstatus import render_status
+from bot.messages import message, sanitize, user_link, user_text
 from bot.onwiki import NewAccount, Page, UserInfo, Wiki, chunks
 from bot.records import Records
 from bot.state import State, parse_state, save_state
@@ -95,6 +96,14 @@ class Config:
     @property
     def experiments_title(self) -> str:
         return f"{self.project}/Experiments.json"
+
+    @property
+    def mentor_settings_title(self) -> str:
+        return mentoreligibility.settings_title(self.mentors_title)
+
+    @property
+    def mentor_status_title(self) -> str:
+        return mentoreligibility.status_title(self.mentors_title)
 
 
 # -- pure decisions --------------------------------------------------------------------------
@@ -255,7 +264,7 @@ def welcome_text(user: str, mentor: Mentor, lang: str, template: str, tours: str
     *marker* adds attributes to the welcome marker (an experiment arm, see bot.experiments).
     """
     name = template.split(":", 1)[1] if template.lower().startswith("template:") else template
-    params = [f"user={user}", f"mentor={mentor.username}"]
+    params = [f"user={user_text(user)}", f"mentor={user_text(mentor.username)}"]
     if mentor.intro:
         params.append(f"intro={sanitize(mentor.intro)}")
     if tours:
@@ -334,6 +343,8 @@ class WelcomeBot:
         self.mentors: tuple[Mentor, ...] = ()
         self.trial = Trial()  # the run's experiments (read from the wiki in _run)
         self.links: list[tuple[str, str, str]] = []
+        self.status_page = Page("")
+        self.assessment: mentoreligibility.Assessment | None = None
 
     # -- the emergency stop --
     def _check_stop(self, page: Page) -> None:
@@ -401,7 +412,9 @@ class WelcomeBot:
     def _run(self, accounts: Sequence[NewAccount] | None) -> None:
         config = self.config
         pages = self.wiki.read([config.mentors_title, config.template, config.stop_title,
-                                config.state_title, config.experiments_title])
+                                config.state_title, config.experiments_title,
+                                config.mentor_status_title])
+        self.status_page = pages[config.mentor_status_title]
         self.state_page = pages[config.state_title]
         self.state = parse_state(self.state_page.text)
         stop = pages[config.stop_title]
@@ -411,11 +424,12 @@ class WelcomeBot:
             changes["stop_revid"] = stop.revid
         self.stop_revid = self.state.stop_revid
         self._check_stop(stop)
-        self.mentors, problems = parse_mentor_list(pages[config.mentors_title].text,
-                                                   config.mentors_title)
+        listed, problems = parse_mentor_list(pages[config.mentors_title].text,
+                                             config.mentors_title)
         for problem in problems:
             self.report.problems.append(str(problem))
             self.log(str(problem))
+        self.mentors = self._eligible(listed)
         if not pages[config.mentors_title].exists:
             self.log(f"no mentor list at [[{config.mentors_title}]]: nobody can be welcomed")
         if not pages[config.template].exists:
@@ -458,6 +472,7 @@ class WelcomeBot:
             config.active_days, self.log, self.may_edit)
         if self.report.halted:
             return
+        self._write_status()
         failed = self.records.save(self._record_summary)
         self.trial.save(self.wiki, lambda name, n: message(
             "wikitours-bot-experiment-summary-record", self.lang, name, n), config.project,
@@ -469,6 +484,53 @@ class WelcomeBot:
         if cursor is not None and cursor.logid > self.state.logid:
             changes.update(logid=cursor.logid, timestamp=cursor.timestamp)
         self._save_state(**changes)
+
+    # -- who counts as a mentor --
+    def _eligible(self, listed: Sequence[Mentor]) -> tuple[Mentor, ...]:
+        """The listed mentors who count (bot.mentoreligibility); paused ones get weight 0,
+        so they keep their mentees but get no new ones. The rest are left out, so their
+        active mentees are reassigned like those of a mentor who left the list."""
+        config = self.config
+        history = self.wiki.history(config.mentors_title)
+        settings = self.wiki.history(config.mentor_settings_title, limit=500)
+        names = mentoreligibility.names_to_look_up(history, settings)
+        infos = self.wiki.users(names) if names else {}
+        accounts = {name: mentoreligibility.Account(
+            name, info.exists, info.groups, info.blocked and not info.block_partial,
+            info.editcount, info.registration) for name, info in infos.items()}
+        self.assessment = mentoreligibility.assess(history, settings, accounts, self.now)
+        counted = self.assessment.counted()
+        out = []
+        for mentor in listed:
+            verdict = counted.get(mentor.username)
+            if verdict is None:
+                found = self.assessment.verdict(mentor.username)
+                self.log(f"mentor {sanitize(mentor.username, 80)} does not count: "
+                         f"{found.reason if found else 'not on the list'}")
+                continue
+            out.append(replace(mentor, weight=0) if verdict.status == "paused" else mentor)
+        return tuple(out)
+
+    def _write_status(self) -> None:
+        """Say on the wiki who counts as a mentor and why (only when that changed)."""
+        assessment = self.assessment
+        if assessment is None or self.report.halted:
+            return
+        config = self.config
+        title = config.mentor_status_title
+        text = render_status(assessment, self.lang, config.mentors_title,
+                             config.mentor_settings_title)
+        page = self.status_page  # read with the run's other pages
+        if page.exists and page.text.strip() == text.strip():
+            return
+        if not self.may_edit():
+            return
+        result = self.wiki.save(page, text, message("wikitours-bot-summary-mentor-status",
+                                                    self.lang))
+        if result.status == "conflict":  # a person (or a twin bot) saved it meanwhile: next run
+            self.log(f"[[{title}]] changed meanwhile; written again next run")
+        elif not result.ok:
+            self.log(f"[[{title}]] not saved: {result.status} {result.info}")
 
     def _namespace_and_base(self, prefix: str) -> tuple[int, str]:
         ns_name, _, base = prefix.partition(":")
@@ -637,8 +699,8 @@ class WelcomeBot:
         text = "\n".join([
             f"== {message('wikitours-bot-reassign-heading', self.lang)} ==",
             markers.render("reassigned", **{"from": old, "mentor": new}),
-            message("wikitours-bot-reassign-text", self.lang, mentee,
-                    f"[[User:{old}|{old}]]", f"[[User:{new}|{new}]]", new) + " ~~~~"])
+            message("wikitours-bot-reassign-text", self.lang, user_text(mentee),
+                    user_link(old), user_link(new), user_text(new)) + " ~~~~"])
         summary = message("wikitours-bot-summary-reassign", self.lang, new)
         for _ in range(2):
             if not self.may_edit():

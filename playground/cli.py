@@ -31,6 +31,7 @@ EXPERIMENTS = {"report-threshold": 10, "experiments": [
      "primary": "activated_7d", "minimum-effect": 10, "planned-size": 800, "end": "2027-03-31",
      "variants": [{"id": "control"},
                   {"id": "citation-first", "tours": ["add-citation", "first-edit"]}]}]}
+MENTOR_SETTINGS_TITLE = "Project:Wikitours/Mentors/Settings.json"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -78,7 +79,15 @@ def ensure_accounts(wiki: LocalWiki, directory: Path) -> dict[str, str]:
 
 
 def ensure_mentor_list(wiki: LocalWiki) -> None:
-    """The on-wiki mentor list (contracts §7), written once; people may edit it afterwards."""
+    """The on-wiki mentor list (contracts §7), written once; people may edit it afterwards.
+
+    The playground's mentors are brand-new accounts, so its admin sets the wiki's mentor
+    minimums (``Mentors/Settings.json``, see bot.mentoreligibility) to zero; entries must
+    still be added by the mentor themself or an admin.
+    """
+    if wiki.wikitext(MENTOR_SETTINGS_TITLE) is None:
+        wiki.edit(MENTOR_SETTINGS_TITLE, json.dumps({"min-edits": 0, "min-age-days": 0}),
+                  contentmodel="json", summary="wikitours playground")
     if wiki.wikitext(MENTORS_TITLE) is not None:
         return
     intro = msg("wikitours-playground-mentor-intro", language=wiki.language)

@@ -124,6 +124,19 @@ APP = Service(
     url=lambda ctx: ctx.app_url + "/",
 )
 
+# -- badge issuing (toolforge/learning.py issue-badges --follow) ------------------------------
+#: Seconds between two looks at the wiki's recent changes: a completed tour's badges are issued
+#: within about this long, without anyone opening a page.
+BADGES_INTERVAL = 10
+
+BADGES = Service(
+    name="badges",
+    module="toolforge.learning",
+    command=lambda ctx: [sys.executable, "-m", "flask", "--app", "toolforge", "issue-badges",
+                         "--follow", "--interval", str(BADGES_INTERVAL)],
+    env=_app_env,
+)
+
 # -- the bot loop (bot/run.py) -------------------------------------------------------------------
 BOT = Service(
     name="bot",
@@ -152,7 +165,7 @@ SYNC = Service(
     env=lambda ctx: {"PYWIKIBOT_DIR": str(ctx.wiki.pywikibot_dir)},
 )
 
-SERVICES: list[Service] = [APP, BOT, SYNC]
+SERVICES: list[Service] = [APP, BADGES, BOT, SYNC]
 
 
 def start(service: Service, ctx: Context, timeout: float = 60) -> Running | None:

@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: MediaWiki and PHP for the local wiki, Chromium for browser tests and
 # screenshots, MariaDB for the app's ToolsDB tests, Node.js for the gadget's lint and benchmarks,
-# Pygments for SyntaxHighlight (the tour language reference page is tested with it).
+# Pygments for SyntaxHighlight (the tour language reference page is tested with it), Noto fonts
+# and FriBiDi for badge pictures that name the badge in any script (Pillow's Raqm loads FriBiDi).
 APT_PACKAGES=(mediawiki php-sqlite3 php-cli php8.2-cgi micro-httpd chromium mariadb-server
-              python3-venv nodejs npm git python3-pygments)
+              python3-venv nodejs npm git python3-pygments fonts-noto-core libfribidi0)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   # nodejs/npm may come from elsewhere (nodesource, nvm): a working command is enough.

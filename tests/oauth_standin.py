@@ -130,3 +130,18 @@ def sign_in(client, provider: StandInProvider, name: str, next_path: str = "/",
     back = requests.get(start.headers["Location"], allow_redirects=False, timeout=10)
     location = urlsplit(back.headers["Location"])
     return client.get(f"{location.path}?{location.query}")
+
+
+def signed_in_session(app, client, name: str, wiki: str = "local") -> str:
+    """Sign *client* in as *name* without the OAuth dance: a real server-side sign-in row
+    (``toolforge.signins``) and the cookie that names it. Returns the sign-in token."""
+    import datetime as dt
+
+    from toolforge import db, signins
+
+    with app.app_context():
+        token = signins.begin(db.get_session(), wiki, name, dt.timedelta(hours=1))
+    with client.session_transaction() as s:
+        s["user"] = {"wiki": wiki, "name": name}
+        s["sid"] = token
+    return token

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
-from toolforge import create_app
+from toolforge import create_app, db, signins
+from toolforge.models_sessions import SignInSession
 from tests.oauth_standin import StandInProvider
 
 
@@ -23,12 +25,13 @@ def app(provider, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     # the stand-in speaks plain http on loopback; oauthlib insists on https otherwise
     mp.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    db = tmp_path_factory.mktemp("auth") / "app.sqlite3"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{db}",
+    path = tmp_path_factory.mktemp("auth") / "app.sqlite3"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{path}",
                       "WIKIS": [provider.wiki()],
                       "OAUTH": {"local": {"client_id": provider.client_id,
                                           "client_secret": provider.client_secret}},
                       "TOURS": {}})
+    db.upgrade(app)
     yield app
     mp.undo()
 
@@ -147,3 +150,71 @@ def test_unknown_wiki_and_no_consumer(client, app):
                        "DATABASE_URL": app.config["DATABASE_URL"], "WIKIS": []})
     page = bare.test_client().get("/login")
     assert page.status_code == 200 and b"Special:OAuth2" not in page.data
+
+
+def cookie_of(client) -> str:
+    """The session cookie exactly as the browser holds it (what an attacker would copy)."""
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def replay(app, cookie: str):
+    """A different browser presenting a copied cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief
+
+
+def test_a_cookie_copied_before_logout_signs_nobody_in_after_it(app, client, provider):
+    client.get(through_provider(start(client, "/cohorts")))
+    copied = cookie_of(client)
+    assert replay(app, copied).get("/cohorts").status_code == 200  # the copy works... for now
+    with client.session_transaction() as s:
+        s["csrf_token"] = token = "token-as-in-the-logout-form"
+        sid = s["sid"]
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+    answer = replay(app, copied).get("/cohorts")
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+    with app.app_context():
+        assert db.get_session().get(SignInSession, signins.token_hash(sid)) is None
+
+
+def test_an_expired_sign_in_signs_nobody_in(app, client):
+    client.get(through_provider(start(client, "/cohorts")))
+    copied = cookie_of(client)
+    assert client.get("/cohorts").status_code == 200
+    with client.session_transaction() as s:
+        sid = s["sid"]
+    with app.app_context():
+        session = db.get_session()
+        row = session.get(SignInSession, signins.token_hash(sid))
+        assert row.expires - row.created == dt.timedelta(hours=12)  # SESSION_LIFETIME_HOURS
+        row.expires = row.created = dt.datetime(2020, 1, 1)
+        session.commit()
+    for browser in (client, replay(app, copied)):
+        answer = browser.get("/cohorts")
+        assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+def test_a_forged_or_tampered_sign_in_is_refused(app, client):
+    client.get(through_provider(start(client, "/cohorts")))
+    with client.session_transaction() as s:  # someone else's name with my token
+        s["user"] = {"wiki": "local", "name": "Admin"}
+    assert client.get("/cohorts").status_code == 302
+    other = app.test_client()
+    with other.session_transaction() as s:  # a user without any token (the old cookie shape)
+        s["user"] = {"wiki": "local", "name": "Trainer"}
+    assert other.get("/cohorts").status_code == 302
+    with other.session_transaction() as s:
+        s["user"], s["sid"] = {"wiki": "local", "name": "Trainer"}, "x" * 43
+    assert other.get("/cohorts").status_code == 302
+
+
+def test_session_cookie_flags(app, client):
+    response = client.get(through_provider(start(client, "/cohorts")))
+    header = response.headers["Set-Cookie"]
+    assert "HttpOnly" in header and "SameSite=Lax" in header and "Expires=" in header
+    secure = create_app({"TESTING": True, "SECRET_KEY": "t", "TOURS": {}, "PRODUCTION": True,
+                         "DATABASE_URL": app.config["DATABASE_URL"]})
+    assert secure.config["SESSION_COOKIE_SECURE"] is True

@@ -18,9 +18,12 @@ from sqlalchemy.exc import IntegrityError
 
 from localwiki.client import ApiError
 
+from tests.oauth_standin import signed_in_session
 from toolforge import create_app, db, learning
 from toolforge import openbadges as ob
 from toolforge.models_learning import Assertion, Cohort, CohortMember
+
+from tests.realedits import progress, really_do
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 ODD: list[str] = []
@@ -28,27 +31,24 @@ ALL_TOURS = ("first-edit", "add-citation", "ask-mentor", "user-page", "mentor-ba
              "run-a-workshop")
 
 
-def progress(*completed: str, started: tuple[str, ...] = ()) -> str:
-    tours = {t: {"status": "completed", "version": 1, "step": "done",
-                 "started": "2026-11-25T10:00:00Z", "updated": "2026-11-25T10:05:00Z",
-                 "completed": "2026-11-25T10:05:00Z"} for t in completed}
-    tours.update({t: {"status": "started", "version": 1, "step": "welcome",
-                      "started": "2026-11-25T10:00:00Z", "updated": "2026-11-25T10:01:00Z"}
-                  for t in started})
-    return json.dumps({"format": 1, "tours": tours})
-
-
 @pytest.fixture(scope="module")
 def people(wiki):
-    for name in ("Ada", "Bea", "Cy", "Dee", "Eve", "Trainer", "Other trainer"):
+    for name in ("Ada", "Bea", "Cy", "Dee", "Eve", "Fay", "Gus", "Trainer", "Other trainer"):
         wiki.create_user(name)
     # a legal but awkward user name: quotes, ampersand, right-to-left letters
     ODD.append(wiki.create_user("Q\"uote & 'Amp' \u05e9\u05dc\u05d5\u05dd").name)
-    wiki.edit("User:Ada/wikitours.json", progress("first-edit", started=("add-citation",)),
-              user="Ada")
+    ada = really_do(wiki, "Ada", "first-edit")
+    wiki.edit("User:Ada/wikitours.json", progress("first-edit", started=("add-citation",),
+                                                  edits=ada), user="Ada")
     wiki.edit("User:Bea/wikitours.json", progress(*ALL_TOURS))  # forged by an admin
+    # Cy typed a record of every tour by hand: no edit behind it, so no skill is shown
     wiki.edit("User:Cy/wikitours.json", progress(*ALL_TOURS), user="Cy")
-    wiki.edit("User:Dee/wikitours.json", progress("ask-mentor"), user="Dee")
+    wiki.edit("User:Dee/wikitours.json",
+              progress("ask-mentor", edits=really_do(wiki, "Dee", "ask-mentor")), user="Dee")
+    fay = {}
+    for tour in ALL_TOURS[:4]:
+        fay.update(really_do(wiki, "Fay", tour))
+    wiki.edit("User:Fay/wikitours.json", progress(*ALL_TOURS, edits=fay), user="Fay")
     return wiki
 
 
@@ -58,7 +58,7 @@ def app(people, database_url):
         "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url, "TOURS": {},
         "WIKIS": [{"id": "local", "api": people.api, "index": people.index, "language": "en",
                    "project": "Project"}],
-        "ADMINS": ["local:Admin"],
+        "ADMINS": ["local:Admin"], "TRAINER_MIN_LEARNERS": 2,
         "LIBRARY": learning.load_library(ROOT / "tours.yaml"),
     })
     db.upgrade(app)
@@ -89,8 +89,8 @@ def rows(app, **where):
 
 
 def sign_in(client, name, wiki="local"):
+    signed_in_session(client.application, client, name, wiki)
     with client.session_transaction() as s:
-        s["user"] = {"wiki": wiki, "name": name}
         s["csrf_token"] = token = f"token-{name}"
     return token
 
@@ -100,7 +100,8 @@ def test_own_progress_earns_a_badge_once(app):
     page = client.get("/learners/local/Ada")
     assert page.status_code == 200
     held = rows(app, username="Ada")
-    assert [a.badge for a in held] == ["first-edit"]
+    assert [(a.badge, a.kind) for a in held] == [("first-edit", "evidence")]
+    assert [e["title"] for e in held[0].edits()] == ["User:Ada/sandbox"]
     assert f"/assertions/{held[0].uuid}".encode() in page.data
     for _ in range(3):  # more views, and a second issuer racing with the first
         client.get("/learners/local/ada")
@@ -131,11 +132,88 @@ def test_a_forged_completion_claim_earns_nothing(app):
     assert b"not made by the learner" in page.data
 
 
-def test_the_trainer_badge_follows_from_the_pathways(app):
-    app.test_client().get("/learners/local/Cy")
-    badges = [a.badge for a in rows(app, username="Cy")]
-    assert sorted(badges) == sorted(["first-edit", "citation", "communicator",
-                                     "newcomer-pathway", "mentor-pathway", "trainer"])
+def test_the_trainer_certificate_is_earned_by_training(app, people):
+    """Pathways and tours are not enough: a cohort whose learners showed skills, and an
+    endorsement by a trainer or an admin (issue 15)."""
+    client = app.test_client()
+    client.get("/learners/local/Fay")
+    held = {a.badge: a.kind for a in rows(app, username="Fay")}
+    assert held == {"first-edit": "evidence", "citation": "evidence", "communicator": "evidence",
+                    "newcomer-pathway": "evidence", "mentor-pathway": "completion"}
+    for name in ("Ada", "Dee", "Cy"):  # Cy holds only a completion badge: not counted
+        client.get(f"/learners/local/{name}")
+    with app.app_context():
+        session = db.get_session()
+        cohort = Cohort(wiki="local", name="Fay's club", owner="Fay", join_token="t-fay")
+        for name in ("Ada", "Cy"):
+            cohort.members.append(CohortMember(username=name, added_by=name))
+        session.add(cohort)
+        session.commit()
+    client.get("/learners/local/Fay")
+    assert "trainer" not in {a.badge for a in rows(app, username="Fay")}  # one learner only
+
+    # endorsements: nobody may endorse themself, a learner without the trainer badge may not
+    token = sign_in(client, "Fay")
+    assert client.post("/endorse", data={"csrf_token": token, "badge": "trainer",
+                                         "username": "Fay"}).status_code == 403
+    token = sign_in(client, "Ada")
+    assert client.post("/endorse", data={"csrf_token": token, "badge": "trainer",
+                                         "username": "Fay"}).status_code == 403
+    token = sign_in(client, "Admin")
+    assert client.post("/endorse", data={"badge": "trainer", "username": "Fay"}
+                       ).status_code == 400  # no CSRF token
+    page = client.get("/learners/local/Fay").data.decode()
+    assert "Endorse Fay for the trainer certificate" in page
+    done = client.post("/endorse", data={"csrf_token": token, "badge": "trainer",
+                                         "username": "Fay", "comment": "<b>Ran</b> a great club"})
+    assert done.status_code == 303
+    client.get("/learners/local/Fay")
+    assert "trainer" not in {a.badge for a in rows(app, username="Fay")}  # still one learner
+
+    with app.app_context():
+        session = db.get_session()
+        cohort = session.scalar(select(Cohort).where(Cohort.join_token == "t-fay"))
+        cohort.members.append(CohortMember(username="Dee", added_by="Fay"))
+        session.commit()
+    client.get("/learners/local/Fay")
+    [trainer] = rows(app, username="Fay", badge="trainer")
+    assert trainer.kind == "evidence"
+    assert sorted(e.get("learner") for e in trainer.edits() if e["type"] == "cohort-learner") \
+        == ["Ada", "Dee"]
+
+    fetch = fetcher(client)
+    user_page = learning.Wiki("local", "", people.index).user_page_url("Fay")
+    result = ob.verify_assertion(f"http://localhost/assertions/{trainer.uuid}", fetch,
+                                 identity=user_page)
+    assert result.ok, result.problems
+    narratives = [e["narrative"] for e in result.assertion["evidence"]]
+    assert any("Dee earned the badge" in n for n in narratives)
+    assert any("Endorsed for the trainer certificate by Admin" in n for n in narratives)
+    endorsement_url = next(e["id"] for e in result.assertion["evidence"]
+                           if "/endorsements/" in e.get("id", ""))
+    status, endorsement = fetch(endorsement_url)
+    assert status == 200 and ob.check_document(endorsement, "Endorsement") == []
+    assert endorsement["claim"]["id"] == result.assertion["id"]  # attached once issued
+    assert endorsement["claim"]["endorsementComment"] == "<b>Ran</b> a great club"
+    status, profile = fetch(endorsement["issuer"])
+    assert status == 200 and ob.check_document(profile, "Profile") == []
+    _, badge = fetch(result.assertion["badge"])
+    assert "Run a cohort in which at least 3 learners" in badge["criteria"]["narrative"] or \
+        "at least" in badge["criteria"]["narrative"]
+    certificate = client.get(f"/assertions/{trainer.uuid}/certificate",
+                             query_string={"uselang": "en"}).data.decode()
+    assert "Endorsed by Admin" in certificate and "&lt;b&gt;Ran&lt;/b&gt;" in certificate
+    page = client.get(f"/assertions/{trainer.uuid}", headers={"Accept": "text/html"}).data.decode()
+    assert "Endorsed by Admin" in page and "<b>Ran</b>" not in page
+
+
+def test_a_hand_written_record_earns_no_badge_that_claims_evidence(app):
+    """Issue 15: an account with no edits typed every tour as completed and got Trainer."""
+    page = app.test_client().get("/learners/local/Cy")
+    assert page.status_code == 200
+    held = {a.badge: a.kind for a in rows(app, username="Cy")}
+    # only the tour without an edit to check, and only as "completed the tour"
+    assert held == {"mentor-pathway": "completion"}
 
 
 def test_hosted_documents_are_valid_and_verify(app):
@@ -198,25 +276,33 @@ def test_certificate_in_the_learners_language(app):
     assert "⧼" not in html and "⧼" not in client.get("/badges/trainer/criteria").data.decode()
 
 
-def test_feed_for_the_bot(app):
+def test_feed_for_the_bot(app, people):
     client = app.test_client()
     for name in ("Ada", "Cy"):
         client.get(f"/learners/local/{name}")
     first = client.get("/api/v1/assertions", query_string={"wiki": "local"}).get_json()
     users = {(a["user"], a["badge"]) for a in first["assertions"]}
-    assert ("Ada", "first-edit") in users and ("Cy", "trainer") in users
+    assert ("Ada", "first-edit") in users and ("Cy", "mentor-pathway") in users
     assert not any(a["user"] == "Bea" for a in first["assertions"])
     item = first["assertions"][0]
-    assert set(item) == {"id", "badge", "user", "wiki", "issuedOn", "url", "revoked"}
+    assert set(item) == {"id", "badge", "name", "user", "wiki", "kind", "issuedOn", "url",
+                         "revoked"}
+    ada = next(a for a in first["assertions"] if a["user"] == "Ada")
+    assert (ada["name"], ada["kind"]) == ("First edit", "evidence")  # the wiki's language
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", item["issuedOn"])
     assert urlsplit(item["url"]).path == f"/assertions/{item['id']}"
     again = client.get("/api/v1/assertions",
                        query_string={"wiki": "local", "since": first["next"]}).get_json()
     assert again == {"assertions": [], "next": first["next"]}
-    client.get("/learners/local/Dee")
+    newcomer = f"Kit {__import__('uuid').uuid4().hex[:6]}"  # one per database run
+    people.create_user(newcomer)
+    people.edit(f"User:{newcomer}/wikitours.json",
+                progress("ask-mentor", edits=really_do(people, newcomer, "ask-mentor")),
+                user=newcomer)
+    client.get(f"/learners/local/{newcomer}")
     new = client.get("/api/v1/assertions",
                      query_string={"wiki": "local", "since": first["next"]}).get_json()
-    assert [(a["user"], a["badge"]) for a in new["assertions"]] == [("Dee", "communicator")]
+    assert [(a["user"], a["badge"]) for a in new["assertions"]] == [(newcomer, "communicator")]
     for bad in ({"wiki": "local", "since": "1 OR 1=1"}, {"wiki": "local", "since": "-1"}):
         assert client.get("/api/v1/assertions", query_string=bad).status_code == 400
     assert client.get("/api/v1/assertions", query_string={"wiki": "<x>"}).status_code == 404
@@ -225,7 +311,7 @@ def test_feed_for_the_bot(app):
 def test_revocation_by_the_learners_trainer_only(app):
     client = app.test_client()
     client.get("/learners/local/Cy")
-    row = next(a for a in rows(app, username="Cy") if a.badge == "citation")
+    row = next(a for a in rows(app, username="Cy") if a.badge == "mentor-pathway")
     with app.app_context():
         session = db.get_session()
         # Other trainer merely listed Cy: that gives no power over Cy's badges
@@ -265,13 +351,15 @@ def test_revocation_by_the_learners_trainer_only(app):
     assert "&lt;b&gt;copied&lt;/b&gt; work" in html.data.decode()
     # seeing the progress again does not issue the revoked badge a second time
     client.get("/learners/local/Cy")
-    assert len(rows(app, username="Cy", badge="citation")) == 1
+    assert len(rows(app, username="Cy", badge="mentor-pathway")) == 1
     feed = client.get("/api/v1/assertions", query_string={"wiki": "local"}).get_json()
     assert next(a for a in feed["assertions"] if a["id"] == row.uuid)["revoked"] is True
 
 
 def test_issue_badges_job(app, people):
-    people.edit("User:Eve/wikitours.json", progress("first-edit", "add-citation"), user="Eve")
+    eve = {**really_do(people, "Eve", "first-edit"), **really_do(people, "Eve", "add-citation")}
+    people.edit("User:Eve/wikitours.json", progress("first-edit", "add-citation", edits=eve),
+                user="Eve")
     with app.app_context():
         session = db.get_session()
         cohort = Cohort(wiki="local", name="Club", owner="Trainer", join_token="t-job")
@@ -296,7 +384,8 @@ def test_badge_pages_escape_hostile_names(app, people):
     with pytest.raises(ApiError):
         people.create_user(name)  # MediaWiki refuses < and > in user names
     odd = ODD[0]
-    people.edit(f"User:{odd}/wikitours.json", progress("first-edit"), user=odd)
+    people.edit(f"User:{odd}/wikitours.json",
+                progress("first-edit", edits=really_do(people, odd, "first-edit")), user=odd)
     client = app.test_client()
     page = client.get(f"/learners/local/{odd}")
     assert page.status_code == 200
@@ -309,3 +398,169 @@ def test_badge_pages_escape_hostile_names(app, people):
         assert odd not in html and "Q&#34;uote &amp; &#39;Amp&#39;" in html
         assert "<bdi>" in html
     assert client.get("/learners/local/%3Cscript%3E").status_code == 404
+
+
+def test_claimed_edits_are_checked_on_the_wiki(app, people):
+    """Each rule of toolforge.evidence against real revisions: whose, where, when, kept, cited."""
+    import datetime as dt
+
+    from localwiki.client import call, token
+    from toolforge import evidence as ev
+    from toolforge.progress import Progress, parse_progress
+
+    words = f"Just words, no source ({__import__('uuid').uuid4().hex[:8]})."  # each database run
+    own = people.edit("User:Gus/sandbox", words, user="Gus")["newrevid"]
+    elsewhere = people.edit("Gus's article", words, user="Gus")["newrevid"]
+    doomed = people.edit("User:Gus/sandbox/old", words, user="Gus")["newrevid"]
+    adas = people.page_info("User:Ada/sandbox")["revid"]
+    admin = people.session(people.admin.name)
+    call(admin, people.api, "POST", action="delete", title="User:Gus/sandbox/old",
+         token=token(admin, people.api))
+    reverted = people.edit("User:Gus/sandbox", words + "\n\nVandalism!", user="Gus")["newrevid"]
+    people.edit("User:Gus/sandbox", words, undo=reverted, undoafter=own)
+
+    with app.test_request_context():
+        lib = learning.library()
+        wiki_client = learning.client(learning.wiki_config("local"))
+        revs = wiki_client.revisions([own, elsewhere, doomed, adas, reverted, 999999999])
+        assert revs[999999999].missing and revs[doomed].missing
+        assert revs[own].user == "Gus" and revs[own].namespace == 2
+        assert revs[reverted].parent_text == words
+
+        def verdict(tour, revid, started="2026-11-25T10:00:00Z"):
+            page = json.loads(progress(tour, edits={tour: {"publish": revid}}))
+            page["tours"][tour]["started"] = started
+            entries, _ = parse_progress(json.dumps(page))
+            badge = lib.badge({"first-edit": "first-edit", "add-citation": "citation"}[tour])
+            check = ev.check_tour(lib.tour(tour), Progress("Gus", entries).tour(tour), "Gus",
+                                  revs, badge.evidence, dt.datetime.now(dt.timezone.utc))
+            return check.status, check.reason
+
+        assert verdict("first-edit", own) == ("ok", "")
+        assert verdict("first-edit", adas) == ("failed", "not-theirs")
+        assert verdict("first-edit", elsewhere) == ("failed", "wrong-page")
+        assert verdict("first-edit", doomed) == ("failed", "deleted")
+        assert verdict("first-edit", 999999999) == ("failed", "deleted")
+        assert verdict("first-edit", own, started="2099-01-01T00:00:00Z") == (
+            "failed", "before-start")
+        assert verdict("add-citation", own) == ("failed", "no-reference")
+        # undone by an admin: the page is back to the text before the edit
+        assert revs[reverted].restored_later and not revs[own].restored_later
+        assert verdict("first-edit", reverted) == ("failed", "reverted")
+
+
+def test_assertions_carry_their_evidence_and_say_what_kind_they_are(app, people):
+    client = app.test_client()
+    for name in ("Ada", "Cy"):
+        client.get(f"/learners/local/{name}")
+    fetch = fetcher(client)
+    ada = rows(app, username="Ada", badge="first-edit")[0]
+    revid = ada.edits()[0]["revid"]
+    _, doc = fetch(f"http://localhost/assertions/{ada.uuid}")
+    assert ob.check_document(doc, "Assertion") == []
+    [item] = doc["evidence"]
+    assert item["id"] == f"{people.index}?diff={revid}" and item["type"] == "Evidence"
+    assert "User:Ada/sandbox" in item["narrative"] and "neither reverted" in item["narrative"]
+    _, badge = fetch(doc["badge"])
+    assert "checks on the wiki each edit" in badge["criteria"]["narrative"]
+    assert "evidence-backed" in badge["tags"]
+    _, citation = fetch("http://localhost/badges/citation")
+    assert "must add a citation" in citation["criteria"]["narrative"]
+
+    cy = rows(app, username="Cy", badge="mentor-pathway")[0]
+    _, completion = fetch(f"http://localhost/assertions/{cy.uuid}")
+    if completion.get("revoked"):  # revoked by the revocation test when it ran first
+        completion = None
+    else:
+        assert ob.check_document(completion, "Assertion") == []
+        assert "Nothing else was checked" in completion["evidence"][0]["narrative"]
+    _, mentor = fetch("http://localhost/badges/mentor-pathway")
+    assert "not a skill shown in edits" in mentor["criteria"]["narrative"]
+    assert "tour-completion" in mentor["tags"]
+
+    page = client.get(f"/assertions/{ada.uuid}", headers={"Accept": "text/html"}).data.decode()
+    assert f"?diff={revid}" in page and "Skill shown in edits" in page
+    user_page = learning.Wiki("local", "", people.index).user_page_url("Ada")
+    assert unescape(page).count(user_page) >= 1 and "type url" in page
+    certificate = client.get(f"/assertions/{ada.uuid}/certificate",
+                             query_string={"uselang": "he"}).data.decode()
+    assert f"?diff={revid}" in certificate and "נבדקה" in certificate
+    criteria = client.get("/badges/mentor-pathway/criteria").data.decode()
+    assert "not a skill shown in edits" in criteria
+
+
+def test_the_gadgets_badges_link_finds_the_learner_page(app, people):
+    client = app.test_client()
+    host = urlsplit(people.index).netloc
+    found = client.get("/learners/find", query_string={"host": host, "user": "Ada"})
+    assert found.status_code == 303 and found.headers["Location"] == "/learners/local/Ada"
+    for bad in ({"host": "elsewhere.example", "user": "Ada"}, {"host": host, "user": "<x>"},
+                {"host": host}, {}):
+        assert client.get("/learners/find", query_string=bad).status_code == 404
+
+
+def test_badges_follow_progress_changes_within_a_pass(app, people):
+    """Issue 15: nobody opens a page; the following job notices the progress edit itself."""
+    suffix = __import__("uuid").uuid4().hex[:6]
+    real, forged = f"Hana {suffix}", f"Ivo {suffix}"
+    for name in (real, forged):
+        people.create_user(name)
+    people.edit(f"User:{real}/wikitours.json",
+                progress("first-edit", edits=really_do(people, real, "first-edit")), user=real)
+    sandbox = really_do(people, forged, "first-edit")
+    people.edit(f"User:{forged}/wikitours.json", progress("first-edit", edits=sandbox))  # admin
+    result = app.test_cli_runner().invoke(args=["issue-badges", "--follow", "--passes", "1",
+                                                "--interval", "0"])
+    assert result.exit_code == 0, result.output
+    assert [(a.badge, a.kind) for a in rows(app, username=real)] == [("first-edit", "evidence")]
+    assert rows(app, username=forged) == []
+    assert re.search(r"local: \d+ badges issued", result.output)
+
+    with app.app_context():
+        follower = learning.Follower([learning.Wiki.from_config(app.config["WIKIS"][0])],
+                                     db.get_session())
+        app.config["EVIDENCE_KEEP_SECONDS"] = 3600
+        try:
+            late = f"Jo {suffix}"
+            people.create_user(late)
+            people.edit(f"User:{late}/wikitours.json",
+                        progress("first-edit", edits=really_do(people, late, "first-edit")),
+                        user=late)
+            with app.test_request_context():
+                assert follower.step() == {"local": 0}  # too young: waits, not refused
+            assert late in follower.pending["local"]
+        finally:
+            app.config["EVIDENCE_KEEP_SECONDS"] = 0
+        with app.test_request_context():
+            assert follower.step() == {"local": 1}
+        assert follower.pending["local"] == set()
+
+
+def test_the_baked_png_names_the_badge_in_the_learners_language(app):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from toolforge import badgeimage
+
+    client = app.test_client()
+    client.get("/learners/local/Ada")
+    row = rows(app, username="Ada", badge="first-edit")[0]
+    fetch = fetcher(client)
+    pictures = {}
+    for lang in ("en", "ar", "he"):
+        png = client.get(f"/assertions/{row.uuid}/badge.png", query_string={"uselang": lang})
+        assert png.status_code == 200
+        assert ob.verify_assertion(ob.read_png(png.data), fetch).ok  # still a valid baked badge
+        image = Image.open(BytesIO(png.data))
+        assert image.size == (badgeimage.SIZE, badgeimage.SIZE)
+        pictures[lang] = image.convert("RGBA").tobytes()
+    # the name is drawn: each language gives another picture, none the plain disc
+    assert len(set(pictures.values())) == 3
+    plain = Image.open(BytesIO(ob.badge_png(ob.color_for("first-edit"), badgeimage.SIZE)))
+    assert plain.convert("RGBA").tobytes() not in pictures.values()
+    assert badgeimage.script_of("التعديل الأول") == "arabic"
+    assert badgeimage.script_of("עריכה") == "hebrew" and badgeimage.script_of("1. Edit") == "latin"
+    # a hostile or huge name is just text on a picture, never an error
+    assert badgeimage.named_badge_png("#336699", "<script>" * 200, "x" * 500)[:8] == \
+        b"\x89PNG\r\n\x1a\n"

@@ -20,9 +20,11 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def served(wiki, tmp_path_factory):
     wiki.create_user("Ada")
+    edit = wiki.edit("User:Ada/sandbox", "Hello, I am trying out my sandbox.", user="Ada")
     wiki.edit("User:Ada/wikitours.json", json.dumps({"format": 1, "tours": {"first-edit": {
         "status": "completed", "version": 1, "step": "done", "started": "2026-11-25T10:00:00Z",
-        "updated": "2026-11-25T10:05:00Z", "completed": "2026-11-25T10:05:00Z"}}}), user="Ada")
+        "updated": "2026-11-25T10:05:00Z", "completed": "2026-11-25T10:05:00Z",
+        "edits": {"publish": edit["newrevid"]}}}}), user="Ada")
     mp = pytest.MonkeyPatch()
     mp.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     with StandInProvider("wikitours-browser", "browser-secret-" + "z" * 16) as provider:
@@ -73,7 +75,7 @@ def test_badge_page_images_decode_and_nothing_breaks_the_csp(page, served):
         return [await load(png), await load(svg),
                 document.querySelector('.badge-head img').naturalWidth];
     }""")
-    assert sizes == [[128, 128], [128, 128], 128]
+    assert sizes == [[320, 320], [128, 128], 128]  # the baked PNG is the named picture
     assert page.evaluate("getComputedStyle(document.querySelector('.actions')).display") == "flex"
     assert not [m for m in page.console_messages if "Content Security Policy" in m]
 

@@ -10,17 +10,11 @@ from html import unescape
 import pytest
 
 from tests.oauth_standin import StandInProvider, consumer, sign_in
+from tests.realedits import progress, really_do
 from toolforge import create_app, db, learning
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 HOSTILE = "<script>alert('x')</script> Club & \"friends\""
-
-
-def progress(*completed: str) -> str:
-    return json.dumps({"format": 1, "tours": {t: {
-        "status": "completed", "version": 1, "step": "done", "started": "2026-11-25T10:00:00Z",
-        "updated": "2026-11-25T10:05:00Z", "completed": "2026-11-25T10:05:00Z"}
-        for t in completed}})
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +27,8 @@ def provider():
 def app(wiki, provider, tmp_path_factory):
     for name in ("Trainer", "Ada", "Bea", "Cy", "Mallory"):
         wiki.create_user(name)
-    wiki.edit("User:Ada/wikitours.json", progress("first-edit"), user="Ada")
+    wiki.edit("User:Ada/wikitours.json",
+              progress("first-edit", edits=really_do(wiki, "Ada", "first-edit")), user="Ada")
     wiki.edit("User:Bea/wikitours.json", progress("first-edit", "add-citation"))  # forged
     mp = pytest.MonkeyPatch()
     mp.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
@@ -138,7 +133,8 @@ def test_learners_join_through_the_link(app, provider, trainer, cohort_url, wiki
     assert member_names(trainer.get(cohort_url).data) == ["Ada", "Bea", "Cy"]
     assert b"already" in learner.get(path).data
     # Cy completes a tour by their own edit; the trainer's refresh issues the badge
-    wiki.edit("User:Cy/wikitours.json", progress("ask-mentor"), user="Cy")
+    wiki.edit("User:Cy/wikitours.json",
+              progress("ask-mentor", edits=really_do(wiki, "Cy", "ask-mentor")), user="Cy")
     page = trainer.get(cohort_url)
     refreshed = trainer.post(cohort_url + "/refresh", data={"csrf_token": token_of(page.data)},
                              follow_redirects=True).data.decode()

@@ -9,6 +9,8 @@ from html import unescape
 
 import pytest
 
+from localwiki.client import call, token
+from tests.oauth_standin import signed_in_session
 from toolforge import create_app, db, learning
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
@@ -20,14 +22,35 @@ def entry(status: str, when: str) -> dict:
 
 @pytest.fixture(scope="module")
 def app(wiki, tmp_path_factory):
-    for name in ("Mentor", "Ada", "Bea", "Cy", "Other mentor"):
+    for name in ("Mentor", "Ada", "Bea", "Cy", "Other mentor", "Self Lister", "Blocked mentor"):
         wiki.create_user(name)
+    # who counts as a mentor (bot.mentoreligibility): the admin's settings and list entries
+    wiki.edit("Project:Wikitours/Mentors/Settings.json",
+              json.dumps({"min-edits": 3, "min-age-days": 0}), contentmodel="json")
+    for name in ("Mentor", "Other mentor", "Blocked mentor"):
+        for i in range(3):
+            wiki.edit(f"User:{name}/notes", f"note {i}", user=name)
+    wiki.edit("Project:Wikitours/Mentors.json", json.dumps({"mentors": [
+        {"username": "Mentor"}, {"username": "Other mentor"}, {"username": "Blocked mentor"}]}),
+        contentmodel="json")
+    # a plain account appends itself; its record page says it has Ada (written before the fix,
+    # or by hand: anybody can write a JSON page)
+    wiki.edit("Project:Wikitours/Mentors.json", json.dumps({"mentors": [
+        {"username": "Mentor"}, {"username": "Other mentor"}, {"username": "Blocked mentor"},
+        {"username": "Self Lister", "weight": 100}]}), user="Self Lister")
+    wiki.edit("Project:Wikitours/Mentees/Self Lister.json", json.dumps({"mentees": [
+        {"username": "Ada", "assigned": "2026-09-30T00:00:00Z", "reason": "new-account"}]}),
+        contentmodel="json", user="Self Lister")
+    admin = wiki.session(wiki.admin.name)
+    call(admin, wiki.api, "POST", action="block", user="Blocked mentor", expiry="1 day",
+         reason="test", token=token(admin, wiki.api))
     # Ada: first tour done, stuck in the second since October; one of her edits is reverted
+    first = wiki.edit("User:Ada/sandbox", "Hello", user="Ada")
     wiki.edit("User:Ada/wikitours.json", json.dumps({"format": 1, "tours": {
         "first-edit": {**entry("completed", "2026-10-01T10:00:00Z"),
-                       "completed": "2026-10-01T10:00:00Z"},
+                       "completed": "2026-10-01T10:00:00Z",
+                       "edits": {"publish": first["newrevid"]}},
         "add-citation": entry("started", "2026-10-02T10:00:00Z")}}), user="Ada")
-    first = wiki.edit("User:Ada/sandbox", "Hello", user="Ada")
     second = wiki.edit("User:Ada/sandbox", "Hello <b>world</b>", user="Ada")
     wiki.edit("User:Ada/sandbox", "Hello", undo=str(second["newrevid"]),
               undoafter=str(first["newrevid"]))
@@ -51,8 +74,7 @@ def app(wiki, tmp_path_factory):
 
 def as_user(app, name):
     client = app.test_client()
-    with client.session_transaction() as s:
-        s["user"] = {"wiki": "local", "name": name}
+    signed_in_session(app, client, name)
     return client
 
 
@@ -93,6 +115,26 @@ def test_each_mentor_sees_their_own_mentees(app):
     assert app.test_client().get("/mentor").status_code == 302
 
 
+def test_only_people_who_count_as_mentors_get_a_dashboard(app):
+    """The same decision as the bot's: a self-listed plain account and a blocked mentor see
+    no mentees, only where the wiki explains why; the app admin's view of them neither."""
+    for name in ("Self Lister", "Blocked mentor", "Cy"):
+        page = as_user(app, name).get("/mentor")
+        text = page.data.decode()
+        assert page.status_code == 403, name
+        assert "<tbody>" not in text and "Ada" not in text
+        assert "do not count as a mentor" in text
+        assert "title=Project:Wikitours/Mentors/Status" in text
+    admin = as_user(app, "Admin").get("/mentor", query_string={"mentor": "Self Lister"})
+    assert admin.status_code == 403 and "<tbody>" not in admin.data.decode()
+    with app.test_request_context():
+        client = learning.client(learning.wiki_config("local"))
+        assert set(client.mentors()) == {"Mentor", "Other mentor"}
+        verdicts = client.mentor_assessment()
+        assert (verdicts.verdict("Self Lister").reason,
+                verdicts.verdict("Blocked mentor").reason) == ("too-few-edits", "blocked")
+
+
 def test_learner_page_shows_tours_pathways_and_badges(app):
     page = app.test_client().get("/learners/local/Ada")
     text = page.data.decode()
@@ -114,8 +156,7 @@ def test_an_unreachable_wiki_is_a_readable_error(app, tmp_path):
     page = broken.test_client().get("/learners/local/Ada")
     assert page.status_code == 503 and b"could not be reached" in page.data
     client = broken.test_client()
-    with client.session_transaction() as s:
-        s["user"] = {"wiki": "local", "name": "Mentor"}
+    signed_in_session(broken, client, "Mentor")
     assert client.get("/mentor").status_code == 503
 
 

@@ -15,7 +15,7 @@ import toolforge
 from toolforge import create_app, db
 from toolforge.models import Base, EventCount
 
-MINE = {"event_counts"}
+MINE = {"event_counts", "sign_in_sessions"}
 
 
 @pytest.fixture(scope="module")

@@ -111,6 +111,28 @@ def test_feed_entries_are_checked_like_any_untrusted_input():
     text = note_text([Assertion("1", "first-edit", "Ada", "https://x/1")], "en", "Help:Wikitours")
     assert markers.badges(text) == {"first-edit"}
     assert "[[Help:Wikitours/Badges/first-edit|first-edit]]" in text and "[https://x/1 " in text
+    # the feed names the badge in the wiki's language; the note uses that name, made inert
+    named, _, _ = parse_feed({"assertions": [
+        {"id": "8", "badge": "first-edit", "name": "Erste Bearbeitung", "user": "Ada",
+         "wiki": "local", "url": "https://x/8"},
+        {"id": "9", "badge": "citation", "name": "]] {{evil}} [[Category:X", "user": "Ada",
+         "wiki": "local", "url": "https://x/9"},
+        {"id": "10", "badge": "communicator", "name": ["not text"], "user": "Ada",
+         "wiki": "local", "url": "https://x/10"}], "next": "10"}, "local")
+    text = note_text(named, "de", "Hilfe:Wikitours")
+    assert "[[Hilfe:Wikitours/Badges/first-edit|Erste Bearbeitung]]" in text
+    assert "{{evil}}" not in text and "[[Category:X" not in text
+    assert "[[Hilfe:Wikitours/Badges/communicator|communicator]]" in text
+    # a badge an assessor awarded: the note names the assessor (the on-wiki record)
+    attested, _, _ = parse_feed({"assertions": [
+        {"id": "11", "badge": "facilitation", "name": "Workshop facilitation", "user": "Ada",
+         "wiki": "local", "url": "https://x/11", "kind": "attested", "awardedBy": "Ann"},
+        {"id": "12", "badge": "partnership", "user": "Ada", "wiki": "local",
+         "url": "https://x/12", "awardedBy": "Bad|{{name}}"}], "next": "12"}, "local")
+    text = note_text(attested, "en", "Help:Wikitours")
+    assert "[[User:Ann|Ann]] awarded you the badge ''[[Help:Wikitours/Badges/facilitation|" \
+        "Workshop facilitation]]''" in text
+    assert "{{name}}" not in text and attested[1].awarded_by == ""
 
 
 def test_badges_are_announced_once_on_the_talk_page_never_the_user_page(wiki, feed):

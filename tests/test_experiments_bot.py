@@ -50,6 +50,8 @@ def prepared(wiki):
         "format": 1, "newusers": {"timestamp": last[0]["timestamp"], "logid": last[0]["logid"]},
         "assertions": {"since": ""}, "stop": {"revid": 0}}), contentmodel="json")
     wiki.create_user("Exp Mentor")
+    wiki.edit(f"{PROJECT}/Mentors/Settings.json", json.dumps({"min-edits": 0, "min-age-days": 0}),
+              contentmodel="json")  # fresh test accounts may mentor here
     wiki.edit(f"{PROJECT}/Mentors.json", json.dumps({"mentors": [
         {"username": "Exp Mentor", "capacity": 100}]}), contentmodel="json")
     wiki.edit(f"{PROJECT}/Experiments.json", json.dumps(CONFIG), contentmodel="json")

@@ -118,7 +118,10 @@ def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     wait_title(page, "Tour completed")
     text = page.inner_text(POPOVER)
     assert "Your first edit" in text
-    assert 'the badge "First edit"' in text and "first-edit" not in text, "the badge's name"
+    assert 'badge "First edit"' in text and "first-edit" not in text, "the badge's name"
+    # the badge is not promised as earned: the app issues it after checking the edit
+    assert "You earned" not in text and "once your edits have been checked" in text
+    assert page.locator(f'{POPOVER} [data-wikitours="account"]').count() == 0
     click(page, "finish")
     assert page.locator(POPOVER).count() == 0
     assert page.evaluate("localStorage.getItem('wikitours-active')") is None
@@ -129,6 +132,8 @@ def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     assert record["format"] == 1
     assert tour["status"] == "completed" and tour["version"] == 1 and tour["step"] == "done"
     assert tour["completed"].endswith("Z") and tour["started"] <= tour["completed"]
+    # the revision the publish step waited for, for the app to check (issue 15)
+    assert tour["edits"] == {"publish": site.page_info("User:Newcomer Ada/sandbox")["revid"]}
     history = site.history("User:Newcomer Ada/wikitours.json")
     assert {r["user"] for r in history} == {"Newcomer Ada"}
     assert errors == []
@@ -161,6 +166,18 @@ def test_arabic_popovers_are_mirrored(site, page):
     page.wait_for_selector(f"{POPOVER}.wikitours-popover--completed")
     text = page.inner_text(POPOVER)
     assert "التعديل الأول" in text and "first-edit" not in text, text
+
+
+def test_anonymous_readers_are_invited_to_create_an_account_not_promised_a_badge(site, page):
+    page.goto(f"{site.index}?title=Main_Page")
+    page.evaluate("localStorage.setItem('wikitours-active', JSON.stringify({tour: 'first-edit',"
+                  " version: 1, index: 7, shownOn: null}))")
+    page.goto(f"{site.index}?title=Main_Page")
+    page.wait_for_selector(f"{POPOVER}.wikitours-popover--completed")
+    text = page.inner_text(POPOVER)
+    assert "Create an account and take this tour again" in text and "earned" not in text
+    account = page.locator(f'{POPOVER} [data-wikitours="account"]')
+    assert "Special:CreateAccount" in account.get_attribute("href")
 
 
 def test_legacy_vector(site, page):

@@ -242,3 +242,28 @@ def test_hostile_translation_files_in_status(tmp_path, capsys):
     pt = (tours / "pt.json").read_text(encoding="utf-8")
     assert f"pt.json:{at(pt, SUMMARY)}: error: {SUMMARY}: a message must be a string" in out
     assert "Traceback" not in out
+
+
+def test_control_characters_in_a_translation_are_refused_at_their_key():
+    """Issue 14: a JSON escape such as \\u0000 must not reach a popover or a wiki page."""
+    lib = sample_library()
+    sources = source_messages(lib)
+    text = banana({TITLE: "Deine \u0000 erste Bearbeitung", SUMMARY: "Eine\tZusammenfassung\nhier",
+                   STEP_TEXT: "Klicke \u001b[31m hier", WELCOME: "Gut \u0085 gemacht"},
+                  {k: source_hash(sources[k].text) for k in (TITLE, SUMMARY, STEP_TEXT, WELCOME)})
+    assert "\\u0000" in text  # as a translator's file has it: an escape, not a raw character
+    mf, problems = load_banana(text, "i18n/tours/de.json", "de")
+    assert problems == []
+    report = check(lib, {"de": mf})
+    lines = [str(p) for p in report.problems]
+    for key, char in ((TITLE, "U+0000 (NUL)"), (STEP_TEXT, "U+001B (ESC)"),
+                      (WELCOME, "U+0085 (NEL)")):
+        assert any(line.startswith(
+            f"i18n/tours/de.json:{at(text, key)}: error: {key}: contains the control "
+            f"character {char}, which no wiki page or popover can show") for line in lines)
+    assert all(str(p.hint) == "delete it; in a quoted text it may be written as an "
+               "escape such as \\0, \\x07 or \\u0000"
+               for p in report.problems if "control character" in str(p))
+    de = report.languages[0]
+    assert set(de.invalid) == {TITLE, STEP_TEXT, WELCOME}  # tab and line break are fine
+    assert set(usable_translations(lib, {"de": mf}, report)["de"]) == {SUMMARY}

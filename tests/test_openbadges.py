@@ -172,3 +172,46 @@ def test_verification_catches_revocation_tampering_and_foreign_origins():
     assert "one origin" in " ".join(result.problems)
     assert ob.verify_assertion("not a url", fetcher()).problems
     assert ob.verify_assertion("{broken", fetcher()).problems
+
+
+KINDS = {
+    "evidence": [{"type": "Evidence", "id": "http://127.0.0.1:8080/index.php?diff=42",
+                  "name": "User:Ada/sandbox", "narrative": "Checked on the wiki.",
+                  "genre": "wiki edit"}],
+    "completion": [{"type": "Evidence", "narrative": "The progress record says so."}],
+    "attested": [{"type": "Evidence", "id": "https://example.org/report",
+                  "narrative": "Ran the editathon."}],
+    "trainer": [{"type": "Evidence", "id": f"{BASE}/assertions/1a2b", "narrative": "Bo learned."},
+                {"type": "Evidence", "id": f"{BASE}/endorsements/3c", "narrative": "Endorsed."}],
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_kind_of_assertion_verifies_offline_and_fails_as_it_should(kind):
+    """Issue 15: evidence-backed, completed, attested and endorsed (trainer) assertions all pass;
+    the wrong recipient and a revoked one fail; nothing is fetched from the network."""
+    issuer, badge, _, revocations = documents()
+    assertion = ob.assertion_document(f"{BASE}/assertions/0f1e", f"{BASE}/badges/first-edit",
+                                      USER_PAGE, "pepper", NOW, evidence=KINDS[kind])
+    assert ob.check_document(assertion, "Assertion") == []
+    expanded = ob.expand(assertion)[0]
+    assert len(expanded["https://w3id.org/openbadges#evidence"]) == len(KINDS[kind])
+    fetch = fetcher(issuer, badge, assertion, revocations)
+    assert ob.verify_assertion(json.dumps(assertion), fetch, identity=USER_PAGE).ok
+    wrong = ob.verify_assertion(json.dumps(assertion), fetch, identity=USER_PAGE + "2")
+    assert not wrong.ok and "the recipient is not" in wrong.problems[-1]
+    _, _, _, revoked_list = documents(revoked=True)
+    revoked = ob.verify_assertion(json.dumps(assertion),
+                                  fetcher(issuer, badge, assertion, revoked_list))
+    assert revoked.revoked and not revoked.ok
+
+
+def test_endorsements_and_profiles_are_valid_and_checked():
+    endorsement = ob.endorsement_document(f"{BASE}/endorsements/3c", f"{BASE}/profiles/local/Bo",
+                                          f"{BASE}/assertions/0f1e", "Great <b>work</b>", NOW)
+    assert ob.check_document(endorsement, "Endorsement") == []
+    profile = ob.profile_document(f"{BASE}/profiles/local/Bo", "Bo", USER_PAGE)
+    assert ob.check_document(profile, "Profile") == []
+    broken = dict(endorsement, claim={}, extra="x")
+    problems = ob.check_document(broken, "Endorsement")
+    assert any("claim" in p for p in problems) and any("'extra'" in p for p in problems)

@@ -146,7 +146,7 @@ tours:
     badge: nobadge
     steps:
       - id: s1
-        title: Hello
+        title: "Hello \\0 NUL"
         text: "<div>$2 {{{{PLURAL:$1|a|b}}}}</div>"
         page: "Special:Watchlst"
         element: save-buton
@@ -283,6 +283,20 @@ wikis:
   - language: x
   - id: ~
   - [a]
+""",
+    "badges asking for evidence they cannot have": """\
+source-language: en
+tours:
+  - id: t1
+    title: T
+    summary: S
+    audience: newcomer
+    minutes: 1
+    steps:
+      - {id: a, title: T, text: X}
+badges:
+  - {id: b1, name: B, description: D, requires: {tours: t1}, evidence: [edit, refs]}
+  - {id: b2, name: B, description: D, requires: {badges: b1}, evidence: edit}
 """,
 }
 
@@ -501,7 +515,7 @@ def _translation_problems(tmp: Path):
     hostile = "$9 {{PLURAL:$1|a|b}}"
     de = {"@metadata": {"source-hashes": {keys[1]: "00000000"}},
           keys[0]: "Hallo $7 <script>x</script> {{Vorlage}}", keys[1]: "veraltet", keys[2]: "ohne Hash",
-          hostile: "x"}
+          keys[3]: "mit \u0000 NUL", hostile: "x"}
     files = {"de": load_banana(json.dumps(de), "i18n/tours/de.json", "de")[0],
              "xx-unknown": load_banana("{}", "i18n/tours/xx-unknown.json", "xx-unknown")[0],
              "qqq": load_banana(json.dumps({hostile: "doc"}), "i18n/tours/qqq.json", "qqq")[0]}

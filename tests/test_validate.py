@@ -473,3 +473,64 @@ def test_more_error_classes(name):
                                       "li:last-of-type"])
 def test_css_selectors_that_look_like_jquery_ones_are_accepted(selector):
     assert check(step(f"selector: \"{selector}\"\n")) == []
+
+
+def test_control_characters_written_as_escapes_are_refused_with_their_place():
+    """Issue 14: YAML refuses raw control characters, but a quoted text can write one with an
+    escape; NUL and friends must not reach the popovers and the status pages."""
+    text = BASE.replace("title: Hello", 'title: "Hel\\0lo"').replace(
+        "text: World", 'text: "Wor\\x07ld \\u001b[1m \\x85 \\uFFFE"').replace(
+        "summary: S", 'summary: "tab\\there and\\nline breaks are fine"')
+    problems = check(text)
+    hint = ("delete it; in a quoted text it may be written as an escape such as \\0, \\x07 "
+            "or \\u0000")
+    assert problems == [
+        (10, 20, "error", "'title' of step 's1' of tour 't1' contains the control character "
+         "U+0000 (NUL), which no wiki page or popover can show", hint),
+        (11, 19, "error", "'text' of step 's1' of tour 't1' contains the control character "
+         "U+0007 (BEL), which no wiki page or popover can show", hint),
+        (11, 26, "error", "'text' of step 's1' of tour 't1' contains the control character "
+         "U+001B (ESC), which no wiki page or popover can show", hint),
+        (11, 36, "error", "'text' of step 's1' of tour 't1' contains the control character "
+         "U+0085 (NEL), which no wiki page or popover can show", hint),
+    ]  # at most three per text: the fourth (U+FFFE) shows once these are gone
+
+
+# --- evidence-backed badges (issue 15) ------------------------------------------------------
+
+SAVED = BASE + "        advance: saved\n"
+
+
+def test_badge_evidence_is_read_and_reference_implies_edit():
+    library, problems = load_library(
+        SAVED + "badges:\n  - {id: b, name: B, description: D, requires: {tours: t1}, evidence: reference}\n",
+        "t.yaml")
+    assert problems == []
+    assert library.badges[0].evidence == ("edit", "reference")
+    assert library.badges[0].evidence_backed
+    plain, _ = load_library(SAVED + "badges:\n  - {id: b, name: B, description: D, requires: {tours: t1}}\n", "t.yaml")
+    assert plain.badges[0].evidence == () and not plain.badges[0].evidence_backed
+
+
+CASES["evidence of an unknown kind"] = (
+    SAVED + "badges:\n  - {id: b, name: B, description: D, requires: {tours: t1}, evidence: [edit, refs]}\n",
+    [(14, 78, "error", "unknown evidence 'refs' in badge 'b'", "(one of: edit, reference)")],
+)
+CASES["evidence from a tour that saves nothing"] = (
+    BASE + "badges:\n  - {id: b, name: B, description: D, requires: {tours: t1}, evidence: edit}\n",
+    [(13, 71, "error", "badge 'b' asks for evidence, but the tour 't1' has no step that ends with a saved edit",
+      "give a step of 't1' 'advance: saved', or remove 'evidence' so that the badge says the tour was completed")],
+)
+CASES["evidence without tours"] = (
+    SAVED + "badges:\n  - {id: a, name: A, description: D, requires: {tours: t1}}\n"
+    "  - {id: b, name: B, description: D, requires: {badges: a}, evidence: edit}\n",
+    [(15, 71, "error", "badge 'b' asks for evidence but requires no tours whose edits could show it",
+      "list the tours whose edits are the evidence under 'requires: {tours: [...]}', or remove 'evidence'")],
+)
+
+
+@pytest.mark.parametrize("name", ["evidence of an unknown kind", "evidence from a tour that saves nothing",
+                                  "evidence without tours"])
+def test_evidence_problems(name):
+    text, expected = CASES[name]
+    assert check(text) == expected

@@ -196,3 +196,17 @@ def test_library_fields_on_a_tour_page_say_where_they_belong():
     assert hints["unknown field 'wikis' in tour 'a-tour'"] == (
         "`wikis:` belongs to the whole library, not to a tour: write it at the top of the tours file "
         "(on the wiki: on the header page `Library.yaml`)")
+
+
+def test_a_nul_on_a_wiki_tour_page_is_refused_at_its_page_line_and_column():
+    """Issue 14: a tour page on the wiki whose title writes NUL with an escape publishes nothing;
+    the problem names the page, the line, the column and the character (never the character
+    itself, so the status page and the editor's note stay clean)."""
+    bad = TOUR.format(id="b-tour").replace("title: Tour b-tour", 'title: "Tour \\0 b"')
+    loaded = load_from_pages([_page("a-tour"), _page("b-tour", bad)], prefix=PREFIX)
+    assert loaded.library is None
+    [problem] = [p for p in loaded.problems if p.severity == "error"]
+    assert (problem.file, problem.line, problem.column) == (f"{PREFIX}b-tour.yaml", 2, 14)
+    assert problem.message == ("'title' of tour 'b-tour' contains the control character "
+                               "U+0000 (NUL), which no wiki page or popover can show")
+    assert "\x00" not in str(problem)

@@ -9,9 +9,13 @@ The flow is the authorization-code grant with PKCE, run by requests-oauthlib:
    match the session's (else nothing happens), the code is exchanged at
    ``rest.php/oauth2/access_token`` and the user name is read from
    ``rest.php/oauth2/resource/profile``. The session is then renewed (no session fixation)
-   and holds only the wiki id and user name: the access token is not kept, as the app never
-   acts on the wiki for anyone.
+   and holds only the wiki id, the user name and a random sign-in token: the access token is
+   not kept, as the app never acts on the wiki for anyone.
 3. ``POST /logout`` (with the CSRF token) ends the session.
+
+The sign-in itself lives on the server (:mod:`toolforge.signins`): every request checks the
+cookie's token against the database, so logout and expiry (``SESSION_LIFETIME_HOURS``) end
+every copy of the cookie, not just the browser's.
 
 Each wiki's OAuth consumer comes from the private configuration:
 ``OAUTH: {<wiki id>: {client_id: …, client_secret: …}}`` (on Toolforge through
@@ -23,6 +27,7 @@ and ``rest`` URLs may be given next to the client id.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import hashlib
 import hmac
@@ -30,10 +35,12 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, abort, current_app, g, redirect, render_template, request,
+                   session, url_for)
 from requests_oauthlib import OAuth2Session
 
+from . import signins
+from .db import get_session
 from .security import is_safe_target, safe_redirect
 from .wikiclient import Wiki, valid_username
 
@@ -64,13 +71,30 @@ def oauth_clients() -> Mapping[str, Mapping[str, str]]:
     return current_app.config.get("OAUTH") or {}
 
 
+def lifetime() -> dt.timedelta:
+    """How long a sign-in lasts, from ``SESSION_LIFETIME_HOURS``."""
+    return dt.timedelta(hours=float(current_app.config.get("SESSION_LIFETIME_HOURS") or 12))
+
+
 def current_user() -> SignedIn | None:
-    """The signed-in user of this request, or None."""
+    """The signed-in user of this request, or None.
+
+    The cookie names a user and a sign-in token; the user counts only while the server still
+    holds that sign-in (not signed out, not expired). Checked once per request.
+    """
+    if "wikitours_user" in g:
+        return g.wikitours_user
+    user = None
     data = session.get("user")
     if isinstance(data, dict) and isinstance(data.get("wiki"), str) and isinstance(
             data.get("name"), str):
-        return SignedIn(data["wiki"], data["name"])
-    return None
+        if signins.is_valid(get_session(), session.get("sid"), data["wiki"], data["name"]):
+            user = SignedIn(data["wiki"], data["name"])
+        else:  # signed out elsewhere, expired or forged: this cookie signs nobody in
+            session.pop("user", None)
+            session.pop("sid", None)
+    g.wikitours_user = user
+    return user
 
 
 def is_admin(user: SignedIn | None) -> bool:
@@ -161,15 +185,26 @@ def callback():
                                wikis=[], next=""), 502
     session.clear()  # a fresh session (and CSRF token) for the signed-in user
     session["user"] = {"wiki": wiki.id, "name": name}
+    session["sid"] = signins.begin(get_session(), wiki.id, name, lifetime())
+    session.permanent = True  # the cookie expires with the sign-in, not 31 days later
+    g.pop("wikitours_user", None)
     return safe_redirect(pending.get("next") or None)
 
 
 @bp.post("/logout")
 def logout():
-    """Sign out (a POST with the CSRF token, so no other site can sign anyone out)."""
+    """Sign out (a POST with the CSRF token, so no other site can sign anyone out).
+
+    The server forgets the sign-in, so a copy of the cookie signs nobody in afterwards.
+    """
+    signins.end(get_session(), session.get("sid"))
     session.clear()
+    g.pop("wikitours_user", None)
     return safe_redirect(request.form.get("next") or None)
 
 
 def init_app(app) -> None:
     app.jinja_env.globals.update(current_user=current_user)
+    # the signed cookie itself stops being accepted when the sign-in ends
+    app.permanent_session_lifetime = dt.timedelta(
+        hours=float(app.config.get("SESSION_LIFETIME_HOURS") or 12))

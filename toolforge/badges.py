@@ -20,12 +20,16 @@ from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, r
                    request, url_for)
 from sqlalchemy import select
 
-from . import learning
+from tours.model import Badge
+
+from . import badgeimage, learning
 from . import openbadges as ob
 from .auth import current_user, is_admin
 from .db import get_session
-from .i18n import current_language, msg
+from .i18n import catalog, current_language, msg
 from .models_learning import Assertion, Cohort, CohortMember
+
+from .assessors import ASSESSORS_PAGE  # noqa: E402 - the page named in skill criteria
 
 __all__ = ["bp", "init_app", "assertion_url", "can_revoke"]
 
@@ -60,7 +64,12 @@ def assertion_url(row: Assertion) -> str:
 
 
 def _badge_or_404(badge_id: str):
+    """A badge of the tour library, or an attested skill (awarded by assessors)."""
     badge = learning.library().badge(badge_id)
+    if badge is None and learning.is_skill(badge_id):
+        lang = current_language()
+        badge = Badge(id=badge_id, name=learning.tour_text(lang, "badge", badge_id, "name"),
+                      description=learning.tour_text(lang, "badge", badge_id, "description"))
     if badge is None:
         abort(404)
     return badge
@@ -82,12 +91,108 @@ def _download(data, mimetype: str, row: Assertion, extension: str) -> Response:
         "Content-Disposition": f'attachment; filename="{row.badge}-{row.uuid[:8]}.{extension}"'})
 
 
-def assertion_document(row: Assertion) -> dict:
+def recipient_identity(row: Assertion) -> str:
+    """The identity a verifier checks the hashed recipient against: the learner's user page."""
     wiki = learning.wiki_config(row.wiki)
-    recipient = wiki.user_page_url(row.username) if wiki else row.username
+    return wiki.user_page_url(row.username) if wiki else row.username
+
+
+def diff_url(wiki, revid: int) -> str:
+    """The wiki's diff of one revision: the evidence a person can open and judge."""
+    return f"{wiki.index}?diff={int(revid)}" if wiki else ""
+
+
+def evidence_items(row: Assertion) -> list[dict]:
+    """Open Badges Evidence for *row*, narrated in the wiki's language.
+
+    An evidence-backed badge lists each checked edit as its diff; a completion badge says
+    plainly that only the learner's own progress record stands behind it.
+    """
+    wiki = learning.wiki_config(row.wiki)
+    lang = wiki.language if wiki else "en"
+    cat = catalog()
+    badge = learning.library().badge(row.badge)
+    if row.kind == "attested":
+        return [{"type": "Evidence", "narrative": str(e.get("narrative", "")),
+                 **({"id": e["url"]} if e.get("url") else {})} for e in row.edits()]
+    if any(e.get("type") in ("cohort-learner", "endorsement") for e in row.edits()):
+        return _trainer_evidence(row, lang)
+    if row.kind != "evidence":
+        tours = ", ".join(learning.tour_text_in(lang, "tour", t, "title")
+                          for t in (badge.requires_tours if badge else ()))
+        item = {"type": "Evidence",
+                "narrative": cat.format(lang, "wikitours-app-badge-evidence-completion",
+                                        tours or row.badge)}
+        if wiki and row.revision:
+            item["id"] = f"{wiki.index}?oldid={int(row.revision)}"
+        return [item]
+    items = []
+    for edit in row.edits():
+        tour = learning.tour_text_in(lang, "tour", str(edit.get("tour", "")), "title")
+        narrative = cat.format(lang, "wikitours-app-badge-evidence-narrative",
+                               edit.get("title", ""), edit.get("timestamp", ""), tour)
+        if badge and "reference" in badge.evidence:
+            narrative += " " + cat.format(lang, "wikitours-app-badge-evidence-narrative-reference")
+        items.append({"type": "Evidence", "id": diff_url(wiki, edit.get("revid", 0)),
+                      "name": str(edit.get("title", "")), "narrative": narrative,
+                      "genre": "wiki edit"})
+    return items
+
+
+def _trainer_evidence(row: Assertion, lang: str) -> list[dict]:
+    """The trainer certificate's evidence: the cohort's learners' badges, the endorsements."""
+    cat = catalog()
+    items = []
+    for e in row.edits():
+        if e.get("type") == "cohort-learner":
+            learner = get_session().scalar(select(Assertion).where(
+                Assertion.uuid == str(e.get("assertion", ""))))
+            badge = learning.tour_text_in(lang, "badge", learner.badge, "name") if learner else ""
+            items.append({"type": "Evidence", "narrative": cat.format(
+                lang, "wikitours-app-trainer-evidence-learner", str(e.get("learner", "")), badge,
+                str(e.get("cohort", ""))), **({"id": assertion_url(learner)} if learner else {})})
+        elif e.get("type") == "endorsement":
+            items.append({"type": "Evidence", "narrative": cat.format(
+                lang, "wikitours-app-trainer-evidence-endorsement",
+                str(e.get("endorser", "")).split(":", 1)[-1]),
+                "id": url_for("endorsements.endorsement", uid=str(e.get("endorsement", "")),
+                              _external=True)})
+    return items
+
+
+def assertion_document(row: Assertion) -> dict:
     return ob.assertion_document(
-        assertion_url(row), badge_url(row.badge), recipient, row.salt, row.issued_on,
-        image=url_for("badges.baked_png", uid=row.uuid, _external=True))
+        assertion_url(row), badge_url(row.badge), recipient_identity(row), row.salt,
+        row.issued_on, image=url_for("badges.baked_png", uid=row.uuid, _external=True),
+        evidence=evidence_items(row))
+
+
+def criteria_narrative(badge, lang: str) -> str:
+    """What earning *badge* takes, and what the issuer checks (the BadgeClass criteria)."""
+    from .trainer import TRAINER_BADGE
+
+    cat = catalog()
+    if learning.is_skill(badge.id):
+        return " ".join([learning.plain(badge.description), cat.format(
+            lang, "wikitours-app-badge-criteria-attested", ASSESSORS_PAGE)])
+    tours = ", ".join(learning.tour_text_in(lang, "tour", t, "title") for t in badge.requires_tours)
+    badges = ", ".join(learning.tour_text_in(lang, "badge", b, "name")
+                       for b in badge.requires_badges)
+    parts = [learning.plain(badge.description)]
+    if tours:
+        parts.append(cat.format(lang, "wikitours-app-badge-criteria-tours", tours))
+    if badges:
+        parts.append(cat.format(lang, "wikitours-app-badge-criteria-badges", badges))
+    if badge.id == TRAINER_BADGE:
+        parts.append(cat.format(lang, "wikitours-app-badge-criteria-trainer",
+                                int(current_app.config.get("TRAINER_MIN_LEARNERS", 3))))
+    elif badge.evidence:
+        parts.append(cat.format(lang, "wikitours-app-badge-criteria-evidence"))
+        if "reference" in badge.evidence:
+            parts.append(cat.format(lang, "wikitours-app-badge-criteria-reference"))
+    if not badge.evidence and badge.id != TRAINER_BADGE:
+        parts.append(cat.format(lang, "wikitours-app-badge-criteria-completion"))
+    return " ".join(p for p in parts if p)
 
 
 def can_revoke(row: Assertion) -> bool:
@@ -103,6 +208,8 @@ def can_revoke(row: Assertion) -> bool:
         return True
     if user.wiki != row.wiki:
         return False
+    if row.awarded_by:  # an attested badge: its assessor takes it back
+        return row.awarded_by == f"{user.wiki}:{user.name}"
     return get_session().scalar(
         select(CohortMember.username).join(Cohort).where(
             Cohort.wiki == row.wiki, Cohort.owner == user.name,
@@ -139,16 +246,26 @@ def badge_class(badge_id: str):
             badge_url(badge.id), badge.name, badge.description or badge.name,
             url_for("badges.badge_png", badge_id=badge.id, _external=True),
             url_for("badges.criteria", badge_id=badge.id, _external=True),
-            learning.plain(badge.description), issuer_url(), tags=("wikitours",)))
+            criteria_narrative(badge, current_language()), issuer_url(),
+            tags=("wikitours", _tag(badge))))
     lang = request.args.get("uselang")
     return redirect(url_for("badges.criteria", badge_id=badge.id,
                             **({"uselang": lang} if lang else {})), code=303)
 
 
+def _tag(badge) -> str:
+    from .trainer import TRAINER_BADGE
+
+    if learning.is_skill(badge.id):
+        return "attested"
+    return "evidence-backed" if badge.evidence or badge.id == TRAINER_BADGE else "tour-completion"
+
+
 @bp.get("/badges/<badge_id>/criteria")
 def criteria(badge_id: str):
     badge = _badge_or_404(badge_id)
-    return render_template("badge.html", badge=badge, tour_text=learning.tour_text)
+    return render_template("badge.html", badge=badge, tour_text=learning.tour_text,
+                           narrative=criteria_narrative(badge, current_language()))
 
 
 @bp.get("/badges/<badge_id>/image.png")
@@ -177,14 +294,19 @@ def assertion(uid: str):
     wiki = learning.wiki_config(row.wiki)
     return render_template("assertion.html", row=row, wiki=wiki, url=assertion_url(row),
                            badge=learning.library().badge(row.badge), can_revoke=can_revoke(row),
-                           tour_text=learning.tour_text), 410 if row.revoked else 200
+                           tour_text=learning.tour_text, identity=recipient_identity(row),
+                           edits=_edit_links(row, wiki)), 410 if row.revoked else 200
 
 
 @bp.get("/assertions/<uid>/badge.png")
 def baked_png(uid: str):
+    """The baked badge: its picture names the badge in the reader's language and the issuer."""
     row = _assertion_or_404(uid, live=True)
-    data = ob.bake_png(ob.badge_png(ob.color_for(row.badge)),
-                       json.dumps(assertion_document(row), ensure_ascii=False))
+    lang = current_language()
+    picture = badgeimage.named_badge_png(
+        ob.color_for(row.badge), learning.tour_text(lang, "badge", row.badge, "name"),
+        current_app.config.get("ISSUER_NAME") or "wikitours", lang)
+    data = ob.bake_png(picture, json.dumps(assertion_document(row), ensure_ascii=False))
     return _download(data, "image/png", row, "png")
 
 
@@ -205,7 +327,24 @@ def certificate(uid: str):
         return redirect(url_for("badges.certificate", uid=uid, uselang=wiki.language), code=303)
     return render_template("certificate.html", row=row, wiki=wiki, url=assertion_url(row),
                            badge=learning.library().badge(row.badge),
-                           tour_text=learning.tour_text)
+                           tour_text=learning.tour_text, edits=_edit_links(row, wiki))
+
+
+def _edit_links(row: Assertion, wiki) -> list[dict]:
+    """The evidence for a page: a text and a URL each (plain values, escaped later)."""
+    # First-strong isolates keep a Latin title or an ISO date whole inside a right-to-left text
+    isolate = "\u2068{}\u2069".format
+    edits = [{"text": msg("wikitours-app-badge-evidence-edit", isolate(str(e.get("title", ""))),
+                          isolate(str(e.get("timestamp", ""))[:10])),
+              "url": diff_url(wiki, e.get("revid", 0))}
+             for e in row.edits() if isinstance(e.get("revid"), int)]
+    if edits:
+        return edits
+    if row.kind == "attested" or any(e.get("type") for e in row.edits()):
+        # narrated in the wiki's language, as in the hosted assertion
+        return [{"text": i.get("narrative", ""), "url": i.get("id", "")}
+                for i in evidence_items(row)]
+    return []
 
 
 @bp.post("/assertions/<uid>/revoke")
@@ -241,8 +380,12 @@ def feed():
     rows = get_session().scalars(
         select(Assertion).where(Assertion.wiki == wiki, Assertion.seq > int(since))
         .order_by(Assertion.seq).limit(FEED_PAGE)).all()
+    lang = learning.wiki_config(wiki).language
+    names = {b: learning.tour_text(lang, "badge", b, "name") for b in {r.badge for r in rows}}
     return jsonify({
-        "assertions": [{"id": r.uuid, "badge": r.badge, "user": r.username, "wiki": r.wiki,
+        "assertions": [{"id": r.uuid, "badge": r.badge, "name": names[r.badge],
+                        "user": r.username, "wiki": r.wiki, "kind": r.kind,
+                        **({"awardedBy": r.awarded_by.split(":", 1)[-1]} if r.awarded_by else {}),
                         "issuedOn": ob.iso(r.issued_on), "url": assertion_url(r),
                         "revoked": bool(r.revoked)} for r in rows],
         "next": str(rows[-1].seq if rows else int(since)),

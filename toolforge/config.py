@@ -58,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": None,  # None: True in production, False in local development
+    "SESSION_LIFETIME_HOURS": 12,  # a sign-in ends this long after it began (server-side)
     "FUNNEL_MAX_DAYS": 3660,
     "OAUTH": {},  # {<wiki id>: {client_id, client_secret, index?, rest?}}: sign-in per wiki
     "ADMINS": [],  # ["<wiki id>:<user name>"]: may revoke any badge
@@ -65,6 +66,7 @@ DEFAULTS: dict[str, Any] = {
     "ISSUER_EMAIL": "",
     "ISSUER_DESCRIPTION": "",
     "PROGRESS_CACHE_SECONDS": 60,  # learner pages reuse progress read this recently
+    "MENTOR_CACHE_SECONDS": 60,  # who counts as a mentor is read again after this long
 }
 
 ENV_PREFIX = "WIKITOURS_"

@@ -7,7 +7,11 @@ tour can come here and find their badge at once.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from dataclasses import replace
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from . import learning
 from .progress import badge_statuses, completed_tours
@@ -16,6 +20,24 @@ from .wikiclient import WikiError, valid_username
 __all__ = ["bp"]
 
 bp = Blueprint("learners", __name__)
+
+
+@bp.get("/learners/find")
+def find():
+    """From the gadget's last step: the learner page for a wiki named by its host name.
+
+    The gadget knows its wiki's host and the reader's name, not the app's wiki id; a host no
+    configured wiki has, or a name that cannot be a user name, is a 404.
+    """
+    host = request.args.get("host", "")[:200].lower()
+    name = request.args.get("user", "")[:100]
+    if not host or not valid_username(name):
+        abort(404)
+    for entry in current_app.config.get("WIKIS") or []:
+        if urlsplit(str(entry.get("index", ""))).netloc.lower() == host:
+            return redirect(url_for("learners.learner", wiki_id=str(entry["id"]), name=name),
+                            code=303)
+    abort(404)
 
 
 @bp.get("/learners/<wiki_id>/<name>")
@@ -31,7 +53,11 @@ def learner(wiki_id: str, name: str):
                                statuses=(), lib=lib, tour_text=learning.tour_text,
                                unavailable=True), 503
     read = done.reads[name]
-    statuses = badge_statuses(completed_tours(read.progress, lib), lib)
+    held = done.assertions.get(read.username, [])
+    # A pathway is done when its badge was issued (its edits checked), not when tours say so.
+    issued = {a.badge for a in held if not a.revoked}
+    statuses = tuple(replace(s, earned=s.badge in issued)
+                     for s in badge_statuses(completed_tours(read.progress, lib), lib))
     return render_template("learner.html", wiki=wiki, name=read.username, read=read,
-                           held=done.assertions.get(read.username, []), statuses=statuses,
+                           held=held, statuses=statuses,
                            lib=lib, tour_text=learning.tour_text, unavailable=False)

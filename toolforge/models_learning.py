@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint)
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .models import Base
 
-__all__ = ["Assertion", "Cohort", "CohortMember"]
+__all__ = ["Assertion", "Endorsement", "Cohort", "CohortMember"]
 
 
 def _now() -> dt.datetime:
@@ -43,6 +43,47 @@ class Assertion(Base):
     revocation_reason: Mapped[str] = mapped_column(String(255), default="", nullable=False)
     revoked_by: Mapped[str] = mapped_column(String(255), default="", nullable=False)
     revoked_on: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: ``evidence`` (edits checked on the wiki) or ``completion`` (the progress record only).
+    kind: Mapped[str] = mapped_column(String(16), default="completion", nullable=False)
+    #: The checked edits as JSON: ``[{"tour", "step", "revid", "title", "timestamp"}]``; for an
+    #: attested badge ``[{"narrative", "url"}]`` as the assessor gave them.
+    evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The assessor (``wiki:Name``) who awarded an attested badge; empty for issued ones.
+    awarded_by: Mapped[str] = mapped_column(String(255), default="", nullable=False)
+
+    def edits(self) -> list[dict]:
+        """The checked edits (an empty list for a completion badge or unreadable JSON)."""
+        import json
+
+        try:
+            data = json.loads(self.evidence or "[]")
+        except ValueError:
+            return []
+        return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
+
+
+class Endorsement(Base):
+    """Someone vouching for a badge: the class (*username* empty) or one learner's badge.
+
+    *endorser* is ``wiki:Name``; *issuer* is an affiliate's profile id when they endorse on
+    its behalf. An endorsement of a learner may come before the badge is issued (the trainer
+    certificate waits for one); it then attaches to the assertion once there is one.
+    """
+
+    __tablename__ = "endorsements"
+    __table_args__ = (
+        UniqueConstraint("wiki", "endorser", "badge", "username", name="uq_endorsements_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    wiki: Mapped[str] = mapped_column(String(64), nullable=False)
+    endorser: Mapped[str] = mapped_column(String(255), nullable=False)
+    issuer: Mapped[str] = mapped_column(String(64), default="", nullable=False)
+    badge: Mapped[str] = mapped_column(String(64), nullable=False)
+    username: Mapped[str] = mapped_column(String(255), default="", nullable=False)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, nullable=False)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
 
 class Cohort(Base):

@@ -37,6 +37,8 @@ __all__ = [
     "badge_class_document",
     "assertion_document",
     "revoked_assertion_document",
+    "profile_document",
+    "endorsement_document",
     "revocation_list_document",
     "document_loader",
     "expand",
@@ -121,9 +123,13 @@ def badge_class_document(
 
 def assertion_document(
     url: str, badge_url: str, recipient_url: str, salt: str, issued_on: datetime, *,
-    image: str = "", evidence: str = "",
+    image: str = "", evidence: str | list[dict[str, Any]] = "",
 ) -> dict[str, Any]:
-    """A hosted Assertion at *url*: the recipient is a user page URL, hashed with *salt*."""
+    """A hosted Assertion at *url*: the recipient is a user page URL, hashed with *salt*.
+
+    *evidence* is a URL or a list of Evidence objects (``{"type": "Evidence", "id": diff URL,
+    "narrative": what was checked}``), as Badgr and Credly show them next to the badge.
+    """
     doc: dict[str, Any] = {
         "@context": CONTEXT_URL, "type": "Assertion", "id": url,
         "recipient": {"type": "url", "hashed": True, "salt": salt,
@@ -136,6 +142,25 @@ def assertion_document(
     if evidence:
         doc["evidence"] = evidence
     return doc
+
+
+def profile_document(url: str, name: str, homepage: str, *, email: str = "",
+                     description: str = "") -> dict[str, Any]:
+    """A Profile for someone who endorses or assesses (a trainer, an affiliate): who they are."""
+    doc = issuer_document(url, name, homepage, email=email, description=description)
+    doc["type"] = "Profile"
+    return doc
+
+
+def endorsement_document(url: str, issuer_url: str, claim_id: str, comment: str,
+                         issued_on: datetime) -> dict[str, Any]:
+    """An Endorsement at *url*: *issuer_url*'s profile vouches for *claim_id* (a badge class, an
+    assertion, or a learner's user page before their badge exists), with a comment."""
+    claim: dict[str, Any] = {"id": claim_id}
+    if comment:
+        claim["endorsementComment"] = comment
+    return {"@context": CONTEXT_URL, "type": "Endorsement", "id": url, "issuer": issuer_url,
+            "claim": claim, "issuedOn": iso(issued_on), "verification": {"type": "hosted"}}
 
 
 def revoked_assertion_document(url: str, reason: str = "") -> dict[str, Any]:
@@ -190,7 +215,11 @@ _REQUIRED = {
     "BadgeClass": ("id", "name", "description", "image", "criteria", "issuer"),
     "Assertion": ("id", "recipient", "badge", "verification", "issuedOn"),
     "RevocationList": ("id", "issuer"),
+    "Profile": ("id", "name", "url"),
+    "Endorsement": ("id", "issuer", "claim", "issuedOn", "verification"),
 }
+#: The expanded @type of each kind (Endorsement is a ``cred:Credential`` in the context).
+_TYPES = {"Endorsement": "https://w3id.org/credentials#Credential"}
 
 
 def check_document(doc: Any, kind: str) -> list[str]:
@@ -219,7 +248,7 @@ def check_document(doc: Any, kind: str) -> list[str]:
     if len(expanded) != 1:
         return problems + [f"{kind}: expected one node after expansion, got {len(expanded)}"]
     node = expanded[0]
-    if _OBI + kind not in node.get("@type", []):
+    if _TYPES.get(kind, _OBI + kind) not in node.get("@type", []):
         problems.append(f"{kind}: type must be {kind!r}")
     node_id = doc.get("id", "")
     if not isinstance(node_id, str) or not re.match(r"^https?://[^\s]+$", node_id):

@@ -10,6 +10,7 @@ hand" hints a mentor sees. Keeping it pure means every rule is tested without a 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
@@ -48,6 +49,26 @@ class TourProgress:
     started: str = ""
     updated: str = ""
     completed: str = ""
+    #: Revision ids the gadget recorded when a step ended in a saved edit: ``(step id, revid)``.
+    #: Claims only: :mod:`toolforge.evidence` checks each one on the wiki.
+    edits: tuple[tuple[str, int], ...] = ()
+
+
+#: Recorded edits read per tour at most (a tour has a handful of saved steps).
+MAX_EDITS = 20
+_STEP_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _edits(value: Any) -> tuple[tuple[str, int], ...]:
+    """The ``edits`` object of an entry, keeping only step id → positive revision id pairs."""
+    if not isinstance(value, dict):
+        return ()
+    out = []
+    for step, revid in list(value.items())[:MAX_EDITS]:
+        if (isinstance(step, str) and len(step) <= 64 and _STEP_ID.fullmatch(step)
+                and isinstance(revid, int) and not isinstance(revid, bool) and 0 < revid < 2**53):
+            out.append((step, revid))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -112,6 +133,7 @@ def parse_progress(text: str, page: str = "wikitours.json") -> tuple[tuple[TourP
             version=version if isinstance(version, int) and not isinstance(version, bool) else 1,
             step=_text(entry.get("step")), started=_text(entry.get("started"), 32),
             updated=_text(entry.get("updated"), 32), completed=_text(entry.get("completed"), 32),
+            edits=_edits(entry.get("edits")),
         ))
     return tuple(entries), problems
 

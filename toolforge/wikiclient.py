@@ -13,15 +13,20 @@ and continuation followed only up to a cap.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 import requests
 
+from bot.mentoreligibility import Account, Assessment, assess, names_to_look_up, settings_title
+from bot.mentoreligibility import Revision as PageRevision
+
+from .evidence import Revision
 from .progress import Contribution, Progress, parse_progress
 
 __all__ = ["Wiki", "WikiClient", "WikiError", "ProgressRead", "Mentee", "valid_username",
@@ -31,6 +36,8 @@ __all__ = ["Wiki", "WikiClient", "WikiError", "ProgressRead", "Mentee", "valid_u
 BATCH = 50
 #: The learner's own progress page (contracts §5), below their user page.
 PROGRESS_PAGE = "wikitours.json"
+#: The mentor list (contracts §7).
+MENTORS_PAGE = "Project:Wikitours/Mentors.json"
 _BAD_NAME = re.compile(r"[#<>\[\]|{}/:\x00-\x1f\x7f\ufffd]")
 
 
@@ -233,6 +240,123 @@ class WikiClient:
                 problems=tuple(problems))
         return result
 
+    def revisions(self, revids: Iterable[int], *, with_parents: bool = True) -> dict[int, Revision]:
+        """Revisions by id, with their text and (when *with_parents*) the previous text.
+
+        An id the wiki does not know, or whose page or revision was deleted, comes back
+        ``missing``: the API lists it under ``badrevids``. Hidden user or text is ``hidden``.
+        """
+        ids = [int(r) for r in dict.fromkeys(revids) if isinstance(r, int) and r > 0]
+        found: dict[int, Revision] = {r: Revision(r, missing=True) for r in ids}
+        parents: dict[int, int] = {}
+        pages: dict[int, int] = {}
+        for batch in _batches([str(r) for r in ids]):
+            for part in self.query({"prop": "revisions", "revids": "|".join(batch),
+                                    "rvprop": "ids|user|timestamp|tags|content",
+                                    "rvslots": "main"}):
+                for page in part.get("pages", []):
+                    for rev in page.get("revisions") or []:
+                        revid = int(rev.get("revid", 0))
+                        if revid not in found:
+                            continue
+                        slot = (rev.get("slots") or {}).get("main", {})
+                        hidden = bool(rev.get("userhidden") or slot.get("texthidden")
+                                      or rev.get("suppressed"))
+                        found[revid] = Revision(
+                            revid, title=str(page.get("title", "")),
+                            namespace=int(page.get("ns", 0)),
+                            user="" if rev.get("userhidden") else str(rev.get("user", "")),
+                            timestamp=str(rev.get("timestamp", "")),
+                            tags=tuple(str(t) for t in rev.get("tags", [])),
+                            text=None if slot.get("texthidden") else str(slot.get("content", "")),
+                            hidden=hidden)
+                        parents[revid] = int(rev.get("parentid", 0) or 0)
+                        pages[revid] = int(page.get("pageid", 0))
+        if with_parents and parents:
+            texts: dict[int, str | None] = {0: ""}
+            sha1s: dict[int, str] = {}
+            wanted = [str(p) for p in dict.fromkeys(parents.values()) if p]
+            for batch in _batches(wanted):
+                for part in self.query({"prop": "revisions", "revids": "|".join(batch),
+                                        "rvprop": "ids|sha1|content", "rvslots": "main"}):
+                    for page in part.get("pages", []):
+                        for rev in page.get("revisions") or []:
+                            slot = (rev.get("slots") or {}).get("main", {})
+                            texts[int(rev.get("revid", 0))] = None if slot.get("texthidden") \
+                                else str(slot.get("content", ""))
+                            sha1s[int(rev.get("revid", 0))] = str(rev.get("sha1", ""))
+            for revid, parent in parents.items():
+                restored = self._restored_later(pages[revid], revid, sha1s.get(parent, ""))
+                found[revid] = replace(found[revid], parent_text=texts.get(parent),
+                                       restored_later=restored)
+        return found
+
+    def _restored_later(self, pageid: int, revid: int, before: str, limit: int = 50) -> bool:
+        """Whether one of the next *limit* revisions of the page brings back the text *before*
+        the edit (its SHA-1): an undo or rollback the wiki has not tagged yet."""
+        if not pageid or not before:
+            return False
+        for part in self.query({"prop": "revisions", "pageids": str(pageid),
+                                "rvstartid": str(revid), "rvdir": "newer",
+                                "rvlimit": str(limit), "rvprop": "ids|sha1"}, max_requests=1):
+            for page in part.get("pages", []):
+                for rev in page.get("revisions") or []:
+                    if int(rev.get("revid", 0)) > revid and rev.get("sha1") == before:
+                        return True
+        return False
+
+    def progress_changes(self, since: str, limit: int = 500) -> tuple[list[str], str]:
+        """Learners whose progress page changed at or after *since* (ISO time), and the time of
+        the newest change seen (the next *since*; *since* itself when nothing changed).
+
+        Reads ``list=recentchanges`` in the User namespace and keeps titles ending in
+        ``/wikitours.json``: the cheap way to notice a completed tour within seconds.
+        """
+        names: list[str] = []
+        newest = since
+        params = {"list": "recentchanges", "rcnamespace": "2", "rctype": "edit|new",
+                  "rcprop": "title|timestamp", "rcdir": "newer", "rclimit": str(min(limit, 500))}
+        if since:
+            params["rcstart"] = since
+        for part in self.query(params, max_requests=max(1, limit // 500)):
+            for change in part.get("recentchanges", []):
+                title = str(change.get("title", ""))
+                newest = max(newest, str(change.get("timestamp", "")))
+                if title.endswith("/" + PROGRESS_PAGE) and ":" in title:
+                    owner = title.split(":", 1)[1][:-len(PROGRESS_PAGE) - 1]
+                    if valid_username(owner):
+                        names.append(owner)
+        return list(dict.fromkeys(names)), newest
+
+    def page_history(self, title: str, limit: int = 500) -> list[tuple[int, str, str]]:
+        """``(revid, user, text)`` of a page's revisions, oldest first (at most *limit*).
+
+        Hidden users or texts come back empty, so they can authorise nothing.
+        """
+        out: list[tuple[int, str, str]] = []
+        params = {"prop": "revisions", "titles": title, "rvprop": "ids|user|content",
+                  "rvslots": "main", "rvdir": "newer", "rvlimit": "50"}
+        for part in self.query(params, max_requests=max(1, limit // 50)):
+            for page in part.get("pages", []):
+                for rev in page.get("revisions") or []:
+                    slot = (rev.get("slots") or {}).get("main", {})
+                    out.append((int(rev.get("revid", 0)),
+                                "" if rev.get("userhidden") else str(rev.get("user", "")),
+                                "" if slot.get("texthidden") else str(slot.get("content", ""))))
+        return out[:limit]
+
+    def groups(self, usernames: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The current user groups of each registered user (``sysop``, ``bot``, …)."""
+        names = [_normal(n) for n in dict.fromkeys(usernames) if valid_username(n)]
+        result: dict[str, tuple[str, ...]] = {}
+        for batch in _batches(names):
+            for part in self.query({"list": "users", "ususers": "|".join(batch),
+                                    "usprop": "groups"}):
+                for u in part.get("users", []):
+                    if "userid" in u:
+                        result[str(u["name"])] = tuple(str(g) for g in u.get("groups", []))
+        return result
+
     def mentees(self, mentor: str) -> tuple[tuple[Mentee, ...], tuple[str, ...]]:
         """The mentor's mentees as the bot recorded them, and problems reading the page."""
         if not valid_username(mentor):
@@ -264,20 +388,55 @@ class WikiClient:
         return tuple(mentees.values()), tuple(problems)
 
     def mentors(self) -> tuple[str, ...]:
-        """User names on the mentor list, ``Project:Wikitours/Mentors.json`` (contracts §7)."""
-        title = "Project:Wikitours/Mentors.json"
-        _, pages = self._pages([title], prop="revisions", rvprop="content", rvslots="main")
-        revisions = (pages[0] if pages else {}).get("revisions") or []
-        text = (revisions[0].get("slots") or {}).get("main", {}).get("content", "") \
-            if revisions else ""
-        try:
-            data = json.loads(text) if text else {}
-        except ValueError:
-            return ()
-        entries = data.get("mentors") if isinstance(data, dict) else None
-        names = [e.get("username") for e in entries or [] if isinstance(e, dict)]
-        return tuple(dict.fromkeys(_normal(n) for n in names
-                                   if isinstance(n, str) and valid_username(n)))
+        """User names that count as mentors (eligible or paused), contracts §7.
+
+        Being on ``Project:Wikitours/Mentors.json`` is not enough: the bot and the app decide
+        with the same pure module, :mod:`bot.mentoreligibility`.
+        """
+        return tuple(self.mentor_assessment().counted())
+
+    def page_revisions(self, title: str, limit: int = 2000) -> list[PageRevision]:
+        """Revisions of *title* with their text, oldest first (at most the newest *limit*)."""
+        found: list[PageRevision] = []
+        params = {"prop": "revisions", "titles": title, "rvslots": "main",
+                  "rvprop": "ids|timestamp|user|content", "rvlimit": "50", "rvdir": "older"}
+        for part in self.query(params, max_requests=max(1, limit // 50)):
+            for page in part.get("pages", []):
+                for rev in page.get("revisions") or []:
+                    slot = (rev.get("slots") or {}).get("main", {})
+                    found.append(PageRevision(
+                        int(rev.get("revid", 0)),
+                        "" if rev.get("userhidden") else str(rev.get("user", "")),
+                        str(rev.get("timestamp", "")),
+                        "" if slot.get("texthidden") else str(slot.get("content", "")),
+                        int(rev.get("parentid", 0))))
+        return sorted(found[:limit], key=lambda r: r.revid)
+
+    def accounts(self, usernames: Iterable[str]) -> dict[str, Account]:
+        """Public facts about accounts (groups, edit count, registration, site-wide block)."""
+        names = [_normal(n) for n in dict.fromkeys(usernames) if valid_username(n)]
+        result: dict[str, Account] = {}
+        for batch in _batches(names):
+            for part in self.query({"list": "users", "ususers": "|".join(batch),
+                                    "usprop": "blockinfo|groups|editcount|registration"}):
+                for u in part.get("users", []):
+                    name = str(u.get("name", ""))
+                    if u.get("missing") or u.get("invalid") or "userid" not in u:
+                        result[name] = Account(name, exists=False)
+                        continue
+                    result[name] = Account(
+                        name, True, tuple(str(g) for g in u.get("groups", [])),
+                        "blockid" in u and not u.get("blockpartial"),
+                        int(u.get("editcount") or 0), str(u.get("registration") or ""))
+        return result
+
+    def mentor_assessment(self, now: dt.datetime | None = None) -> Assessment:
+        """Who on the mentor list counts, and why (:func:`bot.mentoreligibility.assess`)."""
+        history = self.page_revisions(MENTORS_PAGE)
+        settings = self.page_revisions(settings_title(MENTORS_PAGE), limit=500)
+        names = names_to_look_up(history, settings)
+        accounts = self.accounts(names) if names else {}
+        return assess(history, settings, accounts, now or dt.datetime.now(dt.timezone.utc))
 
     def contributions(self, usernames: Iterable[str], *, limit: int = 500,
                       since: str = "") -> dict[str, list[Contribution]]:

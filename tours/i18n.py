@@ -20,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from tours.controlchars import describe, find_control
 from tours.languages import load_languages
 from tours.model import Library, Position, Problem, message_key
 from tours.problemkinds import json_error_text, os_error_text
@@ -409,6 +410,15 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
                 continue
             translated += 1
             bad = False
+            controls = find_control(text)
+            if controls:  # "\u0000" and friends: nothing a wiki page or a popover may show
+                problems.append(Problem(
+                    mf.path, *mf.where(key),
+                    T("wikitours-problem-translation-control-character", key,
+                      describe(controls[0][1])),
+                    T("wikitours-hint-control-character", "\\0", "\\x07", "\\u0000")))
+                invalid.append(key)
+                continue
             if "$" in text:
                 # $1 (the reader's user name) is always given, so {{GENDER:$1|…}} is fine in
                 # any translation (Arabic and Hebrew need it where English does not); shown as

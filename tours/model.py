@@ -18,6 +18,7 @@ from typing import Literal
 __all__ = [
     "AUDIENCES",
     "ADVANCES",
+    "EVIDENCE_KINDS",
     "PLACEMENTS",
     "PAGE_KINDS",
     "Position",
@@ -42,6 +43,10 @@ AUDIENCES = ("newcomer", "mentor", "trainer")
 #: ``wikipage.editform`` or VisualEditor's ``ve.activationComplete``; ``visited`` means the
 #: user arrived on the page of the next step.
 ADVANCES = ("next", "click", "saved", "editor-opened", "visited")
+#: What a badge's ``evidence`` may ask of the edits its tours end in: ``edit`` (each ``saved``
+#: step names a real edit of the learner's, on the step's page, after the tour began, neither
+#: reverted nor deleted) and ``reference`` (that edit also adds a ``<ref>``).
+EVIDENCE_KINDS = ("edit", "reference")
 
 #: Where the popover sits relative to its element. ``start``/``end`` are logical sides, so
 #: they mirror in right-to-left languages; ``auto`` picks the side with the most room.
@@ -187,7 +192,14 @@ class Badge:
     description: str
     requires_tours: tuple[str, ...] = ()
     requires_badges: tuple[str, ...] = ()
+    #: What the learner's own edits must show (:data:`EVIDENCE_KINDS`); empty means the badge
+    #: says only "completed the tour", since a progress record alone proves nothing.
+    evidence: tuple[str, ...] = ()
     pos: Position = Position()
+
+    @property
+    def evidence_backed(self) -> bool:
+        return bool(self.evidence)
 
 
 @dataclass(frozen=True)

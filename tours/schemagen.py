@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tours import catalogue, namespaces
 from tours.render import reference
-from tours.model import ADVANCES, AUDIENCES, PLACEMENTS
+from tours.model import ADVANCES, AUDIENCES, EVIDENCE_KINDS, PLACEMENTS
 from tours.validate import (
     ACTIONS,
     BADGE_FIELDS,
@@ -132,6 +132,7 @@ def build_schema() -> dict:
             "tours": _d(r, "tours", _one_or_many(_ID)),
             "badges": _d(r, "badges", _one_or_many(_ID)),
         }, intro(r)), minProperties=1)),
+        "evidence": _d(b, "evidence", _one_or_many(_enum(EVIDENCE_KINDS))),
     }, intro(b))
     ch = "change"
     change_props = {

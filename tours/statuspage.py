@@ -67,11 +67,12 @@ _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;", 
             "\"": "&quot;", "://": "&#58;//"}
 _ESCAPE_RE = re.compile("://|[" + re.escape("".join(k for k in _ESCAPES if len(k) == 1)) + "]")
 _MAX_QUOTE = 600
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def escape(text: object) -> str:
     """*text* as plain text in wikitext: no markup, no links, no signatures, one line."""
-    value = " ".join(str(text).split())
+    value = " ".join(_CONTROL.sub("\ufffd", str(text)).split())  # NUL & co. shown as �
     if len(value) > _MAX_QUOTE:
         value = value[:_MAX_QUOTE - 1] + "…"
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], value)
@@ -99,9 +100,15 @@ def link(title: str, label: str | None = None) -> str:
 
 
 def user_link(name: str, index: str = "") -> str:
+    """A link to a user page. The target is escaped too (MediaWiki decodes entities in link
+    targets), so a name such as ``A&amp;B`` or one with quote marks links to that account."""
     if not name:
         return "?"
-    return remote_link(index, f"User:{name}", name) if index else link(f"User:{name}", name)
+    if index:
+        return remote_link(index, f"User:{name}", name)
+    if _BAD_TITLE.search(name):
+        return escape(name)
+    return f"[[:User:{escape(name)}|{escape(name)}]]"
 
 
 _URL_SAFE = re.compile(r"^https?://[^\s\[\]<>\"{}|]+$")

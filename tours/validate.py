@@ -27,10 +27,12 @@ from typing import Iterable
 from cssselect import GenericTranslator, SelectorError
 
 from tours import catalogue, namespaces
+from tours.controlchars import describe, find_control
 from tours.markup import check_markup
 from tours.model import (
     ADVANCES,
     AUDIENCES,
+    EVIDENCE_KINDS,
     PLACEMENTS,
     Badge,
     Conditions,
@@ -80,7 +82,7 @@ TOUR_FIELDS = {"id": True, "title": True, "summary": True, "audience": True, "mi
 STEP_FIELDS = {"id": True, "page": False, "element": False, "selector": False, "placement": False,
                "highlight": False, "title": True, "text": True, "advance": False, "when": False, "unless": False}
 CONDITION_FIELDS = {"action": False, "namespace": False, "skin": False, "editor": False, "logged-in": False}
-BADGE_FIELDS = {"id": True, "name": True, "description": True, "requires": True}
+BADGE_FIELDS = {"id": True, "name": True, "description": True, "requires": True, "evidence": False}
 BADGE_REQUIRES_FIELDS = {"tours": False, "badges": False}
 WIKI_FIELDS = {"id": True, "language": False, "pages": False, "changes": False}
 CHANGE_FIELDS = {"tour": True, "replace": False, "with": False, "after": False, "add": False, "remove": False}
@@ -139,7 +141,12 @@ _UNKNOWN_VALUE = {
     "action": "wikitours-problem-action-unknown",
     "skin": "wikitours-problem-skin-unknown",
     "editor": "wikitours-problem-editor-unknown",
+    "evidence": "wikitours-problem-evidence-unknown",
 }
+
+
+#: Source characters a double-quoted YAML escape takes after its backslash's letter.
+_ESCAPE_WIDTH = {"x": 4, "u": 6, "U": 10}
 
 
 class _Validator:
@@ -219,8 +226,8 @@ class _Validator:
                     j += 1
             elif c == "'" and raw.startswith("''", j):
                 j += 2
-            elif r == "\\":
-                j += 2
+            elif r == "\\":  # an escape in a double-quoted scalar: \n, \x07, \u001b, \U0001f600
+                j += _ESCAPE_WIDTH.get(raw[j + 1 : j + 2], 2)
             elif r in " \t\r\n":
                 while j < n and raw[j] in " \t\r\n":
                     j += 1
@@ -263,11 +270,23 @@ class _Validator:
                            T("wikitours-hint-add-field-line", name))
         return found
 
-    def text_value(self, node: Node, field: str, what: Text) -> str | None:
+    def text_value(self, node: Node, field: str, what: Text, controls: bool = True) -> str | None:
+        """The text of a field, or None (reported) when empty, not text or, with *controls*,
+        holding a control character (:mod:`tours.controlchars`)."""
         if isinstance(node, Scalar) and node.tag != "!alias":
             if (node.plain and node.value in ("", "~", "null", "Null", "NULL")) or not node.value.strip():
                 self.error(node, T("wikitours-problem-field-empty", field, what),
                            T("wikitours-hint-write-field-value", field))
+                return None
+            bad = find_control(node.value) if controls else []
+            if bad:  # written with an escape such as "\0" (YAML refuses raw ones itself)
+                for (line, column), (_, char) in zip(
+                        self.offset_positions(node, [offset for offset, _ in bad[:3]]), bad):
+                    self.error_count += 1
+                    self.problems.append(Problem(
+                        self.file, line, column,
+                        T("wikitours-problem-control-character", field, what, describe(char)),
+                        T("wikitours-hint-control-character", "\\0", "\\x07", "\\u0000")))
                 return None
             return node.value
         if isinstance(node, Scalar):
@@ -305,7 +324,7 @@ class _Validator:
         return value
 
     def identifier(self, node: Node, what: Text) -> str | None:
-        value = self.text_value(node, "id", what)
+        value = self.text_value(node, "id", what, controls=False)  # an id's own check says more
         if value is None:
             return None
         if not _ID.match(value):
@@ -483,6 +502,9 @@ class _Validator:
                 elif badge_id in badge_graph:
                     badge_graph[badge_id].append((node.value, node))
         self.cycles(badge_graph, "wikitours-problem-badge-cycle", T("wikitours-hint-badge-cycle"))
+        for badge_id, label, node, kind in badge_refs:
+            if kind == "evidence":
+                self.check_evidence(badge_ids[badge_id], label, node, tour_ids)
 
         wikis: list[WikiVariant] = []
         if "wikis" in top:
@@ -783,6 +805,7 @@ class _Validator:
                     if not req:
                         self.error(fields["requires"][1], T("wikitours-problem-badge-requires-nothing", what),
                                    T("wikitours-hint-badge-requires"))
+            evidence = self.evidence(fields["evidence"][1], what) if "evidence" in fields else ()
             if badge_id is None:
                 continue
             if badge_id in seen:
@@ -793,8 +816,29 @@ class _Validator:
             seen[badge_id] = _id_node(item) or item
             out.append(Badge(id=badge_id, name=name or "", description=description or "",
                              requires_tours=tuple(req_tours), requires_badges=tuple(req_badges),
-                             pos=Position(item.line, item.column)))
+                             evidence=evidence, pos=Position(item.line, item.column)))
+            if evidence:
+                refs.append((badge_id, what, fields["evidence"][1], "evidence"))
         return out, refs
+
+    def evidence(self, node: Node, what: Text) -> tuple[str, ...]:
+        """A badge's ``evidence`` kinds; ``reference`` implies ``edit``."""
+        kinds = [self.choice(n, "evidence", EVIDENCE_KINDS, what) for n in self.word_list(node, "evidence", what)]
+        chosen = [k for k in kinds if k]
+        if "reference" in chosen and "edit" not in chosen:
+            chosen.insert(0, "edit")
+        return tuple(dict.fromkeys(chosen))
+
+    def check_evidence(self, badge: Badge, label: Text, node: Node, tours: dict[str, Tour]) -> None:
+        """Evidence needs edits to check: every required tour must end a step on a save."""
+        if not badge.requires_tours:
+            self.error(node, T("wikitours-problem-evidence-without-tours", label),
+                       T("wikitours-hint-evidence-without-tours"))
+        for tour_id in badge.requires_tours:
+            tour = tours.get(tour_id)
+            if tour is not None and not any(s.advance == "saved" for s in tour.steps):
+                self.error(node, T("wikitours-problem-evidence-without-edit", label, tour_id),
+                           T("wikitours-hint-evidence-without-edit", tour_id))
 
     def wiki(self, node: Node, tours: dict[str, Tour], steps: dict[str, dict[str, Step]]) -> WikiVariant | None:
         what = _name("wiki", node)

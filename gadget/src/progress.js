@@ -66,7 +66,8 @@
 	 * Record a change for one tour and save it.
 	 *
 	 * @param {string} id
-	 * @param {Object} fields status, version, step
+	 * @param {Object} fields status, version, step, and on completion edits (step id → the
+	 *  revision id of the edit that step waited for)
 	 * @return {jQuery.Promise}
 	 */
 	function record( id, fields ) {
@@ -75,6 +76,7 @@
 		if ( fields.status === 'started' && ( !current.tours[ id ] || current.tours[ id ].status !== 'started' ) ) {
 			t.started = time;
 			delete t.completed;
+			delete t.edits; // a new attempt: its own edits will be recorded
 		}
 		if ( fields.status === 'completed' ) {
 			t.completed = time;

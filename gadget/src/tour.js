@@ -30,8 +30,47 @@
 			tour: t.id,
 			version: t.version,
 			index: S.index,
-			shownOn: S.shownOn || null
+			shownOn: S.shownOn || null,
+			edits: S.edits || {}
 		} );
+	}
+
+	/**
+	 * The edit a `saved` step waited for: its revision id goes into the progress record at the
+	 * end, so the app can check on the wiki that the learner really made it (contracts §5).
+	 *
+	 * @param {number} i The step that advanced
+	 */
+	function noteEdit( i ) {
+		var step = tour().steps[ i ],
+			revid = mw.config.get( 'wgCurRevisionId' ) || mw.config.get( 'wgRevisionId' );
+		if ( step && step.advance === 'saved' && typeof revid === 'number' && revid > 0 ) {
+			S.edits = S.edits || {};
+			S.edits[ step.id ] = revid;
+		}
+	}
+
+	/**
+	 * The completion popover's badge line and button: logged-in learners are told the badge
+	 * comes once the app has checked their edits, with a link to their badges; anonymous
+	 * readers, who can never hold one, are invited to create an account instead.
+	 *
+	 * @param {jQuery} name The badge's name
+	 * @param {Object[]} buttons Where the extra button goes
+	 * @return {jQuery}
+	 */
+	function badgeLine( name, buttons ) {
+		var base = ( wt.config.eventUrl || '' ).replace( /\/api\/v1\/events\/?$/, '' );
+		if ( mw.user.isAnon() ) {
+			buttons.push( { name: 'account', label: M.text( 'wikitours-completed-create-account' ),
+				href: mw.util.getUrl( 'Special:CreateAccount', { returnto: mw.config.get( 'wgPageName' ) } ) } );
+			return M.dom( 'wikitours-completed-badge-anon', name );
+		}
+		if ( base && base !== wt.config.eventUrl ) {
+			buttons.push( { name: 'badges', label: M.text( 'wikitours-completed-see-badges' ),
+				href: base + '/learners/find?' + $.param( { host: location.host, user: mw.user.getName() } ) } );
+		}
+		return M.dom( 'wikitours-completed-badge-soon', name );
 	}
 
 	function teardown() {
@@ -84,19 +123,21 @@
 	function complete() {
 		var t = tour(),
 			body = [ M.dom( 'wikitours-completed-text', M.dom( 'wikitours-tour-' + t.id + '-title' ) ) ],
-			badgeKey = 'wikitours-badge-' + t.badge + '-name';
+			badgeKey = 'wikitours-badge-' + t.badge + '-name',
+			buttons = [];
 		log( 'completed', t.steps.length - 1 );
-		record( { status: 'completed', step: 'done' } );
+		record( { status: 'completed', step: 'done', edits: S.edits || {} } );
 		S.writeActive( null );
 		wt.events.unbindTarget();
 		if ( t.badge ) {
-			body.push( M.dom( 'wikitours-completed-badge', mw.message( badgeKey ).exists() ?
-				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ) ) );
+			body.push( badgeLine( mw.message( badgeKey ).exists() ?
+				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ), buttons ) );
 		}
+		buttons.push( { name: 'finish', label: M.text( 'wikitours-finish' ), primary: true, action: teardown } );
 		popover( {
 			title: M.dom( 'wikitours-completed-title' ),
 			body: body,
-			buttons: [ { name: 'finish', label: M.text( 'wikitours-finish' ), primary: true, action: teardown } ],
+			buttons: buttons,
 			onClose: teardown
 		} );
 		$( wt.popover.element() ).addClass( 'wikitours-popover--completed' );
@@ -104,6 +145,7 @@
 
 	function advance( i, viaClick ) {
 		var t = tour();
+		noteEdit( i );
 		log( 'advanced', i );
 		S.index = i + 1;
 		persist();
@@ -268,6 +310,9 @@
 		S.index = k;
 		S.shownOn = null;
 		if ( k === 0 ) {
+			S.edits = {};
+		}
+		if ( k === 0 ) {
 			log( 'started', 0 );
 		}
 		record( { status: 'started', step: t.steps[ k ].id } );
@@ -375,6 +420,7 @@
 			if ( active && active.tour === id && active.version === data.tour.version ) {
 				S.index = Math.min( Math.max( 0, active.index ), data.tour.steps.length );
 				S.shownOn = active.shownOn;
+				S.edits = active.edits && typeof active.edits === 'object' ? active.edits : {};
 				resume();
 			} else if ( startId ) {
 				offer();

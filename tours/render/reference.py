@@ -29,7 +29,7 @@ import yaml
 from tours import catalogue
 from tours.languages import language
 from tours.markup import INTERFACE_MESSAGES, LITERAL_ENTITIES
-from tours.model import ADVANCES, AUDIENCES, PLACEMENTS, Conditions, Library, Step, Tour
+from tours.model import ADVANCES, AUDIENCES, EVIDENCE_KINDS, PLACEMENTS, Conditions, Library, Step, Tour
 from tours.render.common import Page, Site, render_text
 from tours.render.wikitext import attr, comment, plain
 from tours.validate import (
@@ -126,6 +126,7 @@ VALUES: dict[tuple[str, str], tuple] = {
     ("badge", "name"): _TEXT,
     ("badge", "description"): _TEXT,
     ("badge", "requires"): ("see", "badge-requires"),
+    ("badge", "evidence"): ("enum", EVIDENCE_KINDS),
     ("badge-requires", "tours"): _IDS,
     ("badge-requires", "badges"): _IDS,
     ("wiki", "id"): ("msg", "value-database", ()),

@@ -1,0 +1,181 @@
+"""Issue 15 end to end: a newcomer really does the first-edit and citation tours in Chromium
+with the gadget on a real MediaWiki 1.39, and the app's follower issues evidence-backed badges
+within a minute, nobody opening a page; progress records forged by hand or by another account
+earn none. The certificate and the baked badge are then looked at in English and Arabic
+(screenshots in docs/screenshots with WIKITOURS_SCREENSHOTS=1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
+from tests.realedits import progress
+from toolforge import create_app, db, learning
+from toolforge import openbadges as ob
+from toolforge.models_learning import Assertion
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+TMP_SHOTS = ROOT / "screenshots" / "tmp"
+
+
+def shot(page, name: str, **options) -> None:
+    folder = SCREENSHOTS if os.environ.get("WIKITOURS_SCREENSHOTS") else TMP_SHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), **options)
+
+
+@pytest.fixture(scope="module")
+def world(wiki, tmp_path_factory):
+    """The wiki with the gadget published, and the app serving it over HTTP."""
+    build_and_deploy(wiki, tmp_path_factory.mktemp("build"))
+    path = tmp_path_factory.mktemp("e2e") / "app.sqlite3"
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{path}", "TOURS": {},
+        "WIKIS": [{"id": "local", "api": wiki.api, "index": wiki.index, "language": "en"}],
+        "LIBRARY": learning.load_library(ROOT / "tours.yaml")})
+    db.upgrade(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield wiki, app, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def click(page, name: str) -> None:
+    page.click(f'{POPOVER} [data-wikitours="{name}"]')
+
+
+def edit_in_source_editor(page, text: str) -> None:
+    with page.expect_navigation():
+        page.click("#ca-edit a")
+    page.wait_for_function("window.mw && mw.config.get('wgAction') === 'edit'")
+    close_ve_welcome(page)
+
+
+def do_first_edit(page, wiki, user: str) -> None:
+    page.goto(f"{wiki.index}?title=User:{user.replace(' ', '_')}/sandbox&wikitour=first-edit")
+    wait_title(page, "This is your sandbox")
+    click(page, "next")
+    wait_title(page, "Open the editor")
+    edit_in_source_editor(page, "")
+    wait_title(page, "Write something")
+    page.fill("#wpTextbox1", "Hello! I would like to improve articles about rivers.")
+    click(page, "next")
+    wait_title(page, "Describe your change")
+    page.fill("#wpSummary", "trying out my sandbox")
+    click(page, "next")
+    wait_title(page, "Publish your edit")
+    page.click("#wpSave")
+    wait_title(page, "You made your first edit!")
+    click(page, "done")
+    wait_title(page, "Tour completed")
+    click(page, "finish")
+
+
+def do_citation(page, wiki, user: str) -> None:
+    page.goto(f"{wiki.index}?title=User:{user.replace(' ', '_')}/sandbox&wikitour=add-citation")
+    wait_title(page, "Why sources matter")
+    click(page, "next")
+    wait_title(page, "Open the editor")
+    edit_in_source_editor(page, "")
+    wait_title(page, "The toolbar helps you cite")
+    before = page.input_value("#wpTextbox1")
+    page.fill("#wpTextbox1", before + "\n\nThe Rhine flows into the North Sea."
+              "<ref>Atlas of Europe, 2020, p. 41</ref>\n\n== References ==\n<references />")
+    click(page, "next")
+    wait_title(page, "Check before you publish")
+    click(page, "next")
+    wait_title(page, "Publish your cited sentence")
+    page.click("#wpSave")
+    wait_title(page, "A sourced sentence")
+    click(page, "done")
+    wait_title(page, "Tour completed")
+    click(page, "finish")
+
+
+def held(app, user: str) -> dict[str, Assertion]:
+    with app.app_context():
+        return {a.badge: a for a in db.get_session().scalars(
+            select(Assertion).where(Assertion.username == user)).all()}
+
+
+def test_real_tours_earn_evidence_backed_badges_within_a_minute_and_forgeries_none(world, page):
+    wiki, app, url = world
+    for name in ("Newcomer Lin", "Forger Max", "Copier Kai"):
+        wiki.create_user(name)
+    wiki.login(page, "Newcomer Lin")
+    do_first_edit(page, wiki, "Newcomer Lin")
+    do_citation(page, wiki, "Newcomer Lin")
+    finished = time.monotonic()
+    record = json.loads(wiki.wikitext("User:Newcomer Lin/wikitours.json"))
+    revids = {t: e["edits"]["publish"] for t, e in record["tours"].items()}
+    # Forgeries: an admin writes Max's record claiming Lin's edits; Kai types his own record
+    # claiming the same edits; neither made them.
+    claimed = {t: {"publish": r} for t, r in revids.items()}
+    wiki.edit("User:Forger Max/wikitours.json", progress(*revids, edits=claimed))
+    wiki.edit("User:Copier Kai/wikitours.json", progress(*revids, edits=claimed),
+              user="Copier Kai")
+
+    with app.app_context():
+        follower = learning.Follower([learning.Wiki.from_config(app.config["WIKIS"][0])],
+                                     db.get_session(), lookback=600)
+        while "citation" not in held(app, "Newcomer Lin") and time.monotonic() - finished < 60:
+            with app.test_request_context():
+                follower.step()
+            time.sleep(1)
+    issued = time.monotonic() - finished
+    badges = held(app, "Newcomer Lin")
+    assert {b: a.kind for b, a in badges.items()} == {"first-edit": "evidence",
+                                                       "citation": "evidence"}, issued
+    assert issued < 60
+    assert held(app, "Forger Max") == {} and held(app, "Copier Kai") == {}
+
+    # what a checker sees: diff links, a verifiable assertion, the identity to verify against
+    citation = badges["citation"]
+    assert [e["revid"] for e in citation.edits()] == [revids["add-citation"]]
+    page.goto(f"{url}/assertions/{citation.uuid}")
+    diff = page.get_attribute("ul.evidence a", "href")
+    assert diff == f"{wiki.index}?diff={revids['add-citation']}"
+    user_page = learning.Wiki("local", "", wiki.index).user_page_url("Newcomer Lin")
+    assert user_page in page.inner_text("code.identity")
+
+    def fetch(address):
+        response = page.request.get(address, headers={"Accept": "application/ld+json"})
+        try:
+            return response.status, response.json()
+        except ValueError:
+            return response.status, None
+
+    png = page.request.get(f"{url}/assertions/{citation.uuid}/badge.png?uselang=ar").body()
+    result = ob.verify_assertion(ob.read_png(png), fetch, identity=user_page)
+    assert result.ok, result.problems
+    assert not ob.verify_assertion(ob.read_png(png), fetch,
+                                   identity=user_page.replace("Lin", "Max")).ok
+
+    for lang in ("en", "ar"):
+        page.set_viewport_size({"width": 1100, "height": 780})
+        page.goto(f"{url}/assertions/{citation.uuid}/certificate?uselang={lang}")
+        assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+        assert page.locator("ul.evidence a").count() == 1
+        shot(page, f"certificate-{lang}", full_page=True)
+        host = urlsplit(url).netloc
+        page.set_content(f'<body style="margin:0;padding:10px;background:#f4f4f4"><img id="b" '
+                         f'src="http://{host}/assertions/{citation.uuid}/badge.png?uselang={lang}">'
+                         "</body>")
+        page.wait_for_function("document.getElementById('b').complete && "
+                               "document.getElementById('b').naturalWidth > 0")
+        page.set_viewport_size({"width": 340, "height": 340})
+        shot(page, f"baked-badge-{lang}")
