@@ -25,6 +25,11 @@ each wiki adapts it. Example (``wikis.yaml``, kept private beside the bot's user
         variant-page: "Project:Wikitours/Local.yaml"   # on arwiki itself
         mentors: "Project:Wikitours/Mentors.json"
         settings: {welcome: true, event-url: ""}
+        trust:                                     # who publishes (bot/trust.py); defaults:
+          publish: {rights: [editsitejson]}
+          translate: {rights: [translate-messagereview, patrol, rollback, autopatrol]}
+          protect: sysop                           # tour, library, adaptation pages
+          protect-translations: autoconfirmed      # translation pages, the approvals page
 
 ``tours`` not ending in ``/`` names one page holding the whole library. Every wiki gets the
 tours of the library wiki on the next sync; ``variant`` picks an entry of the library's own
@@ -43,6 +48,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from bot.trust import DEFAULT_TRUST, TrustConfig, parse_trust
 from tours.model import Problem
 from tours.problemkinds import json_error_text, os_error_text
 from tours.problemtext import T, Text
@@ -102,6 +108,8 @@ class WikiConfig:
     previews: str = "Project:Wikitours/Preview/"
     help_prefix: str = "Help:Wikitours"
     settings: Mapping[str, Any] = field(default_factory=dict)
+    #: Who publishes (and who protects what): bot/trust.py, docs/community.md "Trust".
+    trust: TrustConfig = DEFAULT_TRUST
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,7 @@ class Config:
 
 
 _WIKI_KEYS = {"id", "api", "index", "language", "project", "variant", "variant-page", "mentors",
-              "status", "previews", "help-prefix", "settings", "origins"}
+              "status", "previews", "help-prefix", "settings", "origins", "trust"}
 
 
 def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None, list[Problem]]:
@@ -181,8 +189,9 @@ def parse_config(data: Any, filename: str = "wikis.yaml") -> tuple[Config | None
                       values[key]),
                     T("wikitours-hint-config-title-characters", "[ ] { } | < > #"))
         index = str(raw.get("index") or api[: -len("api.php")] + "index.php")
+        trust = parse_trust(raw.get("trust"), wid, err)
         wikis.append(WikiConfig(id=wid, api=api, index=index, language=lang,
-                                settings=dict(settings), **values))
+                                settings=dict(settings), trust=trust, **values))
     lib = data.get("library")
     library = None
     if not isinstance(lib, Mapping) or not lib.get("wiki"):

@@ -63,6 +63,7 @@ from typing import Callable, Iterable, Mapping
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot import review  # noqa: E402
 from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
 from bot.scripthelp import help_requested  # noqa: E402
 from bot.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, MachineLock, claim,  # noqa: E402
@@ -72,10 +73,11 @@ from tours.build import Translations, build_pages, manifest as build_manifest  #
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
 from tours.model import Problem  # noqa: E402
 from tours.problemtext import T, format_problem  # noqa: E402
-from tours.statuspage import (DraftLine, PageError, Status, msg, render_draft_deleted,  # noqa: E402
+from tours.statuspage import (DraftLine, PageError, Status, link, msg, render_draft_deleted,  # noqa: E402
                               render_draft_editnotice, render_draft_errors, render_draft_preview,
                               render_editnotice, render_status, render_talk_note,
                               render_translation_index, render_translation_status, talk_marker)
+from tours.reviewpage import render_review  # noqa: E402
 from tours.wikisource import Loaded, SourcePage, load_from_pages, tour_id_from_title  # noqa: E402
 
 __all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SYNC_STATE_TITLE",
@@ -155,7 +157,9 @@ def _localise(config: Config, sites: Mapping[str, object]) -> Config:
                   drafts=canonical(lib_site, config.library.drafts))
     wikis = tuple(replace(w, variant_page=canonical(sites[w.id], w.variant_page),
                           status=canonical(sites[w.id], w.status),
-                          previews=canonical(sites[w.id], w.previews)) for w in config.wikis)
+                          previews=canonical(sites[w.id], w.previews),
+                          trust=replace(w.trust, approvals=canonical(sites[w.id], w.trust.approvals)))
+                  for w in config.wikis)
     return Config(lib, wikis)
 
 
@@ -513,12 +517,15 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     drafts_on = _drafts_on(config)
     prefixes = [lib.translations] + ([lib.tours] if not lib.single else []) \
         + ([lib.drafts] if drafts_on else [])
-    exact = [lib.header] + ([lib.tours] if lib.single else [])
+    exact = [lib.header] + ([lib.tours] if lib.single else []) + [lib_wiki.trust.approvals]
     if lib_wiki.variant_page:
         exact.append(lib_wiki.variant_page)
     revisions = list_revisions(lib_site, prefixes, exact)
     sources = library_sources(config, revisions)
-    library_digest = _digest(sources)
+    # Publishing trust (bot/trust.py): the approvals page and the trust settings are inputs too.
+    approvals_rev = revisions.get(lib_wiki.trust.approvals)
+    library_digest = _digest(sources) + f":{approvals_rev.revid if approvals_rev else 0}:" \
+        + _digest([repr(lib_wiki.trust)])
     drafts = {t: revisions[t] for t in sorted(revisions)
               if drafts_on and _is_draft_page(t, lib.drafts)}
     drafts = dict(list(drafts.items())[:MAX_DRAFTS])
@@ -527,21 +534,25 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     cache = state["wikis"]
 
     local_revisions: dict[str, Revision | None] = {}
+    local_approvals: dict[str, Revision | None] = {lib_wiki.id: approvals_rev}
     for wiki in config.wikis:
         if not wiki.variant_page:
             continue
         if wiki.id == lib_wiki.id:
             local_revisions[wiki.id] = revisions.get(wiki.variant_page)
         else:
-            found = list_revisions(sites[wiki.id], (), [wiki.variant_page])
+            found = list_revisions(sites[wiki.id], (), [wiki.variant_page, wiki.trust.approvals])
             local_revisions[wiki.id] = found.get(wiki.variant_page)
+            local_approvals[wiki.id] = found.get(wiki.trust.approvals)
 
     def inputs(wiki: WikiConfig) -> str:
         # What a wiki's pages depend on: the library's revisions, its adaptation's revision,
         # the mode, its configuration and the wikitours version (an upgrade recompiles).
         local = local_revisions.get(wiki.id)
         setup = _digest([repr(wiki), repr(lib), __version__])
-        return f"{library_digest}:{local.revid if local else 0}:{'p' if preview else 'd'}:{setup}"
+        approvals = local_approvals.get(wiki.id) if local else None
+        return f"{library_digest}:{local.revid if local else 0}:{approvals.revid if approvals else 0}:" \
+            f"{'p' if preview else 'd'}:{setup}"
 
     def drafts_todo(wiki: WikiConfig, wstate: Mapping) -> list[str]:
         """The drafts of *wiki* to compile (all when the library changed since they were) and
@@ -586,7 +597,18 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
 
     # The drafts to compile are read with the library's pages (50 per request).
     draft_reads = [t for w in todo for t in drafts_todo(w, boards[w.id].state) if t in drafts]
-    texts = read_texts(lib_site, sorted(sources) + draft_reads)
+    # Only reviewed revisions are compiled: the latest trusted one of each page (bot/review.py).
+    if not isinstance(state.get("review"), dict):
+        state["review"] = {}
+    review_cache = state["review"]
+    picked = review.select(lib_site, {t: r.revid for t, r in sources.items()}, lib_wiki.trust,
+                           translation=lambda t: _is_translation_page(t, lib.translations),
+                           approvals_revid=approvals_rev.revid if approvals_rev else 0,
+                           normalise=lambda t: canonical(lib_site, t),
+                           cache=review_cache.setdefault(lib_wiki.id, {}))
+    sources = {t: Revision(t, p.revid, p.user, p.timestamp) for t, p in picked.published.items()}
+    texts = read_texts(lib_site, sorted(t for t in sources if t not in picked.texts) + draft_reads)
+    texts.update(picked.texts)
     translations_tours, translation_problems = load_wiki_translations(texts, lib.translations)
     repo_pages, repo_gadget = _repo_translations()
     translations = Translations(translations_tours, repo_pages, repo_gadget)
@@ -603,9 +625,23 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         outcome = result.outcomes[wiki.id]
         local_rev = local_revisions.get(wiki.id)
         local_text = None
+        local_pick = None
         if local_rev is not None:
-            local_text = texts.get(wiki.variant_page) if wiki.id == lib_wiki.id and wiki.variant_page in texts \
-                else read_texts(site, [wiki.variant_page]).get(wiki.variant_page)
+            # The adaptation page is reviewed with the wiki's own trust and approvals page.
+            approvals = local_approvals.get(wiki.id)
+            local_pick = review.select(site, {wiki.variant_page: local_rev.revid}, wiki.trust,
+                                       translation=lambda t: False,
+                                       approvals_revid=approvals.revid if approvals else 0,
+                                       normalise=lambda t: canonical(site, t),
+                                       cache=review_cache.setdefault(f"{wiki.id} local", {}))
+            pub = local_pick.published.get(wiki.variant_page)
+            local_rev = Revision(wiki.variant_page, pub.revid, pub.user, pub.timestamp) if pub else None
+            if pub is None:
+                local_text = None
+            elif wiki.variant_page in local_pick.texts:
+                local_text = local_pick.texts[wiki.variant_page]
+            else:
+                local_text = read_texts(site, [wiki.variant_page]).get(wiki.variant_page)
         # Only drafts changed: the live tours are compiled (for the status page and as the
         # drafts' base) but neither deployed nor reported again.
         live = force or wstate.get("inputs") != inputs(wiki)
@@ -720,7 +756,11 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             sources=tuple(sorted(page_revs)), checked=now(),
             previews=tuple(t for t, _, _ in own_pages),
             source_index=lib_index, schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
-            docs=docs_title(wiki), drafts=draft_lines)
+            docs=docs_title(wiki), drafts=draft_lines,
+            # the library's protection is the library wiki's business: only its status page warns
+            review=render_review(wiki.language, library=picked if wiki.id == lib_wiki.id
+                                 else replace(picked, gaps=[]), local=local_pick,
+                                 trust=lib_wiki.trust, local_trust=wiki.trust, source_index=lib_index))
         own_pages.append((wiki.status, "wikitext", render_status(status)))
         if wiki.id == lib_wiki.id:
             own_pages.extend(_library_pages(config, wiki, loaded, translations_tours, site))
@@ -788,7 +828,9 @@ def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,
         pages.append((notice_title, "wikitext",
                       render_editnotice(wiki.language, docs=docs_title(wiki), schema=SCHEMA_TITLE,
                                         status_title=wiki.status, drafts=drafts,
-                                        previews=wiki.previews)))
+                                        previews=wiki.previews).rstrip("\n")
+                      + " " + msg("wikitours-sync-editnotice-review", wiki.language,
+                                  link(wiki.trust.approvals)) + "\n"))
         draft_ns, draft_rest = _split_title(site, drafts.rstrip("/")) if drafts else (0, "")
         if draft_rest:
             draft_rest = draft_rest.replace(" ", "_").replace("/", "-")

@@ -115,13 +115,31 @@ def tours_on_wiki(wiki: LocalWiki) -> list[str]:
     return [p["title"] for p in reply["query"]["allpages"]]
 
 
+def make_bot_admin(wiki: LocalWiki) -> None:
+    """The playground's bot is also an administrator, as a community's own sync bot may be: it
+    protects the pages it seeds (tours/protection.py needs the protect right) and may still
+    update them afterwards."""
+    from localwiki.client import call, token
+
+    if "sysop" in wiki.user_rights(wiki.bot.name)["groups"]:
+        return
+    session = wiki.session(wiki.admin.name)
+    call(session, wiki.api, "POST", action="userrights", user=wiki.bot.name, add="sysop",
+         reason=msg("wikitours-playground-bot-admin", language=wiki.language),
+         token=token(session, wiki.api, "userrights"))
+    say(msg("wikitours-playground-bot-admin"))
+
+
 def seed_tours(wiki: LocalWiki, directory: Path) -> bool:
     """Put tours.yaml and i18n/tours/ on the wiki, once: from then on the wiki's pages are the
-    source of truth, so a restart never pushes over them. Returns whether it seeded."""
+    source of truth, so a restart never pushes over them. The pages are protected by default
+    (tour and library pages: administrators; translations and approvals: any account; the push
+    says so). Returns whether it seeded."""
     if tours_on_wiki(wiki):
         say(msg("wikitours-playground-seed-kept", wiki.index + "?title=Special:PrefixIndex/"
                 + TOURS_PREFIX))
         return False
+    make_bot_admin(wiki)
     say(msg("wikitours-playground-seeding", ROOT / "tours.yaml"))
     env = dict(os.environ, WIKITOURS_BOT_PASSWORD=wiki.bot.app_password)
     done = subprocess.run([sys.executable, "-m", "tours", "push", "--api", wiki.api,

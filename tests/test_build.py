@@ -92,6 +92,8 @@ def test_every_page_the_wiki_needs_is_there(shipped):
     assert by_title["Help:Wikitours/Tour language"]["lang"] == "en"
     for title in ("MediaWiki:Gadget-wikitours.js", "MediaWiki:Gadget-wikitours-runtime.js",
                   "MediaWiki:Gadget-wikitours-runtime.css", "MediaWiki:Gadget-wikitours-tours.json",
+                  "MediaWiki:Gadget-wikitours-place.js", "MediaWiki:Gadget-wikitours-place.css",
+                  "MediaWiki:Gadget-wikitours-events.js", "MediaWiki:Gadget-wikitours-config.json",
                   "MediaWiki:Wikitours/messages/ui/en.json"):
         assert title in by_title
     for page in data["pages"]:
@@ -295,9 +297,18 @@ def test_event_url_and_gadget_interface_messages(tmp_path):
     content = {p["title"]: (out / p["file"]).read_text(encoding="utf-8") for p in data["pages"]}
     index = json.loads(content["MediaWiki:Gadget-wikitours-tours.json"])
     assert index["config"] == {"eventUrl": "https://wikitours.example/api/v1/events"}
+    # The same settings alone, which a starting tour reads instead of the whole index.
+    config = data["pages"][[p["title"] for p in data["pages"]].index(
+        "MediaWiki:Gadget-wikitours-config.json")]
+    assert config["kind"] == "tour-data" and config["model"] == "json"
+    assert json.loads(content[config["title"]]) == index["config"]
     for path in (ROOT / "i18n/gadget").glob("*.json"):
         if path.stem == "qqq":
             continue
         ui = json.loads(content[f"MediaWiki:Wikitours/messages/ui/{path.stem}.json"])
+        form = json.loads(content[f"MediaWiki:Wikitours/messages/translate/{path.stem}.json"])
         source = json.loads(path.read_text(encoding="utf-8"))
-        assert ui == {k: v for k, v in source.items() if not k.startswith("@")}
+        # A tour reads only its own interface texts; the translation form's are apart.
+        assert {**ui, **form} == {k: v for k, v in source.items() if not k.startswith("@")}
+        assert ui and form and not [k for k in ui if k.startswith("wikitours-translate-")]
+        assert all(k.startswith("wikitours-translate-") for k in form)

@@ -184,6 +184,8 @@ def test_legacy_vector(site, page):
     page.goto(f"{site.index}?title=Special:MyPage/sandbox&useskin=vector#wikitour=first-edit")
     wait_title(page, "This is your sandbox")
     assert page.evaluate("mw.config.get('skin')") == "vector"
+    # A wide screen: side placement came with the runtime (phones never load it).
+    assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-place')") == "ready"
     click(page, "next")
     wait_title(page, "Open the editor")
     box = page.locator(POPOVER).bounding_box()
@@ -207,6 +209,7 @@ def test_minerva_phone_with_touch(site, browser):
         assert page.evaluate("mw.config.get('skin')") == "minerva"
         pop = page.locator(POPOVER)
         assert pop.get_attribute("data-side") == "sheet"
+        assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-place')") == "registered"
         box = pop.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
         assert box["width"] >= 390 - 2 * 8 - 1

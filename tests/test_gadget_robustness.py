@@ -17,8 +17,8 @@ from test_gadget_support import (
     POPOVER,
     ROOT,
     close_ve_welcome,
+    config_page,
     deploy,
-    index_page,
     messages_page,
     progress_json,
     site_pages,
@@ -100,9 +100,9 @@ def collector():
 
 @pytest.fixture(scope="module")
 def site(wiki, collector):
-    pages = [p for p in site_pages() if p[0] != "MediaWiki:Gadget-wikitours-tours.json"]
+    pages = [p for p in site_pages() if p[0] != "MediaWiki:Gadget-wikitours-config.json"]
     pages += [
-        index_page(config={"waitMs": WAIT_MS}),
+        config_page({"waitMs": WAIT_MS}),
         tour_page("edge", EDGE_STEPS),
         messages_page("edge", "en", EDGE_MESSAGES),
         messages_page("edge", "ar", EDGE_MESSAGES_AR),
@@ -448,10 +448,81 @@ def test_a_tour_survives_navigation(site, page):
     assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-runtime')") == "ready"
 
 
+def data_reads(site, mark: int) -> list[str]:
+    """The gadget's reads of tour data and texts the server answered since *mark*."""
+    from urllib.parse import unquote
+    return [unquote(r.uri) for r in site.request_log()[mark:]
+            if r.is_api and "Wikitours/tours/" in unquote(r.uri)]
+
+
+def test_data_is_read_while_the_runtime_loads(site, page):
+    """The tour's data does not wait for the runtime's code: its request leaves before the code
+    has arrived (the browser's resource timing says when each request started and ended)."""
+    mark = site.log_mark()
+    page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
+    wait_title(page, "Beside the box")
+    timing = page.evaluate("""() => {
+        const all = performance.getEntriesByType('resource');
+        const one = test => all.filter(e => test(decodeURIComponent(e.name)))
+            .map(e => ({start: e.startTime, end: e.responseEnd}));
+        return {data: one(u => u.includes('api.php') && u.includes('Wikitours/tours/edge')),
+                code: one(u => u.includes('load.php') && u.includes('wikitours-runtime'))};
+    }""")
+    assert len(timing["data"]) == 1 and len(timing["code"]) == 1, timing
+    assert timing["data"][0]["start"] < timing["code"][0]["end"], timing
+    reads = data_reads(site, mark)
+    assert len(reads) == 1, reads
+    # Only this tour's data and texts, in the reader's languages: not the index, no other tour.
+    assert "Gadget-wikitours-tours.json" not in reads[0] and "/hop/" not in reads[0]
+    assert "Gadget-wikitours-config.json" in reads[0] and "messages/edge/en.json" in reads[0]
+    assert "maxage=300" in reads[0] and "smaxage=300" in reads[0]
+
+
+def test_next_page_of_a_tour_reads_its_data_from_the_cache(site, page):
+    page.goto(f"{site.index}?title=Main_Page&wikitour=hop")
+    wait_title(page, "Go somewhere")
+    mark = site.log_mark()
+    page.goto(f"{site.index}?title=Special:Version")
+    wait_title(page, "Arrived")
+    page.locator(f'{POPOVER} [data-wikitours="go"]').click()
+    wait_title(page, "Arrived")
+    page.wait_for_function("mw.config.get('wgPageName') === 'Help:Edge'")
+    assert data_reads(site, mark) == [], "the browser kept the first page's answer"
+    assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-runtime')") == "ready"
+
+
+def test_a_longer_fallback_chain_is_read_after_the_loader_guess(site, page):
+    """Egyptian Arabic (arz) falls back to Arabic, which the loader cannot know without
+    mediawiki.language: the runtime reads the rest of the chain before the first popover."""
+    page.goto(f"{site.index}?title=Help:Edge&uselang=arz&wikitour=edge")
+    wait_title(page, "بجانب الصندوق")
+    assert page.locator(POPOVER).get_attribute("dir") == "rtl"
+
+
+def test_only_wide_screens_load_side_placement_and_events_need_an_event_url(site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 700}, is_mobile=True,
+                                  has_touch=True)
+    phone = context.new_page()
+    try:
+        phone.goto(f"{site.index}?title=Help:Edge&useskin=minerva&wikitour=edge")
+        wait_title(phone, "Beside the box")
+        assert phone.locator(POPOVER).get_attribute("data-side") == "sheet"
+        states = phone.evaluate("['ext.gadget.wikitours-place', 'ext.gadget.wikitours-events']"
+                                ".map(m => mw.loader.getState(m))")
+        assert states == ["registered", "registered"], "a phone needs neither"
+        # Turned into a wide screen: the placement module comes, the popover goes beside.
+        phone.set_viewport_size({"width": 1000, "height": 700})
+        phone.wait_for_function("mw.loader.getState('ext.gadget.wikitours-place') === 'ready'")
+        phone.wait_for_function("['left', 'right', 'top', 'bottom'].includes(document"
+                                ".querySelector('.wikitours-popover').getAttribute('data-side'))")
+    finally:
+        context.close()
+
+
 def test_events_only_when_configured_and_without_user_names(site, page, collector):
     handler, url = collector
-    site.edit("MediaWiki:Gadget-wikitours-tours.json",
-              index_page(config={"eventUrl": url, "waitMs": WAIT_MS})[2], contentmodel="json")
+    title, model, text = config_page({"eventUrl": url, "waitMs": WAIT_MS})
+    site.edit(title, text, contentmodel=model)
     site.create_user("Newcomer Evt")
     site.login(page, "Newcomer Evt")
     page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
@@ -473,10 +544,11 @@ def test_events_only_when_configured_and_without_user_names(site, page, collecto
     for e in events:
         assert set(e) == {"tour", "version", "step", "index", "action", "lang", "skin"}
     assert "Newcomer" not in "".join(handler.bodies)
+    assert page.evaluate("mw.loader.getState('ext.gadget.wikitours-events')") == "ready"
 
     # Without an eventUrl nothing is sent.
-    site.edit("MediaWiki:Gadget-wikitours-tours.json", index_page(config={"waitMs": WAIT_MS})[2],
-              contentmodel="json")
+    title, model, text = config_page({"waitMs": WAIT_MS})
+    site.edit(title, text, contentmodel=model)
     count = len(handler.bodies)
     page.goto(f"{site.index}?title=Help:Edge&wikitour=edge")
     wait_title(page, "Edge cases")  # they left it half-way: continue or start over

@@ -18,7 +18,14 @@ from tours.i18n import source_messages
 from tours.load import load_library
 from tours.render.catalogue import render_catalogue
 from tours.render.common import Site
-from tours.render.gadgetdata import gadget_index, tour_data, tour_messages, ui_messages
+from tours.render.gadgetdata import (
+    form_messages,
+    gadget_config,
+    gadget_index,
+    tour_data,
+    tour_messages,
+    ui_messages,
+)
 from tours.render.texts import Messages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +55,8 @@ def site_pages(lib=None, config: Mapping | None = None,
             texts[lang] = {k: v for k, v in banana(path).items() if k in source}
     gadget_langs = sorted(p.stem for p in (ROOT / "i18n" / "gadget").glob("*.json")
                           if p.stem != "qqq")
-    pages = [gadget_index(lib, sorted(set(texts) | set(gadget_langs)), config)]
+    pages = [gadget_index(lib, sorted(set(texts) | set(gadget_langs)), config),
+             gadget_config(config)]
     for tour in lib.tours:
         pages.append(tour_data(lib, tour))
         for lang, lang_texts in texts.items():
@@ -56,7 +64,8 @@ def site_pages(lib=None, config: Mapping | None = None,
             if page is not None:
                 pages.append(page)
     for lang in gadget_langs:
-        pages.append(ui_messages(lang, banana(ROOT / "i18n" / "gadget" / f"{lang}.json")))
+        ui = banana(ROOT / "i18n" / "gadget" / f"{lang}.json")
+        pages += [ui_messages(lang, ui), form_messages(lang, ui)]
     page_texts = {p.stem: banana(p) for p in (ROOT / "i18n" / "pages").glob("*.json")
                   if p.stem != "qqq"}
     site = Site(lib, Messages(texts, lib.source_language), Messages(page_texts, "en"),
@@ -163,6 +172,13 @@ def tour_page(tour_id: str, steps: list[dict], *, version: int = 1, badge=None) 
 def messages_page(tour_id: str, lang: str, messages: Mapping[str, str]) -> tuple[str, str, str]:
     return (f"MediaWiki:Wikitours/messages/{tour_id}/{lang}.json", "json",
             json.dumps(dict(messages), ensure_ascii=False, indent=1))
+
+
+def config_page(config: Mapping | None = None) -> tuple[str, str, str]:
+    """The site's settings page (``MediaWiki:Gadget-wikitours-config.json``), which a starting
+    tour reads (the index carries the same ``config`` for other readers)."""
+    page = gadget_config(config)
+    return (page.title, page.model, page.content)
 
 
 def index_page(lib=None, config: Mapping | None = None) -> tuple[str, str, str]:

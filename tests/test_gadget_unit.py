@@ -53,7 +53,8 @@ process.stdout.write(JSON.stringify(out));
 def run_js(calls: list[tuple]) -> list:
     """Call functions of the runtime's pure modules in Node; one process for many calls."""
     files = [str(ROOT / "gadget" / "src" / f"{m}.js")
-             for m in ("state", "config", "conditions", "placement", "messages", "progress")]
+             for m in ("state", "config", "conditions", "sheet", "placement", "messages", "texts",
+                       "progress")]
     done = subprocess.run([NODE, "-e", HARNESS, json.dumps(files)], input=json.dumps(calls),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -228,7 +229,7 @@ def test_messages_merge_the_fallback_chain_and_refuse_other_keys():
     ar = {"wikitours-next": "التالي", "edit": "HIJACK", "wikitours-x": 5}
     en = {"wikitours-next": "Next", "wikitours-back": "Back", "wikitours-long": "x" * 5001,
           "wikitours-<b>": "bad key"}
-    assert js("messages.merge", [ar, None, en, ["not", "an", "object"]]) == {
+    assert js("texts.merge", [ar, None, en, ["not", "an", "object"]]) == {
         "wikitours-next": "التالي", "wikitours-back": "Back"}
 
 
@@ -240,14 +241,36 @@ def test_messages_contents_follow_title_normalisation():
              "revisions": [{"slots": {"main": {"content": "{}"}}}]},
             {"title": "MediaWiki:Wikitours/tours/x.json", "missing": True}]}}
     got = run_js([
-        ("messages.contents", [response], ["User:ada/wikitours.json", "User:Ada/wikitours.json",
+        ("texts.contents", [response], ["User:ada/wikitours.json", "User:Ada/wikitours.json",
                                            "MediaWiki:Wikitours/tours/x.json", "Not asked"])])[0]
     assert got == ["{}", "{}", None, None]
-    harness_ok = run_js([("messages.validTour", [{"steps": [{"id": "a", "title": "t", "text": "x"}]}]),
-                         ("messages.validTour", [{"steps": "no"}]),
-                         ("messages.validTour", [{"steps": []}]),
-                         ("messages.validTour", [None])])
+    harness_ok = run_js([("texts.validTour", [{"steps": [{"id": "a", "title": "t", "text": "x"}]}]),
+                         ("texts.validTour", [{"steps": "no"}]),
+                         ("texts.validTour", [{"steps": []}]),
+                         ("texts.validTour", [None])])
     assert harness_ok == [True, False, False, False]
+
+
+def test_every_title_comes_from_one_function():
+    got = run_js([("messages.title", ["tours", "first-edit"]),
+                  ("messages.title", ["messages", "first-edit", "de"]),
+                  ("messages.title", ["messages", "ui", "ar"]),
+                  ("messages.title", ["config"]),
+                  ("messages.title", ["tours"]),
+                  ("messages.title", ["sources"]),
+                  ("messages.title", ["progress", "Ada Lovelace"])])
+    assert got == ["MediaWiki:Wikitours/tours/first-edit.json",
+                   "MediaWiki:Wikitours/messages/first-edit/de.json",
+                   "MediaWiki:Wikitours/messages/ui/ar.json",
+                   "MediaWiki:Gadget-wikitours-config.json",
+                   "MediaWiki:Gadget-wikitours-tours.json",
+                   "MediaWiki:Gadget-wikitours-sources.json",
+                   "User:Ada Lovelace/wikitours.json"]
+    # No other module spells the title of a page the gadget reads or writes (conditions.js
+    # links to the reader's sandbox and user pages: places a step happens, not gadget pages).
+    for path in (ROOT / "gadget" / "src").glob("*.js"):
+        if path.name != "messages.js":
+            assert not re.search(r"'MediaWiki:|wikitours\.json'", path.read_text()), path.name
 
 
 def test_progress_keeps_only_well_formed_records():
@@ -270,6 +293,8 @@ def test_bundle_is_deterministic_and_complete():
     titles = [t for t, _, _ in first]
     assert titles == ["MediaWiki:Gadget-wikitours.js", "MediaWiki:Gadget-wikitours-runtime.js",
                       "MediaWiki:Gadget-wikitours-runtime.css",
+                      "MediaWiki:Gadget-wikitours-place.js", "MediaWiki:Gadget-wikitours-place.css",
+                      "MediaWiki:Gadget-wikitours-events.js",
                       "MediaWiki:Gadget-wikitours-translate.js",
                       "MediaWiki:Gadget-wikitours-translate.css"]
     runtime = first[1][2]
@@ -281,13 +306,19 @@ def test_bundle_is_deterministic_and_complete():
 
 
 def test_definition_lines():
-    loader, runtime, _translate = gadget_bundle.definition_lines()  # the form: test_translate_form
+    loader, runtime, place, events, _translate = gadget_bundle.definition_lines()
     assert loader == "* wikitours[ResourceLoader|default|targets=desktop,mobile]|wikitours.js"
     assert "|hidden|" in runtime and "targets=desktop,mobile" in runtime
     deps = re.search(r"dependencies=([^|\]]+)", runtime).group(1).split(",")
-    assert {"mediawiki.api", "mediawiki.jqueryMsg", "mediawiki.language", "mediawiki.user",
+    # mediawiki.api is loaded only to save a logged-in reader's progress or word an error.
+    assert {"mediawiki.jqueryMsg", "mediawiki.language", "mediawiki.user",
             "mediawiki.util", "mediawiki.storage"} == set(deps)
     assert runtime.endswith("|wikitours-runtime.js|wikitours-runtime.css")
+    # Loaded on demand, after the runtime whose namespace they extend.
+    for line, files in ((place, "|wikitours-place.js|wikitours-place.css"),
+                        (events, "|wikitours-events.js")):
+        assert "|hidden|dependencies=ext.gadget.wikitours-runtime|" in line
+        assert line.endswith(files)
 
 
 def _node_tools():
@@ -362,5 +393,5 @@ def test_messages_find_the_interface_messages_a_tour_includes():
     texts = {"wikitours-a": "Click {{int:savearticle}} or {{int:publishchanges}}.",
              "wikitours-b": "Again {{int:savearticle}}; not {{int:Bad Key}} nor {{int:x|y}}.",
              "wikitours-c": "none"}
-    assert js("messages.interfaceKeys", texts) == ["savearticle", "publishchanges"]
-    assert js("messages.interfaceKeys", {}) == []
+    assert js("texts.interfaceKeys", texts) == ["savearticle", "publishchanges"]
+    assert js("texts.interfaceKeys", {}) == []

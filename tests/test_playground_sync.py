@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -112,12 +114,59 @@ def test_the_tour_pages_are_on_the_wiki_and_the_catalogue_shows_them(playground)
     assert "interface-admin" in wiki.user_rights(wiki.bot.name)["groups"]
 
 
+def test_the_seeded_pages_are_protected_and_the_status_page_says_who_publishes(playground):
+    from localwiki import ApiError
+
+    out, wiki = playground.output, playground.wiki
+    assert "pages protected (edit and move: sysop)" in out, out
+    assert "pages protected (edit and move: autoconfirmed)" in out
+    assert "not protected" not in out
+    title = TOUR.format("first-edit")
+    with pytest.raises(ApiError) as refused:  # a newcomer cannot edit a tour page ...
+        wiki.edit(title, "id: first-edit\n", user="Noor", summary="mine now")
+    assert refused.value.code == "protectedpage"
+    status = rendered(wiki, "Project:Wikitours/Status")
+    assert "Only reviewed text is published" in status and "more weakly" not in status
+    assert json.loads(wiki.wikitext("Project:Wikitours/Approved.json")) == {}
+
+
+def test_a_newcomers_translation_waits_for_review_and_an_admins_approval_publishes_it(playground):
+    """... but may translate: the edit waits on the status page (with its diff) until an
+    administrator approves it with one edit of the approvals page."""
+    wiki = playground.wiki
+    title = "Project:Wikitours/i18n/de.json"
+    live = "MediaWiki:Wikitours/messages/first-edit/de.json"
+    before = wiki.wikitext(live)
+    data = json.loads(wiki.wikitext(title))
+    key = next(k for k in data if k.startswith("wikitours-tour-first-edit-step-"))
+    data[key] = "Von Noor übersetzt"
+    edit = wiki.edit(title, json.dumps(data, ensure_ascii=False, indent="\t"), user="Noor",
+                     summary="bessere Übersetzung")
+    status = wait_for("the waiting edit on the status page",
+                      lambda: str(edit["newrevid"]) in (s := wiki.wikitext("Project:Wikitours/Status") or "")
+                      and s)
+    assert "Waiting for review" in status and "[[:User:Noor|Noor]]" in status
+    assert f"Special:Diff/" in status and f"/{edit['newrevid']}|" in status
+    assert wiki.wikitext(live) == before
+    if os.environ.get("WIKITOURS_SCREENSHOTS"):
+        from playground.screenshot import screenshot
+
+        screenshot(f"{wiki.index}?title=Project:Wikitours/Status", Path(os.environ["WIKITOURS_SCREENSHOTS"])
+                   / "status-waiting-review.png", height=1100)
+    approvals = json.loads(wiki.wikitext("Project:Wikitours/Approved.json"))
+    approvals[wiki.page_info(title)["title"]] = edit["newrevid"]
+    wiki.edit("Project:Wikitours/Approved.json", json.dumps(approvals, ensure_ascii=False),
+              summary="approve Noor's translation")
+    wait_for("the approved translation live", lambda: "Von Noor übersetzt" in (wiki.wikitext(live) or ""))
+    wait_for("nothing waiting", lambda: "Waiting for review" not in (wiki.wikitext("Project:Wikitours/Status") or ""))
+
+
 def test_an_edit_of_a_tour_page_is_published_by_the_next_sync(playground):
     wiki = playground.wiki
     title = TOUR.format("first-edit")
     text = wiki.wikitext(title)
     wiki.edit(title, text.replace("title: Your first edit", "title: Your very first edit", 1),
-              user="Noor", summary="clearer title")
+              user=wiki.admin.name, summary="clearer title")
     def published():
         text = wiki.wikitext("Help:Wikitours/first-edit") or ""
         return "Your very first edit" in text and text
@@ -136,7 +185,7 @@ def test_a_broken_edit_publishes_nothing_is_reported_and_a_fix_clears_it(playgro
     assert lines[2].startswith("title: ")  # line 1 is <pre>, line 2 the id
     lines[2] = "title: [Your user page"  # an unclosed flow list: a YAML syntax error
     lines[4] = "audience: <script>alert(1)</script>"
-    wiki.edit(title, "\n".join(lines), user="Sam", summary="oops")
+    wiki.edit(title, "\n".join(lines), user=wiki.admin.name, summary="oops")
     broken_rev = wiki.page_info(title)["revid"]
     before = wiki.wikitext("Help:Wikitours/user-page")
 
@@ -146,22 +195,22 @@ def test_a_broken_edit_publishes_nothing_is_reported_and_a_fix_clears_it(playgro
     assert "Wikitours/Tours/user-page.yaml" in status
     # the page, the line the editor sees (the YAML parser stops on line 4), what and how to fix
     assert "Wikitours/Tours/user-page.yaml]], line 4: YAML syntax error" in status, status
-    assert "How to fix it" in status and "[[:User:Sam|Sam]]" in status
+    assert "How to fix it" in status and "[[:User:Admin|Admin]]" in status
     shown = rendered(wiki, "Project:Wikitours/Status")
     assert "line 4: YAML syntax error" in shown and "<script>alert(1)" not in shown
     talk = wait_for("the note on the editor's talk page",
-                    lambda: wiki.wikitext("User talk:Sam"))
+                    lambda: wiki.wikitext("User talk:Admin"))
     assert f'wikitours:sync-error rev="{broken_rev}"' in talk
     assert wiki.wikitext("Help:Wikitours/user-page") == before  # the last good version stays live
 
-    wiki.edit(title, good, user="Sam", summary="fixed")
+    wiki.edit(title, good, user=wiki.admin.name, summary="fixed")
     fixed = wait_for("the status page saying it is fixed",
                      lambda: "Fixed:" in (s := wiki.wikitext("Project:Wikitours/Status") or "")
                      and s)
     assert "user-page.yaml" in fixed
     assert "The tours are up to date" in rendered(wiki, "Project:Wikitours/Status")
     # one note per broken revision, however many runs saw it
-    assert wiki.wikitext("User talk:Sam").count("wikitours:sync-error") == 1
+    assert wiki.wikitext("User talk:Admin").count("wikitours:sync-error") == 1
 
 
 def test_a_restart_keeps_the_edits_made_on_the_wiki(playground):

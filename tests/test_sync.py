@@ -18,6 +18,7 @@ import pytest
 from bot.multiwiki import parse_config
 from bot.sync import SCHEMA_TITLE, sync_once
 from test_sync_state import requests_since
+from trusthelp import trusted_user
 from tours.i18n import source_hash
 
 TOURS = "Project:Wikitours/Tours/"
@@ -128,9 +129,11 @@ def _config(meta, ar):
 def two(make_wiki):
     meta = make_wiki()
     ar = make_wiki(language="ar")
-    meta.create_user("Tour Editor")
-    meta.create_user("Translator")
-    ar.create_user("Local Admin")
+    # The editors are trusted (bot/trust.py): administrators may edit site JSON, so their edits
+    # are published directly; tests/test_sync_trust.py is about everyone else.
+    trusted_user(meta, "Tour Editor", "sysop")
+    trusted_user(meta, "Translator", "sysop")
+    trusted_user(ar, "Local Admin", "sysop")
     meta.edit(HEADER, HEADER_TEXT)
     meta.edit(TOURS + "first-edit.yaml", FIRST, user="Tour Editor")
     meta.edit(TOURS + "ask-mentor.yaml", SECOND, user="Tour Editor")

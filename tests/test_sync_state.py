@@ -21,6 +21,7 @@ from bot.multiwiki import parse_config
 from bot.sync import STATE_TITLE, sync_once
 from bot.syncstate import (MAX_STATE_BYTES, Lease, MachineLock, claim,
                            lease_verdict, parse_state, read_board, render_state)
+from trusthelp import trusted_user
 
 ROOT = Path(__file__).resolve().parent.parent
 TOURS = "Project:Wikitours/Tours/"
@@ -149,7 +150,7 @@ def test_of_two_claims_on_the_same_state_one_wins_and_the_other_puts_the_page_ba
 
 @pytest.fixture(scope="module")
 def lib(wiki):
-    wiki.create_user("Tour Editor")
+    trusted_user(wiki, "Tour Editor", "sysop")  # publishes (bot/trust.py)
     wiki.edit(TOURS + "hello.yaml", TOUR.format(text="Version one."), user="Tour Editor")
     config, problems = parse_config({"library": {"wiki": "w", "tours": TOURS},
                                      "wikis": [{"id": "w", "api": wiki.api, "language": "en"}]})

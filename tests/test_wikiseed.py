@@ -328,3 +328,48 @@ def test_push_tours_messages_follow_the_users_language(wiki, tmp_path):
     german = json.loads((ROOT / "i18n" / "seed" / "de.json").read_text(encoding="utf-8"))
     expected = german["wikitours-seed-file-errors"].replace("$1", str(bad))
     assert env_run.returncode == 1 and expected in env_run.stderr
+
+
+def _protection(wiki, title):
+    page = wiki.call(action="query", prop="info", inprop="protection", titles=title)["query"]["pages"][0]
+    return {(p["type"], p["level"], p["expiry"]) for p in page.get("protection", [])}
+
+
+def test_push_protects_the_pages_it_publishes_from(wiki, tmp_path):
+    """Protection by default (tours/protection.py): the tour and library pages at sysop, the
+    translation and approvals pages at autoconfirmed, edit and move; an account that may not
+    protect is told which pages stay unprotected."""
+    from trusthelp import grant
+
+    (tmp_path / "i18n").mkdir()
+    (tmp_path / "i18n" / "de.json").write_text(json.dumps({"@metadata": {}, "wikitours-x": "y"}))
+    source = tmp_path / "p.yaml"
+    source.write_text(HEAD + "badges: []\ntours:\n" + _tour("pp-one", "One"), encoding="utf-8")
+    args = ("--tours", str(source), "--tours-prefix", "Project:Prot/Tours/",
+            "--header", "Project:Prot/Library.yaml", "--approvals", "Project:Prot/Approved.json",
+            "--prefix", "Project:Prot/i18n/")
+    # the bot is no administrator yet: everything is pushed and it says what is not protected
+    run = _push(wiki, tmp_path, *args)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Prot/Tours/pp-one.yaml: not protected" in run.stderr
+    assert "Ask an administrator to protect it (edit and move: sysop)" in run.stderr
+    assert "Prot/i18n/de.json: not protected" in run.stderr
+    assert _protection(wiki, "Project:Prot/Tours/pp-one.yaml") == set()
+    assert json.loads(wiki.wikitext("Project:Prot/Approved.json")) == {}
+
+    grant(wiki, wiki.bot.name, "sysop")
+    again = _push(wiki, tmp_path, *args)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "2 pages protected (edit and move: sysop)" in again.stdout, again.stdout
+    assert "2 pages protected (edit and move: autoconfirmed)" in again.stdout
+    for title, level in (("Project:Prot/Tours/pp-one.yaml", "sysop"), ("Project:Prot/Library.yaml", "sysop"),
+                         ("Project:Prot/Approved.json", "autoconfirmed"),
+                         ("Project:Prot/i18n/de.json", "autoconfirmed")):
+        found = _protection(wiki, title)
+        assert found == {("edit", level, "infinity"), ("move", level, "infinity")}, (title, found)
+    log = wiki.logevents(letype="protect", letitle="Project:Prot/Tours/pp-one.yaml")
+    assert log and log[0]["user"] == wiki.bot.name and "protected by default" in log[0]["comment"]
+    # protected already: nothing to say, nothing done; a stronger protection is never lowered
+    third = _push(wiki, tmp_path, *args, "--protect", "autoconfirmed")
+    assert "protected" not in third.stdout and third.returncode == 0
+    assert {p[1] for p in _protection(wiki, "Project:Prot/Library.yaml")} == {"sysop"}

@@ -2,7 +2,7 @@
 
 Facilitating a workshop, speaking in public or building a partnership leaves no edit to check,
 so a person vouches for it. Who may is the wiki's decision, kept on the wiki where anyone can
-audit it: ``Project:Wikitours/Assessors.json`` (contracts §12),
+audit it: ``Project:Wikitours/Assessors.json`` (contracts §13),
 ``{"assessors": [{"username": "Ada", "skills": ["facilitation"]}]}`` (no ``skills``: every
 skill). An entry counts only when the revision that added or last changed it was made by an
 administrator of the wiki (``sysop``), so anyone can propose an assessor on the page but

@@ -33,6 +33,8 @@ from tours.render.badges import render_badge_page
 from tours.render.catalogue import render_catalogue
 from tours.render.common import DEFAULT_PREFIX, Page, Site
 from tours.render.gadgetdata import (
+    form_messages,
+    gadget_config,
     gadget_index,
     index_languages,
     tour_data,
@@ -221,6 +223,7 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
     config = dict(config or {})
     pages.append(gadget_index(adapted, index_languages(set(tour_texts) | gadget_langs, source),
                               config))
+    pages.append(gadget_config(config))
     for tour in adapted.tours:
         pages.append(tour_data(adapted, tour))
         for lang in page_langs:
@@ -229,6 +232,7 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
                 pages.append(page)
     for lang in sorted(gadget_langs):
         pages.append(ui_messages(lang, translations.gadget[lang].messages))
+        pages.append(form_messages(lang, translations.gadget[lang].messages))
     # the translation form's source texts, hashes and notes: the library's own, not adapted
     qqq = translations.tours.get("qqq")
     pages.append(sources_page(library, qqq.messages if qqq is not None else None))

@@ -22,6 +22,9 @@ __all__ = [
     "LOADER_TITLE",
     "RUNTIME_TITLE",
     "STYLE_TITLE",
+    "PLACE_TITLE",
+    "PLACE_STYLE_TITLE",
+    "EVENTS_TITLE",
     "TRANSLATE_TITLE",
     "TRANSLATE_STYLE_TITLE",
     "MODULES",
@@ -31,6 +34,9 @@ __all__ = [
     "runtime_js",
     "loader_js",
     "runtime_css",
+    "place_js",
+    "place_css",
+    "events_js",
     "translate_js",
     "translate_css",
 ]
@@ -42,23 +48,34 @@ I18N = ROOT / "i18n" / "gadget"
 LOADER_TITLE = "MediaWiki:Gadget-wikitours.js"
 RUNTIME_TITLE = "MediaWiki:Gadget-wikitours-runtime.js"
 STYLE_TITLE = "MediaWiki:Gadget-wikitours-runtime.css"
+PLACE_TITLE = "MediaWiki:Gadget-wikitours-place.js"
+PLACE_STYLE_TITLE = "MediaWiki:Gadget-wikitours-place.css"
+EVENTS_TITLE = "MediaWiki:Gadget-wikitours-events.js"
 TRANSLATE_TITLE = "MediaWiki:Gadget-wikitours-translate.js"
 TRANSLATE_STYLE_TITLE = "MediaWiki:Gadget-wikitours-translate.css"
 
-#: Runtime modules in load order: each may use only the modules before it at load time.
+#: Modules of the loader page, on every page view: naming and reading the wiki pages
+#: (messages.js) comes with it, so a starting tour reads its data while the runtime loads.
+LOADER_MODULES = ("messages", "loader", "translate-loader")
+
+#: Runtime modules in load order: each may use only the modules before it (and the loader's)
+#: at load time. What only some tours or screens need is in modules of its own, loaded on
+#: demand: side placement (wide screens, in the same request as the runtime) and funnel events
+#: (only when the site sets an eventUrl).
 MODULES = (
     "state",
     "config",
     "conditions",
-    "placement",
-    "messages",
+    "sheet",
+    "texts",
     "progress",
-    "telemetry",
     "elements",
     "popover",
     "events",
     "tour",
 )
+PLACE_MODULES = ("placement",)
+EVENTS_MODULES = ("telemetry",)
 
 #: ResourceLoader modules the translation form uses (core too).
 TRANSLATE_DEPENDENCIES = (
@@ -69,9 +86,9 @@ TRANSLATE_DEPENDENCIES = (
     "mediawiki.util",
 )
 
-#: ResourceLoader modules the runtime uses; all ship with MediaWiki core.
+#: ResourceLoader modules the runtime uses; all ship with MediaWiki core. mediawiki.api is
+#: loaded only to save a logged-in reader's progress or word an error.
 RUNTIME_DEPENDENCIES = (
-    "mediawiki.api",
     "mediawiki.jqueryMsg",
     "mediawiki.language",
     "mediawiki.user",
@@ -98,29 +115,30 @@ def ui_messages(lang: str = "en", root: Path = ROOT) -> dict[str, str]:
     return {k: data[k] for k in sorted(data) if not k.startswith("@")}
 
 
+def _concat(names, root: Path) -> str:
+    return "".join(f"\n/* {name}.js */\n" + _read(root / "gadget" / "src" / f"{name}.js")
+                   for name in names)
+
+
 def loader_js(root: Path = ROOT) -> str:
     """``MediaWiki:Gadget-wikitours.js``: the only code on every page view.
 
-    It ends with ``translate-loader.js``, a title test that loads the translation form only on
-    the translation pages (MediaWiki 1.39's Gadgets can limit a gadget to actions and skins,
-    not to namespaces or titles, so a gadget of its own would load on every page view).
+    messages.js, then loader.js, then ``translate-loader.js``, a title test that loads the
+    translation form only on the translation pages (MediaWiki 1.39's Gadgets can limit a gadget
+    to actions and skins, not to namespaces or titles, so a gadget of its own would load on every
+    page view).
     """
-    src = root / "gadget" / "src"
-    return _read(src / "loader.js") + _read(src / "translate-loader.js")
+    return "mw.libs.wikitours = {};\n" + _concat(LOADER_MODULES, root)
 
 
 def runtime_js(root: Path = ROOT) -> str:
     """``MediaWiki:Gadget-wikitours-runtime.js``: the modules concatenated.
 
-    No messages are built in: the wiki serves them from its message pages in one request with the
-    tour. A key without text shows as MediaWiki shows any missing message (``⧼key⧽``), and when
-    that request fails MediaWiki's own translated API error is shown (mediawiki.api's messages).
+    No messages are built in: the wiki serves them from its message pages, read with the tour.
+    A key without text shows as MediaWiki shows any missing message (``⧼key⧽``), and when that
+    request fails MediaWiki's own translated API error is shown (mediawiki.api's messages).
     """
-    parts = ["mw.libs.wikitours = {};\n"]
-    for name in MODULES:
-        parts.append(f"\n/* {name}.js */\n")
-        parts.append(_read(root / "gadget" / "src" / f"{name}.js"))
-    body = "".join(parts)
+    body = _concat(MODULES, root).lstrip("\n")
     return _banner("runtime", body) + body
 
 
@@ -130,13 +148,30 @@ def runtime_css(root: Path = ROOT) -> str:
     return _banner("styles", body) + body
 
 
+def place_js(root: Path = ROOT) -> str:
+    """``MediaWiki:Gadget-wikitours-place.js``: popovers beside their element (wide screens)."""
+    body = _concat(PLACE_MODULES, root).lstrip("\n")
+    return _banner("placement", body) + body
+
+
+def place_css(root: Path = ROOT) -> str:
+    """``MediaWiki:Gadget-wikitours-place.css``: the arrow of popovers beside their element."""
+    body = _read(root / "gadget" / "src" / "placement.css")
+    return _banner("placement styles", body) + body
+
+
+def events_js(root: Path = ROOT) -> str:
+    """``MediaWiki:Gadget-wikitours-events.js``: funnel events, when the site sets an eventUrl."""
+    body = _concat(EVENTS_MODULES, root).lstrip("\n")
+    return _banner("events", body) + body
+
+
 def translate_js(root: Path = ROOT) -> str:
     """``MediaWiki:Gadget-wikitours-translate.js``: the translation form (hidden gadget), after
-    the runtime's message module, whose query and message helpers it uses (the runtime itself is
-    not loaded on translation pages)."""
-    body = ("mw.libs.wikitours = mw.libs.wikitours || {};\n\n/* messages.js */\n"
-            + _read(root / "gadget" / "src" / "messages.js")
-            + "\n/* translate.js */\n" + _read(root / "gadget" / "src" / "translate.js"))
+    the runtime's messages.js and texts.js, whose titles and message helpers it uses (the
+    runtime itself is not loaded on translation pages)."""
+    body = ("mw.libs.wikitours = mw.libs.wikitours || {};\n"
+            + _concat(("messages", "texts", "translate"), root))
     return _banner("translation form", body) + body
 
 
@@ -158,6 +193,9 @@ def gadget_pages(config: Any = None, root: Path = ROOT) -> list[tuple[str, str, 
         (LOADER_TITLE, "javascript", loader_js(root)),
         (RUNTIME_TITLE, "javascript", runtime_js(root)),
         (STYLE_TITLE, "css", runtime_css(root)),
+        (PLACE_TITLE, "javascript", place_js(root)),
+        (PLACE_STYLE_TITLE, "css", place_css(root)),
+        (EVENTS_TITLE, "javascript", events_js(root)),
         (TRANSLATE_TITLE, "javascript", translate_js(root)),
         (TRANSLATE_STYLE_TITLE, "css", translate_css(root)),
     ]
@@ -167,8 +205,9 @@ def definition_lines() -> list[str]:
     """The ``wikitours`` section of ``MediaWiki:Gadgets-definition``.
 
     The loader is a default gadget with no dependencies; the runtime is hidden (not listed in
-    preferences) and loaded on demand with ``mw.loader.using``. Both target desktop and mobile so
-    that Minerva with MobileFrontend loads them too. The translation form is hidden as well,
+    preferences) and loaded on demand with ``mw.loader.using``, as are side placement (wide
+    screens) and funnel events (an eventUrl set), which need the runtime. All target desktop and
+    mobile so that Minerva with MobileFrontend loads them too. The translation form is hidden as well,
     loaded by the loader on ``Project:Wikitours/i18n/<lang>.json`` only.
     """
     return [
@@ -176,6 +215,10 @@ def definition_lines() -> list[str]:
         "* wikitours-runtime[ResourceLoader|hidden|dependencies="
         + ",".join(RUNTIME_DEPENDENCIES)
         + "|targets=desktop,mobile]|wikitours-runtime.js|wikitours-runtime.css",
+        "* wikitours-place[ResourceLoader|hidden|dependencies=ext.gadget.wikitours-runtime"
+        "|targets=desktop,mobile]|wikitours-place.js|wikitours-place.css",
+        "* wikitours-events[ResourceLoader|hidden|dependencies=ext.gadget.wikitours-runtime"
+        "|targets=desktop,mobile]|wikitours-events.js",
         "* wikitours-translate[ResourceLoader|hidden|dependencies="
         + ",".join(TRANSLATE_DEPENDENCIES)
         + "|targets=desktop,mobile]|wikitours-translate.js|wikitours-translate.css",

@@ -175,6 +175,8 @@ class Status:
     schema: str = "MediaWiki:Wikitours/tours.schema.json"
     source_index: str = ""  #: index.php of the library wiki when it is another wiki
     drafts: tuple[DraftLine, ...] = ()
+    #: The publishing-trust section (tours/reviewpage.py), already rendered.
+    review: str = ""
 
 
 def render_status(status: Status) -> str:
@@ -214,6 +216,8 @@ def render_status(status: Status) -> str:
                                                  msg("wikitours-sync-status-diff", lang), error.index),
                                        user_link(error.user, error.index)))
         out.append("")
+    if status.review:
+        out.append(status.review)
     if status.conflicts:
         out.append(msg("wikitours-sync-status-conflicts", lang, len(status.conflicts),
                        ", ".join(link(t) for t in status.conflicts)))

@@ -347,7 +347,32 @@ def run_push(ns) -> int:
         elif a.kind == "same":
             record[a.lang] = {"revid": wiki[a.lang].revid, "sha": content_sha(local[a.lang])}
     _save_record(record_path, ns.api, record)
+    # The approvals page is protected like the translations: the translation circle approves
+    # translations there (entries by anyone else count for nothing, bot/trust.py).
+    pages = [p.title for p in api.pages(ns.prefix).values()] + ([ns.approvals] if seed else [])
+    protect_and_say(api, pages, getattr(ns, "protect_translations", ""))
     return max(_report(actions, "pushed"), tours_status)
+
+
+def _level(value: str | None) -> str:
+    return "" if value in (None, "", "none") else value
+
+
+def protect_and_say(api: Api, titles: list[str], level: str | None) -> int:
+    """Protect *titles* at *level* (tours/protection.py) and say so: one line for the pages
+    protected, one per page that could not be (the sync's status page keeps warning about
+    those). The number of failures."""
+    from tours.protection import protect
+
+    level = _level(level)
+    if not level:
+        return 0
+    done, failed = protect(api, titles, level, seed_msg("wikitours-seed-protect-reason"))
+    if done:
+        print(seed_msg("wikitours-seed-protected", len(done), level))
+    for title, why in failed:
+        print(seed_msg("wikitours-seed-protect-failed", title, why, level), file=sys.stderr)
+    return len(failed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,7 +388,8 @@ def seed_msg(key: str, *params: object, lang: str | None = None) -> str:
     from tours.cli import output_language
     from tours.problemtext import message
 
-    return message(SEED_I18N, key, lang or output_language(), *map(str, params))
+    return message(SEED_I18N, key, lang or output_language(),
+                   *(p if isinstance(p, int) else str(p) for p in params))  # numbers for PLURAL
 
 
 def _seed(ns):
@@ -430,6 +456,16 @@ def push_tours(ns, api: Api, seed, record_path: Path) -> int:
     _save_record(record_path, key, record)
     print(seed_msg("wikitours-seed-done", len(plans), counts["create"], counts["update"],
                    counts["same"], counts["skip"], counts["conflict"]))
+    # The approvals page (bot/trust.py) is made once, empty, so that it is protected from the start.
+    approvals = getattr(ns, "approvals", "")
+    if approvals and not api.revisions([approvals]):
+        try:
+            api.save(approvals, "{}", seed_msg("wikitours-seed-approvals-created", approvals), None)
+            print(seed_msg("wikitours-seed-approvals-created", approvals))
+        except RuntimeError as error:
+            print(seed_msg("wikitours-seed-not-saved", approvals, error), file=sys.stderr)
+    titles = [plan.wiki.title if plan.wiki else plan.title for plan in plans]
+    protect_and_say(api, titles, getattr(ns, "protect", ""))
     return 1 if counts["conflict"] else 0
 
 
@@ -464,4 +500,16 @@ def add_parsers(sub) -> None:
                            help=f"the header page (default: {DEFAULT_HEADER})")
             p.add_argument("--wrap", choices=WRAPS, default="pre",
                            help="how the YAML is wrapped on the page (default: pre, shown verbatim)")
+            from tours.protection import APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL
+
+            p.add_argument("--protect", default=DEFAULT_LEVEL, metavar="LEVEL",
+                           help="protect (edit and move) the tour and library pages at "
+                                f"LEVEL (default: {DEFAULT_LEVEL}; none: leave them as they are)")
+            p.add_argument("--protect-translations", default=DEFAULT_TRANSLATIONS_LEVEL,
+                           metavar="LEVEL", help="protect the translation and approvals pages at "
+                           "LEVEL (default: "
+                           f"{DEFAULT_TRANSLATIONS_LEVEL}; none: leave them as they are)")
+            p.add_argument("--approvals", default=APPROVALS_TITLE, metavar="TITLE",
+                           help="with --tours: make this approvals page (JSON) if missing "
+                                f"(default: {APPROVALS_TITLE}; docs/community.md, Trust)")
         p.set_defaults(run=_delegate("tours.translations_sync", fn))

@@ -19,7 +19,10 @@ A split is only returned when it is faithful: :func:`split_library` loads the pa
 :func:`tours.wikisource.load_from_pages` and compares the result with the file's own library
 (:func:`same_library`: positions and file names aside). The header page gets an ``order:`` list
 with the file's order of the tours, which the wiki would otherwise list by page name. Anything else is a :class:`Problem`, so a
-file that cannot be split exactly is never half-published. Everything here is pure.
+file that cannot be split exactly is never half-published. Everything here is pure; the push
+(:mod:`tours.translations_sync`) then protects the pages it saved (:mod:`tours.protection`:
+tour and library pages at ``sysop``, translations and approvals at ``autoconfirmed`` by default),
+because the sync publishes only reviewed revisions of them (:mod:`bot.trust`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 /*
- * Settings: defaults, replaced by the site's `config` from MediaWiki:Gadget-wikitours-tours.json
- * where its values are valid. Read them as properties: wt.config.waitMs.
+ * Settings: defaults, replaced by the site's from MediaWiki:Gadget-wikitours-config.json (read
+ * with the tour) where its values are valid. Read them as properties: wt.config.waitMs.
  */
 ( function ( wt ) {
 	'use strict';
@@ -21,4 +21,17 @@
 		narrowWidth: 640
 	};
 	c.configure();
+
+	// Funnel events (contracts §6) only when the site sets an eventUrl: then telemetry.js, a
+	// module of its own, is loaded and sends what was logged meanwhile.
+	wt.telemetry = {
+		queue: [],
+		log: function () {
+			if ( c.eventUrl ) {
+				wt.telemetry.queue.push( arguments );
+				mw.loader.load( 'ext.gadget.wikitours-events' );
+			}
+		},
+		flush: function () {}
+	};
 }( mw.libs.wikitours ) );

@@ -1,4 +1,4 @@
-/*!
+/*
  * wikitours loader: the only wikitours code on every page view.
  *
  * It does nothing, and asks the server for nothing, unless a tour is starting or running:
@@ -7,39 +7,46 @@
  *   the catalogue, a welcome message), remembered for the next page view, because links to
  *   Special:MyPage/... are redirected and the redirect drops unknown query parameters;
  * - a tour in progress, whose state the runtime keeps in localStorage across navigation.
- * Only then is the runtime loaded.
+ * Only then is the runtime loaded, and the tour's data is read at the same time (messages.js,
+ * bundled before this file). Wide screens get the placement module in the same request;
+ * phones show a sheet and never need it.
+ *
+ * Every byte here is paid on every page view (the goal is under 1 KB as served, gzipped:
+ * bench/gadget.py), which is why this file, unlike the others, is not in strict mode.
  */
 ( function () {
-	'use strict';
-	var ACTIVE = 'wikitours-active',
-		START = 'wikitours-start',
+	var START = 'wikitours-start',
 		PARAM = /[?&#]wikitour=([a-z0-9][a-z0-9-]*)/,
 		ID = /^[a-z0-9][a-z0-9-]*$/,
-		m = PARAM.exec( location.search + location.hash ),
+		m = PARAM.exec( location.href ),
 		id = m && m[ 1 ],
-		active = null,
-		store = null;
+		wt = mw.libs.wikitours,
+		tour = null,
+		store;
 	try {
 		// No dependencies here (not even mediawiki.storage): this runs on every page view.
 		store = localStorage;
-		active = store.getItem( ACTIVE );
-		if ( store.getItem( START ) ) {
-			id = id || store.getItem( START );
-			store.removeItem( START );
-		}
+		id = id || store.getItem( START );
+		store.removeItem( START );
+		tour = ( JSON.parse( store.getItem( 'wikitours-active' ) ) || {} ).tour;
 	} catch ( e ) {}
 	document.addEventListener( 'click', function ( e ) {
 		var a = e.target.closest && e.target.closest( 'a[href*="wikitour="]' ),
-			link = a && a.host === location.host && PARAM.exec( a.search + a.hash );
-		if ( link && store ) {
-			try {
+			link = a && a.host === location.host && PARAM.exec( a.href );
+		try {
+			if ( link ) {
 				store.setItem( START, link[ 1 ] );
-			} catch ( err ) {}
-		}
+			}
+		} catch ( err ) {}
 	} );
-	if ( ( id && ID.test( id ) ) || active ) {
-		mw.loader.using( 'ext.gadget.wikitours-runtime' ).then( function () {
-			mw.libs.wikitours.main( id && ID.test( id ) ? id : null );
+	// An id from the address or a click passed PARAM; one from localStorage is checked.
+	tour = id || tour;
+	if ( tour && ID.test( tour ) ) {
+		wt.fetched = wt.messages.fetch( tour );
+		mw.loader.using( [ 'ext.gadget.wikitours-runtime' ].concat(
+			innerWidth < 640 ? [] : 'ext.gadget.wikitours-place' )
+		).then( function () {
+			wt.main( id );
 		} );
 	}
 }() );

@@ -1,224 +1,67 @@
 /*
- * Tour data and messages: one API request for the tour, the site configuration, the message
- * pages of the reader's language fallback chain and (when logged in) their progress page.
+ * Which wiki pages the gadget reads, and reading them. This module is part of the loader page,
+ * so that a starting tour asks for its data at the same time as for the runtime's code instead
+ * of after it; it runs on every page view, so it stays small (texts.js does the rest).
  *
- * Texts are shown only through mw.message( key, userName ).parseDom(): MediaWiki's message
- * parser escapes any HTML it does not allow, so markup or script in a tour never runs. Only keys
- * starting with "wikitours-" are accepted from the wiki, so a message page cannot replace any
- * other interface message.
+ * Tour data and texts are read with cacheable GET requests (maxage, smaxage): the next page of
+ * a multi-page tour, or the same tour again, reads them from the browser's cache. The reader's
+ * own progress page is read in its own request, never cached.
  */
 ( function ( wt ) {
 	'use strict';
-	var KEY = /^wikitours-[a-z0-9-]+$/;
-
-	function tourTitle( id ) {
-		return 'MediaWiki:Wikitours/tours/' + id + '.json';
-	}
-
-	function messagesTitle( group, lang ) {
-		return 'MediaWiki:Wikitours/messages/' + group + '/' + lang + '.json';
-	}
-
-	function progressTitle( userName ) {
-		return 'User:' + userName + '/wikitours.json';
-	}
-
 	/**
-	 * @return {string[]} The reader's languages, most wanted first, always ending in English
-	 */
-	function languages() {
-		var chain = ( mw.language.getFallbackLanguageChain() || [] ).slice();
-		if ( chain.indexOf( 'en' ) === -1 ) {
-			chain.push( 'en' );
-		}
-		return chain;
-	}
-
-	/**
-	 * Merge message objects given most wanted first: later (more wanted) languages win.
+	 * Every wiki page the gadget reads or writes is named here and nowhere else (a published
+	 * version's segment goes in this one function).
 	 *
-	 * @param {Array} sets Objects of key: text, most wanted first (null for missing pages)
-	 * @return {Object} Only keys and texts that are safe to hand to mw.messages
+	 * @param {string} kind tours or messages (with a name); config (the site's settings),
+	 *  tours (the index) or sources (the translation form's) without one; or progress
+	 * @param {string} [name] Tour id, message group (a tour id or "ui") or user name
+	 * @param {string} [lang]
+	 * @return {string}
 	 */
-	function merge( sets ) {
-		var out = {};
-		sets.slice().reverse().forEach( function ( set ) {
-			if ( !set || typeof set !== 'object' || Array.isArray( set ) ) {
-				return;
-			}
-			Object.keys( set ).forEach( function ( key ) {
-				if ( KEY.test( key ) && typeof set[ key ] === 'string' && set[ key ].length <= 5000 ) {
-					out[ key ] = set[ key ];
-				}
-			} );
-		} );
-		return out;
-	}
-
-	function parseJson( text ) {
-		try {
-			return JSON.parse( text );
-		} catch ( e ) {
-			return null;
-		}
+	function title( kind, name, lang ) {
+		return kind === 'progress' ? 'User:' + name + '/wikitours.json' : 'MediaWiki:' + ( name ?
+			'Wikitours/' + kind + '/' + name + ( lang ? '/' + lang : '' ) : 'Gadget-wikitours-' + kind ) + '.json';
 	}
 
 	/**
-	 * @param {Object} response An action=query&prop=revisions answer with formatversion=2
-	 * @param {boolean} [withRevision] Answer {content, revid, timestamp} instead of the content
-	 * @return {Function} Title as asked -> page content (or revision), null for a missing page
+	 * @param {string[]} titles
+	 * @param {boolean} [cache] Whether browsers and caches may keep the answer (five minutes)
+	 * @return {jQuery.Promise} The request (texts.answer reads it)
 	 */
-	function contents( response, withRevision ) {
-		var q = ( response && response.query ) || {},
-			byTitle = {},
-			asked = {};
-		( q.pages || [] ).forEach( function ( page ) {
-			var rev = page.revisions && page.revisions[ 0 ],
-				slot = rev && rev.slots && rev.slots.main;
-			byTitle[ page.title ] = slot && typeof slot.content === 'string' ?
-				{ content: slot.content, revid: rev.revid, timestamp: rev.timestamp } : null;
+	function read( titles, cache ) {
+		return $.getJSON( mw.config.get( 'wgScriptPath' ) + '/api.php', { action: 'query',
+			format: 'json', formatversion: 2, prop: 'revisions', rvprop: 'content', rvslots: 'main',
+			titles: titles.join( '|' ), maxage: cache ? 300 : 0, smaxage: cache ? 300 : 0 } );
+	}
+
+	/**
+	 * Start reading what a tour needs: its data, the site's settings, the texts of the reader's
+	 * languages and, when logged in, their progress page (not cached).
+	 *
+	 * The languages are those known before the runtime (and mediawiki.language) is there: the
+	 * reader's, its base ("pt" for "pt-br") and English. texts.js reads the rest of a longer
+	 * fallback chain, if any, once it has.
+	 *
+	 * @param {string} id Tour id
+	 * @return {Object} {id, langs, data, progress}: the last two are requests (progress null when
+	 *  anonymous)
+	 */
+	function fetch( id ) {
+		var lang = mw.config.get( 'wgUserLanguage' ),
+			langs = [ lang, lang.split( '-' )[ 0 ], 'en' ],
+			user = mw.config.get( 'wgUserName' ),
+			titles = [ title( 'tours', id ), title( 'config' ) ];
+		langs.forEach( function ( code ) {
+			titles.push( title( 'messages', id, code ), title( 'messages', 'ui', code ) );
 		} );
-		( q.normalized || [] ).forEach( function ( n ) {
-			asked[ n.from ] = n.to;
-		} );
-		return function ( title ) {
-			var page = byTitle[ asked[ title ] || title ];
-			return page ? ( withRevision ? page : page.content ) : null;
+		return {
+			id: id,
+			langs: langs,
+			data: read( titles, true ),
+			progress: user && read( [ title( 'progress', user ) ] )
 		};
 	}
 
-	/**
-	 * @param {Object|null} tour Parsed tour data
-	 * @return {boolean} Whether it has the shape the runtime relies on
-	 */
-	function validTour( tour ) {
-		return !!tour && typeof tour === 'object' && Array.isArray( tour.steps ) &&
-			tour.steps.length > 0 && tour.steps.length <= 200 && tour.steps.every( function ( s ) {
-			return s && typeof s.id === 'string' && typeof s.title === 'string' &&
-					typeof s.text === 'string';
-		} );
-	}
-
-	/**
-	 * The interface messages the texts include with {{int:key}} (the compiler allows only
-	 * plain button labels such as savearticle): jqueryMsg shows them only once they are loaded.
-	 *
-	 * @param {Object} messages Key: text
-	 * @return {string[]} Message keys, each once
-	 */
-	function interfaceKeys( messages ) {
-		var keys = [];
-		Object.keys( messages ).forEach( function ( k ) {
-			var re = /\{\{int:([a-z_]{1,40})\}\}/g, m;
-			while ( ( m = re.exec( messages[ k ] ) ) && keys.length < 50 ) {
-				if ( keys.indexOf( m[ 1 ] ) === -1 ) {
-					keys.push( m[ 1 ] );
-				}
-			}
-		} );
-		return keys;
-	}
-
-	function query( titles ) {
-		return new mw.Api().get( {
-			action: 'query',
-			prop: 'revisions',
-			titles: titles.join( '|' ),
-			rvprop: 'content',
-			rvslots: 'main',
-			formatversion: 2
-		} );
-	}
-
-	/**
-	 * Load everything a tour needs in one request (two when the tour's source language is not
-	 * in the reader's chain) and register its messages.
-	 *
-	 * @param {string} id Tour id
-	 * @return {jQuery.Promise} Resolves to {tour, site, progress}; tour is null when missing
-	 */
-	function load( id ) {
-		var langs = languages(),
-			userName = mw.user.getName(),
-			titles = [ tourTitle( id ), 'MediaWiki:Gadget-wikitours-tours.json' ];
-		langs.forEach( function ( lang ) {
-			titles.push( messagesTitle( id, lang ), messagesTitle( 'ui', lang ) );
-		} );
-		if ( userName ) {
-			titles.push( progressTitle( userName ) );
-		}
-		return query( titles ).then( function ( response ) {
-			var get = contents( response ),
-				tour = parseJson( get( tourTitle( id ) ) ),
-				sets = [],
-				extra;
-			langs.forEach( function ( lang ) {
-				sets.push( parseJson( get( messagesTitle( id, lang ) ) ) );
-				sets.push( parseJson( get( messagesTitle( 'ui', lang ) ) ) );
-			} );
-			tour = validTour( tour ) ? tour : null;
-			function done( more ) {
-				var merged = merge( sets.concat( more ? [ more ] : [] ) ),
-					keys = interfaceKeys( merged ),
-					result = {
-						tour: tour,
-						site: parseJson( get( 'MediaWiki:Gadget-wikitours-tours.json' ) ) || {},
-						progress: userName ? parseJson( get( progressTitle( userName ) ) ) : null
-					};
-				mw.messages.set( merged );
-				if ( !keys.length ) {
-					return result;
-				}
-				// A label that cannot be loaded shows as ⧼key⧽; the tour still starts.
-				return new mw.Api().loadMessagesIfMissing( keys ).then( function () {
-					return result;
-				}, function () {
-					return result;
-				} );
-			}
-			if ( tour && typeof tour.sourceLanguage === 'string' &&
-				/^[a-z0-9-]+$/.test( tour.sourceLanguage ) && langs.indexOf( tour.sourceLanguage ) === -1 ) {
-				extra = messagesTitle( id, tour.sourceLanguage );
-				return query( [ extra ] ).then( function ( r ) {
-					return done( parseJson( contents( r )( extra ) ) );
-				}, function () {
-					return done( null );
-				} );
-			}
-			return done( null );
-		} );
-	}
-
-	/**
-	 * @param {string} key
-	 * @param {...*} params
-	 * @return {jQuery} The message parsed by MediaWiki's safe parser, with $1 = user name
-	 */
-	function dom( key ) {
-		var params = Array.prototype.slice.call( arguments, 1 );
-		if ( !params.length ) {
-			params = [ mw.user.getName() || '' ];
-		}
-		return mw.message.apply( mw, [ key ].concat( params ) ).parseDom();
-	}
-
-	/**
-	 * @param {...*} keyAndParams
-	 * @return {string} Plain text, for attributes and button labels
-	 */
-	function plain() {
-		return mw.message.apply( mw, arguments ).text();
-	}
-
-	wt.messages = {
-		languages: languages,
-		merge: merge,
-		interfaceKeys: interfaceKeys,
-		contents: contents,
-		validTour: validTour,
-		load: load,
-		dom: dom,
-		text: plain,
-		progressTitle: progressTitle
-	};
+	wt.messages = { title: title, read: read, fetch: fetch };
 }( mw.libs.wikitours ) );

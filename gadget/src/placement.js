@@ -3,12 +3,12 @@
  *
  * The wanted side is tried first, then the opposite one, then the other two; `start`/`end` are
  * logical and mirror in right-to-left languages. Whatever side is chosen, the popover is kept
- * inside the viewport. On narrow screens it becomes a full-width sheet at the bottom, or at the
- * top when the element is in the lower half of the screen.
+ * inside the viewport. On narrow screens it becomes a full-width sheet (sheet.js, which phones
+ * use alone: this module is loaded only on wide screens).
  */
 ( function ( wt ) {
 	'use strict';
-	var MARGIN = 8,
+	var MARGIN = wt.sheet.MARGIN,
 		OPPOSITE = { top: 'bottom', bottom: 'top', left: 'right', right: 'left' };
 
 	function clamp( value, min, max ) {
@@ -45,21 +45,10 @@
 	function place( target, size, view, options ) {
 		var o = options || {},
 			gap = o.gap === undefined ? 12 : o.gap,
-			sides, room, i, side, top, left, best, arrow, width;
-		if ( view.width < ( o.narrowWidth || 640 ) ) {
-			width = view.width - 2 * MARGIN;
-			top = target && target.top + target.height / 2 > view.height / 2 ?
-				MARGIN : view.height - size.height - MARGIN;
-			return { side: 'sheet', top: Math.max( MARGIN, top ), left: MARGIN, width: width, arrow: null };
-		}
-		if ( !target ) {
-			return {
-				side: 'center',
-				top: Math.max( MARGIN, ( view.height - size.height ) / 2 ),
-				left: Math.max( MARGIN, ( view.width - size.width ) / 2 ),
-				width: null,
-				arrow: null
-			};
+			sides, room, i, side, top, left, best, arrow,
+			simple = wt.sheet( target, size, view, o.narrowWidth );
+		if ( simple ) {
+			return simple;
 		}
 		room = {
 			top: target.top - gap - MARGIN,

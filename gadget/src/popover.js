@@ -118,7 +118,7 @@
 	function position() {
 		var target = opts && opts.target,
 			rect = null,
-			r, p, view;
+			r, p, view, size;
 		frame = null;
 		if ( !$pop ) {
 			return;
@@ -133,8 +133,16 @@
 		}
 		view = { width: document.documentElement.clientWidth, height: window.innerHeight };
 		// On narrow screens the popover is a full-width sheet: measure it at that width.
-		$pop.css( 'width', view.width < wt.config.narrowWidth ? view.width - 2 * wt.placement.MARGIN : '' );
-		p = wt.placement.place( rect, { width: $pop.outerWidth(), height: $pop.outerHeight() }, view, { placement: opts.placement, rtl: opts.rtl, narrowWidth: wt.config.narrowWidth } );
+		$pop.css( 'width', view.width < wt.config.narrowWidth ? view.width - 2 * wt.sheet.MARGIN : '' );
+		size = { width: $pop.outerWidth(), height: $pop.outerHeight() };
+		p = wt.sheet( rect, size, view, wt.config.narrowWidth );
+		if ( !p && wt.placement ) {
+			p = wt.placement.place( rect, size, view, { placement: opts.placement, rtl: opts.rtl, narrowWidth: wt.config.narrowWidth } );
+		} else if ( !p ) {
+			// A phone turned into a wide screen: centred until the placement module is here.
+			p = wt.sheet( null, size, view, 1 );
+			mw.loader.using( 'ext.gadget.wikitours-place' ).then( schedule );
+		}
 		if ( p.width ) {
 			$pop.css( 'width', p.width );
 		}

@@ -51,14 +51,17 @@
 			mw.storage.set( KEY, text );
 			return $.Deferred().resolve().promise();
 		}
-		return new mw.Api().postWithToken( 'csrf', {
-			action: 'edit',
-			title: wt.messages.progressTitle( mw.user.getName() ),
-			text: text,
-			contentmodel: 'json',
-			summary: wt.messages.text( 'wikitours-progress-summary' ),
-			watchlist: 'nochange',
-			formatversion: 2
+		// mediawiki.api only now: anonymous readers never need it.
+		return mw.loader.using( 'mediawiki.api' ).then( function () {
+			return new mw.Api().postWithToken( 'csrf', {
+				action: 'edit',
+				title: wt.messages.title( 'progress', mw.user.getName() ),
+				text: text,
+				contentmodel: 'json',
+				summary: wt.texts.text( 'wikitours-progress-summary' ),
+				watchlist: 'nochange',
+				formatversion: 2
+			} );
 		} );
 	}
 

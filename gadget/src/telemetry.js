@@ -1,6 +1,8 @@
 /*
  * Anonymous funnel events (contracts §6), batched and sent with navigator.sendBeacon to the
- * configured eventUrl only. No user name and no time stamp ever leave the browser.
+ * configured eventUrl only. A module of its own (ext.gadget.wikitours-events), loaded by the
+ * runtime only when an eventUrl is set; it sends what the runtime logged before it arrived.
+ * No user name and no time stamp ever leave the browser.
  */
 ( function ( wt ) {
 	'use strict';
@@ -62,5 +64,8 @@
 		}
 	}
 
+	( wt.telemetry ? wt.telemetry.queue : [] ).forEach( function ( args ) {
+		log.apply( null, args );
+	} );
 	wt.telemetry = { log: log, flush: flush };
 }( mw.libs.wikitours ) );

@@ -10,7 +10,7 @@
 	'use strict';
 	var S = wt.state,
 		C = wt.conditions,
-		M = wt.messages;
+		M = wt.texts;
 
 	function tour() {
 		return S.tour;
@@ -403,14 +403,18 @@
 	 */
 	function main( startId ) {
 		var active = S.readActive(),
-			id = startId || ( active && active.tour );
+			id = startId || ( active && active.tour ),
+			fetched;
 		if ( !id || S.running ) {
 			return;
 		}
 		S.running = true;
 		wt.events.init();
-		return M.load( id ).then( function ( data ) {
-			wt.config.configure( data.site && data.site.config );
+		// The loader started reading the tour's data while the runtime loaded.
+		fetched = wt.fetched && wt.fetched.id === id ? wt.fetched : wt.messages.fetch( id );
+		wt.fetched = null;
+		return M.load( fetched ).then( function ( data ) {
+			wt.config.configure( data.config );
 			wt.progress.init( data.progress );
 			if ( !data.tour ) {
 				failed( 'wikitours-error-notour', id );
@@ -427,10 +431,12 @@
 			} else {
 				teardown();
 			}
-		}, function ( code, data ) {
+		}, function ( data ) {
 			// No message page arrived either: MediaWiki's own (translated) words for the error.
 			teardown();
-			mw.notify( new mw.Api().getErrorMessage( data ), { type: 'error' } );
+			mw.loader.using( 'mediawiki.api' ).then( function () {
+				mw.notify( new mw.Api().getErrorMessage( data ), { type: 'error' } );
+			} );
 		} );
 	}
 

@@ -15,10 +15,12 @@
  */
 ( function () {
 	'use strict';
-	// The runtime's message module, bundled before this file: the reader's languages, the
-	// pages of a query answer, and the merge of message pages that lets only wikitours- keys in.
+	// The runtime's messages.js and texts.js, bundled before this file: page titles, the
+	// reader's languages, the pages of a query answer, and the merge of message pages that lets
+	// only wikitours- keys in.
 	var lib = mw.libs.wikitours.messages,
-		SOURCES = 'MediaWiki:Gadget-wikitours-sources.json',
+		texts = mw.libs.wikitours.texts,
+		SOURCES = lib.title( 'sources' ),
 		KEY = /^wikitours-[a-z0-9-]+$/,
 		HASH = /^[0-9a-f]{8}$/,
 		TITLE = /^Wikitours\/i18n\/([a-z][a-z0-9-]*)\.json$/,
@@ -28,8 +30,8 @@
 		return mw.message.apply( mw, arguments ).text();
 	}
 
-	function uiTitle( lang ) {
-		return 'MediaWiki:Wikitours/messages/ui/' + lang + '.json';
+	function formTitle( lang ) {
+		return lib.title( 'messages', 'translate', lang );
 	}
 
 	function parseObject( text ) {
@@ -78,9 +80,9 @@
 		} : null;
 	}
 
-	function setUiMessages( get, langs ) {
-		mw.messages.set( lib.merge( langs.map( function ( lang ) {
-			var page = get( uiTitle( lang ) );
+	function setFormMessages( get, langs ) {
+		mw.messages.set( texts.merge( langs.map( function ( lang ) {
+			var page = get( formTitle( lang ) );
 			return page && parseObject( page.content );
 		} ) ) );
 	}
@@ -137,12 +139,12 @@
 	 */
 	function load( lang ) {
 		var page = mw.config.get( 'wgPageName' ),
-			langs = lib.languages(),
+			langs = texts.languages(),
 			codes = [ lang, 'en', mw.config.get( 'wgContentLanguage' ) ];
 		return new mw.Api().get( {
 			action: 'query',
 			prop: 'revisions',
-			titles: [ SOURCES, page ].concat( langs.map( uiTitle ) ).join( '|' ),
+			titles: [ SOURCES, page ].concat( langs.map( formTitle ) ).join( '|' ),
 			rvprop: 'content|ids|timestamp',
 			rvslots: 'main',
 			meta: 'languageinfo',
@@ -153,11 +155,11 @@
 			curtimestamp: 1,
 			formatversion: 2
 		} ).then( function ( response ) {
-			var get = lib.contents( response, true ),
+			var get = texts.contents( response, true ),
 				sourcesPage = get( SOURCES ),
 				current = get( page ),
 				info = ( response.query && response.query.languageinfo ) || {};
-			setUiMessages( get, langs );
+			setFormMessages( get, langs );
 			return checkedHashes( {
 				title: page,
 				lang: lang,

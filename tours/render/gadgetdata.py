@@ -19,17 +19,22 @@ from tours.markup import for_jquerymsg
 
 __all__ = [
     "INDEX_TITLE",
+    "CONFIG_TITLE",
     "tour_data_title",
     "messages_title",
     "gadget_index",
+    "gadget_config",
     "tour_data",
     "tour_messages",
     "ui_messages",
+    "form_messages",
     "index_languages",
     "gadget_text",
 ]
 
 INDEX_TITLE = "MediaWiki:Gadget-wikitours-tours.json"
+#: The site's settings alone: all a starting tour needs of the site, so it does not read the index.
+CONFIG_TITLE = "MediaWiki:Gadget-wikitours-config.json"
 
 
 def tour_data_title(tour_id: str) -> str:
@@ -79,6 +84,13 @@ def gadget_index(library: Library, languages: list[str], config: Mapping | None 
         "config": dict(config or {}),
     }
     return Page(INDEX_TITLE, "json", _dump(data), "tour-data")
+
+
+def gadget_config(config: Mapping | None = None) -> Page:
+    """``MediaWiki:Gadget-wikitours-config.json``: the site's settings (``eventUrl``,
+    ``waitMs``), the same object as the index's ``config``. The gadget reads this small page with
+    a tour instead of the index, whose list of languages grows with every translation."""
+    return Page(CONFIG_TITLE, "json", _dump(dict(config or {})), "tour-data")
 
 
 def _conditions(c: Conditions) -> dict:
@@ -169,7 +181,24 @@ def tour_messages(tour: Tour, lang: str, texts: Mapping[str, str]) -> Page | Non
                 lang)
 
 
+#: Keys of the translation form's own texts: on a page of their own, so that a starting tour
+#: does not read them.
+FORM_PREFIX = "wikitours-translate-"
+
+
+def _interface(messages: Mapping[str, str], form: bool) -> dict[str, str]:
+    return {k: v for k, v in messages.items() if not k.startswith("@") and isinstance(v, str)
+            and k.startswith(FORM_PREFIX) == form}
+
+
 def ui_messages(lang: str, messages: Mapping[str, str]) -> Page:
-    """``MediaWiki:Wikitours/messages/ui/<lang>.json``: the gadget's own interface messages."""
-    data = {k: v for k, v in messages.items() if not k.startswith("@") and isinstance(v, str)}
-    return Page(messages_title("ui", lang), "json", _dump(data), "messages", None, lang)
+    """``MediaWiki:Wikitours/messages/ui/<lang>.json``: the gadget's own interface messages,
+    those a tour shows (the translation form's are in :func:`form_messages`)."""
+    return Page(messages_title("ui", lang), "json", _dump(_interface(messages, False)),
+                "messages", None, lang)
+
+
+def form_messages(lang: str, messages: Mapping[str, str]) -> Page:
+    """``MediaWiki:Wikitours/messages/translate/<lang>.json``: the translation form's texts."""
+    return Page(messages_title("translate", lang), "json", _dump(_interface(messages, True)),
+                "messages", None, lang)
