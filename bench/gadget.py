@@ -144,7 +144,7 @@ def built_pages(folder: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
     manifest = json.loads((folder / "manifest.json").read_text())
     pages = []
     for p in manifest["pages"]:
-        if p["kind"] in ("gadget-code", "gadget-style", "tour-data") or (
+        if p["kind"] in ("gadget-code", "gadget-style", "tour-data", "pointer") or (
                 p["kind"] == "messages" and p.get("lang") in ("en", "ar")):
             pages.append((p["title"], p["model"], (folder / p["file"]).read_text()))
     return pages, manifest["gadget_definition"]["lines"]

@@ -31,6 +31,14 @@ Options:
 
 -state:TITLE      Where the deploy state is kept (default MediaWiki:Wikitours/deployed.json).
 
+-grace:SECONDS    Delete old versions of the gadget's data this long after the pointer stopped
+                  naming them (default 3600: ResourceLoader may serve a reader the old loader
+                  for minutes). Deleting needs the "delete" right; without it they stay.
+
+The gadget's data has versioned titles and the loader names the live version (docs/contracts.md
+§3): every new page is written before the loader, so a deploy that stops half-way leaves readers
+on the old version, and the next run completes it.
+
 And the global options of Pywikibot (-simulate, -family, -lang, -user, -help, …). Throttling and
 maxlag follow Pywikibot's defaults for a real wiki; set them in user-config.py, not here.
 """
@@ -39,6 +47,8 @@ from __future__ import annotations
 
 import difflib
 import subprocess
+from datetime import datetime, timezone
+from typing import Callable
 import sys
 import tempfile
 from pathlib import Path
@@ -55,6 +65,8 @@ from bot.scripthelp import help_requested  # noqa: E402
 from bot.messages import message  # noqa: E402
 
 BATCH = 50
+#: Seconds old gadget data versions stay after the pointer stopped naming them.
+GRACE_SECONDS = 3600
 EXIT_OK, EXIT_ERROR, EXIT_CONFLICT = 0, 1, 2
 
 #: Right needed to edit a MediaWiki: page of each content model, and the group that has it.
@@ -150,8 +162,65 @@ def save(site, current: deployplan.WikiPage, text: str, summary: str, model: str
     return int(edit.get("newrevid") or current.revid or 0)
 
 
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def own_versioned_pages(site) -> dict[str, int]:
+    """Versioned pages of the gadget's data (contracts §3) whose latest revision is this
+    account's: title → revision. One request per 500 pages."""
+    me = site.user() or site.username() or ""
+    found: dict[str, int] = {}
+    params = {"action": "query", "generator": "allpages", "gapnamespace": 8,
+              "gapprefix": "Wikitours/", "gaplimit": "max", "prop": "revisions",
+              "rvprop": "ids|user"}
+    while True:
+        reply = site.simple_request(**params).submit()
+        pages = reply.get("query", {}).get("pages", {})
+        for page in (pages.values() if isinstance(pages, dict) else pages):
+            revisions = page.get("revisions") or []
+            if revisions and revisions[0].get("user") == me and \
+                    page.get("title", "").startswith(deployplan.VERSIONED_PREFIXES):
+                found[page["title"]] = int(revisions[0].get("revid", 0))
+        if not reply.get("continue"):
+            return found
+        params.update(reply["continue"])
+
+
+def clean_up(site, retired: dict[str, dict], due: list[str], summary: str) -> dict[str, dict]:
+    """Delete the *due* retired pages that are still what wikitours saved (same revision);
+    return *retired* without the pages now gone. A page edited since by someone else is left
+    alone and forgotten (it is theirs now); without the "delete" right nothing is deleted."""
+    if not due:
+        return retired
+    if "delete" not in set(site.userinfo.get("rights", [])):
+        pywikibot.info(ui("wikitours-deploy-cleanup-no-right", len(due), site.user() or "?"))
+        return retired
+    left = dict(retired)
+    current = read_pages(site, due)
+    for title in due:
+        page = current[title][0]
+        if page.exists and page.revid != retired[title].get("revid"):
+            pywikibot.warning(ui("wikitours-deploy-cleanup-edited", title, page.revid))
+            left.pop(title, None)
+            continue
+        if page.exists:
+            try:
+                site.simple_request(action="delete", title=title, reason=summary,
+                                    token=site.tokens["csrf"]).submit()
+            except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
+                pywikibot.warning(ui("wikitours-deploy-save-failed", title, error, 0))
+                continue  # tried again next deploy
+        left.pop(title, None)
+    return left
+
+
 def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: bool,
-           dry_run: bool, summary_prefix: str) -> int:
+           dry_run: bool, summary_prefix: str, grace: int = GRACE_SECONDS,
+           progress: Callable[[int, int, deployplan.Change], None] | None = None,
+           now: Callable[[], str] = _utc_now) -> int:
+    """Publish *manifest*; *progress* is called after each saved edit with (number, total,
+    change) (the sync renews its lease there); the exit status."""
     titles = [page.title for page in manifest.pages]
     if manifest.gadget_definition is not None:
         titles.append(manifest.gadget_definition.title)
@@ -215,9 +284,22 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
         except SaveError as error:
             pywikibot.error(ui("wikitours-deploy-save-failed", change.title, error, number - 1))
             return EXIT_ERROR
+        if progress is not None:
+            progress(number, len(edits), change)
+
+    # Old versions of the gadget's data: retired now that the pointer names the new ones,
+    # deleted once no reader can still run a loader naming them.
+    moment = now()
+    found = own_versioned_pages(site) if edits and any(
+        c.title.startswith(deployplan.VERSIONED_PREFIXES) for c in edits) else None
+    retired = deployplan.retire(manifest, state, deployplan.parse_retired(recorded_state), moment,
+                                found)
+    retired = clean_up(site, retired, deployplan.due(retired, moment, grace),
+                       message("wikitours-deploy-summary-cleanup", site.lang,
+                               manifest.library_version or "?"))
 
     # Recorded last: a run that fails half-way records nothing and the next run completes it.
-    wanted_state = deployplan.next_state(manifest, plan, revids)
+    wanted_state = deployplan.next_state(manifest, plan, revids, retired)
     if not deployplan.state_is_current(recorded_state, wanted_state):
         try:
             save(site, state_page, deployplan.state_text(wanted_state),
@@ -234,7 +316,8 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
 
 def main(*args: str) -> int:
     options = {"manifest": None, "build": None, "wiki": None, "diff": False,
-               "overwrite": False, "summary": "", "state": deployplan.STATE_TITLE}
+               "overwrite": False, "summary": "", "state": deployplan.STATE_TITLE,
+               "grace": GRACE_SECONDS}
     # Help before handle_args, which connects to the configured site.
     if help_requested(__doc__, args):
         return EXIT_OK
@@ -250,6 +333,8 @@ def main(*args: str) -> int:
             options[name] = True
         elif name in ("manifest", "build", "wiki", "summary", "state") and value:
             options[name] = value
+        elif name == "grace" and value.isdigit():
+            options[name] = int(value)
         else:
             pywikibot.bot.suggest_help(unknown_parameters=[arg])
             return EXIT_ERROR
@@ -278,7 +363,7 @@ def main(*args: str) -> int:
             site.login()
             return deploy(site, manifest, state_title=options["state"],
                           overwrite=options["overwrite"], dry_run=options["diff"],
-                          summary_prefix=options["summary"])
+                          summary_prefix=options["summary"], grace=options["grace"])
         except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
             # before the first edit (reading, logging in): edits handle their own failures
             pywikibot.error(ui("wikitours-deploy-wiki-error", f"{type(error).__name__}: {error}"))

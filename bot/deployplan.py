@@ -28,16 +28,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: Deploy records pages it no longer deploys under these prefixes as *retired* (old versions of
+#: the gadget's data) and deletes them once no pointer has named them for a grace period.
+from tours.render.liveversion import VERSIONED_PREFIXES
+
 STATE_TITLE = "MediaWiki:Wikitours/deployed.json"
 STATE_FORMAT = 1
 MODELS = ("wikitext", "javascript", "css", "json")
 
 
-#: Order of edits by page kind (contracts §3); unknown kinds go just before the definition.
+#: Order of edits by page kind (contracts §3): the gadget's versioned data and code first
+#: (readers do not see them yet), then the definition and the pointer (the loader, whose one edit
+#: switches readers to the new version), then the pages people read. Unknown kinds go last.
 EDIT_ORDER = {kind: n for n, kind in enumerate((
-    "schema", "messages", "tour-data", "gadget-style", "gadget-code", "badge", "help",
-    "catalogue"))}
-EDIT_ORDER["gadget-definition"] = len(EDIT_ORDER) + 1
+    "schema", "messages", "tour-data", "gadget-style", "gadget-code", "gadget-definition",
+    "pointer", "badge", "help", "catalogue"))}
 
 
 class ManifestError(ValueError):
@@ -234,11 +239,18 @@ class Plan:
 
     @property
     def edits(self) -> list[Change]:
-        """Pages to save, in an order that never shows readers a half-deployed state: data and
-        code before the pages that use them, help pages before the catalogue linking to them,
-        and the gadget definition (which switches the gadget on) last."""
+        """Pages to save, in an order that never shows readers a half-deployed state: the
+        gadget's versioned data and code before the pointer that names them (one edit switches
+        readers from one complete version to the next), help pages before the catalogue."""
         edits = [c for c in self.changes if c.action in ("create", "update")]
         return sorted(edits, key=lambda c: EDIT_ORDER.get(c.kind, len(EDIT_ORDER)))
+
+    @property
+    def pointer_index(self) -> int:
+        """How many edits come before the pointer's (len(edits) when it is not edited): a run
+        stopped before it leaves readers on the old version, after it on the new one."""
+        return next((n for n, c in enumerate(self.edits) if c.kind == "pointer"),
+                    len(self.edits))
 
     @property
     def conflicts(self) -> list[Change]:
@@ -309,7 +321,62 @@ def plan(manifest: Manifest, wiki: dict[str, WikiPage], state: dict,
     return Plan(tuple(changes), state)
 
 
-def next_state(manifest: Manifest, result: Plan, revids: dict[str, int]) -> dict:
+def parse_retired(text: str | None) -> dict[str, dict]:
+    """The state page's ``retired`` map ({title: {"since": ISO time, "revid": N}}), {} if none."""
+    try:
+        raw = json.loads(text or "")
+    except ValueError:
+        return {}
+    retired = raw.get("retired") if isinstance(raw, dict) else None
+    if not isinstance(retired, dict):
+        return {}
+    return {t: {"since": v["since"], "revid": int(v.get("revid") or 0)}
+            for t, v in retired.items()
+            if isinstance(t, str) and t.startswith(VERSIONED_PREFIXES) and isinstance(v, dict)
+            and isinstance(v.get("since"), str) and isinstance(v.get("revid", 0), int)}
+
+
+def retire(manifest: Manifest, state: dict, retired: dict[str, dict], now: str,
+           found: dict[str, int] | None = None) -> dict[str, dict]:
+    """Versioned pages no longer in the build: those already retired (unless the build names
+    them again, e.g. after a revert) and those the last deploy recorded, retired *now*.
+
+    *found* (title → latest revision) lists versioned pages on the wiki whose latest revision
+    is the deploying account's: a deploy that stopped before recording its state may have
+    created some that no build names any more (the sources changed again before the rerun);
+    they are retired too instead of staying forever."""
+    names = {page.title for page in manifest.pages}
+    out = {t: v for t, v in retired.items() if t not in names}
+    for title, entry in state.items():
+        if title not in names and title not in out and title.startswith(VERSIONED_PREFIXES):
+            out[title] = {"since": now, "revid": int(entry.get("revid") or 0)}
+    for title, revid in (found or {}).items():
+        if title not in names and title not in out and title not in state \
+                and title.startswith(VERSIONED_PREFIXES):
+            out[title] = {"since": now, "revid": int(revid)}
+    return dict(sorted(out.items()))
+
+
+def due(retired: dict[str, dict], now: str, grace_seconds: int) -> list[str]:
+    """Retired pages whose grace period is over (no reader can still run a loader naming them)."""
+    from datetime import datetime, timedelta
+
+    def moment(value: str):
+        try:
+            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            return None
+
+    current = moment(now)
+    if current is None:
+        return []
+    return [t for t, v in retired.items()
+            if (since := moment(v["since"])) is not None
+            and since + timedelta(seconds=grace_seconds) <= current]
+
+
+def next_state(manifest: Manifest, result: Plan, revids: dict[str, int],
+               retired: dict[str, dict] | None = None) -> dict:
     """The state to record after the edits: per title the build's hash and the revision id.
 
     `revids` holds the revision each edited page became; unchanged pages keep their current one.
@@ -324,8 +391,11 @@ def next_state(manifest: Manifest, result: Plan, revids: dict[str, int]) -> dict
         if change.kind != "gadget-definition" and revid:
             entry["revid"] = revid
         pages[change.title] = entry
-    return {"format": STATE_FORMAT, "generator": manifest.generator, "source": manifest.source,
-            "library_version": manifest.library_version, "pages": pages}
+    state = {"format": STATE_FORMAT, "generator": manifest.generator, "source": manifest.source,
+             "library_version": manifest.library_version, "pages": pages}
+    if retired:
+        state["retired"] = retired
+    return state
 
 
 def state_text(state: dict) -> str:

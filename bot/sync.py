@@ -35,9 +35,15 @@ of each broken page is told on their talk page, once per broken revision (the no
 The sync's state lives on each wiki (``MediaWiki:Wikitours/sync-state.json``, see
 :mod:`bot.syncstate`): the inputs last compiled, the revisions live, the errors reported and
 fixed, the talk notes sent, and a lease naming the sync working on the wiki. A sync that has work
-to do on a wiki takes the lease first; a wiki leased by another sync is skipped until the lease
-is released or expires (15 minutes). A second sync on the same machine (same state file) finds
-the lock file ``FILE.lock`` taken, says so and stops without touching any wiki.
+to do on a wiki takes the lease first and renews it while it works; a wiki leased by another sync
+is skipped until the lease is released or expires (90 seconds after its holder stopped renewing
+it; at once when the holder was a process of this machine that is gone). A second sync on the
+same machine (same state file) finds the lock file ``FILE.lock`` taken, says so and stops
+without touching any wiki.
+
+Publishing is all or nothing for readers (:mod:`bot.publish`): the gadget's data has versioned
+titles and one edit of the loader switches readers to the new version; the status page says
+while a publish is in progress, reports an interrupted one, and lists what is actually live.
 
 Usage:
 
@@ -66,8 +72,10 @@ if __package__ in (None, ""):
 from bot import review  # noqa: E402
 from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
 from bot.scripthelp import help_requested  # noqa: E402
-from bot.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, MachineLock, claim,  # noqa: E402
-                           lease_verdict, new_holder, read_board, render_state, write_state)
+from bot.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, LeaseKeeper, LeaseLost,  # noqa: E402
+                           MachineLock, claim, lease_verdict, new_holder, read_board,
+                           render_state, write_state)
+from bot import publish as publishing  # noqa: E402
 from tours import __version__  # noqa: E402
 from tours.build import Translations, build_pages, manifest as build_manifest  # noqa: E402
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
@@ -126,6 +134,10 @@ class WikiOutcome:
     drafts: dict[str, int] = field(default_factory=dict)
     #: Only drafts changed: the live tours were neither compiled for deployment nor deployed.
     drafts_only: bool = False
+    #: When the publish this run finished had been started (and interrupted) by an earlier run.
+    resumed: str = ""
+    #: What readers run after this run (the pointer in the loader), when it was read.
+    live: str = ""
 
 
 @dataclass
@@ -410,11 +422,11 @@ def _digest(items: Mapping[str, Revision] | Iterable) -> str:
     return hashlib.sha1(json.dumps(list(items), ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def _deploy(site, manifest, state_title: str, overwrite: bool) -> int:
+def _deploy(site, manifest, state_title: str, overwrite: bool, progress=None) -> int:
     from bot import deploy as deploy_module
 
     return deploy_module.deploy(site, manifest, state_title=state_title, overwrite=overwrite,
-                                dry_run=False, summary_prefix="")
+                                dry_run=False, summary_prefix="", progress=progress)
 
 
 def _write_page(site, title: str, text: str, summary: str) -> None:
@@ -479,25 +491,34 @@ def _state_problem(board: Board, lang: str) -> str:
 
 
 def _take(wiki: WikiConfig, site, board: Board, holder: str, outcome: WikiOutcome,
-          log: Callable[[str], None]) -> bool:
-    """Take the lease of *wiki* (read as *board*) for *holder*; False: leave the wiki alone."""
+          log: Callable[[str], None]) -> int:
+    """Take the lease of *wiki* (read as *board*) for *holder*: the revision of our claim, or 0
+    (leave the wiki alone)."""
     verdict = lease_verdict(board.lease, holder, board.server_now)
     if verdict == "held":
         outcome.skipped = board.lease.holder
         log(_ui("wikitours-sync-console-leased", wiki.id, board.lease.holder, board.lease.expires))
-        return False
+        return 0
+    if verdict == "dead":
+        log(_ui("wikitours-sync-console-dead-holder", wiki.id, board.lease.holder))
     if verdict == "expired":
         log(_ui("wikitours-sync-console-taken-over", wiki.id, board.lease.holder, board.lease.expires))
     if verdict == "forged" and not board.problem:
         board = replace(board, problem=("field", "lease"))
         outcome.state_problem = _state_problem(board, wiki.language)
-    won, _ = claim(site, board, holder,
-                   lambda until: msg("wikitours-sync-summary-lease", wiki.language, until),
-                   restore_summary=msg("wikitours-sync-summary-state-restored", wiki.language))
+    won, revid = claim(site, board, holder,
+                       lambda until: msg("wikitours-sync-summary-lease", wiki.language, until),
+                       restore_summary=msg("wikitours-sync-summary-state-restored", wiki.language))
     if not won:
         outcome.skipped = "race"
         log(_ui("wikitours-sync-console-race-lost", wiki.id, STATE_TITLE))
-    return won
+        return 0
+    started = (board.state.get("publishing") or {}).get("started", "")
+    if started:
+        outcome.resumed = started
+        log(_ui("wikitours-sync-console-resuming", wiki.id,
+                (board.state.get("publishing") or {}).get("version", "?"), started))
+    return revid
 
 
 def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, preview: bool = False,
@@ -618,7 +639,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             return ()
         return (Problem(STATE_TITLE, 1, 1, outcome.state_problem, "", "warning"),)
 
-    def work(wiki: WikiConfig, wstate: dict) -> None:
+    def work(wiki: WikiConfig, wstate: dict, keeper: LeaseKeeper) -> None:
         """Compile, deploy and report on one wiki whose lease this sync holds; *wstate* (the
         wiki's state, from its page) is updated in place."""
         site = sites[wiki.id]
@@ -659,6 +680,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             page_revs[wiki.variant_page] = local_rev
         good = wstate.get("good", {})
         lib_index = "" if wiki.id == lib_wiki.id else lib_wiki.index
+        published = None
         if not live:
             pass
         elif not errors and built is not None:
@@ -672,7 +694,24 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                         own_pages.append((wiki.previews + page.tour, page.model, page.content))
                 code = 0
             else:
-                code = _deploy(site, manifest, "MediaWiki:Wikitours/deployed.json", False)
+                def before_edits(now_live: publishing.Live) -> None:
+                    # Readers keep the live version until the one edit that switches them.
+                    _write_page(site, wiki.status, render_status(Status(
+                        lang=wiki.language, live_version=wstate.get("version", ""),
+                        live_sources=tuple(sorted(wstate.get("good", {}).items())),
+                        sources=tuple(sorted(page_revs)), checked=now(), source_index=lib_index,
+                        schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
+                        docs=docs_title(wiki), publishing="in-progress",
+                        publish_version=outcome.version, publish_started=now(),
+                        resumed=outcome.resumed, **_pointer_fields(now_live))),
+                        msg("wikitours-sync-summary-status", wiki.language))
+
+                published = publishing.publish(
+                    site, manifest, keeper, started=now(), before_edits=before_edits,
+                    deploy=lambda s, m, progress: _deploy(
+                        s, m, "MediaWiki:Wikitours/deployed.json", False, progress))
+                code = published.code
+                outcome.live = published.after.version
                 if code == 2:
                     outcome.conflicts = _conflicts(site, manifest, "MediaWiki:Wikitours/deployed.json")
                 elif code != 0:
@@ -725,6 +764,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             stored = {t: v for t, v in (wstate.get("drafts") or {}).items()
                       if _is_draft_page(t, lib.drafts)}
             for title in todo_drafts:
+                keeper.touch()  # many drafts take a while: the lease stays ours
                 draft_id = tour_id_from_title(title, lib.drafts)
                 if title not in drafts:  # deleted: the preview says so; the live tours stay
                     stored.pop(title, None)
@@ -747,7 +787,15 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                             for t, v in sorted((wstate.get("drafts") or {}).items())) \
             if wiki.id == lib_wiki.id and drafts_on else ()
 
+        now_live = published.after if published is not None else publishing.read_live(site)
+        outcome.live = now_live.version
+        interrupted = published is not None and published.code not in (0, 2)
         status = Status(
+            publishing="interrupted" if interrupted else "",
+            publish_version=outcome.version, publish_done=published.done if published else 0,
+            publish_total=published.total if published else 0,
+            switched=bool(published and published.switched),
+            resumed=outcome.resumed if outcome.published else "", **_pointer_fields(now_live),
             lang=wiki.language, errors=tuple(page_error(p) for p in outcome.errors),
             warnings=tuple(warnings) + state_warning(outcome),
             live_version=wstate.get("version", ""),
@@ -770,7 +818,8 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             _write_page(site, title, text, msg("wikitours-sync-summary-preview", wiki.language,
                                                title[len(wiki.previews):]))
         # Everything else goes through the deploy (one batched read; only changed pages edited).
-        _deploy(site, _own_pages(own_pages, outcome.version or "-"), SYNC_STATE_TITLE, True)
+        _deploy(site, _own_pages(own_pages, outcome.version or "-"), SYNC_STATE_TITLE, True,
+                lambda *_: keeper.touch())
         # A deploy that stopped (hand-edited pages, missing rights) is tried again next run;
         # errors in the sources wait for the next edit of the sources.
         if not live:
@@ -797,11 +846,21 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             continue
         outcome.changed = True
         wstate = dict(boards[wiki.id].state)
+        keeper = LeaseKeeper(site, holder, boards[wiki.id], taken,
+                             lambda until, w=wiki: msg("wikitours-sync-summary-lease", w.language,
+                                                       until))
         try:
-            work(wiki, wstate)
+            work(wiki, wstate, keeper)
+        except LeaseLost:
+            # Another sync works on the wiki now (our lease ran out): its page stays as it is.
+            log(_ui("wikitours-sync-console-lease-lost", wiki.id))
+            cache.pop(wiki.id, None)
+            continue
         except Exception as error:  # noqa: BLE001 - one wiki's failure must not stop the others
             log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
             wstate.pop("inputs", None)  # tried again next run
+        # This run ended the publish (finished, or stopped and reported on the status page).
+        wstate.pop("publishing", None)
         # The final write releases the lease (the state without it).
         try:
             revid = write_state(site, STATE_TITLE, render_state(wstate, None),
@@ -812,6 +871,13 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             continue
         cache[wiki.id] = dict(wstate, revid=revid or boards[wiki.id].revid)
     return result
+
+
+def _pointer_fields(live: "publishing.Live") -> dict:
+    """The status page's fields about what readers run (the pointer in the loader)."""
+    pointer = live.pointer
+    return {"pointer_version": live.version, "pointer_revid": live.revid,
+            "pointer_tours": tuple(sorted(pointer.tours.items())) if pointer else ()}
 
 
 def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,

@@ -15,7 +15,17 @@ Page format (``format: 1``)::
      "good": {"<source page>": <revid>}, "errors": [["<page>", <revid>]],
      "fixed": [["<page>", <revid>]], "notified": [["<page>", <revid>]],
      "drafts-base": "<digest>", "drafts": {"<draft page>": [<revid>, <errors>]},
+     "publishing": {"version": "<library version>", "pointer": "<gadget version>",
+                    "started": "2026-11-25T20:13:00Z"} | absent,
      "lease": {"holder": "<host>:<pid>:<random>", "expires": "2026-11-25T20:15:00Z"} | null}
+
+**A lease that notices a dead holder.** A lease is short (``LEASE_SECONDS``) and renewed by its
+holder while it works (:class:`LeaseKeeper`, every ``RENEW_SECONDS`` and between the edits of a
+publish), so a sync that died is taken over about a minute later by a sync on another machine;
+a sync on the holder's own machine checks the holder's process id and takes over at once when
+that process is gone. ``publishing`` is written before a publish starts and removed when it
+ends: a page that still has it after its holder died tells the next sync (and the status page)
+that a publish was interrupted.
 
 **Why the lease is not a plain compare-and-swap.** MediaWiki drops an edit conflict when the
 user saving was the last to edit (``EditPage``'s "user was last to edit" rule), and two syncs
@@ -41,13 +51,16 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Mapping
 
-__all__ = ["STATE_TITLE", "LEASE_SECONDS", "MAX_STATE_BYTES", "Lease", "Board", "parse_state",
-           "render_state", "lease_verdict", "new_holder", "read_board", "write_state", "claim",
-           "MachineLock"]
+__all__ = ["STATE_TITLE", "LEASE_SECONDS", "RENEW_SECONDS", "MAX_STATE_BYTES", "Lease", "Board",
+           "parse_state", "render_state", "lease_verdict", "new_holder", "read_board",
+           "write_state", "claim", "LeaseKeeper", "LeaseLost", "MachineLock", "holder_alive"]
 
 STATE_TITLE = "MediaWiki:Wikitours/sync-state.json"
-#: How long a claim keeps other syncs off a wiki; a sync that crashed is taken over after it.
-LEASE_SECONDS = 15 * 60
+#: How long a claim keeps other syncs off a wiki without being renewed; a sync that crashed
+#: is taken over after it (at once on its own machine, see :func:`holder_alive`).
+LEASE_SECONDS = 90
+#: A working sync renews its lease this often (and never lets it come closer than this to its end).
+RENEW_SECONDS = 30
 #: A state page larger than this is not read (the sync's own page stays far below: lists are
 #: capped at 200 entries); it is reported and rebuilt.
 MAX_STATE_BYTES = 256 * 1024
@@ -55,7 +68,8 @@ MAX_STATE_BYTES = 256 * 1024
 #: ``now + LEASE_SECONDS`` was not written by a sync (forged) and does not count.
 SKEW_SECONDS = 120
 _LIST_CAP = 200
-_KEYS = ("inputs", "version", "good", "errors", "fixed", "notified", "drafts-base", "drafts")
+_KEYS = ("inputs", "version", "good", "errors", "fixed", "notified", "drafts-base", "drafts",
+         "publishing")
 #: At most this many drafts are remembered (and previewed) per wiki.
 MAX_DRAFTS = 500
 
@@ -154,6 +168,13 @@ def parse_state(text: str | None) -> tuple[dict, Lease | None, tuple[str, ...]]:
         state["drafts"] = {k: [v[0], v[1]] for k, v in drafts.items()}
     elif drafts is not None:
         bad = bad or "drafts"
+    publishing = data.get("publishing")
+    if isinstance(publishing, dict) and all(
+            isinstance(publishing.get(k), str) and len(publishing[k]) <= 64
+            for k in ("version", "pointer", "started")) and _time(publishing["started"]):
+        state["publishing"] = {k: publishing[k] for k in ("version", "pointer", "started")}
+    elif publishing is not None:
+        bad = bad or "publishing"
     lease = None
     raw = data.get("lease")
     if isinstance(raw, dict) and isinstance(raw.get("holder"), str) and 0 < len(raw["holder"]) <= 255 \
@@ -176,8 +197,28 @@ def render_state(state: Mapping[str, object], lease: Lease | None) -> str:
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def lease_verdict(lease: Lease | None, holder: str, now: str) -> str:
-    """``free`` (no lease), ``ours``, ``held`` (another sync, not expired), ``expired`` or
+def holder_alive(holder: str) -> bool | None:
+    """Whether the sync named *holder* still runs: None when it runs on another machine (only
+    its lease's end tells), else whether its process exists on this one."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:64] or not pid.isdigit():
+        return None
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # exists but belongs to someone else (or cannot be asked): assume alive
+    return True
+
+
+def lease_verdict(lease: Lease | None, holder: str, now: str,
+                  alive: Callable[[str], bool | None] = holder_alive) -> str:
+    """``free`` (no lease), ``ours``, ``held`` (another sync, not expired), ``expired``,
+    ``dead`` (held by a sync on this machine whose process is gone: taken over at once) or
     ``forged`` (ends further ahead than any sync writes: ignored and reported)."""
     if lease is None:
         return "free"
@@ -188,6 +229,8 @@ def lease_verdict(lease: Lease | None, holder: str, now: str) -> str:
         return "expired"
     if ends > current + timedelta(seconds=LEASE_SECONDS + SKEW_SECONDS):
         return "forged"
+    if alive(lease.holder) is False:
+        return "dead"
     return "held"
 
 
@@ -269,6 +312,83 @@ def claim(site, board: Board, holder: str, summary: Callable[[str], str],
             return False, restored
         ours = restored  # our put-back replaced a newer write: put that one back in turn
     return False, ours
+
+
+class LeaseLost(RuntimeError):
+    """Another sync wrote the state page while we held the lease (ours had run out): stop
+    working on the wiki and leave its page alone."""
+
+
+class LeaseKeeper:
+    """Renews the lease of one wiki while its holder works (see the module's docstring).
+
+    Each renewal writes the state as it was when the lease was claimed (plus ``publishing``
+    once a publish starts) with a lease ending ``LEASE_SECONDS`` later, and checks, like
+    :func:`claim`, that its revision's parent is our previous one: otherwise another sync took
+    the wiki and :class:`LeaseLost` is raised. The wiki's clock is estimated from the time it
+    reported when the lease was claimed.
+    """
+
+    def __init__(self, site, holder: str, board: Board, revid: int, summary: Callable[[str], str],
+                 title: str = STATE_TITLE, clock: Callable[[], float] | None = None):
+        import time
+
+        self.site, self.holder, self.title, self.summary = site, holder, title, summary
+        self.state = dict(board.state)
+        self.revid = revid
+        self._clock = clock or time.monotonic
+        self._start = self._clock()
+        self._server = _time(board.server_now) or datetime.now(timezone.utc)
+        self._renewed = self._start
+        #: when our lease ends by the wiki's clock (the claim's end until the first renewal)
+        self._expires = _time(later(board.server_now, LEASE_SECONDS))
+
+    def server_now(self) -> str:
+        return _iso(self._server + timedelta(seconds=self._clock() - self._start))
+
+    def touch(self, force: bool = False, **changes: object) -> bool:
+        """Renew when due (or *force*), first applying *changes* to the state written (a value
+        None removes the key); True when a renewal was written."""
+        for key, value in changes.items():
+            if value is None:
+                self.state.pop(key, None)
+            else:
+                self.state[key] = value
+        if not force and self._clock() - self._renewed < RENEW_SECONDS:
+            return False
+        now = self.server_now()
+        text = render_state(self.state, Lease(self.holder, later(now, LEASE_SECONDS)))
+        ours = write_state(self.site, self.title, text, self.summary(later(now, LEASE_SECONDS)))
+        if ours == 0:  # nothing changed (cannot happen: the end moved), still ours
+            self._renewed = self._clock()
+            return False
+        revisions, _ = _revisions(self.site, self.title, 5)
+        by_id = {int(r.get("revid", 0)): r for r in revisions}
+        mine = by_id.get(ours)
+        parent = by_id.get(int(mine.get("parentid", -1))) if mine is not None else None
+        # The page before our write must still have been ours: our last write, or a losing
+        # claimant's put-back of it (same text, new revision; see claim()).
+        _, parent_lease, _ = parse_state(_main_text(parent) if parent is not None else None)
+        ours_before = parent_lease is not None and parent_lease.holder == self.holder
+        if mine is not None and parent is not None and not ours_before \
+                and _time(now) is not None and self._expires is not None \
+                and _time(now) < self._expires:
+            # A claim written while our lease was still running is no takeover: a sync that
+            # read the page before our claim and lost the race (it sees our write after its
+            # own and backs off, see claim()). Our renewal has replaced it; carry on.
+            ours_before = True
+        if mine is None or parent is None or not ours_before:
+            # Our lease ran out and another sync claimed the wiki: put its page back (our
+            # write replaced it) unless someone wrote after us, and stop.
+            before = by_id.get(int(mine.get("parentid", 0))) if mine is not None else None
+            if before is not None and int(revisions[0].get("revid", 0)) == ours \
+                    and _main_text(before) is not None:
+                write_state(self.site, self.title, _main_text(before), self.summary("-"))
+            raise LeaseLost(self.title)
+        self.revid = ours
+        self._renewed = self._clock()
+        self._expires = _time(later(now, LEASE_SECONDS))
+        return True
 
 
 # ---------------------------------------------------------------------------------------------

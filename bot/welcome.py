@@ -540,21 +540,41 @@ class WelcomeBot:
     def _tour_links(self) -> list[tuple[str, str, str]]:
         from tours.languages import fallback_chain
 
-        index_title = "MediaWiki:Gadget-wikitours-tours.json"
-        index = self.wiki.read([index_title])[index_title]
+        from tours.render.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
+
+        # The live version as readers get it: the pointer in the loader names the versioned
+        # titles (contracts §3); a wiki without one has the fixed titles.
+        first = self.wiki.read([LOADER_TITLE, "MediaWiki:Gadget-wikitours-tours.json"])
+        pointer = parse_pointer(first[LOADER_TITLE].text if first[LOADER_TITLE].exists else None)
+        chain = [c for c in fallback_chain(self.lang)]
+        langs = list(dict.fromkeys((*chain, "en")))
+        if pointer is None:
+            index = first["MediaWiki:Gadget-wikitours-tours.json"]
+            if not index.exists:
+                return []
+            try:
+                ids = [i for i in json.loads(index.text).get("tours", {})
+                       if isinstance(i, str) and re.match(r"^[a-z0-9][a-z0-9-]{0,63}$", i)][:20]
+            except (ValueError, AttributeError, TypeError):
+                return []
+        else:
+            ids = list(pointer.tours)[:20]
+        if not ids:
+            return []
+        titles: dict[str, tuple[str, str]] = {}
+        for i in ids:
+            named = gadget_titles(pointer, i, langs)
+            titles[named["index"]] = ("index", "")
+            if "tour" in named:
+                titles[named["tour"]] = ("tour", i)
+            for lang in langs:
+                if f"messages/{lang}" in named:
+                    titles[named[f"messages/{lang}"]] = ("msg", f"{i}/{lang}")
+        pages = self.wiki.read(titles) if pointer is not None else {**first, **self.wiki.read(
+            [t for t, (kind, _) in titles.items() if kind != "index"])}
+        index = pages[gadget_titles(pointer, "", [])["index"]]
         if not index.exists:
             return []
-        try:
-            ids = [i for i in json.loads(index.text).get("tours", {})
-                   if isinstance(i, str) and re.match(r"^[a-z0-9][a-z0-9-]{0,63}$", i)][:20]
-        except (ValueError, AttributeError, TypeError):
-            return []
-        chain = [c for c in fallback_chain(self.lang)]
-        titles = {f"MediaWiki:Wikitours/tours/{i}.json": ("tour", i) for i in ids}
-        for i in ids:
-            for lang in (*chain, "en"):
-                titles[f"MediaWiki:Wikitours/messages/{i}/{lang}.json"] = ("msg", f"{i}/{lang}")
-        pages = self.wiki.read(titles)
         tour_pages = {key: pages[t].text for t, (kind, key) in titles.items() if kind == "tour"}
         message_pages = {key: pages[t].text for t, (kind, key) in titles.items() if kind == "msg"}
         return tour_links(index.text, tour_pages, message_pages, chain)

@@ -4,6 +4,13 @@ Pywikibot reads PYWIKIBOT_DIR once, at import, so scripts get their own folder p
 separate processes (`PYWIKIBOT_DIR=... python bot/deploy.py ...`). The wiki needs no family file:
 `family_files` maps the family name to the API URL and Pywikibot builds the family itself.
 The throttle and maxlag settings here are for a local wiki only; real wikis keep the defaults.
+
+Retries are where the test settings differ on purpose: on a real wiki the bots keep
+Pywikibot's own backoff (``PRODUCTION_RETRIES``: up to 15 tries, waiting 5 s doubling to 120 s,
+and maxlag), so a wiki gone for 20 seconds costs the bots a delay, never a skipped newcomer or a
+half-done publish. The tests use ``FAST_SETTINGS`` (2 quick retries), so that a test of an
+error does not wait minutes; the fault-injection tests (tests/test_faults_*.py) run the bots
+with ``retries="production"`` to show the outage is waited out.
 """
 
 from __future__ import annotations
@@ -27,17 +34,33 @@ minthrottle = 0
 maxthrottle = 1
 read_maxlag = None
 write_maxlag = None
+# Test-only: fail fast (2 retries, 1-2 s apart) instead of Pywikibot's production backoff.
 max_retries = 2
 retry_wait = 1
 retry_max = 2
 log = []
 """
 
+#: Pywikibot's own defaults for a real wiki, written out (Pywikibot 9/10's config.py): a failed
+#: request (connection refused, HTTP 5xx, maxlag) waits 5, 10, 20, 40 s... (at most 120 s) and is
+#: tried up to 15 times; reads tolerate 30 s of replication lag, edits 5 s.
+PRODUCTION_RETRIES = """\
+# Production retry settings: Pywikibot's own backoff and maxlag (as on a real wiki).
+max_retries = 15
+retry_wait = 5
+retry_max = 120
+read_maxlag = 30
+write_maxlag = 5
+"""
 
-def write_pywikibot_dir(directory: Path, *, family: str, api: str, bot, language: str) -> Path:
+
+def write_pywikibot_dir(directory: Path, *, family: str, api: str, bot, language: str,
+                        retries: str = "fast") -> Path:
+    """*retries*: ``fast`` (tests) or ``production`` (Pywikibot's backoff, see above)."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "user-config.py").write_text(
-        SITE_CONFIG.format(api=api, family=family, bot=bot.name) + FAST_SETTINGS)
+        SITE_CONFIG.format(api=api, family=family, bot=bot.name) + FAST_SETTINGS
+        + (PRODUCTION_RETRIES if retries == "production" else ""))
     password_file = directory / "user-password.py"
     password_file.write_text(f"({bot.name!r}, BotPassword({bot.app!r}, {bot.app_password!r}))\n")
     os.chmod(password_file, 0o600)

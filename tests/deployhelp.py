@@ -61,3 +61,29 @@ def content_reads_since(wiki, mark: int) -> int:
     """API queries after `mark` that read page revisions (the batched content reads)."""
     return sum(1 for e in wiki.request_log()[mark:]
                if e.action == "query" and "revisions" in e.prop.split("|"))
+
+
+def live_title(wiki, title: str) -> str:
+    """The title a reader's gadget reads for the fixed *title* of the gadget's data
+    (``MediaWiki:Wikitours/tours/<tour>.json``, ``…/messages/<tour, ui or translate>/<lang>.json``,
+    ``MediaWiki:Gadget-wikitours-tours.json``, ``…-config.json``), resolved through the pointer in the wiki's loader
+    (contracts §3); *title* itself when the loader has no pointer."""
+    import re
+
+    from tours.render.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
+
+    pointer = parse_pointer(wiki.wikitext(LOADER_TITLE))
+    if pointer is None:
+        return title
+    if title in ("MediaWiki:Gadget-wikitours-tours.json", "MediaWiki:Gadget-wikitours-config.json"):
+        return gadget_titles(pointer, "", [])["index" if title.endswith("tours.json") else "config"]
+    match = re.fullmatch(r"MediaWiki:Wikitours/tours/([^/]+)\.json", title)
+    if match:
+        return gadget_titles(pointer, match.group(1), []).get("tour", title)
+    match = re.fullmatch(r"MediaWiki:Wikitours/messages/([^/]+)/([^/]+)\.json", title)
+    if match:
+        group, lang = match.groups()
+        key = group if group in ("ui", "translate") else "messages"
+        return gadget_titles(pointer, "x" if key != "messages" else group, [lang]).get(
+            f"{key}/{lang}", title)
+    return title

@@ -21,10 +21,31 @@ from test_render import assert_contained, sample_library
 from tours.build import Translations, build_pages, manifest, read_i18n, write_output
 from tours.i18n import load_banana, source_hash
 from tours.model import PageRef, Position, Step, StepChange, WikiVariant
+from tours.render.liveversion import parse_pointer
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = {"help", "catalogue", "badge", "tour-data", "messages", "gadget-code", "gadget-style",
-         "schema"}
+         "schema", "pointer"}
+
+
+def live(content: dict[str, str]) -> dict[str, str]:
+    """*content* (title -> text) with the gadget's versioned pages also under their fixed
+    titles, resolved through the pointer in the loader as the gadget resolves them."""
+    from tours.render.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
+
+    pointer = parse_pointer(content[LOADER_TITLE])
+    assert pointer is not None
+    out = dict(content)
+    langs = sorted({t.rsplit("/", 1)[1][:-5] for t in content
+                    if t.startswith("MediaWiki:Wikitours/messages/")})
+    fixed = gadget_titles(None, "", [])
+    out[fixed["index"]] = content[gadget_titles(pointer, "", [])["index"]]
+    for tour in pointer.tours:
+        versioned, legacy = gadget_titles(pointer, tour, langs), gadget_titles(None, tour, langs)
+        for key, title in versioned.items():
+            if title in content:
+                out[legacy[key]] = content[title]
+    return out
 
 
 def run_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -82,20 +103,26 @@ def test_every_page_the_wiki_needs_is_there(shipped):
     for tour in tours:
         assert by_title[f"Help:Wikitours/{tour}"] == {**by_title[f"Help:Wikitours/{tour}"],
                                                       "kind": "help", "tour": tour, "lang": "en"}
+        pointer = parse_pointer((shipped / by_title["MediaWiki:Gadget-wikitours.js"]["file"])
+                                .read_text(encoding="utf-8"))
+        version = pointer.tours[tour]
         for lang in langs:
             assert f"Help:Wikitours/{tour}/{lang}" in by_title
-            assert f"MediaWiki:Wikitours/messages/{tour}/{lang}.json" in by_title
-        assert by_title[f"MediaWiki:Wikitours/tours/{tour}.json"]["model"] == "json"
+            assert f"MediaWiki:Wikitours/messages/{tour}/{version}/{lang}.json" in by_title
+        assert by_title[f"MediaWiki:Wikitours/tours/{tour}/{version}.json"]["model"] == "json"
+        assert f"MediaWiki:Wikitours/tours/{tour}.json" not in by_title
     assert "Help:Wikitours/Badges/trainer/he" in by_title
     for lang in langs:  # the tour language reference, which the sync's pages link
         assert by_title[f"Help:Wikitours/Tour language/{lang}"]["kind"] == "help"
     assert by_title["Help:Wikitours/Tour language"]["lang"] == "en"
     for title in ("MediaWiki:Gadget-wikitours.js", "MediaWiki:Gadget-wikitours-runtime.js",
-                  "MediaWiki:Gadget-wikitours-runtime.css", "MediaWiki:Gadget-wikitours-tours.json",
+                  "MediaWiki:Gadget-wikitours-runtime.css", f"MediaWiki:Gadget-wikitours-tours/{pointer.index}.json",
                   "MediaWiki:Gadget-wikitours-place.js", "MediaWiki:Gadget-wikitours-place.css",
-                  "MediaWiki:Gadget-wikitours-events.js", "MediaWiki:Gadget-wikitours-config.json",
-                  "MediaWiki:Wikitours/messages/ui/en.json"):
+                  "MediaWiki:Gadget-wikitours-events.js", f"MediaWiki:Gadget-wikitours-config/{pointer.ui}.json",
+                  f"MediaWiki:Wikitours/messages/ui/{pointer.ui}/en.json",
+                  f"MediaWiki:Wikitours/messages/translate/{pointer.ui}/en.json"):
         assert title in by_title
+    assert by_title["MediaWiki:Gadget-wikitours.js"]["kind"] == "pointer"
     for page in data["pages"]:
         text = (shipped / page["file"]).read_text(encoding="utf-8")
         if page["model"] == "wikitext" and "/Tour language" in page["title"]:
@@ -108,7 +135,8 @@ def test_every_page_the_wiki_needs_is_there(shipped):
 
 def test_gadget_data_is_split_per_tour_and_language(shipped):
     data = json.loads((shipped / "manifest.json").read_text(encoding="utf-8"))
-    content = {p["title"]: (shipped / p["file"]).read_text(encoding="utf-8") for p in data["pages"]}
+    content = live({p["title"]: (shipped / p["file"]).read_text(encoding="utf-8")
+                    for p in data["pages"]})
     index = json.loads(content["MediaWiki:Gadget-wikitours-tours.json"])
     assert index["tours"]["first-edit"] == {"version": 1, "steps": 7, "audience": "newcomer"}
     assert index["languages"]["ar"] == {"dir": "rtl", "fallbacks": ["en"]}
@@ -147,7 +175,8 @@ def test_wiki_variant_and_prefix(tmp_path):
     assert done.returncode == 0, done.stderr
     data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert data["wiki"] == "dewiki"
-    content = {p["title"]: (out / p["file"]).read_text(encoding="utf-8") for p in data["pages"]}
+    content = live({p["title"]: (out / p["file"]).read_text(encoding="utf-8")
+                    for p in data["pages"]})
     assert "Hilfe:Touren" in content and "Help:Wikitours" not in content
     # the wiki's own language (de) gets the unsuffixed pages, English moves to /en
     langs = {p["title"]: p.get("lang") for p in data["pages"]}
@@ -294,19 +323,22 @@ def test_event_url_and_gadget_interface_messages(tmp_path):
                      "https://wikitours.example/api/v1/events")
     assert done.returncode == 0, done.stderr
     data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    content = {p["title"]: (out / p["file"]).read_text(encoding="utf-8") for p in data["pages"]}
+    content = live({p["title"]: (out / p["file"]).read_text(encoding="utf-8")
+                    for p in data["pages"]})
+    pointer = parse_pointer(content["MediaWiki:Gadget-wikitours.js"])
     index = json.loads(content["MediaWiki:Gadget-wikitours-tours.json"])
     assert index["config"] == {"eventUrl": "https://wikitours.example/api/v1/events"}
     # The same settings alone, which a starting tour reads instead of the whole index.
     config = data["pages"][[p["title"] for p in data["pages"]].index(
-        "MediaWiki:Gadget-wikitours-config.json")]
+        f"MediaWiki:Gadget-wikitours-config/{pointer.ui}.json")]
     assert config["kind"] == "tour-data" and config["model"] == "json"
     assert json.loads(content[config["title"]]) == index["config"]
     for path in (ROOT / "i18n/gadget").glob("*.json"):
         if path.stem == "qqq":
             continue
-        ui = json.loads(content[f"MediaWiki:Wikitours/messages/ui/{path.stem}.json"])
-        form = json.loads(content[f"MediaWiki:Wikitours/messages/translate/{path.stem}.json"])
+        ui = json.loads(content[f"MediaWiki:Wikitours/messages/ui/{pointer.ui}/{path.stem}.json"])
+        form = json.loads(content[
+            f"MediaWiki:Wikitours/messages/translate/{pointer.ui}/{path.stem}.json"])
         source = json.loads(path.read_text(encoding="utf-8"))
         # A tour reads only its own interface texts; the translation form's are apart.
         assert {**ui, **form} == {k: v for k, v in source.items() if not k.startswith("@")}

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.deployhelp import ROOT, content_reads_since, deploy, edits_since
+from tests.deployhelp import ROOT, content_reads_since, deploy, edits_since, live_title
 
 
 def _build(source, out):
@@ -42,7 +42,7 @@ def test_shipped_tours_deploy_render_and_redeploy_without_edits(wiki, shipped):
     for page in manifest["pages"]:
         if page["model"] == "json" and page["title"].startswith("MediaWiki:Wikitours/tours/"):
             assert wiki.page_info(page["title"])["contentmodel"] == "json"
-    assert wiki.page_info("MediaWiki:Gadget-wikitours-tours.json")["contentmodel"] == "json"
+    assert wiki.page_info(live_title(wiki, "MediaWiki:Gadget-wikitours-tours.json"))["contentmodel"] == "json"
     assert wiki.page_info("MediaWiki:Gadget-wikitours.js")["contentmodel"] == "javascript"
     gadgets = wiki.html("Special:Gadgets")
     assert "Gadget-wikitours.js" in gadgets and "HotCat" in gadgets

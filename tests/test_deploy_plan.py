@@ -136,8 +136,48 @@ def test_edits_are_ordered_so_readers_never_see_a_half_deployed_state():
     pages = [dp.BuiltPage("Help:W", "wikitext", "c", "catalogue"),
              dp.BuiltPage("Help:W/t", "wikitext", "h", "help"),
              dp.BuiltPage("MediaWiki:Gadget-w.js", "javascript", "j", "gadget-code"),
+             dp.BuiltPage("MediaWiki:Gadget-loader.js", "javascript", "p", "pointer"),
              dp.BuiltPage("MediaWiki:W/tours/t.json", "json", "{}", "tour-data")]
     manifest = dp.Manifest("g", "s", "v", tuple(pages), OURS)
-    order = [c.title for c in dp.plan(manifest, {}, {}).edits]
-    assert order == ["MediaWiki:W/tours/t.json", "MediaWiki:Gadget-w.js", "Help:W/t", "Help:W",
-                     "MediaWiki:Gadgets-definition"]
+    result = dp.plan(manifest, {}, {})
+    order = [c.title for c in result.edits]
+    # the versioned data and code, the definition, then the pointer (the one edit that switches
+    # readers), then the pages people read
+    assert order == ["MediaWiki:W/tours/t.json", "MediaWiki:Gadget-w.js",
+                     "MediaWiki:Gadgets-definition", "MediaWiki:Gadget-loader.js", "Help:W/t",
+                     "Help:W"]
+    assert result.pointer_index == 3
+
+
+def test_pages_the_build_no_longer_names_are_retired_then_due():
+    old = {"MediaWiki:Wikitours/tours/t/aaaaaa.json": {"sha256": "x", "revid": 5},
+           "MediaWiki:Wikitours/messages/t/aaaaaa/en.json": {"sha256": "y", "revid": 6},
+           "Help:W/gone": {"sha256": "z", "revid": 7}}
+    pages = [dp.BuiltPage("MediaWiki:Wikitours/tours/t/bbbbbb.json", "json", "{}", "tour-data")]
+    manifest = dp.Manifest("g", "s", "v", tuple(pages), None)
+    retired = dp.retire(manifest, old, {}, "2026-12-06T10:00:00Z")
+    # only the gadget's versioned pages are retired (a removed tour's help page stays)
+    assert retired == {"MediaWiki:Wikitours/messages/t/aaaaaa/en.json":
+                       {"since": "2026-12-06T10:00:00Z", "revid": 6},
+                       "MediaWiki:Wikitours/tours/t/aaaaaa.json":
+                       {"since": "2026-12-06T10:00:00Z", "revid": 5}}
+    # a later run keeps the first retirement time; a build naming a page again revives it
+    again = dp.retire(dp.Manifest("g", "s", "v", (dp.BuiltPage(
+        "MediaWiki:Wikitours/tours/t/aaaaaa.json", "json", "{}", "tour-data"),), None), {},
+        retired, "2026-12-06T11:00:00Z")
+    assert again == {"MediaWiki:Wikitours/messages/t/aaaaaa/en.json":
+                     {"since": "2026-12-06T10:00:00Z", "revid": 6}}
+    assert dp.due(retired, "2026-12-06T10:59:59Z", 3600) == []
+    assert len(dp.due(retired, "2026-12-06T11:00:00Z", 3600)) == 2
+    state = dp.next_state(manifest, dp.plan(manifest, {}, {}), {}, retired)
+    assert dp.parse_retired(dp.state_text(state)) == retired
+    # a version a stopped deploy created and no build names (never recorded) is retired too
+    orphan = "MediaWiki:Wikitours/tours/t/cccccc.json"
+    swept = dp.retire(manifest, {}, {}, "2026-12-06T12:00:00Z",
+                      {orphan: 9, "MediaWiki:Wikitours/tours/t/bbbbbb.json": 8,
+                       "MediaWiki:Wikitours/deployed.json": 3})
+    assert swept == {orphan: {"since": "2026-12-06T12:00:00Z", "revid": 9}}
+    # a forged state cannot make deploy delete other pages
+    forged = json.dumps({"retired": {"Main Page": {"since": "2000-01-01T00:00:00Z"},
+                                     "MediaWiki:Common.js": {"since": "2000-01-01T00:00:00Z"}}})
+    assert dp.parse_retired(forged) == {}

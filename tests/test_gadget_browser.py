@@ -67,6 +67,34 @@ def test_loader_is_idle_on_an_ordinary_page_view(site, page):
     assert errors == []
 
 
+def test_a_starting_tour_reads_the_live_version_cached_long(site, page):
+    """With the pointer in the loader, a starting tour reads the versioned titles it names (the
+    loader's first line) in one GET that browsers and caches may keep 30 days: those titles never
+    change content. The settings and interface texts are versioned too."""
+    from urllib.parse import unquote
+
+    from tests.deployhelp import live_title
+
+    errors = watch_errors(page)
+    with page.expect_response(lambda r: "api.php" in r.url and
+                              "Wikitours/tours/" in unquote(r.url)) as answer:
+        page.goto(f"{site.index}?title=Main_Page&wikitour=first-edit")
+    url = unquote(answer.value.url)
+    wanted = [live_title(site, t) for t in (
+        "MediaWiki:Wikitours/tours/first-edit.json", "MediaWiki:Gadget-wikitours-config.json",
+        "MediaWiki:Wikitours/messages/first-edit/en.json", "MediaWiki:Wikitours/messages/ui/en.json")]
+    assert all(t != f for t, f in zip(wanted, ("MediaWiki:Wikitours/tours/first-edit.json",
+                                               "MediaWiki:Gadget-wikitours-config.json")))
+    for title in wanted:
+        assert title in url, (title, url)
+    assert "maxage=2592000" in url and "smaxage=2592000" in url
+    assert "max-age=2592000" in answer.value.headers.get("cache-control", "")
+    body = answer.value.json()
+    found = {p["title"] for p in body["query"]["pages"] if not p.get("missing")}
+    assert set(wanted[:3]) <= found, found
+    assert errors == []
+
+
 def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     site.create_user("Newcomer Ada")
     errors = watch_errors(page)

@@ -192,7 +192,7 @@ def index_page(lib=None, config: Mapping | None = None) -> tuple[str, str, str]:
 #: the catalogue with its Start links (help pages and badge pages are left out to save time).
 def _needed(entry: dict, languages: tuple[str, ...]) -> bool:
     kind, lang = entry.get("kind"), entry.get("lang")
-    if kind in ("tour-data", "gadget-code", "gadget-style"):
+    if kind in ("tour-data", "gadget-code", "gadget-style", "pointer"):
         return True
     if kind == "messages":
         return lang in languages

@@ -18,6 +18,7 @@ import pytest
 from bot.multiwiki import parse_config
 from bot.sync import SCHEMA_TITLE, sync_once
 from test_sync_state import requests_since
+from tests.deployhelp import live_title
 from trusthelp import trusted_user
 from tours.i18n import source_hash
 
@@ -164,15 +165,15 @@ def test_first_sync_publishes_on_both_wikis_with_local_adaptation(two):
     assert first.outcomes["meta"].errors == [] and first.outcomes["arwiki"].errors == []
     # the library wiki: the help page and the gadget data from the on-wiki YAML
     assert "Your first edit" in meta.wikitext("Help:Wikitours/first-edit")
-    data = json.loads(meta.wikitext("MediaWiki:Wikitours/tours/first-edit.json"))
+    data = json.loads(meta.wikitext(live_title(meta, "MediaWiki:Wikitours/tours/first-edit.json")))
     assert [s["id"] for s in data["steps"]] == ["welcome", "open-editor", "done"]
     # the Arabic wiki: the local step replaces the library's, nothing was copied
-    ar_data = json.loads(ar.wikitext("MediaWiki:Wikitours/tours/first-edit.json"))
+    ar_data = json.loads(ar.wikitext(live_title(ar, "MediaWiki:Wikitours/tours/first-edit.json")))
     assert [s["id"] for s in ar_data["steps"]] == ["welcome-ar", "open-editor", "done"]
     assert "ملعبك" in ar.wikitext("Help:Wikitours/first-edit")
     # the on-wiki translation reaches the gadget's message pages on both wikis
     for wiki in (meta, ar):
-        messages = json.loads(wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/ar.json"))
+        messages = json.loads(wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/ar.json")))
         assert messages["wikitours-tour-first-edit-title"] == AR_TITLE
     # status pages say all is well; the editors' help pages exist
     status = meta.wikitext(STATUS)
@@ -257,7 +258,7 @@ def test_an_on_wiki_edit_reaches_both_wikis(two):
     assert result.outcomes["meta"].published and result.outcomes["arwiki"].published
     for wiki in (meta, ar):
         assert "Open the source editor" in wiki.wikitext("Help:Wikitours/first-edit") \
-            or "Open the source editor" in wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/en.json")
+            or "Open the source editor" in wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/en.json"))
 
 
 def test_a_broken_edit_publishes_nothing_and_is_reported(two):
@@ -313,20 +314,20 @@ def test_an_upstream_removal_is_reported_on_the_local_wiki(two):
     text = meta.wikitext(TOURS + "ask-mentor.yaml")
     removed = text.split("  - id: sign")[0]
     meta.edit(TOURS + "ask-mentor.yaml", removed, user="Tour Editor")
-    ar_before = ar.wikitext("MediaWiki:Wikitours/tours/ask-mentor.json")
+    ar_before = ar.wikitext(live_title(ar, "MediaWiki:Wikitours/tours/ask-mentor.json"))
     result = run()
     # the library wiki gets the change; the Arabic wiki keeps its last good version and says why
     assert result.outcomes["meta"].published
-    assert [s["id"] for s in json.loads(meta.wikitext("MediaWiki:Wikitours/tours/ask-mentor.json"))["steps"]] == ["talk"]
+    assert [s["id"] for s in json.loads(meta.wikitext(live_title(meta, "MediaWiki:Wikitours/tours/ask-mentor.json")))["steps"]] == ["talk"]
     assert not result.outcomes["arwiki"].published
-    assert ar.wikitext("MediaWiki:Wikitours/tours/ask-mentor.json") == ar_before
+    assert ar.wikitext(live_title(ar, "MediaWiki:Wikitours/tours/ask-mentor.json")) == ar_before
     ar_status = ar.wikitext(STATUS)
     assert _c(ar, LOCAL) in ar_status and "sign" in ar_status
     # the local admin fixes the adaptation: the wiki catches up
     ar.edit(LOCAL, LOCAL_TEXT.split("  - tour: ask-mentor")[0], user="Local Admin")
     result = run()
     assert result.outcomes["arwiki"].published and not result.outcomes["meta"].changed
-    steps = json.loads(ar.wikitext("MediaWiki:Wikitours/tours/ask-mentor.json"))["steps"]
+    steps = json.loads(ar.wikitext(live_title(ar, "MediaWiki:Wikitours/tours/ask-mentor.json")))["steps"]
     assert [s["id"] for s in steps] == ["talk"]
 
 
@@ -369,6 +370,6 @@ def test_a_wiki_without_its_adaptation_page_gets_the_library_and_a_warning(two, 
     assert config is not None, problems
     result = sync_once(config, {"meta": meta.site(), "hewiki": he.site()}, {}, log=lambda _: None)
     assert result.outcomes["hewiki"].published, result.outcomes["hewiki"].errors
-    steps = json.loads(he.wikitext("MediaWiki:Wikitours/tours/first-edit.json"))["steps"]
+    steps = json.loads(he.wikitext(live_title(he, "MediaWiki:Wikitours/tours/first-edit.json")))["steps"]
     assert steps[0]["id"] == "welcome"
     assert _c(he, LOCAL) in he.wikitext(STATUS)

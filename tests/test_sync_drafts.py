@@ -23,6 +23,7 @@ from test_sync import FIRST, HEADER, HEADER_TEXT, SECOND, STATUS, TOURS
 from test_sync_state import requests_since
 from trusthelp import trusted_user
 from tours.statuspage import msg
+from tests.deployhelp import live_title
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFTS = "Project:Wikitours/Drafts/"
@@ -124,7 +125,7 @@ def test_a_draft_changing_a_step_previews_the_new_text_and_the_live_page_keeps_t
     live_requests = len(requests_since(meta, start))
 
     live_help = meta.wikitext("Help:Wikitours/first-edit")
-    live_data = meta.page_info("MediaWiki:Wikitours/tours/first-edit.json")["revid"]
+    live_data = meta.page_info(live_title(meta, "MediaWiki:Wikitours/tours/first-edit.json"))["revid"]
     assert "Well done" in live_help
     draft = FIRST.replace("title: Well done", "title: Very well done")
     saved = meta.edit(DRAFTS + "first-edit.yaml", draft, user=EDITOR)
@@ -145,7 +146,7 @@ def test_a_draft_changing_a_step_previews_the_new_text_and_the_live_page_keeps_t
     # the live pages did not change, and no deploy ran: only the sync's own pages were edited
     assert meta.wikitext("Help:Wikitours/first-edit") == live_help
     assert "Very well done" not in meta.wikitext("Help:Wikitours/first-edit")
-    assert meta.page_info("MediaWiki:Wikitours/tours/first-edit.json")["revid"] == live_data
+    assert meta.page_info(live_title(meta, "MediaWiki:Wikitours/tours/first-edit.json"))["revid"] == live_data
     edits = _edits(meta, start)
     assert all(not t.startswith(("Help:", "MediaWiki:Wikitours/tours", "MediaWiki:Wikitours/messages",
                                  "MediaWiki:Gadget"))
@@ -199,7 +200,8 @@ def test_a_new_id_draft_previews_a_new_tour_without_publishing_it(lib):
     assert "publishing the draft adds a new tour" in preview
     for wiki in (meta, other):
         assert wiki.wikitext("Help:Wikitours/ask-for-help") is None
-        assert wiki.wikitext("MediaWiki:Wikitours/tours/ask-for-help.json") is None
+        assert wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/tours/ask-for-help.json")) is None
+        assert wiki.wikitext(live_title(wiki, "MediaWiki:Gadget-wikitours-tours.json")) is not None
     # the first draft was not recompiled (unchanged): its preview keeps its revision
     assert "Very well done" in meta.wikitext(PREVIEW + "first-edit")
     assert set(result.outcomes["meta"].drafts) == {_c(meta, DRAFTS + "ask-for-help.yaml")}

@@ -19,7 +19,7 @@ import pytest
 
 from bot.multiwiki import parse_config
 from bot.sync import STATE_TITLE, sync_once
-from bot.syncstate import (MAX_STATE_BYTES, Lease, MachineLock, claim,
+from bot.syncstate import (MAX_STATE_BYTES, Lease, MachineLock, claim, holder_alive,
                            lease_verdict, parse_state, read_board, render_state)
 from trusthelp import trusted_user
 
@@ -85,11 +85,33 @@ def test_broken_or_forged_pages_are_reported_not_trusted(text, reason):
 def test_lease_verdicts():
     now = "2026-11-25T20:00:00Z"
     assert lease_verdict(None, "me", now) == "free"
-    assert lease_verdict(Lease("me", "2026-11-25T20:10:00Z"), "me", now) == "ours"
-    assert lease_verdict(Lease("other", "2026-11-25T20:10:00Z"), "me", now) == "held"
+    assert lease_verdict(Lease("me", "2026-11-25T20:01:00Z"), "me", now) == "ours"
+    assert lease_verdict(Lease("other", "2026-11-25T20:01:00Z"), "me", now) == "held"
     assert lease_verdict(Lease("other", "2026-11-25T19:59:59Z"), "me", now) == "expired"
-    # a lease no sync could have written (ends after now + 15 min + skew) blocks nobody
+    # a lease no sync could have written (ends after now + 90 s + skew) blocks nobody
     assert lease_verdict(Lease("other", "2999-01-01T00:00:00Z"), "me", now) == "forged"
+    assert lease_verdict(Lease("other", "2026-11-25T20:15:00Z"), "me", now) == "forged"
+
+
+def test_a_dead_holder_on_this_machine_is_taken_over_at_once():
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    now = "2026-11-25T20:00:00Z"
+    host = socket.gethostname()[:64]
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process that has ended: its pid is free
+    assert holder_alive(f"{host}:{gone.pid}:ab") is False
+    assert lease_verdict(Lease(f"{host}:{gone.pid}:ab", "2026-11-25T20:01:00Z"), "me", now) == "dead"
+    # alive on this machine, or on another machine (only the lease's end tells): held
+    assert holder_alive(f"{host}:{os.getpid()}:ab") is True
+    assert lease_verdict(Lease(f"{host}:{os.getppid()}:ab", "2026-11-25T20:01:00Z"), "me", now) == "held"
+    assert holder_alive(f"elsewhere:{gone.pid}:ab") is None
+    assert lease_verdict(Lease(f"elsewhere:{gone.pid}:ab", "2026-11-25T20:01:00Z"), "me", now) == "held"
+    # forged holders name no process
+    assert holder_alive(f"{host}:notapid:x") is None and holder_alive("") is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,7 +262,7 @@ def test_nothing_changed_is_one_request_with_a_warm_cache(lib):
 def test_a_wiki_leased_by_another_sync_is_left_alone_until_the_lease_expires(lib):
     wiki, run, logs = lib
     state, _, _ = parse_state(wiki.wikitext(STATE_TITLE))
-    lease = {"holder": "elsewhere:4242:beef", "expires": _iso(600)}
+    lease = {"holder": "elsewhere:4242:beef", "expires": _iso(80)}
     wiki.edit(STATE_TITLE, render_state(state, Lease(**lease)), user=wiki.bot.name, contentmodel="json")
     tour_title = next(iter(state["good"]))
     wiki.edit(tour_title, TOUR.format(text="Version two."), user="Tour Editor")

@@ -20,7 +20,7 @@ import re
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -42,6 +42,8 @@ from tours.render.gadgetdata import (
     ui_messages,
 )
 from tours.render.helppage import render_help_page
+from tours.render.liveversion import (LOADER_TITLE, version_pages, with_pointer,
+                                      with_version_note)
 from tours.render.reference import read_reference_messages, render_reference
 from tours.render.texts import Messages
 from tours.render.translatesources import sources_page
@@ -244,6 +246,7 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
         problems.extend(gadget_problems)
 
     mark("render gadget data")
+    pages = _versioned(pages, site)
 
     seen: dict[str, Page] = {}
     for page in pages:
@@ -255,6 +258,27 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
                 T("wikitours-hint-build-same-title", "Badges")))
         seen[page.title] = page
     return Result(tuple(pages), tuple(lines), tuple(problems))
+
+
+def _versioned(pages: list[Page], site: Site) -> list[Page]:
+    """The gadget's data under versioned titles, the pointer in the loader (kind ``pointer``)
+    and each tour's help pages naming the version they describe (``tours.render.liveversion``).
+
+    Without the gadget's code there is no loader to carry a pointer: the data keeps its fixed
+    titles then."""
+    if not any(p.title == LOADER_TITLE for p in pages):
+        return pages
+    pages, pointer = version_pages(pages)
+    out = []
+    for page in pages:
+        if page.title == LOADER_TITLE:
+            page = replace(page, content=with_pointer(page.content, pointer), kind="pointer")
+        elif page.kind == "help" and page.tour and page.tour in pointer.tours and page.lang:
+            page = replace(page, content=with_version_note(
+                page.content, site.msg("wikitours-pages-tour-version", page.lang), page.lang,
+                pointer.tours[page.tour]))
+        out.append(page)
+    return out
 
 
 def _sha256(data: bytes) -> str:

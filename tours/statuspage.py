@@ -175,6 +175,22 @@ class Status:
     schema: str = "MediaWiki:Wikitours/tours.schema.json"
     source_index: str = ""  #: index.php of the library wiki when it is another wiki
     drafts: tuple[DraftLine, ...] = ()
+    #: "" (no publish under way), "in-progress" (written just before a publish's first edit) or
+    #: "interrupted" (the publish stopped: the next run finishes it).
+    publishing: str = ""
+    publish_version: str = ""
+    publish_started: str = ""
+    publish_done: int = 0
+    publish_total: int = 0
+    #: readers already run the new version (the pointer was switched)
+    switched: bool = False
+    #: the start of an interrupted publish this run finished
+    resumed: str = ""
+    #: what readers run, read from the pointer in the loader: its version, revision, tours
+    pointer_version: str = ""
+    pointer_revid: int = 0
+    pointer_tours: tuple[tuple[str, str], ...] = ()
+    pointer_title: str = "MediaWiki:Gadget-wikitours.js"
     #: The publishing-trust section (tours/reviewpage.py), already rendered.
     review: str = ""
 
@@ -187,7 +203,10 @@ def render_status(status: Status) -> str:
     out.append(f'<div lang="{escape(lang)}" dir="{dir_}">')
     count = len(status.errors)
     problem_pages = count or len(status.conflicts)
-    key = "wikitours-sync-status-heading-errors" if problem_pages else "wikitours-sync-status-heading-ok"
+    key = "wikitours-sync-status-heading-errors" if problem_pages and not status.publishing \
+        else "wikitours-sync-status-heading-publishing" if status.publishing == "in-progress" \
+        else "wikitours-sync-status-heading-interrupted" if status.publishing \
+        else "wikitours-sync-status-heading-ok"
     out.append(f"== {msg(key, lang, count or len(status.conflicts))} ==")
     def src(title: str) -> str:
         return remote_link(status.source_index, title) if status.source_index else link(title)
@@ -195,6 +214,7 @@ def render_status(status: Status) -> str:
     sources = ", ".join(src(t) for t in status.sources[:20]) + (" …" if len(status.sources) > 20 else "")
     out.append(msg("wikitours-sync-status-intro", lang, sources))
     out.append("")
+    out.extend(_publish_lines(status))
     schema = status.schema
     out.append(msg("wikitours-sync-status-help", lang,
                    link(status.docs, msg("wikitours-sync-status-docs", lang)),
@@ -227,6 +247,7 @@ def render_status(status: Status) -> str:
                               for t, r in status.fixed)
         out.append(msg("wikitours-sync-status-fixed", lang, revisions))
         out.append("")
+    out.extend(_pointer_lines(status))
     if status.live_version:
         out.append(msg("wikitours-sync-status-live", lang, escape(status.live_version)))
         for title, revid in status.live_sources:
@@ -259,6 +280,37 @@ def render_status(status: Status) -> str:
         out.append(msg("wikitours-sync-status-checked", lang, escape(status.checked)))
     out.append("</div>")
     return "\n".join(out) + "\n"
+
+
+def _publish_lines(status: Status) -> list[str]:
+    """What the status page says about a publish under way, interrupted, or finished late."""
+    lang = status.lang
+    if status.publishing == "in-progress":
+        lines = [msg("wikitours-sync-status-publishing", lang, escape(status.publish_version),
+                     escape(status.publish_started))]
+    elif status.publishing == "interrupted":
+        key = "wikitours-sync-status-interrupted-after" if status.switched \
+            else "wikitours-sync-status-interrupted-before"
+        lines = [msg(key, lang, int(status.publish_done), int(status.publish_total),
+                     escape(status.publish_version))]
+    else:
+        lines = []
+    if status.resumed:
+        lines.append(msg("wikitours-sync-status-resumed", lang, escape(status.resumed)))
+    return lines + [""] if lines else []
+
+
+def _pointer_lines(status: Status) -> list[str]:
+    """What readers run, as the pointer in the loader says (not what the sync meant to do)."""
+    lang = status.lang
+    if not status.pointer_version:
+        return [msg("wikitours-sync-status-no-pointer", lang, link(status.pointer_title)), ""]
+    where = f"[[Special:PermanentLink/{int(status.pointer_revid)}|" \
+        f"{escape(status.pointer_title)}]]"
+    lines = [msg("wikitours-sync-status-pointer", lang, escape(status.pointer_version), where)]
+    for tour, version in status.pointer_tours[:200]:
+        lines.append(f"* {escape(tour)}: {escape(version)}")
+    return lines + [""]
 
 
 def render_talk_note(lang: str, *, title: str, revid: int, good_revid: int, errors: int,

@@ -1,6 +1,7 @@
 /*
- * Settings: defaults, replaced by the site's from MediaWiki:Gadget-wikitours-config.json (read
- * with the tour) where its values are valid. Read them as properties: wt.config.waitMs.
+ * Settings: defaults, replaced by the site's from its settings page (MediaWiki:Gadget-wikitours-config/
+ * <h>.json of the live version, read with the tour) where its values are valid. Read them as
+ * properties: wt.config.waitMs.
  */
 ( function ( wt ) {
 	'use strict';

@@ -10,29 +10,42 @@
 ( function ( wt ) {
 	'use strict';
 	/**
-	 * Every wiki page the gadget reads or writes is named here and nowhere else (a published
-	 * version's segment goes in this one function).
+	 * Every wiki page the gadget reads or writes is named here and nowhere else.
+	 *
+	 * The build writes a pointer into the first line of the loader (mw.libs.wikitoursLive,
+	 * contracts §3): a map from each tour id, "ui", "translate", "config" and "tours" (the
+	 * index) to the hash of the live version of its pages. The gadget reads those versioned
+	 * titles, the fixed title with "/<hash>" after the tour or group, so a reader gets one
+	 * complete version however a publish is going, and their content never changes (the read
+	 * is cached long). Without a pointer (pages put on a wiki by hand) it reads the fixed titles;
+	 * a tour the pointer does not name is read there too, where a deploy never writes: missing.
+	 * The pointer is code on an interface page, trusted like this file. The Python twin is
+	 * tours.render.liveversion.gadget_title.
 	 *
 	 * @param {string} kind tours or messages (with a name); config (the site's settings),
 	 *  tours (the index) or sources (the translation form's) without one; or progress
-	 * @param {string} [name] Tour id, message group (a tour id or "ui") or user name
+	 * @param {string} [name] Tour id, message group (a tour id, "ui" or "translate") or user name
 	 * @param {string} [lang]
 	 * @return {string}
 	 */
 	function title( kind, name, lang ) {
+		var h = ( mw.libs.wikitoursLive || {} )[ name || kind ];
 		return kind === 'progress' ? 'User:' + name + '/wikitours.json' : 'MediaWiki:' + ( name ?
-			'Wikitours/' + kind + '/' + name + ( lang ? '/' + lang : '' ) : 'Gadget-wikitours-' + kind ) + '.json';
+			'Wikitours/' + kind + '/' + name : 'Gadget-wikitours-' + kind ) + ( h ? '/' + h : '' ) +
+			( lang ? '/' + lang : '' ) + '.json';
 	}
 
 	/**
 	 * @param {string[]} titles
-	 * @param {boolean} [cache] Whether browsers and caches may keep the answer (five minutes)
+	 * @param {boolean} [cache] Whether browsers and caches may keep the answer: 30 days for the
+	 *  versioned titles of a pointer, which never change; five minutes for fixed titles
 	 * @return {jQuery.Promise} The request (texts.answer reads it)
 	 */
 	function read( titles, cache ) {
+		var age = cache ? ( mw.libs.wikitoursLive ? 2592000 : 300 ) : 0;
 		return $.getJSON( mw.config.get( 'wgScriptPath' ) + '/api.php', { action: 'query',
 			format: 'json', formatversion: 2, prop: 'revisions', rvprop: 'content', rvslots: 'main',
-			titles: titles.join( '|' ), maxage: cache ? 300 : 0, smaxage: cache ? 300 : 0 } );
+			titles: titles.join( '|' ), maxage: age, smaxage: age } );
 	}
 
 	/**

@@ -31,6 +31,7 @@
 	}
 
 	function formTitle( lang ) {
+		// The live version's (the titles are built in messages.js only).
 		return lib.title( 'messages', 'translate', lang );
 	}
 
