@@ -423,3 +423,13 @@ def test_every_interface_message_the_code_uses_exists():
     assert used, "the pattern finds the keys"
     assert used - set(en) == set()
     assert set(en) - {"@metadata"} == set(qqq) - {"@metadata"}
+
+
+def test_messages_find_the_interface_messages_a_tour_includes():
+    """{{int:key}} in a text makes the gadget load that interface message (jqueryMsg shows ⧼key⧽
+    otherwise); only well-formed keys, each once."""
+    texts = {"wikitours-a": "Click {{int:savearticle}} or {{int:publishchanges}}.",
+             "wikitours-b": "Again {{int:savearticle}}; not {{int:Bad Key}} nor {{int:x|y}}.",
+             "wikitours-c": "none"}
+    assert js("texts.interfaceKeys", texts) == ["savearticle", "publishchanges"]
+    assert js("texts.interfaceKeys", {}) == []

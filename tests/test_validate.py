@@ -156,6 +156,27 @@ CASES = {
         [(12, 19, "error", "'a:hovr' is not a valid CSS selector: The pseudo-class :hovr is unknown",
           "check the selector in the browser's developer tools, or use a catalogue 'element'")],
     ),
+    "jQuery-only :contains() selector": (
+        step("selector: '#p-navigation a:contains(\"Help\")'\n"),
+        [(12, 19, "error", "'#p-navigation a:contains(\"Help\")' uses :contains(), which only jQuery understands: "
+          "the gadget finds elements with the browser's own CSS (document.querySelector), where it matches nothing",
+          "write a plain CSS selector: :first-of-type instead of :first, an id or class instead of :contains() "
+          "or :visible; or use a catalogue 'element'")],
+    ),
+    "jQuery-only :first selector (cssselect parses it)": (
+        step("selector: '#content p:first'\n"),
+        [(12, 19, "error", "'#content p:first' uses :first, which only jQuery understands: "
+          "the gadget finds elements with the browser's own CSS (document.querySelector), where it matches nothing",
+          "write a plain CSS selector: :first-of-type instead of :first, an id or class instead of :contains() "
+          "or :visible; or use a catalogue 'element'")],
+    ),
+    "jQuery-only :visible selector": (
+        step("selector: '.mw-editsection a:visible'\n"),
+        [(12, 19, "error", "'.mw-editsection a:visible' uses :visible, which only jQuery understands: "
+          "the gadget finds elements with the browser's own CSS (document.querySelector), where it matches nothing",
+          "write a plain CSS selector: :first-of-type instead of :first, an id or class instead of :contains() "
+          "or :visible; or use a catalogue 'element'")],
+    ),
     "advance click without element": (
         step("advance: click\n"),
         [(12, 18, "error", "'advance: click' on step 's1' of tour 't1' needs an 'element' or a 'selector' to click",
@@ -445,6 +466,13 @@ MORE = {
 def test_more_error_classes(name):
     text, expected = MORE[name]
     assert check(text) == expected
+
+
+@pytest.mark.parametrize("selector", ["li:first-child", "a[title=':first']",
+                                      "input[type=text]", "#wpSave:checked", "tr:nth-child(2)",
+                                      "li:last-of-type"])
+def test_css_selectors_that_look_like_jquery_ones_are_accepted(selector):
+    assert check(step(f"selector: \"{selector}\"\n")) == []
 
 
 def test_control_characters_written_as_escapes_are_refused_with_their_place():

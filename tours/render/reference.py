@@ -29,6 +29,7 @@ import yaml
 
 from tours import catalogue
 from tours.languages import language
+from tours.markup import INTERFACE_MESSAGES, LITERAL_ENTITIES
 from tours.model import (
     ADVANCES,
     AUDIENCES,
@@ -187,11 +188,13 @@ DESCRIPTION_PARAMS: dict[str, tuple[str, ...]] = {
     "change-intro": ("replace", "after", "remove"),
     "page-title": ("Special:Watchlist",),
     "texts": ("$1",),
+    "texts-literal": ("<nowiki>[[…]]</nowiki>", " ".join(LITERAL_ENTITIES), "{{int:savearticle}}",
+                      ", ".join(INTERFACE_MESSAGES)),
     "wiki-layout": ("id:", "Project:Wikitours/Tours/first-edit.yaml", "order:", "Project:Wikitours/Library.yaml"),
 }
 
 #: Messages used as they are (besides the per-section and per-field ones).
-_FIXED = ("title", "intro", "example-heading", "example-intro", "texts", "wiki-layout", "column-field",
+_FIXED = ("title", "intro", "example-heading", "example-intro", "texts", "texts-literal", "wiki-layout", "column-field",
           "column-required", "column-values", "column-description", "column-value",
           "required-yes", "required-no")
 
@@ -463,6 +466,8 @@ def render_reference(site: Site, lang: str, texts) -> Page:
             "</div>",
             "",
             w.msg("texts"),
+            "",
+            w.msg("texts-literal"),
             "",
             w.msg("wiki-layout"),
         ]
