@@ -82,7 +82,7 @@ _CODE = re.compile(r"`([^`\n]+)`")
 
 
 def wikitext(text: object) -> str:
-    """A problem's message or hint for a wiki page: :func:`escape`\ d, and the code the console
+    """A problem's message or hint for a wiki page: escaped by :func:`escape`, and the code the console
     text marks with backticks (`` `id: x` ``) shown as ``<code>…</code>``, as the wiki shows code.
     The escaping comes first, so nothing between the backticks can become markup."""
     return _CODE.sub(r"<code>\1</code>", escape(text))
