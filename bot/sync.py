@@ -806,6 +806,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             source_index=lib_index, schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
             docs=docs_title(wiki), drafts=draft_lines,
             # the library's protection is the library wiki's business: only its status page warns
+            waiting=len(picked.waiting) + (len(local_pick.waiting) if local_pick else 0),
             review=render_review(wiki.language, library=picked if wiki.id == lib_wiki.id
                                  else replace(picked, gaps=[]), local=local_pick,
                                  trust=lib_wiki.trust, local_trust=wiki.trust, source_index=lib_index))

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # Debian packages: MediaWiki and PHP for the local wiki, Chromium for browser tests and
 # screenshots, MariaDB for the app's ToolsDB tests, Node.js for the gadget's lint and benchmarks,
 # Pygments for SyntaxHighlight (the tour language reference page is tested with it), Noto fonts
-# and FriBiDi for badge pictures that name the badge in any script (Pillow's Raqm loads FriBiDi).
+# for the scripts of every shipped language (Devanagari, Arabic, Hebrew...: without them
+# Chromium's screenshots and browser tests draw Hindi as empty boxes, and badge pictures name
+# the badge in any script) and FriBiDi for those pictures (Pillow's Raqm loads FriBiDi).
 APT_PACKAGES=(mediawiki php-sqlite3 php-cli php8.2-cgi micro-httpd chromium mariadb-server
               python3-venv nodejs npm git python3-pygments fonts-noto-core libfribidi0)
 missing=()
@@ -36,6 +38,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q -r requirements.txt
   echo "$want" > "$stamp"
 fi
+
+# Node.js 20 or later for the npm tools (Debian 12 has 18): scripts/node.sh installs one into
+# .node/ when the system's is older, and npm runs on it.
+NODE=$(scripts/node.sh --install)
+export PATH="$(dirname "$NODE"):$PATH"
 
 # npm: linters (eslint-config-wikimedia, stylelint, banana-checker) and benchmark baselines.
 if [ -f package.json ]; then

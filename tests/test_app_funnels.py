@@ -68,7 +68,7 @@ def data(app):
     add(app, DAY1, started=100, shown__welcome=90, shown__open_editor=60, shown__publish=40,
         completed=30, abandoned=20)
     add(app, DAY2, lang="ar", skin="minerva", started=10, shown__welcome=10,
-        shown__open_editor=5, completed=1)
+        shown__open_editor=5, shown__publish=1, completed=1)
     add(app, DAY2, version=1, started=7)
 
 
@@ -91,9 +91,11 @@ def test_build_funnel_orders_known_steps_and_places_extra_ones():
     f = build_funnel("w", "t", rows, ["welcome", "open-editor", "publish"])
     assert [(s.kind, s.step, s.count) for s in f.stages] == [
         ("started", None, 10), ("step", "welcome", 9), ("step", "local-step", 8),
-        ("step", "open-editor", 0), ("step", "publish", 4), ("completed", None, 3)]
-    assert [s.dropoff for s in f.stages] == [None, 1, 1, 8, -4, 1]
-    assert f.stages[-1].share == 30.0 and f.abandoned == 2
+        ("step", "open-editor", 0), ("step", "publish", 0), ("completed", None, 0)]
+    # nobody can reach publish past a step nobody reached: the 4 events stay visible as such
+    assert [s.dropoff for s in f.stages] == [None, 1, 1, 8, 0, 0]
+    assert [s.recorded for s in f.stages] == [10, 9, 8, 0, 4, 3]
+    assert f.stages[-1].share == 0.0 and f.abandoned == 2
     assert build_funnel("w", "t", []).stages[0].share is None
     assert build_funnel("w", "t", []).empty
 
@@ -304,4 +306,160 @@ def test_steps_are_named_by_their_titles_in_the_readers_language(app, database_u
     assert "Your first edit" in en and "Step 2: Open the editor" in en
     rows = c.get("/funnels/local/first-edit/data.json?uselang=de").get_json()["stages"]
     assert [r["step"] for r in rows[1:4]] == ["welcome", "open-editor", "publish"]  # ids
+    db.get_engine(titled).dispose()
+
+
+# --- Funnels that add up (issue 17) --------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from toolforge.config import is_branch, load_tours_file  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _invariants(f):
+    """What every funnel shows, whatever arrived: no share above 100 %, no negative loss,
+    the main line never grows, a branch never exceeds the step readers come from."""
+    started = f.stages[0].count
+    line = started
+    for s in f.stages:
+        assert s.count >= 0
+        assert s.share is None or 0 <= s.share <= 100
+        assert s.dropoff is None or s.dropoff >= 0
+        assert s.count <= started
+        if s.kind == "branch":
+            assert s.count <= line and s.dropoff is None
+        elif s.kind in ("step", "completed"):
+            assert s.count <= line and s.dropoff == line - s.count
+            line = s.count
+
+
+def test_the_first_edit_funnel_of_the_issue_adds_up():
+    """The funnel of the issue: 12 'shown' of step 1 for 11 started, the visual editor's
+    'Write something' (a conditional step) counted as lost by 7, then −3 at step 5."""
+    known = load_tours_file(ROOT / "tours.yaml")["first-edit"]
+    assert known["steps"][:4] == ["welcome", "open-editor", "write", "write-visual"]
+    assert set(known["branches"]) == {"write", "write-visual", "summary", "publish"}
+    rows = [("", "started", 0, 11), ("welcome", "shown", 0, 12), ("open-editor", "shown", 1, 7),
+            ("write", "shown", 2, 5), ("write-visual", "shown", 3, 0),
+            ("summary", "shown", 4, 3), ("publish", "shown", 5, 3), ("done", "shown", 6, 3),
+            ("", "completed", 6, 3), ("", "abandoned", 0, 8)]
+    f = build_funnel("w", "first-edit", rows, known["steps"], branches=known["branches"])
+    _invariants(f)
+    got = [(s.kind, s.step, s.number, s.count, s.dropoff) for s in f.stages]
+    assert got == [("started", None, None, 11, None), ("step", "welcome", 1, 11, 0),
+                   ("step", "open-editor", 2, 7, 4), ("branch", "write", 2, 5, None),
+                   ("branch", "write-visual", 2, 0, None), ("branch", "summary", 2, 3, None),
+                   ("branch", "publish", 2, 3, None), ("step", "done", 3, 3, 4),
+                   ("completed", None, None, 3, 0)]
+    assert f.stages[1].recorded == 12 and f.stages[1].share == 100.0
+
+
+def test_which_steps_are_branches():
+    assert is_branch({"when": {"editor": "visual"}})
+    assert is_branch({"when": {"action": "edit", "skin": ["minerva"]}})
+    assert is_branch({"when": {"logged-in": False}})
+    assert is_branch({"unless": {"action": "view"}})
+    # where a step happens is not a branch: every reader comes to the edit page
+    assert not is_branch({"when": {"action": ["edit", "submit"]}})
+    assert not is_branch({"when": {"namespace": 2}, "unless": None})
+    assert not is_branch({})
+
+
+# A tour for the simulation: two steps everyone passes, a source/visual fork, a last step.
+SIM_STEPS = ["a", "b", "src-1", "src-2", "ve-1", "end"]
+SIM_BRANCHES = {"src": ["src-1", "src-2"], "ve": ["ve-1"]}
+
+
+def _run_events(path: list[str], stop: int, reloads: list[int], restart: bool):
+    """The events one run of the tour sends, as the gadget sends them (contracts §6):
+    ``started`` once, ``shown`` once per step on its path however often the reader reloads
+    or goes back, ``completed`` or ``abandoned``. Returns (events, truth of what happened)."""
+    events = [("", "started", 0)]
+    seen: list[str] = []
+    for i, step in enumerate(path[:stop]):
+        for _ in range(1 + reloads[i % len(reloads)]):
+            if step not in seen:
+                events.append((step, "shown", SIM_STEPS.index(step)))
+                seen.append(step)
+        events.append((step, "advanced", SIM_STEPS.index(step)))
+    events.append(("", "completed" if stop == len(path) and not restart else "abandoned", 0))
+    return events, seen
+
+
+@st.composite
+def runs(draw):
+    fork = draw(st.sampled_from(["src", "ve"]))
+    path = ["a", "b"] + SIM_BRANCHES[fork] + ["end"]
+    stop = draw(st.integers(0, len(path)))
+    reloads = draw(st.lists(st.integers(0, 3), min_size=1, max_size=4))
+    return path, stop, reloads
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(runs(), max_size=40), st.randoms(use_true_random=False))
+def test_funnel_of_random_runs_counts_each_run_once(sessions, rnd):
+    c: Counter = Counter()
+    truth: Counter = Counter()
+    completed = 0
+    for path, stop, reloads in sessions:
+        events, seen = _run_events(path, stop, reloads, restart=False)
+        truth.update(seen)
+        completed += stop == len(path)
+        for step, action, index in events:
+            c[(step, action, index)] += 1
+    rows = [(step, action, index, n) for (step, action, index), n in c.items()]
+    rnd.shuffle(rows)  # the database returns groups in any order
+    f = build_funnel("w", "t", rows, SIM_STEPS, branches=["src-1", "src-2", "ve-1"])
+    _invariants(f)
+    by_step = {s.step: s for s in f.stages if s.step}
+    assert f.stages[0].count == len(sessions)
+    for step in SIM_STEPS:  # exact: nothing had to be cut down
+        assert by_step[step].count == by_step[step].recorded == truth[step]
+    assert f.stages[-1].count == completed
+    assert by_step["src-1"].kind == "branch" and by_step["end"].number == 3
+
+
+ACTIONS = st.sampled_from(["started", "shown", "advanced", "completed", "abandoned", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(SIM_STEPS + ["", "local"]), ACTIONS,
+                          st.integers(-3, 9), st.integers(-5, 10**6)), max_size=30),
+       st.lists(st.sampled_from(SIM_STEPS), max_size=3))
+def test_any_event_stream_gives_a_funnel_that_adds_up(rows, branches):
+    """Old gadgets, forged events, partial days: whatever arrived, it is still a funnel."""
+    _invariants(build_funnel("w", "t", rows, SIM_STEPS, branches=branches))
+
+
+def test_branches_are_drawn_apart_and_titles_are_plain_text(app, database_url, tmp_path,
+                                                           languages_file):
+    tours = {"first-edit": {
+        "version": 2, "steps": ["welcome", "open-editor", "publish"],
+        "branches": ["open-editor"], "title": "Your '''first''' [[Help:Editing|edit]]",
+        "step_titles": {"welcome": "Say [[Help:Hello|hello]] to <b>you</b>",
+                        "open-editor": "Only in the [[Help:VE|visual editor]]",
+                        "publish": "''Publish''"}}}
+    titled = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "t",
+                         "WIKIS": WIKIS, "LANGUAGES_FILE": languages_file, "TOURS": tours})
+    c = titled.test_client()
+    html = c.get("/funnels/local/first-edit?uselang=en&lang=de&version=2").data.decode()
+    page = parse(html)
+    body = " ".join(page.text)
+    assert "[[" not in html and "'''" not in html and "''" not in body
+    assert "Your first edit" in body and "Step 1: Say hello to <b>you</b>" in body
+    assert "&lt;b&gt;" in html  # plain text is still escaped
+    assert "Some readers: Only in the visual editor" in body and "Step 2: Publish" in body
+    rows = [a for t, a in page.tags if t == "tr" and a.get("class") == "branch"]
+    assert len(rows) == 1
+    assert [a["class"] for t, a in page.tags if t == "rect"] == [
+        "bar", "bar", "bar-branch", "bar", "bar-drop"]
+    data = c.get("/funnels/local/first-edit/data.json?lang=de&version=2").get_json()
+    kinds = [(s["stage"], s["step"], s["number"]) for s in data["stages"]]
+    assert kinds == [("started", None, None), ("step", "welcome", 1),
+                     ("branch", "open-editor", 1), ("step", "publish", 2),
+                     ("completed", None, None)]
+    assert all(s["dropoff"] is None or s["dropoff"] >= 0 for s in data["stages"])
+    assert all(s["share"] is None or s["share"] <= 100 for s in data["stages"])
     db.get_engine(titled).dispose()

@@ -286,6 +286,33 @@ def test_replaced_step_does_not_show_translations_of_the_old_text():
     assert key not in msgs
 
 
+def test_outdated_translations_stay_for_readers_and_are_marked():
+    """A changed source text keeps its translations live (issue 17: one title change rewrote
+    42 translated pages in English): shown on the help page and in the gadget's messages,
+    the page says some of it is from an earlier version, and the status lists the key."""
+    lib = sample_library()
+    key = "wikitours-tour-first-edit-step-welcome-title"
+    tr = _translations(de=({key: "Deine Spielwiese"}, {key: source_hash("An older title")}),
+                       fr=({key: "Ton bac à sable"}, {key: source_hash("This is your sandbox")}))
+    pages = {lang: load_banana((ROOT / f"i18n/pages/{lang}.json").read_text(encoding="utf-8"),
+                               f"i18n/pages/{lang}.json", lang)[0] for lang in ("en", "de", "fr")}
+    result = build_pages(lib, Translations(tr.tours, pages, {}))
+    assert result.ok
+    get = lambda t: next(p.content for p in result.pages if p.title == t)  # noqa: E731
+    de = get("Help:Wikitours/first-edit/de")
+    assert "Deine Spielwiese" in de  # kept for readers
+    assert 'class="wikitours-outdated"' in de and "earlier version" not in de  # in German
+    assert "früheren Fassung" in de
+    fr = get("Help:Wikitours/first-edit/fr")
+    assert "Ton bac à sable" in fr and "wikitours-outdated" not in fr  # up to date: no mark
+    assert "wikitours-outdated" not in get("Help:Wikitours/first-edit")
+    msgs = json.loads(next(p.content for p in result.pages  # (titles carry a content hash)
+                           if p.title.startswith("MediaWiki:Wikitours/messages/first-edit/")
+                           and p.title.endswith("/de.json")))
+    assert msgs[key].startswith("Deine Spielwiese")
+    assert any("outdated" in str(p.message) and key in str(p.message) for p in result.problems)
+
+
 def test_title_clash_between_a_tour_and_a_language_is_an_error():
     lib = sample_library()
     clash = replace(lib.tours[2], id="de")

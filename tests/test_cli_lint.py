@@ -93,7 +93,7 @@ def test_unexpected_failure_is_one_actionable_message(monkeypatch, capsys, tmp_p
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(tours.load, "load_file", broken)
+    monkeypatch.setattr(tours.load, "read_source", broken)
     assert cli.main(["lint", str(tmp_path / "x.yaml")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: wikitours stopped unexpectedly: RuntimeError: disk on fire\n    hint: ")
@@ -201,3 +201,67 @@ def test_status_speaks_the_requested_language_too():
     first, header = done.stdout.splitlines()[:2]
     assert first.startswith("84 textes dans tours.yaml") and header.split()[:3] == ["langue", "nom", "traduit"]
     assert run("status").stdout.splitlines()[1].split()[:3] == ["language", "name", "translated"]
+
+
+TOUR_PAGE = """\
+id: first-edit
+title: Your first edit
+summary: Try it in your sandbox.
+audience: newcomer
+minutes: 5
+badge: first-edit
+steps:
+  - id: welcome
+    title: Welcome
+    text: Hello
+    placement: botom
+"""
+
+
+@pytest.mark.parametrize("wrap", ["pre", "syntaxhighlight", "none"])
+@pytest.mark.parametrize("flag", [("--page",), ()])
+def test_a_tour_page_is_checked_as_stored_on_the_wiki_with_its_line_numbers(tmp_path, wrap, flag):
+    """A tour page copied from the wiki (wikiseed's wrappers) lints on its own: no YAML error for
+    the wrapper, no 'unknown field' for a tour's fields, no error for the badge kept on the header
+    page, and the line numbers are those of the page as stored."""
+    from tours.wikiseed import wrap_text
+
+    page = tmp_path / "first-edit.yaml"
+    page.write_text(wrap_text(TOUR_PAGE, wrap), "utf-8")
+    line = next(n for n, text in enumerate(page.read_text("utf-8").splitlines(), 1) if "botom" in text)
+    done = run("lint", *flag, str(page))
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.splitlines() == [
+        f"{page}:{line}:16: error: unknown placement 'botom' in step 'welcome' of tour 'first-edit'",
+        "    hint: did you mean 'bottom'? (one of: auto, top, bottom, start, end)",
+        f"{page}: 1 error",
+    ]
+
+
+def test_a_tour_page_whose_id_is_not_its_name_and_the_header_page(tmp_path):
+    from tours.wikiseed import split_library
+
+    seed, problems = split_library((ROOT / "tours.yaml").read_text("utf-8"))
+    assert problems == [] and seed is not None
+    pages = seed.as_dict()
+    (tmp_path / "Library.yaml").write_text(pages["Project:Wikitours/Library.yaml"], "utf-8")
+    done = run("lint", "--page", str(tmp_path / "Library.yaml"))
+    assert (done.returncode, done.stdout) == (0, f"{tmp_path / 'Library.yaml'}: no problems\n")
+    (tmp_path / "user-page.yaml").write_text(pages["Project:Wikitours/Tours/first-edit.yaml"], "utf-8")
+    done = run("lint", str(tmp_path / "user-page.yaml"))
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == (
+        f"{tmp_path / 'user-page.yaml'}:2:1: error: the tour's id is 'first-edit' but its page is named for 'user-page'")
+    broken = pages["Project:Wikitours/Library.yaml"].replace("badges:", "badges:\n  - id: Bad Id\n", 1)
+    (tmp_path / "Library.yaml").write_text(broken, "utf-8")
+    done = run("lint", "--page", str(tmp_path / "Library.yaml"))
+    assert done.returncode == 1 and "'Bad Id' is not a valid id" in done.stdout
+
+
+def test_page_mode_on_hostile_pages_never_shows_a_traceback(tmp_path):
+    for content in (b"<pre>\n\x00id: x\n</pre>\n", b"<pre>\n" + b"[" * 50_000 + b"\n</pre>\n",
+                    b"<pre>\nid: x\n</pre>\n<script>alert(1)</script>\n", bytes(range(256))):
+        file = tmp_path / "x.yaml"
+        file.write_bytes(content)
+        done = run("lint", "--page", str(file))
+        assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr, content[:20]

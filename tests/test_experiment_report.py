@@ -181,5 +181,8 @@ def test_a_broken_stored_design_decides_nothing(stored):
 def test_interval_ends_never_round_to_a_misleading_zero():
     from toolforge.reports import _points, _signed
 
-    assert _points(-0.004) == "-0.4" and _points(0.0004) == "0" and _points(-0.16) == "-16"
-    assert _signed(0.1) == "+10" and _signed(-0.0001) == "0" and _signed(0.003) == "+0.3"
+    assert _points(-0.004) == "-0.4" and _points(-0.16) == "-16"
+    # an interval ending at -0.03 points still excludes 0, and says so (seen as "-16 to 0")
+    assert _points(0.0004) == "0.04" and _points(-0.0000251) == "-0.003" and _points(0.0) == "0"
+    assert _points(1e-9) == "0"
+    assert _signed(0.1) == "+10" and _signed(-0.0001) == "-0.01" and _signed(0.003) == "+0.3"

@@ -332,6 +332,38 @@ def test_keyboard_only(site, page):
     assert progress_json(site, "Newcomer Kim")["tours"]["first-edit"]["status"] == "completed"
 
 
+@pytest.mark.parametrize("skin", ["vector-2022", "vector", "minerva"])
+def test_step_counter_counts_only_the_steps_on_the_readers_path(site, page, skin):
+    """The visual editor's "Write something" is skipped in the source editor: the counter goes
+    on from 3 to 4, never "Step 3 of 7" then "Step 5 of 7" (issue 17), in every skin. A reload
+    shows the step again but counts it as shown once (contracts §6)."""
+    name = f"Counter {skin}"
+    site.create_user(name)
+    errors = watch_errors(page)
+    site.login(page, name)
+    sandbox = f"{site.index}?title=User:{name.replace(' ', '_')}/sandbox&useskin={skin}"
+    page.goto(f"{sandbox}#wikitour=first-edit")
+    wait_title(page, "This is your sandbox")
+    progress = f"{POPOVER} .wikitours-popover__progress"
+    assert page.inner_text(progress) == "Step 1 of 7"  # which editor is not known yet
+    page.reload()
+    wait_title(page, "This is your sandbox")
+    assert json.loads(page.evaluate("localStorage.getItem('wikitours-active')"))["seen"] == [0]
+    click(page, "next")
+    wait_title(page, "Open the editor")
+    assert page.inner_text(progress) == "Step 2 of 7"
+    page.goto(f"{sandbox}&action=edit")
+    close_ve_welcome(page)
+    wait_title(page, "Write something")
+    assert page.inner_text(progress) == "Step 3 of 6"
+    click(page, "next")
+    wait_title(page, "Describe your change")
+    assert page.inner_text(progress) == "Step 4 of 6"
+    active = json.loads(page.evaluate("localStorage.getItem('wikitours-active')"))
+    assert active["editor"] == "source" and active["seen"] == [0, 1, 2, 4]
+    assert errors == []
+
+
 def test_completion_badge_does_not_promise_an_edit_check(site, page):
     """A tour whose badge checks no edit (the mentor pathway) ends without "once your edits
     have been checked": the compiled tour data says so and the gadget words it (issue 15)."""

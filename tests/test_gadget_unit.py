@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,8 +20,19 @@ import pytest
 from tours import gadget_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
-NODE = shutil.which("node") or "node"
 BIN = ROOT / "node_modules" / ".bin"
+
+
+def supported_node() -> str:
+    """The Node.js setup chose (scripts/node.sh: 20 or later, .node/ when the system's is
+    older); the tools in node_modules need it, so they all run on it, never on `env node`."""
+    done = subprocess.run([str(ROOT / "scripts" / "node.sh")], capture_output=True, text=True,
+                          timeout=60)
+    if done.returncode != 0:
+        pytest.fail(done.stderr.strip() or "no supported Node.js: run ./dev setup", pytrace=False)
+    return done.stdout.strip()
+
+
 
 HARNESS = r"""
 const vm = require('vm');
@@ -55,7 +65,8 @@ def run_js(calls: list[tuple]) -> list:
     files = [str(ROOT / "gadget" / "src" / f"{m}.js")
              for m in ("state", "config", "conditions", "sheet", "placement", "messages", "texts",
                        "progress")]
-    done = subprocess.run([NODE, "-e", HARNESS, json.dumps(files)], input=json.dumps(calls),
+    done = subprocess.run([supported_node(), "-e", HARNESS, json.dumps(files)],
+                          input=json.dumps(calls),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -171,6 +182,32 @@ def test_resolve_skips_steps_that_do_not_apply():
     assert got[2] == {"index": 4}
     assert got[3] == {"index": 5}
     assert got[4] is None, "past the last step: the tour is complete"
+
+
+def test_step_counter_counts_only_the_steps_on_the_readers_path():
+    """"Step 3 of 7" must not jump to "Step 5 of 7" when the visual editor's step is skipped."""
+    who = {"skin": "vector-2022", "loggedIn": True, "editor": None}
+    source, visual = dict(who, editor="source"), dict(who, editor="visual")
+    got = run_js([("conditions.counter", [FIRST_EDIT, i, r]) for r in (who, source, visual)
+                  for i in range(len(FIRST_EDIT))])
+    n = len(FIRST_EDIT)
+    before, in_source, in_visual = got[:n], got[n:2 * n], got[2 * n:]
+    # Before choosing an editor, every step may still come: the plain count.
+    assert [(c["number"], c["total"]) for c in before] == [(i + 1, 6) for i in range(n)]
+    # In the source editor: welcome, open, write, publish, done (the visual step is skipped).
+    assert [(in_source[i]["number"], in_source[i]["total"]) for i in (0, 1, 2, 4, 5)] == [
+        (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert [(in_visual[i]["number"], in_visual[i]["total"]) for i in (0, 1, 3, 5)] == [
+        (1, 4), (2, 4), (3, 4), (4, 4)]
+    # the step on screen always counts, even when the prediction left it out
+    assert js("conditions.counter", FIRST_EDIT, 3, source) == {"number": 4, "total": 6}
+    skins = [{"id": "a", "when": None}, {"id": "m", "when": {"skins": ["minerva"]}},
+             {"id": "out", "when": None, "unless": {"loggedIn": False}}, {"id": "z", "when": None}]
+    assert js("conditions.counter", skins, 3, who) == {"number": 3, "total": 3}
+    assert js("conditions.counter", skins, 3, dict(who, skin="minerva", loggedIn=False)) == {
+        "number": 3, "total": 3}
+    assert js("conditions.counter", skins, 3, dict(who, skin="minerva")) == {
+        "number": 4, "total": 4}
 
 
 def test_resolve_does_not_skip_a_save_it_cannot_see():
@@ -321,14 +358,15 @@ def test_definition_lines():
         assert line.endswith(files)
 
 
-def _node_tools():
+def _node_tools() -> str:
     if not (BIN / "eslint").exists():
         pytest.fail("node_modules is missing: run ./dev setup (npm ci)", pytrace=False)
+    return supported_node()
 
 
 def _es5_check(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(BIN / "eslint"), "--no-eslintrc", "--parser-options", "ecmaVersion:5",
+        [_node_tools(), str(BIN / "eslint"), "--no-eslintrc", "--parser-options", "ecmaVersion:5",
          "--env", "browser", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
@@ -349,15 +387,15 @@ def test_bundle_parses_as_ecmascript_5(tmp_path):
 # -- lint and i18n ---------------------------------------------------------------------------
 
 def test_eslint_wikimedia():
-    _node_tools()
-    done = subprocess.run([str(BIN / "eslint"), "--max-warnings", "0", "gadget/"], cwd=ROOT,
+    node = _node_tools()
+    done = subprocess.run([node, str(BIN / "eslint"), "--max-warnings", "0", "gadget/"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_stylelint_wikimedia():
-    _node_tools()
-    done = subprocess.run([str(BIN / "stylelint"), "gadget/**/*.css"], cwd=ROOT,
+    node = _node_tools()
+    done = subprocess.run([node, str(BIN / "stylelint"), "gadget/**/*.css"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -366,10 +404,10 @@ def test_stylelint_wikimedia():
 def test_banana_checker(folder):
     """Every component's messages pass banana-checker. (i18n/tours has no en.json: its source
     texts live in tours.yaml and `python -m tours status` checks them.)"""
-    _node_tools()
+    node = _node_tools()
     # The page renderer's list separator is ", " like MediaWiki's own comma-separator.
     spaces = ["--disallowTrailingWhitespace=off"] if folder == "pages" else []
-    done = subprocess.run([str(BIN / "banana-checker"), *spaces, f"i18n/{folder}/"], cwd=ROOT,
+    done = subprocess.run([node, str(BIN / "banana-checker"), *spaces, f"i18n/{folder}/"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -385,3 +423,13 @@ def test_every_interface_message_the_code_uses_exists():
     assert used, "the pattern finds the keys"
     assert used - set(en) == set()
     assert set(en) - {"@metadata"} == set(qqq) - {"@metadata"}
+
+
+def test_messages_find_the_interface_messages_a_tour_includes():
+    """{{int:key}} in a text makes the gadget load that interface message (jqueryMsg shows ⧼key⧽
+    otherwise); only well-formed keys, each once."""
+    texts = {"wikitours-a": "Click {{int:savearticle}} or {{int:publishchanges}}.",
+             "wikitours-b": "Again {{int:savearticle}}; not {{int:Bad Key}} nor {{int:x|y}}.",
+             "wikitours-c": "none"}
+    assert js("texts.interfaceKeys", texts) == ["savearticle", "publishchanges"]
+    assert js("texts.interfaceKeys", {}) == []

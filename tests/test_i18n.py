@@ -15,6 +15,7 @@ from tours.i18n import (
     check,
     load_banana,
     maybe_markup,
+    outdated_keys,
     qqq_json,
     read_dir,
     run_status,
@@ -112,7 +113,9 @@ def test_check_reports_each_problem_at_its_key():
     assert TITLE not in de.missing and "wikitours-tour-mentor-basics-title" in de.missing
     assert round(de.percent, 1) == round(100 * 2 / len(sources), 1)
     usable = usable_translations(lib, {"de": mf}, report)["de"]
-    assert set(usable) == {TITLE, WELCOME}  # outdated and invalid ones are never shown
+    # invalid ones are never shown; outdated ones are, marked (issue 17)
+    assert set(usable) == {TITLE, WELCOME, "wikitours-badge-first-edit-name"}
+    assert outdated_keys(report) == {"de": frozenset({"wikitours-badge-first-edit-name"})}
 
 
 def test_unknown_language_and_qqq_coverage():

@@ -32,9 +32,35 @@ def test_shipped_tours_file_loads_clean():
 
 
 def test_broken_yaml_flow():
+    """A bracket left open is reported where it was opened, not after the last line."""
     assert problems_of("source-language: en\ntours: [1, 2\n") == [
-        (3, 1, "error", "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence)",
-         "check the YAML syntax around this place (indentation, quotes, ':' after keys)")]
+        (2, 8, "error", "YAML syntax error: the bracket [ opened here is never closed",
+         "close it with ] on the same line, with commas between the items; or write one item per line without [")]
+
+
+QUOTE_OPEN = BASE.replace("    summary: S\n", '    summary: "S\n')
+
+
+def test_a_quote_left_open_is_reported_where_it_was_opened():
+    assert problems_of(QUOTE_OPEN) == [
+        (5, 14, "error", 'YAML syntax error: the quote " that starts this text is never closed',
+         'end the text with " on its line; a " inside the text is written \\"')]
+    assert problems_of("a: 1\nb: 'its\nc: 2\n")[0][:4] == (
+        2, 4, "error", "YAML syntax error: the quote ' that starts this text is never closed")
+    assert problems_of("a: {x: 1\nb: 2\n")[0][:4] == (
+        1, 4, "error", "YAML syntax error: the bracket { opened here is never closed")
+
+
+def test_a_quote_left_open_on_a_wiki_page_is_reported_on_the_pages_line():
+    from tours.wikiseed import wrap_text
+    from tours.wikisource import load_page
+
+    tour = "id: t1\ntitle: T\nsummary: 'S\naudience: newcomer\nminutes: 5\nsteps:\n  - id: s1\n    title: Hello\n" \
+           "    text: World\n"
+    loaded = load_page(wrap_text(tour, "pre"), "Project:Wikitours/Tours/t1.yaml")
+    [problem] = loaded.problems
+    assert (problem.file, problem.line, problem.column) == ("Project:Wikitours/Tours/t1.yaml", 4, 10)
+    assert "never closed" in problem.message
 
 
 def test_broken_indentation():

@@ -25,6 +25,13 @@ SAFE = [
     "ISBN 978-3-16-148410-0 and RFC 1149 are text too.",
     "Prices in $ and $ 5 are text.",
     "Paragraph one.\n\nParagraph two.",
+    "Press {{int:savearticle}} (on newer wikis {{int:publishchanges}}).",
+] + [
+    # literal markup (issue 22): nowiki, the entities of markup characters, lone brackets
+    "Type <nowiki>[[Help:Contents]]</nowiki> to link, <nowiki>{{Welcome}}</nowiki> for a template.",
+    "Write <code><nowiki>''italic''</nowiki></code> for ''italic''.",
+    "Write &#91;&#91;Page&#93;&#93; or &lt;ref&gt; &amp; &#123;&#123;x&#125;&#125; and &#124; or &#39;&#39;.",
+    "A remark [like this] and a lone [ or ] are text.",
 ]
 
 
@@ -42,8 +49,16 @@ UNSAFE = {
                       "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")],
     "<b>bold</b>": [(0, "raw HTML (<b>) is not allowed in tour texts",
                      "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")],
-    "<nowiki>x</nowiki>": [(0, "raw HTML (<nowiki>) is not allowed in tour texts",
+    "<NOWIKI>x</NOWIKI>": [(0, "raw HTML (<nowiki>) is not allowed in tour texts",
                             "use '''bold''', ''italic'', [[links]], <code> or <kbd> instead")],
+    "<nowiki>x": [(0, "<nowiki> is not closed on the same line",
+                   "add </nowiki> on the same line, where the literal text ends")],
+    "<nowiki>a\nb</nowiki>": [(0, "<nowiki> is not closed on the same line",
+                               "add </nowiki> on the same line, where the literal text ends")],
+    "<nowiki>&lt;b&gt;</nowiki>": [(8, "the HTML entity &lt; inside <nowiki> shows differently in popovers and on help pages",
+                                    "type the character itself"),
+                                   (13, "the HTML entity &gt; inside <nowiki> shows differently in popovers and on help pages",
+                                    "type the character itself")],
     "a <!-- hidden --> b": [(2, "HTML comments (<!-- … -->) are not allowed in tour texts",
                              "remove the comment; a note for translators belongs in a YAML comment (# …)")],
     '<code onclick="x()">y</code>': [(0, "<code> cannot have attributes here", "write <code> and </code> alone")],
@@ -55,8 +70,12 @@ UNSAFE = {
                        "tour texts cannot use templates; write the text out, or link to a page with [[Page|label]]")],
     "{{GRAMMAR:genitive|x}}": [(0, "the parser function {{GRAMMAR:…}} is not allowed in tour texts",
                                 "only {{PLURAL:…}} and {{GENDER:…}} are allowed")],
-    "{{int:edit}}": [(0, "the parser function {{int:…}} is not allowed in tour texts",
-                      "only {{PLURAL:…}} and {{GENDER:…}} are allowed")],
+    "{{int:mainpage}}": [(0, "the interface message 'mainpage' cannot be included with {{int:…}} in tour texts",
+                          "write it exactly like {{int:savearticle}} with one of: savearticle, savechanges, "
+                          "publishpage, publishchanges, showpreview, showdiff, cancel, edit, create, viewsource, "
+                          "watch, unwatch, watchthis, minoredit, summary, history_short, talk, move, mytalk, "
+                          "mycontris, preferences, search, login, createaccount, upload, randompage, "
+                          "recentchanges, watchlist; or write the words out")],
     "on {{SITENAME}}": [(3, "the magic word {{SITENAME}} is not allowed in tour texts",
                          "write the value out; popovers and help pages would show it differently")],
     "{{{1}}}": [(0, "template parameters ({{{…}}}) are not allowed in tour texts",
@@ -69,10 +88,6 @@ UNSAFE = {
     "[https://example.org]": [(0, "an external link needs a label: [https://example.org label]",
                                "write a space and a few words after the address")],
     "[https://example.org label": [(0, "the external link [ is not closed", "close the link with ]")],
-    "a [note] b": [(2, "square brackets make a link in popovers",
-                    "use round brackets ( ) for a remark, or write a link like [https://example.org label]")],
-    "a ] b": [(2, "a ']' without a matching '['",
-               "use round brackets ( ) for a remark, or write a link like [https://example.org label]")],
     "x ]] y": [(2, "a ']]' without a matching '[['", "remove it, or open the link with [[")],
     "[[Help:Contents": [(0, "the link [[ is not closed", "close the link with ]]")],
     "[[]]": [(0, "a link needs a page title: [[Page]] or [[Page|label]]", "write the page title after [[")],
@@ -94,7 +109,9 @@ UNSAFE = {
                "use round brackets ( ) for a remark, or write a link like [https://example.org label]")],
     "x '''bold": [(2, "bold text (''') is not closed on the same line", "add ''' where the bold text ends")],
     "x ''it": [(2, "italic text ('') is not closed on the same line", "add '' where the italic text ends")],
-    "a &lt; b": [(2, "the HTML entity &lt; is not allowed in tour texts", "type the character itself")],
+    "a &nbsp; b": [(2, "the HTML entity &nbsp; is not allowed in tour texts",
+                    "type the character itself; to show a character that would be markup, write it inside "
+                    "<nowiki>…</nowiki> or use one of &lt; &gt; &amp; &#91; &#93; &#123; &#125; &#124; &#39;")],
     "== Heading ==": [(0, "headings (= … =) are not allowed in tour texts",
                        "write the heading as a step title, or as a sentence")],
     "{| class=wikitable\n|}": [(0, "tables ({| … |}) are not allowed in tour texts", "write the content as sentences"),
@@ -146,3 +163,81 @@ def test_any_unicode_text(text):
     assert all(0 <= i.offset <= len(text) for i in issues)
     if not any(c in text for c in "[]{}<>&'_=*#:; -\n"):
         assert issues == []
+
+
+#: Literal markup as an admin writes it, and hostile input inside the literal forms.
+LITERAL = [
+    "Type <nowiki>[[Help:Contents]]</nowiki> to link, <nowiki>{{Welcome}}</nowiki> for a template.",
+    "Write <code><nowiki>''italic''</nowiki></code> for ''italic'' and <nowiki>'''bold'''</nowiki>.",
+    "Write &#91;&#91;Page&#93;&#93;, &lt;ref&gt; &amp; &#123;&#123;x&#125;&#125;, &#124; and &#39;&#39;x&#39;&#39;.",
+    "A remark [like this] and a lone [ or ] are text; [[Help:Contents|a link]] still links.",
+    "Sign with <nowiki>~~~~</nowiki>; <nowiki>$1</nowiki> stays as typed.",
+    "<nowiki><script>alert(1)</script></nowiki> <nowiki><img src=x onerror=alert(1)></nowiki>",
+    "<nowiki>[javascript:alert(1) click]</nowiki> &lt;script&gt;alert(1)&lt;/script&gt; [note]",
+    "<nowiki>{{SITENAME}} __NOTOC__ [[Category:Pwned]]</nowiki> &#123;&#123;SITENAME&#125;&#125;",
+]
+
+
+def _visible(html: str) -> str:
+    import html as html_lib
+    import re
+
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]*>", "", html)).split())
+
+
+def test_literal_markup_reads_the_same_in_the_popover_and_on_the_help_page(wiki, page):
+    """Each literal form shows the same characters through the gadget's renderer (jqueryMsg's
+    parseDom in a real browser, on the text the gadget data holds) and through MediaWiki's parser
+    (the help page's wikitext), and hostile content stays text in both."""
+    import re
+
+    from tours.render.gadgetdata import gadget_text
+    from tours.render.wikitext import wikitext
+
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{wiki.index}?title=Special:BlankPage")
+    page.evaluate("() => mw.loader.using('mediawiki.jqueryMsg')")
+    for text in LITERAL:
+        assert check_markup(text) == [], text
+        popover = page.evaluate(
+            "([key, text]) => { mw.messages.set(key, text); var d = document.createElement('div');"
+            " $(d).append(mw.message(key, 'Ada').parseDom()); return d.innerHTML; }",
+            ["wikitours-literal-test", gadget_text(text)])
+        help_page = wiki.call(action="parse", text=wikitext(text), contentmodel="wikitext", prop="text",
+                              disablelimitreport=1, title="Help:Wikitours/Test")["parse"]["text"]
+        assert _visible(popover) == _visible(help_page), text
+        for html in (popover, help_page):
+            # as text only, never as a tag or a link
+            assert not re.search(r"<(script|img)\b|(href|src)\s*=\s*[\"']?\s*javascript:", html, re.I), html
+            assert "Category:Pwned" not in html or "[[Category:Pwned]]" in _visible(html)
+    assert dialogs == []
+    shown = _visible(page.evaluate("() => { var d = document.createElement('div');"
+                                   " $(d).append(mw.message('wikitours-literal-test', 'Ada').parseDom());"
+                                   " return d.innerHTML; }"))
+    assert "{{SITENAME}} __NOTOC__ [[Category:Pwned]]" in shown
+
+
+def test_interface_messages_are_allowed_by_key_and_read_the_same_in_both_renderings(wiki, page):
+    """{{int:savearticle}} names the save button as the wiki does: jqueryMsg's int: in a real
+    browser (after the gadget's loading of the keys it finds) and MediaWiki's parser on the help
+    page give the same words; keys outside the allow-list are refused."""
+    from tours.render.gadgetdata import gadget_text
+    from tours.render.wikitext import wikitext
+
+    text = "Click {{int:savearticle}} (or {{int:publishchanges}}), then {{int:showpreview}}."
+    assert check_markup(text) == []
+    for bad in ("{{int:mainpage}}", "{{int:Savearticle}}", "{{int:savearticle|x}}", "{{int:}}",
+                "{{int:{{int:edit}}}}", "{{int:sitenotice}}"):
+        assert [i.message.key for i in check_markup(bad)][:1] == ["wikitours-problem-markup-int-not-allowed"], bad
+    page.goto(f"{wiki.index}?title=Special:BlankPage")
+    page.evaluate("() => mw.loader.using(['mediawiki.jqueryMsg', 'mediawiki.api'])")
+    keys = page.evaluate("(t) => { mw.messages.set('wikitours-int-test', t); return []; }", gadget_text(text))
+    assert keys == []
+    popover = page.evaluate(
+        "() => new mw.Api().loadMessagesIfMissing(['savearticle', 'publishchanges', 'showpreview']).then(() => {"
+        " var d = document.createElement('div');"
+        " $(d).append(mw.message('wikitours-int-test', 'Ada').parseDom()); return d.innerHTML; })")
+    help_page = wiki.call(action="parse", text=wikitext(text), contentmodel="wikitext", prop="text",
+                          disablelimitreport=1, title="Help:Wikitours/Test")["parse"]["text"]
+    assert _visible(popover) == _visible(help_page) == "Click Save page (or Publish changes), then Show preview."

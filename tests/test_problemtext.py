@@ -135,6 +135,8 @@ tours:
     ? [odd, key]
     : x
     sumary: x
+    badges: [b]
+    wikis: []
     title: [a, b]
     summary: ~
     audience: "{_HOSTILE_VALUE}"
@@ -183,6 +185,10 @@ tours:
         page: Special:Watchlist
         advance: editor-opened
         selector: "#x >"
+      - id: s5b
+        title: T
+        text: X
+        selector: "#content p:first"
       - id: s6
         title: T
         text: X
@@ -291,6 +297,17 @@ tours:
 badges:
   - {id: b1, name: B, description: D, requires: {tours: t1}, evidence: [edit, refs]}
   - {id: b2, name: B, description: D, requires: {badges: b1}, evidence: edit}
+""",
+    "a tour named like the gadget's own pages": """\
+source-language: en
+tours:
+  - id: ui
+    title: T
+    summary: S
+    audience: newcomer
+    minutes: 1
+    steps:
+      - {id: a, title: T, text: X}
 """,
 }
 
@@ -550,6 +567,8 @@ def _variant_and_page_problems():
     local = SourcePage("Project:Wikitours/Local.yaml", "# nothing\n")
     yield "wiki pages", list(load_from_pages(pages, header=header, local=local, prefix=prefix).problems)
     yield "wiki page named wrongly", list(load_from_pages(pages[:1], prefix=prefix).problems)
+    draft = SourcePage("Project:Wikitours/Drafts/c.yaml", tour.format(id="d"))
+    yield "draft named wrongly", list(load_from_pages([pages[0], draft], prefix=prefix).problems)
     yield "no wiki pages", list(load_from_pages([], prefix=prefix).problems)
     ordered = SourcePage("Project:Wikitours/Library.yaml", "order: [Bad Id, x, x, gone]\n")
     yield "header order", list(load_from_pages(pages[:1], header=ordered, prefix=prefix).problems)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from dataclasses import replace
 from pathlib import Path
 
 import mwparserfromhell
@@ -206,16 +207,26 @@ def test_the_schema_descriptions_are_the_english_messages():
 # The example
 
 
-def test_the_example_is_a_valid_tours_file_from_the_library():
+def test_the_example_is_a_valid_fixed_tours_file():
     text = example_of(render("en").content)
     library, problems = load_library(text, "example.yaml")
     assert [str(p) for p in problems] == [] and library is not None
-    tour = library.tours[0]
-    first = SHIPPED.tours[0]
-    assert (tour.id, tour.title, tour.summary) == (first.id, first.title, first.summary)
+    tour, fixed = library.tours[0], reference.EXAMPLE.tours[0]
+    assert (tour.id, tour.title, tour.summary) == (fixed.id, fixed.title, fixed.summary)
     assert [(s.id, s.title, s.text) for s in tour.steps] == \
-        [(s.id, s.title, s.text) for s in first.steps[:reference.EXAMPLE_STEPS]]
+        [(s.id, s.title, s.text) for s in fixed.steps]
     assert "element: edit-source-tab" in text and "advance: click" in text
+    assert "when:" in text and "editor: source" in text
+
+
+def test_the_example_does_not_follow_the_librarys_first_tour():
+    """Issue 17: quoting the first tour rewrote the page in every language at each of its edits."""
+    first = SHIPPED.tours[0]
+    renamed = replace(first, title="A new title", steps=tuple(
+        replace(s, text=s.text + " More.") for s in first.steps))
+    other = replace(SHIPPED, tours=(renamed, *SHIPPED.tours[1:]))
+    for lang in ("en", "de"):
+        assert render(lang, other).content == render(lang).content
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
@@ -227,7 +238,11 @@ def test_hostile_library_texts_cannot_break_out(hostile):
     for lang in ("en", "ar"):
         page = render(lang, library)
         assert_reference_contained(page.content)
-        data = yaml.safe_load(example_of(page.content))
+        assert example_of(page.content) == example_of(render(lang).content)  # the fixed one
+        # the emitter itself (used for the fixed example) keeps any text inside its block
+        block = reference.example_yaml(library)
+        assert "<" not in block and "~" not in block  # nothing in it can close the block or sign
+        data = yaml.safe_load(block)
         tour = data["tours"][0]
         assert tour["title"] == hostile and tour["summary"] == hostile
         assert [s["text"] for s in tour["steps"]] == [hostile, "x" + hostile]
@@ -409,4 +424,5 @@ def test_on_a_wiki_hostile_texts_stay_text(highlight_wiki):
     html = parsed(wiki, "Help:Wikitours/Hostile reference")
     assert html.scripts == 0 and html.categories == []
     assert len(html.highlight) == 1
-    assert yaml.safe_load(html.highlight[0])["tours"][0]["title"] == hostile
+    # the library's texts never reach the page: its example is the fixed one
+    assert yaml.safe_load(html.highlight[0])["tours"][0]["title"] == "Your first edit"

@@ -91,3 +91,20 @@ def test_compiler_problems_are_shown_in_the_wikis_language():
     assert english in pages["en"] and english not in pages["de"] and english not in pages["ar"]
     assert problem_in(problem, "de")[0] != problem.message != problem_in(problem, "ar")[0]
     assert 'dir="rtl"' in pages["ar"] and 'dir="rtl"' in pages["he"]
+
+
+def test_hints_on_the_wiki_are_wikitext_with_code_not_markdown_backticks():
+    """Console hints mark code with backticks; the status page and draft previews show it as
+    <code>, and a value quoted between backticks stays inert."""
+    from tours.problemtext import T
+    from tours.statuspage import render_draft_errors, wikitext
+
+    p = Problem("Project:Wikitours/Drafts/a.yaml", 1, 1, T("wikitours-problem-wikisource-id-not-page-name", "b", "a"),
+                T("wikitours-hint-wikisource-id-not-page-name", "`id: a`", "Project:Wikitours/Tours/b.yaml"))
+    for text in (render_status(Status(lang="en", errors=(PageError(p, 2, 1, "Ed"),))),
+                 render_draft_errors("en", draft=p.file, revid=2, problems=[p], live="")):
+        assert "<code>id: a</code>" in text and "`" not in text
+    assert wikitext("use `<script>alert(1)</script>` or `{{delete}}`") == (
+        "use <code>&lt;script&gt;alert(1)&lt;/script&gt;</code> or <code>&#123;&#123;delete&#125;&#125;</code>")
+    assert _unsafe(wikitext(f"`{HOSTILE}`")) == []
+    assert wikitext("a lone ` backtick") == "a lone ` backtick"

@@ -16,6 +16,7 @@ import pytest
 
 from bot.multiwiki import parse_config
 from bot.sync import canonical, sync_once
+from tests.deployhelp import live_title
 from bot.trust import Rev, approvals_from_history, parse_trust, review_page, weaker
 from test_sync import FIRST, HEADER, HEADER_TEXT, I18N, SECOND, STATUS, TOURS, _ar_json
 from trusthelp import grant, trusted_user
@@ -190,7 +191,7 @@ def test_the_status_page_says_who_publishes(lib):
 def test_a_plain_account_edit_of_a_tour_page_is_not_published(lib):
     wiki, run = lib
     live_help = wiki.wikitext("Help:Wikitours/first-edit")
-    live_messages = wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/en.json")
+    live_messages = wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/en.json"))
     good = wiki.page_info(TOUR)["revid"]
     hostile = wiki.wikitext(TOUR).replace("title: Your first edit",
                                           "title: PWNED by '''a stranger'''")
@@ -198,10 +199,14 @@ def test_a_plain_account_edit_of_a_tour_page_is_not_published(lib):
     outcome = run()
     assert outcome.changed and not outcome.errors
     assert wiki.wikitext("Help:Wikitours/first-edit") == live_help
-    assert wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/en.json") == live_messages
+    assert wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/en.json")) == live_messages
     assert "PWNED" not in wiki.wikitext("Help:Wikitours")
     status = wiki.wikitext(STATUS)
     assert "Waiting for review ({{PLURAL:1|one page" in status, status
+    # the heading does not call the tours simply "up to date" while an edit waits
+    heading = status.split("\n")[1]
+    assert heading == ("== The live tours are up to date; {{PLURAL:1|one page has|1 pages have}} "
+                       "edits waiting for review =="), heading
     assert f"Special:Diff/{good}/{edit['newrevid']}" in status
     assert f"User:{VANDAL}" in status and "PWNED" not in status
     assert f"&quot;{_c(wiki, TOUR)}&quot;: {edit['newrevid']}" in status  # the approval line
@@ -213,7 +218,7 @@ def test_a_trusted_minor_edit_on_top_launders_nothing(lib):
     text = wiki.wikitext(TOUR).replace("Click '''Edit source'''", "Click '''Edit source''' ")
     minor = wiki.edit(TOUR, text, user=CURATOR, summary="typo", minor=True)
     run()
-    assert "PWNED" not in (wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/en.json") or "")
+    assert "PWNED" not in (wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/en.json")) or "")
     status = wiki.wikitext(STATUS)
     assert "|2 edits}}" in status and f": {minor['newrevid']}" in status
 
@@ -223,13 +228,13 @@ def test_approvals_by_the_plain_account_count_for_nothing(lib):
     latest = wiki.page_info(TOUR)["revid"]
     _approve(wiki, VANDAL, **{TOUR: latest})
     run()
-    assert "PWNED" not in wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/en.json")
+    assert "PWNED" not in wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/en.json"))
     # a trusted editor saving the page without adding the line does not adopt the forgery;
     # entries that are no titles or no revision ids are ignored, nothing breaks
     _approve(wiki, CURATOR, **{"Project:Wikitours/Unrelated": 1, "[[Category:X]]{{SITENAME}}<": 5,
                                "Library.yaml": "all", "@metadata": 3})
     run()
-    assert "PWNED" not in wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/en.json")
+    assert "PWNED" not in wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/en.json"))
     # the trusted editor removes the forged entry, then approves with one edit
     data = json.loads(wiki.wikitext(APPROVALS))
     del data[_c(wiki, TOUR)]
@@ -238,8 +243,9 @@ def test_approvals_by_the_plain_account_count_for_nothing(lib):
     approval = _approve(wiki, CURATOR, **{TOUR: latest})
     outcome = run()
     assert outcome.published, outcome.errors
-    assert "PWNED" in wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/en.json")
+    assert "PWNED" in wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/en.json"))
     assert "Waiting for review" not in wiki.wikitext(STATUS)
+    assert "== The tours are up to date ==" in wiki.wikitext(STATUS)
     # the approval is auditable in the approvals page's history
     last = wiki.history(APPROVALS)[-1]
     assert last["revid"] == approval["newrevid"] and last["user"] == CURATOR
@@ -247,23 +253,23 @@ def test_approvals_by_the_plain_account_count_for_nothing(lib):
 
 def test_a_plain_account_edit_of_a_translation_waits_and_a_reviewer_approves(lib):
     wiki, run = lib
-    live = wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/ar.json")
+    live = wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/ar.json"))
     data = json.loads(wiki.wikitext(I18N + "ar.json"))
     data["wikitours-tour-first-edit-step-welcome-title"] = "مخترق"
     edit = wiki.edit(I18N + "ar.json", json.dumps(data, ensure_ascii=False), user=VANDAL)
     run()
-    assert wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/ar.json") == live
+    assert wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/ar.json")) == live
     status = wiki.wikitext(STATUS)
     assert _c(wiki, I18N + "ar.json") in status and str(edit["newrevid"]) in status
     # the translation circle (a patroller) approves: published
     _approve(wiki, REVIEWER, **{I18N + "ar.json": edit["newrevid"]})
     assert run().published
-    assert "مخترق" in wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/ar.json")
+    assert "مخترق" in wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/ar.json"))
     # and a reviewer's own translation is published directly
     data["wikitours-tour-first-edit-step-welcome-title"] = "ملعبك هنا"
     wiki.edit(I18N + "ar.json", json.dumps(data, ensure_ascii=False), user=REVIEWER)
     assert run().published
-    assert "ملعبك هنا" in wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/ar.json")
+    assert "ملعبك هنا" in wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/ar.json"))
 
 
 def test_the_translation_circle_cannot_publish_tours(lib):
@@ -272,7 +278,7 @@ def test_the_translation_circle_cannot_publish_tours(lib):
     edit = wiki.edit(TOUR, text, user=REVIEWER)
     _approve(wiki, REVIEWER, **{TOUR: edit["newrevid"]})
     run()
-    assert "Reviewer was here" not in wiki.wikitext("MediaWiki:Wikitours/messages/first-edit/en.json")
+    assert "Reviewer was here" not in wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/en.json"))
     assert str(edit["newrevid"]) in wiki.wikitext(STATUS)
     _undo(wiki, TOUR, edit["newrevid"], CURATOR)  # back to reviewed text: nothing waits
     run()
@@ -285,7 +291,7 @@ def test_a_plain_account_edit_of_the_library_page_waits(lib):
     edit = wiki.edit(HEADER, text, user=VANDAL)
     run()
     assert "Defaced badge" not in json.dumps(
-        [wiki.wikitext(t) or "" for t in ("Help:Wikitours", "MediaWiki:Wikitours/messages/first-edit/en.json")])
+        [wiki.wikitext(t) or "" for t in ("Help:Wikitours", live_title(wiki, "MediaWiki:Wikitours/messages/first-edit/en.json"))])
     status = wiki.wikitext(STATUS)
     assert _c(wiki, HEADER) in status and str(edit["newrevid"]) in status
     _approve(wiki, CURATOR, **{HEADER: edit["newrevid"]})
@@ -302,7 +308,7 @@ def test_a_new_tour_page_by_a_plain_account_is_not_compiled(lib):
                      user=VANDAL)
     run()
     assert "Send money" not in wiki.wikitext("Help:Wikitours")
-    assert wiki.wikitext("MediaWiki:Wikitours/tours/scam.json") is None
+    assert wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/tours/scam.json")) is None
     status = wiki.wikitext(STATUS)
     assert "no approved revision yet" in status and str(edit["newrevid"]) in status
 
@@ -337,5 +343,5 @@ def test_a_garbled_local_cache_is_read_again_from_the_wiki(lib):
     review["pages"][_c(wiki, TOUR)] = {"latest": "?", "waiting": 5}
     review["pages"][_c(wiki, TOURS + "scam.yaml")] = {"latest": 0, "published": 7, "waiting": "abc"}
     run(force=True)
-    assert wiki.wikitext("MediaWiki:Wikitours/tours/scam.json") is None
+    assert wiki.wikitext(live_title(wiki, "MediaWiki:Wikitours/tours/scam.json")) is None
     assert "no approved revision yet" in wiki.wikitext(STATUS)

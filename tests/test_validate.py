@@ -156,6 +156,27 @@ CASES = {
         [(12, 19, "error", "'a:hovr' is not a valid CSS selector: The pseudo-class :hovr is unknown",
           "check the selector in the browser's developer tools, or use a catalogue 'element'")],
     ),
+    "jQuery-only :contains() selector": (
+        step("selector: '#p-navigation a:contains(\"Help\")'\n"),
+        [(12, 19, "error", "'#p-navigation a:contains(\"Help\")' uses :contains(), which only jQuery understands: "
+          "the gadget finds elements with the browser's own CSS (document.querySelector), where it matches nothing",
+          "write a plain CSS selector: :first-of-type instead of :first, an id or class instead of :contains() "
+          "or :visible; or use a catalogue 'element'")],
+    ),
+    "jQuery-only :first selector (cssselect parses it)": (
+        step("selector: '#content p:first'\n"),
+        [(12, 19, "error", "'#content p:first' uses :first, which only jQuery understands: "
+          "the gadget finds elements with the browser's own CSS (document.querySelector), where it matches nothing",
+          "write a plain CSS selector: :first-of-type instead of :first, an id or class instead of :contains() "
+          "or :visible; or use a catalogue 'element'")],
+    ),
+    "jQuery-only :visible selector": (
+        step("selector: '.mw-editsection a:visible'\n"),
+        [(12, 19, "error", "'.mw-editsection a:visible' uses :visible, which only jQuery understands: "
+          "the gadget finds elements with the browser's own CSS (document.querySelector), where it matches nothing",
+          "write a plain CSS selector: :first-of-type instead of :first, an id or class instead of :contains() "
+          "or :visible; or use a catalogue 'element'")],
+    ),
     "advance click without element": (
         step("advance: click\n"),
         [(12, 18, "error", "'advance: click' on step 's1' of tour 't1' needs an 'element' or a 'selector' to click",
@@ -447,6 +468,13 @@ def test_more_error_classes(name):
     assert check(text) == expected
 
 
+@pytest.mark.parametrize("selector", ["li:first-child", "a[title=':first']",
+                                      "input[type=text]", "#wpSave:checked", "tr:nth-child(2)",
+                                      "li:last-of-type"])
+def test_css_selectors_that_look_like_jquery_ones_are_accepted(selector):
+    assert check(step(f"selector: \"{selector}\"\n")) == []
+
+
 def test_control_characters_written_as_escapes_are_refused_with_their_place():
     """Issue 14: YAML refuses raw control characters, but a quoted text can write one with an
     escape; NUL and friends must not reach the popovers and the status pages."""
@@ -506,3 +534,14 @@ CASES["evidence without tours"] = (
 def test_evidence_problems(name):
     text, expected = CASES[name]
     assert check(text) == expected
+
+
+@pytest.mark.parametrize("reserved", ["config", "tours", "translate", "ui"])
+def test_a_tour_id_the_live_pointer_uses_is_refused(reserved):
+    """The loader's live-version pointer (contracts §3) keeps its own entries beside the tours'
+    ids; a tour called like one of them would be read from the wrong page."""
+    text = BASE.replace("id: t1", f"id: {reserved}")
+    assert check(text) == [
+        (3, 9, "error", f"the tour id '{reserved}' is reserved for the gadget's own pages "
+         "(config, tours, translate, ui)", f"give the tour another id, for example '{reserved}-tour'"),
+    ]

@@ -172,6 +172,32 @@ def test_order_problems_name_the_header_line_and_column():
         "'<script>x</script>' in 'order' is not a tour id", "'{{PLURAL:$1|a}}' in 'order' is not a tour id"]
 
 
+def test_a_drafts_id_mismatch_says_to_rename_the_draft_not_to_publish_it():
+    """Moving a draft under the tours' prefix would publish it: the hint renames it where it is."""
+    draft = SourcePage("Project:Wikitours/Drafts/a-tour.yaml", TOUR.format(id="other"), 3)
+    loaded = load_from_pages([_page("b-tour"), draft], prefix=PREFIX)
+    [problem] = [p for p in loaded.problems if p.file == draft.title]
+    assert problem.message == "the tour's id is 'other' but its page is named for 'a-tour'"
+    assert problem.hint == ("set `id: a-tour`, or rename the draft to Project:Wikitours/Drafts/other.yaml "
+                            "(it stays a draft; it is published only when copied to the tours' pages)")
+    assert PREFIX not in problem.hint
+    # a tour page is still told to move to its own name under the prefix
+    loaded = load_from_pages([_page("a-tour", TOUR.format(id="other"))], prefix=PREFIX)
+    assert loaded.problems[0].hint == f"set `id: a-tour`, or move the page to {PREFIX}other.yaml"
+
+
+def test_library_fields_on_a_tour_page_say_where_they_belong():
+    text = TOUR.format(id="a-tour") + "badges:\n  - id: x\nwikis: []\n"
+    loaded = load_from_pages([_page("a-tour", text)], prefix=PREFIX)
+    hints = {p.message: p.hint for p in loaded.problems}
+    assert hints["unknown field 'badges' in tour 'a-tour'"] == (
+        "badges are defined for the whole library, in the `badges:` section of the tours file "
+        "(on the wiki: the header page `Library.yaml`); a tour names the badge it earns with `badge: <id>`")
+    assert hints["unknown field 'wikis' in tour 'a-tour'"] == (
+        "`wikis:` belongs to the whole library, not to a tour: write it at the top of the tours file "
+        "(on the wiki: on the header page `Library.yaml`)")
+
+
 def test_a_nul_on_a_wiki_tour_page_is_refused_at_its_page_line_and_column():
     """Issue 14: a tour page on the wiki whose title writes NUL with an escape publishes nothing;
     the problem names the page, the line, the column and the character (never the character

@@ -174,9 +174,26 @@ def wiki_aliases(wikis: list[Mapping[str, Any]]) -> dict[str, str]:
     return result
 
 
+#: Conditions that choose among readers (their editor, skin, whether they are logged in):
+#: a step with one of them, or with any ``unless``, is on some readers' paths only. ``action``
+#: and ``namespace`` only say on which page a step happens, which every reader comes to.
+_READER_CONDITIONS = ("editor", "skin", "logged-in")
+
+
+def is_branch(step: Mapping[str, Any]) -> bool:
+    """Whether a step of ``tours.yaml`` is conditional: a branch of the funnel, not a step
+    everyone passes (contracts §6)."""
+    when, unless = step.get("when"), step.get("unless")
+    if isinstance(unless, Mapping) and any(v not in (None, [], "") for v in unless.values()):
+        return True
+    return isinstance(when, Mapping) and any(
+        when.get(k) not in (None, [], "") for k in _READER_CONDITIONS)
+
+
 def load_tours_file(path: str | os.PathLike | None) -> dict[str, dict[str, Any]]:
     """Known tours: ``{tour id: {"version": int, "steps": [step ids in order], "title": str,
-    "step_titles": {step id: title}}}`` (titles in the source language).
+    "step_titles": {step id: title}, "branches": [conditional step ids]}}`` (titles in the
+    source language).
 
     Read straight from ``tours.yaml`` (only ids, versions and step order; the compiler does
     the full validation). Steps that wiki variants insert are added at the end, so the
@@ -198,7 +215,8 @@ def load_tours_file(path: str | os.PathLike | None) -> dict[str, dict[str, Any]]
             tours[tour["id"]] = {
                 "version": tour.get("version", 1), "steps": [s["id"] for s in steps],
                 "title": str(tour.get("title") or ""),
-                "step_titles": {s["id"]: str(s.get("title") or "") for s in steps}}
+                "step_titles": {s["id"]: str(s.get("title") or "") for s in steps},
+                "branches": [s["id"] for s in steps if is_branch(s)]}
     for wiki in data.get("wikis") or []:
         for change in (wiki or {}).get("changes") or []:
             if not isinstance(change, dict):
@@ -208,4 +226,6 @@ def load_tours_file(path: str | os.PathLike | None) -> dict[str, dict[str, Any]]
             sid = step.get("id")
             if tour is not None and isinstance(sid, str) and sid not in tour["steps"]:
                 tour["steps"].append(sid)
+                if is_branch(step):
+                    tour["branches"].append(sid)
     return tours

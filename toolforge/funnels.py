@@ -28,6 +28,7 @@ from tours.model import message_key
 from .db import get_session
 from .events import ID_PATTERN, LANG_PATTERN
 from .i18n import catalog, msg, text_direction, tour_text
+from .learning import plain
 from .models import EventCount
 
 __all__ = ["bp", "Filters", "Stage", "Funnel", "build_funnel", "chart", "parse_filters"]
@@ -57,14 +58,23 @@ class Filters:
 
 @dataclass(frozen=True)
 class Stage:
-    """One bar of the funnel: ``kind`` is ``started``, ``step`` or ``completed``."""
+    """One bar of the funnel: ``kind`` is ``started``, ``step``, ``branch`` or ``completed``.
+
+    A ``branch`` is a conditional step (only some readers' paths pass it, e.g. only those in
+    the visual editor): it is drawn under the step it follows, never counted as lost by the
+    steps after it. ``count`` never exceeds the stage readers come from (``started`` for
+    the first step, the step before for the next, the step before for a branch);
+    ``recorded`` is the number of events as they arrived, which differs only for data a
+    correct gadget cannot send (old gadget versions, forged events).
+    """
 
     kind: str
     step: str | None
-    number: int | None
+    number: int | None  # the step's number on the main line; for a branch, the step before it
     count: int
-    share: float | None  # percent of started; None when nothing started
-    dropoff: int | None  # previous stage minus this one; None for the first stage
+    share: float | None  # percent of started, 0-100; None when nothing started
+    dropoff: int | None  # previous main-line stage minus this one, >= 0; None for started, branches
+    recorded: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,19 +119,25 @@ def parse_filters(args: Mapping[str, str], max_days: int) -> tuple[Filters, str 
 
 
 def build_funnel(wiki: str, tour: str, rows: Iterable[tuple[str, str, int, int]],
-                 known_steps: Iterable[str] = (), filters: Filters = Filters()) -> Funnel:
+                 known_steps: Iterable[str] = (), filters: Filters = Filters(),
+                 branches: Iterable[str] = ()) -> Funnel:
     """The funnel from ``(step, action, step_index, count)`` rows summed over the filters.
 
     Steps are ordered as the tour file lists them; steps it does not list (a wiki's own
     inserted steps) are placed by the index the gadget reported. A step is *reached* when it
-    was shown. Drop-off is the previous stage's count minus this one's; it is negative where
-    an optional step was shown to only some readers.
+    was shown: the gadget sends ``started`` and each step's ``shown`` once per run of the tour
+    (contracts §6), so a run is counted the same way at every stage. Steps in *branches*
+    (conditional ones) are only on some readers' paths: they are shown beside the main line,
+    and the next main-line step is compared with the main-line step before them.
+
+    Whatever the rows say, the funnel is a funnel: each count is at most the count of the
+    stage readers come from, so no share is above 100 % and no loss is negative.
     """
     started = completed = abandoned = 0
     shown: dict[str, int] = {}
     index: dict[str, int] = {}
     for step, action, step_index, count in rows:
-        count = int(count or 0)
+        count = max(0, int(count or 0))
         if action == "started":
             started += count
         elif action == "completed":
@@ -138,16 +154,25 @@ def build_funnel(wiki: str, tour: str, rows: Iterable[tuple[str, str, int, int]]
     for step in extra:  # ``index`` is 0-based: the step's position in the wiki's own tour
         at = min(index[step], len(order))
         order.insert(at, step)
-    stages: list[tuple[str, str | None, int | None, int]] = [("started", None, None, started)]
-    stages += [("step", s, i + 1, shown.get(s, 0)) for i, s in enumerate(order)]
-    stages.append(("completed", None, None, completed))
-    result = []
-    previous = None
-    for kind, step, number, count in stages:
-        share = round(100.0 * count / started, 1) if started else None
-        result.append(Stage(kind, step, number, count, share,
-                            None if previous is None else previous - count))
-        previous = count
+    conditional = set(branches)
+
+    def share(count: int) -> float | None:
+        return round(100.0 * count / started, 1) if started else None
+
+    result = [Stage("started", None, None, started, share(started), None, started)]
+    line = started  # the main line's count so far
+    number = 0
+    for step in order:
+        recorded = shown.get(step, 0)
+        count = min(recorded, line)
+        if step in conditional:
+            result.append(Stage("branch", step, number, count, share(count), None, recorded))
+            continue
+        number += 1
+        result.append(Stage("step", step, number, count, share(count), line - count, recorded))
+        line = count
+    done = min(completed, line)
+    result.append(Stage("completed", None, None, done, share(done), line - done, completed))
     return Funnel(wiki, tour, tuple(result), abandoned, filters)
 
 
@@ -190,16 +215,19 @@ def chart(labels_values: list[tuple[str, str, int, str]], rtl: bool,
 
 def stage_label(stage: Stage, titles: Mapping[str, str] | None = None) -> str:
     """The stage's name for people: ``Step 2: Open the editor`` (the id without a title)."""
-    if stage.kind == "step":
+    if stage.kind in ("step", "branch"):
         title = (titles or {}).get(stage.step or "") or stage.step
+        if stage.kind == "branch":
+            return msg("wikitours-app-funnel-branch", title)
         return msg("wikitours-app-funnel-step", stage.number, title)
     return msg(f"wikitours-app-funnel-{stage.kind}")
 
 
 def step_titles(tour: str, known: Mapping[str, Any]) -> dict[str, str]:
-    """Each known step's title in the reader's language (message keys per contracts §1)."""
+    """Each known step's title in the reader's language (message keys per contracts §1), as
+    plain text: a title's links and bold are wikitext the page must not show raw."""
     source = known.get("step_titles") or {}
-    return {step: tour_text(message_key("tour", tour, "step", step, "title"), title)
+    return {step: plain(tour_text(message_key("tour", tour, "step", step, "title"), title))
             for step, title in source.items()}
 
 
@@ -239,7 +267,8 @@ def load_funnel(wiki: str, tour: str) -> tuple[Funnel, str | None]:
     query = (select(c.step, c.action, func.max(c.step_index), func.sum(c.count))
              .where(*_where(wiki, tour, filters)).group_by(c.step, c.action))
     rows = get_session().execute(query).all()
-    return build_funnel(wiki, tour, rows, known.get("steps", ()), filters), error
+    return build_funnel(wiki, tour, rows, known.get("steps", ()), filters,
+                        known.get("branches", ())), error
 
 
 def _options(wiki: str, tour: str) -> tuple[list[str], list[str], list[int]]:
@@ -260,7 +289,8 @@ def funnel(wiki: str, tour: str):
     data, error = load_funnel(wiki, tour)
     known = (current_app.config.get("KNOWN_TOURS") or {}).get(tour) or {}
     titles = step_titles(tour, known)
-    tour_title = tour_text(message_key("tour", tour, "title"), known.get("title") or "") or tour
+    source_title = known.get("title") or ""
+    tour_title = plain(tour_text(message_key("tour", tour, "title"), source_title)) or tour
 
     def label(stage: Stage) -> str:
         return stage_label(stage, titles)
@@ -283,7 +313,8 @@ def funnel(wiki: str, tour: str):
 
 def _export_rows(data: Funnel) -> list[dict[str, Any]]:
     return [{"stage": s.kind, "step": s.step, "number": s.number, "count": s.count,
-             "share": s.share, "dropoff": s.dropoff} for s in data.stages]
+             "share": s.share, "dropoff": s.dropoff, "recorded": s.recorded}
+            for s in data.stages]
 
 
 def _filters_json(filters: Filters) -> dict[str, Any]:
@@ -317,13 +348,13 @@ def funnel_csv(wiki: str, tour: str):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["wiki", "tour", "stage", "step", "number", "count", "share_percent",
-                     "dropoff"])
+                     "dropoff", "recorded"])
     for row in _export_rows(data):
         writer.writerow([_csv_cell(v) for v in (data.wiki, data.tour, row["stage"], row["step"],
                                                   row["number"], row["count"], row["share"],
-                                                  row["dropoff"])])
+                                                  row["dropoff"], row["recorded"])])
     writer.writerow([_csv_cell(v) for v in (data.wiki, data.tour, "abandoned", None, None,
-                                              data.abandoned, None, None)])
+                                              data.abandoned, None, None, data.abandoned)])
     name = f"funnel-{data.wiki}-{data.tour}.csv".replace(":", "_")
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

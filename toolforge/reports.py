@@ -336,10 +336,11 @@ def _percent(value: float) -> str:
 def _points(value: float) -> str:
     """A difference in percentage points, whole, but with one decimal where rounding would
     show 0 for a value that is not (an interval ending at -0.4 excludes 0 and must say so)."""
-    text = f"{100 * value:.0f}"
-    if text in ("0", "-0"):
-        text = f"{100 * value:.1f}" if abs(100 * value) >= 0.05 else "0"
-    return text
+    for digits in range(4):  # as many decimals as it takes not to show a false 0 (at most 3)
+        text = f"{100 * value:.{digits}f}"
+        if float(text) != 0:
+            return text
+    return "0"
 
 
 def _signed(value: float) -> str:

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from tours import __version__
-from tours.i18n import MessageFile, check, read_dir, source_messages, usable_translations
+from tours.i18n import (MessageFile, check, outdated_keys, read_dir, source_messages,
+                        usable_translations)
 from tours.model import Library, Problem
 from tours.problemkinds import os_error_text
 from tours.problemtext import T, Text
@@ -199,7 +200,7 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
     page_messages = {lang: dict(mf.messages) for lang, mf in translations.pages.items()
                      if lang != "qqq"}
     site = Site(adapted, Messages(tour_texts, source), Messages(page_messages, "en"), page_langs,
-                prefix)
+                prefix, outdated=outdated_keys(report))
 
     pages: list[Page] = []
     try:

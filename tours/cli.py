@@ -64,12 +64,24 @@ def output_language(requested: str | None = None) -> str:
 
 
 def lint(ns: argparse.Namespace) -> int:
-    from tours.load import load_file
+    from tours.load import load_library, read_source
     from tours.problemtext import format_problem
+    from tours.wikisource import load_page, looks_like_page
 
     lang = output_language(getattr(ns, "lang", None))
     extra = tuple(ns.special_page or ())
-    library, problems = load_file(ns.file, extra_special_pages=extra)
+    data, problems = read_source(ns.file)
+    library = None
+    if data is not None:
+        try:
+            text: str | None = data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            text = None  # load_library says so, with the position
+        if text is not None and (ns.page or looks_like_page(text)):
+            loaded = load_page(text, ns.file, extra_special_pages=extra)
+            library, problems = loaded.library, list(loaded.problems)
+        else:
+            library, problems = load_library(data, ns.file, extra_special_pages=extra)
     out = sys.stdout
     for problem in problems:
         print(format_problem(problem, lang), file=out)
@@ -107,6 +119,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", default=DEFAULT_FILE, metavar="FILE", help="tours file (default: tours.yaml)")
     p.add_argument("--special-page", action="append", metavar="NAME",
                    help="accept Special:NAME as an existing special page (repeatable)")
+    p.add_argument("--page", action="store_true",
+                   help="FILE is one wiki page as stored (a tour page, Library.yaml or the whole library), "
+                        "<pre> wrapper included; found by itself for a wrapped page or a tour page")
     p.add_argument("--lang", metavar="CODE",
                    help="language of the messages (default: WIKITOURS_LANG, then the locale, then en)")
     p.set_defaults(run=lint)

@@ -3,7 +3,8 @@
 Tour texts are written once in ``tours.yaml`` (the source language) and translated in
 ``i18n/tours/<lang>.json`` (MediaWiki's banana format). A translation records the first 8 hex
 digits of the sha1 of the source text it translated (``@metadata.source-hashes``), so a source
-text edited later shows up as *outdated* instead of silently showing a stale translation.
+text edited later shows up as *outdated*: readers still get the translation (better than the
+English text), the help page says part of it is from an earlier version, and the status lists it.
 
 Everything here is pure except :func:`read_dir`, :func:`run_status` and :func:`write_qqq`, so the
 build and the ``status`` command share the same checks.
@@ -37,6 +38,7 @@ __all__ = [
     "read_dir",
     "check",
     "usable_translations",
+    "outdated_keys",
     "qqq_json",
     "run_status",
     "write_qqq",
@@ -484,10 +486,12 @@ def check(library: Library, files: Mapping[str, MessageFile]) -> Report:
 
 def usable_translations(library: Library, files: Mapping[str, MessageFile],
                         report: Report) -> dict[str, dict[str, str]]:
-    """The translations a build may show: known, valid and up to date (language → key → text).
+    """The translations a build may show: known and valid (language → key → text).
 
-    Outdated translations are left out, like fuzzy ones on translatewiki.net: the reader sees
-    the current source text instead of a translation of an older one.
+    Outdated ones stay: a translation of the previous wording serves readers better than the
+    English text, and a changed title must not replace every translated page with English
+    until translators catch up. The help pages mark them (:func:`outdated_keys`) and the
+    status pages list them.
     """
     sources = source_messages(library)
     out: dict[str, dict[str, str]] = {}
@@ -496,10 +500,15 @@ def usable_translations(library: Library, files: Mapping[str, MessageFile],
         if lang == "qqq" or lang == library.source_language or lang not in by_lang:
             continue
         status = by_lang[lang]
-        skip = set(status.outdated) | set(status.invalid)
+        skip = set(status.invalid)
         out[lang] = {k: v for k, v in mf.messages.items()
                      if k in sources and v.strip() and k not in skip}
     return out
+
+
+def outdated_keys(report: Report) -> dict[str, frozenset[str]]:
+    """Per language, the keys whose translation is of an older source text (shown, marked)."""
+    return {s.lang: frozenset(s.outdated) for s in report.languages if s.outdated}
 
 
 # ---------------------------------------------------------------------------------------------

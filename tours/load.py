@@ -19,7 +19,7 @@ from tours.problemtext import T, Text
 from tours.validate import validate
 from tours.yamltree import MAX_BYTES, read_tree, too_large
 
-__all__ = ["load_library", "load_file", "has_errors", "MAX_PROBLEMS", "MAX_MESSAGE"]
+__all__ = ["load_library", "load_file", "read_source", "has_errors", "MAX_PROBLEMS", "MAX_MESSAGE"]
 
 
 def load_library(text: str | bytes, filename: str, *, extra_special_pages: Iterable[str] = (),
@@ -101,15 +101,15 @@ def _capped(problems: list[Problem], filename: str) -> list[Problem]:
     return problems[:MAX_PROBLEMS] + [note]
 
 
-def load_file(path: str | Path, *, extra_special_pages: Iterable[str] = ()) -> tuple[Library | None, list[Problem]]:
-    """Read *path* and :func:`load_library` it; unreadable files become problems too."""
+def read_source(path: str | Path) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of *path*, or ``None`` and the problem saying why it cannot be read."""
     name = str(path)
     try:
         file = Path(path)
         size = file.stat().st_size
         if size > MAX_BYTES:
             return None, [too_large(name, size)]
-        data = file.read_bytes()
+        return file.read_bytes(), []
     except FileNotFoundError:
         return None, [Problem(name, 1, 1, T("wikitours-problem-file-does-not-exist"),
                               T("wikitours-hint-check-file-name"))]
@@ -120,7 +120,14 @@ def load_file(path: str | Path, *, extra_special_pages: Iterable[str] = ()) -> t
         return None, [Problem(name, 1, 1,
                               T("wikitours-problem-file-cannot-be-read", os_error_text(err)),
                               T("wikitours-hint-check-permissions"))]
-    return load_library(data, name, extra_special_pages=extra_special_pages)
+
+
+def load_file(path: str | Path, *, extra_special_pages: Iterable[str] = ()) -> tuple[Library | None, list[Problem]]:
+    """Read *path* and :func:`load_library` it; unreadable files become problems too."""
+    data, problems = read_source(path)
+    if data is None:
+        return None, problems
+    return load_library(data, str(path), extra_special_pages=extra_special_pages)
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

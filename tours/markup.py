@@ -13,7 +13,12 @@ the real parser. Only markup that means the same, harmlessly, in both is accepte
   not render them, so the gadget data uses :func:`quotes_to_html`);
 * ``{{PLURAL:$n|one|many}}`` and ``{{GENDER:$1|he|she|they}}``;
 * placeholders ``$1``, ``$2``… (``$1`` is always the reader's user name);
-* ``<code>``, ``<kbd>`` and ``<bdi>`` without attributes, closed in order.
+* ``<code>``, ``<kbd>`` and ``<bdi>`` without attributes, closed in order;
+* ``{{int:key}}`` for the interface messages of :data:`INTERFACE_MESSAGES` (button labels);
+* literal markup: ``<nowiki>…</nowiki>`` on one line (shown as typed, no entities inside),
+  the entities of :data:`LITERAL_ENTITIES` (``&lt;``, ``&#91;``…), and a lone ``[`` or ``]``
+  that cannot make a link (``[note]``). jqueryMsg does not decode entities and may read a
+  bracket as a link, so the gadget's copy of a text has them as ``<nowiki>`` (:func:`for_jquerymsg`).
 
 Everything else is reported with a hint: raw HTML and comments, templates, other parser
 functions and magic words, template parameters, entities, non-http links, stray brackets,
@@ -27,10 +32,30 @@ from dataclasses import dataclass
 
 from tours.problemtext import T, Text
 
-__all__ = ["MarkupIssue", "ALLOWED_TAGS", "check_markup", "placeholders", "quotes_to_html"]
+__all__ = ["MarkupIssue", "ALLOWED_TAGS", "INTERFACE_MESSAGES", "LITERAL_ENTITIES", "check_markup", "placeholders", "quotes_to_html",
+           "for_jquerymsg"]
 
 #: HTML tags accepted in tour texts (no attributes): harmless, and rendered by jqueryMsg.
 ALLOWED_TAGS = ("code", "kbd", "bdi")
+
+
+#: MediaWiki interface messages a text may include as ``{{int:key}}``, so that a tour names a
+#: button as the wiki names it in the reader's language ("Save page" on 1.39, "Publish changes"
+#: on wikis that chose it). Only short, plain labels of core MediaWiki, without parameters or
+#: markup: the gadget shows them with jqueryMsg (``int:``), help pages with the parser.
+INTERFACE_MESSAGES = ("savearticle", "savechanges", "publishpage", "publishchanges", "showpreview",
+                      "showdiff", "cancel", "edit", "create", "viewsource", "watch", "unwatch",
+                      "watchthis", "minoredit", "summary", "history_short", "talk", "move", "mytalk",
+                      "mycontris", "preferences", "search", "login", "createaccount", "upload",
+                      "randompage", "recentchanges", "watchlist")
+_INT = re.compile(r"\{\{int:([^{}|\n]*)\}\}")
+
+#: The character entities a text may use to show a markup character as it is; every other
+#: character is typed as itself.
+LITERAL_ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&#91;": "[", "&#93;": "]", "&#123;": "{",
+                    "&#125;": "}", "&#124;": "|", "&#39;": "'"}
+#: ``<nowiki>…</nowiki>`` as jqueryMsg reads it: lowercase tags, content on one line.
+_NOWIKI = re.compile(r"<nowiki>([^\n]*?)</nowiki>")
 
 
 @dataclass(frozen=True)
@@ -151,13 +176,23 @@ class _Checker:
             elif line[:1] in _SPECIAL_LINE and line.strip():
                 message, hint = _SPECIAL_LINE[line[:1]]
                 self.add(start, message, hint)
-            self._quotes(line, start)
-            for m in _BEHAVIOUR.finditer(line):
+            spans = [m.span(1) for m in _NOWIKI.finditer(line)] if "<nowiki>" in line else []
+            outside = line
+            for a, b in spans:  # nowiki content is text: no quotes, no magic words there
+                outside = outside[:a] + " " * (b - a) + outside[b:]
+            self._quotes(outside, start)
+            for m in _BEHAVIOUR.finditer(outside):
                 self.add(start + m.start(), T("wikitours-problem-markup-magic-word", m.group(0)),
                          _HINT_REMOVE)
             for m in _ENTITY.finditer(line):
-                self.add(start + m.start(), T("wikitours-problem-markup-entity", m.group(0)),
-                         T("wikitours-hint-markup-type-character"))
+                inside = any(a <= m.start() < b for a, b in spans)
+                if inside:  # the wiki decodes it, jqueryMsg shows it as typed
+                    self.add(start + m.start(), T("wikitours-problem-markup-entity-in-nowiki", m.group(0)),
+                             T("wikitours-hint-markup-type-character"))
+                elif m.group(0) not in LITERAL_ENTITIES:
+                    self.add(start + m.start(), T("wikitours-problem-markup-entity", m.group(0)),
+                             T("wikitours-hint-markup-entity-allowed", "<nowiki>…</nowiki>",
+                               " ".join(LITERAL_ENTITIES)))
             start = end + 1
 
     def _quotes(self, line: str, base: int) -> None:
@@ -207,10 +242,9 @@ class _Checker:
                     return i
                 if context == "label" and text.startswith("]]", i):
                     return i
-                if context == "top" and not text.startswith("]]", i):
-                    self.add(i, T("wikitours-problem-markup-unmatched-closer", "]", "["),
-                             _HINT_ROUND)
-                    return i
+                if context in ("top", "arg") and not text.startswith("]]", i):
+                    i += 1  # a lone ']' is text: it cannot close anything here
+                    continue
                 if context == "top":
                     self.add(i, T("wikitours-problem-markup-unmatched-closer", "]]", "[["),
                              T("wikitours-hint-markup-open-link"))
@@ -301,8 +335,8 @@ class _Checker:
                 found = scheme.group(1)
                 self.add(i, T("wikitours-problem-markup-link-scheme", found),
                          T("wikitours-hint-markup-http-links"))
-            else:
-                self.add(i, T("wikitours-problem-markup-square-brackets"), _HINT_ROUND)
+            else:  # a lone '[' (or '[note]') cannot make a link: it is text
+                return i + 1
             close = text.find("]", i + 1, i + _WINDOW)
             newline = text.find("\n", i + 1, i + _WINDOW)
             if close >= 0 and (newline < 0 or close < newline) and "[" not in text[i + 1 : close]:
@@ -373,6 +407,14 @@ class _Checker:
             self.add(start, T("wikitours-problem-markup-parser-function",
                               f"{{{{{name.split(':')[0]}:…}}}}"),
                      _HINT_TEMPLATE)
+        elif j < self.n and text[j] == ":" and name.lower() == "int":
+            m = _INT.match(text, i)
+            if m is None or m.group(1) not in INTERFACE_MESSAGES:
+                key = m.group(1) if m else text[j + 1:j + 41].split("}")[0].split("|")[0]
+                self.add(start, T("wikitours-problem-markup-int-not-allowed", key),
+                         T("wikitours-hint-markup-int-allowed", "{{int:savearticle}}", ", ".join(INTERFACE_MESSAGES)))
+            else:
+                return m.end()
         elif j < self.n and text[j] == ":":
             self.add(start, T("wikitours-problem-markup-parser-function", f"{{{{{name}:…}}}}"),
                      T("wikitours-hint-markup-only-plural-gender", "{{PLURAL:…}}", "{{GENDER:…}}"))
@@ -411,6 +453,15 @@ class _Checker:
             return self.n if end < 0 else end + 3
         if not _TAG_START.match(text, i):
             return i + 1
+        if text.startswith("<nowiki>", i):
+            m = _NOWIKI.match(text, i)
+            if m is None:
+                self.add(i, T("wikitours-problem-markup-nowiki-not-closed"),
+                         T("wikitours-hint-markup-close-nowiki", "</nowiki>"))
+                close = text.find("</nowiki>", i)  # over a line break: one issue, not two
+                end = text.find("\n", i)
+                return close + 9 if close >= 0 else (self.n if end < 0 else end)
+            return m.end()
         m = _TAG.match(text, i)
         name = (m.group(2) if m else re.match(r"</?([a-zA-Z][a-zA-Z0-9]*)", text[i:]).group(1)).lower()
         if m is None or name not in ALLOWED_TAGS or m.group(3).strip() or m.group(4):
@@ -447,6 +498,44 @@ def quotes_to_html(text: str) -> str:
 
 
 def _quotes_line(line: str) -> str:
+    if "<nowiki>" in line:  # nowiki content is shown as typed: its quotes are not markup
+        kept: list[str] = []
+
+        def keep(m: re.Match) -> str:
+            kept.append(m.group(0))
+            return f"\x00{len(kept) - 1}\x00"
+
+        done = _quotes_plain(_NOWIKI.sub(keep, line))
+        return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], done)
+    return _quotes_plain(line)
+
+
+_LINKS_AND_NOWIKI = re.compile(r"<nowiki>[^\n]*?</nowiki>|\[\[[^\[\]\n]*\]\]"
+                               r"|\[https?://[^\s\[\]<>\"{}|]+[ \t][^\[\]\n]*\]", re.I)
+_LITERAL = re.compile("|".join(re.escape(e) for e in LITERAL_ENTITIES) + r"|[\[\]]")
+
+
+def for_jquerymsg(text: str) -> str:
+    """A text that passed :func:`check_markup` as the gadget's message parser must get it: a
+    lone bracket and the entities of :data:`LITERAL_ENTITIES` as ``<nowiki>`` (jqueryMsg shows
+    entities as typed and may read a bracket as a link), bold and italic as ``<b>``/``<i>``."""
+    if "[" in text or "]" in text or "&" in text:
+        out: list[str] = []
+        pos = 0
+        for m in _LINKS_AND_NOWIKI.finditer(text):
+            out.append(_LITERAL.sub(_as_nowiki, text[pos:m.start()]))
+            out.append(m.group(0))
+            pos = m.end()
+        out.append(_LITERAL.sub(_as_nowiki, text[pos:]))
+        text = "".join(out)
+    return quotes_to_html(text) if "''" in text else text
+
+
+def _as_nowiki(m: re.Match) -> str:
+    return f"<nowiki>{LITERAL_ENTITIES.get(m.group(0), m.group(0))}</nowiki>"
+
+
+def _quotes_plain(line: str) -> str:
     out: list[str] = []
     bold = italic = False
     pos = 0

@@ -17,6 +17,7 @@ from typing import Literal
 
 __all__ = [
     "AUDIENCES",
+    "RESERVED_TOUR_IDS",
     "ADVANCES",
     "EVIDENCE_KINDS",
     "PLACEMENTS",
@@ -34,6 +35,11 @@ __all__ = [
     "Library",
     "message_key",
 ]
+
+#: Names the gadget's live-version pointer uses for its own entries beside the tours' ids
+#: (contracts §3: the index, the site settings, the translation form's and the interface texts),
+#: so no tour may be called that.
+RESERVED_TOUR_IDS = ("config", "tours", "translate", "ui")
 
 #: Who a tour is for. The catalogue page groups tours in this order.
 AUDIENCES = ("newcomer", "mentor", "trainer")

@@ -22,7 +22,7 @@ from tours.languages import fallback_chain, language
 from tours.model import Problem
 from tours.problemtext import problem_in, read_messages
 
-__all__ = ["msg", "escape", "link", "PageError", "Status", "render_status", "render_talk_note",
+__all__ = ["msg", "escape", "wikitext", "link", "PageError", "Status", "render_status", "render_talk_note",
            "render_editnotice", "render_translation_status", "render_translation_index",
            "DraftLine", "render_draft_preview", "render_draft_errors", "render_draft_deleted",
            "render_draft_editnotice",
@@ -76,6 +76,16 @@ def escape(text: object) -> str:
     if len(value) > _MAX_QUOTE:
         value = value[:_MAX_QUOTE - 1] + "…"
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], value)
+
+
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def wikitext(text: object) -> str:
+    """A problem's message or hint for a wiki page: escaped by :func:`escape`, and the code the console
+    text marks with backticks (`` `id: x` ``) shown as ``<code>…</code>``, as the wiki shows code.
+    The escaping comes first, so nothing between the backticks can become markup."""
+    return _CODE.sub(r"<code>\1</code>", escape(text))
 
 
 _BAD_TITLE = re.compile(r"[\[\]{}|<>#\x00-\x1f\x7f]")
@@ -183,6 +193,8 @@ class Status:
     pointer_title: str = "MediaWiki:Gadget-wikitours.js"
     #: The publishing-trust section (tours/reviewpage.py), already rendered.
     review: str = ""
+    #: How many source pages have edits waiting for review (the heading says so).
+    waiting: int = 0
 
 
 def render_status(status: Status) -> str:
@@ -196,8 +208,10 @@ def render_status(status: Status) -> str:
     key = "wikitours-sync-status-heading-errors" if problem_pages and not status.publishing \
         else "wikitours-sync-status-heading-publishing" if status.publishing == "in-progress" \
         else "wikitours-sync-status-heading-interrupted" if status.publishing \
+        else "wikitours-sync-status-heading-waiting" if status.waiting \
         else "wikitours-sync-status-heading-ok"
-    out.append(f"== {msg(key, lang, count or len(status.conflicts))} ==")
+    number = count or len(status.conflicts) or status.waiting
+    out.append(f"== {msg(key, lang, number)} ==")
     def src(title: str) -> str:
         return remote_link(status.source_index, title) if status.source_index else link(title)
 
@@ -217,9 +231,9 @@ def render_status(status: Status) -> str:
             message, hint = problem_in(p, lang)
             where = remote_link(error.index, p.file) if error.index else link(p.file)
             out.append("* " + msg("wikitours-sync-status-error", lang, where, int(p.line),
-                                  escape(message)))
+                                  wikitext(message)))
             if hint:
-                out.append("*: " + msg("wikitours-sync-status-fix", lang, escape(hint)))
+                out.append("*: " + msg("wikitours-sync-status-fix", lang, wikitext(hint)))
             if error.revid:
                 out.append("*: " + msg("wikitours-sync-status-introduced", lang,
                                        diff_link(error.revid, error.good_revid,
@@ -252,7 +266,7 @@ def render_status(status: Status) -> str:
         out.append(msg("wikitours-sync-status-warnings", lang))
         for p in status.warnings[:100]:
             out.append("* " + msg("wikitours-sync-status-error", lang, link(p.file), int(p.line),
-                                  escape(problem_in(p, lang)[0])))
+                                  wikitext(problem_in(p, lang)[0])))
         out.append("")
     if status.previews:
         out.append(msg("wikitours-sync-status-previews", lang) + " "
@@ -368,9 +382,9 @@ def render_draft_errors(lang: str, *, draft: str, revid: int, problems: Sequence
     for p in list(problems)[:100]:
         message, hint = problem_in(p, lang)
         items.append("* " + msg("wikitours-sync-status-error", lang, link(p.file), int(p.line),
-                                escape(message)))
+                                wikitext(message)))
         if hint:
-            items.append("*: " + msg("wikitours-sync-status-fix", lang, escape(hint)))
+            items.append("*: " + msg("wikitours-sync-status-fix", lang, wikitext(hint)))
     lines.append("\n".join(items))
     if live:
         lines.append(msg("wikitours-sync-draft-live", lang, link(live)))

@@ -30,6 +30,7 @@ from tours import catalogue, namespaces
 from tours.controlchars import describe, find_control
 from tours.markup import check_markup
 from tours.model import (
+    RESERVED_TOUR_IDS,
     ADVANCES,
     AUDIENCES,
     EVIDENCE_KINDS,
@@ -260,8 +261,8 @@ class _Validator:
                            T("wikitours-hint-keep-only-one"))
                 continue
             if name not in fields:
-                self.error(key, T("wikitours-problem-field-unknown", name, what),
-                           _suggest(name, fields) or T("wikitours-hint-allowed-fields", ", ".join(fields)))
+                self.error(key, T("wikitours-problem-field-unknown", name, what), _belongs_elsewhere(name, fields)
+                           or _suggest(name, fields) or T("wikitours-hint-allowed-fields", ", ".join(fields)))
                 continue
             found[name] = (key, value)
         for name, required in fields.items():
@@ -462,6 +463,12 @@ class _Validator:
                                T("wikitours-problem-tour-id-duplicate", tour.id, str(seen[tour.id].line)),
                                T("wikitours-hint-tour-id-own"))
                     continue
+                if tour.id in RESERVED_TOUR_IDS:
+                    self.error(_id_node(item) or item,
+                               T("wikitours-problem-tour-id-reserved", tour.id,
+                                 ", ".join(RESERVED_TOUR_IDS)),
+                               T("wikitours-hint-tour-id-reserved", tour.id))
+                    continue
                 seen[tour.id] = _id_node(item) or item
                 tours.append(tour)
                 step_index[tour.id] = {s.id: s for s in tour.steps}
@@ -638,8 +645,12 @@ class _Validator:
         elif "selector" in fields:
             value = self.text_value(fields["selector"][1], "selector", what)
             if value is not None:
+                jquery = _jquery_only(value)
                 reason = _selector_error(value)
-                if reason:
+                if jquery:
+                    self.error(fields["selector"][1], T("wikitours-problem-selector-jquery", value, jquery),
+                               T("wikitours-hint-selector-jquery"))
+                elif reason:
                     self.error(fields["selector"][1], T("wikitours-problem-selector-invalid", value, reason),
                                T("wikitours-hint-check-selector"))
                 else:
@@ -994,6 +1005,38 @@ def _name(kind: str, node: Node, owner: Text | None = None) -> Text:
     if id_node is not None and _ID.match(id_node.value):
         return T(f"wikitours-what-{kind}{suffix}", id_node.value, *extra)
     return T(f"wikitours-what-{kind}-at-line{suffix}", str(node.line), *extra)
+
+
+#: Pseudo-classes only jQuery (Sizzle) understands. The gadget finds targets with the browser's
+#: ``document.querySelector``, where they throw or match nothing, so lint refuses them even
+#: when cssselect happens to parse one (``:first``, ``:contains()``).
+_JQUERY_ONLY = re.compile(r":(contains|visible|hidden|eq|gt|lt|first|last|even|odd|header|input|button|"
+                          r"checkbox|radio|text|password|submit|reset|image|file|selected|parent|animated)"
+                          r"(?![\w-])", re.I)
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'")
+
+
+def _jquery_only(selector: str) -> str:
+    """The first jQuery-only pseudo-class of *selector* (``:contains()``, ``:visible``), or ``""``;
+    quoted attribute values are not looked at."""
+    bare = _QUOTED.sub('""', selector)
+    match = _JQUERY_ONLY.search(bare)
+    if match is None or bare[match.start() - 1:match.start()] == ":":
+        return ""
+    name = match.group(0)
+    return name + "()" if bare[match.end():match.end() + 1] == "(" else name
+
+
+def _belongs_elsewhere(name: str, fields: dict[str, bool]) -> Text | None:
+    """Where a library-level field written inside a tour belongs: a tour page on the wiki holds
+    one tour, and the badges, wikis … live in the library's header (``Library.yaml``)."""
+    if fields is not TOUR_FIELDS:
+        return None
+    if name == "badges":
+        return T("wikitours-hint-badges-in-library", "`badges:`", "`Library.yaml`", "`badge: <id>`")
+    if name in TOP_FIELDS or name == "order":
+        return T("wikitours-hint-field-in-library", f"`{name}:`", "`Library.yaml`")
+    return None
 
 
 def _selector_error(selector: str) -> str:

@@ -29,10 +29,10 @@ from typing import Iterable, Sequence
 
 from tours.load import load_library
 from tours.model import Library, Problem
-from tours.problemtext import T
+from tours.problemtext import T, Text
 
 __all__ = ["SourcePage", "Segment", "Assembled", "Loaded", "unwrap", "assemble", "load_from_pages",
-           "tour_id_from_title", "map_problem", "JOINED"]
+           "tour_id_from_title", "map_problem", "JOINED", "page_kind", "load_page", "looks_like_page"]
 
 #: The file name of the joined text; every problem naming it is mapped back to a page.
 JOINED = "<wiki pages>"
@@ -251,6 +251,17 @@ def map_problem(problem: Problem, segments: Sequence[Segment], fallback: str) ->
     return replace(problem, file=title, line=1, column=1)
 
 
+def _rename_hint(title: str, expected: str, tour_id: str, prefix: str) -> Text:
+    """How to make a page's name and its tour's id agree. The page is renamed where it is:
+    a draft (``Project:Wikitours/Drafts/<id>.yaml``) moved under the tours' prefix would be
+    published, so a page outside *prefix* is told to rename the draft, never to move it there."""
+    if title.startswith(prefix):
+        return T("wikitours-hint-wikisource-id-not-page-name", f"`id: {expected}`", f"{prefix}{tour_id}.yaml")
+    folder = title.rpartition("/")[0]
+    renamed = f"{folder}/{tour_id}.yaml" if folder else f"{tour_id}.yaml"
+    return T("wikitours-hint-wikisource-id-not-draft-name", f"`id: {expected}`", renamed)
+
+
 @dataclass(frozen=True)
 class Loaded:
     """A library loaded from wiki pages, with what is needed to map later problems (those of
@@ -267,12 +278,13 @@ class Loaded:
 
 def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
                     local: SourcePage | None = None, single: bool = False, prefix: str = "",
-                    extra_special_pages: Iterable[str] = ()) -> Loaded:
+                    extra_special_pages: Iterable[str] = (), check_names: bool = True) -> Loaded:
     """Load the library kept on *pages* (see :func:`assemble`); problems name wiki pages.
 
     In the one-page-per-tour layout a tour's ``id`` must match its page name
     (``<prefix><id>.yaml``), so that a reader can find a tour from its id. The library's
     ``file`` stays :data:`JOINED`; :meth:`Loaded.map` maps the build's problems back.
+    *check_names* off skips that check (a page saved to a file of another name).
     """
     if not pages:
         where = header.title if header is not None else (prefix or JOINED)
@@ -283,7 +295,7 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
     library, found = load_library(joined.text, JOINED, extra_special_pages=extra_special_pages)
     fallback = pages[0].title
     problems = list(joined.problems) + [map_problem(p, joined.segments, fallback) for p in found]
-    if library is not None and not single:
+    if library is not None and not single and check_names:
         by_title = {s.title: s for s in joined.segments}
         for tour in library.tours:
             seg = next((s for s in joined.segments if s.start <= tour.pos.line < s.start + s.count), None)
@@ -293,9 +305,7 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
             if tour.id != expected:
                 problems.append(Problem(seg.title, tour.pos.line - seg.start + 1, 1,
                                         T("wikitours-problem-wikisource-id-not-page-name",
-                                          tour.id, expected),
-                                        T("wikitours-hint-wikisource-id-not-page-name",
-                                          f"`id: {expected}`", f"{prefix}{tour.id}.yaml")))
+                                          tour.id, expected), _rename_hint(seg.title, expected, tour.id, prefix)))
     if local is not None and library is not None and not library.wikis:
         problems.append(Problem(local.title, 1, 1, T("wikitours-problem-wikisource-no-adaptation"),
                                 T("wikitours-hint-wikisource-no-adaptation",
@@ -304,3 +314,76 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
         library = None
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return Loaded(library, tuple(problems), joined.segments, fallback)
+
+
+def page_kind(text: str) -> str:
+    """What one stored page holds: ``library`` (the whole library: ``tours:``), ``tour`` (one
+    tour: ``id:``) or ``header`` (``Library.yaml``: ``badges:``, ``wikis:``, ``order:`` …)."""
+    lines = _lines(text)
+    if _has_top_key(lines, "tours") and not _has_top_key(lines, "id"):
+        return "library"
+    if _has_top_key(lines, "id") or _has_top_key(lines, "steps"):
+        return "tour"
+    return "header"
+
+
+def looks_like_page(text: str) -> bool:
+    """Whether a file given to ``lint`` is certainly a stored wiki page, not a tours file: it
+    starts with a ``<pre>``/``<syntaxhighlight>`` wrapper or holds one tour (``id:`` at the top)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return bool(_WRAP_OPEN.match(first)) or page_kind(text) == "tour"
+
+
+#: A stand-in tour for checking a header page alone; its problems are never shown.
+_STAND_IN = ("id: wikitours-stand-in\ntitle: T\nsummary: S\naudience: newcomer\nminutes: 1\n"
+             "steps:\n  - id: s\n    title: T\n    text: T\n")
+
+
+def load_page(text: str, title: str, *, extra_special_pages: Iterable[str] = ()) -> Loaded:
+    """Check one page exactly as it is stored on the wiki (wrapper included), alone: a tour
+    page, the header page or a whole-library page (:func:`page_kind`). Problems name *title*
+    (a file name for ``python -m tours lint --page``) with the page's own line numbers.
+
+    A tour page's id is compared with *title* only when *title* ends in ``.yaml`` (the page's
+    name); references to other pages' tours and badges can only be checked on the wiki."""
+    page = SourcePage(title, text)
+    kind = page_kind(text)
+    if kind == "library":
+        return load_from_pages([page], single=True, extra_special_pages=extra_special_pages)
+    if kind == "tour":
+        folder = title.rpartition("/")[0]
+        loaded = load_from_pages([page], prefix=f"{folder}/" if folder else "",
+                                 extra_special_pages=extra_special_pages, check_names=False)
+        if title.endswith(".yaml"):
+            loaded = replace(loaded, problems=loaded.problems + _id_matches_name(page, f"{folder}/" if folder else ""))
+    else:
+        stand_in = SourcePage(JOINED + " stand-in", _STAND_IN)
+        loaded = load_from_pages([stand_in], header=page, extra_special_pages=extra_special_pages,
+                                 check_names=False)
+    problems = tuple(p for p in loaded.problems if p.file == title
+                     and (p.text is None or not _OTHER_PAGES.match(p.text.key)))
+    library = loaded.library if not any(p.severity == "error" for p in problems) else None
+    return replace(loaded, library=library, problems=problems)
+
+
+_ID_LINE = re.compile(r"^id:\s*(['\"]?)([^'\"#\s]+)\1\s*(?:#.*)?$")
+
+
+def _id_matches_name(page: SourcePage, prefix: str) -> tuple[Problem, ...]:
+    """The page-name check of :func:`load_from_pages` for a page checked alone, read from the
+    page's ``id:`` line (the library may not load without the other pages)."""
+    expected = tour_id_from_title(page.title, prefix)
+    for number, line in enumerate(_lines(page.text), 1):
+        match = _ID_LINE.match(line)
+        if match and match.group(2) != expected:
+            tour_id = match.group(2)
+            return (Problem(page.title, number, 1, T("wikitours-problem-wikisource-id-not-page-name", tour_id, expected),
+                            _rename_hint(page.title, expected, tour_id, prefix)),)
+    return ()
+
+
+#: Problems about ids kept on other pages (a badge of the header, a tour of another page, a
+#: change of the local page): a page checked alone cannot know them; the wiki's status page
+#: checks them with every page.
+_OTHER_PAGES = re.compile(r"^wikitours-problem-(?:(?:requires|earns)-unknown-(?:tour|badge)|"
+                          r"change-unknown-(?:tour|step)|wikisource-order-unknown)$")

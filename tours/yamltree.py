@@ -238,6 +238,11 @@ def yaml_error_what(err: yaml.YAMLError) -> Text | str:
     return T("wikitours-what-yaml-problem-while", what, where)
 
 
+#: libyaml's contexts whose mark is where a quote or a bracket was opened.
+_OPENERS = frozenset({"while scanning a quoted scalar", "while parsing a flow sequence",
+                      "while parsing a flow mapping"})
+
+
 def yaml_error_problem(err: yaml.YAMLError, filename: str, text: str) -> Problem:
     """A :class:`yaml.YAMLError` as a problem at its place, in words that can be translated."""
     if isinstance(err, yaml.reader.ReaderError):  # a character YAML refuses (a control character)
@@ -246,10 +251,24 @@ def yaml_error_problem(err: yaml.YAMLError, filename: str, text: str) -> Problem
         line, column = _line_column(data[:position].decode("utf-8", "replace"))
         return Problem(filename, line, column, yaml_error_what(err),
                        T("wikitours-hint-remove-control-character"))
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
+    opened = getattr(err, "context_mark", None)
+    if context in _OPENERS and opened is not None and 0 <= opened.index < len(text):
+        # A quote or bracket left open: libyaml notices only at the end of the file (or at the
+        # next line that cannot belong), but the editor must look where it was opened.
+        char = text[opened.index]
+        if char in "\"'" and context == "while scanning a quoted scalar":
+            return Problem(filename, opened.line + 1, opened.column + 1,
+                           T("wikitours-problem-yaml-syntax", T("wikitours-problem-yaml-quote-not-closed", char)),
+                           T("wikitours-hint-yaml-quote-not-closed", char, char * 2 if char == "'" else '\\"'))
+        if char in "[{" and context != "while scanning a quoted scalar":
+            closing = "]" if char == "[" else "}"
+            return Problem(filename, opened.line + 1, opened.column + 1,
+                           T("wikitours-problem-yaml-syntax", T("wikitours-problem-yaml-bracket-not-closed", char)),
+                           T("wikitours-hint-yaml-bracket-not-closed", closing, char))
+    mark = getattr(err, "problem_mark", None) or opened
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     what: Text | str = T(YAML_PROBLEMS[problem]) if problem in YAML_PROBLEMS else problem
     if context:
         where: Text | str = T(YAML_CONTEXTS[context]) if context in YAML_CONTEXTS else context

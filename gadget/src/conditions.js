@@ -186,6 +186,59 @@
 	}
 
 	/**
+	 * Whether a step is on this reader's path, judged only by what chooses among readers
+	 * (skin, logged in, the editor they use once known), not by the page it happens on: every
+	 * reader comes to the edit page, only some to the visual editor.
+	 *
+	 * @param {Object} step
+	 * @param {Object} reader {skin, loggedIn, editor: 'source', 'visual' or null (not chosen yet)}
+	 * @return {boolean}
+	 */
+	function onPath( step, reader ) {
+		var w = step.when || {},
+			u = step.unless,
+			ctx = { skin: reader.skin, loggedIn: reader.loggedIn, editors: reader.editor ? [ reader.editor ] : [] },
+			only = {
+				skins: w.skins,
+				loggedIn: w.loggedIn,
+				editors: reader.editor ? w.editors : null
+			};
+		if ( !holds( only, ctx ) ) {
+			return false;
+		}
+		// An `unless` about the reader alone (no page in it) takes the step off their path.
+		if ( !isEmpty( u ) && !some( u.actions ) && !some( u.namespaces ) &&
+			( reader.editor || !some( u.editors ) ) && holds( u, ctx ) ) {
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * "Step N of M" counting only the steps on the reader's path, so skipping a step for
+	 * the other editor does not jump from 3 to 5.
+	 *
+	 * @param {Object[]} steps
+	 * @param {number} index The step on screen (it is on the path, whatever the prediction)
+	 * @param {Object} reader See onPath()
+	 * @return {Object} {number, total}
+	 */
+	function counter( steps, index, reader ) {
+		var number = 1,
+			total = 0;
+		steps.forEach( function ( s, k ) {
+			var on = k === index || onPath( s, reader );
+			if ( on ) {
+				total++;
+				if ( k < index ) {
+					number++;
+				}
+			}
+		} );
+		return { number: number, total: total };
+	}
+
+	/**
 	 * @return {Object} The current page as the functions above see it
 	 */
 	function context() {
@@ -219,6 +272,8 @@
 		pageTitle: pageTitle,
 		resolve: resolve,
 		previous: previous,
+		onPath: onPath,
+		counter: counter,
 		context: context
 	};
 }( mw.libs.wikitours ) );

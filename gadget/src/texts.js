@@ -88,6 +88,26 @@
 	}
 
 	/**
+	 * The interface messages the texts include with {{int:key}} (the compiler allows only
+	 * plain button labels such as savearticle): jqueryMsg shows them only once they are loaded.
+	 *
+	 * @param {Object} messages Key: text
+	 * @return {string[]} Message keys, each once
+	 */
+	function interfaceKeys( messages ) {
+		var keys = [];
+		Object.keys( messages ).forEach( function ( k ) {
+			var re = /\{\{int:([a-z_]{1,40})\}\}/g, m;
+			while ( ( m = re.exec( messages[ k ] ) ) && keys.length < 50 ) {
+				if ( keys.indexOf( m[ 1 ] ) === -1 ) {
+					keys.push( m[ 1 ] );
+				}
+			}
+		} );
+		return keys;
+	}
+
+	/**
 	 * @param {jQuery.Promise} request From messages.read
 	 * @return {jQuery.Promise} The API's answer; rejected with what mw.Api#getErrorMessage reads
 	 */
@@ -125,7 +145,8 @@
 				}
 			} );
 			function done( more ) {
-				var both = [ get, more ? contents( more ) : get ];
+				var both = [ get, more ? contents( more ) : get ],
+					merged, keys, result;
 				langs.forEach( function ( lang ) {
 					[ f.id, 'ui' ].forEach( function ( group ) {
 						both.forEach( function ( g ) {
@@ -133,12 +154,20 @@
 						} );
 					} );
 				} );
-				mw.messages.set( merge( sets ) );
-				return {
+				merged = merge( sets );
+				keys = interfaceKeys( merged );
+				result = {
 					tour: tour,
 					config: parseJson( get( M.title( 'config' ) ) ),
 					progress: user ? parseJson( contents( progressAnswer )( M.title( 'progress', user ) ) ) : null
 				};
+				mw.messages.set( merged );
+				// A label that cannot be loaded shows as ⧼key⧽; the tour still starts.
+				return keys.length ? new mw.Api().loadMessagesIfMissing( keys ).then( function () {
+					return result;
+				}, function () {
+					return result;
+				} ) : result;
 			}
 			return extra.length ? answer( M.read( extra, true ) ).then( done, function () {
 				return done( null );
@@ -170,6 +199,7 @@
 	wt.texts = {
 		languages: languages,
 		merge: merge,
+		interfaceKeys: interfaceKeys,
 		contents: contents,
 		answer: answer,
 		validTour: validTour,

@@ -24,6 +24,31 @@
 		wt.telemetry.log( action, tour(), index );
 	}
 
+	/**
+	 * `shown` once per step per run (contracts §6), however often the reader reloads.
+	 *
+	 * @param {number} i
+	 */
+	function logShown( i ) {
+		S.seen = S.seen || [];
+		if ( S.seen.indexOf( i ) === -1 ) {
+			S.seen.push( i );
+			persist();
+			log( 'shown', i );
+		}
+	}
+
+	/**
+	 * @return {Object} The reader, for C.counter(); the editor they chose is kept with the run
+	 */
+	function reader() {
+		var ctx = C.context();
+		if ( ctx.editors.length ) {
+			S.editor = ctx.editors.indexOf( 'visual' ) !== -1 ? 'visual' : 'source';
+		}
+		return { skin: ctx.skin, loggedIn: ctx.loggedIn, editor: S.editor || null };
+	}
+
 	function persist() {
 		var t = tour();
 		S.writeActive( {
@@ -31,6 +56,8 @@
 			version: t.version,
 			index: S.index,
 			shownOn: S.shownOn || null,
+			seen: S.seen || [],
+			editor: S.editor || null,
 			edits: S.edits || {}
 		} );
 	}
@@ -95,7 +122,8 @@
 	}
 
 	function progressText( i ) {
-		return M.text( 'wikitours-step-of', num( i + 1 ), num( tour().steps.length ) );
+		var c = C.counter( tour().steps, i, reader() );
+		return M.text( 'wikitours-step-of', num( c.number ), num( c.total ) );
 	}
 
 	function saveFailed() {
@@ -218,7 +246,7 @@
 			placement: step.placement
 		} );
 		wt.events.bindTarget( step.advance === 'click' ? el : null );
-		log( 'shown', i );
+		logShown( i );
 	}
 
 	function missing( i ) {
@@ -311,10 +339,13 @@
 		var t = tour();
 		S.index = k;
 		S.shownOn = null;
+		S.editor = null;
+		// A resumed run showed its steps up to k before: only a new run counts them again.
+		S.seen = k > 0 ? t.steps.slice( 0, k + 1 ).map( function ( s, j ) {
+			return j;
+		} ) : [];
 		if ( k === 0 ) {
 			S.edits = {};
-		}
-		if ( k === 0 ) {
 			log( 'started', 0 );
 		}
 		record( { status: 'started', step: t.steps[ k ].id } );
@@ -341,7 +372,8 @@
 		S.shown = k;
 		popover( {
 			title: M.dom( 'wikitours-tour-' + t.id + '-title' ),
-			body: [ M.dom( 'wikitours-resume-text', num( k + 1 ), num( t.steps.length ) ) ],
+			body: [ M.dom( 'wikitours-resume-text', num( C.counter( t.steps, k, reader() ).number ),
+				num( C.counter( t.steps, k, reader() ).total ) ) ],
 			buttons: [
 				{ name: 'dismiss', label: M.text( 'wikitours-dismiss' ), action: dismiss },
 				{ name: 'restart', label: M.text( 'wikitours-restart' ), action: function () {
@@ -426,6 +458,8 @@
 			if ( active && active.tour === id && active.version === data.tour.version ) {
 				S.index = Math.min( Math.max( 0, active.index ), data.tour.steps.length );
 				S.shownOn = active.shownOn;
+				S.seen = Array.isArray( active.seen ) ? active.seen : [];
+				S.editor = active.editor === 'visual' || active.editor === 'source' ? active.editor : null;
 				S.edits = active.edits && typeof active.edits === 'object' ? active.edits : {};
 				resume();
 			} else if ( startId ) {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 from urllib.parse import quote
 
 import jinja2
@@ -52,6 +52,8 @@ class Site:
     page_texts: Messages
     languages: tuple[str, ...]
     prefix: str = DEFAULT_PREFIX
+    #: per language, the tour texts translated from an older source text (shown, and marked)
+    outdated: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property

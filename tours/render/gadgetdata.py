@@ -15,7 +15,7 @@ from typing import Mapping
 from tours.languages import fallback_chain, language
 from tours.model import Conditions, Library, Step, Tour, message_key
 from tours.render.common import Page
-from tours.render.wikitext import quotes_to_html
+from tours.markup import for_jquerymsg
 
 __all__ = [
     "INDEX_TITLE",
@@ -167,10 +167,11 @@ def _keys(tour_id: str, step_ids: tuple[str, ...], badge: str = "") -> tuple[str
 
 def gadget_text(text: str) -> str:
     """A tour text as the gadget's message parser needs it (bold/italic as ``<b>``/``<i>``,
-    which jqueryMsg on MediaWiki 1.39 renders while it ignores quote markup)."""
-    if "''" not in text:
+    which jqueryMsg on MediaWiki 1.39 renders while it ignores quote markup; literal brackets
+    and entities as ``<nowiki>``: :func:`tours.markup.for_jquerymsg`)."""
+    if "''" not in text and "[" not in text and "]" not in text and "&" not in text:
         return text
-    return quotes_to_html(text)
+    return for_jquerymsg(text)
 
 
 def tour_messages(tour: Tour, lang: str, texts: Mapping[str, str]) -> Page | None:
@@ -181,7 +182,7 @@ def tour_messages(tour: Tour, lang: str, texts: Mapping[str, str]) -> Page | Non
     for k in tour_keys(tour):  # runs for every tour in every language: kept to the bone
         text = get(k)
         if text and text.strip():
-            data[k] = text if "''" not in text else quotes_to_html(text)
+            data[k] = gadget_text(text)
     if not data:
         return None
     return Page(messages_title(tour.id, lang), "json", _dump(data), "messages", tour.id,

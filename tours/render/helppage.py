@@ -14,7 +14,7 @@ rendered once per language.
 
 from __future__ import annotations
 
-from tours.model import Tour
+from tours.model import Tour, message_key
 from tours.render.common import ENV, Page, Site, render_text
 
 __all__ = ["render_help_page"]
@@ -42,8 +42,14 @@ def render_help_page(site: Site, tour: Tour, lang: str) -> Page:
     reader = (fixed["reader"],)
     requires = sep.join(site.tour_link(t, lang) for t in tour.requires)
     badge = site.badge_link(tour.badge, lang) if tour.badge else ""
+    stale = site.outdated.get(lang, frozenset())
+    keys = [message_key("tour", tour.id, part) for part in ("title", "summary")] + [
+        message_key("tour", tour.id, "step", s.id, part) for s in tour.steps
+        for part in ("title", "text")]
     content = _TEMPLATE.render(
         fixed,
+        outdated=render_text(site.msg("wikitours-pages-outdated", lang), lang)
+        if stale and any(k in stale for k in keys) else "",
         tour_id=tour.id,
         title=render_text(site.text(lang, "tour", tour.id, "title"), lang, reader),
         summary=render_text(site.text(lang, "tour", tour.id, "summary"), lang, reader),

@@ -38,6 +38,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
+from tours.model import RESERVED_TOUR_IDS
 from tours.render.common import Page
 
 __all__ = ["Pointer", "POINTER_NAME", "LOADER_TITLE", "LEGACY_INDEX_TITLE", "tour_title",
@@ -50,7 +51,7 @@ LOADER_TITLE = "MediaWiki:Gadget-wikitours.js"
 LEGACY_INDEX_TITLE = "MediaWiki:Gadget-wikitours-tours.json"
 LEGACY_CONFIG_TITLE = "MediaWiki:Gadget-wikitours-config.json"
 #: Keys of the pointer that are not tours.
-RESERVED = ("config", "tours", "translate", "ui")
+RESERVED = RESERVED_TOUR_IDS
 _SITE_MESSAGES = ("MediaWiki:Wikitours/messages/ui/", "MediaWiki:Wikitours/messages/translate/")
 #: Titles of versioned pages start with one of these (deploy may retire and delete them).
 VERSIONED_PREFIXES = ("MediaWiki:Wikitours/tours/", "MediaWiki:Wikitours/messages/",

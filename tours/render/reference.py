@@ -10,9 +10,10 @@ Every sentence is a message of ``i18n/reference`` (banana JSON); the English one
 the fields in the JSON Schema (:mod:`tours.schemagen`), so the schema and the page say the same.
 Field names and values are what editors type, so they are shown as code in every language.
 
-The example is the library's first tour (its first steps), written back as YAML by a small
-emitter that never writes ``<`` or ``~`` (they become ``\\u`` escapes in a quoted scalar): a text
-can then neither close the ``<syntaxhighlight>`` block nor sign the page when it is saved.
+The example is a fixed tour (:data:`EXAMPLE`), not a quote of the library: a page that quoted
+the first tour was rewritten in every language whenever that tour changed. It is written as YAML
+by a small emitter that never writes ``<`` or ``~`` (they become ``\\u`` escapes in a quoted
+scalar): a text can then neither close the ``<syntaxhighlight>`` block nor sign the page.
 """
 
 from __future__ import annotations
@@ -28,7 +29,19 @@ import yaml
 
 from tours import catalogue
 from tours.languages import language
-from tours.model import ADVANCES, AUDIENCES, EVIDENCE_KINDS, PLACEMENTS, Conditions, Library, Step, Tour
+from tours.markup import INTERFACE_MESSAGES, LITERAL_ENTITIES
+from tours.model import (
+    ADVANCES,
+    AUDIENCES,
+    EVIDENCE_KINDS,
+    PLACEMENTS,
+    Conditions,
+    Library,
+    PageRef,
+    Step,
+    Target,
+    Tour,
+)
 from tours.render.common import Page, Site, render_text
 from tours.render.wikitext import attr, comment, plain
 from tours.validate import (
@@ -47,7 +60,7 @@ from tours.validate import (
     WIKI_FIELDS,
 )
 
-__all__ = ["PAGE_NAME", "PREFIX", "SECTIONS", "Section", "reference_title", "render_reference",
+__all__ = ["PAGE_NAME", "PREFIX", "SECTIONS", "Section", "EXAMPLE", "reference_title", "render_reference",
            "example_yaml", "english", "field_description", "section_intro", "used_keys",
            "english_messages", "read_reference_messages", "I18N_DIR"]
 
@@ -56,8 +69,25 @@ PAGE_NAME = "Tour language"
 #: Every message of the page starts with this.
 PREFIX = "wikitours-reference-"
 I18N_DIR = Path(__file__).resolve().parent.parent.parent / "i18n" / "reference"
-#: Steps of the first tour shown in the example (a short tour, still complete and valid).
+#: Steps of a tour shown in an example (a short tour, still complete and valid).
 EXAMPLE_STEPS = 3
+
+#: The page's example: fixed, and showing a page, an element, a click and a condition.
+EXAMPLE = Library("en", (Tour(
+    "first-edit", "Your first edit",
+    "Make your first edit in your own sandbox, a page where you can try anything.",
+    "newcomer", 5, 1, (
+        Step("welcome", "This is your sandbox",
+             "Your sandbox is a page of your own where you can try anything.",
+             PageRef("sandbox")),
+        Step("open-editor", "Open the editor",
+             "Click '''Edit source''' to open the editor for this page.", PageRef("sandbox"),
+             Target(element="edit-source-tab"), placement="bottom", advance="click",
+             when=Conditions(actions=("view",))),
+        Step("write", "Write something", "Type a sentence or two in the box.",
+             PageRef("sandbox"), Target(element="textbox"), placement="top",
+             when=Conditions(actions=("edit", "submit"), editors=("source",))),
+    )),))
 
 
 @dataclass(frozen=True)
@@ -158,11 +188,13 @@ DESCRIPTION_PARAMS: dict[str, tuple[str, ...]] = {
     "change-intro": ("replace", "after", "remove"),
     "page-title": ("Special:Watchlist",),
     "texts": ("$1",),
+    "texts-literal": ("<nowiki>[[…]]</nowiki>", " ".join(LITERAL_ENTITIES), "{{int:savearticle}}",
+                      ", ".join(INTERFACE_MESSAGES)),
     "wiki-layout": ("id:", "Project:Wikitours/Tours/first-edit.yaml", "order:", "Project:Wikitours/Library.yaml"),
 }
 
 #: Messages used as they are (besides the per-section and per-field ones).
-_FIXED = ("title", "intro", "example-heading", "example-intro", "texts", "wiki-layout", "column-field",
+_FIXED = ("title", "intro", "example-heading", "example-intro", "texts", "texts-literal", "wiki-layout", "column-field",
           "column-required", "column-values", "column-description", "column-value",
           "required-yes", "required-no")
 
@@ -410,7 +442,6 @@ def render_reference(site: Site, lang: str, texts) -> Page:
     (a :class:`~tours.render.texts.Messages`, falling back along *lang*'s chain to English)."""
     w = _Writer(site, lang, texts)
     chrome = site.chrome(lang)
-    source = site.library.source_language
     lines = [
         comment(site.msg("wikitours-pages-generated", lang).value),
         f'<div class="wikitours-page wikitours-reference" lang="{attr(lang)}" '
@@ -420,20 +451,23 @@ def render_reference(site: Site, lang: str, texts) -> Page:
     ]
     example = site._cache.get(("reference-example",))
     if example is None:  # the same in every language
-        example = site._cache[("reference-example",)] = example_yaml(site.library)
+        example = site._cache[("reference-example",)] = example_yaml(EXAMPLE)
     if example:
         lines += [
             "",
             f'<span id="{_anchor("example")}"></span>',
             f"== {w.msg('example-heading', (), links=False)} ==",
             w.msg("example-intro"),
-            f'<div class="wikitours-reference-example" lang="{attr(source)}" dir="ltr">',
+            f'<div class="wikitours-reference-example" lang="{attr(EXAMPLE.source_language)}" '
+            'dir="ltr">',
             '<syntaxhighlight lang="yaml">',
             example.rstrip("\n"),
             "</syntaxhighlight>",
             "</div>",
             "",
             w.msg("texts"),
+            "",
+            w.msg("texts-literal"),
             "",
             w.msg("wiki-layout"),
         ]

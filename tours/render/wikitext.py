@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
+from tours.markup import INTERFACE_MESSAGES
 from tours.markup import quotes_to_html as _quotes_to_html
 from tours.plurals import choose
 
@@ -59,7 +60,10 @@ _TOKEN = re.compile(
     r"|\[(?P<url>https?://[^\s\[\]<>\"{}|~']+) (?P<label>[^\[\]]+)\]"
     r"|<(?P<tag>/?(?:code|kbd|bdi))>"
     r"|\{\{(?P<fn>PLURAL|GENDER)\s*:(?P<body>(?:[^{}]|\{(?!\{)|\}(?!\}))*)\}\}"
-    r"|\$(?P<ph>[1-9][0-9]*)",
+    r"|\$(?P<ph>[1-9][0-9]*)"
+    r"|<nowiki>(?P<nowiki>[^\n]*?)</nowiki>"
+    r"|(?P<ent>&(?:lt|gt|amp|#91|#93|#123|#125|#124|#39);)"
+    r"|\{\{int:(?P<int>[a-z_]+)\}\}",
     re.I,
 )
 _BAD_TITLE = re.compile(r"[<>\[\]{}|~$\x00-\x1f\x7f]|__|&[#a-z0-9]+;|^\s*$|^#|/\.\.?(/|$)|^\.\.?/", re.I)
@@ -144,6 +148,15 @@ def _render(text: str, params: tuple, links: bool, quotes: bool, tags: bool, plu
                 out.append(str(value) if isinstance(value, int) else value)
             else:
                 out.append(m.group(0))
+        elif kind in ("nowiki", "ent", "int") and not quotes:  # plain(): no markup at all
+            out.append(_escape_plain(m.group(0), table))
+        elif kind == "nowiki":  # literal markup: shown as typed, quotes and all
+            out.append(_escape_plain(m.group("nowiki"), _PLAIN_NO_QUOTES).replace("$", "&#36;"))
+        elif kind == "int":  # an allowed interface message, in the reader's language
+            key = m.group("int")
+            out.append(f"{{{{int:{key}}}}}" if key in INTERFACE_MESSAGES else _escape_plain(m.group(0), table))
+        elif kind == "ent":  # a markup character written as an entity (tours.markup.LITERAL_ENTITIES)
+            out.append(m.group("ent").lower())
         elif kind == "tag":
             out.append(f"<{m.group('tag').lower()}>" if tags else _escape_plain(m.group(0), table))
         elif kind == "label":  # [url label]
