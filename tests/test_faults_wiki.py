@@ -19,6 +19,7 @@ import pytest
 from tests.faults import (ROOT, STATUS, TOUR_IDS, TOURS, production_env, reader_view,
                           run_sync, sync_command, tour_text)
 from tests.test_bot_crash import check_exactly_once
+from tests.trusthelp import trusted_user
 from tests.test_bot_welcome import prepared, start_project, talk_pages_made  # noqa: F401
 
 OUTAGE = 20
@@ -61,7 +62,7 @@ def sync_setup(wiki, tmp_path):
     config.write_text(json.dumps({"library": {"wiki": wiki.family, "tours": TOURS},
                                   "wikis": [{"id": wiki.family, "api": wiki.api,
                                              "language": "en"}]}))
-    wiki.create_user("Tour Editor")
+    trusted_user(wiki, "Tour Editor")  # only reviewed revisions publish (issue 14)
     for tour in TOUR_IDS:
         wiki.edit(f"{TOURS}{tour}.yaml", tour_text(tour, 0), user="Tour Editor")
     done = run_sync(wiki, config, tmp_path / "cache.json")

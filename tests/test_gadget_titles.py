@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests.test_gadget_unit import HARNESS, NODE, ROOT
+from tests.test_gadget_unit import HARNESS, ROOT, supported_node
 from tours.render.liveversion import Pointer, gadget_titles, with_pointer
 
 FILES = [ROOT / "gadget" / "src" / f"{m}.js" for m in ("state", "config", "messages")]
@@ -20,7 +20,7 @@ def titles_in_node(tmp_path, loader_line: str, calls: list[list]) -> list:
     pointer_file = tmp_path / "pointer.js"
     pointer_file.write_text(loader_line, encoding="utf-8")
     files = [str(pointer_file)] + [str(f) for f in FILES]
-    done = subprocess.run([NODE, "-e", HARNESS, json.dumps(files)],
+    done = subprocess.run([supported_node(), "-e", HARNESS, json.dumps(files)],
                           input=json.dumps([("messages.title", c) for c in calls]),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -197,11 +197,13 @@ def test_a_broken_edit_publishes_nothing_is_reported_and_a_fix_clears_it(playgro
                       lambda: (s := wiki.wikitext("Project:Wikitours/Status") or "")
                       and "nothing was published" in s and s)
     assert "Wikitours/Tours/user-page.yaml" in status
-    # the page, the line the editor sees (the YAML parser stops on line 4), what and how to fix
-    assert "Wikitours/Tours/user-page.yaml]], line 4: YAML syntax error" in status, status
+    # the page, the line the editor must look at (where the bracket was opened, line 3 of the
+    # page as stored, not line 4 where the parser stopped), what and how to fix
+    assert ("Wikitours/Tours/user-page.yaml]], line 3: YAML syntax error: the bracket &#91; "
+            "opened here is never closed") in status, status
     assert "How to fix it" in status and "[[:User:Admin|Admin]]" in status
     shown = rendered(wiki, "Project:Wikitours/Status")
-    assert "line 4: YAML syntax error" in shown and "<script>alert(1)" not in shown
+    assert "line 3: YAML syntax error" in shown and "<script>alert(1)" not in shown
     talk = wait_for("the note on the editor's talk page",
                     lambda: wiki.wikitext("User talk:Admin"))
     assert f'wikitours:sync-error rev="{broken_rev}"' in talk
