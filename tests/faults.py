@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from localwiki.pwbconfig import write_pywikibot_dir
+from tests.trusthelp import trusted_user
 from tours.render.liveversion import LOADER_TITLE, Pointer, gadget_titles, parse_pointer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +97,21 @@ def run_sync(wiki, config: Path, cache: Path, mode: str = "", at: int = 0, env=N
     return subprocess.run(sync_command(config, cache, mode, at), cwd=ROOT,
                           env=env or wiki.pywikibot_env(), capture_output=True, text=True,
                           timeout=timeout)
+
+
+def published_library(wiki, directory: Path) -> tuple[Path, Path]:
+    """A one-wiki sync configuration in *directory* whose tours (round 0, saved by a trusted
+    editor: only reviewed revisions publish) are live; ``(wikis.yaml, state cache)``."""
+    config = directory / "wikis.yaml"
+    config.write_text(json.dumps({"library": {"wiki": wiki.family, "tours": TOURS},
+                                  "wikis": [{"id": wiki.family, "api": wiki.api,
+                                             "language": "en"}]}))
+    trusted_user(wiki, "Tour Editor")
+    for tour in TOUR_IDS:
+        wiki.edit(f"{TOURS}{tour}.yaml", tour_text(tour, 0), user="Tour Editor")
+    done = run_sync(wiki, config, directory / "cache.json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return config, directory / "cache.json"
 
 
 def production_env(wiki, directory: Path) -> dict[str, str]:

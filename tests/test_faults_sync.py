@@ -19,9 +19,8 @@ import pytest
 
 from bot.syncstate import STATE_TITLE
 from localwiki.client import call
-from tests.faults import (STATUS, TOUR_IDS, TOURS, read_many, reader_view, run_sync,
-                          tour_text)
-from tests.trusthelp import trusted_user
+from tests.faults import (STATUS, TOUR_IDS, TOURS, published_library, read_many, reader_view,
+                          run_sync, tour_text)
 from tours.render.liveversion import LOADER_TITLE, gadget_titles
 
 SEED = int(os.environ.get("WIKITOURS_FAULT_SEED", "2112"))
@@ -45,19 +44,10 @@ def wiki_now(wiki) -> str:
 
 @pytest.fixture(scope="module")
 def setup(wiki, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("faults")
-    config = tmp / "wikis.yaml"
-    config.write_text(json.dumps({"library": {"wiki": wiki.family, "tours": TOURS},
-                                  "wikis": [{"id": wiki.family, "api": wiki.api,
-                                             "language": "en"}]}))
-    trusted_user(wiki, "Tour Editor")  # only reviewed revisions publish (issue 14)
-    for tour in TOUR_IDS:
-        wiki.edit(f"{TOURS}{tour}.yaml", tour_text(tour, 0), user="Tour Editor")
-    done = run_sync(wiki, config, tmp / "cache.json")
-    assert done.returncode == 0, done.stdout + done.stderr
+    config, cache = published_library(wiki, tmp_path_factory.mktemp("faults"))
     _, rounds = reader_view(wiki)
     assert set(rounds.values()) == {f"{t} round 0" for t in TOUR_IDS}
-    return {"wiki": wiki, "config": config, "cache": tmp / "cache.json", "round": [0]}
+    return {"wiki": wiki, "config": config, "cache": cache, "round": [0]}
 
 
 def change_every_tour(setup) -> int:

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults import (ROOT, STATUS, TOUR_IDS, TOURS, production_env, reader_view,
-                          run_sync, sync_command, tour_text)
+from tests.faults import (ROOT, STATUS, TOUR_IDS, TOURS, production_env, published_library,
+                          reader_view, sync_command, tour_text)
 from tests.test_bot_crash import check_exactly_once
-from tests.trusthelp import trusted_user
 from tests.test_bot_welcome import prepared, start_project, talk_pages_made  # noqa: F401
 
 OUTAGE = 20
@@ -58,16 +57,7 @@ def test_the_welcome_bot_waits_out_an_outage_and_skips_no_newcomer(prepared, tmp
 
 @pytest.fixture
 def sync_setup(wiki, tmp_path):
-    config = tmp_path / "wikis.yaml"
-    config.write_text(json.dumps({"library": {"wiki": wiki.family, "tours": TOURS},
-                                  "wikis": [{"id": wiki.family, "api": wiki.api,
-                                             "language": "en"}]}))
-    trusted_user(wiki, "Tour Editor")  # only reviewed revisions publish (issue 14)
-    for tour in TOUR_IDS:
-        wiki.edit(f"{TOURS}{tour}.yaml", tour_text(tour, 0), user="Tour Editor")
-    done = run_sync(wiki, config, tmp_path / "cache.json")
-    assert done.returncode == 0, done.stdout + done.stderr
-    return config, tmp_path / "cache.json"
+    return published_library(wiki, tmp_path)
 
 
 def test_a_publish_waits_out_an_outage_and_finishes_in_the_same_run(wiki, sync_setup, tmp_path):
