@@ -28,18 +28,24 @@ OWN = {STATUS, STATE_TITLE, "MediaWiki:Wikitours/deployed.json",
        "MediaWiki:Wikitours/sync-pages.json"}
 
 
-def bot_edits(wiki, since: str) -> list[str]:
-    """Titles the bot saved since *since* (ISO time), oldest first, without the sync's own
-    pages (status, state, records)."""
+def bot_edits(wiki, since: tuple[str, int]) -> list[str]:
+    """Titles the bot saved after *since* (:func:`wiki_now`), oldest first, without the sync's
+    own pages (status, state, records)."""
     reply = wiki.call(action="query", list="recentchanges", rcuser=wiki.bot.name,
-                      rcstart=since, rcdir="newer", rclimit="max", rcprop="title|ids",
+                      rcstart=since[0], rcdir="newer", rclimit="max", rcprop="title|ids",
                       rctype="edit|new")
     return [rc["title"] for rc in reply["query"]["recentchanges"]
-            if rc["title"] not in OWN and not rc["title"].endswith(":Wikitours/Status")]
+            if rc["rcid"] > since[1]
+            and rc["title"] not in OWN and not rc["title"].endswith(":Wikitours/Status")]
 
 
-def wiki_now(wiki) -> str:
-    return wiki.call(action="query", curtimestamp=1)["curtimestamp"]
+def wiki_now(wiki) -> tuple[str, int]:
+    """The wiki's time and its newest change: timestamps count whole seconds, so an edit of
+    the run before (in the same second) is told apart by its change id."""
+    reply = wiki.call(action="query", curtimestamp=1, list="recentchanges", rclimit=1,
+                      rcprop="ids")
+    changes = reply["query"]["recentchanges"]
+    return reply["curtimestamp"], (changes[0]["rcid"] if changes else 0)
 
 
 @pytest.fixture(scope="module")
