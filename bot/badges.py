@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from bot import exclusion, markers
+from bot import exclusion
+from contracts import markers
 from bot.mentors import is_valid_user, normalize_user
 from bot.messages import message, sanitize, user_link, user_text
 from bot.onwiki import Wiki

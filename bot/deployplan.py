@@ -30,7 +30,7 @@ from pathlib import Path
 
 #: Deploy records pages it no longer deploys under these prefixes as *retired* (old versions of
 #: the gadget's data) and deletes them once no pointer has named them for a grace period.
-from tours.render.liveversion import VERSIONED_PREFIXES
+from contracts.liveversion import VERSIONED_PREFIXES
 
 STATE_TITLE = "MediaWiki:Wikitours/deployed.json"
 STATE_FORMAT = 1

@@ -192,9 +192,9 @@ class Wiki:
     def history(self, title: str, limit: int = 2000) -> list:
         """Revisions of *title* with their text, oldest first (at most the newest *limit*).
 
-        Returns :class:`bot.mentoreligibility.Revision` values; a missing page has none.
+        Returns :class:`contracts.mentoreligibility.Revision` values; a missing page has none.
         """
-        from bot.mentoreligibility import Revision
+        from contracts.mentoreligibility import Revision
 
         params: dict = {"prop": "revisions", "titles": title, "rvslots": "main",
                         "rvprop": "ids|timestamp|user|content", "rvlimit": 50,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from bot.syncstate import LeaseKeeper
-from tours.render.liveversion import LOADER_TITLE, Pointer, parse_pointer
+from contracts.liveversion import LOADER_TITLE, Pointer, parse_pointer
 
 __all__ = ["Live", "Published", "read_live", "target_of", "publish"]
 

@@ -42,7 +42,8 @@ from pathlib import Path
 
 import mwparserfromhell
 
-from bot import exclusion, markers, mentoreligibility
+from bot import exclusion
+from contracts import markers, mentoreligibility
 from bot.digest import notify_mentors
 from bot.experiments import Trial
 from bot.mentors import (ACTIVE_DAYS, Mentee, Mentor, choose, is_valid_user, loads,
@@ -487,7 +488,7 @@ class WelcomeBot:
 
     # -- who counts as a mentor --
     def _eligible(self, listed: Sequence[Mentor]) -> tuple[Mentor, ...]:
-        """The listed mentors who count (bot.mentoreligibility); paused ones get weight 0,
+        """The listed mentors who count (contracts.mentoreligibility); paused ones get weight 0,
         so they keep their mentees but get no new ones. The rest are left out, so their
         active mentees are reassigned like those of a mentor who left the list."""
         config = self.config
@@ -540,7 +541,7 @@ class WelcomeBot:
     def _tour_links(self) -> list[tuple[str, str, str]]:
         from tours.languages import fallback_chain
 
-        from tours.render.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
+        from contracts.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
 
         # The live version as readers get it: the pointer in the loader names the versioned
         # titles (contracts §3); a wiki without one has the fixed titles.

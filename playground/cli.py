@@ -82,7 +82,7 @@ def ensure_mentor_list(wiki: LocalWiki) -> None:
     """The on-wiki mentor list (contracts §7), written once; people may edit it afterwards.
 
     The playground's mentors are brand-new accounts, so its admin sets the wiki's mentor
-    minimums (``Mentors/Settings.json``, see bot.mentoreligibility) to zero; entries must
+    minimums (``Mentors/Settings.json``, see contracts.mentoreligibility) to zero; entries must
     still be added by the mentor themself or an admin.
     """
     if wiki.wikitext(MENTOR_SETTINGS_TITLE) is None:

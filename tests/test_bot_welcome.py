@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import markers
+from contracts import markers
 from bot.onwiki import Wiki as BotWiki
 from bot.welcome import Config, WelcomeBot
 from localwiki.client import call, token

@@ -2,7 +2,7 @@
 
 Mentees come from the wiki (``Project:Wikitours/Mentees/<Mentor>.json``, kept by the bot), so
 the dashboard needs no setup: a mentor signs in with their wiki account and sees the people
-assigned to them. Only someone who counts as a mentor (:mod:`bot.mentoreligibility`, the same
+assigned to them. Only someone who counts as a mentor (:mod:`contracts.mentoreligibility`, the same
 decision the bot makes: added to the list by themself or an admin, meets the wiki's minimums,
 not blocked or removed) gets a dashboard; anyone else is told to read the wiki's mentor status
 page, which says why. "May need a hand" hints come from :func:`toolforge.progress.needs_a_hand`.
@@ -16,7 +16,7 @@ import time
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from bot.mentoreligibility import Assessment, status_title
+from contracts.mentoreligibility import Assessment, status_title
 
 from . import learning
 from .auth import current_user, is_admin, login_required

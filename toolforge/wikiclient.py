@@ -23,8 +23,8 @@ from urllib.parse import quote
 
 import requests
 
-from bot.mentoreligibility import Account, Assessment, assess, names_to_look_up, settings_title
-from bot.mentoreligibility import Revision as PageRevision
+from contracts.mentoreligibility import Account, Assessment, assess, names_to_look_up, settings_title
+from contracts.mentoreligibility import Revision as PageRevision
 
 from .evidence import Revision
 from .progress import Contribution, Progress, parse_progress
@@ -391,7 +391,7 @@ class WikiClient:
         """User names that count as mentors (eligible or paused), contracts §7.
 
         Being on ``Project:Wikitours/Mentors.json`` is not enough: the bot and the app decide
-        with the same pure module, :mod:`bot.mentoreligibility`.
+        with the same pure module, :mod:`contracts.mentoreligibility`.
         """
         return tuple(self.mentor_assessment().counted())
 
@@ -431,7 +431,7 @@ class WikiClient:
         return result
 
     def mentor_assessment(self, now: dt.datetime | None = None) -> Assessment:
-        """Who on the mentor list counts, and why (:func:`bot.mentoreligibility.assess`)."""
+        """Who on the mentor list counts, and why (:func:`contracts.mentoreligibility.assess`)."""
         history = self.page_revisions(MENTORS_PAGE)
         settings = self.page_revisions(settings_title(MENTORS_PAGE), limit=500)
         names = names_to_look_up(history, settings)
