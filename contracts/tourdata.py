@@ -27,11 +27,8 @@ from typing import Any, Mapping
 
 __all__ = ["Conditions", "StepData", "TourData", "IndexTour", "BadgeData", "Index", "dump",
            "parse_tour_data", "render_tour_data", "parse_index", "render_index",
-           "parse_messages", "READER_CONDITIONS"]
+           "parse_messages", "is_branch"]
 
-#: Conditions that choose among readers: a step with one of them (or any ``unless``) is a
-#: branch of the funnel, not a step everyone passes (contracts §6).
-READER_CONDITIONS = ("editors", "skins", "loggedIn")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 #: A published page larger than this is not read (the wiki's own limit is 2 MB).
 MAX_PAGE_BYTES = 2_000_000
@@ -92,6 +89,14 @@ class Conditions:
         return self == Conditions()
 
 
+def is_branch(when: Conditions, unless: Conditions | None = None) -> bool:
+    """Whether a step with these conditions is a branch of the funnel (contracts §6): it
+    chooses among readers (their editor, skin, whether they are logged in), or has any
+    ``unless``. ``actions`` and ``namespaces`` only say on which page a step happens, which
+    every reader comes to."""
+    return when.chooses_readers() or (unless is not None and not unless.is_empty())
+
+
 @dataclass(frozen=True)
 class StepData:
     """One step as the gadget runs it. *target* stays the JSON object the compiler wrote
@@ -113,8 +118,7 @@ class StepData:
     @property
     def is_branch(self) -> bool:
         """Whether the step chooses among readers (a ``branch`` stage of the funnel, §6)."""
-        return self.when.chooses_readers() or (self.unless is not None
-                                               and not self.unless.is_empty())
+        return is_branch(self.when, self.unless)
 
     def to_json(self) -> dict:
         return {"id": self.id, "page": dict(self.page),

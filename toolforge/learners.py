@@ -45,7 +45,7 @@ def learner(wiki_id: str, name: str):
     wiki = learning.wiki_config(wiki_id)
     if wiki is None or not valid_username(name):
         abort(404)
-    lib = learning.library()
+    lib = learning.library(wiki=wiki.id)
     try:
         done = learning.refresh(wiki, [name])
     except WikiError:

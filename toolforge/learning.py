@@ -50,14 +50,14 @@ def load_library(path: str | Path) -> Library:
     return loaded
 
 
-def library(app: Flask | None = None) -> Library:
-    """The app's library: ``LIBRARY`` (tests) or ``TOURS_FILE``, loaded once per app."""
-    app = app or current_app
-    lib = app.extensions.get("wikitours.library")
-    if lib is None:
-        lib = app.config.get("LIBRARY") or load_library(app.config["TOURS_FILE"])
-        app.extensions["wikitours.library"] = lib
-    return lib
+def library(app: Flask | None = None, wiki: str | None = None) -> Library:
+    """The tours and badges *wiki* publishes (:mod:`toolforge.publishedtours`), or, without a
+    wiki, those of every configured wiki (``LIBRARY`` instead when configured: tests)."""
+    from . import publishedtours
+
+    if wiki is not None:
+        return publishedtours.library_for(wiki, app)
+    return publishedtours.all_libraries(app)
 
 
 # --- translated tour and badge texts -----------------------------------------------------
@@ -280,7 +280,7 @@ def refresh(wiki: Wiki, usernames: Iterable[str], session: Session | None = None
     *fresh* skips the short progress cache (an explicit refresh, the scheduled job).
     """
     session = session or get_session()
-    lib = library()
+    lib = library(wiki=wiki.id)
     reads = _cached_progress(wiki, list(dict.fromkeys(usernames)), fresh)
     already = {(a.username, a.badge) for a in assertions_for(
         session, wiki.id, [r.username for r in reads.values()])}

@@ -52,7 +52,7 @@ def dashboard():
     wiki = learning.wiki_config(user.wiki)
     if wiki is None or not valid_username(mentor):
         abort(404)
-    lib = learning.library()
+    lib = learning.library(wiki=wiki.id)
     client = learning.client(wiki)
     try:
         verdict = assessment(wiki, client).verdict(mentor)

@@ -192,6 +192,20 @@ class WikiClient:
                 pages.extend(part.get("pages", []))
         return {t: mapping.get(t, t) for t in titles}, pages
 
+    def page_texts(self, titles: list[str]) -> dict[str, str | None]:
+        """The current text of each title as asked (None: missing or hidden), 50 a request."""
+        if not titles:
+            return {}
+        normalized, pages = self._pages(list(dict.fromkeys(titles)), prop="revisions",
+                                        rvprop="content", rvslots="main")
+        texts: dict[str, str | None] = {}
+        for page in pages:
+            revisions = page.get("revisions") or []
+            slot = (revisions[0].get("slots") or {}).get("main", {}) if revisions else {}
+            texts[page.get("title", "")] = None if not revisions or slot.get("texthidden") \
+                else str(slot.get("content", ""))
+        return {t: texts.get(normalized.get(t, t)) for t in titles}
+
     # --- what the app reads ----------------------------------------------------------------
 
     def progress(self, usernames: Iterable[str]) -> dict[str, ProgressRead]:
