@@ -38,6 +38,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from contracts.mentorlist import listed_names
+
 __all__ = ["Revision", "Account", "Rules", "Verdict", "Assessment", "DEFAULT_RULES",
            "SETTINGS_GROUPS", "settings_title", "status_title", "listed_names", "entry_events",
            "attribute",
@@ -143,22 +145,6 @@ def status_title(mentors_title: str) -> str:
     """``Project:Wikitours/Mentors.json`` → ``Project:Wikitours/Mentors/Status``."""
     base = mentors_title[:-5] if mentors_title.endswith(".json") else mentors_title
     return f"{base}/Status"
-
-
-def listed_names(text: str) -> tuple[str, ...] | None:
-    """The user names a revision of the list names, or None when it is not a list at all.
-
-    Lenient on purpose: attribution only asks *who is listed*, not whether the entry is valid.
-    """
-    try:
-        data = json.loads(text) if text else None
-    except ValueError:
-        return None
-    entries = data.get("mentors") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        return None
-    names = [e.get("username") for e in entries if isinstance(e, dict)]
-    return tuple(dict.fromkeys(_normal(n) for n in names if isinstance(n, str) and n.strip()))
 
 
 def entry_events(revisions: Sequence[Revision],

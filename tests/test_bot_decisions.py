@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import exclusion, markers
+from bot import exclusion
+from contracts import markers
 from bot.digest import pending, render_digest, render_each
 from bot.mentors import (Mentee, Mentor, active, choose, is_valid_user, loads, normalize_user,
                          parse_mentor_list, parse_record, plan_reassignments, render_record)

@@ -18,12 +18,14 @@ import json
 import math
 import random
 import re
+from pathlib import Path
 
 import pytest
 
 from bot.experiments import choose, parse_config, save_assignments
 from tests.outcomes_sim import PlannedEdit, simulate
 from toolforge import create_app, db, reports
+from toolforge.learning import load_library
 
 UTC = dt.timezone.utc
 NOW = dt.datetime.now(UTC).replace(microsecond=0)
@@ -149,7 +151,9 @@ def world(wiki, tmp_path_factory):
     database = tmp_path_factory.mktemp("outcomes") / "app.sqlite3"
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{database}",
                       "WIKIS": [{"id": "local", "api": wiki.api, "index": wiki.index,
-                                 "language": "en", "report_threshold": 5}]})
+                                 "language": "en", "report_threshold": 5}],
+                      # the shipped tours, as if published (this wiki publishes none)
+                      "LIBRARY": load_library(Path(__file__).parent.parent / "tours.yaml")})
     db.upgrade(app)
     mark = wiki.log_mark()
     with app.app_context():

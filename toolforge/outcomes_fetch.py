@@ -30,11 +30,11 @@ request per 50 newcomers per outcome.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from contracts.mentees import mentor_of, parse_record
 from tours.model import Library
 
 from .outcomes import REVERTING_TAGS, Edit, Newcomer, Outcome, Windows, compute, \
@@ -108,20 +108,15 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
     records = _prefixed(client, 4, "Wikitours/Mentees/")
     newcomers: dict[str, Newcomer] = {}
     for title, text in sorted(records.items()):
-        mentor = _normal(title.rsplit("/", 1)[-1].removesuffix(".json"))
-        try:
-            data = json.loads(text)
-        except ValueError:
-            problems.append(f"{title}: not valid JSON; its mentees are left out")
-            continue
-        for entry in data.get("mentees", []) if isinstance(data, dict) else []:
-            name = entry.get("username") if isinstance(entry, dict) else None
-            if isinstance(name, str) and valid_username(name):
-                if len(newcomers) >= MAX_NEWCOMERS:
-                    problems.append(f"{title}: more than {MAX_NEWCOMERS} newcomers in the "
-                                    "records; the rest are left out of this refresh")
-                    break
-                newcomers.setdefault(_normal(name), Newcomer(_normal(name), mentor))
+        mentor = mentor_of(title)
+        entries, dropped = parse_record(text, title)
+        problems.extend(p for p in dropped if "not valid JSON" in p)
+        for entry in entries:
+            if len(newcomers) >= MAX_NEWCOMERS:
+                problems.append(f"{title}: more than {MAX_NEWCOMERS} newcomers in the "
+                                "records; the rest are left out of this refresh")
+                break
+            newcomers.setdefault(entry.username, Newcomer(entry.username, mentor))
     pages = _prefixed(client, 4, "Wikitours/Experiments")
     config_page = next((t for t in pages if t.endswith("/Experiments.json")), "")
     experiments, config_problems = parse_config(pages.get(config_page, ""),

@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import requests
 
+from contracts.mentees import Mentee, parse_record, record_title
 from contracts.mentoreligibility import Account, Assessment, assess, names_to_look_up, settings_title
 from contracts.mentoreligibility import Revision as PageRevision
 
@@ -100,15 +101,6 @@ class ProgressRead:
     progress: Progress | None = None
     last_editor: str = ""
     problems: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Mentee:
-    """One entry of ``Project:Wikitours/Mentees/<Mentor>.json`` (contracts §7)."""
-
-    username: str
-    assigned: str = ""
-    reason: str = ""
 
 
 class WikiError(Exception):
@@ -375,31 +367,9 @@ class WikiClient:
         """The mentor's mentees as the bot recorded them, and problems reading the page."""
         if not valid_username(mentor):
             return (), ("not a valid user name",)
-        title = f"Project:Wikitours/Mentees/{_normal(mentor)}.json"
-        _, pages = self._pages([title], prop="revisions", rvprop="content", rvslots="main")
-        revisions = (pages[0] if pages else {}).get("revisions") or []
-        if not revisions:
-            return (), ()
-        text = (revisions[0].get("slots") or {}).get("main", {}).get("content", "")
-        try:
-            data = json.loads(text)
-        except ValueError as error:
-            return (), (f"{title}: not valid JSON ({error})",)
-        entries = data.get("mentees") if isinstance(data, dict) else None
-        if not isinstance(entries, list):
-            return (), (f"{title}: expected {{\"mentees\": [...]}}",)
-        mentees: dict[str, Mentee] = {}
-        problems = []
-        for entry in entries:
-            name = entry.get("username") if isinstance(entry, dict) else None
-            if not isinstance(name, str) or not valid_username(name):
-                problems.append(f"{title}: skipped an entry without a valid \"username\"")
-                continue
-            assigned, reason = entry.get("assigned"), entry.get("reason")
-            mentees.setdefault(_normal(name), Mentee(
-                _normal(name), assigned[:32] if isinstance(assigned, str) else "",
-                reason[:64] if isinstance(reason, str) else ""))
-        return tuple(mentees.values()), tuple(problems)
+        title = record_title(mentor)
+        text = self.page_texts([title]).get(title)
+        return parse_record(text, title) if text else ((), ())
 
     def mentors(self) -> tuple[str, ...]:
         """User names that count as mentors (eligible or paused), contracts §7.
