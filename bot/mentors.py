@@ -26,11 +26,9 @@ from datetime import datetime, timedelta, timezone
 from contracts import mentees, mentorlist
 from contracts.mentees import Mentee, render_record
 from contracts.mentorlist import MAX_LIST_BYTES, Mentor
-from contracts.problems import JsonError, Message
 from contracts.users import is_valid_user, normalize_user
 from tours.model import Problem
-from tours.problemkinds import json_error_text
-from tours.problemtext import T, Text
+from tours.problemkinds import from_message
 
 __all__ = [
     "ACTIVE_DAYS",
@@ -65,15 +63,8 @@ def parse_mentor_list(text: str, source: str = "Project:Wikitours/Mentors.json",
     """The mentor list (:func:`contracts.mentorlist.parse_mentor_list`) with its problems as
     the compiler's :class:`~tours.model.Problem` values, ready to print or report on the wiki."""
     mentors, issues = mentorlist.parse_mentor_list(text)
-    return mentors, tuple(Problem(source, i.line, i.column, _text(i.message), _text(i.hint),
+    return mentors, tuple(Problem(source, i.line, i.column, from_message(i.message), from_message(i.hint),
                                   i.severity) for i in issues)
-
-
-def _text(message: Message | None) -> Text | str:
-    if message is None:
-        return ""
-    return T(message.key, *(json_error_text(ValueError(p)) if isinstance(p, JsonError) else p
-                            for p in message.params))
 
 
 def parse_record(text: str) -> tuple[Mentee, ...]:

@@ -36,6 +36,8 @@ from typing import Iterable, Mapping
 
 from contracts.mentees import mentor_of, parse_record
 from tours.model import Library
+from tours.problemkinds import from_message
+from tours.problemtext import render
 
 from .outcomes import REVERTING_TAGS, Edit, Newcomer, Outcome, Windows, compute, \
     first_content_edit
@@ -102,8 +104,8 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
     When *designs* is given, each experiment's design as the reports need it is stored there
     (:func:`design_entry`). Each recorded entry is checked against the design recorded when
     the experiment started (the recorded arm wins over later edits of the configuration)."""
-    from bot.experiments import (design_of, parse_config, parse_record,
-                                 parse_report_threshold, verify)
+    from contracts.experiments import (design_of, parse_config, parse_record,
+                                       parse_report_threshold, verify)
 
     records = _prefixed(client, 4, "Wikitours/Mentees/")
     newcomers: dict[str, Newcomer] = {}
@@ -121,10 +123,10 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
     config_page = next((t for t in pages if t.endswith("/Experiments.json")), "")
     experiments, config_problems = parse_config(pages.get(config_page, ""),
                                                 config_page or "Experiments.json")
-    problems.extend(str(p) for p in config_problems)
+    problems.extend(_problem_text(p) for p in config_problems)
     limit, limit_problems = parse_report_threshold(pages.get(config_page, ""),
                                                    config_page or "Experiments.json")
-    problems.extend(str(p) for p in limit_problems)
+    problems.extend(_problem_text(p) for p in limit_problems)
     if settings is not None and limit is not None:
         settings["report-threshold"] = limit
     by_name = {e.name: e for e in experiments}
@@ -164,11 +166,17 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
     return newcomers, {e.name: tuple(v.id for v in e.variants) for e in experiments}
 
 
+def _problem_text(problem) -> str:
+    """``PAGE:LINE:COLUMN: what is wrong`` of a problem of the experiments' configuration."""
+    return f"{problem.page}:{problem.line}:{problem.column}: " \
+        f"{render(from_message(problem.message), 'en')}"
+
+
 def design_entry(experiment, frozen=None, plan=None) -> dict:
     """What the reports need of an experiment, as JSON: its arms and weights and its design
     (primary outcome, minimum effect, horizon) as recorded when it started, else as
     configured; whether it is active, and whether the configuration has changed since."""
-    from bot.experiments import design_of
+    from contracts.experiments import design_of
 
     arms = frozen or design_of(experiment)
     design = plan or experiment.design
