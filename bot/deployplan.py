@@ -30,10 +30,10 @@ from pathlib import Path
 
 #: Deploy records pages it no longer deploys under these prefixes as *retired* (old versions of
 #: the gadget's data) and deletes them once no pointer has named them for a grace period.
+from contracts.deployrecord import (  # noqa: F401  (the record, as deploy and sync use it)
+    STATE_FORMAT, STATE_TITLE, parse_retired, parse_state, state_is_current, state_text)
 from contracts.liveversion import VERSIONED_PREFIXES
 
-STATE_TITLE = "MediaWiki:Wikitours/deployed.json"
-STATE_FORMAT = 1
 MODELS = ("wikitext", "javascript", "css", "json")
 
 
@@ -257,19 +257,6 @@ class Plan:
         return self.of("conflict")
 
 
-def parse_state(text: str | None) -> dict:
-    """The deploy state page's `pages` map ({title: {"sha256", "revid"}}), {} if unusable."""
-    if not text:
-        return {}
-    try:
-        raw = json.loads(text)
-    except ValueError:
-        return {}
-    pages = raw.get("pages") if isinstance(raw, dict) else None
-    return {k: v for k, v in pages.items() if isinstance(v, dict)} \
-        if isinstance(pages, dict) else {}
-
-
 def _ours(state: dict, title: str) -> set[str]:
     entry = state.get(title, {})
     return {entry["sha256"]} if isinstance(entry.get("sha256"), str) else set()
@@ -319,21 +306,6 @@ def plan(manifest: Manifest, wiki: dict[str, WikiPage], state: dict,
                               "gadget-definition", current.revid, current.user,
                               new_hash, old_hash))
     return Plan(tuple(changes), state)
-
-
-def parse_retired(text: str | None) -> dict[str, dict]:
-    """The state page's ``retired`` map ({title: {"since": ISO time, "revid": N}}), {} if none."""
-    try:
-        raw = json.loads(text or "")
-    except ValueError:
-        return {}
-    retired = raw.get("retired") if isinstance(raw, dict) else None
-    if not isinstance(retired, dict):
-        return {}
-    return {t: {"since": v["since"], "revid": int(v.get("revid") or 0)}
-            for t, v in retired.items()
-            if isinstance(t, str) and t.startswith(VERSIONED_PREFIXES) and isinstance(v, dict)
-            and isinstance(v.get("since"), str) and isinstance(v.get("revid", 0), int)}
 
 
 def retire(manifest: Manifest, state: dict, retired: dict[str, dict], now: str,
@@ -396,14 +368,3 @@ def next_state(manifest: Manifest, result: Plan, revids: dict[str, int],
     if retired:
         state["retired"] = retired
     return state
-
-
-def state_text(state: dict) -> str:
-    return json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def state_is_current(recorded_text: str | None, wanted: dict) -> bool:
-    try:
-        return json.loads(recorded_text or "") == wanted
-    except ValueError:
-        return False

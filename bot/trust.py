@@ -46,6 +46,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
+from contracts.approvals import (  # noqa: F401  (the page, as the sync uses it)
+    MAX_APPROVAL_ENTRIES, MAX_APPROVALS_BYTES, approval_line, parse_approvals)
 from tours.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
                               level_rank, weaker)
 
@@ -60,10 +62,6 @@ _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 #: trusted editor saved on top of it: docs/community.md, limits).
 MAX_HISTORY = 5000
 MAX_APPROVAL_REVISIONS = 500
-#: A version of the approvals page larger than this, or with more entries, is not read (as if
-#: its text were hidden): the page is a short list, not a place for payloads.
-MAX_APPROVALS_BYTES = 256 * 1024
-MAX_APPROVAL_ENTRIES = 5000
 
 
 @dataclass(frozen=True)
@@ -243,27 +241,6 @@ def review_page(title: str, history: Sequence[Rev], trusted: Callable[[str], boo
     return Verdict(title, published, waiting, history[-1])
 
 
-def parse_approvals(text: str | None) -> dict[str, tuple[int, ...]]:
-    """The entries of one version of the approvals page; ``{}`` when it is not such JSON (an
-    entry whose value is not a revision id or a list of them is left out)."""
-    try:
-        data = json.loads(text or "")
-    except ValueError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    out: dict[str, tuple[int, ...]] = {}
-    for key, value in list(data.items())[:MAX_APPROVAL_ENTRIES]:
-        if not isinstance(key, str) or key.startswith("@") or len(key) > 255:
-            continue
-        values = value if isinstance(value, list) else [value]
-        ids = tuple(v for v in values
-                    if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2 ** 53)
-        if ids:
-            out[key] = ids
-    return out
-
-
 def approvals_from_history(versions: Sequence[tuple[int, str, str | None]],
                            normalise: Callable[[str], str] = lambda t: t) -> list[Approval]:
     """Every approval *added* by a revision of the approvals page: *versions* are
@@ -299,11 +276,6 @@ def approved_for(approvals: Iterable[Approval], title: str,
                  trusted: Callable[[str], bool]) -> set[int]:
     """The revision ids of *title* approved by someone *trusted* for it."""
     return {a.revid for a in approvals if a.page == title and a.approver and trusted(a.approver)}
-
-
-def approval_line(title: str, revid: int) -> str:
-    """The JSON line that approves *revid* of *title* on the approvals page."""
-    return f"{json.dumps(title, ensure_ascii=False)}: {int(revid)}"
 
 
 # ---------------------------------------------------------------------------------------------
