@@ -48,7 +48,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from contracts.approvals import (  # noqa: F401  (the page, as the sync uses it)
     MAX_APPROVAL_ENTRIES, MAX_APPROVALS_BYTES, approval_line, parse_approvals)
-from tours.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
+from publish.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
                               level_rank, weaker)
 
 __all__ = ["Trusted", "TrustConfig", "DEFAULT_TRUST", "APPROVALS_TITLE", "Rev", "Approval",
