@@ -41,7 +41,7 @@ from datetime import datetime, timezone
 from contracts.mentorlist import listed_names
 
 __all__ = ["Revision", "Account", "Rules", "Verdict", "Assessment", "DEFAULT_RULES",
-           "SETTINGS_GROUPS", "settings_title", "status_title", "listed_names", "entry_events",
+           "SETTINGS_GROUPS", "render_rules", "settings_title", "status_title", "listed_names", "entry_events",
            "attribute",
            "effective_settings", "parse_rules", "names_to_look_up", "judge", "assess"]
 
@@ -275,6 +275,19 @@ def parse_rules(revision: Revision | None,
             else:
                 problems.append(("wikitours-bot-mentor-settings-names", (key,)))
     return Rules(**values), tuple(problems)
+
+
+def render_rules(rules: Rules) -> str:
+    """The settings page for *rules* (``admin-groups`` lists only the groups added to
+    ``sysop``; the defaults are written out so admins see what applies)."""
+    data: dict = {"min-edits": rules.min_edits, "min-age-days": rules.min_age_days}
+    extra = [g for g in rules.admin_groups if g not in SETTINGS_GROUPS]
+    data["admin-groups"] = [*SETTINGS_GROUPS, *extra]
+    if rules.paused:
+        data["paused"] = dict(rules.paused)
+    if rules.removed:
+        data["removed"] = dict(rules.removed)
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def names_to_look_up(mentor_revisions: Sequence[Revision],
