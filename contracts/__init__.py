@@ -6,8 +6,17 @@ returned as values (the pages are edited by people and are hostile input). This 
 lowest layer: it imports nothing else of wikitours (the standard library, json and, for the
 markers in wikitext, mwparserfromhell only), so every other part may import it.
 
-- :mod:`contracts.tourdata`: the gadget's tour data, index and message pages (§3, §4)
+- :mod:`contracts.tourdata`: the gadget's tour data, index (with the badges) and message pages (§3, §4)
 - :mod:`contracts.liveversion`: the pointer in the loader that names the live version (§3)
-- :mod:`contracts.mentoreligibility`: the mentor list's history and settings, who counts (§7)
+- :mod:`contracts.deployrecord`: what deploy recorded, ``MediaWiki:Wikitours/deployed.json`` (§3)
+- :mod:`contracts.progress`: a learner's progress record, ``User:NAME/wikitours.json`` (§5)
+- :mod:`contracts.mentorlist`: the mentor list (§7)
+- :mod:`contracts.mentoreligibility`: its settings page and who on it counts (§7)
+- :mod:`contracts.mentees`: the mentee records (§7)
 - :mod:`contracts.markers`: the hidden markers in the bots' posts (§7, §9)
+- :mod:`contracts.experiments`: experiments, their records and the assignment rule (§7)
+- :mod:`contracts.approvals`: the approvals page (§12)
+- :mod:`contracts.problems`, :mod:`contracts.users`: problems as values, user names
+
+``tests/test_contracts_docs.py`` sends every example of ``docs/contracts.md`` through its module.
 """

@@ -196,3 +196,25 @@ def test_the_pointer_line_round_trips():
     assert liveversion.parse_pointer(text) == pointer
     assert liveversion.gadget_title(pointer, "tours", "first-edit") == \
         "MediaWiki:Wikitours/tours/first-edit/fedcba9876.json"
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_contracts_are_the_lowest_layer_and_the_app_does_not_import_the_bots():
+    import sys
+
+    allowed = set(sys.stdlib_module_names) | {"contracts", "yaml", "mwparserfromhell"}
+    for path in sorted((ROOT / "contracts").glob("*.py")):
+        assert _imports(path) <= allowed, (path.name, _imports(path) - allowed)
+    for path in sorted((ROOT / "toolforge").rglob("*.py")):
+        assert "bot" not in _imports(path), f"{path.relative_to(ROOT)} imports bot/"

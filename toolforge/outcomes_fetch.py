@@ -34,7 +34,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from contracts.mentees import mentor_of, parse_record
+from contracts import mentees
+from contracts.experiments import (design_of, parse_config, parse_record,
+                                   parse_report_threshold, verify)
 from tours.model import Library
 from tours.problemkinds import from_message
 from tours.problemtext import render
@@ -104,14 +106,11 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
     When *designs* is given, each experiment's design as the reports need it is stored there
     (:func:`design_entry`). Each recorded entry is checked against the design recorded when
     the experiment started (the recorded arm wins over later edits of the configuration)."""
-    from contracts.experiments import (design_of, parse_config, parse_record,
-                                       parse_report_threshold, verify)
-
     records = _prefixed(client, 4, "Wikitours/Mentees/")
     newcomers: dict[str, Newcomer] = {}
     for title, text in sorted(records.items()):
-        mentor = mentor_of(title)
-        entries, dropped = parse_record(text, title)
+        mentor = mentees.mentor_of(title)
+        entries, dropped = mentees.parse_record(text, title)
         problems.extend(p for p in dropped if "not valid JSON" in p)
         for entry in entries:
             if len(newcomers) >= MAX_NEWCOMERS:
@@ -176,8 +175,6 @@ def design_entry(experiment, frozen=None, plan=None) -> dict:
     """What the reports need of an experiment, as JSON: its arms and weights and its design
     (primary outcome, minimum effect, horizon) as recorded when it started, else as
     configured; whether it is active, and whether the configuration has changed since."""
-    from contracts.experiments import design_of
-
     arms = frozen or design_of(experiment)
     design = plan or experiment.design
     changed = bool(frozen and frozen != design_of(experiment)) or bool(
