@@ -145,3 +145,39 @@ def test_a_wiki_without_published_tours_or_out_of_reach_refuses_and_answers(wiki
     reply = post(client, "gone")
     assert reply.status_code == 400 and "first-edit" in reply.get_data(as_text=True)
     assert client.get("/").status_code == 200
+
+
+# --- the published pages are hostile input (pure: no wiki) -----------------------------------
+
+def test_broken_or_forged_published_pages_drop_only_themselves():
+    from contracts import tourdata
+    from toolforge.publishedtours import known_from_library, library_from_published
+
+    good = {"id": "first-edit", "version": 2, "badge": "first-edit", "requires": [],
+            "sourceLanguage": "en", "title": "wikitours-tour-first-edit-title",
+            "summary": "wikitours-tour-first-edit-summary",
+            "steps": [{"id": "welcome", "page": {"kind": "sandbox"}, "title": "k1", "text": "k2"},
+                      {"id": "<script>"}, "not a step", {"id": "welcome"},
+                      {"id": "ve", "when": {"editors": ["visual"], "namespaces": ["x", 2]},
+                       "unless": {"actions": []}, "title": "k3", "text": "k4"}]}
+    tour, problems = tourdata.parse_tour_data(json.dumps(good), "T")
+    assert [s.id for s in tour.steps] == ["welcome", "ve"] and len(problems) == 3
+    assert tour.steps[1].when.namespaces == (2,) and tour.steps[1].is_branch
+    for text in ("", "[]", "{", '{"id": "X Y", "version": 1}', '{"id": "a", "version": true}',
+                 '{"id": "a", "version": 0}', "[" * 100000, "x" * 2_100_000):
+        assert tourdata.parse_tour_data(text, "T")[0] is None
+    index, problems = tourdata.parse_index(json.dumps({
+        "tours": {"first-edit": {"version": 2, "steps": 2}, "bad id": {"version": 1},
+                  "other": {"version": "2"}},
+        "badges": {"first-edit": {"tours": ["first-edit", 7], "evidence": "edit"},
+                   "<b>": {}}}), "I")
+    assert list(index.tours) == ["first-edit"] and list(index.badges) == ["first-edit"]
+    assert index.badges["first-edit"].tours == ("first-edit",) and len(problems) == 3
+    texts = {"first-edit": {"wikitours-tour-first-edit-title": "<b>First</b>", "k1": "Hi"}}
+    lib = library_from_published(index, {"first-edit": tour}, texts)
+    known = known_from_library(lib)["first-edit"]
+    assert known == {"version": 2, "steps": ["welcome", "ve"], "title": "<b>First</b>",
+                     "step_titles": {"welcome": "Hi", "ve": ""}, "branches": ["ve"]}
+    assert lib.badge("first-edit").evidence == () and lib.tour("first-edit").badge == "first-edit"
+    # a tour the index names but whose page is missing is left out: readers could not run it
+    assert library_from_published(index, {}, {}).tours == ()

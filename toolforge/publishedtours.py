@@ -42,6 +42,9 @@ __all__ = ["Published", "read_published", "library_from_published", "known_from_
 
 log = logging.getLogger(__name__)
 
+#: Tours read per wiki at most (a wiki has a handful; the pages are hostile input all the same).
+MAX_TOURS = 500
+
 
 @dataclass(frozen=True)
 class Published:
@@ -128,7 +131,7 @@ def _texts(client: WikiClient, titles: list[str]) -> dict[str, str | None]:
 
 
 def read_published(client: WikiClient) -> Published:
-    """Read a wiki's published tours (3 requests; the loader alone when *known* is current).
+    """Read a wiki's published tours: the loader, then :func:`read_through` its pointer.
 
     Raises :class:`WikiError` when the wiki cannot be read at all."""
     loader = _texts(client, [LOADER_TITLE]).get(LOADER_TITLE)
@@ -136,12 +139,15 @@ def read_published(client: WikiClient) -> Published:
 
 
 def read_through(client: WikiClient, pointer: Pointer | None) -> Published:
+    """The tours the *pointer* names (the fixed titles without one): the index and the tours'
+    data in one request per 50 titles, then each tour's source-language messages."""
     index_title = gadget_title(pointer, "tours")
-    tour_titles = {t: gadget_title(pointer, "tours", t) for t in (pointer.tours if pointer else {})}
+    named = list(pointer.tours)[:MAX_TOURS] if pointer else []
+    tour_titles = {t: gadget_title(pointer, "tours", t) for t in named}
     pages = _texts(client, [index_title, *tour_titles.values()])
     index, problems = tourdata.parse_index(pages.get(index_title), index_title)
     if index is not None and pointer is None:  # fixed titles: the index names the tours
-        tour_titles = {t: gadget_title(None, "tours", t) for t in index.tours}
+        tour_titles = {t: gadget_title(None, "tours", t) for t in list(index.tours)[:MAX_TOURS]}
         pages.update(_texts(client, list(tour_titles.values())))
     tours: dict[str, tourdata.TourData] = {}
     for tid, title in tour_titles.items():
@@ -256,17 +262,23 @@ def all_libraries(app: Flask | None = None) -> Library:
     fixed = app.extensions.get("wikitours.fixed-tours")
     if fixed is not None:
         return fixed.library
+    parts = [published(str(entry.get("id")), app) for entry in app.config.get("WIKIS") or []]
+    key = tuple(id(p) for p in parts)
+    cached = app.extensions.get("wikitours.published-union")
+    if cached is not None and cached[0] == key:
+        return cached[1]  # no wiki read anything new: the same union (pages ask many times)
     tours: dict[str, Tour] = {}
     badges: dict[str, Badge] = {}
     source = ""
-    for entry in app.config.get("WIKIS") or []:
-        lib = library_for(str(entry.get("id")), app)
+    for lib in (p.library for p in parts):
         source = source or (lib.source_language if lib.tours else "")
         for t in lib.tours:
             tours.setdefault(t.id, t)
         for b in lib.badges:
             badges.setdefault(b.id, b)
-    return Library(source or "en", tuple(tours.values()), tuple(badges.values()))
+    union = Library(source or "en", tuple(tours.values()), tuple(badges.values()))
+    app.extensions["wikitours.published-union"] = (key, union, parts)  # parts keep the ids
+    return union
 
 
 def known_tours(wiki_id: str, app: Flask | None = None, *, max_age: float | None = None
