@@ -152,6 +152,15 @@ def check_approvals(text: str) -> None:
         "Project:Wikitours/i18n/de.json": (1240,)}
 
 
+def check_assessors(text: str) -> None:
+    from contracts.assessors import authorised, parse_assessors
+
+    assert parse_assessors(text) == {"Ada": ("facilitation",), "Grace": ()}
+    # proposed by anyone, appointed only by an admin's edit
+    history = [(1, "Mallory", text), (2, "Admin", text.replace("facilitation", "partnership"))]
+    assert {n: a.added_by for n, a in authorised(history, {"Admin"}).items()} == {"Ada": "Admin"}
+
+
 def not_a_wiki_page(text: str) -> None:
     """The build's manifest is a file on disk (tests/test_build.py checks what the build
     writes, publish/deployplan.py reads it); only its JSON is checked here."""
@@ -173,6 +182,7 @@ HANDLERS = {
     ("7", 5): check_markers,
     ("11", 0): check_sync_state,
     ("12", 0): check_approvals,
+    ("13", 0): check_assessors,
 }
 
 
