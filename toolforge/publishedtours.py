@@ -306,6 +306,9 @@ class _Fixed(Published):
 def init_app(app: Flask) -> None:
     """``TOURS`` or ``LIBRARY`` in the configuration fix the tours for every wiki (tests);
     otherwise each wiki's are read from it when first needed."""
+    if app.config.get("TOURS_FILE"):
+        log.warning("TOURS_FILE is no longer read: each wiki's tours come from what it "
+                    "published (docs/contracts.md §4)")
     tours, library = app.config.get("TOURS"), app.config.get("LIBRARY")
     if tours is not None or library is not None:
         app.extensions["wikitours.fixed-tours"] = _Fixed(library or EMPTY.library, tours)
