@@ -126,15 +126,11 @@ def _contract(c: Conditions) -> tourdata.Conditions:
     return tourdata.Conditions(c.actions, c.namespaces, c.skins, c.editors, c.logged_in)
 
 
-def _texts(client: WikiClient, titles: list[str]) -> dict[str, str | None]:
-    return client.page_texts(titles)
-
-
 def read_published(client: WikiClient) -> Published:
     """Read a wiki's published tours: the loader, then :func:`read_through` its pointer.
 
     Raises :class:`WikiError` when the wiki cannot be read at all."""
-    loader = _texts(client, [LOADER_TITLE]).get(LOADER_TITLE)
+    loader = client.page_texts([LOADER_TITLE]).get(LOADER_TITLE)
     return read_through(client, parse_pointer(loader))
 
 
@@ -144,11 +140,11 @@ def read_through(client: WikiClient, pointer: Pointer | None) -> Published:
     index_title = gadget_title(pointer, "tours")
     named = list(pointer.tours)[:MAX_TOURS] if pointer else []
     tour_titles = {t: gadget_title(pointer, "tours", t) for t in named}
-    pages = _texts(client, [index_title, *tour_titles.values()])
+    pages = client.page_texts([index_title, *tour_titles.values()])
     index, problems = tourdata.parse_index(pages.get(index_title), index_title)
     if index is not None and pointer is None:  # fixed titles: the index names the tours
         tour_titles = {t: gadget_title(None, "tours", t) for t in list(index.tours)[:MAX_TOURS]}
-        pages.update(_texts(client, list(tour_titles.values())))
+        pages.update(client.page_texts(list(tour_titles.values())))
     tours: dict[str, tourdata.TourData] = {}
     for tid, title in tour_titles.items():
         data, found = tourdata.parse_tour_data(pages.get(title), title)
@@ -161,7 +157,7 @@ def read_through(client: WikiClient, pointer: Pointer | None) -> Published:
     message_titles = {tid: gadget_title(pointer, "messages", tid, source) for tid in tours}
     texts: dict[str, dict[str, str]] = {}
     if message_titles:
-        read = _texts(client, list(message_titles.values()))
+        read = client.page_texts(list(message_titles.values()))
         for tid, title in message_titles.items():
             texts[tid], found = tourdata.parse_messages(read.get(title), title)
             problems += found if read.get(title) is not None else []
