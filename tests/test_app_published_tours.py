@@ -117,22 +117,33 @@ def test_a_tour_published_later_is_learned_without_a_restart(published, tmp_path
     app = make_app(wiki, tmp_path, TOURS_MIN_REFRESH=0)
     client = app.test_client()
     assert post(client, wiki.family, tour="watchlist", step="star").status_code == 400
+    assert client.get("/badges/watcher").status_code == 404
+    assert client.get(f"/funnels/{wiki.family}/watchlist").status_code == 404
     text = source.read_text(encoding="utf-8").replace("badges:\n", """  - id: watchlist
     title: Watch a page
     summary: Follow the changes of a page.
     audience: newcomer
     minutes: 2
     version: 1
+    badge: watcher
     steps:
       - id: star
         page: sandbox
         title: The star
         text: Click the star.
 badges:
+  - id: watcher
+    name: Watcher
+    description: Watches the pages they care about.
+    requires:
+      tours: [watchlist]
 """, 1)
     source.write_text(text, encoding="utf-8")
     run = deploy(wiki, f"-build:{source}", f"-wiki:{wiki.family}")
     assert run.code == 0, run.text
+    # each of these, asked first, finds what was just published (no restart, no wait)
+    assert "Watcher" in client.get("/badges/watcher", follow_redirects=True).get_data(as_text=True)
+    assert "The star" in client.get(f"/funnels/{wiki.family}/watchlist").get_data(as_text=True)
     assert post(client, wiki.family, tour="watchlist", step="star").status_code == 202
     assert post(client, wiki.family, step="rules-local", index=1).status_code == 202
 

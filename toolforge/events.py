@@ -332,7 +332,7 @@ def ingest():
         unknown = _unknown_tour(batch["events"], publishedtours.published(wiki).steps)
         if unknown is not None:  # published a moment ago? read again, at most once a minute
             unknown = _unknown_tour(batch["events"], publishedtours.published(
-                wiki, max_age=float(config.get("TOURS_MIN_REFRESH", 60))).steps)
+                wiki, max_age=publishedtours.min_refresh()).steps)
         if unknown is not None:
             return _error(400, msg("wikitours-app-events-unknown-tour", unknown))
     counts, index = aggregate(wiki, batch["events"])

@@ -240,6 +240,8 @@ def _known_or_404(wiki: str, tour: str) -> dict[str, Any]:
             str(w["id"]) for w in config.get("WIKIS") or []}:
         abort(404)
     known = publishedtours.known_tours(wiki).get(tour)
+    if known is None:  # published a moment ago?
+        known = publishedtours.known_tours(wiki, max_age=publishedtours.min_refresh()).get(tour)
     if known is None and config["UNKNOWN_TOURS"] != "count":
         abort(404)
     return known or {}

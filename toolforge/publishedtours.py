@@ -251,14 +251,15 @@ def library_for(wiki_id: str, app: Flask | None = None, *, max_age: float | None
     return published(wiki_id, app, max_age=max_age).library
 
 
-def all_libraries(app: Flask | None = None) -> Library:
+def all_libraries(app: Flask | None = None, *, max_age: float | None = None) -> Library:
     """Every configured wiki's tours and badges in one library (for pages that name no wiki,
     such as ``/badges/<badge>``): the first wiki in ``WIKIS`` that publishes an id wins."""
     app = app or current_app
     fixed = app.extensions.get("wikitours.fixed-tours")
     if fixed is not None:
         return fixed.library
-    parts = [published(str(entry.get("id")), app) for entry in app.config.get("WIKIS") or []]
+    parts = [published(str(entry.get("id")), app, max_age=max_age)
+             for entry in app.config.get("WIKIS") or []]
     key = tuple(id(p) for p in parts)
     cached = app.extensions.get("wikitours.published-union")
     if cached is not None and cached[0] == key:
@@ -297,6 +298,13 @@ class _Fixed(Published):
             self.__dict__["known"] = known
             self.__dict__["steps"] = {t: (v["version"], frozenset(v["steps"]))
                                       for t, v in known.items()}
+
+
+def min_refresh(app: Flask | None = None) -> float:
+    """How old the tours may be when a request names one the app does not know: a tour or
+    badge published a moment ago is found, and unknown names cannot make the app read the
+    wikis more often than this (``TOURS_MIN_REFRESH``)."""
+    return float((app or current_app).config.get("TOURS_MIN_REFRESH", 60))
 
 
 def init_app(app: Flask) -> None:
