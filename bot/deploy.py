@@ -57,10 +57,10 @@ if __package__ in (None, ""):  # run as a file: python bot/deploy.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pywikibot  # noqa: E402
-import requests  # noqa: E402
 from pywikibot import config  # noqa: E402
 
 from bot import deployplan  # noqa: E402
+from bot.onwiki import WikiCallError, call, save_page  # noqa: E402
 from bot.scripthelp import help_requested  # noqa: E402
 from bot.messages import message  # noqa: E402
 
@@ -137,26 +137,20 @@ class SaveError(RuntimeError):
 def save(site, current: deployplan.WikiPage, text: str, summary: str, model: str) -> int:
     """Save `text` to `current.title` with one API request; return the new revision id.
 
-    A Pywikibot API request, so Pywikibot's write throttle, maxlag and retries apply. Made
+    Through the one wiki client (bot/onwiki.py: maxlag, rate-limit pacing, retries). Made
     directly rather than through Page.save, which re-reads what the batched read already has.
     `basetimestamp` (or `createonly` for a missing page) turns a concurrent edit into an edit
     conflict instead of silently replacing it.
     """
-    params = {"action": "edit", "title": current.title, "text": text, "summary": summary,
-              "contentmodel": model, "notminor": True, "bot": site.has_right("bot"),
-              "token": site.tokens["csrf"]}
-    if current.exists:
-        params.update(nocreate=True, basetimestamp=current.timestamp)
-    else:
-        params["createonly"] = True
     try:
-        reply = site.simple_request(**params).submit()
+        edit = save_page(site, current.title, text, summary, model=model,
+                         no_create=current.exists, create_only=not current.exists,
+                         basetimestamp=current.timestamp if current.exists else "")
     except pywikibot.exceptions.APIError as error:
         raise SaveError(f"{error.code}: {error.info}") from None
-    except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
-        # the network or the server failed (after Pywikibot's own retries)
+    except (pywikibot.exceptions.Error, WikiCallError, OSError) as error:
+        # the network or the server failed (after the client's retries and pacing)
         raise SaveError(f"{type(error).__name__}: {error}") from None
-    edit = reply.get("edit", {})
     if edit.get("result") != "Success":
         raise SaveError(str(edit))
     return int(edit.get("newrevid") or current.revid or 0)
@@ -175,7 +169,7 @@ def own_versioned_pages(site) -> dict[str, int]:
               "gapprefix": "Wikitours/", "gaplimit": "max", "prop": "revisions",
               "rvprop": "ids|user"}
     while True:
-        reply = site.simple_request(**params).submit()
+        reply = call(site, **params)
         pages = reply.get("query", {}).get("pages", {})
         for page in (pages.values() if isinstance(pages, dict) else pages):
             revisions = page.get("revisions") or []
@@ -206,9 +200,9 @@ def clean_up(site, retired: dict[str, dict], due: list[str], summary: str) -> di
             continue
         if page.exists:
             try:
-                site.simple_request(action="delete", title=title, reason=summary,
-                                    token=site.tokens["csrf"]).submit()
-            except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
+                call(site, action="delete", title=title, reason=summary,
+                     token=site.tokens["csrf"])
+            except (pywikibot.exceptions.Error, WikiCallError, OSError) as error:
                 pywikibot.warning(ui("wikitours-deploy-save-failed", title, error, 0))
                 continue  # tried again next deploy
         left.pop(title, None)
@@ -323,7 +317,7 @@ def main(*args: str) -> int:
         return EXIT_OK
     try:
         local_args = pywikibot.handle_args(args)  # also connects to the configured site
-    except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
+    except (pywikibot.exceptions.Error, OSError) as error:
         pywikibot.error(ui("wikitours-deploy-wiki-error", f"{type(error).__name__}: {error}"))
         return EXIT_ERROR
     for arg in local_args:
@@ -364,7 +358,7 @@ def main(*args: str) -> int:
             return deploy(site, manifest, state_title=options["state"],
                           overwrite=options["overwrite"], dry_run=options["diff"],
                           summary_prefix=options["summary"], grace=options["grace"])
-        except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
+        except (pywikibot.exceptions.Error, OSError) as error:
             # before the first edit (reading, logging in): edits handle their own failures
             pywikibot.error(ui("wikitours-deploy-wiki-error", f"{type(error).__name__}: {error}"))
             return EXIT_ERROR

@@ -70,6 +70,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot import review  # noqa: E402
+from bot.onwiki import call, save_page  # noqa: E402
 from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
 from bot.scripthelp import help_requested  # noqa: E402
 from bot.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, LeaseKeeper, LeaseLost,  # noqa: E402
@@ -222,7 +223,7 @@ def list_revisions(site, prefixes: Iterable[str], titles: Iterable[str] = ()) ->
                   "gapprefix": common, "gaplimit": "max", "prop": "revisions",
                   "rvprop": "ids|timestamp|user"}
         while True:
-            reply = site.simple_request(**params).submit()
+            reply = call(site, **params)
             for page in _pages_of(reply):
                 rev = _revision(page)
                 if rev:
@@ -232,8 +233,8 @@ def list_revisions(site, prefixes: Iterable[str], titles: Iterable[str] = ()) ->
                 break
             params.update(cont)
     for start in range(0, len(titles), 50):
-        reply = site.simple_request(action="query", titles="|".join(titles[start:start + 50]),
-                                    prop="revisions", rvprop="ids|timestamp|user").submit()
+        reply = call(site, action="query", titles="|".join(titles[start:start + 50]),
+                     prop="revisions", rvprop="ids|timestamp|user")
         for page in _pages_of(reply):
             rev = _revision(page)
             if rev:
@@ -431,11 +432,9 @@ def _deploy(site, manifest, state_title: str, overwrite: bool, progress=None) ->
 
 def _write_page(site, title: str, text: str, summary: str) -> None:
     """Save a wikitext page the sync owns (one request; an identical text makes no revision)."""
-    reply = site.simple_request(action="edit", title=title, text=text, summary=summary,
-                                contentmodel="wikitext", bot=site.has_right("bot"),
-                                token=site.tokens["csrf"]).submit()
-    if reply.get("edit", {}).get("result") != "Success":
-        raise RuntimeError(f"{title}: {reply.get('edit')}")
+    edit = save_page(site, title, text, summary, model="wikitext")
+    if edit.get("result") != "Success":
+        raise RuntimeError(f"{title}: {edit}")
 
 
 def _conflicts(site, manifest, state_title: str) -> list[str]:
@@ -455,8 +454,8 @@ def _tell_editor(site, wiki: WikiConfig, error_title: str, rev: Revision, good: 
     if not rev.user or rev.user == site.username():
         return False
     talk = f"User talk:{rev.user}"
-    reply = site.simple_request(action="query", titles=talk, prop="revisions", rvprop="content",
-                                rvslots="main").submit()
+    reply = call(site, action="query", titles=talk, prop="revisions", rvprop="content",
+                 rvslots="main")
     for page in _pages_of(reply):
         for r in page.get("revisions", []):
             text = r.get("slots", {}).get("main", {}).get("*") or r.get("slots", {}).get("main", {}).get("content") or r.get("*", "")
@@ -464,9 +463,8 @@ def _tell_editor(site, wiki: WikiConfig, error_title: str, rev: Revision, good: 
                 return False
     heading, text = render_talk_note(wiki.language, title=error_title, revid=rev.revid,
                                      good_revid=good, errors=count, status_title=wiki.status)
-    site.simple_request(action="edit", title=talk, section="new", sectiontitle=heading, text=text,
-                        summary=msg("wikitours-sync-summary-talk", wiki.language, error_title),
-                        token=site.tokens["csrf"]).submit()
+    save_page(site, talk, text, msg("wikitours-sync-summary-talk", wiki.language, error_title),
+              section="new", sectiontitle=heading)
     return True
 
 

@@ -51,6 +51,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Mapping
 
+from bot.onwiki import call, save_page
+
 __all__ = ["STATE_TITLE", "LEASE_SECONDS", "RENEW_SECONDS", "MAX_STATE_BYTES", "Lease", "Board",
            "parse_state", "render_state", "lease_verdict", "new_holder", "read_board",
            "write_state", "claim", "LeaseKeeper", "LeaseLost", "MachineLock", "holder_alive"]
@@ -251,9 +253,9 @@ def _main_text(revision: dict) -> str | None:
 
 
 def _revisions(site, title: str, limit: int) -> tuple[list[dict], str]:
-    reply = site.simple_request(action="query", titles=title, prop="revisions",
-                                rvprop="ids|timestamp|content", rvslots="main", rvlimit=limit,
-                                curtimestamp=True).submit()
+    reply = call(site, action="query", titles=title, prop="revisions",
+                 rvprop="ids|timestamp|content", rvslots="main", rvlimit=limit,
+                 curtimestamp=True)
     pages = reply.get("query", {}).get("pages", [])
     pages = list(pages.values()) if isinstance(pages, dict) else list(pages)
     revisions = pages[0].get("revisions", []) if pages else []
@@ -271,10 +273,7 @@ def read_board(site, title: str = STATE_TITLE) -> Board:
 
 def write_state(site, title: str, text: str, summary: str) -> int:
     """Save the page (content model json); the new revision id (0: no change was needed)."""
-    reply = site.simple_request(action="edit", title=title, text=text, summary=summary,
-                                contentmodel="json", bot=site.has_right("bot"), notminor=True,
-                                token=site.tokens["csrf"]).submit()
-    edit = reply.get("edit", {})
+    edit = save_page(site, title, text, summary, model="json")
     if edit.get("result") != "Success":
         raise RuntimeError(f"{title}: {edit}")
     return int(edit.get("newrevid", 0))

@@ -46,6 +46,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
+from bot.onwiki import call
+
 from tours.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
                               level_rank, weaker)
 
@@ -324,7 +326,7 @@ def read_histories(site, titles: Iterable[str], limit: int = MAX_HISTORY) -> dic
                   "rvprop": "ids|user|sha1|timestamp", "rvdir": "older"}
         revs: list[Rev] = []
         while len(revs) < limit:
-            reply = site.simple_request(**params).submit()
+            reply = call(site, **params)
             for page in _pages(reply):
                 for r in page.get("revisions", []):
                     revs.append(Rev(int(r.get("revid", 0)), int(r.get("parentid", 0)),
@@ -348,13 +350,12 @@ def read_users(site, users: Iterable[str]) -> dict[str, tuple[frozenset, frozens
     out: dict[str, tuple[frozenset, frozenset]] = {}
     if not names:
         return out
-    reply = site.simple_request(action="query", meta="siteinfo", siprop="usergroups").submit()
+    reply = call(site, action="query", meta="siteinfo", siprop="usergroups")
     by_group = {str(g.get("name", "")): frozenset(g.get("rights", []))
                 for g in reply.get("query", {}).get("usergroups", [])}
     for start in range(0, len(names), 50):
-        reply = site.simple_request(action="query", list="users",
-                                    ususers="|".join(names[start:start + 50]),
-                                    usprop="groups").submit()
+        reply = call(site, action="query", list="users",
+                     ususers="|".join(names[start:start + 50]), usprop="groups")
         for u in reply.get("query", {}).get("users", []):
             if "missing" in u or "invalid" in u:
                 continue
@@ -372,7 +373,7 @@ def read_approvals(site, title: str,
               "rvprop": "ids|user|content", "rvslots": "main", "rvdir": "older"}
     out: list[tuple[int, str, str | None]] = []
     while len(out) < limit:
-        reply = site.simple_request(**params).submit()
+        reply = call(site, **params)
         for page in _pages(reply):
             for r in page.get("revisions", []):
                 main = r.get("slots", {}).get("main", {})
@@ -392,9 +393,9 @@ def read_revision_texts(site, revids: Iterable[int]) -> dict[int, str]:
     ids = sorted({int(i) for i in revids if i})
     out: dict[int, str] = {}
     for start in range(0, len(ids), 50):
-        reply = site.simple_request(action="query", prop="revisions",
-                                    revids="|".join(map(str, ids[start:start + 50])),
-                                    rvprop="ids|content", rvslots="main").submit()
+        reply = call(site, action="query", prop="revisions",
+                     revids="|".join(map(str, ids[start:start + 50])),
+                     rvprop="ids|content", rvslots="main")
         for page in _pages(reply):
             for r in page.get("revisions", []):
                 main = r.get("slots", {}).get("main", {})
@@ -409,8 +410,8 @@ def read_protections(site, titles: Iterable[str]) -> dict[str, dict[str, str]]:
     names = list(dict.fromkeys(t for t in titles if t))
     out: dict[str, dict[str, str]] = {}
     for start in range(0, len(names), 50):
-        reply = site.simple_request(action="query", prop="info", inprop="protection",
-                                    titles="|".join(names[start:start + 50])).submit()
+        reply = call(site, action="query", prop="info", inprop="protection",
+                     titles="|".join(names[start:start + 50]))
         for page in _pages(reply):
             if "missing" in page or "invalid" in page:
                 continue
