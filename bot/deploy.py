@@ -61,7 +61,7 @@ from pywikibot import config  # noqa: E402
 
 from bot import deployplan  # noqa: E402
 from bot.onwiki import WikiCallError, call, save_page  # noqa: E402
-from bot.scripthelp import help_requested  # noqa: E402
+from bot.scriptoptions import parse_options  # noqa: E402
 from bot.messages import message  # noqa: E402
 
 BATCH = 50
@@ -308,30 +308,21 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
     return EXIT_OK
 
 
+#: The deploy's options (bot/scriptoptions.py); Pywikibot's global ones (-simulate…) come on top.
+OPTIONS = {"manifest": "", "build": "", "wiki": "", "diff": False, "overwrite": False,
+           "summary": "", "state": deployplan.STATE_TITLE, "grace": GRACE_SECONDS}
+
+
 def main(*args: str) -> int:
-    options = {"manifest": None, "build": None, "wiki": None, "diff": False,
-               "overwrite": False, "summary": "", "state": deployplan.STATE_TITLE,
-               "grace": GRACE_SECONDS}
-    # Help before handle_args, which connects to the configured site.
-    if help_requested(__doc__, args):
-        return EXIT_OK
     try:
-        local_args = pywikibot.handle_args(args)  # also connects to the configured site
+        parsed = parse_options(__doc__, args, OPTIONS)  # handle_args connects to the site
     except (pywikibot.exceptions.Error, OSError) as error:
         pywikibot.error(ui("wikitours-deploy-wiki-error", f"{type(error).__name__}: {error}"))
         return EXIT_ERROR
-    for arg in local_args:
-        name, _, value = arg.partition(":")
-        name = name.lstrip("-")
-        if name in ("diff", "overwrite") and not value:
-            options[name] = True
-        elif name in ("manifest", "build", "wiki", "summary", "state") and value:
-            options[name] = value
-        elif name == "grace" and value.isdigit():
-            options[name] = int(value)
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return EXIT_ERROR
+    if parsed.exit is not None:
+        return EXIT_OK if parsed.exit == 0 else EXIT_ERROR
+    options = dict(parsed.values)
+    options["wiki"] = options["wiki"] or None
     if bool(options["manifest"]) == bool(options["build"]):
         pywikibot.bot.suggest_help(additional_text=ui("wikitours-deploy-no-source"))
         return EXIT_ERROR

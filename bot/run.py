@@ -7,7 +7,7 @@ This is what the playground and the Toolforge jobs run:
     python -m bot.run -stream:URL -stream-wiki:dewiki   # new accounts from EventStreams
     python -m bot.run ... -app:https://TOOL.toolforge.org -wiki:dewiki   # also badge notes
 
-Every option of ``bot.welcome`` (-project:, -template:, -since:, -dry, -setup, -resume, …) and
+Every option of ``bot.welcome`` (-project:, -template:, -since:, -setup, -resume, …) and
 Pywikibot's global options (-simulate, -family, -lang, -user, -pt, -maxlag) apply. Editing the
 stop page (``Project:Wikitours/Bot/Stop``) halts the loop with exit status 3 until an operator
 starts it with -resume.
@@ -97,7 +97,7 @@ def run_loop(wiki, config, flags: dict, loop: dict[str, str], log) -> int:
 def main(*args: str) -> int:
     import pywikibot
 
-    from bot.scripthelp import help_requested
+    from bot.scriptoptions import help_requested
 
     if help_requested(__doc__, args):
         return 0
@@ -108,7 +108,7 @@ def main(*args: str) -> int:
     if flags.get("unknown"):
         pywikibot.bot.suggest_help(unknown_parameters=flags["unknown"])
         return 2
-    wiki = connect(bool(flags["dry"]))
+    wiki = connect()
     if flags["setup"]:
         if not WelcomeBot(wiki, config, log=pywikibot.info).setup():
             return 1

@@ -72,7 +72,7 @@ if __package__ in (None, ""):
 from bot import review  # noqa: E402
 from bot.onwiki import call, save_page  # noqa: E402
 from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
-from bot.scripthelp import help_requested  # noqa: E402
+from bot.scriptoptions import help_requested, parse_options  # noqa: E402
 from bot import syncplan  # noqa: E402
 from contracts.syncstate import SyncState  # noqa: E402
 from bot.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, LeaseKeeper, LeaseLost,  # noqa: E402
@@ -946,11 +946,15 @@ def save_state(path: Path, state: dict) -> None:
     tmp.replace(path)
 
 
+#: The sync's options (bot/scriptoptions.py); Pywikibot's global ones come on top.
+OPTIONS = {"wikis": "wikis.yaml", "state": "sync-state.json", "interval": 0, "once": False,
+           "preview": False, "force": False}
+
+
 def main(*args: str) -> int:
     import pywikibot
 
-    options = {"wikis": "", "state": "sync-state.json", "interval": "", "once": False,
-               "preview": False, "force": False}
+    options = dict(OPTIONS)
     if help_requested(__doc__, args):
         return 0
     args = args or tuple(sys.argv[1:])  # what Pywikibot's handle_args reads when given none
@@ -972,16 +976,11 @@ def main(*args: str) -> int:
 def _run(options: dict, args: tuple[str, ...], state_path: Path) -> int:
     import pywikibot
 
-    for arg in pywikibot.handle_args(args):
-        name, _, value = arg.lstrip("-").partition(":")
-        if name in ("once", "preview", "force") and not value:
-            options[name] = True
-        elif name in ("wikis", "state", "interval") and value:
-            options[name] = value
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 1
-    config, problems = load_config(options["wikis"] or "wikis.yaml")
+    parsed = parse_options(None, args, OPTIONS)
+    if parsed.exit is not None:
+        return 1
+    options = parsed.values
+    config, problems = load_config(options["wikis"])
     for p in problems:
         pywikibot.error(format_problem(p, _ui_lang()))
     if config is None:
