@@ -111,3 +111,24 @@ def test_deploy_waits_out_reported_lag_and_sends_maxlag(limited, tmp_path):
     assert left == "0"
     for title, _, text in pages:
         assert limited.wikitext(title) == text.rstrip()
+
+
+def test_the_sync_publishes_under_the_rate_limit(limited):
+    """The sync's many edits (gadget data, help pages, status, state and lease) pace themselves too."""
+    from bot.multiwiki import parse_config
+    from bot.sync import sync_once
+    from test_sync_state import TOUR, TOURS
+    from trusthelp import trusted_user
+
+    time.sleep(4)
+    trusted_user(limited, "Tour Editor", "sysop")  # publishes (bot/trust.py); sysops are not limited
+    limited.edit(TOURS + "hello.yaml", TOUR.format(text="Paced."), user="Tour Editor")
+    config, problems = parse_config({"library": {"wiki": "w", "tours": TOURS},
+                                     "wikis": [{"id": "w", "api": limited.api, "language": "en"}]})
+    assert config is not None, problems
+    logs: list[str] = []
+    mark = limited.log_mark()
+    outcome = sync_once(config, {"w": limited.site()}, {}, log=logs.append).outcomes["w"]
+    assert outcome.published and not outcome.errors, logs
+    assert len(edits_since(limited, mark)) > 8  # well past one window of the limit
+    assert not any("Maximum retries" in line or "failed" in line for line in logs), logs
