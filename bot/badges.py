@@ -445,7 +445,7 @@ OPTIONS = {"app": "", "wiki": "", "project": "Project:Wikitours", "help-prefix":
 def main(*args: str) -> int:
     import pywikibot
 
-    from bot.scriptoptions import parse_options, simulating
+    from bot.scriptoptions import parse_options
 
     parsed = parse_options(__doc__, args, OPTIONS)
     if parsed.exit is not None:
@@ -456,7 +456,7 @@ def main(*args: str) -> int:
         return 2
     site = pywikibot.Site()
     site.login()
-    announcer = BadgeAnnouncer(Wiki(site, dry=simulating()), options["app"], options["wiki"],
+    announcer = BadgeAnnouncer(Wiki(site), options["app"], options["wiki"],
                                state_title=f"{options['project']}/Bot/State.json",
                                help_prefix=options["help-prefix"], language=options["language"],
                                log=pywikibot.info)

@@ -466,13 +466,16 @@ class Wiki:
         conflict stands unless MediaWiki can merge the two changes, and two posts appended at
         the end of one page never merge. Never raises for wiki trouble.
         """
+        import pywikibot
+
         title = page.title
-        if self.dry:
+        if self.dry or pywikibot.config.simulate:
+            # -simulate (Pywikibot's dry run) shows the edit, then Pywikibot blocks it
             guard = f"based on revision {page.revid}" if page.exists else "create-only"
             self.out(f"--- dry run: would save [[{title}]] ({guard}) summary: {summary}\n"
                      f"{text}\n--- end of [[{title}]]")
+        if self.dry:
             return EditResult("dry")
-        import pywikibot
         from pywikibot.exceptions import APIError, Error
 
         try:

@@ -100,8 +100,18 @@ def parse_state(text: str | None) -> tuple[dict, Lease | None, tuple[str, ...]]:
 
 
 def render_state(state: SyncState | Mapping[str, object], lease: Lease | None) -> str:
-    """The page text of *state* (typed, or its dict form): see contracts.syncstate.render."""
-    return render(state if isinstance(state, SyncState) else SyncState.from_dict(state), lease)
+    """The page text of *state*: see contracts.syncstate.render. A dict is written as given
+    (its known keys only), unchecked: tests use it to write forged pages."""
+    if isinstance(state, SyncState):
+        return render(state, lease)
+    data: dict = {"format": 1}
+    data.update({k: v for k, v in state.items() if k in _KEYS})
+    data["lease"] = {"holder": lease.holder, "expires": lease.expires} if lease else None
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+_KEYS = ("inputs", "version", "good", "errors", "fixed", "notified", "drafts-base", "drafts",
+         "publishing")
 
 
 def holder_alive(holder: str) -> bool | None:

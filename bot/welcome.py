@@ -769,15 +769,13 @@ def parse_options(args: Sequence[str]) -> tuple[Config, dict[str, object]]:
 
 
 def connect():
-    """The Pywikibot site from the user-config (and -family/-lang), logged in; under
-    ``-simulate`` the bot prints its edits instead of saving them."""
+    """The Pywikibot site from the user-config (and -family/-lang), logged in. Under
+    ``-simulate`` Pywikibot blocks every edit and the client prints what it would save."""
     import pywikibot
-
-    from bot.scriptoptions import simulating
 
     site = pywikibot.Site()
     site.login()
-    return Wiki(site, dry=simulating())
+    return Wiki(site)
 
 
 def main(*args: str) -> int:
