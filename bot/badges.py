@@ -31,7 +31,7 @@ import requests
 from bot import exclusion, markers
 from bot.mentors import is_valid_user, normalize_user
 from bot.messages import message, sanitize, user_link, user_text
-from bot.onwiki import Wiki
+from wikiapi.client import Wiki
 from bot.state import parse_state, save_state
 
 __all__ = ["Assertion", "parse_feed", "note_text", "fetch_feed", "BadgeAnnouncer", "main",
@@ -437,7 +437,7 @@ class BadgeAnnouncer:
         return complete
 
 
-#: The script's options (bot/scriptoptions.py); Pywikibot's global ones (-simulate…) come on top.
+#: The script's options (wikiapi/scriptoptions.py); Pywikibot's global ones (-simulate…) come on top.
 OPTIONS = {"app": "", "wiki": "", "project": "Project:Wikitours", "help-prefix": "Help:Wikitours",
            "language": ""}
 
@@ -445,7 +445,7 @@ OPTIONS = {"app": "", "wiki": "", "project": "Project:Wikitours", "help-prefix":
 def main(*args: str) -> int:
     import pywikibot
 
-    from bot.scriptoptions import parse_options
+    from wikiapi.scriptoptions import parse_options
 
     parsed = parse_options(__doc__, args, OPTIONS)
     if parsed.exit is not None:

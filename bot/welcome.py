@@ -49,7 +49,7 @@ from bot.mentors import (ACTIVE_DAYS, Mentee, Mentor, choose, is_valid_user, loa
                          normalize_user, parse_mentor_list, plan_reassignments)
 from bot.mentorstatus import render_status
 from bot.messages import message, sanitize, user_link, user_text
-from bot.onwiki import NewAccount, Page, UserInfo, Wiki, chunks
+from wikiapi.client import NewAccount, Page, UserInfo, Wiki, chunks
 from bot.records import Records
 from bot.state import State, parse_state, save_state
 
@@ -740,7 +740,7 @@ class WelcomeBot:
 
 # -- command line ----------------------------------------------------------------------------
 
-#: The welcome bot's options (bot/scriptoptions.py); -always is Pywikibot's usual bot option
+#: The welcome bot's options (wikiapi/scriptoptions.py); -always is Pywikibot's usual bot option
 #: (this bot never asks anyway). Pywikibot's global options (-simulate…) come on top.
 OPTIONS = {"setup": False, "resume": False, "always": False, "welcome-existing": False,
            "no-autocreated": False, "limit": 0, "seed": 0, "batch": 0, "first-run-days": 0,
@@ -751,7 +751,7 @@ _FLAGS = ("setup", "resume", "always")
 
 def parse_options(args: Sequence[str]) -> tuple[Config, dict[str, object]]:
     """Bot options (after Pywikibot took its global ones) into a Config and run flags."""
-    from bot.scriptoptions import read_options
+    from wikiapi.scriptoptions import read_options
 
     values, given, wrong = read_options(args, OPTIONS)
     config: dict[str, object] = {}
@@ -781,7 +781,7 @@ def connect():
 def main(*args: str) -> int:
     import pywikibot
 
-    from bot.scriptoptions import help_requested
+    from wikiapi.scriptoptions import help_requested
 
     if help_requested(__doc__, args):
         return 0

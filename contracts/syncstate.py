@@ -4,7 +4,7 @@ The one home of this contract: the typed :class:`SyncState` (plus the :class:`Le
 its page), reading it from the page text (:func:`parse`) and writing it (:func:`render`), and
 the dict form of the local cache (:meth:`SyncState.to_cache` / :meth:`SyncState.from_cache`).
 Pure: the requests that read and write the page are in the sync's I/O layer
-(``bot/syncstate.py``).
+(``publish/syncstate.py``).
 
 A page that cannot be used (not JSON, too large, wrong format) gives an empty state and a
 *problem* the sync reports on the status page before it rebuilds the page; a single bad field is

@@ -1,11 +1,11 @@
-"""The sync's decisions as pure functions (bot/syncplan.py) over the typed state
+"""The sync's decisions as pure functions (publish/syncplan.py) over the typed state
 (contracts/syncstate.py): no wiki, no clock."""
 
 from __future__ import annotations
 
 import json
 
-from bot import syncplan
+from publish import syncplan
 from contracts.syncstate import LIST_CAP, Lease, Publishing, SyncState, parse, render
 
 DRAFTS = "Project:Wikitours/Drafts/"

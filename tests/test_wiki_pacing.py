@@ -83,7 +83,7 @@ def test_deploy_paces_itself_and_finishes_under_the_rate_limit(limited, tmp_path
 
 def test_the_bots_saves_pace_themselves(limited):
     """A bot's batch of edits (onwiki.Wiki.save, used by welcome, records, badges...) all land."""
-    from bot.onwiki import Wiki
+    from wikiapi.client import Wiki
 
     time.sleep(4)
     wiki = Wiki(limited.site())
@@ -115,8 +115,8 @@ def test_deploy_waits_out_reported_lag_and_sends_maxlag(limited, tmp_path):
 
 def test_the_sync_publishes_under_the_rate_limit(limited):
     """The sync's many edits (gadget data, help pages, status, state and lease) pace themselves too."""
-    from bot.multiwiki import parse_config
-    from bot.sync import sync_once
+    from publish.multiwiki import parse_config
+    from publish.sync import sync_once
     from test_sync_state import TOUR, TOURS
     from trusthelp import trusted_user
 

@@ -11,8 +11,8 @@ group (rights editsitejs, editsitecss, editsitejson); the deploy checks this bef
 
 Usage:
 
-    python -m bot.deploy -manifest:build [options]
-    python -m bot.deploy -build:tours.yaml [options]
+    python -m publish.deploy -manifest:build [options]
+    python -m publish.deploy -build:tours.yaml [options]
 
 Options:
 
@@ -53,15 +53,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a file: python bot/deploy.py
+if __package__ in (None, ""):  # run as a file: python publish/deploy.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pywikibot  # noqa: E402
 from pywikibot import config  # noqa: E402
 
-from bot import deployplan  # noqa: E402
-from bot.onwiki import WikiCallError, call, save_page  # noqa: E402
-from bot.scriptoptions import parse_options  # noqa: E402
+from publish import deployplan  # noqa: E402
+from wikiapi.client import WikiCallError, call, save_page  # noqa: E402
+from wikiapi.scriptoptions import parse_options  # noqa: E402
 from bot.messages import message  # noqa: E402
 
 BATCH = 50
@@ -137,7 +137,7 @@ class SaveError(RuntimeError):
 def save(site, current: deployplan.WikiPage, text: str, summary: str, model: str) -> int:
     """Save `text` to `current.title` with one API request; return the new revision id.
 
-    Through the one wiki client (bot/onwiki.py: maxlag, rate-limit pacing, retries). Made
+    Through the one wiki client (wikiapi/client.py: maxlag, rate-limit pacing, retries). Made
     directly rather than through Page.save, which re-reads what the batched read already has.
     `basetimestamp` (or `createonly` for a missing page) turns a concurrent edit into an edit
     conflict instead of silently replacing it.
@@ -308,7 +308,7 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
     return EXIT_OK
 
 
-#: The deploy's options (bot/scriptoptions.py); Pywikibot's global ones (-simulate…) come on top.
+#: The deploy's options (wikiapi/scriptoptions.py); Pywikibot's global ones (-simulate…) come on top.
 OPTIONS = {"manifest": "", "build": "", "wiki": "", "diff": False, "overwrite": False,
            "summary": "", "state": deployplan.STATE_TITLE, "grace": GRACE_SECONDS}
 

@@ -44,7 +44,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Mapping
 
-from bot.onwiki import call, save_page
+from wikiapi.client import call, save_page
 from contracts.syncstate import MAX_DRAFTS, MAX_STATE_BYTES, Lease, SyncState, parse, render
 
 __all__ = ["STATE_TITLE", "LEASE_SECONDS", "RENEW_SECONDS", "MAX_STATE_BYTES", "Lease", "Board",
