@@ -72,7 +72,7 @@ def test_every_request_of_the_client_carries_maxlag_and_rate_limits_are_waited_o
     import pywikibot
     from pywikibot.exceptions import MaxlagTimeoutError
 
-    from bot import onwiki
+    from wikiapi import client as onwiki
 
     sent, slept = [], []
     answers = ["ratelimited", "ratelimited", "maxlag", "ok"]
