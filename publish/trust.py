@@ -48,6 +48,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from publish.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
                               level_rank, weaker)
+from wikiapi.client import call
 
 __all__ = ["Trusted", "TrustConfig", "DEFAULT_TRUST", "APPROVALS_TITLE", "Rev", "Approval",
            "Verdict", "parse_trust", "review_page", "approvals_from_history", "approved_for",

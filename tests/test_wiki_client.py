@@ -15,8 +15,6 @@ REQUESTS_ALLOWED = {
     "toolforge/wikiclient.py": "the app's small read-only client (issue 13 keeps it)",
     "toolforge/http.py": "the app's HTTP session factory (OAuth, wiki reads for the app)",
     "bot/badges.py": "reads the app's badge feed, not a wiki",
-    "tours/translations_sync.py": "NOT YET moved onto the client (see the branch report)",
-    "publish/translations.py": "NOT YET moved onto the client (see the branch report)",
 }
 PACKAGES = ("bot", "tours", "toolforge", "wikiapi", "publish", "contracts", "scripts", "app.py")
 

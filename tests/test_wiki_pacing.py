@@ -132,3 +132,36 @@ def test_the_sync_publishes_under_the_rate_limit(limited):
     assert outcome.published and not outcome.errors, logs
     assert len(edits_since(limited, mark)) > 8  # well past one window of the limit
     assert not any("Maximum retries" in line or "failed" in line for line in logs), logs
+
+
+def test_translations_pull_uses_the_client_without_any_pywikibot_setup(limited, tmp_path):
+    """``python -m tours pull`` goes through the same client (it had its own requests client
+    without maxlag): with no PYWIKIBOT_DIR it still runs, writes nothing but its output, sends
+    maxlag (one reported lag is waited out) and reads the translation pages."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.deployhelp import ROOT
+
+    limited.edit("Project:Wikitours/i18n/de.json", json.dumps({"wikitours-x": "Hallo"}),
+                 contentmodel="json")
+    lagged = limited.directory / "lagged"
+    lagged.write_text("1")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYWIKIBOT")}
+    work = tmp_path / "work"
+    work.mkdir()
+    try:
+        done = subprocess.run([sys.executable, "-m", "tours", "pull", "--api", limited.api,
+                               "--i18n", str(tmp_path / "i18n"), "--record",
+                               str(tmp_path / "record.json")],
+                              cwd=work, env=dict(env, PYTHONPATH=str(ROOT)), capture_output=True,
+                              text=True, timeout=300)
+        left = lagged.read_text()
+    finally:
+        lagged.write_text("0")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert left == "0"
+    assert json.loads((tmp_path / "i18n" / "de.json").read_text())["wikitours-x"] == "Hallo"
+    assert list(work.iterdir()) == []  # Pywikibot's files went to a private folder

@@ -503,3 +503,61 @@ class Wiki:
         self.edits += 1
         return EditResult("saved", int(outcome.get("newrevid") or 0),
                           outcome.get("newtimestamp", ""))
+
+
+# -- a site for a command given an API URL and a bot password (``python -m tours push``) ------
+
+def prepare_pywikibot() -> None:
+    """Let Pywikibot start in a process that has no Pywikibot setup of its own.
+
+    With ``PYWIKIBOT_DIR`` set (or a user-config.py in the current folder) that setup is used,
+    its throttle and retry settings included. Without one, Pywikibot gets a private temporary
+    folder and its defaults, instead of refusing to start or writing files into the current
+    folder. Must run before the first ``import pywikibot`` of the process."""
+    import tempfile
+
+    if "pywikibot" in sys.modules or os.environ.get("PYWIKIBOT_DIR") \
+            or os.path.exists("user-config.py"):
+        return
+    folder = tempfile.mkdtemp(prefix="wikitours-pywikibot-")
+    with open(os.path.join(folder, "user-config.py"), "w", encoding="utf-8") as handle:
+        handle.write("# wikitours: a command run without a Pywikibot setup; Pywikibot's defaults\n")
+    os.environ["PYWIKIBOT_DIR"] = folder
+
+
+def site_for_api(api: str, user: str = "", password: str = ""):
+    """A Pywikibot site for the wiki whose ``api.php`` is *api*, logged in as *user* when given.
+
+    *user* is a bot password's login name ``NAME@APP`` (or a plain account name) and *password*
+    its password, given by the caller from the environment: they go into a password file of
+    mode 600 that only this login reads, and which is removed right after it (Pywikibot reads
+    passwords only from such a file)."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    prepare_pywikibot()
+    import pywikibot
+    from pywikibot import config as pwconfig
+
+    family = "wikitours" + hashlib.sha1(api.encode()).hexdigest()[:10]
+    pwconfig.family_files[family] = api
+    if not user:
+        return pywikibot.Site(family, family)
+    name, at, app = user.partition("@")
+    pwconfig.usernames[family][family] = name
+    secret = f"BotPassword({app!r}, {password!r})" if at else repr(password)
+    folder = Path(tempfile.mkdtemp(prefix="wikitours-login-"))
+    password_file = folder / "password.py"
+    password_file.touch(mode=0o600)
+    password_file.write_text(f"({family!r}, {family!r}, {name!r}, {secret})\n", encoding="utf-8")
+    saved = pwconfig.password_file
+    pwconfig.password_file = str(password_file)
+    try:
+        site = pywikibot.Site(family, family, user=name)
+        site.login()
+    finally:
+        pwconfig.password_file = saved
+        password_file.unlink(missing_ok=True)
+        folder.rmdir()
+    return site
