@@ -16,8 +16,10 @@ compiles for each affected wiki with its local adaptation and deploys with :mod:
 * on the library wiki: the translation status pages (``<translations prefix>Status`` and
   ``…/Status/<lang>``), the edit notice of the tour pages and the JSON Schema page
   (``MediaWiki:Wikitours/tours.schema.json``);
-* with ``-preview``: nothing is deployed; the compiled help page of each tour is written to
-  ``Project:Wikitours/Preview/<tour>`` instead (an operator's dry run).
+* with ``-simulate`` (Pywikibot's dry run): everything above is computed and every edit it would
+  make is printed, but Pywikibot blocks each one; no lease is taken and the local cache is left
+  as it was, so the next real run does the work. (``sync_once(preview=True)`` still writes the
+  compiled help page of each tour to ``Project:Wikitours/Preview/<tour>`` instead of deploying.)
 
 **Drafts.** On the library wiki, a page ``Project:Wikitours/Drafts/<id>.yaml`` (the config's
 ``drafts:`` prefix) holds one tour in the same YAML as a tour page. Each changed draft is compiled
@@ -47,7 +49,7 @@ while a publish is in progress, reports an interrupted one, and lists what is ac
 
 Usage:
 
-    python -m publish.sync -wikis:wikis.yaml [-state:FILE] [-once | -interval:SECONDS] [-preview] [-force]
+    python -m publish.sync -wikis:wikis.yaml [-state:FILE] [-once | -interval:SECONDS] [-force] [-simulate]
 
 -state:FILE is a local cache of the on-wiki state (default ``sync-state.json``): with it a run
 where nothing changed reads one batch per wiki; without it (lost, new machine) each wiki's
@@ -74,7 +76,7 @@ from publish import syncplan  # noqa: E402
 from publish.multiwiki import Config, WikiConfig, load_config  # noqa: E402
 from contracts.syncstate import SyncState  # noqa: E402
 from wikiapi.client import call, save_page  # noqa: E402
-from wikiapi.scriptoptions import help_requested, parse_options  # noqa: E402
+from wikiapi.scriptoptions import help_requested, parse_options, simulating  # noqa: E402
 from publish.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, LeaseKeeper, LeaseLost,  # noqa: E402
                            MachineLock, claim, lease_verdict, new_holder, read_board,
                            render_state, write_state)
@@ -523,12 +525,16 @@ def _take(wiki: WikiConfig, site, board: Board, holder: str, outcome: WikiOutcom
 
 def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, preview: bool = False,
               force: bool = False, now: Callable[[], str] = _now, log: Callable[[str], None] = print,
-              holder: str = "") -> SyncResult:
+              holder: str = "", simulate: bool = False) -> SyncResult:
     """One pass over every wiki.
 
     *state* is the local cache (a dict, saved by the caller; ``{}`` when it was lost): it only
     decides whether a wiki may have work. A wiki that may is read from its state page, which is
-    the truth, and worked on only under this sync's lease (*holder*, default a new id)."""
+    the truth, and worked on only under this sync's lease (*holder*, default a new id).
+
+    *simulate* (with Pywikibot's ``-simulate``, which blocks every edit): no lease is claimed
+    and neither the state page nor the cache is updated; the work runs so that each edit it
+    would make is printed."""
     holder = holder or new_holder()
     result = SyncResult()
     config = _localise(config, sites)
@@ -824,7 +830,9 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         # not eat the lease of the next.
         site, outcome = sites[wiki.id], result.outcomes[wiki.id]
         try:
-            taken = _take(wiki, site, boards[wiki.id], holder, outcome, log)
+            # a simulation claims nothing: Pywikibot would block the claim's edit anyway
+            taken = boards[wiki.id].revid or -1 if simulate else \
+                _take(wiki, site, boards[wiki.id], holder, outcome, log)
         except Exception as error:  # noqa: BLE001 - a claim that was saved expires by itself
             log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
             continue
@@ -845,6 +853,8 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         except Exception as error:  # noqa: BLE001 - one wiki's failure must not stop the others
             log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
             box.state = box.state.with_(inputs="")  # tried again next run
+        if simulate:
+            continue  # nothing was saved: the state page and the cache stay as they were
         # This run ended the publish (finished, or stopped and reported on the status page).
         wstate = box.state.with_(publishing=None)
         # The final write releases the lease (the state without it).
@@ -948,7 +958,7 @@ def save_state(path: Path, state: dict) -> None:
 
 #: The sync's options (wikiapi/scriptoptions.py); Pywikibot's global ones come on top.
 OPTIONS = {"wikis": "wikis.yaml", "state": "sync-state.json", "interval": 0, "once": False,
-           "preview": False, "force": False}
+           "force": False}
 
 
 def main(*args: str) -> int:
@@ -987,11 +997,15 @@ def _run(options: dict, args: tuple[str, ...], state_path: Path) -> int:
         return 1
     sites = {w.id: site_for(w) for w in config.wikis}
     holder = new_holder()
+    simulate = simulating()
     while True:
         state = load_state(state_path)
-        sync_once(config, sites, state, preview=options["preview"], force=options["force"],
-                  log=pywikibot.info, holder=holder)
-        save_state(state_path, state)
+        sync_once(config, sites, state, force=options["force"], log=pywikibot.info,
+                  holder=holder, simulate=simulate)
+        if simulate:
+            pywikibot.info(_ui("wikitours-sync-console-simulated"))
+        else:
+            save_state(state_path, state)
         if options["once"] or not options["interval"]:
             return 0
         time.sleep(max(10, int(options["interval"])))
