@@ -116,3 +116,25 @@ def test_every_request_of_the_client_carries_maxlag_and_rate_limits_are_waited_o
     assert len(sent) == 4 and all(p["maxlag"] == 5 for p in sent)
     # the account's limit (8 s / 4 hits = 2 s), doubled, then what the server said (Retry-After)
     assert slept == [2.0, 4.0, 7.0]
+
+
+def test_the_user_agent_names_wikitours_and_the_deployments_contact(monkeypatch):
+    """Wikimedia's User-Agent policy: the client's requests say who runs them. The contact comes
+    from the deployment (WIKITOURS_CONTACT), never from the repository."""
+    from pywikibot import config as pwconfig
+    from pywikibot.comms import http
+
+    from tours import __version__
+    from wikiapi import client
+
+    monkeypatch.setattr(pwconfig, "user_agent_description", None)
+    monkeypatch.setenv("WIKITOURS_CONTACT", "ops@example.org")
+    assert client.configure_user_agent() == f"wikitours/{__version__} (ops@example.org)"
+    assert f"wikitours/{__version__} (ops@example.org)" in http.user_agent(None)
+    # an operator's own description in user-config.py is kept beside ours, and repeated calls
+    # (every request makes one) do not pile it up
+    monkeypatch.setattr(pwconfig, "user_agent_description", "MyTool (User:Someone)")
+    monkeypatch.delenv("WIKITOURS_CONTACT")
+    first = client.configure_user_agent()
+    assert first == f"wikitours/{__version__} MyTool (User:Someone)"
+    assert client.configure_user_agent() == first
