@@ -35,7 +35,7 @@ import json
 import random
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -754,8 +754,16 @@ def parse_options(args: Sequence[str]) -> tuple[Config, dict[str, object]]:
     from wikiapi.scriptoptions import read_options
 
     values, given, wrong = read_options(args, OPTIONS)
+    config, flags = options_to_config(values, given)
+    if wrong:
+        flags["unknown"] = wrong
+    return config, flags
+
+
+def options_to_config(values: Mapping[str, object], given: set) -> tuple[Config, dict[str, object]]:
+    """The declared options as read (:data:`OPTIONS`) into a Config and run flags."""
     config: dict[str, object] = {}
-    for name in given - set(_FLAGS):
+    for name in (given & set(OPTIONS)) - set(_FLAGS):
         if name == "welcome-existing":
             config["welcome_existing"] = True
         elif name == "no-autocreated":
@@ -763,8 +771,6 @@ def parse_options(args: Sequence[str]) -> tuple[Config, dict[str, object]]:
         else:
             config[name.replace("-", "_")] = values[name]
     flags: dict[str, object] = {name: values[name] for name in _FLAGS}
-    if wrong:
-        flags["unknown"] = wrong
     return Config(**config), flags
 
 

@@ -138,3 +138,23 @@ def test_the_user_agent_names_wikitours_and_the_deployments_contact(monkeypatch)
     first = client.configure_user_agent()
     assert first == f"wikitours/{__version__} MyTool (User:Someone)"
     assert client.configure_user_agent() == first
+
+
+def test_options_are_read_from_one_declaration():
+    """The shared reader of the scripts' declarations (wikiapi/scriptoptions.py): flags, numbers
+    and values by the default's type; the removed dry-run options and malformed values are
+    refused, not guessed."""
+    from bot.run import LOOP_OPTIONS
+    from bot.welcome import OPTIONS, options_to_config
+    from wikiapi.scriptoptions import read_options
+
+    values, given, wrong = read_options(
+        ["-once", "-interval:30", "-since:2026-11-25T00:00:00Z", "-no-autocreated", "-setup",
+         "-dry", "-preview", "-limit:ten", "-once:yes", "-project:", "stray"],
+        {**OPTIONS, **LOOP_OPTIONS})
+    assert values["once"] is True and values["interval"] == 30 and values["setup"] is True
+    assert given == {"once", "interval", "since", "no-autocreated", "setup"}
+    assert wrong == ["-dry", "-preview", "-limit:ten", "-once:yes", "-project:", "stray"]
+    config, flags = options_to_config(values, given)
+    assert config.since == "2026-11-25T00:00:00Z" and config.autocreated is False
+    assert flags == {"setup": True, "resume": False, "always": False}
