@@ -576,10 +576,10 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         # What a wiki's pages depend on: the library's revisions, its adaptation's revision,
         # the mode, its configuration and the wikitours version (an upgrade recompiles).
         local = local_revisions.get(wiki.id)
-        setup = _digest([repr(wiki), repr(lib), __version__])
         approvals = local_approvals.get(wiki.id) if local else None
-        return f"{library_digest}:{local.revid if local else 0}:{approvals.revid if approvals else 0}:" \
-            f"{'p' if preview else 'd'}:{setup}"
+        return syncplan.inputs_digest(library_digest, local.revid if local else 0,
+                                      approvals.revid if approvals else 0, preview,
+                                      _digest([repr(wiki), repr(lib), __version__]))
 
     draft_revids = {t: r.revid for t, r in drafts.items()}
 
@@ -724,29 +724,17 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             elif preview and code == 0:
                 wstate = box.state = syncplan.after_clean_preview(wstate)
         else:
-            reported = []
-            broken_pages: dict[str, int] = {}
-            for p in errors:
-                broken_pages[p.file] = broken_pages.get(p.file, 0) + 1
-            notified: set[tuple[str, int]] = set()
-            for title, count in broken_pages.items():
-                rev = page_revs.get(title)
-                if rev is None:
-                    continue
-                reported.append((title, rev.revid))
-                key = (title, rev.revid)
-                if syncplan.is_notified(wstate, title, rev.revid) or key in notified:
-                    continue
-                # The note goes to the wiki where the page is; the library wiki's own sync tells
-                # library editors, so a local wiki does not post a second note.
-                home = lib_wiki if title != wiki.variant_page else wiki
-                if home.id != wiki.id:
-                    notified.add(key)
-                    continue
-                if _tell_editor(site, wiki, title, rev, good.get(title, 0), count):
-                    outcome.notified.append(key)
-                notified.add(key)
-            wstate = box.state = syncplan.after_errors(wstate, reported, notified)
+            # The note goes to the wiki where the page is; the library wiki's own sync tells
+            # library editors, so a local wiki does not post a second note.
+            home = (lambda t: wiki.id == (wiki if t == wiki.variant_page else lib_wiki).id)
+            notes = syncplan.plan_error_notes(wstate, [p.file for p in errors],
+                                              {t: r.revid for t, r in page_revs.items()}, home)
+            notified = set(notes.settled)
+            for title, revid, count in notes.send:
+                if _tell_editor(site, wiki, title, page_revs[title], good.get(title, 0), count):
+                    outcome.notified.append((title, revid))
+                notified.add((title, revid))
+            wstate = box.state = syncplan.after_errors(wstate, notes.reported, notified)
 
         def page_error(p: Problem) -> PageError:
             rev = page_revs.get(p.file)

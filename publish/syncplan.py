@@ -15,7 +15,8 @@ from typing import Callable, Iterable, Mapping
 from contracts.syncstate import LIST_CAP, SyncState
 
 __all__ = ["WikiPlan", "drafts_todo", "plan_wiki", "after_publish", "after_clean_preview",
-           "after_errors", "after_drafts", "after_run", "is_notified"]
+           "after_errors", "after_drafts", "after_run", "is_notified", "ErrorNotes",
+           "plan_error_notes", "inputs_digest"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,49 @@ def after_clean_preview(state: SyncState) -> SyncState:
 
 def is_notified(state: SyncState, page: str, revid: int) -> bool:
     return (page, revid) in set(state.notified)
+
+
+@dataclass(frozen=True)
+class ErrorNotes:
+    """What to do about the sources' errors on one wiki: *reported* (page, revision) on the
+    status page; *send*: talk notes to post here, as (page, revision, number of errors), once
+    per broken revision; *settled*: broken revisions whose editor is told by another wiki's
+    sync (the library wiki tells library editors), counted as notified here."""
+
+    reported: tuple[tuple[str, int], ...]
+    send: tuple[tuple[str, int, int], ...]
+    settled: tuple[tuple[str, int], ...]
+
+
+def plan_error_notes(state: SyncState, error_pages: Iterable[str], revisions: Mapping[str, int],
+                     is_here: Callable[[str], bool]) -> ErrorNotes:
+    """*error_pages*: the page of each error (a page with three errors comes three times);
+    *revisions*: the revision compiled of each source page; *is_here*: whether a page lives on
+    this wiki. Pages without a known revision are not reported (they are not sources)."""
+    counts: dict[str, int] = {}
+    for page in error_pages:
+        counts[page] = counts.get(page, 0) + 1
+    reported, send, settled = [], [], []
+    for page, count in counts.items():
+        revid = revisions.get(page)
+        if revid is None:
+            continue
+        reported.append((page, revid))
+        if is_notified(state, page, revid):
+            continue
+        if is_here(page):
+            send.append((page, revid, count))
+        else:
+            settled.append((page, revid))
+    return ErrorNotes(tuple(reported), tuple(send), tuple(settled))
+
+
+def inputs_digest(library: str, local_revid: int, approvals_revid: int, preview: bool,
+                  setup: str) -> str:
+    """What a wiki's pages depend on: the library's revisions (*library*, a digest), its
+    adaptation's revision and its approvals page's, the mode and its setup (configuration and
+    wikitours version: an upgrade recompiles). Equal digests mean nothing to compile."""
+    return f"{library}:{local_revid}:{approvals_revid}:{'p' if preview else 'd'}:{setup}"
 
 
 def after_errors(state: SyncState, reported: Iterable[tuple[str, int]],

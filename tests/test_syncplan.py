@@ -120,3 +120,26 @@ def test_hostile_state_pages_are_dropped_or_reported():
     assert problem == ("field", "inputs")  # the first bad field is named
     assert state == SyncState() and lease is None
     assert SyncState.from_cache("garbage") is None
+
+
+def test_error_notes_once_per_broken_revision_and_on_the_pages_own_wiki():
+    state = SyncState(notified=(("P/a.yaml", 13),))
+    notes = syncplan.plan_error_notes(
+        state, ["P/a.yaml", "P/b.yaml", "P/b.yaml", "Local.yaml", "Status page"],
+        {"P/a.yaml": 13, "P/b.yaml": 7, "Local.yaml": 4},
+        is_here=lambda page: page != "Local.yaml")
+    assert notes.reported == (("P/a.yaml", 13), ("P/b.yaml", 7), ("Local.yaml", 4))
+    assert notes.send == (("P/b.yaml", 7, 2),)  # a.yaml's editor was told about revision 13
+    assert notes.settled == (("Local.yaml", 4),)  # told by its own wiki's sync
+    # a new broken revision of a page gets a new note
+    again = syncplan.plan_error_notes(state, ["P/a.yaml"], {"P/a.yaml": 14}, lambda p: True)
+    assert again.send == (("P/a.yaml", 14, 1),)
+
+
+def test_the_inputs_digest_changes_with_each_input():
+    base = syncplan.inputs_digest("lib", 1, 2, False, "setup")
+    assert base == syncplan.inputs_digest("lib", 1, 2, False, "setup")
+    for other in (("lib2", 1, 2, False, "setup"), ("lib", 3, 2, False, "setup"),
+                  ("lib", 1, 5, False, "setup"), ("lib", 1, 2, True, "setup"),
+                  ("lib", 1, 2, False, "upgraded")):
+        assert syncplan.inputs_digest(*other) != base
