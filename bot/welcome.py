@@ -2,7 +2,7 @@
 
 Usage (Pywikibot's global options such as -simulate, -family, -lang, -user also apply):
 
-    python -m bot.welcome [-dry] [-since:2026-11-25T00:00:00Z] [-limit:N] [-seed:N]
+    python -m bot.welcome [-simulate] [-since:2026-11-25T00:00:00Z] [-limit:N] [-seed:N]
                           [-project:Project:Wikitours] [-template:Template:Wikitours welcome]
                           [-welcome-existing] [-no-autocreated] [-resume] [-setup]
 
@@ -23,7 +23,7 @@ For each account in the new-users log since the last run, the bot
 
 Editing Project:Wikitours/Bot/Stop halts the bot until an operator runs it with -resume.
 -setup creates Template:Wikitours welcome (only when missing) from bot/welcome-template.wiki in
-the wiki's language. -dry prints every edit instead of saving it.
+the wiki's language. -simulate (Pywikibot's dry run) prints every edit instead of saving it.
 
 Before running this bot on a Wikimedia wiki, get the community's consent and a bot flag
 through the wiki's bot approval process.
@@ -35,7 +35,7 @@ import json
 import random
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -741,44 +741,54 @@ class WelcomeBot:
 
 # -- command line ----------------------------------------------------------------------------
 
+#: The welcome bot's options (wikiapi/scriptoptions.py); -always is Pywikibot's usual bot option
+#: (this bot never asks anyway). Pywikibot's global options (-simulate…) come on top.
+OPTIONS = {"setup": False, "resume": False, "always": False, "welcome-existing": False,
+           "no-autocreated": False, "limit": 0, "seed": 0, "batch": 0, "first-run-days": 0,
+           "active-days": 0, "stop-check-every": 0, "since": "", "project": "", "template": "",
+           "language": "", "help-prefix": ""}
+_FLAGS = ("setup", "resume", "always")
+
+
 def parse_options(args: Sequence[str]) -> tuple[Config, dict[str, object]]:
     """Bot options (after Pywikibot took its global ones) into a Config and run flags."""
-    values: dict[str, object] = {}
-    flags = {"dry": False, "setup": False, "resume": False}
-    for arg in args:
-        key, _, value = arg.lstrip("-").partition(":")
-        if key in flags:
-            flags[key] = True
-        elif key == "always":
-            pass  # the usual Pywikibot bot option: this bot never asks anyway
-        elif key == "welcome-existing":
-            values["welcome_existing"] = True
-        elif key == "no-autocreated":
-            values["autocreated"] = False
-        elif key in ("limit", "seed", "batch", "first-run-days", "active-days",
-                     "stop-check-every"):
-            values[key.replace("-", "_")] = int(value)
-        elif key in ("since", "project", "template", "language", "help-prefix"):
-            values[key.replace("-", "_")] = value
+    from wikiapi.scriptoptions import read_options
+
+    values, given, wrong = read_options(args, OPTIONS)
+    config, flags = options_to_config(values, given)
+    if wrong:
+        flags["unknown"] = wrong
+    return config, flags
+
+
+def options_to_config(values: Mapping[str, object], given: set) -> tuple[Config, dict[str, object]]:
+    """The declared options as read (:data:`OPTIONS`) into a Config and run flags."""
+    config: dict[str, object] = {}
+    for name in (given & set(OPTIONS)) - set(_FLAGS):
+        if name == "welcome-existing":
+            config["welcome_existing"] = True
+        elif name == "no-autocreated":
+            config["autocreated"] = False
         else:
-            flags.setdefault("unknown", [])
-            flags["unknown"].append(arg)  # type: ignore[union-attr]
-    return Config(**values), flags
+            config[name.replace("-", "_")] = values[name]
+    flags: dict[str, object] = {name: values[name] for name in _FLAGS}
+    return Config(**config), flags
 
 
-def connect(dry: bool):
-    """The Pywikibot site from the user-config (and -family/-lang), logged in."""
+def connect():
+    """The Pywikibot site from the user-config (and -family/-lang), logged in. Under
+    ``-simulate`` Pywikibot blocks every edit and the client prints what it would save."""
     import pywikibot
 
     site = pywikibot.Site()
     site.login()
-    return Wiki(site, dry=dry)
+    return Wiki(site)
 
 
 def main(*args: str) -> int:
     import pywikibot
 
-    from wikiapi.scripthelp import help_requested
+    from wikiapi.scriptoptions import help_requested
 
     if help_requested(__doc__, args):
         return 0
@@ -788,7 +798,7 @@ def main(*args: str) -> int:
     if flags.get("unknown"):
         pywikibot.bot.suggest_help(unknown_parameters=flags["unknown"])
         return 2
-    wiki = connect(bool(flags["dry"]))
+    wiki = connect()
     bot = WelcomeBot(wiki, config, log=pywikibot.info)
     if flags["setup"]:
         return 0 if bot.setup() else 1

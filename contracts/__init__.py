@@ -16,6 +16,7 @@ markers in wikitext, mwparserfromhell only), so every other part may import it.
 - :mod:`contracts.markers`: the hidden markers in the bots' posts (§7, §9)
 - :mod:`contracts.experiments`: experiments, their records and the assignment rule (§7)
 - :mod:`contracts.approvals`: the approvals page (§12)
+- :mod:`contracts.syncstate`: the sync's state on each wiki (§11)
 - :mod:`contracts.assessors`: the assessors page (§13)
 - :mod:`contracts.problems`, :mod:`contracts.users`: problems as values, user names
 

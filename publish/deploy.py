@@ -57,11 +57,11 @@ if __package__ in (None, ""):  # run as a file: python publish/deploy.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pywikibot  # noqa: E402
-import requests  # noqa: E402
 from pywikibot import config  # noqa: E402
 
 from publish import deployplan  # noqa: E402
-from wikiapi.scripthelp import help_requested  # noqa: E402
+from wikiapi.client import WikiCallError, call, save_page  # noqa: E402
+from wikiapi.scriptoptions import parse_options  # noqa: E402
 from bot.messages import message  # noqa: E402
 
 BATCH = 50
@@ -137,26 +137,20 @@ class SaveError(RuntimeError):
 def save(site, current: deployplan.WikiPage, text: str, summary: str, model: str) -> int:
     """Save `text` to `current.title` with one API request; return the new revision id.
 
-    A Pywikibot API request, so Pywikibot's write throttle, maxlag and retries apply. Made
+    Through the one wiki client (wikiapi/client.py: maxlag, rate-limit pacing, retries). Made
     directly rather than through Page.save, which re-reads what the batched read already has.
     `basetimestamp` (or `createonly` for a missing page) turns a concurrent edit into an edit
     conflict instead of silently replacing it.
     """
-    params = {"action": "edit", "title": current.title, "text": text, "summary": summary,
-              "contentmodel": model, "notminor": True, "bot": site.has_right("bot"),
-              "token": site.tokens["csrf"]}
-    if current.exists:
-        params.update(nocreate=True, basetimestamp=current.timestamp)
-    else:
-        params["createonly"] = True
     try:
-        reply = site.simple_request(**params).submit()
+        edit = save_page(site, current.title, text, summary, model=model,
+                         no_create=current.exists, create_only=not current.exists,
+                         basetimestamp=current.timestamp if current.exists else "")
     except pywikibot.exceptions.APIError as error:
         raise SaveError(f"{error.code}: {error.info}") from None
-    except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
-        # the network or the server failed (after Pywikibot's own retries)
+    except (pywikibot.exceptions.Error, WikiCallError, OSError) as error:
+        # the network or the server failed (after the client's retries and pacing)
         raise SaveError(f"{type(error).__name__}: {error}") from None
-    edit = reply.get("edit", {})
     if edit.get("result") != "Success":
         raise SaveError(str(edit))
     return int(edit.get("newrevid") or current.revid or 0)
@@ -175,7 +169,7 @@ def own_versioned_pages(site) -> dict[str, int]:
               "gapprefix": "Wikitours/", "gaplimit": "max", "prop": "revisions",
               "rvprop": "ids|user"}
     while True:
-        reply = site.simple_request(**params).submit()
+        reply = call(site, **params)
         pages = reply.get("query", {}).get("pages", {})
         for page in (pages.values() if isinstance(pages, dict) else pages):
             revisions = page.get("revisions") or []
@@ -206,9 +200,9 @@ def clean_up(site, retired: dict[str, dict], due: list[str], summary: str) -> di
             continue
         if page.exists:
             try:
-                site.simple_request(action="delete", title=title, reason=summary,
-                                    token=site.tokens["csrf"]).submit()
-            except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
+                call(site, action="delete", title=title, reason=summary,
+                     token=site.tokens["csrf"])
+            except (pywikibot.exceptions.Error, WikiCallError, OSError) as error:
                 pywikibot.warning(ui("wikitours-deploy-save-failed", title, error, 0))
                 continue  # tried again next deploy
         left.pop(title, None)
@@ -314,30 +308,21 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
     return EXIT_OK
 
 
+#: The deploy's options (wikiapi/scriptoptions.py); Pywikibot's global ones (-simulate…) come on top.
+OPTIONS = {"manifest": "", "build": "", "wiki": "", "diff": False, "overwrite": False,
+           "summary": "", "state": deployplan.STATE_TITLE, "grace": GRACE_SECONDS}
+
+
 def main(*args: str) -> int:
-    options = {"manifest": None, "build": None, "wiki": None, "diff": False,
-               "overwrite": False, "summary": "", "state": deployplan.STATE_TITLE,
-               "grace": GRACE_SECONDS}
-    # Help before handle_args, which connects to the configured site.
-    if help_requested(__doc__, args):
-        return EXIT_OK
     try:
-        local_args = pywikibot.handle_args(args)  # also connects to the configured site
-    except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
+        parsed = parse_options(__doc__, args, OPTIONS)  # handle_args connects to the site
+    except (pywikibot.exceptions.Error, OSError) as error:
         pywikibot.error(ui("wikitours-deploy-wiki-error", f"{type(error).__name__}: {error}"))
         return EXIT_ERROR
-    for arg in local_args:
-        name, _, value = arg.partition(":")
-        name = name.lstrip("-")
-        if name in ("diff", "overwrite") and not value:
-            options[name] = True
-        elif name in ("manifest", "build", "wiki", "summary", "state") and value:
-            options[name] = value
-        elif name == "grace" and value.isdigit():
-            options[name] = int(value)
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return EXIT_ERROR
+    if parsed.exit is not None:
+        return EXIT_OK if parsed.exit == 0 else EXIT_ERROR
+    options = dict(parsed.values)
+    options["wiki"] = options["wiki"] or None
     if bool(options["manifest"]) == bool(options["build"]):
         pywikibot.bot.suggest_help(additional_text=ui("wikitours-deploy-no-source"))
         return EXIT_ERROR
@@ -364,7 +349,7 @@ def main(*args: str) -> int:
             return deploy(site, manifest, state_title=options["state"],
                           overwrite=options["overwrite"], dry_run=options["diff"],
                           summary_prefix=options["summary"], grace=options["grace"])
-        except (pywikibot.exceptions.Error, requests.RequestException, OSError) as error:
+        except (pywikibot.exceptions.Error, OSError) as error:
             # before the first edit (reading, logging in): edits handle their own failures
             pywikibot.error(ui("wikitours-deploy-wiki-error", f"{type(error).__name__}: {error}"))
             return EXIT_ERROR

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from publish.syncstate import LeaseKeeper
+from wikiapi.client import call
 from contracts.liveversion import LOADER_TITLE, Pointer, parse_pointer
 
 __all__ = ["Live", "Published", "read_live", "target_of", "publish"]
@@ -55,8 +56,8 @@ class Published:
 
 def read_live(site) -> Live:
     """The pointer as the wiki serves it now: one request."""
-    reply = site.simple_request(action="query", titles=LOADER_TITLE, prop="revisions",
-                                rvprop="ids|content", rvslots="main").submit()
+    reply = call(site, action="query", titles=LOADER_TITLE, prop="revisions",
+                 rvprop="ids|content", rvslots="main")
     pages = reply.get("query", {}).get("pages", [])
     pages = list(pages.values()) if isinstance(pages, dict) else list(pages)
     revisions = pages[0].get("revisions", []) if pages else []

@@ -16,8 +16,10 @@ compiles for each affected wiki with its local adaptation and deploys with :mod:
 * on the library wiki: the translation status pages (``<translations prefix>Status`` and
   ``…/Status/<lang>``), the edit notice of the tour pages and the JSON Schema page
   (``MediaWiki:Wikitours/tours.schema.json``);
-* with ``-preview``: nothing is deployed; the compiled help page of each tour is written to
-  ``Project:Wikitours/Preview/<tour>`` instead (an operator's dry run).
+* with ``-simulate`` (Pywikibot's dry run): everything above is computed and every edit it would
+  make is printed, but Pywikibot blocks each one; no lease is taken and the local cache is left
+  as it was, so the next real run does the work. (``sync_once(preview=True)`` still writes the
+  compiled help page of each tour to ``Project:Wikitours/Preview/<tour>`` instead of deploying.)
 
 **Drafts.** On the library wiki, a page ``Project:Wikitours/Drafts/<id>.yaml`` (the config's
 ``drafts:`` prefix) holds one tour in the same YAML as a tour page. Each changed draft is compiled
@@ -47,7 +49,7 @@ while a publish is in progress, reports an interrupted one, and lists what is ac
 
 Usage:
 
-    python -m publish.sync -wikis:wikis.yaml [-state:FILE] [-once | -interval:SECONDS] [-preview] [-force]
+    python -m publish.sync -wikis:wikis.yaml [-state:FILE] [-once | -interval:SECONDS] [-force] [-simulate]
 
 -state:FILE is a local cache of the on-wiki state (default ``sync-state.json``): with it a run
 where nothing changed reads one batch per wiki; without it (lost, new machine) each wiki's
@@ -70,8 +72,11 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from publish import review  # noqa: E402
+from publish import syncplan  # noqa: E402
 from publish.multiwiki import Config, WikiConfig, load_config  # noqa: E402
-from wikiapi.scripthelp import help_requested  # noqa: E402
+from contracts.syncstate import SyncState  # noqa: E402
+from wikiapi.client import call, save_page  # noqa: E402
+from wikiapi.scriptoptions import help_requested, parse_options, simulating  # noqa: E402
 from publish.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, LeaseKeeper, LeaseLost,  # noqa: E402
                            MachineLock, claim, lease_verdict, new_holder, read_board,
                            render_state, write_state)
@@ -222,7 +227,7 @@ def list_revisions(site, prefixes: Iterable[str], titles: Iterable[str] = ()) ->
                   "gapprefix": common, "gaplimit": "max", "prop": "revisions",
                   "rvprop": "ids|timestamp|user"}
         while True:
-            reply = site.simple_request(**params).submit()
+            reply = call(site, **params)
             for page in _pages_of(reply):
                 rev = _revision(page)
                 if rev:
@@ -232,8 +237,8 @@ def list_revisions(site, prefixes: Iterable[str], titles: Iterable[str] = ()) ->
                 break
             params.update(cont)
     for start in range(0, len(titles), 50):
-        reply = site.simple_request(action="query", titles="|".join(titles[start:start + 50]),
-                                    prop="revisions", rvprop="ids|timestamp|user").submit()
+        reply = call(site, action="query", titles="|".join(titles[start:start + 50]),
+                     prop="revisions", rvprop="ids|timestamp|user")
         for page in _pages_of(reply):
             rev = _revision(page)
             if rev:
@@ -431,11 +436,9 @@ def _deploy(site, manifest, state_title: str, overwrite: bool, progress=None) ->
 
 def _write_page(site, title: str, text: str, summary: str) -> None:
     """Save a wikitext page the sync owns (one request; an identical text makes no revision)."""
-    reply = site.simple_request(action="edit", title=title, text=text, summary=summary,
-                                contentmodel="wikitext", bot=site.has_right("bot"),
-                                token=site.tokens["csrf"]).submit()
-    if reply.get("edit", {}).get("result") != "Success":
-        raise RuntimeError(f"{title}: {reply.get('edit')}")
+    edit = save_page(site, title, text, summary, model="wikitext")
+    if edit.get("result") != "Success":
+        raise RuntimeError(f"{title}: {edit}")
 
 
 def _conflicts(site, manifest, state_title: str) -> list[str]:
@@ -455,8 +458,8 @@ def _tell_editor(site, wiki: WikiConfig, error_title: str, rev: Revision, good: 
     if not rev.user or rev.user == site.username():
         return False
     talk = f"User talk:{rev.user}"
-    reply = site.simple_request(action="query", titles=talk, prop="revisions", rvprop="content",
-                                rvslots="main").submit()
+    reply = call(site, action="query", titles=talk, prop="revisions", rvprop="content",
+                 rvslots="main")
     for page in _pages_of(reply):
         for r in page.get("revisions", []):
             text = r.get("slots", {}).get("main", {}).get("*") or r.get("slots", {}).get("main", {}).get("content") or r.get("*", "")
@@ -464,9 +467,8 @@ def _tell_editor(site, wiki: WikiConfig, error_title: str, rev: Revision, good: 
                 return False
     heading, text = render_talk_note(wiki.language, title=error_title, revid=rev.revid,
                                      good_revid=good, errors=count, status_title=wiki.status)
-    site.simple_request(action="edit", title=talk, section="new", sectiontitle=heading, text=text,
-                        summary=msg("wikitours-sync-summary-talk", wiki.language, error_title),
-                        token=site.tokens["csrf"]).submit()
+    save_page(site, talk, text, msg("wikitours-sync-summary-talk", wiki.language, error_title),
+              section="new", sectiontitle=heading)
     return True
 
 
@@ -513,22 +515,26 @@ def _take(wiki: WikiConfig, site, board: Board, holder: str, outcome: WikiOutcom
         outcome.skipped = "race"
         log(_ui("wikitours-sync-console-race-lost", wiki.id, STATE_TITLE))
         return 0
-    started = (board.state.get("publishing") or {}).get("started", "")
-    if started:
-        outcome.resumed = started
-        log(_ui("wikitours-sync-console-resuming", wiki.id,
-                (board.state.get("publishing") or {}).get("version", "?"), started))
+    publishing_mark = board.state.publishing
+    if publishing_mark is not None and publishing_mark.started:
+        outcome.resumed = publishing_mark.started
+        log(_ui("wikitours-sync-console-resuming", wiki.id, publishing_mark.version or "?",
+                publishing_mark.started))
     return revid
 
 
 def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, preview: bool = False,
               force: bool = False, now: Callable[[], str] = _now, log: Callable[[str], None] = print,
-              holder: str = "") -> SyncResult:
+              holder: str = "", simulate: bool = False) -> SyncResult:
     """One pass over every wiki.
 
     *state* is the local cache (a dict, saved by the caller; ``{}`` when it was lost): it only
     decides whether a wiki may have work. A wiki that may is read from its state page, which is
-    the truth, and worked on only under this sync's lease (*holder*, default a new id)."""
+    the truth, and worked on only under this sync's lease (*holder*, default a new id).
+
+    *simulate* (with Pywikibot's ``-simulate``, which blocks every edit): no lease is claimed
+    and neither the state page nor the cache is updated; the work runs so that each edit it
+    would make is printed."""
     holder = holder or new_holder()
     result = SyncResult()
     config = _localise(config, sites)
@@ -570,34 +576,26 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         # What a wiki's pages depend on: the library's revisions, its adaptation's revision,
         # the mode, its configuration and the wikitours version (an upgrade recompiles).
         local = local_revisions.get(wiki.id)
-        setup = _digest([repr(wiki), repr(lib), __version__])
         approvals = local_approvals.get(wiki.id) if local else None
-        return f"{library_digest}:{local.revid if local else 0}:{approvals.revid if approvals else 0}:" \
-            f"{'p' if preview else 'd'}:{setup}"
+        return syncplan.inputs_digest(library_digest, local.revid if local else 0,
+                                      approvals.revid if approvals else 0, preview,
+                                      _digest([repr(wiki), repr(lib), __version__]))
 
-    def drafts_todo(wiki: WikiConfig, wstate: Mapping) -> list[str]:
-        """The drafts of *wiki* to compile (all when the library changed since they were) and
-        the deleted ones to mark; only the library wiki has drafts."""
-        if wiki.id != lib_wiki.id or not drafts_on:
-            return []
-        stored = wstate.get("drafts") if isinstance(wstate.get("drafts"), dict) else {}
-        stored = {t: v for t, v in stored.items() if _is_draft_page(t, lib.drafts)}
-        if force or wstate.get("drafts-base") != inputs(wiki):
-            changed = list(drafts)
-        else:
-            changed = [t for t, r in drafts.items() if (stored.get(t) or [None])[0] != r.revid]
-        return changed + sorted(t for t in stored if t not in drafts)
+    draft_revids = {t: r.revid for t, r in drafts.items()}
 
-    def up_to_date(wiki: WikiConfig, wstate: Mapping) -> bool:
-        return wstate.get("inputs") == inputs(wiki) and not drafts_todo(wiki, wstate)
+    def plan(wiki: WikiConfig, wstate: SyncState) -> syncplan.WikiPlan:
+        """What *wiki* needs this run (pure: publish/syncplan.py)."""
+        return syncplan.plan_wiki(wstate, inputs(wiki), draft_revids, force=force,
+                                  has_drafts=wiki.id == lib_wiki.id and drafts_on,
+                                  is_draft=lambda t: _is_draft_page(t, lib.drafts))
 
     for wiki in config.wikis:
         result.outcomes[wiki.id] = WikiOutcome(wiki.id)
     boards: dict[str, Board] = {}
     todo: list[WikiConfig] = []
     for wiki in config.wikis:
-        cached = cache.get(wiki.id)
-        if not force and isinstance(cached, dict) and up_to_date(wiki, cached):
+        cached = SyncState.from_cache(cache.get(wiki.id))
+        if not force and cached is not None and plan(wiki, cached).up_to_date:
             continue  # the warm cache: nothing changed, no request beyond the batched read
         site, outcome = sites[wiki.id], result.outcomes[wiki.id]
         try:
@@ -608,8 +606,8 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         outcome.state_problem = _state_problem(board, wiki.language)
         if outcome.state_problem:
             log(f"{wiki.id}: {STATE_TITLE}: " + _state_problem(board, _ui_lang()))
-        elif not force and up_to_date(wiki, board.state):
-            cache[wiki.id] = dict(board.state, revid=board.revid)  # done already (cold cache)
+        elif not force and plan(wiki, board.state).up_to_date:
+            cache[wiki.id] = board.state.to_cache(board.revid)  # done already (cold cache)
             continue
         boards[wiki.id] = board
         todo.append(wiki)
@@ -617,7 +615,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         return result
 
     # The drafts to compile are read with the library's pages (50 per request).
-    draft_reads = [t for w in todo for t in drafts_todo(w, boards[w.id].state) if t in drafts]
+    draft_reads = [t for w in todo for t in plan(w, boards[w.id].state).drafts if t in drafts]
     # Only reviewed revisions are compiled: the latest trusted one of each page (publish/review.py).
     if not isinstance(state.get("review"), dict):
         state["review"] = {}
@@ -639,10 +637,12 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             return ()
         return (Problem(STATE_TITLE, 1, 1, outcome.state_problem, "", "warning"),)
 
-    def work(wiki: WikiConfig, wstate: dict, keeper: LeaseKeeper) -> None:
-        """Compile, deploy and report on one wiki whose lease this sync holds; *wstate* (the
-        wiki's state, from its page) is updated in place."""
+    def work(wiki: WikiConfig, box: "_Working", keeper: LeaseKeeper) -> None:
+        """Compile, deploy and report on one wiki whose lease this sync holds; *box.state* (the
+        wiki's state, from its page) is replaced as each step is done, so that what was done
+        before a failure (talk notes sent) is still written."""
         site = sites[wiki.id]
+        wstate = box.state
         outcome = result.outcomes[wiki.id]
         local_rev = local_revisions.get(wiki.id)
         local_text = None
@@ -665,7 +665,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                 local_text = read_texts(site, [wiki.variant_page]).get(wiki.variant_page)
         # Only drafts changed: the live tours are compiled (for the status page and as the
         # drafts' base) but neither deployed nor reported again.
-        live = force or wstate.get("inputs") != inputs(wiki)
+        live = plan(wiki, wstate).live
         outcome.drafts_only = not live
         loaded = load_library_for(config, wiki, texts, sources, local_text)
         built, problems, variant = compile_for(wiki, loaded, translations, local_text,
@@ -678,7 +678,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         page_revs = dict(sources)
         if local_rev is not None:
             page_revs[wiki.variant_page] = local_rev
-        good = wstate.get("good", {})
+        good = wstate.good
         lib_index = "" if wiki.id == lib_wiki.id else lib_wiki.index
         published = None
         if not live:
@@ -697,8 +697,8 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                 def before_edits(now_live: publishing.Live) -> None:
                     # Readers keep the live version until the one edit that switches them.
                     _write_page(site, wiki.status, render_status(Status(
-                        lang=wiki.language, live_version=wstate.get("version", ""),
-                        live_sources=tuple(sorted(wstate.get("good", {}).items())),
+                        lang=wiki.language, live_version=wstate.version,
+                        live_sources=tuple(sorted(wstate.good.items())),
                         sources=tuple(sorted(page_revs)), checked=now(), source_index=lib_index,
                         schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
                         docs=docs_title(wiki), publishing="in-progress",
@@ -719,39 +719,22 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                                               T("wikitours-hint-sync-deploy-stopped", "interface-admin"))]
             if code == 0 and not preview:
                 outcome.published = True
-                wstate["fixed"] = [[t, r] for t, r in wstate.get("errors", [])]
-                wstate["errors"] = []
-                wstate["good"] = {t: r.revid for t, r in page_revs.items()}
-                wstate["version"] = outcome.version
+                wstate = box.state = syncplan.after_publish(
+                    wstate, {t: r.revid for t, r in page_revs.items()}, outcome.version)
             elif preview and code == 0:
-                wstate["fixed"] = [[t, r] for t, r in wstate.get("errors", [])]
-                wstate["errors"] = []
+                wstate = box.state = syncplan.after_clean_preview(wstate)
         else:
-            reported = []
-            broken_pages: dict[str, int] = {}
-            for p in errors:
-                broken_pages[p.file] = broken_pages.get(p.file, 0) + 1
-            notified = {tuple(x) for x in wstate.get("notified", [])}
-            for title, count in broken_pages.items():
-                rev = page_revs.get(title)
-                if rev is None:
-                    continue
-                reported.append([title, rev.revid])
-                key = (title, rev.revid)
-                if key in notified:
-                    continue
-                # The note goes to the wiki where the page is; the library wiki's own sync tells
-                # library editors, so a local wiki does not post a second note.
-                home = lib_wiki if title != wiki.variant_page else wiki
-                if home.id != wiki.id:
-                    notified.add(key)
-                    continue
-                if _tell_editor(site, wiki, title, rev, good.get(title, 0), count):
-                    outcome.notified.append(key)
-                notified.add(key)
-            wstate["notified"] = sorted([list(x) for x in notified])[-200:]
-            wstate["errors"] = reported
-            wstate["fixed"] = []
+            # The note goes to the wiki where the page is; the library wiki's own sync tells
+            # library editors, so a local wiki does not post a second note.
+            home = (lambda t: wiki.id == (wiki if t == wiki.variant_page else lib_wiki).id)
+            notes = syncplan.plan_error_notes(wstate, [p.file for p in errors],
+                                              {t: r.revid for t, r in page_revs.items()}, home)
+            notified = set(notes.settled)
+            for title, revid, count in notes.send:
+                if _tell_editor(site, wiki, title, page_revs[title], good.get(title, 0), count):
+                    outcome.notified.append((title, revid))
+                notified.add((title, revid))
+            wstate = box.state = syncplan.after_errors(wstate, notes.reported, notified)
 
         def page_error(p: Problem) -> PageError:
             rev = page_revs.get(p.file)
@@ -759,15 +742,15 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             return PageError(p, rev.revid if rev else 0, good.get(p.file, 0), rev.user if rev else "", index)
 
         draft_pages: dict[str, tuple[str, str, str]] = {}
-        todo_drafts = drafts_todo(wiki, wstate)
+        todo_drafts = plan(wiki, wstate).drafts
         if todo_drafts:
-            stored = {t: v for t, v in (wstate.get("drafts") or {}).items()
-                      if _is_draft_page(t, lib.drafts)}
+            previewed: dict[str, tuple[int, int]] = {}
+            deleted: list[str] = []
             for title in todo_drafts:
                 keeper.touch()  # many drafts take a while: the lease stays ours
                 draft_id = tour_id_from_title(title, lib.drafts)
                 if title not in drafts:  # deleted: the preview says so; the live tours stay
-                    stored.pop(title, None)
+                    deleted.append(title)
                     draft_pages[wiki.previews + draft_id] = (
                         wiki.previews + draft_id, "wikitext",
                         render_draft_deleted(wiki.language, draft=title))
@@ -776,15 +759,15 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                                                            drafts[title], translations,
                                                            translation_problems)
                 draft_pages[preview_title] = (preview_title, "wikitext", text)
-                stored[title] = [drafts[title].revid, count]
+                previewed[title] = (drafts[title].revid, count)
                 outcome.drafts[title] = count
-            wstate["drafts"] = stored
-            wstate["drafts-base"] = inputs(wiki)
+            wstate = box.state = syncplan.after_drafts(
+                wstate, previewed, deleted, inputs(wiki), lambda t: _is_draft_page(t, lib.drafts))
         if draft_pages:  # a draft's preview wins over an operator's -preview of the same tour
             own_pages = [p for p in own_pages if p[0] not in draft_pages]
         draft_lines = tuple(DraftLine(t, int(v[0]), int(v[1]),
                                       wiki.previews + tour_id_from_title(t, lib.drafts))
-                            for t, v in sorted((wstate.get("drafts") or {}).items())) \
+                            for t, v in sorted(wstate.drafts.items())) \
             if wiki.id == lib_wiki.id and drafts_on else ()
 
         now_live = published.after if published is not None else publishing.read_live(site)
@@ -798,9 +781,9 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             resumed=outcome.resumed if outcome.published else "", **_pointer_fields(now_live),
             lang=wiki.language, errors=tuple(page_error(p) for p in outcome.errors),
             warnings=tuple(warnings) + state_warning(outcome),
-            live_version=wstate.get("version", ""),
-            live_sources=tuple(sorted(wstate.get("good", {}).items())),
-            fixed=tuple(tuple(x) for x in wstate.get("fixed", [])), conflicts=tuple(outcome.conflicts),
+            live_version=wstate.version,
+            live_sources=tuple(sorted(wstate.good.items())),
+            fixed=tuple(wstate.fixed), conflicts=tuple(outcome.conflicts),
             sources=tuple(sorted(page_revs)), checked=now(),
             previews=tuple(t for t, _, _ in own_pages),
             source_index=lib_index, schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
@@ -823,12 +806,8 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                 lambda *_: keeper.touch())
         # A deploy that stopped (hand-edited pages, missing rights) is tried again next run;
         # errors in the sources wait for the next edit of the sources.
-        if not live:
-            pass  # the live tours were done before
-        elif outcome.published or errors or (preview and not outcome.conflicts):
-            wstate["inputs"] = inputs(wiki)
-        else:
-            wstate.pop("inputs", None)
+        done = bool(outcome.published or errors or (preview and not outcome.conflicts))
+        box.state = syncplan.after_run(wstate, live=live, inputs=inputs(wiki), done=done)
         log(f"{wiki.id}: " + (f"drafts {len(outcome.drafts)}" if not live else
                               "published " + outcome.version if outcome.published else
                               f"{len(outcome.errors)} error(s), nothing published" if outcome.errors else
@@ -839,19 +818,21 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         # not eat the lease of the next.
         site, outcome = sites[wiki.id], result.outcomes[wiki.id]
         try:
-            taken = _take(wiki, site, boards[wiki.id], holder, outcome, log)
+            # a simulation claims nothing: Pywikibot would block the claim's edit anyway
+            taken = boards[wiki.id].revid or -1 if simulate else \
+                _take(wiki, site, boards[wiki.id], holder, outcome, log)
         except Exception as error:  # noqa: BLE001 - a claim that was saved expires by itself
             log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
             continue
         if not taken:
             continue
         outcome.changed = True
-        wstate = dict(boards[wiki.id].state)
+        box = _Working(boards[wiki.id].state)
         keeper = LeaseKeeper(site, holder, boards[wiki.id], taken,
                              lambda until, w=wiki: msg("wikitours-sync-summary-lease", w.language,
                                                        until))
         try:
-            work(wiki, wstate, keeper)
+            work(wiki, box, keeper)
         except LeaseLost:
             # Another sync works on the wiki now (our lease ran out): its page stays as it is.
             log(_ui("wikitours-sync-console-lease-lost", wiki.id))
@@ -859,9 +840,11 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             continue
         except Exception as error:  # noqa: BLE001 - one wiki's failure must not stop the others
             log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
-            wstate.pop("inputs", None)  # tried again next run
+            box.state = box.state.with_(inputs="")  # tried again next run
+        if simulate:
+            continue  # nothing was saved: the state page and the cache stay as they were
         # This run ended the publish (finished, or stopped and reported on the status page).
-        wstate.pop("publishing", None)
+        wstate = box.state.with_(publishing=None)
         # The final write releases the lease (the state without it).
         try:
             revid = write_state(site, STATE_TITLE, render_state(wstate, None),
@@ -870,8 +853,15 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
             cache.pop(wiki.id, None)
             continue
-        cache[wiki.id] = dict(wstate, revid=revid or boards[wiki.id].revid)
+        cache[wiki.id] = wstate.to_cache(revid or boards[wiki.id].revid)
     return result
+
+
+@dataclass
+class _Working:
+    """The state of the wiki being worked on, as far as the work got (see ``work``)."""
+
+    state: SyncState
 
 
 def _pointer_fields(live: "publishing.Live") -> dict:
@@ -954,11 +944,15 @@ def save_state(path: Path, state: dict) -> None:
     tmp.replace(path)
 
 
+#: The sync's options (wikiapi/scriptoptions.py); Pywikibot's global ones come on top.
+OPTIONS = {"wikis": "wikis.yaml", "state": "sync-state.json", "interval": 0, "once": False,
+           "force": False}
+
+
 def main(*args: str) -> int:
     import pywikibot
 
-    options = {"wikis": "", "state": "sync-state.json", "interval": "", "once": False,
-               "preview": False, "force": False}
+    options = dict(OPTIONS)
     if help_requested(__doc__, args):
         return 0
     args = args or tuple(sys.argv[1:])  # what Pywikibot's handle_args reads when given none
@@ -980,27 +974,26 @@ def main(*args: str) -> int:
 def _run(options: dict, args: tuple[str, ...], state_path: Path) -> int:
     import pywikibot
 
-    for arg in pywikibot.handle_args(args):
-        name, _, value = arg.lstrip("-").partition(":")
-        if name in ("once", "preview", "force") and not value:
-            options[name] = True
-        elif name in ("wikis", "state", "interval") and value:
-            options[name] = value
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 1
-    config, problems = load_config(options["wikis"] or "wikis.yaml")
+    parsed = parse_options(None, args, OPTIONS)
+    if parsed.exit is not None:
+        return 1
+    options = parsed.values
+    config, problems = load_config(options["wikis"])
     for p in problems:
         pywikibot.error(format_problem(p, _ui_lang()))
     if config is None:
         return 1
     sites = {w.id: site_for(w) for w in config.wikis}
     holder = new_holder()
+    simulate = simulating()
     while True:
         state = load_state(state_path)
-        sync_once(config, sites, state, preview=options["preview"], force=options["force"],
-                  log=pywikibot.info, holder=holder)
-        save_state(state_path, state)
+        sync_once(config, sites, state, force=options["force"], log=pywikibot.info,
+                  holder=holder, simulate=simulate)
+        if simulate:
+            pywikibot.info(_ui("wikitours-sync-console-simulated"))
+        else:
+            save_state(state_path, state)
         if options["once"] or not options["interval"]:
             return 0
         time.sleep(max(10, int(options["interval"])))

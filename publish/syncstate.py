@@ -9,15 +9,8 @@ interface admins (the bot is one) can edit it. A local file (``-state:``) is onl
 saves one read per wiki when nothing changed; losing it costs that read, never a second talk
 note or a forgotten diff link.
 
-Page format (``format: 1``)::
-
-    {"format": 1, "inputs": "<digest>", "version": "<library version>",
-     "good": {"<source page>": <revid>}, "errors": [["<page>", <revid>]],
-     "fixed": [["<page>", <revid>]], "notified": [["<page>", <revid>]],
-     "drafts-base": "<digest>", "drafts": {"<draft page>": [<revid>, <errors>]},
-     "publishing": {"version": "<library version>", "pointer": "<gadget version>",
-                    "started": "2026-11-25T20:13:00Z"} | absent,
-     "lease": {"holder": "<host>:<pid>:<random>", "expires": "2026-11-25T20:15:00Z"} | null}
+The page's format, the typed :class:`contracts.syncstate.SyncState` and its reading and writing
+live in :mod:`contracts.syncstate` (docs/contracts.md §11); this module is the I/O around it.
 
 **A lease that notices a dead holder.** A lease is short (``LEASE_SECONDS``) and renewed by its
 holder while it works (:class:`LeaseKeeper`, every ``RENEW_SECONDS`` and between the edits of a
@@ -51,6 +44,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Mapping
 
+from wikiapi.client import call, save_page
+from contracts.syncstate import MAX_DRAFTS, MAX_STATE_BYTES, Lease, SyncState, parse, render
+
 __all__ = ["STATE_TITLE", "LEASE_SECONDS", "RENEW_SECONDS", "MAX_STATE_BYTES", "Lease", "Board",
            "parse_state", "render_state", "lease_verdict", "new_holder", "read_board",
            "write_state", "claim", "LeaseKeeper", "LeaseLost", "MachineLock", "holder_alive"]
@@ -61,23 +57,9 @@ STATE_TITLE = "MediaWiki:Wikitours/sync-state.json"
 LEASE_SECONDS = 90
 #: A working sync renews its lease this often (and never lets it come closer than this to its end).
 RENEW_SECONDS = 30
-#: A state page larger than this is not read (the sync's own page stays far below: lists are
-#: capped at 200 entries); it is reported and rebuilt.
-MAX_STATE_BYTES = 256 * 1024
 #: Clocks of the wiki's servers may differ a little; a lease ending later than this past
 #: ``now + LEASE_SECONDS`` was not written by a sync (forged) and does not count.
 SKEW_SECONDS = 120
-_LIST_CAP = 200
-_KEYS = ("inputs", "version", "good", "errors", "fixed", "notified", "drafts-base", "drafts",
-         "publishing")
-#: At most this many drafts are remembered (and previewed) per wiki.
-MAX_DRAFTS = 500
-
-
-@dataclass(frozen=True)
-class Lease:
-    holder: str
-    expires: str  # ISO 8601 UTC, the wiki's clock
 
 
 @dataclass(frozen=True)
@@ -86,7 +68,7 @@ class Board:
 
     exists: bool
     revid: int
-    state: Mapping[str, object]
+    state: SyncState
     lease: Lease | None
     problem: tuple[str, ...]  # (reason key, parameter) when the page was not usable, else ()
     server_now: str
@@ -111,90 +93,25 @@ def later(now: str, seconds: int) -> str:
     return _iso((_time(now) or datetime.now(timezone.utc)) + timedelta(seconds=seconds))
 
 
-def _is_revid(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2 ** 53
-
-
-def _pairs(value: object) -> list[list] | None:
-    if not isinstance(value, list):
-        return None
-    out = []
-    for item in value:
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
-                and len(item[0]) <= 255 and _is_revid(item[1])):
-            return None
-        out.append([item[0], item[1]])
-    return out[-_LIST_CAP:]
-
-
 def parse_state(text: str | None) -> tuple[dict, Lease | None, tuple[str, ...]]:
-    """``(state, lease, problem)`` from the page text; *problem* is ``()`` when the page was fine
-    or missing, else ``(reason, parameter)`` with reason ``json``, ``size`` or ``field``. A page
-    that is not usable gives an empty state (the sync rebuilds it); a bad field is dropped."""
-    if text is None or text.strip() == "":
-        return {}, None, ()
-    if len(text.encode("utf-8")) > MAX_STATE_BYTES:
-        return {}, None, ("size", str(MAX_STATE_BYTES))
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return {}, None, ("json", "")
-    if not isinstance(data, dict) or data.get("format") != 1:
-        return {}, None, ("field", "format")
-    state: dict = {}
-    bad = ""
-    for key in ("inputs", "version", "drafts-base"):
-        value = data.get(key)
-        if isinstance(value, str) and len(value) <= 255:
-            state[key] = value
-        elif value is not None:
-            bad = bad or key
-    good = data.get("good")
-    if isinstance(good, dict) and len(good) <= 5000 and all(
-            isinstance(k, str) and len(k) <= 255 and _is_revid(v) for k, v in good.items()):
-        state["good"] = dict(good)
-    elif good is not None:
-        bad = bad or "good"
-    for key in ("errors", "fixed", "notified"):
-        pairs = _pairs(data.get(key))
-        if pairs is not None:
-            state[key] = pairs
-        elif data.get(key) is not None:
-            bad = bad or key
-    drafts = data.get("drafts")
-    if isinstance(drafts, dict) and len(drafts) <= MAX_DRAFTS and all(
-            isinstance(k, str) and len(k) <= 255 and isinstance(v, list) and len(v) == 2
-            and _is_revid(v[0]) and _is_revid(v[1]) for k, v in drafts.items()):
-        state["drafts"] = {k: [v[0], v[1]] for k, v in drafts.items()}
-    elif drafts is not None:
-        bad = bad or "drafts"
-    publishing = data.get("publishing")
-    if isinstance(publishing, dict) and all(
-            isinstance(publishing.get(k), str) and len(publishing[k]) <= 64
-            for k in ("version", "pointer", "started")) and _time(publishing["started"]):
-        state["publishing"] = {k: publishing[k] for k in ("version", "pointer", "started")}
-    elif publishing is not None:
-        bad = bad or "publishing"
-    lease = None
-    raw = data.get("lease")
-    if isinstance(raw, dict) and isinstance(raw.get("holder"), str) and 0 < len(raw["holder"]) <= 255 \
-            and _time(raw.get("expires")) is not None:
-        lease = Lease(raw["holder"], raw["expires"])
-    elif raw is not None:
-        bad = bad or "lease"
-    return state, lease, (("field", bad) if bad else ())
+    """The page read as a dict (its JSON without format and lease): see contracts.syncstate.parse."""
+    state, lease, problem = parse(text)
+    return state.to_dict(), lease, problem
 
 
-def render_state(state: Mapping[str, object], lease: Lease | None) -> str:
+def render_state(state: SyncState | Mapping[str, object], lease: Lease | None) -> str:
+    """The page text of *state*: see contracts.syncstate.render. A dict is written as given
+    (its known keys only), unchecked: tests use it to write forged pages."""
+    if isinstance(state, SyncState):
+        return render(state, lease)
     data: dict = {"format": 1}
-    for key in _KEYS:
-        if key in state:
-            data[key] = state[key]
-    for key in ("errors", "fixed", "notified"):
-        if key in data:
-            data[key] = list(data[key])[-_LIST_CAP:]
+    data.update({k: v for k, v in state.items() if k in _KEYS})
     data["lease"] = {"holder": lease.holder, "expires": lease.expires} if lease else None
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+_KEYS = ("inputs", "version", "good", "errors", "fixed", "notified", "drafts-base", "drafts",
+         "publishing")
 
 
 def holder_alive(holder: str) -> bool | None:
@@ -251,9 +168,9 @@ def _main_text(revision: dict) -> str | None:
 
 
 def _revisions(site, title: str, limit: int) -> tuple[list[dict], str]:
-    reply = site.simple_request(action="query", titles=title, prop="revisions",
-                                rvprop="ids|timestamp|content", rvslots="main", rvlimit=limit,
-                                curtimestamp=True).submit()
+    reply = call(site, action="query", titles=title, prop="revisions",
+                 rvprop="ids|timestamp|content", rvslots="main", rvlimit=limit,
+                 curtimestamp=True)
     pages = reply.get("query", {}).get("pages", [])
     pages = list(pages.values()) if isinstance(pages, dict) else list(pages)
     revisions = pages[0].get("revisions", []) if pages else []
@@ -264,17 +181,14 @@ def read_board(site, title: str = STATE_TITLE) -> Board:
     """The state page of *site* with the wiki's current time: one request."""
     revisions, now = _revisions(site, title, 1)
     if not revisions:
-        return Board(False, 0, {}, None, (), now)
-    state, lease, problem = parse_state(_main_text(revisions[0]))
+        return Board(False, 0, SyncState(), None, (), now)
+    state, lease, problem = parse(_main_text(revisions[0]))
     return Board(True, int(revisions[0].get("revid", 0)), state, lease, problem, now)
 
 
 def write_state(site, title: str, text: str, summary: str) -> int:
     """Save the page (content model json); the new revision id (0: no change was needed)."""
-    reply = site.simple_request(action="edit", title=title, text=text, summary=summary,
-                                contentmodel="json", bot=site.has_right("bot"), notminor=True,
-                                token=site.tokens["csrf"]).submit()
-    edit = reply.get("edit", {})
+    edit = save_page(site, title, text, summary, model="json")
     if edit.get("result") != "Success":
         raise RuntimeError(f"{title}: {edit}")
     return int(edit.get("newrevid", 0))
@@ -290,7 +204,7 @@ def claim(site, board: Board, holder: str, summary: Callable[[str], str],
     page back as it was before our write, re-checking in the same way (at most three times).
     """
     expires = later(board.server_now, LEASE_SECONDS)
-    text = render_state(board.state, Lease(holder, expires))
+    text = render(board.state, Lease(holder, expires))
     ours = write_state(site, title, text, summary(expires))
     revisions, _ = _revisions(site, title, 10)
     mine = {int(r.get("revid", 0)): r for r in revisions}.get(ours)
@@ -334,7 +248,7 @@ class LeaseKeeper:
         import time
 
         self.site, self.holder, self.title, self.summary = site, holder, title, summary
-        self.state = dict(board.state)
+        self.state: SyncState = board.state
         self.revid = revid
         self._clock = clock or time.monotonic
         self._start = self._clock()
@@ -349,15 +263,18 @@ class LeaseKeeper:
     def touch(self, force: bool = False, **changes: object) -> bool:
         """Renew when due (or *force*), first applying *changes* to the state written (a value
         None removes the key); True when a renewal was written."""
-        for key, value in changes.items():
-            if value is None:
-                self.state.pop(key, None)
-            else:
-                self.state[key] = value
+        if changes:
+            data = self.state.to_dict()
+            for key, value in changes.items():
+                if value is None:
+                    data.pop(key, None)
+                else:
+                    data[key] = value
+            self.state = SyncState.from_dict(data)
         if not force and self._clock() - self._renewed < RENEW_SECONDS:
             return False
         now = self.server_now()
-        text = render_state(self.state, Lease(self.holder, later(now, LEASE_SECONDS)))
+        text = render(self.state, Lease(self.holder, later(now, LEASE_SECONDS)))
         ours = write_state(self.site, self.title, text, self.summary(later(now, LEASE_SECONDS)))
         if ours == 0:  # nothing changed (cannot happen: the end moved), still ours
             self._renewed = self._clock()
@@ -368,7 +285,7 @@ class LeaseKeeper:
         parent = by_id.get(int(mine.get("parentid", -1))) if mine is not None else None
         # The page before our write must still have been ours: our last write, or a losing
         # claimant's put-back of it (same text, new revision; see claim()).
-        _, parent_lease, _ = parse_state(_main_text(parent) if parent is not None else None)
+        _, parent_lease, _ = parse(_main_text(parent) if parent is not None else None)
         ours_before = parent_lease is not None and parent_lease.holder == self.holder
         if mine is not None and parent is not None and not ours_before \
                 and _time(now) is not None and self._expires is not None \

@@ -29,7 +29,6 @@ __all__ = ["WikiRevision", "Action", "content_sha", "changed_side", "plan_pull",
 
 DEFAULT_PREFIX = "Project:Wikitours/i18n/"
 PASSWORD_ENV = "WIKITOURS_BOT_PASSWORD"
-USER_AGENT = "wikitours-translations-sync/0.1 (python -m tours pull|push)"
 
 
 @dataclass(frozen=True)
@@ -146,32 +145,46 @@ def banana_text(text: str) -> str:
 
 
 class Api:
-    """A few MediaWiki API calls with requests (the compiler has no Pywikibot dependency)."""
+    """The calls pull and push make, through the one wiki client (wikiapi/client.py: maxlag,
+    rate-limit pacing, retries, saving) on a Pywikibot site for the API URL. API errors come out
+    as ``RuntimeError("code: info")``, which the commands report per page."""
 
     def __init__(self, url: str):
-        import requests
+        from wikiapi.client import site_for_api
 
         self.url = url
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = USER_AGENT
+        self._site_for = site_for_api
+        self.site = None
 
-    def call(self, method: str = "GET", **params) -> dict:
-        params.update(format="json", formatversion="2")
-        if method == "GET":
-            reply = self.session.get(self.url, params=params, timeout=60)
-        else:
-            reply = self.session.post(self.url, data=params, timeout=60)
-        reply.raise_for_status()
-        data = reply.json()
-        if "error" in data:
-            raise RuntimeError(f"{data['error'].get('code')}: {data['error'].get('info')}")
-        return data
+    def _ready(self):
+        if self.site is None:
+            self.site = self._site_for(self.url)
+        return self.site
+
+    def call(self, method: str = "GET", **params) -> dict:  # noqa: ARG002 - Pywikibot picks
+        """One API request; *method* is kept for the callers (Pywikibot posts what writes)."""
+        site = self._ready()  # before importing Pywikibot: it sets Pywikibot up
+        from pywikibot.exceptions import APIError
+
+        from wikiapi.client import call
+
+        params.setdefault("formatversion", 2)
+        try:
+            return call(site, **params)
+        except APIError as error:
+            raise RuntimeError(f"{error.code}: {error.info}") from None
 
     def login(self, user: str, password: str) -> None:
-        token = self.call(action="query", meta="tokens", type="login")["query"]["tokens"]["logintoken"]
-        reply = self.call("POST", action="login", lgname=user, lgpassword=password, lgtoken=token)
-        if reply.get("login", {}).get("result") != "Success":
-            raise RuntimeError(f"login as {user} failed: {reply.get('login', {}).get('reason', reply)}")
+        """Log in as *user* (a bot password's ``NAME@APP``) with *password*."""
+        from wikiapi.client import prepare_pywikibot
+
+        prepare_pywikibot()
+        from pywikibot.exceptions import Error
+
+        try:
+            self.site = self._site_for(self.url, user, password)
+        except Error as error:
+            raise RuntimeError(f"login as {user} failed: {error}") from None
 
     def canonical_prefix(self, prefix: str) -> tuple[str, int, str]:
         """``(prefix as the wiki spells it, namespace number, prefix without namespace)``."""
@@ -203,18 +216,22 @@ class Api:
 
     def save(self, title: str, text: str, summary: str, basetimestamp: str | None,
              contentmodel: str | None = "json") -> int:
-        token = self.call(action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
-        params = {"action": "edit", "title": title, "text": text, "summary": summary,
-                  "token": token}
-        if contentmodel:
-            params["contentmodel"] = contentmodel
-        if basetimestamp:
-            params.update(basetimestamp=basetimestamp, nocreate="1")
-        else:
-            params["createonly"] = "1"
-        reply = self.call("POST", **params)
-        return int(reply["edit"].get("newrevid") or 0)
+        """Save through the client's one edit (wikiapi.client.save_page); a page read as
+        existing is saved over its *basetimestamp*, a missing one with ``createonly``."""
+        site = self._ready()
+        from pywikibot.exceptions import APIError
 
+        from wikiapi.client import save_page
+
+        try:
+            edit = save_page(site, title, text, summary, model=contentmodel or "",
+                             basetimestamp=basetimestamp or "", no_create=bool(basetimestamp),
+                             create_only=not basetimestamp)
+        except APIError as error:
+            raise RuntimeError(f"{error.code}: {error.info}") from None
+        if edit.get("result") != "Success":
+            raise RuntimeError(str(edit))
+        return int(edit.get("newrevid") or 0)
 
     def revisions(self, titles: list[str]) -> dict:
         """The latest revision of each existing page of *titles* (50 per request), keyed by the

@@ -50,6 +50,7 @@ from contracts.approvals import (  # noqa: F401  (the page, as the sync uses it)
     MAX_APPROVAL_ENTRIES, MAX_APPROVALS_BYTES, approval_line, parse_approvals)
 from publish.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
                               level_rank, weaker)
+from wikiapi.client import call
 
 __all__ = ["Trusted", "TrustConfig", "DEFAULT_TRUST", "APPROVALS_TITLE", "Rev", "Approval",
            "Verdict", "parse_trust", "review_page", "approvals_from_history", "approved_for",
@@ -296,7 +297,7 @@ def read_histories(site, titles: Iterable[str], limit: int = MAX_HISTORY) -> dic
                   "rvprop": "ids|user|sha1|timestamp", "rvdir": "older"}
         revs: list[Rev] = []
         while len(revs) < limit:
-            reply = site.simple_request(**params).submit()
+            reply = call(site, **params)
             for page in _pages(reply):
                 for r in page.get("revisions", []):
                     revs.append(Rev(int(r.get("revid", 0)), int(r.get("parentid", 0)),
@@ -320,13 +321,12 @@ def read_users(site, users: Iterable[str]) -> dict[str, tuple[frozenset, frozens
     out: dict[str, tuple[frozenset, frozenset]] = {}
     if not names:
         return out
-    reply = site.simple_request(action="query", meta="siteinfo", siprop="usergroups").submit()
+    reply = call(site, action="query", meta="siteinfo", siprop="usergroups")
     by_group = {str(g.get("name", "")): frozenset(g.get("rights", []))
                 for g in reply.get("query", {}).get("usergroups", [])}
     for start in range(0, len(names), 50):
-        reply = site.simple_request(action="query", list="users",
-                                    ususers="|".join(names[start:start + 50]),
-                                    usprop="groups").submit()
+        reply = call(site, action="query", list="users",
+                     ususers="|".join(names[start:start + 50]), usprop="groups")
         for u in reply.get("query", {}).get("users", []):
             if "missing" in u or "invalid" in u:
                 continue
@@ -344,7 +344,7 @@ def read_approvals(site, title: str,
               "rvprop": "ids|user|content", "rvslots": "main", "rvdir": "older"}
     out: list[tuple[int, str, str | None]] = []
     while len(out) < limit:
-        reply = site.simple_request(**params).submit()
+        reply = call(site, **params)
         for page in _pages(reply):
             for r in page.get("revisions", []):
                 main = r.get("slots", {}).get("main", {})
@@ -364,9 +364,9 @@ def read_revision_texts(site, revids: Iterable[int]) -> dict[int, str]:
     ids = sorted({int(i) for i in revids if i})
     out: dict[int, str] = {}
     for start in range(0, len(ids), 50):
-        reply = site.simple_request(action="query", prop="revisions",
-                                    revids="|".join(map(str, ids[start:start + 50])),
-                                    rvprop="ids|content", rvslots="main").submit()
+        reply = call(site, action="query", prop="revisions",
+                     revids="|".join(map(str, ids[start:start + 50])),
+                     rvprop="ids|content", rvslots="main")
         for page in _pages(reply):
             for r in page.get("revisions", []):
                 main = r.get("slots", {}).get("main", {})
@@ -381,8 +381,8 @@ def read_protections(site, titles: Iterable[str]) -> dict[str, dict[str, str]]:
     names = list(dict.fromkeys(t for t in titles if t))
     out: dict[str, dict[str, str]] = {}
     for start in range(0, len(names), 50):
-        reply = site.simple_request(action="query", prop="info", inprop="protection",
-                                    titles="|".join(names[start:start + 50])).submit()
+        reply = call(site, action="query", prop="info", inprop="protection",
+                     titles="|".join(names[start:start + 50]))
         for page in _pages(reply):
             if "missing" in page or "invalid" in page:
                 continue

@@ -135,11 +135,11 @@ def check_markers(text: str) -> None:
 
 
 def check_sync_state(text: str) -> None:
-    from publish.syncstate import parse_state, render_state
+    from contracts import syncstate
 
-    state, lease, problem = parse_state(text)
+    state, lease, problem = syncstate.parse(text)
     assert problem == () and lease is not None
-    assert parse_state(render_state(state, lease)) == (state, lease, ())
+    assert syncstate.parse(syncstate.render(state, lease)) == (state, lease, ())
 
 
 def check_approvals(text: str) -> None:
