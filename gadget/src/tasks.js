@@ -106,7 +106,7 @@
 					}
 				}
 				$box.append( $( '<p>' ).addClass( 'wikitours-tasks__intro' )
-					.append( M.dom( 'wikitours-tasks-offer', M.dom( 'wikitours-tour-' + type.tour + '-title' ) ) ) );
+					.append( M.dom( 'wikitours-tasks-offer' ) ) );
 				if ( Array.isArray( data.topics ) && data.topics.length ) {
 					$select = $( '<select>' ).addClass( 'wikitours-tasks__topic' )
 						.attr( 'aria-label', M.text( 'wikitours-tasks-topic' ) )
