@@ -19,10 +19,10 @@ import random
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from .tasktypes import TaskConfig
+from .tasktypes import TaskConfig, parse_config
 
 __all__ = ["Source", "sources", "query_params", "merge_reply", "TaskPage", "TaskLists",
-           "build", "render", "parse_list", "pick", "MAX_LIST_BYTES"]
+           "build", "render", "parse_list", "config_from_published", "pick", "MAX_LIST_BYTES"]
 
 MAX_LIST_BYTES = 512 * 1024
 
@@ -124,9 +124,11 @@ def render(lists: TaskLists, source_revision: int = 0) -> str:
     """The JSON page the gadget and the app read (docs/contracts.md §14)."""
     config = lists.config
     doc = {"format": 1, "source-revision": source_revision, "offer": config.offer,
-           "topics": list(config.topics),
+           "topics": list(config.topics), "levels": list(config.levels),
+           "streak": config.streak, "leaderboard": config.leaderboard,
            "types": {t.id: {"tour": t.tour, "learn": t.learn, "badge": t.badge,
                             "templates": list(t.templates), "check": list(t.check),
+                            "categories": list(t.categories),
                             "pages": [[p.title, list(p.topics)] for p in lists.pages[t.id]]}
                      for t in config.types}}
     return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
@@ -154,11 +156,25 @@ def parse_list(text: str | None) -> dict:
                  for p in entry.get("pages") or []
                  if isinstance(p, list) and len(p) == 2 and isinstance(p[0], str)
                  and isinstance(p[1], list)]
-        types[str(type_id)] = {k: entry.get(k) for k in ("tour", "learn", "badge")} | {
-            "pages": pages}
+        types[str(type_id)] = {k: entry.get(k) for k in ("tour", "learn", "badge", "templates",
+                                                         "check", "categories")} | {"pages": pages}
     offer = data.get("offer")
     return {"offer": offer if isinstance(offer, int) and 1 <= offer <= 10 else 3,
-            "topics": topics, "types": types}
+            "topics": topics, "types": types, "levels": data.get("levels"),
+            "streak": data.get("streak"), "leaderboard": data.get("leaderboard")}
+
+
+def config_from_published(published: dict) -> TaskConfig:
+    """The task types as the published list states them (the bot wrote it from the reviewed
+    types page), validated again: the app trusts the page's protection, not its content."""
+    doc = {"format": 1, "offer": published.get("offer", 3), "topics": published.get("topics"),
+           "types": [{"id": k, **{f: v.get(f) for f in ("tour", "learn", "badge", "templates",
+                                                         "check", "categories") if v.get(f)}}
+                     for k, v in published.get("types", {}).items()]}
+    for key in ("levels", "streak", "leaderboard"):
+        if published.get(key) is not None:
+            doc[key] = published[key]
+    return parse_config(json.dumps(doc))
 
 
 def pick(published: dict, type_id: str, *, topic: str = "", exclude: Iterable[str] = (),

@@ -21,7 +21,7 @@ from toolforge.progress import parse_time
 
 from .tasktypes import TaskType
 
-__all__ = ["TaskEntry", "TaskCheck", "parse_tasks", "count_templates", "check_task",
+__all__ = ["practice_fields", "TaskEntry", "TaskCheck", "parse_tasks", "count_templates", "check_task",
            "check_tasks", "MAX_TASKS"]
 
 #: Task entries read from a progress page (the newest ones; the gadget keeps at most this many).
@@ -67,6 +67,19 @@ def parse_tasks(data: Any) -> tuple[TaskEntry, ...]:
                 and revid not in out):
             out[revid] = TaskEntry(kind, title, revid, done[:32] if isinstance(done, str) else "")
     return tuple(out.values())
+
+
+def practice_fields(text: str) -> tuple[tuple[TaskEntry, ...], tuple[str, ...]]:
+    """``(tasks, public)`` of a progress page's text (already size-checked by its reader)."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return (), ()
+    public = data.get("public") if isinstance(data, dict) else None
+    shown = tuple(p for p in public[:10] if p in ("practice",)) if isinstance(public, list) else ()
+    return parse_tasks(data), shown
 
 
 def _template_pattern(names: Iterable[str]) -> re.Pattern | None:

@@ -162,3 +162,13 @@ def test_levels_streaks_and_privacy():
     assert [(s.badge, s.kept, s.level, s.next_at) for s in p.skills] == [("citation", 2, 1, 3)]
     assert not shares_practice({}) and not shares_practice({"public": "practice"})
     assert shares_practice({"public": ["practice"]})
+
+
+def test_the_app_reads_the_types_back_from_the_published_list():
+    from practice.tasklist import config_from_published
+
+    c = config(leaderboard=True, streak="week")
+    back = config_from_published(parse_list(render(build(c, {}), 1)))
+    assert back.types == c.types and back.levels == c.levels
+    assert back.streak == "week" and back.leaderboard is True and not back.problems
+    assert config_from_published(parse_list("garbage")).types == ()

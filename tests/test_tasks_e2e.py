@@ -139,10 +139,18 @@ def test_newcomer_is_offered_real_articles_and_fixes_them_in_both_editors(world,
     close_ve_welcome(page)
     wait_title(page, "Add the source, remove the mark")
     shot(page, "tasks-visual-editor")
-    node = page.locator(".ve-ce-surface .ve-ce-mwTransclusionNode").first
-    node.click(force=True)  # VE lays a highlight over the node: a click there selects it
-    page.keyboard.press("Delete")
-    page.wait_for_function("!document.querySelector('.ve-ce-surface .ve-ce-mwTransclusionNode')")
+    # as a person does it with the keyboard: to the end of the sentence, where the mark is;
+    # the first Backspace selects the mark, the second deletes it
+    page.click(".ve-ce-surface .ve-ce-branchNode p >> nth=0", position={"x": 5, "y": 5})
+    page.keyboard.press("End")
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    try:
+        page.wait_for_function(
+            "!document.querySelector('.ve-ce-surface .ve-ce-mwTransclusionNode')", timeout=10000)
+    except Exception:
+        shot(page, "tasks-visual-editor-failed")
+        raise
     click(page, "next")
     wait_title(page, "Publish your fix")
     page.click(".ve-ui-toolbar-saveButton a")

@@ -235,9 +235,12 @@ class WikiClient:
             if not entries and problems:
                 result[name] = ProgressRead(owner, "invalid", problems=tuple(problems))
                 continue
+            from practice.verify import practice_fields
+
+            tasks, public = practice_fields(text)
             result[name] = ProgressRead(owner, "ok", Progress(
-                owner, entries, int(rev.get("revid", 0)), str(rev.get("timestamp", ""))),
-                problems=tuple(problems))
+                owner, entries, int(rev.get("revid", 0)), str(rev.get("timestamp", "")),
+                tasks, public), problems=tuple(problems))
         return result
 
     def revisions(self, revids: Iterable[int], *, with_parents: bool = True) -> dict[int, Revision]:
