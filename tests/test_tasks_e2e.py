@@ -153,7 +153,7 @@ def test_newcomer_is_offered_real_articles_and_fixes_them_in_both_editors(world,
         raise
     click(page, "next")
     wait_title(page, "Publish your fix")
-    page.click(".ve-ui-toolbar-saveButton a")
+    page.click(".ve-ui-toolbar-saveButton")
     dialog_save = page.locator(".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary a")
     dialog_save.wait_for(state="visible")
     page.fill(".ve-ui-mwSaveDialog-summary textarea", "removed the mark; source to follow")
