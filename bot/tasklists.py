@@ -3,7 +3,7 @@
     python -m bot.tasklists [-simulate] [-help]
 
 Reads the wiki's task types page (``Project:Wikitours/Tasks.json``, docs/contracts.md §14) in
-its latest **reviewed** revision (the same rules as tour pages, ``bot/trust.py``: saved by
+its latest **reviewed** revision (the same rules as tour pages, ``publish/trust.py``: saved by
 someone trusted on top of reviewed content, or approved on ``Project:Wikitours/Approved.json``),
 finds the articles in each type's maintenance categories and templates with one batched
 generator query per source, and saves ``MediaWiki:Wikitours/tasks.json`` when the list changed.
@@ -19,11 +19,10 @@ from typing import Callable
 
 from practice.tasklist import Source, build, merge_reply, query_params, render, sources
 from practice.tasktypes import CONFIG_TITLE, LIST_TITLE, TaskConfig, parse_config
-
-from .onwiki import Wiki
-from .trust import (APPROVALS_TITLE, DEFAULT_TRUST, TrustConfig, approved_for,
-                    approvals_from_history, read_approvals, read_histories, read_revision_texts,
-                    read_users, review_page)
+from publish.trust import (DEFAULT_TRUST, TrustConfig, approved_for, approvals_from_history,
+                           read_approvals, read_histories, read_revision_texts, read_users,
+                           review_page)
+from wikiapi.client import Wiki
 
 __all__ = ["Report", "reviewed_config", "fetch", "run", "main"]
 
@@ -128,7 +127,7 @@ def run(wiki: Wiki, trust: TrustConfig = DEFAULT_TRUST, known_tours: frozenset[s
 
 
 def main(*args: str) -> int:
-    from .scripthelp import help_requested
+    from wikiapi.scripthelp import help_requested
 
     if help_requested(__doc__, args):
         return 0

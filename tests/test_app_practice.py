@@ -11,7 +11,7 @@ from html import unescape
 
 import pytest
 
-from bot.onwiki import Wiki
+from wikiapi.client import Wiki
 from bot.tasklists import run as publish_tasks
 from tests.oauth_standin import signed_in_session
 from tests.taskseed import seed_task_articles

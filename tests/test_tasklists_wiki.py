@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bot.onwiki import Wiki
+from wikiapi.client import Wiki
 from bot.tasklists import run
 from practice.tasklist import parse_list
 from practice.tasktypes import LIST_TITLE

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from bot.onwiki import Wiki
+from wikiapi.client import Wiki
 from bot.tasklists import run as publish_tasks
 from test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
 from tests.taskseed import seed_task_articles
