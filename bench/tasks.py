@@ -38,7 +38,7 @@ def main() -> int:
     try:
         from bot.tasklists import run
         from practice.tasktypes import LIST_TITLE
-        from tests.taskseed import seed_task_articles
+        from practice.seed import seed_task_articles
         from wikiapi.client import Wiki
 
         started = time.monotonic()

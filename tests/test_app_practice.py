@@ -14,7 +14,7 @@ import pytest
 from wikiapi.client import Wiki
 from bot.tasklists import run as publish_tasks
 from tests.oauth_standin import signed_in_session
-from tests.taskseed import seed_task_articles
+from practice.seed import seed_task_articles
 from toolforge import create_app, db, learning
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from wikiapi.client import Wiki
 from bot.tasklists import run
 from practice.tasklist import parse_list
 from practice.tasktypes import LIST_TITLE
-from tests.taskseed import TASK_TYPES, seed_task_articles
+from practice.seed import TASK_TYPES, seed_task_articles
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +63,21 @@ def test_an_unreviewed_edit_of_the_types_page_is_not_used(seeded):
     report = run(Wiki(wiki.site()), log=lambda line: None)
     assert report.waiting == 1 and not report.saved
     assert wiki.wikitext(LIST_TITLE) == before
+
+
+def test_the_playground_runs_the_bot_as_a_script(seeded, capsys):
+    """``python -m bot.tasklists`` through Pywikibot's own configuration, as the playground and
+    the Toolforge job run it; ``-help`` prints the module's documentation without connecting."""
+    import subprocess
+    import sys
+
+    from playground.cli import seed_tasks
+
+    wiki = seeded
+    wiki.edit("Orinoco", "The Orinoco.{{Citation needed}}")
+    assert seed_tasks(wiki) == 0
+    assert "Orinoco" in dict(published(wiki)["types"]["citation"]["pages"])
+    assert "task lists:" in capsys.readouterr().out
+    helped = subprocess.run([sys.executable, "-m", "bot.tasklists", "-help"], capture_output=True,
+                            text=True, env=wiki.pywikibot_env(), timeout=120)
+    assert helped.returncode == 0 and "MediaWiki:Wikitours/tasks.json" in helped.stdout

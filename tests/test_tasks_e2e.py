@@ -15,7 +15,7 @@ import pytest
 from wikiapi.client import Wiki
 from bot.tasklists import run as publish_tasks
 from test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
-from tests.taskseed import seed_task_articles
+from practice.seed import seed_task_articles
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,8 @@
-"""Articles that carry maintenance templates, for the task tests, the benchmark and the
-playground (issue 19): a "citation needed" template that categorises like the real one, a few
-articles needing citations (one protected, one about music), and the task types page."""
+"""Sample articles that carry maintenance templates, for the playground, the tests and the
+benchmark (issue 19): a "citation needed" template that categorises like the real one, a few
+articles needing citations (one protected, one about music), and the task types page.
+
+*wiki* is a :class:`localwiki.LocalWiki` (the playground's or a test's)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,11 @@ TASK_TYPES = {
                "templates": ["Citation needed"], "check": ["template-removed", "reference"]}],
     "topics": ["Rivers", "Music"], "offer": 3, "levels": [1, 3, 10], "streak": "day",
 }
+
+
+def seeded(wiki) -> bool:
+    """Whether the sample is already there (a restarted playground keeps its wiki)."""
+    return wiki.wikitext("Project:Wikitours/Tasks.json") is not None
 
 
 def seed_task_articles(wiki, extra: int = 0) -> None:
