@@ -167,3 +167,77 @@ def test_newcomer_is_offered_real_articles_and_fixes_them_in_both_editors(world,
     assert [t["title"] for t in record["tasks"]] == ["Blues", "Rhine"]
     assert record["tasks"][1]["revid"] == rhine["revid"] and rhine["user"] == USER
     assert "Citation needed" not in rhine["content"]
+
+
+def test_the_mentor_sees_the_checked_task_edits_on_the_dashboard(world, page, tmp_path):
+    """After the test above: the app checks both task edits on the wiki and the mentor's
+    dashboard shows them as kept, with the skill's level; looked at in the browser."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from tests.oauth_standin import signed_in_session
+    from toolforge import create_app, db, learning
+
+    wiki = world
+    wiki.create_user("Mentor Mo")
+    wiki.edit("Project:Wikitours/Mentors/Settings.json",
+              json.dumps({"min-edits": 1, "min-age-days": 0}), contentmodel="json")
+    wiki.edit("User:Mentor Mo/notes", "note", user="Mentor Mo")
+    wiki.edit("Project:Wikitours/Mentors.json",
+              json.dumps({"mentors": [{"username": "Mentor Mo"}]}), contentmodel="json")
+    wiki.edit("Project:Wikitours/Mentees/Mentor Mo.json", json.dumps({"mentees": [
+        {"username": USER, "assigned": "2026-12-01T00:00:00Z", "reason": "new-account"}]}),
+        contentmodel="json")
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
+        "TOURS": {}, "WIKIS": [{"id": "local", "api": wiki.api, "index": wiki.index,
+                                "language": "en"}],
+        "LIBRARY": learning.load_library(ROOT / "tours.yaml"), "PROGRESS_CACHE_SECONDS": 0})
+    db.upgrade(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        client = app.test_client()
+        signed_in_session(app, client, "Mentor Mo")
+        page.context.add_cookies([{"name": c.key, "value": c.value, "url": url}
+                                  for c in [client.get_cookie("session")] if c])
+        page.goto(f"{url}/mentor")
+        practice = page.locator("ul.practice-edits").first
+        practice.wait_for(state="visible")
+        text = page.inner_text("table.mentees")
+        assert "2 edits kept, 0 waiting to be checked" in text
+        assert "Citation: level 1" in text
+        assert page.locator("ul.practice-edits .practice-ok").count() == 2
+        page.locator("ul.practice-edits").first.scroll_into_view_if_needed()
+        shot(page, "tasks-mentor-dashboard")
+        signed_in_session(app, client, USER)
+        page.context.clear_cookies()
+        page.context.add_cookies([{"name": c.key, "value": c.value, "url": url}
+                                  for c in [client.get_cookie("session")] if c])
+        page.goto(f"{url}/learners/local/{USER.replace(' ', '_')}")
+        page.locator("#practice").wait_for()
+        assert "Only you and your mentor see this part" in page.inner_text("main")
+        shot(page, "tasks-learner-page")
+    finally:
+        server.shutdown()
+
+
+def test_on_a_phone_the_task_tour_points_at_the_mark(world, browser):
+    """Minerva on a phone-sized screen: the task tour starts on the article and its first step
+    points at the "citation needed" mark in a bottom sheet."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
+                                  has_touch=True)
+    phone = context.new_page()
+    try:
+        wiki = world
+        wiki.login(phone, USER)
+        phone.goto(f"{wiki.index}?title=Elbe&useskin=minerva&wikitour=citation-task"
+                   "&wikitask=citation")
+        wait_title(phone, "This sentence needs a source")
+        assert phone.evaluate("mw.config.get('skin')") == "minerva"
+        assert phone.locator(".wikitours-highlight").count() == 1
+        shot(phone, "tasks-minerva-phone")
+    finally:
+        context.close()
