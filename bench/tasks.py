@@ -5,7 +5,7 @@
 Starts a fresh local MediaWiki, seeds *articles* articles that carry the "citation needed"
 template (and so sit in its category), runs the task-list bot once (it reads the reviewed task
 types page, queries each category and template with one batched generator request per 500
-pages, and saves ``MediaWiki:Wikitours/tasks.json``), then makes *offers* offers the way the
+pages, and saves ``MediaWiki:Gadget-wikitours-tasks.json``), then makes *offers* offers the way the
 gadget does (one GET of the published list) and prints requests per offer. A second bot run with
 nothing changed shows the cost of keeping the list fresh (no edit).
 """

@@ -6,7 +6,7 @@ Reads the wiki's task types page (``Project:Wikitours/Tasks.json``, docs/contrac
 its latest **reviewed** revision (the same rules as tour pages, ``publish/trust.py``: saved by
 someone trusted on top of reviewed content, or approved on ``Project:Wikitours/Approved.json``),
 finds the articles in each type's maintenance categories and templates with one batched
-generator query per source, and saves ``MediaWiki:Wikitours/tasks.json`` when the list changed.
+generator query per source, and saves ``MediaWiki:Gadget-wikitours-tasks.json`` when the list changed.
 The gadget offers articles from that one cached page. Run it hourly (``jobs.yaml``).
 """
 

@@ -28,7 +28,7 @@ __all__ = ["CONFIG_TITLE", "LIST_TITLE", "CHECKS", "TaskType", "TaskConfig", "pa
 CONFIG_TITLE = "Project:Wikitours/Tasks.json"
 #: Where the bot publishes the cached task lists: the MediaWiki namespace, so only the bot
 #: (an interface admin) writes what the gadget offers.
-LIST_TITLE = "MediaWiki:Wikitours/tasks.json"
+LIST_TITLE = "MediaWiki:Gadget-wikitours-tasks.json"
 #: How a task edit is verified: the type's template is gone, or a ``<ref>`` was added.
 CHECKS = ("template-removed", "reference")
 STREAKS = ("day", "week")

@@ -80,4 +80,4 @@ def test_the_playground_runs_the_bot_as_a_script(seeded, capsys):
     assert "task lists:" in capsys.readouterr().out
     helped = subprocess.run([sys.executable, "-m", "bot.tasklists", "-help"], capture_output=True,
                             text=True, env=wiki.pywikibot_env(), timeout=120)
-    assert helped.returncode == 0 and "MediaWiki:Wikitours/tasks.json" in helped.stdout
+    assert helped.returncode == 0 and "MediaWiki:Gadget-wikitours-tasks.json" in helped.stdout

@@ -73,7 +73,7 @@ def finish_citation_tour(page, wiki) -> None:
 
 
 def offered(page) -> list[str]:
-    links = page.locator(f"{POPOVER} .wikitours-tasks a[data-wikitours-task]")
+    links = page.locator(f"{POPOVER} .wikitours-tasks__offer a[data-wikitours-task]")
     links.first.wait_for(state="visible")
     return [links.nth(i).inner_text() for i in range(links.count())]
 
@@ -88,9 +88,9 @@ def test_newcomer_is_offered_real_articles_and_fixes_them_in_both_editors(world,
     assert "⧼" not in page.inner_text(POPOVER)
     shot(page, "tasks-offer")
     page.select_option(f"{POPOVER} .wikitours-tasks__topic", label="Music")
-    page.wait_for_function("document.querySelectorAll('.wikitours-tasks a').length === 1")
+    page.wait_for_function("document.querySelectorAll('.wikitours-tasks__offer a').length === 1")
     assert offered(page) == ["Blues"]
-    link = page.locator(f"{POPOVER} .wikitours-tasks a").first
+    link = page.locator(f"{POPOVER} .wikitours-tasks__offer a").first
     assert "wikitour=citation-task" in link.get_attribute("href")
 
     # --- source editor, guided on the article -----------------------------------------------

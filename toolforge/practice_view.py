@@ -1,7 +1,7 @@
 """Practice on real tasks in the app: checked task edits, levels and streaks, offers.
 
 The learner page and the mentor dashboard call :func:`practice_of` with the progress reads they
-already have; it reads the wiki's published task list (``MediaWiki:Wikitours/tasks.json``, one
+already have; it reads the wiki's published task list (``MediaWiki:Gadget-wikitours-tasks.json``, one
 request, cached a few minutes per wiki) and the claimed revisions with their parents (50 per
 request), then checks them with :mod:`practice.verify`. Public pages show a learner's practice
 only when the learner chose so in their own progress page; mentors always see their mentees'.

@@ -3,14 +3,13 @@
  * a few real articles that need that work; when a task's guided tour ends in a saved edit,
  * record it in the learner's progress page so the app can check it and count it.
  *
- * The articles come from one cached page the bot publishes (MediaWiki:Wikitours/tasks.json):
+ * The articles come from one cached page the bot publishes (title( 'tasks' ), messages.js):
  * an offer costs one GET, cached an hour by browsers and the wiki's caches.
  */
 ( function ( wt ) {
 	'use strict';
 	var M = wt.texts,
-		LIST = 'MediaWiki:Wikitours/tasks.json',
-		KEY = 'wikitours-task',
+		KEY = 'wikitours-active-task',
 		MAX = 200,
 		TYPE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
 		m = /[?&#]wikitask=([a-z0-9][a-z0-9-]*)/.exec( location.href ),
@@ -28,7 +27,7 @@
 		if ( !list ) {
 			list = $.getJSON( mw.config.get( 'wgScriptPath' ) + '/api.php', { action: 'query',
 				format: 'json', formatversion: 2, prop: 'revisions', rvprop: 'content',
-				rvslots: 'main', titles: LIST, maxage: 3600, smaxage: 3600 } ).then( function ( r ) {
+				rvslots: 'main', titles: wt.messages.title( 'tasks' ), maxage: 3600, smaxage: 3600 } ).then( function ( r ) {
 				var page = r && r.query && r.query.pages && r.query.pages[ 0 ],
 					data = null;
 				try {
@@ -140,7 +139,7 @@
 		var task = mw.storage.getObject( KEY ),
 			p = wt.progress.all(),
 			revid = 0,
-			$box = $( '<div>' ).addClass( 'wikitours-tasks' );
+			$box = $( '<div>' ).addClass( 'wikitours-tasks__offer' );
 		Object.keys( edits || {} ).forEach( function ( k ) {
 			revid = typeof edits[ k ] === 'number' ? edits[ k ] : revid;
 		} );
