@@ -47,6 +47,8 @@ class TaskCheck:
     status: str
     reason: str = ""
     timestamp: str = ""
+    #: What the edit did: ``("template-removed", "reference")``, either or both.
+    did: tuple[str, ...] = ()
 
 
 def parse_tasks(data: Any) -> tuple[TaskEntry, ...]:
@@ -130,19 +132,19 @@ def check_task(entry: TaskEntry, task_type: TaskType | None, username: str,
         return TaskCheck(entry, "failed", "reverted")
     if rev.text is None or rev.parent_text is None:
         return TaskCheck(entry, "failed", "not-done")
-    done = False
-    if "template-removed" in task_type.check:
-        done = count_templates(rev.text, task_type.templates) < count_templates(
-            rev.parent_text, task_type.templates)
-    if not done and "reference" in task_type.check:
-        done = count_refs(rev.text) > count_refs(rev.parent_text)
+    did = tuple(kind for kind, happened in (
+        ("template-removed", count_templates(rev.text, task_type.templates)
+         < count_templates(rev.parent_text, task_type.templates)),
+        ("reference", count_refs(rev.text) > count_refs(rev.parent_text)))
+        if happened and kind in task_type.check)
+    done = bool(did)
     if not done:
         return TaskCheck(entry, "failed", "not-done", rev.timestamp)
     moment = parse_time(rev.timestamp)
     if moment is None:
         return TaskCheck(entry, "failed", "deleted")
     status = "pending" if now - moment < keep else "ok"
-    return TaskCheck(entry, status, "", rev.timestamp)
+    return TaskCheck(entry, status, "", rev.timestamp, did)
 
 
 def check_tasks(entries: Iterable[TaskEntry], types: Mapping[str, TaskType], username: str,

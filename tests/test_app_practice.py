@@ -124,3 +124,28 @@ def test_a_keep_delay_makes_fresh_task_edits_wait(setup):
         app.config["EVIDENCE_KEEP_SECONDS"] = 0
     assert statuses(html)["Rhine"] == ["pending"]
     assert "0 edits kept, 2 waiting to be checked" in html
+
+
+def test_kept_task_edits_are_evidence_for_the_types_badge(setup):
+    """Lin completed the citation tour without an edit that holds (her record names none), so
+    the tour alone earns no evidence-backed badge; her kept task edits on real articles do, and
+    the assertion lists those diffs. Max, with no task edit, gets nothing."""
+    from sqlalchemy import select
+
+    from toolforge.models_learning import Assertion
+
+    wiki, app, tasks = setup
+    as_user(app, "Mentor").get("/mentor")
+    with app.app_context():
+        rows = db.get_session().scalars(select(Assertion).where(Assertion.wiki == "local")).all()
+        held = {(a.username, a.badge): a for a in rows}
+    assert ("Lin", "first-edit") not in held  # no task type counts toward it
+    citation = held[("Lin", "citation")]
+    assert citation.kind == "evidence"
+    evidence = json.loads(citation.evidence)
+    # the citation badge certifies adding references: Rhine's edit added one; Danube's only
+    # removed the mark (it counts as practice, not as evidence of that badge)
+    kept = {t["revid"] for t in tasks if t["title"] == "Rhine"}
+    assert {e["revid"] for e in evidence} == kept
+    assert {e["tour"] for e in evidence} == {"citation-task"}
+    assert not any(u == "Max" for u, _ in held)

@@ -130,8 +130,9 @@ def test_a_task_edit_counts_only_when_it_did_the_task_on_that_article_and_stayed
     assert check(Revision(10, missing=True)).reason == "deleted"
     assert check(rev(text=rev().parent_text + " typo fixed")).reason == "not-done"
     # template removed without a ref, and a ref added with the template kept: both count
-    assert check(rev(text="The Rhine is long.")).status == "ok"
-    assert check(rev(text=rev().parent_text + "<ref>Atlas</ref>")).status == "ok"
+    assert check(rev(text="The Rhine is long.")).did == ("template-removed",)
+    assert check(rev(text=rev().parent_text + "<ref>Atlas</ref>")).did == ("reference",)
+    assert check(rev()).did == ("template-removed", "reference")
     assert check_task(entry, None, "Lin", {10: rev()}, NOW).reason == "unknown-type"
 
 

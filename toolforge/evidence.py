@@ -210,14 +210,17 @@ class Standing:
 
 def earned(progress: Progress | None, library: Library, revisions: Mapping[int, Revision],
            now: datetime, keep: timedelta = timedelta(0),
-           issued: Iterable[str] = ()) -> Standing:
+           issued: Iterable[str] = (),
+           practice: Mapping[str, tuple[Edit, ...]] | None = None) -> Standing:
     """Badges earned, resolved to a fixed point like :func:`toolforge.progress.earned_badges`.
 
     A badge with ``evidence`` needs every required tour's check ``ok``; one without needs the
     tours ``completed`` and is of kind ``completion``. A badge with no requirement is never
     earned. *pending* lists badges that will be earned once their edits are old enough.
     *issued* are badges the learner already holds (not revoked): they count for pathways
-    without their edits being looked up again.
+    without their edits being looked up again. *practice* maps a badge to kept task edits on
+    real articles (:mod:`practice.verify`, issue 19): they stand in for the evidence of a
+    badge whose tours were completed but whose own claimed edits do not hold.
     """
     done = {t.tour for t in progress.tours if t.status == "completed"} if progress else set()
     checks = check_progress(progress, library, revisions, now, keep)
@@ -230,6 +233,9 @@ def earned(progress: Progress | None, library: Library, revisions: Mapping[int, 
         found = [checks.get((badge.id, t)) for t in badge.requires_tours]
         edits = tuple(e for c in found if c for e in c.edits)
         statuses = {c.status if c else "failed" for c in found}
+        if statuses != {"ok"} and (practice or {}).get(badge.id) and all(
+                t in done for t in badge.requires_tours):
+            return True, False, tuple((practice or {})[badge.id])
         return statuses <= {"ok"}, statuses <= {"ok", "pending"} and "pending" in statuses, edits
 
     changed = True

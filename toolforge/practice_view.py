@@ -131,3 +131,36 @@ def mentor_practice(wiki: Wiki, client: WikiClient,
         return practice_of(wiki, client, reads)[0]
     except WikiError:
         return {}
+
+
+def badge_evidence(wiki: Wiki, client: WikiClient, reads: Mapping[str, ProgressRead],
+                   held: set[tuple[str, str]], lib) -> dict[str, dict[str, tuple]]:
+    """``user → badge → kept task edits`` (as :class:`toolforge.evidence.Edit`) for learners
+    who claim task edits and do not hold that badge yet: a kept edit on a real article is
+    evidence of the skill (issue 19). Nothing is read for anyone else."""
+    from .evidence import Edit
+    from .wikiclient import WikiError
+
+    wanted = {name: r for name, r in reads.items()
+              if r.status == "ok" and r.progress is not None and r.progress.tasks
+              and any((r.username, b.id) not in held for b in lib.badges if b.evidence)}
+    if not wanted:
+        return {}
+    try:
+        by_name, config, _ = practice_of(wiki, client, wanted)
+    except WikiError:
+        return {}
+    types = {t.id: t for t in config.types}
+    needs_ref = {b.id for b in lib.badges if "reference" in b.evidence}
+    out: dict[str, dict[str, tuple]] = {}
+    for name, standing in by_name.items():
+        user = reads[name].username
+        for c in standing.checks:
+            t = types.get(c.entry.type)
+            # a badge that certifies adding references takes only task edits that added one
+            if c.status == "ok" and t and t.badge and (
+                    t.badge not in needs_ref or "reference" in c.did):
+                out.setdefault(user, {}).setdefault(t.badge, ())
+                out[user][t.badge] += (Edit(t.tour, "task", c.entry.revid, c.entry.title,
+                                            c.timestamp),)
+    return out
