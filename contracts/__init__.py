@@ -18,6 +18,7 @@ markers in wikitext, mwparserfromhell only), so every other part may import it.
 - :mod:`contracts.approvals`: the approvals page (§12)
 - :mod:`contracts.syncstate`: the sync's state on each wiki (§11)
 - :mod:`contracts.assessors`: the assessors page (§13)
+- :mod:`contracts.revisions`: a revision as the API answers it (what the evidence and practice checks read)
 - :mod:`contracts.problems`, :mod:`contracts.users`: problems as values, user names
 
 ``tests/test_contracts_docs.py`` sends every example of ``docs/contracts.md`` through its module.

@@ -75,7 +75,7 @@ MAX_VARIANTS = 10
 MAX_REPORT_THRESHOLD = 1_000_000  # more would hide everything anyway; keeps the cache column sane
 #: The outcomes a design may name as primary (the same names as ``toolforge.outcomes.OUTCOMES``).
 OUTCOME_NAMES = ("activated_24h", "activated_7d", "constructive", "retained", "started_tour",
-                 "completed_tour", "earned_badge", "wrote_to_mentor")
+                 "completed_tour", "earned_badge", "wrote_to_mentor", "practised")
 MAX_PLANNED_SIZE = 10_000_000
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -68,6 +68,10 @@ class Progress:
     tours: tuple[TourProgress, ...] = ()
     revision: int = 0
     timestamp: str = ""
+    #: Task edits the gadget recorded (:class:`practice.verify.TaskEntry`), claims only, and
+    #: what the learner chose to show publicly (``"public": ["practice"]``).
+    tasks: tuple = ()
+    public: tuple[str, ...] = ()
 
     def tour(self, tour_id: str) -> TourProgress | None:
         return next((t for t in self.tours if t.tour == tour_id), None)

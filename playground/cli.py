@@ -197,6 +197,21 @@ def first_sync(wiki: LocalWiki, directory: Path) -> int:
     return done.returncode
 
 
+def seed_tasks(wiki: LocalWiki) -> int:
+    """Practice on real tasks (issue 19): sample articles with a "citation needed" mark and the
+    task types page, then one run of the task-list bot (its own log lines are printed)."""
+    from playground.practiceseed import seed_task_articles, seeded
+
+    if not seeded(wiki):
+        seed_task_articles(wiki)
+        wiki.maintenance("runJobs")
+    done = subprocess.run([sys.executable, "-m", "bot.tasklists"], cwd=ROOT,
+                          env=wiki.pywikibot_env(), capture_output=True, text=True)
+    say("\n".join(line for line in (done.stdout + done.stderr).strip().splitlines()
+                  if line and not line.startswith("[")))
+    return done.returncode
+
+
 def library_on_wiki(wiki: LocalWiki):
     """The library as the wiki's pages say (what the sync compiles), or None when broken."""
     from tours.wikisource import SourcePage, load_from_pages
@@ -275,6 +290,7 @@ def run(argv: list[str] | None = None) -> int:
         seed_tours(wiki, directory)
         write_wikis(wiki, directory, f"{ctx.app_url}/api/v1/events" if app_there else None)
         synced = first_sync(wiki, directory)
+        seed_tasks(wiki)
         for service in services.SERVICES:
             if not service.available():
                 say(msg("wikitours-playground-service-missing", service.name, service.module))

@@ -18,7 +18,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from contracts.mentoreligibility import Assessment, status_title
 
-from . import learning
+from . import learning, practice_view
 from .auth import current_user, is_admin, login_required
 from .progress import needs_a_hand
 from .wikiclient import MENTORS_PAGE, Wiki, WikiClient, WikiError, valid_username
@@ -65,6 +65,7 @@ def dashboard():
         names = [m.username for m in mentees]
         done = learning.refresh(wiki, names)
         edits = client.contributions(names)
+        practice = practice_view.mentor_practice(wiki, client, done.reads)
     except WikiError:
         return render_template("mentor.html", wiki=wiki, mentor=mentor, rows=[], problems=(),
                                lib=lib, tour_text=learning.tour_text, unavailable=True), 503
@@ -76,7 +77,8 @@ def dashboard():
         hints = needs_a_hand(read.progress if read else None, recent, now,
                              assigned=mentee.assigned)
         rows.append({"mentee": mentee, "read": read, "held": done.assertions.get(
-            mentee.username, []), "edits": recent[:RECENT_EDITS], "hints": hints})
+            mentee.username, []), "edits": recent[:RECENT_EDITS], "hints": hints,
+                     "practice": practice.get(mentee.username)})
     rows.sort(key=lambda r: (not r["hints"], r["mentee"].username))
     return render_template("mentor.html", wiki=wiki, mentor=mentor, rows=rows,
                            problems=problems, lib=lib, tour_text=learning.tour_text,

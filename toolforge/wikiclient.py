@@ -26,6 +26,7 @@ import requests
 from contracts.mentees import Mentee, parse_record, record_title
 from contracts.mentoreligibility import Account, Assessment, assess, names_to_look_up, settings_title
 from contracts.mentoreligibility import Revision as PageRevision
+from practice.verify import practice_fields
 
 from .evidence import Revision
 from .progress import Contribution, Progress, parse_progress
@@ -241,9 +242,10 @@ class WikiClient:
             if not entries and problems:
                 result[name] = ProgressRead(owner, "invalid", problems=tuple(problems))
                 continue
+            tasks, public = practice_fields(text)
             result[name] = ProgressRead(owner, "ok", Progress(
-                owner, entries, int(rev.get("revid", 0)), str(rev.get("timestamp", ""))),
-                problems=tuple(problems))
+                owner, entries, int(rev.get("revid", 0)), str(rev.get("timestamp", "")),
+                tasks, public), problems=tuple(problems))
         return result
 
     def revisions(self, revids: Iterable[int], *, with_parents: bool = True) -> dict[int, Revision]:
