@@ -28,7 +28,7 @@ LOADER_TITLE = "MediaWiki:Gadget-wikitours.js"
 LEGACY_INDEX_TITLE = "MediaWiki:Gadget-wikitours-tours.json"
 LEGACY_CONFIG_TITLE = "MediaWiki:Gadget-wikitours-config.json"
 #: Keys of the pointer that are not tours.
-RESERVED = ("config", "tours", "translate", "ui")
+RESERVED = ("config", "tours", "translate", "ui", "tasks")
 _SITE_MESSAGES = ("MediaWiki:Wikitours/messages/ui/", "MediaWiki:Wikitours/messages/translate/")
 #: Titles of versioned pages start with one of these (deploy may retire and delete them).
 VERSIONED_PREFIXES = ("MediaWiki:Wikitours/tours/", "MediaWiki:Wikitours/messages/",
