@@ -292,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.pop(0) if args and not args[0].startswith("-") else ""
     path = next((a.split(":", 1)[1] for a in args if a.startswith("-wikis:")), "wikis.yaml")
     rest = [a for a in args if not a.startswith("-wikis:")]
-    from tours.cli import output_language
+    from tours.messages import output_language
     from tours.problemtext import format_problem
 
     config, problems = load_config(path)

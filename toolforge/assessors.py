@@ -32,13 +32,13 @@ from . import learning
 from .auth import current_user
 from .db import get_session
 from .endorsements import affiliates_of
+from .learning import ASSESSORS_PAGE
 from .models_learning import Assertion
 from .wikiclient import WikiError, valid_username
 
 __all__ = ["bp", "ASSESSORS_PAGE", "Assessor", "parse_assessors", "authorised"]
 
 bp = Blueprint("assessors", __name__)
-ASSESSORS_PAGE = "Project:Wikitours/Assessors.json"
 MAX_EVIDENCE = 2000
 _URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f]{1,490}\Z")
 

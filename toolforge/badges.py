@@ -23,13 +23,12 @@ from sqlalchemy import select
 from tours.model import Badge
 
 from . import badgeimage, learning
+from .learning import ASSESSORS_PAGE
 from . import openbadges as ob
 from .auth import current_user, is_admin
 from .db import get_session
 from .i18n import catalog, current_language, msg
 from .models_learning import Assertion, Cohort, CohortMember
-
-from .assessors import ASSESSORS_PAGE  # noqa: E402 - the page named in skill criteria
 
 __all__ = ["bp", "init_app", "assertion_url", "can_revoke", "badge_class_document",
            "badge_or_404"]

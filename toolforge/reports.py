@@ -41,6 +41,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, select
 
 from . import disclosure, stats
+from .stats import Cell
 from .db import get_session
 from .experiment_report import ExperimentReport, experiment as analyse
 from .funnels import _WIKI, _csv_cell, chart
@@ -60,21 +61,6 @@ GROUPINGS = {"week": "week", "mentor": "mentor", "tour": "first_tour", "variant"
 WIKI_GROUPINGS = {"wiki": "wiki", "language": "language"}
 SMALL = "\x00small"  # the pooled group's key (cannot be a user name, week or id)
 NONE = ""
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One outcome in one group: ``yes`` of ``known`` (the others are not known yet)."""
-
-    yes: int
-    known: int
-    interval: stats.Interval | None
-
-    @classmethod
-    def of(cls, values: Iterable[bool | None], confidence: float = 0.95) -> "Cell":
-        known = [v for v in values if v is not None]
-        yes = sum(1 for v in known if v)
-        return cls(yes, len(known), stats.wilson(yes, len(known), confidence))
 
 
 @dataclass(frozen=True)

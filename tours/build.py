@@ -429,7 +429,7 @@ def run_build(ns) -> int:
                              prefix=getattr(ns, "prefix", None) or DEFAULT_PREFIX,
                              config=config)
         problems.extend(result.problems)
-    from tours.cli import output_language
+    from tours.messages import output_language
     from tours.problemtext import T, format_problem, render
 
     lang = output_language(getattr(ns, "lang", None))

@@ -584,7 +584,7 @@ def run_status(ns) -> int:
     Exits 1 when a translation has an error (a placeholder the source lacks, unsafe markup,
     broken JSON), so CI catches what the build would refuse.
     """
-    from tours.cli import output_language
+    from tours.messages import output_language
     from tours.problemtext import T, format_problem, render
 
     lang = output_language(getattr(ns, "lang", None))
