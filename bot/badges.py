@@ -33,6 +33,7 @@ from bot.mentors import is_valid_user, normalize_user
 from bot.messages import message, sanitize, user_link, user_text
 from wikiapi.client import Wiki
 from bot.state import parse_state, save_state
+import datetime as dt
 
 __all__ = ["Assertion", "parse_feed", "note_text", "fetch_feed", "BadgeAnnouncer", "main",
            "Revocation", "parse_revocations", "revocation_text"]
@@ -294,8 +295,6 @@ class BadgeAnnouncer:
 
     def _record_revocations(self, since: str) -> str:
         """Write each new revocation on its learner's talk page; the cursor to keep."""
-        import datetime as dt
-
         try:
             moment = dt.datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ") - dt.timedelta(
                 seconds=REVOCATION_OVERLAP_SECONDS)
@@ -438,7 +437,7 @@ class BadgeAnnouncer:
 
 
 def main(*args: str) -> int:
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
     local = pywikibot.handle_args(args)
     options = {"app": "", "wiki": "", "project": "Project:Wikitours",

@@ -55,6 +55,7 @@ edges that read and edit the wiki.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -263,8 +264,6 @@ def _design(entry: dict, bad: Callable[[Text], None]) -> Design | None:
 
 
 def _valid_date(text: str) -> bool:
-    import datetime as dt
-
     try:
         dt.date.fromisoformat(text)
     except ValueError:

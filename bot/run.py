@@ -27,6 +27,8 @@ from collections.abc import Sequence
 
 from bot.badges import BadgeAnnouncer
 from bot.welcome import WelcomeBot, connect, parse_options
+from wikiapi.scripthelp import help_requested
+from bot.streams import StreamReader, stream_accounts
 
 __all__ = ["main", "run_loop"]
 
@@ -57,8 +59,6 @@ def run_loop(wiki, config, flags: dict, loop: dict[str, str], log) -> int:
     cycles = int(loop["cycles"]) if loop["cycles"] else (1 if loop["once"] else 0)
     reader = None
     if loop["stream"]:
-        from bot.streams import StreamReader, stream_accounts
-
         reader = StreamReader(lambda: stream_accounts(loop["stream"], wiki.site,
                                                       loop["stream-wiki"]), log)
     done = 0
@@ -95,9 +95,8 @@ def run_loop(wiki, config, flags: dict, loop: dict[str, str], log) -> int:
 
 
 def main(*args: str) -> int:
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
-    from wikiapi.scripthelp import help_requested
 
     if help_requested(__doc__, args):
         return 0

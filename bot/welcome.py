@@ -52,6 +52,9 @@ from bot.messages import message, sanitize, user_link, user_text
 from wikiapi.client import NewAccount, Page, UserInfo, Wiki, chunks
 from bot.records import Records
 from bot.state import State, parse_state, save_state
+from wikiapi.scripthelp import help_requested
+from tours.languages import fallback_chain
+from tours.render.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
 
 __all__ = ["Config", "Decision", "decide", "babel_languages", "welcome_text", "tour_links",
            "default_template", "Report", "WelcomeBot", "main"]
@@ -538,10 +541,6 @@ class WelcomeBot:
         return (int(namespace.id) if namespace is not None else 4), base
 
     def _tour_links(self) -> list[tuple[str, str, str]]:
-        from tours.languages import fallback_chain
-
-        from tours.render.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
-
         # The live version as readers get it: the pointer in the loader names the versioned
         # titles (contracts §3); a wiki without one has the fixed titles.
         first = self.wiki.read([LOADER_TITLE, "MediaWiki:Gadget-wikitours-tours.json"])
@@ -767,7 +766,7 @@ def parse_options(args: Sequence[str]) -> tuple[Config, dict[str, object]]:
 
 def connect(dry: bool):
     """The Pywikibot site from the user-config (and -family/-lang), logged in."""
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
     site = pywikibot.Site()
     site.login()
@@ -775,9 +774,8 @@ def connect(dry: bool):
 
 
 def main(*args: str) -> int:
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
-    from wikiapi.scripthelp import help_requested
 
     if help_requested(__doc__, args):
         return 0

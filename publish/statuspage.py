@@ -21,6 +21,7 @@ from tours.languages import language
 from tours.model import Problem
 from tours.messages import page_text
 from tours.problemtext import problem_in
+from urllib.parse import quote, urlencode
 
 __all__ = ["msg", "escape", "wikitext", "link", "PageError", "Status", "render_status", "render_talk_note",
            "render_editnotice", "render_translation_status", "render_translation_index",
@@ -103,8 +104,6 @@ _URL_SAFE = re.compile(r"^https?://[^\s\[\]<>\"{}|]+$")
 
 def remote_link(index: str, title: str, label: str | None = None, **query: object) -> str:
     """A link to *title* on another wiki (its ``index.php``), as an external link."""
-    from urllib.parse import quote, urlencode
-
     if not _URL_SAFE.match(index or ""):
         return escape(label if label is not None else title)
     params = urlencode({"title": title, **{k: str(v) for k, v in query.items()}},

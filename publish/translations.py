@@ -115,7 +115,7 @@ class Api:
     """A few MediaWiki API calls with requests (the compiler has no Pywikibot dependency)."""
 
     def __init__(self, url: str):
-        import requests
+        import requests  # HTTP only for pull/push, never for the compiler's commands
 
         self.url = url
         self.session = requests.Session()

@@ -48,6 +48,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from publish.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
                               level_rank, weaker)
+from tours.problemtext import T
 
 __all__ = ["Trusted", "TrustConfig", "DEFAULT_TRUST", "APPROVALS_TITLE", "Rev", "Approval",
            "Verdict", "parse_trust", "review_page", "approvals_from_history", "approved_for",
@@ -108,8 +109,6 @@ def parse_trust(raw: object, where: str, err: Callable[[object, object], None]) 
     """The ``trust:`` mapping of a wiki entry; problems go to *err(message, hint)* as
     :class:`tours.problemtext.Text` values (the config's other problems are reported the same
     way). Missing keys keep the defaults."""
-    from tours.problemtext import T
-
     if raw is None:
         return DEFAULT_TRUST
     if not isinstance(raw, Mapping):

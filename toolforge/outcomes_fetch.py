@@ -102,7 +102,7 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
     When *designs* is given, each experiment's design as the reports need it is stored there
     (:func:`design_entry`). Each recorded entry is checked against the design recorded when
     the experiment started (the recorded arm wins over later edits of the configuration)."""
-    from bot.experiments import (design_of, parse_config, parse_record,
+    from bot.experiments import (design_of, parse_config, parse_record,  # to contracts/ (allow-list)
                                  parse_report_threshold, verify)
 
     records = _prefixed(client, 4, "Wikitours/Mentees/")
@@ -173,7 +173,7 @@ def design_entry(experiment, frozen=None, plan=None) -> dict:
     """What the reports need of an experiment, as JSON: its arms and weights and its design
     (primary outcome, minimum effect, horizon) as recorded when it started, else as
     configured; whether it is active, and whether the configuration has changed since."""
-    from bot.experiments import design_of
+    from bot.experiments import design_of  # to contracts/ (import-graph allow-list)
 
     arms = frozen or design_of(experiment)
     design = plan or experiment.design

@@ -153,7 +153,7 @@ def fill(template: str, params: Sequence[object], lang: str, *, plural: bool = T
 
 def _number(value: int, lang: str) -> str:
     try:  # babel is optional: without it, numbers are grouped as in English
-        from babel.numbers import format_decimal
+        from babel.numbers import format_decimal  # babel is optional for the compiler
 
         return format_decimal(value, locale=lang.replace("-", "_"))
     except Exception:  # an unknown locale: plain grouping as in English

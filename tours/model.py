@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tours.problemtext import settle
+
 __all__ = [
     "AUDIENCES",
     "RESERVED_TOUR_IDS",
@@ -94,8 +96,6 @@ class Problem:
     hint_text: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        from tours.problemtext import settle
-
         settle(self)
 
     def __str__(self) -> str:

@@ -194,7 +194,7 @@ class Wiki:
 
         Returns :class:`bot.mentoreligibility.Revision` values; a missing page has none.
         """
-        from bot.mentoreligibility import Revision
+        from bot.mentoreligibility import Revision  # to contracts/ (import-graph allow-list)
 
         params: dict = {"prop": "revisions", "titles": title, "rvslots": "main",
                         "rvprop": "ids|timestamp|user|content", "rvlimit": 50,
@@ -261,8 +261,8 @@ class Wiki:
             self.out(f"--- dry run: would save [[{title}]] ({guard}) summary: {summary}\n"
                      f"{text}\n--- end of [[{title}]]")
             return EditResult("dry")
-        import pywikibot
-        from pywikibot.exceptions import APIError, Error
+        import pywikibot  # needs its user-config: imported on use
+        from pywikibot.exceptions import APIError, Error  # needs its user-config: imported on use
 
         params: dict = {"action": "edit", "title": title, "text": text, "summary": summary,
                         "bot": 1, "assert": "user", "formatversion": 2}

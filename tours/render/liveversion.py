@@ -40,6 +40,7 @@ from typing import Iterable, Mapping, Sequence
 
 from tours.model import RESERVED_TOUR_IDS
 from tours.render.common import Page
+from tours.render.common import render_text
 
 __all__ = ["Pointer", "POINTER_NAME", "LOADER_TITLE", "LEGACY_INDEX_TITLE", "tour_title",
            "messages_title", "index_title", "version_pages", "with_pointer", "parse_pointer",
@@ -214,8 +215,6 @@ def with_version_note(help_text: str, message, lang: str, version: str) -> str:
     """A tour's help page ending with the version of the tour it describes (message
     ``wikitours-pages-tour-version``, *message* as ``Site.msg`` gives it), inside the page's
     language wrapper, so a reader can match it with the status page."""
-    from tours.render.common import render_text
-
     note = render_text(message, lang, (version,))
     body = help_text.rstrip("\n")
     line = f'<div class="wikitours-version" data-version="{version}">{note}</div>\n'
