@@ -68,7 +68,7 @@ from tours.problemtext import T, Text, settle
 __all__ = ["Variant", "Experiment", "Assignment", "Problem", "parse_config",
            "parse_report_threshold", "MAX_REPORT_THRESHOLD", "bucket", "assign",
            "choose", "verify", "tours_for", "marker_attrs", "parse_assignments",
-           "render_assignments", "config_title", "record_title", "save_assignments", "Trial",
+           "render_assignments", "record_title", "save_assignments", "Trial",
            "Design", "OUTCOME_NAMES", "Record", "parse_record", "design_of", "design_record",
            "closed_reason"]
 
@@ -145,10 +145,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.page}:{self.line}:{self.column}: {self.message}"
-
-
-def config_title(project: str = "Project:Wikitours") -> str:
-    return f"{project}/Experiments.json"
 
 
 def record_title(name: str, project: str = "Project:Wikitours") -> str:

@@ -447,8 +447,3 @@ def render_translation_index(report: Report, *, page_lang: str, titles: Mapping[
     out.append(msg("wikitours-sync-i18n-new", page_lang, f"<code>{escape(new_example)}</code>"))
     return "\n".join(out) + "\n"
 
-
-def summarise(problems: Sequence[Problem]) -> tuple[list[Problem], list[Problem]]:
-    """``(errors, warnings)``."""
-    return ([p for p in problems if p.severity == "error"],
-            [p for p in problems if p.severity != "error"])
