@@ -36,7 +36,7 @@ def main() -> int:
     pwbconfig.prepare_process(folder / "pywikibot")
     wiki = LocalWiki.create(folder / "wiki", workers=2).start()
     try:
-        from bot.tasklists import run
+        from publish.tasklists import run
         from practice.tasktypes import LIST_TITLE
         from playground.practiceseed import seed_task_articles
         from wikiapi.client import Wiki

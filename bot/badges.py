@@ -33,7 +33,9 @@ from contracts import markers
 from bot.mentors import is_valid_user, normalize_user
 from bot.messages import message, sanitize, user_link, user_text
 from wikiapi.client import Wiki
+from wikiapi.scriptoptions import parse_options
 from bot.state import parse_state, save_state
+import datetime as dt
 
 __all__ = ["Assertion", "parse_feed", "note_text", "fetch_feed", "BadgeAnnouncer", "main",
            "Revocation", "parse_revocations", "revocation_text"]
@@ -295,8 +297,6 @@ class BadgeAnnouncer:
 
     def _record_revocations(self, since: str) -> str:
         """Write each new revocation on its learner's talk page; the cursor to keep."""
-        import datetime as dt
-
         try:
             moment = dt.datetime.strptime(since, "%Y-%m-%dT%H:%M:%SZ") - dt.timedelta(
                 seconds=REVOCATION_OVERLAP_SECONDS)
@@ -444,9 +444,7 @@ OPTIONS = {"app": "", "wiki": "", "project": "Project:Wikitours", "help-prefix":
 
 
 def main(*args: str) -> int:
-    import pywikibot
-
-    from wikiapi.scriptoptions import parse_options
+    import pywikibot  # needs its user-config: imported on use
 
     parsed = parse_options(__doc__, args, OPTIONS)
     if parsed.exit is not None:

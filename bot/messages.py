@@ -7,46 +7,20 @@ along MediaWiki's own fallback chain (``tours.languages``) and finally to Englis
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
 from pathlib import Path
 
-from tours.languages import fallback_chain
+from tours.messages import page_text
 
 __all__ = ["message", "sanitize", "user_text", "user_link", "I18N_DIR"]
 
 I18N_DIR = Path(__file__).resolve().parent.parent / "i18n" / "bot"
-_PARAM = re.compile(r"\$(\d+)")
-_LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
-
-
-@lru_cache(maxsize=64)
-def _load(lang: str) -> dict[str, str]:
-    if not _LANG.match(lang):
-        return {}
-    path = I18N_DIR / f"{lang}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: v for k, v in data.items() if not k.startswith("@") and isinstance(v, str)}
 
 
 def message(key: str, lang: str, *params: object) -> str:
-    """The text of *key* in *lang* (or its fallbacks) with ``$N`` replaced by ``params[N-1]``."""
-    for code in (*fallback_chain(lang or "en"), "en"):
-        text = _load(code).get(key)
-        if text is not None:
-            break
-    else:
-        raise KeyError(f"no message {key!r} in i18n/bot/en.json")
-
-    def fill(match: re.Match) -> str:
-        index = int(match.group(1)) - 1
-        return str(params[index]) if 0 <= index < len(params) else match.group(0)
-
-    return _PARAM.sub(fill, text)
+    """The text of *key* in *lang* (or its fallbacks) with ``$N`` replaced by ``params[N-1]``
+    (:func:`tours.messages.page_text`)."""
+    return page_text(I18N_DIR, key, lang, *params)
 
 
 _ENTITIES = {"{": "&#123;", "}": "&#125;", "|": "&#124;", "[": "&#91;", "]": "&#93;",

@@ -25,7 +25,9 @@ import sys
 import time
 
 from bot.badges import BadgeAnnouncer
-from bot.welcome import WelcomeBot, connect
+from bot.streams import StreamReader, stream_accounts
+from bot.welcome import OPTIONS, WelcomeBot, connect, options_to_config
+from wikiapi.scriptoptions import parse_options
 
 __all__ = ["main", "run_loop"]
 
@@ -48,8 +50,6 @@ def run_loop(wiki, config, flags: dict, loop: dict[str, str], log) -> int:
     cycles = int(loop["cycles"]) if loop["cycles"] else (1 if loop["once"] else 0)
     reader = None
     if loop["stream"]:
-        from bot.streams import StreamReader, stream_accounts
-
         reader = StreamReader(lambda: stream_accounts(loop["stream"], wiki.site,
                                                       loop["stream-wiki"]), log)
     done = 0
@@ -86,10 +86,7 @@ def run_loop(wiki, config, flags: dict, loop: dict[str, str], log) -> int:
 
 
 def main(*args: str) -> int:
-    import pywikibot
-
-    from bot.welcome import OPTIONS, options_to_config
-    from wikiapi.scriptoptions import parse_options
+    import pywikibot  # needs its user-config: imported on use
 
     parsed = parse_options(__doc__, args, {**OPTIONS, **LOOP_OPTIONS})
     if parsed.exit is not None:

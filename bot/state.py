@@ -81,8 +81,6 @@ def save_state(wiki, title: str, page, changes: dict, summary: Callable[[State],
                log: Callable[[str], None], attempts: int = 4) -> bool:
     """Apply *changes* to the state page read as *page*, re-reading when someone saved it
     meanwhile (the welcome run and the badge run share the page)."""
-    import json
-
     if not changes:
         return True
     for _ in range(attempts):

@@ -60,7 +60,7 @@ def stream_accounts(url: str, site, wiki: str = "", *, total: int | None = None,
     accounts. Reconnection after a dropped connection (with ``Last-Event-ID``) is done by
     Pywikibot and requests-sse.
     """
-    from pywikibot.comms.eventstreams import EventStreams
+    from pywikibot.comms.eventstreams import EventStreams  # needs its user-config: imported on use
 
     kwargs: dict = {"url": url, "site": site, "timeout": timeout, "retry": retry_ms}
     if last_event_id:

@@ -53,6 +53,10 @@ from bot.messages import message, sanitize, user_link, user_text
 from wikiapi.client import NewAccount, Page, UserInfo, Wiki, chunks
 from bot.records import Records
 from bot.state import State, parse_state, save_state
+from wikiapi.scripthelp import help_requested
+from wikiapi.scriptoptions import read_options
+from tours.languages import fallback_chain
+from contracts.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
 
 __all__ = ["Config", "Decision", "decide", "babel_languages", "welcome_text", "tour_links",
            "default_template", "Report", "WelcomeBot", "main"]
@@ -539,10 +543,6 @@ class WelcomeBot:
         return (int(namespace.id) if namespace is not None else 4), base
 
     def _tour_links(self) -> list[tuple[str, str, str]]:
-        from tours.languages import fallback_chain
-
-        from contracts.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
-
         # The live version as readers get it: the pointer in the loader names the versioned
         # titles (contracts §3); a wiki without one has the fixed titles.
         first = self.wiki.read([LOADER_TITLE, "MediaWiki:Gadget-wikitours-tours.json"])
@@ -752,7 +752,6 @@ _FLAGS = ("setup", "resume", "always")
 
 def parse_options(args: Sequence[str]) -> tuple[Config, dict[str, object]]:
     """Bot options (after Pywikibot took its global ones) into a Config and run flags."""
-    from wikiapi.scriptoptions import read_options
 
     values, given, wrong = read_options(args, OPTIONS)
     config, flags = options_to_config(values, given)
@@ -778,17 +777,14 @@ def options_to_config(values: Mapping[str, object], given: set) -> tuple[Config,
 def connect():
     """The Pywikibot site from the user-config (and -family/-lang), logged in. Under
     ``-simulate`` Pywikibot blocks every edit and the client prints what it would save."""
-    import pywikibot
-
+    import pywikibot  # needs its user-config: imported on use
     site = pywikibot.Site()
     site.login()
     return Wiki(site)
 
 
 def main(*args: str) -> int:
-    import pywikibot
-
-    from wikiapi.scriptoptions import help_requested
+    import pywikibot  # needs its user-config: imported on use
 
     if help_requested(__doc__, args):
         return 0

@@ -55,11 +55,12 @@ edges that read and edit the wiki.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from contracts.problems import JsonError, Message
 
@@ -254,7 +255,6 @@ def _design(entry: dict, bad: Callable[[Message], None]) -> Design | None:
 
 
 def _valid_date(text: str) -> bool:
-    import datetime as dt
 
     try:
         dt.date.fromisoformat(text)

@@ -205,7 +205,7 @@ def seed_tasks(wiki: LocalWiki) -> int:
     if not seeded(wiki):
         seed_task_articles(wiki)
         wiki.maintenance("runJobs")
-    done = subprocess.run([sys.executable, "-m", "bot.tasklists"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "publish.tasklists"], cwd=ROOT,
                           env=wiki.pywikibot_env(), capture_output=True, text=True)
     say("\n".join(line for line in (done.stdout + done.stderr).strip().splitlines()
                   if line and not line.startswith("[")))

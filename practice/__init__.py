@@ -3,6 +3,6 @@
 Pure parts: :mod:`practice.tasktypes` (the wiki's task types page), :mod:`practice.tasklist`
 (the batched queries and the cached list the gadget reads), :mod:`practice.verify` (whether a
 recorded task edit really did the task), :mod:`practice.recognition` (counts, streaks and levels
-per skill). The I/O lives at the edges: ``bot/tasklists.py`` publishes the list, the app
+per skill). The I/O lives at the edges: ``publish/tasklists.py`` publishes the list, the app
 (``toolforge/practice_view.py``) shows practice to learners and mentors.
 """

@@ -3,7 +3,7 @@
 Articles come from the wiki's own maintenance categories and templates, with one generator
 query per category or template (``generator=categorymembers`` / ``generator=embeddedin``) that
 also returns each page's protection and its topic categories, so a list of 500 articles costs
-one request per source, not one per article. The bot (``bot/tasklists.py``) runs the queries and
+one request per source, not one per article. The bot (``publish/tasklists.py``) runs the queries and
 publishes the result as one JSON page, ``MediaWiki:Gadget-wikitours-tasks.json``; an offer in the
 gadget is then a single cached GET of that page, whatever the number of learners.
 

@@ -11,6 +11,7 @@ transclusions than before) or it adds a ``<ref>``.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -73,7 +74,6 @@ def parse_tasks(data: Any) -> tuple[TaskEntry, ...]:
 
 def practice_fields(text: str) -> tuple[tuple[TaskEntry, ...], tuple[str, ...]]:
     """``(tasks, public)`` of a progress page's text (already size-checked by its reader)."""
-    import json
 
     try:
         data = json.loads(text)

@@ -62,7 +62,7 @@ from pywikibot import config  # noqa: E402
 from publish import deployplan  # noqa: E402
 from wikiapi.client import WikiCallError, call, save_page  # noqa: E402
 from wikiapi.scriptoptions import parse_options  # noqa: E402
-from bot.messages import message  # noqa: E402
+from tours.messages import page_text  # noqa: E402
 
 BATCH = 50
 #: Seconds old gadget data versions stay after the pointer stopped naming them.
@@ -79,7 +79,7 @@ RIGHT_GROUPS = {"editsitejs": "interface-admin", "editsitecss": "interface-admin
 
 def ui(key: str, *params: object) -> str:
     """A console message in the user's interface language."""
-    return message(key, config.userinterface_lang or "en", *params)
+    return page_text("bot", key, config.userinterface_lang or "en", *params)
 
 
 def build(source: str, wiki_id: str | None, out: Path) -> str | None:
@@ -262,7 +262,7 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
                     change.kind != "gadget-definition":
                 pywikibot.warning(ui("wikitours-deploy-overwriting", change.title))
 
-    summary = message("wikitours-deploy-summary", site.lang, manifest.library_version or "?",
+    summary = page_text("bot", "wikitours-deploy-summary", site.lang, manifest.library_version or "?",
                       manifest.source or "?", manifest.generator or "wikitours")
     if summary_prefix:
         summary = f"{summary_prefix} {summary}"
@@ -289,7 +289,7 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
     retired = deployplan.retire(manifest, state, deployplan.parse_retired(recorded_state), moment,
                                 found)
     retired = clean_up(site, retired, deployplan.due(retired, moment, grace),
-                       message("wikitours-deploy-summary-cleanup", site.lang,
+                       page_text("bot", "wikitours-deploy-summary-cleanup", site.lang,
                                manifest.library_version or "?"))
 
     # Recorded last: a run that fails half-way records nothing and the next run completes it.
@@ -297,7 +297,7 @@ def deploy(site, manifest: deployplan.Manifest, *, state_title: str, overwrite: 
     if not deployplan.state_is_current(recorded_state, wanted_state):
         try:
             save(site, state_page, deployplan.state_text(wanted_state),
-                 message("wikitours-deploy-summary-state", site.lang,
+                 page_text("bot", "wikitours-deploy-summary-state", site.lang,
                          manifest.library_version or "?"), "json")
         except SaveError as error:
             pywikibot.error(ui("wikitours-deploy-save-failed", state_title, error, len(edits)))

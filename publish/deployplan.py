@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 #: Deploy records pages it no longer deploys under these prefixes as *retired* (old versions of
@@ -331,8 +332,6 @@ def retire(manifest: Manifest, state: dict, retired: dict[str, dict], now: str,
 
 def due(retired: dict[str, dict], now: str, grace_seconds: int) -> list[str]:
     """Retired pages whose grace period is over (no reader can still run a loader naming them)."""
-    from datetime import datetime, timedelta
-
     def moment(value: str):
         try:
             return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")

@@ -53,6 +53,10 @@ from tours.model import Problem
 from tours.problemkinds import json_error_text, os_error_text
 from tours.problemtext import T, Text
 from tours.yamltree import yaml_error_what
+import subprocess
+import sys
+from tours.messages import output_language
+from tours.problemtext import format_problem
 
 __all__ = ["WikiConfig", "LibraryConfig", "Config", "drafts_beside", "parse_config", "load_config", "app_wikis",
            "user_config_lines", "bot_run_args", "main"]
@@ -285,16 +289,10 @@ def bot_run_args(wiki: WikiConfig) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m publish.multiwiki user-config|run -wikis:FILE [bot.run options]``."""
-    import subprocess
-    import sys
-
     args = list(sys.argv[1:] if argv is None else argv)
     command = args.pop(0) if args and not args[0].startswith("-") else ""
     path = next((a.split(":", 1)[1] for a in args if a.startswith("-wikis:")), "wikis.yaml")
     rest = [a for a in args if not a.startswith("-wikis:")]
-    from tours.cli import output_language
-    from tours.problemtext import format_problem
-
     config, problems = load_config(path)
     lang = output_language()
     for p in problems:

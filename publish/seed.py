@@ -28,14 +28,15 @@ because the sync publishes only reviewed revisions of them (:mod:`publish.trust`
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from publish.changes import WikiRevision, changed_side
 from tours.load import load_library
 from tours.model import Library, Position, Problem
 from tours.problemtext import T
-from publish.translations import WikiRevision, changed_side
 from tours.wikisource import SourcePage, load_from_pages, unwrap
 from tours.yamltree import Map, Scalar, Seq, read_tree
 
@@ -335,8 +336,6 @@ class PagePlan:
 
 def page_sha(text: str) -> str:
     """Hash of a page text as MediaWiki keeps it (line ends normalised, trailing space cut)."""
-    import hashlib
-
     return hashlib.sha256(text.replace("\r\n", "\n").rstrip().encode("utf-8")).hexdigest()[:16]
 
 

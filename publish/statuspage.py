@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from tours.i18n import Report, SourceMessage, source_hash
-from tours.languages import fallback_chain, language
+from tours.languages import language
 from tours.model import Problem
-from tours.problemtext import problem_in, read_messages
+from tours.messages import page_text
+from tours.problemtext import problem_in
+from urllib.parse import quote, urlencode
 
 __all__ = ["msg", "escape", "wikitext", "link", "PageError", "Status", "render_status", "render_talk_note",
            "render_editnotice", "render_translation_status", "render_translation_index",
@@ -29,8 +30,6 @@ __all__ = ["msg", "escape", "wikitext", "link", "PageError", "Status", "render_s
            "TALK_MARKER", "talk_marker"]
 
 I18N_DIR = Path(__file__).resolve().parent.parent / "i18n" / "sync"
-_PARAM = re.compile(r"\$(\d+)")
-_LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
 #: The talk-page note carries this, so an editor is told once per broken revision.
 TALK_MARKER = '<!-- wikitours:sync-error rev="{revid}" -->'
 
@@ -39,24 +38,13 @@ def talk_marker(revid: int) -> str:
     return TALK_MARKER.format(revid=int(revid))
 
 
-@lru_cache(maxsize=32)
-def _messages(lang: str) -> Mapping[str, str]:
-    return read_messages(I18N_DIR, lang)
-
-
 def msg(key: str, lang: str, *params: object) -> str:
-    """Message *key* in *lang* (MediaWiki's fallback chain, then English), ``$N`` filled in.
+    """Message *key* of ``i18n/sync`` in *lang* (:func:`tours.messages.page_text`: MediaWiki's
+    fallback chain, then English; ``$N`` filled in).
 
     Parameters are inserted as given: escape them first when they come from the wiki.
     """
-    for code in (*fallback_chain(lang or "en"), "en"):
-        text = _messages(code).get(key)
-        if text is not None:
-            break
-    else:
-        raise KeyError(f"no message {key!r} in i18n/sync/en.json")
-    return _PARAM.sub(lambda m: str(params[int(m.group(1)) - 1])
-                      if 0 < int(m.group(1)) <= len(params) else m.group(0), text)
+    return page_text(I18N_DIR, key, lang, *params)
 
 
 # Quoted text is always inserted mid-line (after "* ", "== " or a label), so line-start markup
@@ -116,8 +104,6 @@ _URL_SAFE = re.compile(r"^https?://[^\s\[\]<>\"{}|]+$")
 
 def remote_link(index: str, title: str, label: str | None = None, **query: object) -> str:
     """A link to *title* on another wiki (its ``index.php``), as an external link."""
-    from urllib.parse import quote, urlencode
-
     if not _URL_SAFE.match(index or ""):
         return escape(label if label is not None else title)
     params = urlencode({"title": title, **{k: str(v) for k, v in query.items()}},
@@ -461,8 +447,3 @@ def render_translation_index(report: Report, *, page_lang: str, titles: Mapping[
     out.append(msg("wikitours-sync-i18n-new", page_lang, f"<code>{escape(new_example)}</code>"))
     return "\n".join(out) + "\n"
 
-
-def summarise(problems: Sequence[Problem]) -> tuple[list[Problem], list[Problem]]:
-    """``(errors, warnings)``."""
-    return ([p for p in problems if p.severity == "error"],
-            [p for p in problems if p.severity != "error"])

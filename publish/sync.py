@@ -92,6 +92,8 @@ from publish.statuspage import (DraftLine, PageError, Status, link, msg, render_
                               render_translation_index, render_translation_status, talk_marker)
 from publish.reviewpage import render_review  # noqa: E402
 from tours.wikisource import Loaded, SourcePage, load_from_pages, tour_id_from_title  # noqa: E402
+from tours.render.reference import PAGE_NAME  # noqa: E402
+from publish import deployplan  # noqa: E402
 
 __all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SYNC_STATE_TITLE",
            "STATE_TITLE"]
@@ -106,8 +108,6 @@ DOCS_TITLE = "Help:Wikitours/Tour language"  # with the default help prefix; see
 
 def docs_title(wiki: WikiConfig) -> str:
     """The tour language reference the build publishes on *wiki* (under its help prefix)."""
-    from tours.render.reference import PAGE_NAME
-
     return f"{wiki.help_prefix}/{PAGE_NAME}"
 
 
@@ -157,7 +157,7 @@ class SyncResult:
 def canonical(site, title: str) -> str:
     """*title* as the wiki spells it (``Project:`` becomes the wiki's project namespace name,
     which is what the API returns); a prefix ending in ``/`` stays a prefix."""
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
     if not title:
         return title
@@ -181,7 +181,7 @@ def _localise(config: Config, sites: Mapping[str, object]) -> Config:
 
 
 def _split_title(site, title: str) -> tuple[int, str]:
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
     page = pywikibot.Page(site, title)
     return page.namespace().id, page.title(with_ns=False)
@@ -248,7 +248,7 @@ def list_revisions(site, prefixes: Iterable[str], titles: Iterable[str] = ()) ->
 
 def read_texts(site, titles: list[str]) -> dict[str, str]:
     """Current text of *titles*, 50 pages per request (Pywikibot's preloading)."""
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
     pages = [pywikibot.Page(site, t) for t in titles]
     out: dict[str, str] = {}
@@ -393,8 +393,6 @@ def draft_preview(config: Config, wiki: WikiConfig, texts: Mapping[str, str],
 
 
 def _manifest(result, joined_source: str, wiki_id: str | None):
-    from publish import deployplan
-
     data, files = build_manifest(result, source_name="wiki", source_bytes=joined_source.encode(),
                                  wiki=wiki_id)
     by_file = dict(files)
@@ -407,8 +405,6 @@ def _manifest(result, joined_source: str, wiki_id: str | None):
 
 
 def _own_pages(pages: list[tuple[str, str, str]], version: str):
-    from publish import deployplan
-
     return deployplan.Manifest(f"wikitours {__version__}", "sync", version,
                                tuple(deployplan.BuiltPage(t, m, x, "help") for t, m, x in pages), None)
 
@@ -428,7 +424,7 @@ def _digest(items: Mapping[str, Revision] | Iterable) -> str:
 
 
 def _deploy(site, manifest, state_title: str, overwrite: bool, progress=None) -> int:
-    from publish import deploy as deploy_module
+    from publish import deploy as deploy_module  # imports pywikibot (user-config)
 
     return deploy_module.deploy(site, manifest, state_title=state_title, overwrite=overwrite,
                                 dry_run=False, summary_prefix="", progress=progress)
@@ -442,9 +438,7 @@ def _write_page(site, title: str, text: str, summary: str) -> None:
 
 
 def _conflicts(site, manifest, state_title: str) -> list[str]:
-    from publish import deploy as deploy_module
-    from publish import deployplan
-
+    from publish import deploy as deploy_module  # imports pywikibot (user-config)
     titles = [p.title for p in manifest.pages]
     current = deploy_module.read_pages(site, titles + [state_title])
     state_page, _ = current.pop(state_title)
@@ -473,7 +467,7 @@ def _tell_editor(site, wiki: WikiConfig, error_title: str, rev: Revision, good: 
 
 
 def _ui_lang() -> str:
-    from pywikibot import config as pwconfig
+    from pywikibot import config as pwconfig  # needs its user-config: imported on use
 
     return pwconfig.userinterface_lang or "en"
 
@@ -920,8 +914,8 @@ def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,
 def site_for(wiki: WikiConfig):
     """A logged-in Pywikibot site for *wiki*: family and code are its id, the API URL is known
     through ``family_files``; the account comes from user-config.py (``usernames``)."""
-    import pywikibot
-    from pywikibot import config as pwconfig
+    import pywikibot  # needs its user-config: imported on use
+    from pywikibot import config as pwconfig  # needs its user-config: imported on use
 
     pwconfig.family_files[wiki.id] = wiki.api
     site = pywikibot.Site(wiki.id, wiki.id)
@@ -950,7 +944,7 @@ OPTIONS = {"wikis": "wikis.yaml", "state": "sync-state.json", "interval": 0, "on
 
 
 def main(*args: str) -> int:
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
     options = dict(OPTIONS)
     if help_requested(__doc__, args):
@@ -972,7 +966,7 @@ def main(*args: str) -> int:
 
 
 def _run(options: dict, args: tuple[str, ...], state_path: Path) -> int:
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
     parsed = parse_options(None, args, OPTIONS)
     if parsed.exit is not None:

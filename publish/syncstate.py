@@ -39,6 +39,7 @@ import json
 import os
 import secrets
 import socket
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -245,8 +246,6 @@ class LeaseKeeper:
 
     def __init__(self, site, holder: str, board: Board, revid: int, summary: Callable[[str], str],
                  title: str = STATE_TITLE, clock: Callable[[], float] | None = None):
-        import time
-
         self.site, self.holder, self.title, self.summary = site, holder, title, summary
         self.state: SyncState = board.state
         self.revid = revid
@@ -322,7 +321,7 @@ class MachineLock:
         self._file = None
 
     def acquire(self) -> bool:
-        import fcntl
+        import fcntl  # Unix only
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.path, "a+", encoding="utf-8")
@@ -348,7 +347,7 @@ class MachineLock:
 
     def release(self) -> None:
         if self._file is not None:
-            import fcntl
+            import fcntl  # Unix only
 
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._file.close()

@@ -16,7 +16,6 @@ Planning is pure (:func:`plan_pull`, :func:`plan_push`); the command functions d
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -24,22 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from publish.changes import WikiRevision, changed_side, content_sha
+from publish.protection import protect
+from publish.seed import page_sha, plan_pages, split_library
+from tours.i18n import tours_dir
+from tours.messages import message, output_language
+from tours.problemtext import format_problem
+
 __all__ = ["WikiRevision", "Action", "content_sha", "changed_side", "plan_pull", "plan_push",
            "run_pull", "run_push", "DEFAULT_PREFIX", "PASSWORD_ENV"]
 
 DEFAULT_PREFIX = "Project:Wikitours/i18n/"
 PASSWORD_ENV = "WIKITOURS_BOT_PASSWORD"
-
-
-@dataclass(frozen=True)
-class WikiRevision:
-    """The latest revision of a page on the wiki."""
-
-    title: str
-    text: str
-    revid: int
-    timestamp: str
-    user: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,35 +46,6 @@ class Action:
     kind: str
     reason: str = ""
     forced: bool = False
-
-
-def content_sha(text: str) -> str:
-    """Hash of the JSON data of *text* (formatting ignored); of the raw text if it is not JSON."""
-    try:
-        canonical = json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    except ValueError:
-        canonical = text
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
-def changed_side(here: str, there: str, there_revid: int, record: object) -> str:
-    """Which side changed since the last sync, from the hashes of the local text (*here*) and
-    the wiki page (*there*), the page's revision and the *record* (``{"sha", "revid"}``) of the
-    last sync: ``same`` (nothing to do), ``here`` (copy the local text to the wiki), ``there``
-    (copy the wiki page here) or ``both`` (both changed, or there is no record: a conflict).
-
-    A wiki page still at the revision of the last sync counts as unchanged, whatever the local
-    hash: MediaWiki normalises what it saves (Unicode NFC), so a file can differ from the page it
-    was saved as while nobody else has touched the page."""
-    if here == there:
-        return "same"
-    if not isinstance(record, Mapping):
-        return "both"
-    if there_revid == record.get("revid"):
-        return "here"
-    if here == record.get("sha"):
-        return "there"
-    return "both"
 
 
 def _both(lang: str, local: str, page: WikiRevision, record: Mapping | None, force: bool,
@@ -150,7 +116,9 @@ class Api:
     as ``RuntimeError("code: info")``, which the commands report per page."""
 
     def __init__(self, url: str):
-        from wikiapi.client import site_for_api
+        # Pywikibot reads its configuration when imported: only pull/push need it, never the
+        # compiler's commands that share this CLI.
+        from wikiapi.client import site_for_api  # pywikibot on use only (see above)
 
         self.url = url
         self._site_for = site_for_api
@@ -164,9 +132,9 @@ class Api:
     def call(self, method: str = "GET", **params) -> dict:  # noqa: ARG002 - Pywikibot picks
         """One API request; *method* is kept for the callers (Pywikibot posts what writes)."""
         site = self._ready()  # before importing Pywikibot: it sets Pywikibot up
-        from pywikibot.exceptions import APIError
+        from pywikibot.exceptions import APIError  # needs its user-config: imported on use
 
-        from wikiapi.client import call
+        from wikiapi.client import call  # Pywikibot on use only: pull/push share the compiler's CLI
 
         params.setdefault("formatversion", 2)
         try:
@@ -176,10 +144,10 @@ class Api:
 
     def login(self, user: str, password: str) -> None:
         """Log in as *user* (a bot password's ``NAME@APP``) with *password*."""
-        from wikiapi.client import prepare_pywikibot
+        from wikiapi.client import prepare_pywikibot  # needs its user-config: imported on use
 
         prepare_pywikibot()
-        from pywikibot.exceptions import Error
+        from pywikibot.exceptions import Error  # needs its user-config: imported on use
 
         try:
             self.site = self._site_for(self.url, user, password)
@@ -219,9 +187,9 @@ class Api:
         """Save through the client's one edit (wikiapi.client.save_page); a page read as
         existing is saved over its *basetimestamp*, a missing one with ``createonly``."""
         site = self._ready()
-        from pywikibot.exceptions import APIError
+        from pywikibot.exceptions import APIError  # needs its user-config: imported on use
 
-        from wikiapi.client import save_page
+        from wikiapi.client import save_page  # Pywikibot on use only: pull/push share the compiler's CLI
 
         try:
             edit = save_page(site, title, text, summary, model=contentmodel or "",
@@ -283,8 +251,6 @@ def _local(directory: Path) -> dict[str, str]:
 
 
 def _directory(ns) -> Path:
-    from tours.i18n import tours_dir
-
     return tours_dir(getattr(ns, "i18n", None),
                      getattr(ns, "file", None) or getattr(ns, "tours", None) or "tours.yaml")
 
@@ -379,8 +345,6 @@ def protect_and_say(api: Api, titles: list[str], level: str | None) -> int:
     """Protect *titles* at *level* (publish/protection.py) and say so: one line for the pages
     protected, one per page that could not be (the sync's status page keeps warning about
     those). The number of failures."""
-    from publish.protection import protect
-
     level = _level(level)
     if not level:
         return 0
@@ -400,19 +364,14 @@ SEED_I18N = Path(__file__).resolve().parent.parent / "i18n" / "seed"
 
 def seed_msg(key: str, *params: object, lang: str | None = None) -> str:
     """A console message of ``push --tours`` in *lang* (default: the language ``lint`` speaks,
-    :func:`tours.cli.output_language`), from ``i18n/seed/`` (banana JSON), falling back along
+    :func:`tours.messages.output_language`), from ``i18n/seed/`` (banana JSON), falling back along
     MediaWiki's chain to English. Parameters are inserted as plain text, as given."""
-    from tours.cli import output_language
-    from tours.problemtext import message
-
     return message(SEED_I18N, key, lang or output_language(),
                    *(p if isinstance(p, int) else str(p) for p in params))  # numbers for PLURAL
 
 
 def _seed(ns):
     """The pages of ``--tours FILE``, or None after printing why the file cannot be pushed."""
-    from publish.seed import split_library
-
     path = Path(ns.tours)
     try:
         data = path.read_bytes()
@@ -422,9 +381,6 @@ def _seed(ns):
     seed, problems = split_library(data, str(path), prefix=ns.tours_prefix, header=ns.header,
                                    wrap=ns.wrap)
     if seed is None:
-        from tours.cli import output_language
-        from tours.problemtext import format_problem
-
         print(seed_msg("wikitours-seed-file-errors", path), file=sys.stderr)
         for problem in problems:  # as `lint` prints them, in the same language
             print(format_problem(problem, output_language()), file=sys.stderr)
@@ -434,8 +390,6 @@ def _seed(ns):
 
 def push_tours(ns, api: Api, seed, record_path: Path) -> int:
     """Save the pages of *seed* on the wiki; 1 when a page was left alone as a conflict."""
-    from publish.seed import page_sha, plan_pages
-
     local = seed.as_dict()
     wiki = api.revisions(sorted(local))
     key = f"{ns.api} tours"
@@ -484,49 +438,3 @@ def push_tours(ns, api: Api, seed, record_path: Path) -> int:
     titles = [plan.wiki.title if plan.wiki else plan.title for plan in plans]
     protect_and_say(api, titles, getattr(ns, "protect", ""))
     return 1 if counts["conflict"] else 0
-
-
-def add_parsers(sub) -> None:
-    """The ``pull`` and ``push`` subcommands (called by :func:`tours.cli.parser`)."""
-    from tours.cli import DEFAULT_FILE, _delegate
-
-    for name, help_, fn in (("pull", "bring on-wiki translations into i18n/tours/", "run_pull"),
-                            ("push", "send i18n/tours/ translations (and with --tours the tours) "
-                             "to the wiki", "run_push")):
-        p = sub.add_parser(name, help=help_)
-        p.add_argument("--api", required=True, metavar="URL", help="the library wiki's api.php")
-        p.add_argument("--prefix", default=DEFAULT_PREFIX, metavar="TITLE",
-                       help=f"translation pages are PREFIX<lang>.json (default: {DEFAULT_PREFIX})")
-        p.add_argument("--i18n", metavar="DIR", help="translations folder (default: i18n beside FILE)")
-        p.add_argument("--file", metavar="FILE",
-                       help="tours file whose i18n/ is meant "
-                            f"(default: --tours FILE, else {DEFAULT_FILE})")
-        p.add_argument("--record", metavar="FILE", help="sync record (default: i18n/wikisync.json)")
-        p.add_argument("--force", action="store_true", help="copy even when the other side changed too")
-        if name == "push":
-            from publish.seed import DEFAULT_HEADER, DEFAULT_TOURS_PREFIX, WRAPS
-
-            p.add_argument("--user", metavar="NAME", help=f"account (bot password login NAME@APP); password in ${PASSWORD_ENV}")
-            p.add_argument("--summary", default="", help="edit summary")
-            p.add_argument("--tours", metavar="FILE",
-                           help="also put the tours of FILE on the wiki: one page per tour and the "
-                                "header page (docs/community.md, 'Moving the tours onto the wiki')")
-            p.add_argument("--tours-prefix", default=DEFAULT_TOURS_PREFIX, metavar="TITLE",
-                           help=f"tour pages are PREFIX<id>.yaml (default: {DEFAULT_TOURS_PREFIX})")
-            p.add_argument("--header", default=DEFAULT_HEADER, metavar="TITLE",
-                           help=f"the header page (default: {DEFAULT_HEADER})")
-            p.add_argument("--wrap", choices=WRAPS, default="pre",
-                           help="how the YAML is wrapped on the page (default: pre, shown verbatim)")
-            from publish.protection import APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL
-
-            p.add_argument("--protect", default=DEFAULT_LEVEL, metavar="LEVEL",
-                           help="protect (edit and move) the tour and library pages at "
-                                f"LEVEL (default: {DEFAULT_LEVEL}; none: leave them as they are)")
-            p.add_argument("--protect-translations", default=DEFAULT_TRANSLATIONS_LEVEL,
-                           metavar="LEVEL", help="protect the translation and approvals pages at "
-                           "LEVEL (default: "
-                           f"{DEFAULT_TRANSLATIONS_LEVEL}; none: leave them as they are)")
-            p.add_argument("--approvals", default=APPROVALS_TITLE, metavar="TITLE",
-                           help="with --tours: make this approvals page (JSON) if missing "
-                                f"(default: {APPROVALS_TITLE}; docs/community.md, Trust)")
-        p.set_defaults(run=_delegate("publish.translations", fn))

@@ -50,6 +50,7 @@ from contracts.approvals import (  # noqa: F401  (the page, as the sync uses it)
     MAX_APPROVAL_ENTRIES, MAX_APPROVALS_BYTES, approval_line, parse_approvals)
 from publish.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
                               level_rank, weaker)
+from tours.problemtext import T
 from wikiapi.client import call
 
 __all__ = ["Trusted", "TrustConfig", "DEFAULT_TRUST", "APPROVALS_TITLE", "Rev", "Approval",
@@ -107,8 +108,6 @@ def parse_trust(raw: object, where: str, err: Callable[[object, object], None]) 
     """The ``trust:`` mapping of a wiki entry; problems go to *err(message, hint)* as
     :class:`tours.problemtext.Text` values (the config's other problems are reported the same
     way). Missing keys keep the defaults."""
-    from tours.problemtext import T
-
     if raw is None:
         return DEFAULT_TRUST
     if not isinstance(raw, Mapping):

@@ -12,7 +12,7 @@ from html import unescape
 import pytest
 
 from wikiapi.client import Wiki
-from bot.tasklists import run as publish_tasks
+from publish.tasklists import run as publish_tasks
 from tests.oauth_standin import signed_in_session
 from playground.practiceseed import seed_task_articles
 from toolforge import create_app, db, learning

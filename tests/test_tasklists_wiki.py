@@ -9,7 +9,7 @@ import json
 import pytest
 
 from wikiapi.client import Wiki
-from bot.tasklists import run
+from publish.tasklists import run
 from practice.tasklist import parse_list
 from practice.tasktypes import LIST_TITLE
 from playground.practiceseed import TASK_TYPES, seed_task_articles
@@ -66,7 +66,7 @@ def test_an_unreviewed_edit_of_the_types_page_is_not_used(seeded):
 
 
 def test_the_playground_runs_the_bot_as_a_script(seeded, capsys):
-    """``python -m bot.tasklists`` through Pywikibot's own configuration, as the playground and
+    """``python -m publish.tasklists`` through Pywikibot's own configuration, as the playground and
     the Toolforge job run it; ``-help`` prints the module's documentation without connecting."""
     import subprocess
     import sys
@@ -78,6 +78,6 @@ def test_the_playground_runs_the_bot_as_a_script(seeded, capsys):
     assert seed_tasks(wiki) == 0
     assert "Orinoco" in dict(published(wiki)["types"]["citation"]["pages"])
     assert "task lists:" in capsys.readouterr().out
-    helped = subprocess.run([sys.executable, "-m", "bot.tasklists", "-help"], capture_output=True,
+    helped = subprocess.run([sys.executable, "-m", "publish.tasklists", "-help"], capture_output=True,
                             text=True, env=wiki.pywikibot_env(), timeout=120)
     assert helped.returncode == 0 and "MediaWiki:Gadget-wikitours-tasks.json" in helped.stdout

@@ -13,7 +13,7 @@ import os
 import pytest
 
 from wikiapi.client import Wiki
-from bot.tasklists import run as publish_tasks
+from publish.tasklists import run as publish_tasks
 from test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
 from playground.practiceseed import seed_task_articles
 

@@ -16,6 +16,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from . import db, http, i18n, publishedtours, ratelimit, security
 
 __all__ = ["create_app", "BLUEPRINTS"]
 
@@ -54,8 +55,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if int(app.config.get("PROXY_COUNT") or 0) > 0:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
-
-    from . import db, http, i18n, publishedtours, ratelimit, security
 
     publishedtours.init_app(app)
     db.init_app(app)

@@ -35,6 +35,8 @@ from . import learning
 from .auth import current_user
 from .db import get_session
 from .endorsements import affiliates_of
+from .i18n import msg
+from .learning import ASSESSORS_PAGE
 from .models_learning import Assertion
 from .wikiclient import WikiError, valid_username
 
@@ -92,8 +94,6 @@ def assess(wiki_id: str):
         except WikiError:
             abort(503)
     if bad:
-        from .i18n import msg
-
         return _form(wiki, assessor, msg("wikitours-app-assess-bad-input"), 400)
     row = Assertion(uuid=str(uuid.uuid4()), wiki=wiki_id, username=name, badge=skill,
                     salt=secrets.token_hex(16), kind="attested",
@@ -107,7 +107,5 @@ def assess(wiki_id: str):
         session.commit()
     except IntegrityError:
         session.rollback()
-        from .i18n import msg
-
         return _form(wiki, assessor, msg("wikitours-app-assess-bad-input"), 409)
     return redirect(url_for("badges.assertion", uid=row.uuid), code=303)

@@ -67,7 +67,7 @@ def available() -> bool:
 
 def font_for(text: str, size: int):
     """A Pillow font for *text* at *size*, using Raqm layout when Pillow has it."""
-    from PIL import ImageFont, features
+    from PIL import ImageFont, features  # Pillow is optional: without it a badge is a plain disc
 
     path = _font_path(script_of(text)) or _font_path("latin")
     engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
@@ -75,7 +75,7 @@ def font_for(text: str, size: int):
 
 
 def _direction(text: str) -> str:
-    from PIL import features
+    from PIL import features  # Pillow is optional: without it a badge is a plain disc
 
     return "rtl" if script_of(text) in _RTL and features.check("raqm") else "ltr"
 
@@ -116,7 +116,7 @@ def named_badge_png(color: str, name: str, issuer: str, lang: str = "") -> bytes
     """A PNG badge: a coloured disc with *name* in the middle and *issuer* below it."""
     if not available():
         return ob.badge_png(color, SIZE)
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw  # Pillow is optional: without it a badge is a plain disc
 
     rgb = ob._rgb(color)
     scale = 2  # drawn large, then reduced: smooth edges without anti-aliasing support

@@ -23,13 +23,13 @@ from sqlalchemy import select
 from tours.model import Badge
 
 from . import badgeimage, learning, publishedtours
+from .learning import ASSESSORS_PAGE
 from . import openbadges as ob
 from .auth import current_user, is_admin
 from .db import get_session
 from .i18n import catalog, current_language, msg
 from .models_learning import Assertion, Cohort, CohortMember
-
-from .assessors import ASSESSORS_PAGE  # noqa: E402 - the page named in skill criteria
+from .trainer import TRAINER_BADGE
 
 __all__ = ["bp", "init_app", "assertion_url", "can_revoke", "badge_class_document",
            "badge_or_404"]
@@ -201,8 +201,6 @@ def assertion_document(row: Assertion) -> dict:
 
 def criteria_narrative(badge, lang: str) -> str:
     """What earning *badge* takes, and what the issuer checks (the BadgeClass criteria)."""
-    from .trainer import TRAINER_BADGE
-
     cat = catalog()
     if learning.is_skill(badge.id):
         return " ".join([learning.plain(badge.description), cat.format(
@@ -331,8 +329,6 @@ def badge_class(badge_id: str):
 
 
 def _tag(badge) -> str:
-    from .trainer import TRAINER_BADGE
-
     if learning.is_skill(badge.id):
         return "attested"
     return "evidence-backed" if badge.evidence or badge.id == TRAINER_BADGE else "tour-completion"

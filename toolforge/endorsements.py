@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from . import learning
 from . import openbadges as ob
 from .auth import SignedIn, current_user, is_admin
+from .badges import assertion_url, badge_class_document, badge_or_404
 from .db import get_session
 from .models_learning import Assertion, Endorsement
 from .trainer import TRAINER_BADGE
@@ -130,8 +131,6 @@ def affiliate(issuer_id: str):
 @bp.get("/issuers/<issuer_id>/badges/<badge_id>")
 def affiliate_badge(issuer_id: str, badge_id: str):
     """The BadgeClass an affiliate issues in its own name (its members' awards point here)."""
-    from .badges import badge_class_document, badge_or_404
-
     if issuer_id not in _issuers():
         abort(404)
     return _json(badge_class_document(
@@ -141,8 +140,6 @@ def affiliate_badge(issuer_id: str, badge_id: str):
 
 @bp.get("/issuers/<issuer_id>/revocations")
 def affiliate_revocations(issuer_id: str):
-    from .badges import assertion_url
-
     if issuer_id not in _issuers():
         abort(404)
     rows = get_session().scalars(select(Assertion).where(

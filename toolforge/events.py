@@ -34,6 +34,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.orm import Session
 
 from . import config as config_module
@@ -198,18 +199,14 @@ def upsert_statement(dialect: str):
     """
     table = EventCount.__table__
     if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-
-        stmt = insert(table)
+        stmt = sqlite.insert(table)
         return stmt.on_conflict_do_update(
             index_elements=[c.name for c in table.primary_key.columns],
             set_={"count": table.c.count + stmt.excluded["count"],
                   "step_index": stmt.excluded.step_index},
         )
     if dialect in ("mysql", "mariadb"):
-        from sqlalchemy.dialects.mysql import insert
-
-        stmt = insert(table)
+        stmt = mysql.insert(table)
         return stmt.on_duplicate_key_update(
             count=table.c.count + stmt.inserted["count"], step_index=stmt.inserted.step_index)
     raise ValueError(f"unsupported database dialect {dialect!r}: use SQLite or MariaDB")

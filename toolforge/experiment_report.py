@@ -32,6 +32,8 @@ from typing import Any, Sequence
 from contracts.experiments import Design
 
 from . import stats
+from .outcomes import OUTCOMES
+from .stats import Cell
 
 __all__ = ["Arm", "Finding", "Horizon", "ExperimentReport", "experiment", "design_from"]
 
@@ -132,8 +134,6 @@ def experiment(rows: Sequence[Any], name: str, published: dict[str, Any],
     table (:func:`toolforge.reports.publish`; absent: hidden). *entry* is the stored design
     (:func:`toolforge.outcomes_fetch.design_entry`); *now* decides whether the end date has
     passed (the time of the refresh, so every look at the same cache agrees)."""
-    from .outcomes import OUTCOMES
-
     outcomes = tuple(outcomes or OUTCOMES)
     design, weighted, active, changed = design_from(entry)
     members = [r for r in rows if _value(r, "experiment") == name]
@@ -141,8 +141,6 @@ def experiment(rows: Sequence[Any], name: str, published: dict[str, Any],
     order = list(dict.fromkeys([*(v for v, _ in weighted), *seen]))
     control = "control" if "control" in order else (order[0] if order else "control")
     order = [control, *[v for v in order if v != control]] if order else []
-    from .reports import Cell
-
     sizes = {v: sum(1 for r in members if _value(r, "variant") == v) for v in order}
     arms = []
     for variant in order:

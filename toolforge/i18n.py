@@ -10,7 +10,7 @@ direction; while it does not exist yet, chains fall back to the base language (`
 
 Templates call ``msg("key", arg1, …)``; ``$1``… are replaced by the arguments and
 ``{{PLURAL:$1|…}}`` picks its form by MediaWiki's plural rules for the language the text is in
-(``tours.plurals``). Messages are plain
+(formatted by :func:`tours.messages.fill`, as every Python component's messages are). Messages are plain
 text: Jinja's autoescaping escapes them and their arguments.
 """
 
@@ -24,14 +24,12 @@ from typing import Any
 
 from flask import Flask, current_app, g, request
 
-from tours.plurals import choose
+from tours.messages import fill
 
 __all__ = ["Catalog", "init_app", "msg", "current_language", "LANG_RE"]
 
 #: A language code as MediaWiki writes it (``de``, ``zh-hant``, ``be-tarask``).
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,12}){0,3}$")
-_PARAM = re.compile(r"\$(\d+)")
-_PLURAL = re.compile(r"\{\{PLURAL:([^|{}]*)\|([^{}]*)\}\}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -99,19 +97,8 @@ class Catalog:
         found_in, text = self.lookup(lang, key)
         if text is None:
             return f"⧼{key}⧽"
-        values = [str(p) for p in params]
-
-        def param(match: re.Match) -> str:
-            n = int(match.group(1))
-            return values[n - 1] if 0 < n <= len(values) else match.group(0)
-
-        def plural(match: re.Match) -> str:
-            number = _PARAM.sub(param, match.group(1)).strip()
-            forms = match.group(2).split("|")
-            # the rules of the language the text is written in, which may be a fallback's
-            return choose(forms, number, found_in, self.language(found_in).fallbacks)
-
-        return _PARAM.sub(param, _PLURAL.sub(plural, text))
+        # the plural rules of the language the text is written in, which may be a fallback's
+        return fill(text, params, found_in, fallbacks=self.language(found_in).fallbacks)
 
     def negotiate(self, uselang: str | None, accept: Any) -> str:
         """Pick the reader's language: valid ``uselang``, then Accept-Language, then default."""

@@ -58,7 +58,7 @@ def learner(wiki_id: str, name: str):
     issued = {a.badge for a in held if not a.revoked}
     statuses = tuple(replace(s, earned=s.badge in issued)
                      for s in badge_statuses(completed_tours(read.progress, lib), lib))
-    practice = practice_view.learner_practice(wiki, read)
+    practice = practice_view.learner_practice(wiki, learning.client(wiki), read)
     return render_template("learner.html", wiki=wiki, name=read.username, read=read,
                            held=held, statuses=statuses, practice=practice,
                            lib=lib, tour_text=learning.tour_text, unavailable=False)

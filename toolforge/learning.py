@@ -25,13 +25,20 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session as _Session
 
+from tours.load import load_library as compiler_load
 from tours.model import Library, message_key
 
 from . import evidence as ev
-from .db import get_session
+from . import publishedtours
+from .db import get_engine, get_session
+from .i18n import Catalog
+from .i18n import catalog as app_catalog
 from .models_learning import Assertion, Cohort, CohortMember
-from .wikiclient import ProgressRead, Wiki, WikiClient
+from .practice_view import badge_evidence
+from .trainer import TRAINER_BADGE, trainer_standing
+from .wikiclient import ProgressRead, Wiki, WikiClient, WikiError
 
 __all__ = ["library", "wiki_config", "client", "issue", "refresh", "Refreshed", "tour_text",
            "plain", "init_app", "assertions_for"]
@@ -41,8 +48,6 @@ __all__ = ["library", "wiki_config", "client", "issue", "refresh", "Refreshed", 
 
 def load_library(path: str | Path) -> Library:
     """The validated library, read with the compiler's own loader (errors stop the app)."""
-    from tours.load import load_library as compiler_load
-
     path = Path(path)
     loaded, problems = compiler_load(path.read_bytes(), str(path))
     if loaded is None:
@@ -53,8 +58,6 @@ def load_library(path: str | Path) -> Library:
 def library(app: Flask | None = None, wiki: str | None = None) -> Library:
     """The tours and badges *wiki* publishes (:mod:`toolforge.publishedtours`), or, without a
     wiki, those of every configured wiki (``LIBRARY`` instead when configured: tests)."""
-    from . import publishedtours
-
     if wiki is not None:
         return publishedtours.library_for(wiki, app)
     return publishedtours.all_libraries(app)
@@ -79,8 +82,6 @@ def plain(text: str) -> str:
 
 
 def _tour_catalog(app: Flask):
-    from .i18n import Catalog
-
     catalog = app.extensions.get("wikitours.tour-messages")
     if catalog is None:
         folder = Path(app.config["MESSAGES_DIR"]).parent / "tours"
@@ -108,8 +109,6 @@ def tour_text_in(lang: str, *parts: str) -> str:
             return plain(text)
     kind, item, field = parts[0], parts[1], parts[-1]
     if kind == "badge" and is_skill(item):
-        from .i18n import catalog as app_catalog
-
         return app_catalog().format(lang, f"wikitours-app-skill-{item}-{field}")
     if kind == "badge":
         badge = lib.badge(item)
@@ -121,6 +120,8 @@ def tour_text_in(lang: str, *parts: str) -> str:
 # --- attested skills ------------------------------------------------------------------------
 
 #: Skills a wiki cannot see in edits; authorised assessors award them (toolforge.assessors).
+#: Who may attest skills (contracts: the assessors list); read by :mod:`toolforge.assessors`.
+ASSESSORS_PAGE = "Project:Wikitours/Assessors.json"
 DEFAULT_SKILLS = ("facilitation", "public-speaking", "partnership")
 
 
@@ -202,8 +203,6 @@ def issue(session: Session, wiki: str, reads: Iterable[ProgressRead], lib: Libra
     issuer that wins the race makes our insert fail on the unique key; that row is then simply
     not new.
     """
-    from .trainer import TRAINER_BADGE, trainer_standing
-
     now = now or _utcnow()
     reads = [r for r in reads if r.status == "ok" and r.progress is not None]
     existing = assertions_for(session, wiki, [r.username for r in reads])
@@ -299,8 +298,6 @@ def refresh(wiki: Wiki, usernames: Iterable[str], session: Session | None = None
     revisions = client(wiki).revisions(claimed) if claimed else {}
     keep = dt.timedelta(seconds=float(current_app.config.get("EVIDENCE_KEEP_SECONDS", 0) or 0))
     now = _utcnow()
-    from .practice_view import badge_evidence
-
     practice = badge_evidence(wiki, client(wiki), reads, already, lib)
     new = issue(session, wiki.id, reads.values(), lib, now, revisions=revisions, keep=keep,
                 trainer_min_learners=int(current_app.config.get("TRAINER_MIN_LEARNERS", 3)),
@@ -335,8 +332,6 @@ class Follower:
 
     def step(self, now: dt.datetime | None = None) -> dict[str, int]:
         """One pass; ``{wiki id: badges issued}``. A wiki that cannot be reached is retried."""
-        from .wikiclient import WikiError
-
         now = now or dt.datetime.now(dt.timezone.utc)
         self.cursors = self.cursors if self.cursors is not None else {}
         self.pending = self.pending if self.pending is not None else {}
@@ -377,10 +372,6 @@ def issue_badges_command(wiki_ids: tuple[str, ...], users: tuple[str, ...], foll
     With ``--follow`` it instead watches the wikis' recent changes to progress pages and
     issues what a completed tour earned within one interval (a continuous job).
     """
-    from sqlalchemy.orm import Session as _Session
-
-    from .db import get_engine
-
     wikis = [Wiki.from_config(w) for w in current_app.config.get("WIKIS") or []
              if not wiki_ids or str(w.get("id")) in wiki_ids]
     if follow:

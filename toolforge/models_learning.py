@@ -16,6 +16,7 @@ from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .models import Base
+import json
 
 __all__ = ["Assertion", "Endorsement", "Cohort", "CohortMember"]
 
@@ -55,8 +56,6 @@ class Assertion(Base):
 
     def edits(self) -> list[dict]:
         """The checked edits (an empty list for a completion badge or unreadable JSON)."""
-        import json
-
         try:
             data = json.loads(self.evidence or "[]")
         except ValueError:

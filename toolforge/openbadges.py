@@ -205,7 +205,7 @@ def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[
 
 def expand(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The JSON-LD expansion of *doc*, resolving contexts with :func:`document_loader` only."""
-    from pyld import jsonld
+    from pyld import jsonld  # PyLD only when a document is verified
 
     return jsonld.expand(dict(doc), {"documentLoader": document_loader})
 

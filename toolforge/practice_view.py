@@ -22,7 +22,9 @@ from practice.tasklist import config_from_published, parse_list, pick
 from practice.tasktypes import LIST_TITLE, TaskConfig
 from practice.verify import TaskCheck, check_tasks
 
-from .wikiclient import ProgressRead, Wiki, WikiClient
+from .auth import current_user
+from .evidence import Edit
+from .wikiclient import ProgressRead, Wiki, WikiClient, WikiError
 
 __all__ = ["Standing", "published", "practice_of", "offers", "keep_delay", "learner_practice",
            "mentor_practice"]
@@ -98,20 +100,15 @@ def offers(data: dict, config: TaskConfig, read: ProgressRead | None) -> list[tu
 
 
 def _viewer_is(wiki: Wiki, name: str) -> bool:
-    from .auth import current_user
-
     user = current_user()
     return bool(user) and user.wiki == wiki.id and user.name == name
 
 
-def learner_practice(wiki: Wiki, read: ProgressRead) -> dict | None:
+def learner_practice(wiki: Wiki, client: WikiClient, read: ProgressRead) -> dict | None:
     """What the learner page shows of practice: None when there is nothing to show or the
     learner keeps it private (the learner themself always sees theirs, with offers)."""
-    from . import learning
-    from .wikiclient import WikiError
-
     try:
-        by_name, config, data = practice_of(wiki, learning.client(wiki), {read.username: read})
+        by_name, config, data = practice_of(wiki, client, {read.username: read})
     except WikiError:
         return None
     standing = by_name.get(read.username)
@@ -125,8 +122,6 @@ def learner_practice(wiki: Wiki, read: ProgressRead) -> dict | None:
 def mentor_practice(wiki: Wiki, client: WikiClient,
                     reads: Mapping[str, ProgressRead]) -> dict[str, Standing]:
     """Every mentee's practice for the mentor dashboard (mentors always see it)."""
-    from .wikiclient import WikiError
-
     try:
         return practice_of(wiki, client, reads)[0]
     except WikiError:
@@ -138,8 +133,6 @@ def badge_evidence(wiki: Wiki, client: WikiClient, reads: Mapping[str, ProgressR
     """``user → badge → kept task edits`` (as :class:`toolforge.evidence.Edit`) for learners
     who claim task edits and do not hold that badge yet: a kept edit on a real article is
     evidence of the skill (issue 19). Nothing is read for anyone else."""
-    from .evidence import Edit
-    from .wikiclient import WikiError
 
     wanted = {name: r for name, r in reads.items()
               if r.status == "ok" and r.progress is not None and r.progress.tasks

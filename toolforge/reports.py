@@ -41,12 +41,17 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, select
 
 from . import disclosure, stats
+from .stats import Cell
 from .db import get_session
 from .experiment_report import ExperimentReport, experiment as analyse
 from .funnels import _WIKI, _csv_cell, chart
 from .i18n import msg, text_direction
 from .models_outcomes import ExperimentDesignRow, OutcomeRow, OutcomeSetting
 from .outcomes import OUTCOMES, Outcome, Windows
+from .progress import parse_time
+import json
+from .learning import client, library, wiki_config
+from .outcomes_fetch import fetch_outcomes
 
 __all__ = ["bp", "Cell", "Group", "aggregate", "publish", "pool_small", "ExperimentReport",
            "experiment", "refresh", "init_app", "GROUPINGS", "effective_threshold"]
@@ -60,21 +65,6 @@ GROUPINGS = {"week": "week", "mentor": "mentor", "tour": "first_tour", "variant"
 WIKI_GROUPINGS = {"wiki": "wiki", "language": "language"}
 SMALL = "\x00small"  # the pooled group's key (cannot be a user name, week or id)
 NONE = ""
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One outcome in one group: ``yes`` of ``known`` (the others are not known yet)."""
-
-    yes: int
-    known: int
-    interval: stats.Interval | None
-
-    @classmethod
-    def of(cls, values: Iterable[bool | None], confidence: float = 0.95) -> "Cell":
-        known = [v for v in values if v is not None]
-        yes = sum(1 for v in known if v)
-        return cls(yes, len(known), stats.wilson(yes, len(known), confidence))
 
 
 @dataclass(frozen=True)
@@ -187,8 +177,6 @@ def experiment(rows: Sequence[Any], name: str, threshold: int, entry: dict | Non
 # --- refreshing the cache ---------------------------------------------------------------------
 
 def _naive(value: str) -> dt.datetime | None:
-    from .progress import parse_time
-
     moment = parse_time(value)
     return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment else None
 
@@ -219,8 +207,6 @@ def store_settings(session, wiki: str, report_threshold: int | None,
 
 def store_designs(session, wiki: str, designs: dict[str, dict], computed: dt.datetime) -> None:
     """Remember *wiki*'s experiment designs as the refresh read them."""
-    import json
-
     stamp = computed.astimezone(dt.timezone.utc).replace(tzinfo=None)
     session.execute(delete(ExperimentDesignRow).where(ExperimentDesignRow.wiki == wiki))
     session.add_all(ExperimentDesignRow(wiki=wiki, name=name[:64], design=json.dumps(entry),
@@ -231,9 +217,6 @@ def store_designs(session, wiki: str, designs: dict[str, dict], computed: dt.dat
 def refresh(wiki_id: str, now: dt.datetime | None = None, windows: Windows = Windows(),
             session=None):
     """Compute every welcomed newcomer's outcomes from the wiki and cache them."""
-    from .learning import client, library, wiki_config
-    from .outcomes_fetch import fetch_outcomes
-
     wiki = wiki_config(wiki_id)
     if wiki is None:
         raise KeyError(f"no wiki {wiki_id!r} in WIKIS")
@@ -516,8 +499,6 @@ def wiki_csv(wiki: str):
 
 
 def _design_entry(wiki: str, name: str) -> dict | None:
-    import json
-
     query = select(ExperimentDesignRow.design).where(ExperimentDesignRow.wiki == wiki,
                                                      ExperimentDesignRow.name == name)
     text = get_session().execute(query).scalar_one_or_none()

@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 from statistics import NormalDist
 
 __all__ = ["Interval", "Comparison", "wilson", "wilson_cc", "difference", "newcombe_cc",
            "z_test", "fisher_exact", "compare", "interval_p", "bonferroni", "bh_confidence",
-           "sample_size", "more_needed", "planned_total", "z_for"]
+           "sample_size", "more_needed", "planned_total", "z_for", "Cell"]
 
 _NORMAL = NormalDist()
 
@@ -304,3 +304,18 @@ def planned_total(baseline: float, effect: float, weights: Sequence[float],
         total = math.ceil(need * total_weight / weight)
         best = total if best is None else max(best, total)
     return best
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One outcome in one group: ``yes`` of ``known`` (the others are not known yet)."""
+
+    yes: int
+    known: int
+    interval: Interval | None
+
+    @classmethod
+    def of(cls, values: Iterable[bool | None], confidence: float = 0.95) -> "Cell":
+        known = [v for v in values if v is not None]
+        yes = sum(1 for v in known if v)
+        return cls(yes, len(known), wilson(yes, len(known), confidence))

@@ -1,7 +1,10 @@
-"""``python -m tours``: see :mod:`tours.cli`."""
+"""``python -m tours``: the compiler's commands and publishing's ``pull``/``push``.
+
+The one entry-point exception to the layer rule: it starts :mod:`publish.cli`, which adds the
+publishing commands to :mod:`tours.cli` (docs/architecture.md)."""
 
 import sys
 
-from tours.cli import main
+from publish.cli import main
 
 sys.exit(main())

@@ -24,12 +24,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
-from tours import __version__
+from tours import __version__, gadget_bundle
 from tours.i18n import (MessageFile, check, outdated_keys, read_dir, source_messages,
                         usable_translations)
 from tours.model import Library, Problem
 from tours.problemkinds import os_error_text
-from tours.problemtext import T, Text
+from tours.problemtext import T, Text, format_problem, render
 from tours.render.badges import render_badge_page
 from tours.render.catalogue import render_catalogue
 from tours.render.common import DEFAULT_PREFIX, Page, Site
@@ -50,6 +50,8 @@ from tours.render.texts import Messages
 from tours.render.translatesources import sources_page
 from tours.render.wikitext import is_safe_title
 from tours.variants import apply_variant
+from tours.load import load_library
+from tours.messages import output_language
 
 __all__ = ["Translations", "Result", "build_pages", "manifest", "write_output", "read_i18n", "run_build"]
 
@@ -83,12 +85,6 @@ class Result:
 
 def _gadget_code(config: Mapping) -> tuple[list[Page], list[str], list[Problem]]:
     """The gadget's code pages and definition lines, from the gadget's own bundler."""
-    try:
-        from tours import gadget_bundle
-    except ImportError:
-        return [], [], [Problem("gadget", 1, 1,
-                                T("wikitours-problem-build-no-gadget-bundler", "tours/gadget_bundle.py"),
-                                T("wikitours-hint-build-complete-checkout"), "warning")]
     pages = []
     kinds = {"javascript": "gadget-code", "css": "gadget-style", "json": "tour-data"}
     for title, model, content in gadget_bundle.gadget_pages(dict(config)):
@@ -399,8 +395,6 @@ def _load(path: str) -> tuple[Library | None, bytes, list[Problem]]:
         return None, b"", [Problem(path, 1, 1,
                                    T("wikitours-problem-build-cannot-read", os_error_text(exc)),
                                    T("wikitours-hint-build-give-path"))]
-    from tours.load import load_library
-
     try:
         text: str | bytes = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -429,9 +423,6 @@ def run_build(ns) -> int:
                              prefix=getattr(ns, "prefix", None) or DEFAULT_PREFIX,
                              config=config)
         problems.extend(result.problems)
-    from tours.cli import output_language
-    from tours.problemtext import T, format_problem, render
-
     lang = output_language(getattr(ns, "lang", None))
     for p in problems:
         print(format_problem(p, lang), file=sys.stderr)

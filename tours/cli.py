@@ -1,8 +1,10 @@
-"""``python -m tours``: the command line, the only place of the compiler that does I/O.
+"""The compiler's command line: ``lint``, ``build``, ``status`` and ``languages``.
 
-``lint`` is implemented here; ``build``, ``status`` and ``languages`` dispatch to
+``lint`` is implemented here; ``build``, ``status`` and ``languages`` run
 :func:`tours.build.run_build`, :func:`tours.i18n.run_status` and
-:func:`tours.languages.run_update`, imported only when used so that ``lint`` works on its own.
+:func:`tours.languages.run_update`. Publishing adds its own commands (``pull``, ``push``) through
+*commands* of :func:`parser`/:func:`main`: ``python -m tours`` starts :mod:`publish.cli`, which
+joins both (the compiler never imports publishing; see docs/architecture.md).
 
 Exit status: 0 = fine (warnings allowed), 1 = the input has errors, 2 = the command could not
 run (bad options, an unexpected failure). No Python traceback ever reaches the user; an
@@ -12,23 +14,28 @@ unexpected failure prints one actionable line instead.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections import Counter
+from typing import Callable, Iterable
 
 from tours import __version__
+from tours.build import run_build
+from tours.i18n import run_status
+from tours.languages import run_update
+from tours.load import load_library, read_source
+from tours.messages import output_language
 from tours.model import Problem
+from tours.problemtext import T, format_problem, render
+from tours.wikisource import load_page, looks_like_page
 
-__all__ = ["main", "lint", "summary"]
+__all__ = ["main", "lint", "summary", "parser", "output_language", "DEFAULT_FILE"]
 
 DEFAULT_FILE = "tours.yaml"
 
 
 def summary(filename: str, problems: list[Problem], library=None, lang: str = "en") -> str:
     """The last line of ``lint``: counts, or what was checked when all is well, in *lang*."""
-    from tours.problemtext import T, render
-
     counts = Counter(p.severity for p in problems)
     errors, warnings = counts["error"], counts["warning"]
     parts = []
@@ -45,29 +52,7 @@ def summary(filename: str, problems: list[Problem], library=None, lang: str = "e
     return f"{filename}: " + ", ".join(parts or [no_problems])
 
 
-def output_language(requested: str | None = None) -> str:
-    """The language of the compiler's messages: ``--lang``, else ``WIKITOURS_LANG``, else the
-    POSIX locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, as gettext reads them),
-    else English. ``de_AT.UTF-8`` becomes MediaWiki's ``de-at``; ``C`` and ``POSIX`` mean English."""
-    import re
-
-    if requested:
-        candidates = [requested]
-    else:
-        candidates = [os.environ.get("WIKITOURS_LANG"), (os.environ.get("LANGUAGE") or "").split(":")[0],
-                      os.environ.get("LC_ALL"), os.environ.get("LC_MESSAGES"), os.environ.get("LANG")]
-    for value in candidates:
-        if value:
-            code = value.split(".")[0].split("@")[0].replace("_", "-").lower()
-            return code if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{1,8})*", code) else "en"
-    return "en"
-
-
 def lint(ns: argparse.Namespace) -> int:
-    from tours.load import load_library, read_source
-    from tours.problemtext import format_problem
-    from tours.wikisource import load_page, looks_like_page
-
     lang = output_language(getattr(ns, "lang", None))
     extra = tuple(ns.special_page or ())
     data, problems = read_source(ns.file)
@@ -89,23 +74,9 @@ def lint(ns: argparse.Namespace) -> int:
     return 1 if any(p.severity == "error" for p in problems) else 0
 
 
-def _delegate(module: str, function: str):
-    def run(ns: argparse.Namespace) -> int:
-        try:
-            target = getattr(importlib.import_module(module), function)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
-            print(f"error: '{ns.command}' is not available in this copy of wikitours ({module} is missing)",
-                  file=sys.stderr)
-            print("    hint: update your copy of wikitours; 'lint' works without it", file=sys.stderr)
-            return 2
-        return int(target(ns) or 0)
-
-    return run
-
-
-def parser() -> argparse.ArgumentParser:
+def parser(commands: Iterable[Callable] = ()) -> argparse.ArgumentParser:
+    """The parser of the compiler's commands plus *commands*: functions that add their
+    subcommands to the subparsers (publishing's ``pull`` and ``push``, :mod:`publish.cli`)."""
     top = argparse.ArgumentParser(
         prog="python -m tours",
         description="Check and compile wikitours guided tours (tours.yaml).",
@@ -135,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--event-url", metavar="URL", help="where the gadget sends anonymous funnel events")
     p.add_argument("--lang", metavar="CODE",
                    help="language of the messages (default: WIKITOURS_LANG, then the locale, then en)")
-    p.set_defaults(run=_delegate("tours.build", "run_build"))
+    p.set_defaults(run=run_build)
 
     p = sub.add_parser("status", help="translation completeness per language")
     p.add_argument("file", nargs="?", default=DEFAULT_FILE, metavar="FILE", help="tours file (default: tours.yaml)")
@@ -144,26 +115,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--write-qqq", action="store_true", help="also (re)write qqq.json, the message documentation")
     p.add_argument("--lang", metavar="CODE",
                    help="language of the messages (default: WIKITOURS_LANG, then the locale, then en)")
-    p.set_defaults(run=_delegate("tours.i18n", "run_status"))
+    p.set_defaults(run=run_status)
 
     p = sub.add_parser("languages", help="regenerate language data (fallbacks, direction) from MediaWiki")
     p.add_argument("--from", dest="from_", default="/usr/share/mediawiki", metavar="DIR",
                    help="MediaWiki installation (default: /usr/share/mediawiki)")
     p.add_argument("--out", metavar="FILE", help="output file (default: tours/data/languages.json)")
-    p.set_defaults(run=_delegate("tours.languages", "run_update"))
+    p.set_defaults(run=run_update)
 
-    try:  # pull/push of on-wiki translations (publish/translations.py)
-        from publish.translations import add_parsers
-    except ImportError:
-        pass
-    else:
-        add_parsers(sub)
+    for add in commands:
+        add(sub)
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, commands: Iterable[Callable] = ()) -> int:
+    """Run one command; the exit status. *commands* as for :func:`parser`."""
     try:
-        ns = parser().parse_args(argv)
+        ns = parser(commands).parse_args(argv)
         return ns.run(ns)
     except SystemExit as exit_:  # argparse: --help, --version, bad options
         code = exit_.code

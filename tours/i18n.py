@@ -25,7 +25,10 @@ from tours.controlchars import describe, find_control
 from tours.languages import load_languages
 from tours.model import Library, Position, Problem, message_key
 from tours.problemkinds import json_error_text, os_error_text
-from tours.problemtext import T, Text
+from tours.problemtext import T, Text, format_problem, render
+from tours.markup import check_markup
+from tours.languages import language
+from tours.messages import output_language
 
 __all__ = [
     "MessageFile",
@@ -371,8 +374,6 @@ def _markup_problems(text: str) -> list[tuple[Text, Text]]:
     """``(message, hint)`` for every place *text* leaves the safe subset (the loader's check)."""
     if not text or not maybe_markup(text):
         return []
-    from tours.markup import check_markup
-
     return [(issue.message, issue.hint) for issue in check_markup(text)]
 
 
@@ -546,9 +547,6 @@ def _load_library(path: str) -> tuple[Library | None, list[Problem]]:
 
 
 def _table(report: Report, lang: str = "en") -> str:
-    from tours.languages import language
-    from tours.problemtext import T, render
-
     rows = [tuple(render(T(f"wikitours-status-column-{c}"), lang)
                   for c in ("language", "name", "translated", "outdated", "missing", "invalid"))]
     for s in report.languages:
@@ -584,9 +582,6 @@ def run_status(ns) -> int:
     Exits 1 when a translation has an error (a placeholder the source lacks, unsafe markup,
     broken JSON), so CI catches what the build would refuse.
     """
-    from tours.cli import output_language
-    from tours.problemtext import T, format_problem, render
-
     lang = output_language(getattr(ns, "lang", None))
     file = getattr(ns, "file", None) or "tours.yaml"
     directory = tours_dir(getattr(ns, "i18n", None), file)

@@ -19,7 +19,7 @@ from tours.problemtext import T, Text
 from tours.validate import validate
 from tours.yamltree import MAX_BYTES, read_tree, too_large
 
-__all__ = ["load_library", "load_file", "read_source", "has_errors", "MAX_PROBLEMS", "MAX_MESSAGE"]
+__all__ = ["load_library", "load_file", "read_source", "MAX_PROBLEMS", "MAX_MESSAGE"]
 
 
 def load_library(text: str | bytes, filename: str, *, extra_special_pages: Iterable[str] = (),
@@ -129,6 +129,3 @@ def load_file(path: str | Path, *, extra_special_pages: Iterable[str] = ()) -> t
         return None, problems
     return load_library(data, str(path), extra_special_pages=extra_special_pages)
 
-
-def has_errors(problems: Iterable[Problem]) -> bool:
-    return any(p.severity == "error" for p in problems)

@@ -17,7 +17,8 @@ from typing import Literal
 
 #: Names the gadget's live-version pointer uses for its own entries beside the tours' ids
 #: (contracts §3), so no tour may be called that.
-from contracts.liveversion import RESERVED as RESERVED_TOUR_IDS  # noqa: E402
+from contracts.liveversion import RESERVED as RESERVED_TOUR_IDS
+from tours.problemtext import settle
 
 __all__ = [
     "AUDIENCES",
@@ -93,8 +94,6 @@ class Problem:
     hint_text: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        from tours.problemtext import settle
-
         settle(self)
 
     def __str__(self) -> str:

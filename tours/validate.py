@@ -181,9 +181,6 @@ class _Validator:
         line = bisect.bisect_right(self._line_starts, index)
         return line, index - self._line_starts[line - 1] + 1
 
-    def offset_position(self, node: Scalar, offset: int) -> tuple[int, int]:
-        return self.offset_positions(node, [offset])[0]
-
     def offset_positions(self, node: Scalar, offsets: list[int]) -> list[tuple[int, int]]:
         """Best-effort line/column of characters *offsets* (ascending) of a scalar's value in
         the source, for plain, quoted and block (``>-``, ``|``) scalars alike: the value is

@@ -34,11 +34,17 @@ edit throttle):
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from contracts.mentoreligibility import Revision
+from tours import __version__
 
 __all__ = ["Page", "UserInfo", "NewAccount", "EditResult", "Wiki", "chunks", "call", "save_page",
            "WikiCallError", "MAXLAG", "configure_user_agent", "patience"]
@@ -78,7 +84,7 @@ def _request_class():
     times and given up (Pywikibot counts those waits against ``max_retries``)."""
     global _REQUEST_CLASS
     if _REQUEST_CLASS is None:
-        from pywikibot.data.api import Request
+        from pywikibot.data.api import Request  # needs its user-config: imported on use
 
         class PacedRequest(Request):
             def _ratelimited(self) -> None:
@@ -95,9 +101,7 @@ def configure_user_agent(contact: str = "") -> str:
     *contact* (or ``WIKITOURS_CONTACT``, or an existing ``user_agent_description`` from
     user-config.py) is the operator's address for wiki administrators: it lives in the
     deployment's settings, never in this repository. Returns the description set."""
-    from pywikibot import config as pwconfig
-
-    from tours import __version__
+    from pywikibot import config as pwconfig  # needs its user-config: imported on use
 
     contact = contact or os.environ.get(CONTACT_ENV, "")
     own = f"wikitours/{__version__}"
@@ -112,7 +116,7 @@ def configure_user_agent(contact: str = "") -> str:
 
 
 def _sleep(seconds: float) -> None:
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
     if seconds > 0:
         pywikibot.sleep(seconds)
@@ -123,10 +127,10 @@ def call(site, **params) -> dict:
     return its reply. API errors other than rate limits and lag are raised as Pywikibot's
     ``APIError`` for the caller to judge; a request that cannot be completed raises
     :class:`WikiCallError` (or Pywikibot's error of the last try)."""
-    import pywikibot
-    from pywikibot import config as pwconfig
+    import pywikibot  # needs its user-config: imported on use
+    from pywikibot import config as pwconfig  # needs its user-config: imported on use
     from pywikibot.exceptions import (APIError, ApiTimeoutError, ClientError, FatalServerError,
-                                      MaxlagTimeoutError, ServerError)
+                                      MaxlagTimeoutError, ServerError)  # user-config: on use
 
     configure_user_agent()
     params.setdefault("maxlag", MAXLAG)
@@ -405,7 +409,6 @@ class Wiki:
 
         Returns :class:`contracts.mentoreligibility.Revision` values; a missing page has none.
         """
-        from contracts.mentoreligibility import Revision
 
         params: dict = {"prop": "revisions", "titles": title, "rvslots": "main",
                         "rvprop": "ids|timestamp|user|content", "rvlimit": 50,
@@ -466,7 +469,7 @@ class Wiki:
         conflict stands unless MediaWiki can merge the two changes, and two posts appended at
         the end of one page never merge. Never raises for wiki trouble.
         """
-        import pywikibot
+        import pywikibot  # needs its user-config: imported on use
 
         title = page.title
         if self.dry or pywikibot.config.simulate:
@@ -476,7 +479,7 @@ class Wiki:
                      f"{text}\n--- end of [[{title}]]")
         if self.dry:
             return EditResult("dry")
-        from pywikibot.exceptions import APIError, Error
+        from pywikibot.exceptions import APIError, Error  # needs its user-config: imported on use
 
         try:
             self.requests += 1
@@ -514,7 +517,6 @@ def prepare_pywikibot() -> None:
     its throttle and retry settings included. Without one, Pywikibot gets a private temporary
     folder and its defaults, instead of refusing to start or writing files into the current
     folder. Must run before the first ``import pywikibot`` of the process."""
-    import tempfile
 
     if "pywikibot" in sys.modules or os.environ.get("PYWIKIBOT_DIR") \
             or os.path.exists("user-config.py"):
@@ -532,13 +534,10 @@ def site_for_api(api: str, user: str = "", password: str = ""):
     its password, given by the caller from the environment: they go into a password file of
     mode 600 that only this login reads, and which is removed right after it (Pywikibot reads
     passwords only from such a file)."""
-    import hashlib
-    import tempfile
-    from pathlib import Path
 
     prepare_pywikibot()
-    import pywikibot
-    from pywikibot import config as pwconfig
+    import pywikibot  # needs its user-config: imported on use
+    from pywikibot import config as pwconfig  # needs its user-config: imported on use
 
     family = "wikitours" + hashlib.sha1(api.encode()).hexdigest()[:10]
     pwconfig.family_files[family] = api

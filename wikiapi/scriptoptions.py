@@ -79,7 +79,7 @@ def read_options(local: Sequence[str], declared: Mapping[str, object]
 
 def parse_options(doc: str | None, args: Sequence[str], declared: Mapping[str, object]) -> Parsed:
     """The script's options from *args* (``sys.argv[1:]`` when empty); see the module docstring."""
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
     if help_requested(doc, args):
         return Parsed(exit=0)
@@ -93,6 +93,6 @@ def parse_options(doc: str | None, args: Sequence[str], declared: Mapping[str, o
 
 def simulating() -> bool:
     """True under Pywikibot's ``-simulate``: the run saves nothing."""
-    from pywikibot import config
+    from pywikibot import config  # needs its user-config: imported on use
 
     return bool(config.simulate)

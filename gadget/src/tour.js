@@ -1,6 +1,6 @@
 /*
  * The tour: decides which step shows, moves on, records progress and sends events. Everything
- * that touches the DOM is in popover.js, highlight.js, elements.js and events.js.
+ * that touches the DOM is in popover.js (the popover and the highlight), elements.js and events.js.
  *
  * Two indexes matter: `index` is the tour's frontier (saved in localStorage so the tour survives
  * navigation), `shown` is the step on screen, which may be an earlier one when the reader went

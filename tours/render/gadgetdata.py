@@ -17,6 +17,7 @@ from tours.languages import fallback_chain, language
 from tours.model import Conditions, Library, Step, Tour, message_key
 from tours.render.common import Page
 from tours.markup import for_jquerymsg
+from tours.languages import load_languages
 
 __all__ = [
     "INDEX_TITLE",
@@ -53,8 +54,6 @@ def index_languages(translated: set[str] | frozenset[str], source: str) -> list[
     A reader whose language is not listed sees the source language, so listing all of
     MediaWiki's ~500 languages would only make every tour start slower.
     """
-    from tours.languages import load_languages
-
     wanted = set(translated) | {source}
     meaningful = wanted - {"en"}
     out = set(wanted)

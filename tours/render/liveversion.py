@@ -43,6 +43,7 @@ from contracts.liveversion import (  # noqa: F401  (the pointer's contract, re-u
     Pointer, config_title, gadget_title, gadget_titles, index_title, messages_title,
     parse_pointer, tour_title, version_hash, with_pointer)
 from tours.render.common import Page
+from tours.render.common import render_text
 
 __all__ = ["version_pages", "with_version_note"]
 
@@ -101,8 +102,6 @@ def with_version_note(help_text: str, message, lang: str, version: str) -> str:
     """A tour's help page ending with the version of the tour it describes (message
     ``wikitours-pages-tour-version``, *message* as ``Site.msg`` gives it), inside the page's
     language wrapper, so a reader can match it with the status page."""
-    from tours.render.common import render_text
-
     note = render_text(message, lang, (version,))
     body = help_text.rstrip("\n")
     line = f'<div class="wikitours-version" data-version="{version}">{note}</div>\n'

@@ -111,6 +111,7 @@ SECTIONS = (
     Section("wiki", WIKI_FIELDS),
     Section("change", CHANGE_FIELDS),
 )
+from tours.i18n import read_dir
 
 # What each field takes: ("enum", values) lists the values as code; ("msg", key, params) is a
 # value message; ("see"/"list", section) links the section describing it; ("code", values).
@@ -224,8 +225,6 @@ def used_keys() -> set[str]:
 def read_reference_messages() -> tuple[Mapping, tuple]:
     """The shipped ``i18n/reference`` files (``lang → MessageFile``) and the problems reading
     them; read once per process (the sync builds many wikis)."""
-    from tours.i18n import read_dir
-
     files, problems = read_dir(I18N_DIR)
     return files, tuple(problems)
 

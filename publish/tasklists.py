@@ -1,6 +1,6 @@
 """Publish the wiki's task lists: real articles that need work, for newcomers to practise on.
 
-    python -m bot.tasklists [-simulate] [-help]
+    python -m publish.tasklists [-simulate] [-help]
 
 Reads the wiki's task types page (``Project:Wikitours/Tasks.json``, docs/contracts.md §14) in
 its latest **reviewed** revision (the same rules as tour pages, ``publish/trust.py``: saved by
@@ -23,6 +23,7 @@ from publish.trust import (DEFAULT_TRUST, TrustConfig, approved_for, approvals_f
                            read_approvals, read_histories, read_revision_texts, read_users,
                            review_page)
 from wikiapi.client import Wiki
+from wikiapi.scripthelp import help_requested
 
 __all__ = ["Report", "reviewed_config", "fetch", "run", "main"]
 
@@ -57,7 +58,7 @@ def reviewed_config(wiki: Wiki, trust: TrustConfig = DEFAULT_TRUST,
         return trust.publish.allows(groups, rights)
 
     def normalise(title: str) -> str:
-        import pywikibot
+        import pywikibot  # needs its user-config: imported on use
 
         return pywikibot.Page(site, title).title()
 
@@ -127,11 +128,10 @@ def run(wiki: Wiki, trust: TrustConfig = DEFAULT_TRUST, known_tours: frozenset[s
 
 
 def main(*args: str) -> int:
-    from wikiapi.scripthelp import help_requested
 
     if help_requested(__doc__, args):
         return 0
-    import pywikibot
+    import pywikibot  # needs its user-config: imported on use
 
     local = pywikibot.handle_args(args)
     if local:
