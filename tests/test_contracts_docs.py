@@ -161,6 +161,20 @@ def check_assessors(text: str) -> None:
     assert {n: a.added_by for n, a in authorised(history, {"Admin"}).items()} == {"Ada": "Admin"}
 
 
+def check_task_types(text: str) -> None:
+    from practice.tasktypes import parse_config
+
+    config = parse_config(text, known_tours=frozenset({"citation-task", "add-citation"}))
+    assert config.problems == ()
+    (citation,) = config.types
+    assert (citation.id, citation.tour, citation.learn, citation.badge) == (
+        "citation", "citation-task", "add-citation", "citation")
+    assert citation.categories == ("Articles with unsourced statements",)
+    assert citation.templates == ("Citation needed",)
+    assert (config.topics, config.offer, config.levels, config.streak, config.leaderboard,
+            config.max_pages) == (("Rivers", "Music"), 3, (1, 5, 20), "day", False, 200)
+
+
 def not_a_wiki_page(text: str) -> None:
     """The build's manifest is a file on disk (tests/test_build.py checks what the build
     writes, publish/deployplan.py reads it); only its JSON is checked here."""
@@ -183,6 +197,7 @@ HANDLERS = {
     ("11", 0): check_sync_state,
     ("12", 0): check_approvals,
     ("13", 0): check_assessors,
+    ("14", 0): check_task_types,
 }
 
 
