@@ -85,10 +85,19 @@
 	 * @param {jQuery} name The badge's name
 	 * @param {Object[]} buttons Where the extra button goes
 	 * @param {boolean} evidence Whether the app checks the learner's edits for this badge
+	 * @param {string[]} stillToDo Other tours the badge needs that the learner has not completed:
+	 *  then the badge is not announced, the line says what is still missing
 	 * @return {jQuery}
 	 */
-	function badgeLine( name, buttons, evidence ) {
+	function badgeLine( name, buttons, evidence, stillToDo ) {
 		var base = ( wt.config.eventUrl || '' ).replace( /\/api\/v1\/events\/?$/, '' );
+		if ( stillToDo.length ) {
+			return M.dom( 'wikitours-completed-badge-missing', name,
+				mw.language.listToText( stillToDo.map( function ( id ) {
+					var key = 'wikitours-tour-' + id + '-title';
+					return mw.message( key ).exists() ? M.text( key, mw.user.getName() || '' ) : id;
+				} ) ), stillToDo.length );
+		}
 		if ( mw.user.isAnon() ) {
 			buttons.push( { name: 'account', label: M.text( 'wikitours-completed-create-account' ),
 				href: mw.util.getUrl( 'Special:CreateAccount', { returnto: mw.config.get( 'wgPageName' ) } ) } );
@@ -161,7 +170,8 @@
 		wt.events.unbindTarget();
 		if ( t.badge ) {
 			body.push( badgeLine( mw.message( badgeKey ).exists() ?
-				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ), buttons, t.badgeEvidence !== false ) );
+				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ), buttons, t.badgeEvidence !== false,
+			wt.progress.missing( t.badgeRequires, t.id ) ) );
 		}
 		buttons.push( { name: 'finish', label: M.text( 'wikitours-finish' ), primary: true, action: teardown } );
 		popover( {
