@@ -263,7 +263,9 @@ def render_status(status: Status) -> str:
         out.append(msg("wikitours-sync-status-none-live", lang))
     out.append("")
     if status.warnings:
-        out.append(msg("wikitours-sync-status-warnings", lang))
+        # with errors nothing was published: the warnings must not say it was
+        out.append(msg("wikitours-sync-status-warnings-unpublished" if status.errors
+                       else "wikitours-sync-status-warnings", lang))
         for p in status.warnings[:100]:
             out.append("* " + msg("wikitours-sync-status-error", lang, link(p.file), int(p.line),
                                   wikitext(problem_in(p, lang)[0])))
