@@ -363,7 +363,7 @@ _START_LINE = re.compile(r'(?m)^<div class="wikitours-start[^\n]*\n?')
 
 
 def render_draft_preview(lang: str, *, draft: str, revid: int, help_text: str, live: str,
-                         publish: str) -> str:
+                         publish: str, try_it: str = "") -> str:
     """The preview page of a draft that compiles: the banner, then its compiled help page.
 
     *live* is the live help page of the same tour ("" when the tour is new); *publish* the tour
@@ -372,6 +372,13 @@ def render_draft_preview(lang: str, *, draft: str, revid: int, help_text: str, l
              msg("wikitours-sync-draft-live", lang, link(live)) if live
              else msg("wikitours-sync-draft-new", lang),
              msg("wikitours-sync-draft-publish", lang, link(publish))]
+    if try_it and re.fullmatch(r"[a-z0-9][a-z0-9-]*", try_it):
+        # ?wikitourdraft= starts the draft's own data (tours/render/drafttry.py), marked as a
+        # draft and recording nothing; the link stays on this page, the tour says where to go
+        lines.append(msg("wikitours-sync-draft-try", lang,
+                         f'<span class="wikitours-try-draft">[{{{{fullurl:{{{{FULLPAGENAME}}}}|'
+                         f'wikitourdraft={try_it}}}}} {msg("wikitours-sync-draft-try-link", lang)}]'
+                         '</span>'))
     return _banner(lang, "ok", lines) + "\n" + _START_LINE.sub("", help_text)
 
 

@@ -21,7 +21,9 @@
 	}
 
 	function log( action, index ) {
-		wt.telemetry.log( action, tour(), index );
+		if ( !S.draft ) { // a draft being tried is no reader's run: no funnel event
+			wt.telemetry.log( action, tour(), index );
+		}
 	}
 
 	/**
@@ -58,7 +60,8 @@
 			shownOn: S.shownOn || null,
 			seen: S.seen || [],
 			editor: S.editor || null,
-			edits: S.edits || {}
+			edits: S.edits || {},
+			draft: !!S.draft
 		} );
 	}
 
@@ -121,6 +124,9 @@
 	}
 
 	function popover( o ) {
+		if ( S.draft ) { // every popover of a draft being tried says so
+			o = wt.assign( {}, o, { body: [ M.dom( 'wikitours-draft-marker' ) ].concat( o.body ) } );
+		}
 		wt.popover.show( wt.assign( {
 			// MediaWiki gives <html> the reader's language and its direction.
 			rtl: document.documentElement.dir === 'rtl',
@@ -141,6 +147,9 @@
 
 	function record( fields ) {
 		var t = tour();
+		if ( S.draft ) {
+			return; // nothing of a draft is recorded as progress (so it earns no badge)
+		}
 		wt.progress.record( t.id, wt.assign( { version: t.version }, fields ) ).then( null, saveFailed );
 	}
 
@@ -168,7 +177,7 @@
 		record( { status: 'completed', step: 'done', edits: S.edits || {} } );
 		S.writeActive( null );
 		wt.events.unbindTarget();
-		if ( t.badge ) {
+		if ( t.badge && !S.draft ) { // a draft earns nothing: its marker says so
 			body.push( badgeLine( mw.message( badgeKey ).exists() ?
 				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ), buttons, t.badgeEvidence !== false,
 			wt.progress.missing( t.badgeRequires, t.id ) ) );
@@ -368,7 +377,7 @@
 		var t = tour(),
 			rec = wt.progress.get( t.id ),
 			k = -1;
-		if ( rec && rec.status === 'started' && rec.version === t.version ) {
+		if ( rec && rec.status === 'started' && rec.version === t.version && !S.draft ) {
 			t.steps.forEach( function ( s, i ) {
 				if ( s.id === rec.step ) {
 					k = i;
@@ -443,9 +452,11 @@
 	 *
 	 * @param {string|null} startId A tour to start (from ?wikitour=), or null to resume the one
 	 *  in progress
+	 * @param {boolean} [draft] Start the draft of that id (?wikitourdraft=): marked, recording
+	 *  nothing
 	 * @return {jQuery.Promise|undefined}
 	 */
-	function main( startId ) {
+	function main( startId, draft ) {
 		var active = S.readActive(),
 			id = startId || ( active && active.tour ),
 			fetched;
@@ -453,9 +464,11 @@
 			return;
 		}
 		S.running = true;
+		S.draft = startId ? !!draft : !!( active && active.draft === true );
 		wt.events.init();
 		// The loader started reading the tour's data while the runtime loaded.
-		fetched = wt.fetched && wt.fetched.id === id ? wt.fetched : wt.messages.fetch( id );
+		fetched = wt.fetched && wt.fetched.id === id && wt.fetched.draft === S.draft ? wt.fetched :
+			wt.messages.fetch( id, S.draft );
 		wt.fetched = null;
 		return M.load( fetched ).then( function ( data ) {
 			wt.config.configure( data.config );
@@ -465,7 +478,8 @@
 				return;
 			}
 			S.tour = data.tour;
-			if ( active && active.tour === id && active.version === data.tour.version ) {
+			if ( active && active.tour === id && active.version === data.tour.version &&
+				!!active.draft === S.draft ) {
 				S.index = Math.min( Math.max( 0, active.index ), data.tour.steps.length );
 				S.shownOn = active.shownOn;
 				S.seen = Array.isArray( active.seen ) ? active.seen : [];
