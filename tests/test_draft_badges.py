@@ -8,7 +8,7 @@ library, and published with it in one move of the page. Pure: :mod:`tours.wikiso
 
 from __future__ import annotations
 
-from tours.statuspage import Status, render_status
+from publish.statuspage import Status, render_status
 from tours.wikisource import SourcePage, load_from_pages
 
 PREFIX = "Project:Wikitours/Tours/"
@@ -120,7 +120,7 @@ def test_two_pages_defining_one_badge_is_an_error_on_a_page():
 def test_the_status_page_never_says_published_anyway_when_nothing_was_published():
     from tours.model import Problem
     from tours.problemtext import T
-    from tours.statuspage import PageError
+    from publish.statuspage import PageError
 
     warning = Problem("Project:Wikitours/Tours/a.yaml", 3, 1, T("wikitours-problem-wikisource-empty-page"),
                       None, "warning")

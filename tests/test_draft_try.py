@@ -25,7 +25,7 @@ from test_gadget_support import (
 from tours.i18n import source_messages
 from tours.render.drafttry import draft_data_page, draft_data_title
 from tours.render.gadgetdata import tour_data, tour_messages
-from tours.statuspage import render_draft_preview
+from publish.statuspage import render_draft_preview
 
 DRAFT = """wikitours: 1
 source-language: en

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tours.i18n import source_messages
 from tours.render.gadgetdata import tour_data
-from tours.wikiseed import split_library
+from publish.seed import split_library
 from tours.wikisource import SourcePage, load_from_pages
 
 ROOT = Path(__file__).resolve().parent.parent
