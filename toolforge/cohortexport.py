@@ -2,7 +2,8 @@
 
 One row per learner: their name, each tour's status (``completed`` also when a completed tour
 was started again, since a completion is never lost, contracts §5; ``none`` when never
-started; empty when their progress page could not be read) and the badges they hold, not
+started, or no progress page yet; empty when their progress page could not be read or was
+not written by them) and the badges they hold, not
 revoked. Cells a spreadsheet would run as formulas are quoted.
 """
 
@@ -21,6 +22,8 @@ __all__ = ["tour_status", "progress_csv"]
 
 def tour_status(read: Any, tour_id: str) -> str:
     """What the cohort table shows for one learner and tour."""
+    if read is not None and getattr(read, "status", "") == "missing":
+        return "none"  # no progress page yet: nothing started
     if read is None or getattr(read, "progress", None) is None:
         return ""
     entry = read.progress.tour(tour_id)
