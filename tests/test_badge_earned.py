@@ -114,7 +114,8 @@ def test_restarting_a_completed_tour_keeps_the_completion_in_the_gadget():
     assert finished["status"] == "completed" and "completion" not in finished
     assert finished["edits"] == {"publish": 456} and finished["completed"] == "2026-12-01T09:10:00Z"
     # a second start of a run already started keeps its start time and its completion
-    again = js("progress.next", restarted, {"status": "started", "step": "x"}, "2026-12-02T00:00:00Z")
+    again = js("progress.next", restarted, {"status": "started", "step": "x"},
+               "2026-12-02T00:00:00Z")
     assert again["started"] == "2026-12-01T09:00:00Z" and again["completion"]["version"] == 2
 
 

@@ -122,7 +122,8 @@ def test_the_status_page_never_says_published_anyway_when_nothing_was_published(
     from tours.problemtext import T
     from publish.statuspage import PageError
 
-    warning = Problem("Project:Wikitours/Tours/a.yaml", 3, 1, T("wikitours-problem-wikisource-empty-page"),
+    warning = Problem("Project:Wikitours/Tours/a.yaml", 3, 1,
+                      T("wikitours-problem-wikisource-empty-page"),
                       None, "warning")
     error = Problem("Project:Wikitours/Library.yaml", 9, 1,
                     T("wikitours-problem-requires-unknown-tour", "badge 'x'", "y"))

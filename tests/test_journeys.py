@@ -7,9 +7,11 @@ OAuth 2.0 provider. The browser signs in exactly as a person would (the provider
 wiki account's password). Screenshots go to ``docs/screenshots/journeys/`` when
 ``WIKITOURS_SCREENSHOTS=1`` (the README links them), else to ``screenshots/tmp/``.
 
-Journeys: (2) a mentor signs in, finds their newcomer on the dashboard with their progress and
-writes to them; (3) a trainer creates a cohort for a wiki club workshop, shares the join link,
-participants join, the trainer follows their progress and exports it.
+Journeys: (1) a newcomer signs up on a phone, is welcomed with a mentor, takes first-edit in
+German, gets the badge and sees it; (2) a mentor signs in, finds their newcomer on the dashboard
+with their progress and writes to them; (3) a trainer creates a cohort for a wiki club workshop,
+shares the join link, participants join, the trainer follows their progress and exports it;
+(4) an admin edits a tour, breaks it, reads the error, fixes it and adds a translation.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from test_gadget_support import POPOVER, wait_title
 from test_playground_sync import Playground, wait_for
 from localwiki import free_port
 from tests.deployhelp import live_title
@@ -110,6 +113,77 @@ def mentor_of(stack, newcomer: str) -> str:
                 return mentor
         return None
     return wait_for(f"the bot gives {newcomer} a mentor", found, deadline=180)
+
+
+def test_journey_1_a_newcomer_signs_up_takes_first_edit_in_german_on_a_phone(stack, browser):
+    from localwiki.client import call, token
+    from localwiki.server import Account
+
+    wiki, name, password = stack.wiki, "Lena Neu", "lena-password-" + "x" * 12
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                is_mobile=True, device_scale_factor=2, locale="de-DE")
+    phone.set_default_timeout(30000)
+    page = phone.new_page()
+    try:
+        # 1. sign up on the phone, in German
+        page.goto(f"{wiki.index}?title=Special:CreateAccount&useskin=minerva&uselang=de")
+        page.fill("#wpName2", name)
+        page.fill("#wpPassword2", password)
+        page.fill("#wpRetype", password)
+        shot(page, "1-newcomer-signs-up")
+        with page.expect_navigation():
+            page.click("#wpCreateaccount")
+        assert page.evaluate("mw.config.get('wgUserName')") == name
+        wiki._accounts()[name] = Account(name, password)
+        stack.accounts[name] = password
+        # their language and the phone skin, as they would set them in their preferences
+        session = wiki.session(name)
+        call(session, wiki.api, "POST", action="options", change="language=de|skin=minerva",
+             token=token(session, wiki.api, "csrf"))
+        # 2. the bot welcomes them and gives them a mentor
+        mentor = mentor_of(stack, name)
+        talk = wait_for("the welcome", lambda: wiki.wikitext(f"User talk:{name}"), deadline=180)
+        assert mentor in talk
+        page.goto(f"{wiki.index}?title=User_talk:{name.replace(' ', '_')}")
+        shot(page, "1-newcomer-welcomed-with-a-mentor")
+        # 3. first-edit in German on Minerva, from the catalogue's start link
+        page.goto(f"{wiki.index}?title=User:{name.replace(' ', '_')}/sandbox&wikitour=first-edit")
+        wait_title(page, "Das ist deine Spielwiese")
+        assert page.evaluate("mw.config.get('skin')") == "minerva"
+        shot(page, "1-newcomer-first-step-de")
+        page.tap(f'{POPOVER} [data-wikitours="next"]')
+        wait_title(page, "Den Editor öffnen")
+        with page.expect_navigation():
+            page.tap("#ca-edit")
+        close_first_use_dialog(page)
+        wait_title(page, "Schreib etwas")
+        page.fill("#wpTextbox1", "Hallo! Ich möchte Artikel über Flüsse verbessern.")
+        page.tap(f'{POPOVER} [data-wikitours="next"]')
+        wait_title(page, "Beschreibe deine Änderung")
+        page.fill("#wpSummary", "meine erste Bearbeitung")
+        page.tap(f'{POPOVER} [data-wikitours="next"]')
+        wait_title(page, "Veröffentliche deine Bearbeitung")
+        with page.expect_navigation():
+            page.tap("#wpSave")
+        wait_title(page, "Deine erste Bearbeitung ist online!")
+        page.tap(f'{POPOVER} [data-wikitours="done"]')
+        page.wait_for_selector(f"{POPOVER}.wikitours-popover--completed")
+        shot(page, "1-newcomer-completed")
+        # 4. the badge is issued (the app checked the edit) and they see it
+        badges = page.locator(f'{POPOVER} [data-wikitours="badges"]').get_attribute("href")
+        assert badges.startswith(stack.app_url)
+
+        def issued():
+            page.goto(badges)
+            return page.locator(".badge-chip, [data-badge='first-edit'], a[href*='/assertions/']") \
+                .count() > 0
+        wait_for("the first-edit badge on their page", issued, deadline=180)
+        shot(page, "1-newcomer-sees-the-badge")
+        wait_for("the badge note on their talk page",
+                 lambda: "wikitours:badge" in (wiki.wikitext(f"User talk:{name}") or ""),
+                 deadline=180)
+    finally:
+        phone.close()
 
 
 def test_journey_2_a_mentor_finds_their_newcomer_and_writes_to_them(stack, browser):

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
 PREFIX = "Project:Wikitours/Tours/"
 HEADER = "Project:Wikitours/Library.yaml"
-BLOCK = re.compile(r"<!-- tutorial-(page|broken|error|translation): ?([^ ]*) ?-->\n```\w+\n(.*?)```",
+BLOCK = re.compile(r"<!-- tutorial-(page|broken|error|translation): ?([^ ]*) ?-->\n"
+                   r"```\w+\n(.*?)```",
                    re.S)
 
 
