@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
@@ -41,6 +41,13 @@ class TourProgress:
     #: Revision ids the gadget recorded when a step ended in a saved edit: ``(step id, revid)``.
     #: Claims only: :mod:`toolforge.evidence` checks each one on the wiki.
     edits: tuple[tuple[str, int], ...] = ()
+    #: The last completed run, kept when a completed tour is started again (§5): a
+    #: ``completed`` entry of its own, so a restart never takes a completion or its evidence away.
+    completion: TourProgress | None = None
+
+    def completed_run(self) -> TourProgress | None:
+        """The run that completed the tour: this entry when completed, else the kept one."""
+        return self if self.status == "completed" else self.completion
 
 
 #: Recorded edits read per tour at most (a tour has a handful of saved steps).
@@ -120,26 +127,46 @@ def parse_progress(text: str, page: str = "wikitours.json") -> tuple[tuple[TourP
             problems.append(f"{page}: tour {tour_id[:64]!r}: \"status\" must be one of "
                             f"{', '.join(STATUSES)}")
             continue
-        version = entry.get("version", 1)
-        entries.append(TourProgress(
-            tour=tour_id[:64], status=entry["status"],
-            version=version if isinstance(version, int) and not isinstance(version, bool) else 1,
-            step=_text(entry.get("step")), started=_text(entry.get("started"), 32),
-            updated=_text(entry.get("updated"), 32), completed=_text(entry.get("completed"), 32),
-            edits=_edits(entry.get("edits")),
-        ))
+        kept = entry.get("completion")
+        completion = None
+        if (isinstance(kept, dict) and isinstance(kept.get("completed"), str)
+                and entry["status"] != "completed"):
+            completion = _entry(tour_id, {**kept, "status": "completed"})
+        elif kept is not None:
+            problems.append(f"{page}: tour {tour_id[:64]!r}: \"completion\" must be an object "
+                            "beside a status other than completed; ignored")
+        entries.append(replace(_entry(tour_id, entry), completion=completion))
     return tuple(entries), problems
+
+
+def _entry(tour_id: str, entry: dict) -> TourProgress:
+    version = entry.get("version", 1)
+    return TourProgress(
+        tour=tour_id[:64], status=entry["status"],
+        version=version if isinstance(version, int) and not isinstance(version, bool) else 1,
+        step=_text(entry.get("step")), started=_text(entry.get("started"), 32),
+        updated=_text(entry.get("updated"), 32), completed=_text(entry.get("completed"), 32),
+        edits=_edits(entry.get("edits")),
+    )
 
 
 def render_progress(entries: Iterable[TourProgress]) -> str:
     """A progress page as the gadget writes it (``format`` 1; empty fields left out)."""
-    tours: dict[str, dict] = {}
-    for e in entries:
+    def fields(e: TourProgress) -> dict[str, Any]:
         entry: dict[str, Any] = {"status": e.status, "version": e.version}
         for key in ("step", "started", "updated", "completed"):
             if getattr(e, key):
                 entry[key] = getattr(e, key)
         if e.edits:
             entry["edits"] = dict(e.edits)
+        return entry
+
+    tours: dict[str, dict] = {}
+    for e in entries:
+        entry = fields(e)
+        if e.completion is not None and e.status != "completed":
+            kept = fields(e.completion)
+            del kept["status"]  # a kept run is a completion by definition
+            entry["completion"] = kept
         tours[e.tour] = entry
     return json.dumps({"format": 1, "tours": tours}, ensure_ascii=False)

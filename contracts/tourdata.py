@@ -147,16 +147,20 @@ class TourData:
     summary: str
     steps: tuple[StepData, ...]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Every tour the badge needs (following badges that require badges): the last step
+    #: announces the badge only when the learner has completed all of them.
+    badge_requires: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return {"id": self.id, "version": self.version, "badge": self.badge,
-                "badgeEvidence": self.badge_evidence, "requires": list(self.requires),
+                "badgeEvidence": self.badge_evidence, "badgeRequires": list(self.badge_requires),
+                "requires": list(self.requires),
                 "sourceLanguage": self.source_language, "title": self.title,
                 "summary": self.summary, "steps": [s.to_json() for s in self.steps],
                 **self.extra}
 
 
-_TOUR_KEYS = ("id", "version", "badge", "badgeEvidence", "requires", "sourceLanguage", "title",
+_TOUR_KEYS = ("id", "version", "badge", "badgeEvidence", "badgeRequires", "requires", "sourceLanguage", "title",
               "summary", "steps")
 
 
@@ -199,7 +203,8 @@ def parse_tour_data(text: str | None, title: str = "tour data"
         data.get("badgeEvidence") is not False, _strings(data.get("requires")),
         str(data.get("sourceLanguage") or "en"), str(data.get("title") or ""),
         str(data.get("summary") or ""), tuple(steps),
-        {k: v for k, v in data.items() if k not in _TOUR_KEYS}), problems
+        {k: v for k, v in data.items() if k not in _TOUR_KEYS},
+        _strings(data.get("badgeRequires"))), problems
 
 
 @dataclass(frozen=True)

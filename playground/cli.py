@@ -13,7 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
-from localwiki import ApiError, LocalWiki, MissingSoftware
+from localwiki import ApiError, LocalWiki, MissingSoftware, free_port
 from localwiki.server import port_is_free
 from playground import services
 from playground.messages import msg
@@ -39,6 +39,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8080, help="the wiki's port (default 8080)")
     parser.add_argument("--app-port", type=int, default=None,
                         help="the app's port (default: the wiki's port + 1)")
+    parser.add_argument("--oauth-port", type=int, default=None,
+                        help="the playground's sign-in provider's port (default: the app's "
+                             "port + 1, or a free one)")
     parser.add_argument("--dir", type=Path, default=ROOT / "var" / "playground",
                         help="where the playground keeps its wiki and data")
     parser.add_argument("--check", action="store_true",
@@ -258,6 +261,12 @@ def run(argv: list[str] | None = None) -> int:
         if not port_is_free(port):
             say(msg("wikitours-playground-port-busy", port, "--port/--app-port"))
             return 2
+    oauth_port = args.oauth_port or app_port + 1
+    if not args.oauth_port and (oauth_port == args.port or not port_is_free(oauth_port)):
+        oauth_port = free_port()
+    if not port_is_free(oauth_port):
+        say(msg("wikitours-playground-port-busy", oauth_port, "--oauth-port"))
+        return 2
     try:
         wiki = open_wiki(directory, args.port, args.workers)
     except MissingSoftware as error:
@@ -285,7 +294,8 @@ def run(argv: list[str] | None = None) -> int:
         ensure_experiments(wiki)
         ensure_assessors(wiki)
         say(msg("wikitours-playground-accounts", len(MENTORS), len(NEWCOMERS)))
-        ctx = services.Context(wiki=wiki, directory=directory, app_port=app_port)
+        ctx = services.Context(wiki=wiki, directory=directory, app_port=app_port,
+                               oauth_port=oauth_port)
         app_there = services.APP.available()
         seed_tours(wiki, directory)
         write_wikis(wiki, directory, f"{ctx.app_url}/api/v1/events" if app_there else None)
@@ -316,6 +326,9 @@ def run(argv: list[str] | None = None) -> int:
         for item in running:
             if item.service.url(ctx):
                 say(f"  {item.service.name}: {item.service.url(ctx)}")
+        if any(item.service is services.OAUTH for item in running):
+            say("  " + msg("wikitours-playground-url-signin", f"{ctx.app_url}/mentor",
+                           f"{ctx.app_url}/cohorts"))
         say(msg("wikitours-playground-heading-logins"))
         logins = [(msg("wikitours-playground-role-admin"), wiki.admin.name, wiki.admin.password),
                   (msg("wikitours-playground-role-bot", wiki.bot.login_name), wiki.bot.name,

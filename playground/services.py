@@ -36,10 +36,16 @@ class Context:
     directory: Path
     app_port: int
     wiki_id: str = "local"
+    #: The playground's own OAuth 2.0 provider (playground/oauth.py); 0: the app's port + 1.
+    oauth_port: int = 0
 
     @property
     def app_url(self) -> str:
         return f"http://127.0.0.1:{self.app_port}"
+
+    @property
+    def oauth_url(self) -> str:
+        return f"http://127.0.0.1:{self.oauth_port or self.app_port + 1}"
 
 
 @dataclass(frozen=True)
@@ -107,13 +113,55 @@ def _app_config(ctx: Context) -> Path:
         "ADMINS": [f"{ctx.wiki_id}:{wiki.admin.name}"],
         "ISSUERS": [{"id": "playground-chapter", "name": "Wikimedia Playground Chapter",
                      "url": wiki.url + "/", "members": [f"{ctx.wiki_id}:{ASSESSOR}"]}],
+        # sign-in with the playground wiki's accounts, through the playground's own provider
+        # (MediaWiki's OAuth extension is not packaged here): the app's real OAuth code path
+        "OAUTH": {ctx.wiki_id: {"client_id": OAUTH_CLIENT_ID,
+                                "client_secret": _oauth_secret(ctx).read_text().strip(),
+                                "index": f"{ctx.oauth_url}/index.php",
+                                "rest": f"{ctx.oauth_url}/rest.php"}},
     }, indent=1))
     os.chmod(config, 0o600)
     return config
 
 
 def _app_env(ctx: Context) -> dict[str, str]:
-    return {"WIKITOURS_CONFIG": str(_app_config(ctx)), "FLASK_APP": "toolforge"}
+    # oauthlib insists on https; the playground's provider and app talk plain http on loopback
+    return {"WIKITOURS_CONFIG": str(_app_config(ctx)), "FLASK_APP": "toolforge",
+            "OAUTHLIB_INSECURE_TRANSPORT": "1"}
+
+
+# -- sign-in (playground/oauth.py): the playground's stand-in for MediaWiki's OAuth ----------
+OAUTH_CLIENT_ID = "wikitours-playground"
+
+
+def _oauth_secret(ctx: Context) -> Path:
+    """The app's client secret at the playground's provider, made once (mode 600)."""
+    path = ctx.directory / "oauth-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        os.chmod(path, 0o600)
+    return path
+
+
+def _oauth_ready(ctx: Context) -> bool:
+    try:
+        return requests.get(ctx.oauth_url + "/rest.php/oauth2/resource/profile",
+                            timeout=2).status_code == 401
+    except requests.RequestException:
+        return False
+
+
+OAUTH = Service(
+    name="sign-in",
+    module="playground.oauth",
+    command=lambda ctx: [sys.executable, "-m", "playground.oauth",
+                         "--port", ctx.oauth_url.rsplit(":", 1)[1],
+                         "--wiki-api", ctx.wiki.api,
+                         "--redirect-uri", ctx.app_url + "/oauth/callback",
+                         "--secret-file", str(_oauth_secret(ctx))],
+    ready=_oauth_ready,
+    url=lambda ctx: ctx.oauth_url + "/index.php?title=Special:OAuth2/authorize",
+)
 
 
 def _app_ready(ctx: Context) -> bool:
@@ -129,8 +177,9 @@ APP = Service(
     prepare=lambda ctx: [[sys.executable, "-m", "flask", "--app", "toolforge", "db-upgrade"],
                          [sys.executable, "-m", "playground.appseed", "--wiki", ctx.wiki_id,
                           "--trainer", TRAINER, *(f"--learner={n}" for n in COHORT)]],
-    command=lambda ctx: [sys.executable, "-m", "flask", "--app", "toolforge", "run",
-                         "--host", "127.0.0.1", "--port", str(ctx.app_port), "--no-reload"],
+    # as on a server: gunicorn loading app:app (the Procfile's command), on loopback
+    command=lambda ctx: [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{ctx.app_port}",
+                         "--workers", "2", "--access-logfile", "-", "app:app"],
     env=_app_env,
     ready=_app_ready,
     url=lambda ctx: ctx.app_url + "/",
@@ -177,7 +226,7 @@ SYNC = Service(
     env=lambda ctx: {"PYWIKIBOT_DIR": str(ctx.wiki.pywikibot_dir)},
 )
 
-SERVICES: list[Service] = [APP, BADGES, BOT, SYNC]
+SERVICES: list[Service] = [OAUTH, APP, BADGES, BOT, SYNC]
 
 
 def start(service: Service, ctx: Context, timeout: float = 60) -> Running | None:

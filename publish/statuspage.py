@@ -249,7 +249,9 @@ def render_status(status: Status) -> str:
         out.append(msg("wikitours-sync-status-none-live", lang))
     out.append("")
     if status.warnings:
-        out.append(msg("wikitours-sync-status-warnings", lang))
+        # with errors nothing was published: the warnings must not say it was
+        out.append(msg("wikitours-sync-status-warnings-unpublished" if status.errors
+                       else "wikitours-sync-status-warnings", lang))
         for p in status.warnings[:100]:
             out.append("* " + msg("wikitours-sync-status-error", lang, link(p.file), int(p.line),
                                   wikitext(problem_in(p, lang)[0])))
@@ -347,7 +349,7 @@ _START_LINE = re.compile(r'(?m)^<div class="wikitours-start[^\n]*\n?')
 
 
 def render_draft_preview(lang: str, *, draft: str, revid: int, help_text: str, live: str,
-                         publish: str) -> str:
+                         publish: str, try_it: str = "") -> str:
     """The preview page of a draft that compiles: the banner, then its compiled help page.
 
     *live* is the live help page of the same tour ("" when the tour is new); *publish* the tour
@@ -356,6 +358,13 @@ def render_draft_preview(lang: str, *, draft: str, revid: int, help_text: str, l
              msg("wikitours-sync-draft-live", lang, link(live)) if live
              else msg("wikitours-sync-draft-new", lang),
              msg("wikitours-sync-draft-publish", lang, link(publish))]
+    if try_it and re.fullmatch(r"[a-z0-9][a-z0-9-]*", try_it):
+        # ?wikitourdraft= starts the draft's own data (tours/render/drafttry.py), marked as a
+        # draft and recording nothing; the link stays on this page, the tour says where to go
+        lines.append(msg("wikitours-sync-draft-try", lang,
+                         f'<span class="wikitours-try-draft">[{{{{fullurl:{{{{FULLPAGENAME}}}}|'
+                         f'wikitourdraft={try_it}}}}} {msg("wikitours-sync-draft-try-link", lang)}]'
+                         '</span>'))
     return _banner(lang, "ok", lines) + "\n" + _START_LINE.sub("", help_text)
 
 

@@ -86,6 +86,7 @@ from tours.build import Translations, build_pages, manifest as build_manifest  #
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
 from tours.model import Problem  # noqa: E402
 from tours.problemtext import T, format_problem  # noqa: E402
+from tours.render.drafttry import draft_data_page  # noqa: E402
 from publish.statuspage import (DraftLine, PageError, Status, link, msg, render_draft_deleted,  # noqa: E402
                               render_draft_editnotice, render_draft_errors, render_draft_preview,
                               render_editnotice, render_status, render_talk_note,
@@ -360,9 +361,11 @@ def compile_for(wiki: WikiConfig, loaded: Loaded, translations: Translations,
 
 def draft_preview(config: Config, wiki: WikiConfig, texts: Mapping[str, str],
                   revisions: Mapping[str, Revision], local_text: str | None, draft: Revision,
-                  translations: Translations, extra: Iterable[Problem] = ()) -> tuple[str, str, int]:
+                  translations: Translations, extra: Iterable[Problem] = (),
+                  try_pages: list | None = None) -> tuple[str, str, int]:
     """``(preview title, wikitext, number of errors)`` of one draft compiled against the
-    library in *texts* (pure apart from the compiler reading the repository's messages)."""
+    library in *texts* (pure apart from the compiler reading the repository's messages).
+    A draft that compiles adds its try-it data page to *try_pages* (tours.render.drafttry)."""
     lib = config.library
     draft_id = tour_id_from_title(draft.title, lib.drafts)
     source = SourcePage(draft.title, texts.get(draft.title, ""), draft.revid, draft.user)
@@ -387,9 +390,13 @@ def draft_preview(config: Config, wiki: WikiConfig, texts: Mapping[str, str],
                                 f"{lib.tours}{draft_id}.yaml"))]
         return title, render_draft_errors(wiki.language, draft=draft.title, revid=draft.revid,
                                           problems=errors, live=live), len(errors)
+    tried = draft_data_page(built.pages, draft_id)
+    if tried is not None and try_pages is not None:
+        try_pages.append((tried.title, tried.model, tried.content))
     return title, render_draft_preview(wiki.language, draft=draft.title, revid=draft.revid,
                                        help_text=page.content, live=live,
-                                       publish=f"{lib.tours}{draft_id}.yaml"), 0
+                                       publish=f"{lib.tours}{draft_id}.yaml",
+                                       try_it=draft_id if tried is not None else ""), 0
 
 
 def _manifest(result, joined_source: str, wiki_id: str | None):
@@ -430,9 +437,9 @@ def _deploy(site, manifest, state_title: str, overwrite: bool, progress=None) ->
                                 dry_run=False, summary_prefix="", progress=progress)
 
 
-def _write_page(site, title: str, text: str, summary: str) -> None:
-    """Save a wikitext page the sync owns (one request; an identical text makes no revision)."""
-    edit = save_page(site, title, text, summary, model="wikitext")
+def _write_page(site, title: str, text: str, summary: str, model: str = "wikitext") -> None:
+    """Save a page the sync owns (one request; an identical text makes no revision)."""
+    edit = save_page(site, title, text, summary, model=model)
     if edit.get("result") != "Success":
         raise RuntimeError(f"{title}: {edit}")
 
@@ -749,11 +756,13 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
                         wiki.previews + draft_id, "wikitext",
                         render_draft_deleted(wiki.language, draft=title))
                     continue
+                tried: list = []
                 preview_title, text, count = draft_preview(config, wiki, texts, sources, local_text,
                                                            drafts[title], translations,
-                                                           translation_problems)
+                                                           translation_problems, tried)
                 draft_pages[preview_title] = (preview_title, "wikitext", text)
                 previewed[title] = (drafts[title].revid, count)
+                draft_pages.update((t[0], t) for t in tried)
                 outcome.drafts[title] = count
             wstate = box.state = syncplan.after_drafts(
                 wstate, previewed, deleted, inputs(wiki), lambda t: _is_draft_page(t, lib.drafts))
@@ -792,9 +801,10 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             own_pages.extend(_library_pages(config, wiki, loaded, translations_tours, site))
         # Previews are written directly: only the sync writes them and each run writes only the
         # changed drafts' ones, which the deploy's record (the whole set of pages) cannot hold.
-        for title, _, text in draft_pages.values():
+        for title, model, text in draft_pages.values():
             _write_page(site, title, text, msg("wikitours-sync-summary-preview", wiki.language,
-                                               title[len(wiki.previews):]))
+                                               tour_id_from_title(title, wiki.previews)
+                                               .removesuffix(".json")), model)
         # Everything else goes through the deploy (one batched read; only changed pages edited).
         _deploy(site, _own_pages(own_pages, outcome.version or "-"), SYNC_STATE_TITLE, True,
                 lambda *_: keeper.touch())

@@ -19,6 +19,7 @@ from tours.load import load_library
 from tours.render.catalogue import render_catalogue
 from tours.render.common import Site
 from tours.render.gadgetdata import (
+    badge_tours,
     form_messages,
     gadget_config,
     gadget_index,
@@ -60,7 +61,7 @@ def site_pages(lib=None, config: Mapping | None = None,
     for tour in lib.tours:
         pages.append(tour_data(lib, tour))
         for lang, lang_texts in texts.items():
-            page = tour_messages(tour, lang, lang_texts)
+            page = tour_messages(tour, lang, lang_texts, badge_tours(lib, tour.badge))
             if page is not None:
                 pages.append(page)
     for lang in gadget_langs:

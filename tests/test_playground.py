@@ -30,6 +30,8 @@ def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
     assert f"http://127.0.0.1:{port}/index.php?title=Help:Wikitours" in out
     assert "app: running" in out and "bot: running" in out and "sync: running" in out
     assert "badges: running" in out
+    # the playground's own sign-in provider, so /mentor and /cohorts can be tried (issue 17)
+    assert "sign-in: running" in out and "Mentors and trainers sign in" in out
     assert "7 tour pages: 7 created" in out and ": published " in out
     for name in ("Admin", "Bot", "Ada", "Grace", "Hedy", "Noor", "Sam", "Kim"):
         assert f": {name} / " in out

@@ -190,9 +190,11 @@ def test_library_fields_on_a_tour_page_say_where_they_belong():
     text = TOUR.format(id="a-tour") + "badges:\n  - id: x\nwikis: []\n"
     loaded = load_from_pages([_page("a-tour", text)], prefix=PREFIX)
     hints = {p.message: p.hint for p in loaded.problems}
-    assert hints["unknown field 'badges' in tour 'a-tour'"] == (
-        "badges are defined for the whole library, in the `badges:` section of the tours file "
-        "(on the wiki: the header page `Library.yaml`); a tour names the badge it earns with `badge: <id>`")
+    # a tour page may bring its own badges (issue 22: a draft with a new badge is published as
+    # one page); they join the library's and are checked as such, on the page's own lines
+    assert "unknown field 'badges' in tour 'a-tour'" not in hints
+    badge_problems = [p for p in loaded.problems if "'x'" in p.message]
+    assert badge_problems and all(p.file == f"{PREFIX}a-tour.yaml" for p in badge_problems)
     assert hints["unknown field 'wikis' in tour 'a-tour'"] == (
         "`wikis:` belongs to the whole library, not to a tour: write it at the top of the tours file "
         "(on the wiki: on the header page `Library.yaml`)")

@@ -137,6 +137,27 @@ def cohort(cohort_id: int):
         join_url=url_for("cohorts.join", token=cohort.join_token, _external=True))
 
 
+@bp.get("/cohorts/<int:cohort_id>/progress.csv")
+@login_required
+def export(cohort_id: int):
+    """The cohort's progress as the page shows it, for a spreadsheet: one row per learner,
+    each tour's status (a completed tour taken again stays ``completed``) and the badges held."""
+    from .cohortexport import progress_csv
+
+    cohort = _own_cohort(cohort_id)
+    wiki = learning.wiki_config(cohort.wiki)
+    names = [m.username for m in cohort.members]
+    try:
+        done = learning.refresh(wiki, names) if wiki and names else None
+    except WikiError:
+        abort(503)
+    body = progress_csv(names, learning.library(), done.reads if done else {},
+                        done.assertions if done else {})
+    filename = re.sub(r"[^A-Za-z0-9._-]+", "-", cohort.name).strip("-")[:60] or "cohort"
+    return body, 200, {"Content-Type": "text/csv; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="{filename}.csv"'}
+
+
 @bp.post("/cohorts/<int:cohort_id>/refresh")
 @login_required
 def refresh(cohort_id: int):

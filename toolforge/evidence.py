@@ -100,11 +100,11 @@ def claimed_revisions(progress: Progress | None, library: Library) -> tuple[int,
         return ()
     ids: list[int] = []
     for entry in progress.tours:
-        tour = library.tour(entry.tour)
-        if tour is None or entry.status != "completed":
+        tour, run = library.tour(entry.tour), entry.completed_run()
+        if tour is None or run is None:
             continue
         saved = {s.id for s in tour.steps if s.advance == "saved"}
-        ids += [revid for step, revid in entry.edits if step in saved]
+        ids += [revid for step, revid in run.edits if step in saved]
     return tuple(dict.fromkeys(ids))
 
 
@@ -117,7 +117,9 @@ def check_tour(tour: Tour, entry: TourProgress | None, username: str,
     another editor), and every named edit must hold.
     """
     kinds = set(kinds)
-    if entry is None or entry.status != "completed":
+    # a completed tour taken again keeps its completed run and that run's edits (contracts §5)
+    entry = entry.completed_run() if entry is not None else None
+    if entry is None:
         return TourCheck(tour.id, "failed", "not-completed")
     saved = {s.id: s for s in tour.steps if s.advance == "saved"}
     claims = [(step, revid) for step, revid in entry.edits if step in saved]
@@ -199,7 +201,8 @@ def earned(progress: Progress | None, library: Library, revisions: Mapping[int, 
     real articles (:mod:`practice.verify`, issue 19): they stand in for the evidence of a
     badge whose tours were completed but whose own claimed edits do not hold.
     """
-    done = {t.tour for t in progress.tours if t.status == "completed"} if progress else set()
+    done = ({t.tour for t in progress.tours if t.completed_run() is not None} if progress
+            else set())
     checks = check_progress(progress, library, revisions, now, keep)
     held: dict[str, Earned] = {b: Earned(b, "issued") for b in issued}
     pending: set[str] = set()

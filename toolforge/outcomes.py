@@ -167,7 +167,7 @@ def compute(newcomer: Newcomer, registration: str, edits: Iterable[Edit], now: d
     """
     edits = sorted(edits, key=lambda e: (e.timestamp, e.revid))
     started = tuple(t for t in (progress.tours if progress else ()))
-    completed = [t for t in started if t.status == "completed"]
+    completed = [t for t in started if t.completed_run() is not None]
     first = min(started, key=lambda t: (parse_time(t.started) or dt.datetime.max.replace(
         tzinfo=dt.timezone.utc), t.tour), default=None)
     badges = tuple(badges)

@@ -34,12 +34,13 @@ __all__ = [
 ]
 
 def completed_tours(progress: Progress | None, library: Library) -> frozenset[str]:
-    """Tours of *library* whose entry is ``completed`` (any version: a badge once earned for a
-    tour stays earned when the tour is revised)."""
+    """Tours of *library* whose entry is ``completed`` or keeps a completed run (any version: a
+    badge once earned for a tour stays earned when the tour is revised or taken again)."""
     if progress is None:
         return frozenset()
     known = {t.id for t in library.tours}
-    return frozenset(t.tour for t in progress.tours if t.status == "completed" and t.tour in known)
+    return frozenset(t.tour for t in progress.tours
+                     if t.completed_run() is not None and t.tour in known)
 
 
 def _satisfied(badge: Badge, tours: frozenset[str], held: set[str]) -> bool:

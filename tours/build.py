@@ -34,6 +34,7 @@ from tours.render.badges import render_badge_page
 from tours.render.catalogue import render_catalogue
 from tours.render.common import DEFAULT_PREFIX, Page, Site
 from tours.render.gadgetdata import (
+    badge_tours,
     form_messages,
     gadget_config,
     gadget_index,
@@ -225,8 +226,9 @@ def build_pages(library: Library, translations: Translations, *, wiki: str | Non
     pages.append(gadget_config(config))
     for tour in adapted.tours:
         pages.append(tour_data(adapted, tour))
+        others = badge_tours(adapted, tour.badge)
         for lang in page_langs:
-            page = tour_messages(tour, lang, tour_texts[lang])
+            page = tour_messages(tour, lang, tour_texts[lang], others)
             if page is not None:
                 pages.append(page)
     for lang in sorted(gadget_langs):

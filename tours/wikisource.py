@@ -62,6 +62,9 @@ class Segment:
     start: int
     count: int
     indent: int = 0
+    #: The page's line that the segment's first line is (a block taken out of a page, such
+    #: as a tour page's ``badges:``, starts further down than line 1).
+    first: int = 1
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,33 @@ def _remove_top_key(lines: list[str], key: str) -> list[str]:
         if inside:
             out[i] = ""
     return out
+
+
+def _take_top_block(lines: list[str], key: str) -> tuple[list[str], int, list[str]]:
+    """``(lines without the block, first line number of its items, the items' lines)`` of the
+    top-level block ``key:`` (blanked in what is returned, keeping line numbers); no items when
+    the block is absent or holds an inline value (which then stays, for the loader to report)."""
+    start = next((i for i, line in enumerate(lines) if (m := _TOP_KEY.match(line))
+                  and m.group(1) == key and not line.startswith((" ", "\t"))), None)
+    if start is None or lines[start].split(":", 1)[1].split(" #")[0].strip():
+        return lines, 0, []
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end].startswith(
+            (" ", "\t", "#", "-"))):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    out = list(lines)
+    for i in range(start, end):
+        out[i] = ""
+    return out, start + 2, lines[start + 1:end]
+
+
+def _block_indent(block: list[str]) -> int:
+    """The indentation of a block's items (its least indented line that is not a comment)."""
+    found = [len(line) - len(line.lstrip(" ")) for line in block
+             if line.strip() and not line.lstrip().startswith("#")]
+    return min(found, default=0)
 
 
 def _has_top_key(lines: Iterable[str], key: str) -> bool:
@@ -176,6 +206,7 @@ def assemble(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
     out: list[str] = []
     segments: list[Segment] = []
     problems: list[Problem] = []
+    badge_blocks: list[tuple[str, int, list[str]]] = []
 
     def add(title: str, lines: list[str], indent: int) -> None:
         segments.append(Segment(title, len(out) + 1, len(lines), indent))
@@ -204,6 +235,10 @@ def assemble(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
             order, order_problems = _order(head_lines, header.title)
             problems.extend(order_problems)
             head_lines = _remove_top_key(head_lines, "order")
+            # the library's badges and those of tour pages (a draft's new badge) form one list
+            head_lines, first, block = _take_top_block(head_lines, "badges")
+            if block:
+                badge_blocks.append((header.title, first, block))
             add(header.title, head_lines, 0)
         if not _has_top_key(head_lines, "wikitours"):
             out.append("wikitours: 1")
@@ -229,12 +264,32 @@ def assemble(pages: Sequence[SourcePage], *, header: SourcePage | None = None,
                                           "id, title, summary, audience, minutes, version, steps")))
                 out.append(_INDENT + "{}")
                 continue
+            lines, first, block = _take_top_block(lines, "badges")
+            if block:
+                badge_blocks.append((page.title, first, block))
             add(page.title, lines, len(_INDENT))
+        if badge_blocks:
+            out.append("badges:")
+            for title, first, block in badge_blocks:
+                # each page's items, indented as the list needs, lines mapped back to the page
+                shift = len(_INDENT) - _block_indent(block)
+                segments.append(Segment(title, len(out) + 1, len(block), shift, first))
+                out.extend(_shifted(line, shift) for line in block)
     if local is not None:
         out.append("wikis:")
         out.append("  -")
         add(local.title, _lines(local.text), len(_INDENT))
     return Assembled("\n".join(out) + "\n", tuple(segments), tuple(problems))
+
+
+def _shifted(line: str, shift: int) -> str:
+    """*line* moved right by *shift* columns (left when negative, never past its text)."""
+    if not line.strip():
+        return ""
+    if shift >= 0:
+        return " " * shift + line
+    spaces = len(line) - len(line.lstrip(" "))
+    return line[min(-shift, spaces):]
 
 
 def map_problem(problem: Problem, segments: Sequence[Segment], fallback: str) -> Problem:
@@ -243,7 +298,7 @@ def map_problem(problem: Problem, segments: Sequence[Segment], fallback: str) ->
         return problem
     for seg in segments:
         if seg.start <= problem.line < seg.start + seg.count:
-            return replace(problem, file=seg.title, line=problem.line - seg.start + 1,
+            return replace(problem, file=seg.title, line=problem.line - seg.start + seg.first,
                            column=max(1, problem.column - seg.indent))
     # A line the joining added (``tours:``, ``  -``): the nearest page that follows it.
     after = [s for s in segments if s.start > problem.line]
@@ -303,7 +358,7 @@ def load_from_pages(pages: Sequence[SourcePage], *, header: SourcePage | None = 
                 continue
             expected = tour_id_from_title(seg.title, prefix)
             if tour.id != expected:
-                problems.append(Problem(seg.title, tour.pos.line - seg.start + 1, 1,
+                problems.append(Problem(seg.title, tour.pos.line - seg.start + seg.first, 1,
                                         T("wikitours-problem-wikisource-id-not-page-name",
                                           tour.id, expected), _rename_hint(seg.title, expected, tour.id, prefix)))
     if local is not None and library is not None and not library.wikis:

@@ -17,9 +17,13 @@
 ( function () {
 	var START = 'wikitours-start',
 		PARAM = /[?&#]wikitour=([a-z0-9][a-z0-9-]*)/,
+		// a draft tried from its preview page (tours/render/drafttry.py)
+		DRAFT = /[?&#]wikitourdraft=([a-z0-9][a-z0-9-]*)/,
 		ID = /^[a-z0-9][a-z0-9-]*$/,
 		m = PARAM.exec( location.href ),
-		id = m && m[ 1 ],
+		d = DRAFT.exec( location.href ),
+		id = d ? d[ 1 ] : m && m[ 1 ],
+		draft = !!d,
 		wt = mw.libs.wikitours,
 		tour = null,
 		store;
@@ -28,7 +32,9 @@
 		store = localStorage;
 		id = id || store.getItem( START );
 		store.removeItem( START );
-		tour = ( JSON.parse( store.getItem( 'wikitours-active' ) ) || {} ).tour;
+		tour = JSON.parse( store.getItem( 'wikitours-active' ) ) || {};
+		draft = id ? draft : tour.draft === true;
+		tour = tour.tour;
 	} catch ( e ) {}
 	document.addEventListener( 'click', function ( e ) {
 		var a = e.target.closest && e.target.closest( 'a[href*="wikitour="]' ),
@@ -42,11 +48,11 @@
 	// An id from the address or a click passed PARAM; one from localStorage is checked.
 	tour = id || tour;
 	if ( tour && ID.test( tour ) ) {
-		wt.fetched = wt.messages.fetch( tour );
+		wt.fetched = wt.messages.fetch( tour, draft );
 		mw.loader.using( [ 'ext.gadget.wikitours-runtime' ].concat(
 			innerWidth < 640 ? [] : 'ext.gadget.wikitours-place' )
 		).then( function () {
-			wt.main( id );
+			wt.main( id, draft );
 		} );
 	}
 }() );

@@ -29,7 +29,7 @@
 	 * @return {string}
 	 */
 	function title( kind, name, lang ) {
-		var h = ( mw.libs.wikitoursLive || {} )[ name || kind ];
+		var h = kind !== 'drafts' && ( mw.libs.wikitoursLive || {} )[ name || kind ];
 		return kind === 'progress' ? 'User:' + name + '/wikitours.json' : 'MediaWiki:' + ( name ?
 			'Wikitours/' + kind + '/' + name : 'Gadget-wikitours-' + kind ) + ( h ? '/' + h : '' ) +
 			( lang ? '/' + lang : '' ) + '.json';
@@ -57,19 +57,25 @@
 	 * fallback chain, if any, once it has.
 	 *
 	 * @param {string} id Tour id
-	 * @return {Object} {id, langs, data, progress}: the last two are requests (progress null when
+	 * @param {boolean} [draft] A draft being tried: its own page, not the live tour's
+	 * @return {Object} {id, draft, langs, data, progress}: the last two are requests (progress null when
 	 *  anonymous)
 	 */
-	function fetch( id ) {
+	function fetch( id, draft ) {
 		var lang = mw.config.get( 'wgUserLanguage' ),
 			langs = [ lang, lang.split( '-' )[ 0 ], 'en' ],
 			user = mw.config.get( 'wgUserName' ),
-			titles = [ title( 'tours', id ), title( 'config' ) ];
+			// a draft's data and texts are on one page of their own, never the live tour's
+			titles = [ title( draft ? 'drafts' : 'tours', id ), title( 'config' ) ];
 		langs.forEach( function ( code ) {
-			titles.push( title( 'messages', id, code ), title( 'messages', 'ui', code ) );
+			if ( !draft ) {
+				titles.push( title( 'messages', id, code ) );
+			}
+			titles.push( title( 'messages', 'ui', code ) );
 		} );
 		return {
 			id: id,
+			draft: !!draft,
 			langs: langs,
 			data: read( titles, true ),
 			progress: user && read( [ title( 'progress', user ) ] )

@@ -24,6 +24,11 @@
 				var t = data.tours[ id ];
 				if ( /^[a-z0-9-]+$/.test( id ) && t && STATUSES.indexOf( t.status ) !== -1 ) {
 					out.tours[ id ] = t;
+					if ( t.completion !== undefined && !( t.completion && typeof t.completion === 'object' &&
+						!Array.isArray( t.completion ) && typeof t.completion.completed === 'string' ) ) {
+						out.tours[ id ] = wt.assign( {}, t );
+						delete out.tours[ id ].completion;
+					}
 				}
 			} );
 		}
@@ -73,6 +78,73 @@
 	}
 
 	/**
+	 * The completed run a record holds: the record itself when its status is `completed`, else
+	 * the `completion` kept when a completed tour was started again (contracts §5).
+	 *
+	 * @param {Object|null} rec A tour's entry
+	 * @return {Object|null} {version, started, completed, edits}, or null when never completed
+	 */
+	function completionOf( rec ) {
+		var c;
+		if ( !rec ) {
+			return null;
+		}
+		if ( rec.status === 'completed' ) {
+			c = { version: rec.version, started: rec.started, completed: rec.completed };
+			if ( rec.edits ) {
+				c.edits = rec.edits;
+			}
+			return c;
+		}
+		return rec.completion && typeof rec.completion === 'object' ? rec.completion : null;
+	}
+
+	/**
+	 * A tour's entry after a change: pure, so the rules are tested without a wiki.
+	 * Starting a new run clears the run's own fields; a completed run is never lost: it moves
+	 * to `completion`, beside the new run, until that run completes in its turn.
+	 *
+	 * @param {Object|null} prev The entry before
+	 * @param {Object} fields status, version, step, and on completion edits
+	 * @param {string} time ISO 8601 time of the change
+	 * @return {Object} The entry after
+	 */
+	function next( prev, fields, time ) {
+		var t = wt.assign( {}, prev || {}, fields ),
+			done = completionOf( prev );
+		if ( fields.status === 'started' && ( !prev || prev.status !== 'started' ) ) {
+			t.started = time;
+			delete t.completed;
+			delete t.edits; // a new attempt: its own edits will be recorded
+			if ( done ) {
+				t.completion = done;
+			}
+		}
+		if ( fields.status === 'completed' ) {
+			t.completed = time;
+			delete t.completion; // the new completion replaces the kept one
+		}
+		t.updated = time;
+		return t;
+	}
+
+	/**
+	 * Tours among *requires* that the learner has not completed (besides the one just finished).
+	 *
+	 * @param {Object} progress A normalized progress object
+	 * @param {string[]} requires Tour ids a badge needs
+	 * @param {string} [self] The tour that has just been completed
+	 * @return {string[]}
+	 */
+	function missing( progress, requires, self ) {
+		var tours = ( progress && progress.tours ) || {};
+		return ( Array.isArray( requires ) ? requires : [] ).filter( function ( id ) {
+			return id !== self && !completionOf( Object.prototype.hasOwnProperty.call( tours, id ) ?
+				tours[ id ] : null );
+		} );
+	}
+
+	/**
 	 * Record a change for one tour and save it.
 	 *
 	 * @param {string} id
@@ -81,18 +153,7 @@
 	 * @return {jQuery.Promise}
 	 */
 	function record( id, fields ) {
-		var t = wt.assign( {}, current.tours[ id ] || {}, fields ),
-			time = now();
-		if ( fields.status === 'started' && ( !current.tours[ id ] || current.tours[ id ].status !== 'started' ) ) {
-			t.started = time;
-			delete t.completed;
-			delete t.edits; // a new attempt: its own edits will be recorded
-		}
-		if ( fields.status === 'completed' ) {
-			t.completed = time;
-		}
-		t.updated = time;
-		current.tours[ id ] = t;
+		current.tours[ id ] = next( current.tours[ id ] || null, fields, now() );
 		return save();
 	}
 
@@ -103,6 +164,12 @@
 			return current && current.tours[ id ] || null;
 		},
 		record: record,
+		next: next,
+		completionOf: completionOf,
+		missing: function ( requires, self ) {
+			return missing( current, requires, self );
+		},
+		missingIn: missing,
 		all: function () {
 			return current;
 		}

@@ -130,7 +130,8 @@
 	function load( f ) {
 		return $.when( answer( f.data ), f.progress && answer( f.progress ) ).then( function ( response, progressAnswer ) {
 			var get = contents( response ),
-				tour = parseJson( get( M.title( 'tours', f.id ) ) ),
+				doc = f.draft ? parseJson( get( M.title( 'drafts', f.id ) ) ) || {} : null,
+				tour = doc ? doc.tour : parseJson( get( M.title( 'tours', f.id ) ) ),
 				langs = languages(),
 				user = mw.config.get( 'wgUserName' ),
 				extra = [],
@@ -141,14 +142,22 @@
 			}
 			langs.forEach( function ( lang, i ) {
 				if ( f.langs.indexOf( lang ) === -1 && langs.indexOf( lang ) === i ) {
-					extra.push( M.title( 'messages', f.id, lang ), M.title( 'messages', 'ui', lang ) );
+					extra.push( M.title( 'messages', 'ui', lang ) );
+					if ( !doc ) {
+						extra.push( M.title( 'messages', f.id, lang ) );
+					}
 				}
 			} );
 			function done( more ) {
 				var both = [ get, more ? contents( more ) : get ],
 					merged, keys, result;
 				langs.forEach( function ( lang ) {
-					[ f.id, 'ui' ].forEach( function ( group ) {
+					if ( doc ) { // a draft's texts, in every language, are on its page
+						sets.push( doc.messages && typeof doc.messages === 'object' &&
+							Object.prototype.hasOwnProperty.call( doc.messages, lang ) ?
+							doc.messages[ lang ] : null );
+					}
+					( doc ? [ 'ui' ] : [ f.id, 'ui' ] ).forEach( function ( group ) {
 						both.forEach( function ( g ) {
 							sets.push( parseJson( g( M.title( 'messages', group, lang ) ) ) );
 						} );

@@ -21,7 +21,9 @@
 	}
 
 	function log( action, index ) {
-		wt.telemetry.log( action, tour(), index );
+		if ( !S.draft ) { // a draft being tried is no reader's run: no funnel event
+			wt.telemetry.log( action, tour(), index );
+		}
 	}
 
 	/**
@@ -58,7 +60,8 @@
 			shownOn: S.shownOn || null,
 			seen: S.seen || [],
 			editor: S.editor || null,
-			edits: S.edits || {}
+			edits: S.edits || {},
+			draft: !!S.draft
 		} );
 	}
 
@@ -85,10 +88,19 @@
 	 * @param {jQuery} name The badge's name
 	 * @param {Object[]} buttons Where the extra button goes
 	 * @param {boolean} evidence Whether the app checks the learner's edits for this badge
+	 * @param {string[]} stillToDo Other tours the badge needs that the learner has not completed:
+	 *  then the badge is not announced, the line says what is still missing
 	 * @return {jQuery}
 	 */
-	function badgeLine( name, buttons, evidence ) {
+	function badgeLine( name, buttons, evidence, stillToDo ) {
 		var base = ( wt.config.eventUrl || '' ).replace( /\/api\/v1\/events\/?$/, '' );
+		if ( stillToDo.length ) {
+			return M.dom( 'wikitours-completed-badge-missing', name,
+				mw.language.listToText( stillToDo.map( function ( id ) {
+					var key = 'wikitours-tour-' + id + '-title';
+					return mw.message( key ).exists() ? M.text( key, mw.user.getName() || '' ) : id;
+				} ) ), stillToDo.length );
+		}
 		if ( mw.user.isAnon() ) {
 			buttons.push( { name: 'account', label: M.text( 'wikitours-completed-create-account' ),
 				href: mw.util.getUrl( 'Special:CreateAccount', { returnto: mw.config.get( 'wgPageName' ) } ) } );
@@ -112,6 +124,9 @@
 	}
 
 	function popover( o ) {
+		if ( S.draft ) { // every popover of a draft being tried says so
+			o = wt.assign( {}, o, { body: [ M.dom( 'wikitours-draft-marker' ) ].concat( o.body ) } );
+		}
 		wt.popover.show( wt.assign( {
 			// MediaWiki gives <html> the reader's language and its direction.
 			rtl: document.documentElement.dir === 'rtl',
@@ -132,6 +147,9 @@
 
 	function record( fields ) {
 		var t = tour();
+		if ( S.draft ) {
+			return; // nothing of a draft is recorded as progress (so it earns no badge)
+		}
 		wt.progress.record( t.id, wt.assign( { version: t.version }, fields ) ).then( null, saveFailed );
 	}
 
@@ -161,9 +179,10 @@
 		record( { status: 'completed', step: 'done', edits: S.edits || {} } );
 		S.writeActive( null );
 		wt.events.unbindTarget();
-		if ( t.badge ) {
+		if ( t.badge && !S.draft ) { // a draft earns nothing: its marker says so
 			body.push( badgeLine( mw.message( badgeKey ).exists() ?
-				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ), buttons, t.badgeEvidence !== false ) );
+				M.dom( badgeKey ) : $( '<span>' ).text( t.badge ), buttons, t.badgeEvidence !== false,
+			wt.progress.missing( t.badgeRequires, t.id ) ) );
 		}
 		buttons.push( { name: 'finish', label: M.text( 'wikitours-finish' ), primary: true, action: teardown } );
 		popover( {
@@ -360,7 +379,7 @@
 		var t = tour(),
 			rec = wt.progress.get( t.id ),
 			k = -1;
-		if ( rec && rec.status === 'started' && rec.version === t.version ) {
+		if ( rec && rec.status === 'started' && rec.version === t.version && !S.draft ) {
 			t.steps.forEach( function ( s, i ) {
 				if ( s.id === rec.step ) {
 					k = i;
@@ -435,9 +454,11 @@
 	 *
 	 * @param {string|null} startId A tour to start (from ?wikitour=), or null to resume the one
 	 *  in progress
+	 * @param {boolean} [draft] Start the draft of that id (?wikitourdraft=): marked, recording
+	 *  nothing
 	 * @return {jQuery.Promise|undefined}
 	 */
-	function main( startId ) {
+	function main( startId, draft ) {
 		var active = S.readActive(),
 			id = startId || ( active && active.tour ),
 			fetched;
@@ -445,9 +466,11 @@
 			return;
 		}
 		S.running = true;
+		S.draft = startId ? !!draft : !!( active && active.draft === true );
 		wt.events.init();
 		// The loader started reading the tour's data while the runtime loaded.
-		fetched = wt.fetched && wt.fetched.id === id ? wt.fetched : wt.messages.fetch( id );
+		fetched = wt.fetched && wt.fetched.id === id && wt.fetched.draft === S.draft ? wt.fetched :
+			wt.messages.fetch( id, S.draft );
 		wt.fetched = null;
 		return M.load( fetched ).then( function ( data ) {
 			wt.config.configure( data.config );
@@ -457,7 +480,8 @@
 				return;
 			}
 			S.tour = data.tour;
-			if ( active && active.tour === id && active.version === data.tour.version ) {
+			if ( active && active.tour === id && active.version === data.tour.version &&
+				!!active.draft === S.draft ) {
 				S.index = Math.min( Math.max( 0, active.index ), data.tour.steps.length );
 				S.shownOn = active.shownOn;
 				S.seen = Array.isArray( active.seen ) ? active.seen : [];

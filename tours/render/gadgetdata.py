@@ -28,6 +28,7 @@ __all__ = [
     "gadget_config",
     "tour_data",
     "tour_messages",
+    "badge_tours",
     "ui_messages",
     "form_messages",
     "index_languages",
@@ -113,6 +114,8 @@ def tour_data(library: Library, tour: Tour) -> Page:
         id=tour.id, version=tour.version, badge=tour.badge or None,
         # the completion popover promises a check of the learner's edits only when one happens
         badge_evidence=_badge_evidence(library, tour.badge),
+        # every tour the badge needs: the last step announces the badge only when all are done
+        badge_requires=badge_tours(library, tour.badge),
         requires=tuple(tour.requires), source_language=library.source_language,
         title=message_key("tour", tour.id, "title"),
         summary=message_key("tour", tour.id, "summary"),
@@ -127,16 +130,40 @@ def _badge_evidence(library: Library, badge_id: str) -> bool:
     return bool(badge and badge.evidence_backed)
 
 
-def tour_keys(tour: Tour) -> tuple[str, ...]:
-    """The message keys one tour's gadget page needs, in order."""
-    return _keys(tour.id, tuple(s.id for s in tour.steps), tour.badge or "")
+def badge_tours(library: Library, badge_id: str) -> tuple[str, ...]:
+    """Every tour a badge needs, through the badges it requires too, in library order.
+
+    The gadget compares them with the learner's progress so that the last step of a tour never
+    announces a badge whose other requirements are not met (it names the missing tours instead).
+    """
+    wanted: set[str] = set()
+    seen: set[str] = set()
+    todo = [badge_id] if badge_id else []
+    while todo:
+        badge = library.badge(todo.pop())
+        if badge is None or badge.id in seen:
+            continue
+        seen.add(badge.id)
+        wanted.update(badge.requires_tours)
+        todo.extend(badge.requires_badges)
+    return tuple(t.id for t in library.tours if t.id in wanted)
+
+
+def tour_keys(tour: Tour, others: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The message keys one tour's gadget page needs, in order; *others* are the tours whose
+    titles it shows too (those its badge also requires)."""
+    return _keys(tour.id, tuple(s.id for s in tour.steps), tour.badge or "",
+                 tuple(o for o in others if o != tour.id))
 
 
 @lru_cache(maxsize=4096)
-def _keys(tour_id: str, step_ids: tuple[str, ...], badge: str = "") -> tuple[str, ...]:
+def _keys(tour_id: str, step_ids: tuple[str, ...], badge: str = "",
+          others: tuple[str, ...] = ()) -> tuple[str, ...]:
     keys = [message_key("tour", tour_id, "title"), message_key("tour", tour_id, "summary")]
     if badge:  # the completion popover names the badge the tour earns
         keys.append(message_key("badge", badge, "name"))
+    # and the tours still missing for that badge
+    keys += [message_key("tour", other, "title") for other in others]
     for step in step_ids:
         keys.append(message_key("tour", tour_id, "step", step, "title"))
         keys.append(message_key("tour", tour_id, "step", step, "text"))
@@ -152,12 +179,13 @@ def gadget_text(text: str) -> str:
     return for_jquerymsg(text)
 
 
-def tour_messages(tour: Tour, lang: str, texts: Mapping[str, str]) -> Page | None:
+def tour_messages(tour: Tour, lang: str, texts: Mapping[str, str],
+                  others: tuple[str, ...] = ()) -> Page | None:
     """``MediaWiki:Wikitours/messages/<tour>/<lang>.json``: only *tour*'s keys that *lang* has
-    (None when it has none, so no empty page is deployed)."""
+    (None when it has none, so no empty page is deployed); *others* as for :func:`tour_keys`."""
     data = {}
     get = texts.get
-    for k in tour_keys(tour):  # runs for every tour in every language: kept to the bone
+    for k in tour_keys(tour, others):  # runs for every tour in every language: kept to the bone
         text = get(k)
         if text and text.strip():
             data[k] = gadget_text(text)
