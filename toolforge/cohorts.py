@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from . import learning
 from .auth import current_user, is_admin, login_required
+from .cohortexport import progress_csv
 from .db import get_session
 from .models_learning import Cohort, CohortMember
 from .wikiclient import WikiError, valid_username
@@ -142,8 +143,6 @@ def cohort(cohort_id: int):
 def export(cohort_id: int):
     """The cohort's progress as the page shows it, for a spreadsheet: one row per learner,
     each tour's status (a completed tour taken again stays ``completed``) and the badges held."""
-    from .cohortexport import progress_csv
-
     cohort = _own_cohort(cohort_id)
     wiki = learning.wiki_config(cohort.wiki)
     names = [m.username for m in cohort.members]
