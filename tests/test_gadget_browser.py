@@ -10,7 +10,6 @@ page, Arabic (mirrored), Minerva on a phone with touch, and a keyboard-only run.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,10 @@ from test_gadget_support import (
     wait_title,
     watch_errors,
 )
+from tests import screens
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-TMP_SHOTS = ROOT / "screenshots" / "tmp"
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +39,9 @@ def site(wiki, tmp_path_factory):
 
 
 def shot(page, name: str) -> Path:
-    """A screenshot for people to look at (docs/screenshots when WIKITOURS_SCREENSHOTS=1)."""
-    folder = SCREENSHOTS if os.environ.get("WIKITOURS_SCREENSHOTS") else TMP_SHOTS
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
+    """A screenshot for people to look at (docs/screenshots when WIKITOURS_SCREENSHOTS=1, from
+    the MediaWiki version the docs show: tests/screens.py)."""
+    path = screens.path_for(page, name)
     page.screenshot(path=str(path))
     return path
 
