@@ -34,10 +34,24 @@ installed_version() {
 
 # The mirror the system's apt uses for its own release (never a name written here).
 system_mirror() {
-  local codename
+  local codename found
   codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-  apt-get indextargets --format '$(REPO_URI) $(CODENAME)' 'Created-By: Packages' 2>/dev/null \
-    | awk -v c="$codename" '$2 == c { print $1; exit }'
+  found=$(apt-get indextargets --format '$(REPO_URI) $(CODENAME)' 'Created-By: Packages' 2>/dev/null \
+    | awk -v c="$codename" '$2 == c { print $1; exit }')
+  if [ -z "$found" ]; then
+    # apt's lists are empty (never updated, or cleaned as container images do): read the sources,
+    # one-line ("deb [opts] URL SUITE ...") and deb822 ("URIs:" / "Suites:") alike.
+    found=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+      | sed 's/\[[^]]*\]//' | awk -v c="$codename" '$1 == "deb" && $3 == c { print $2; exit }')
+  fi
+  if [ -z "$found" ]; then
+    found=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v c="$codename" '
+      /^[[:space:]]*$/ { if (uri != "" && suite) { print uri; exit } uri = ""; suite = 0; next }
+      /^URIs:/ { uri = $2 }
+      /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == c) suite = 1 }
+      END { if (uri != "" && suite) print uri }' | head -1)
+  fi
+  echo "$found"
 }
 
 install_143() {
