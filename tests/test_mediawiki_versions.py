@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from localwiki import LocalWiki, install, versions
+from tests.wiki import on_mediawiki
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,13 +97,15 @@ def test_the_wiki_runs_on_the_version_in_the_test_id(wiki, mediawiki, request):
     assert recorded == {"path": str(mediawiki.path), "version": mediawiki.version}
 
 
-def test_discussiontools_is_on_by_default_on_1_43_only(wiki, mediawiki):
+# The version mark lands on the 1.39 item only: if it did not, 1.39's run would fail; if it landed
+# on 1.43's too, that run would be an unexpected pass (strict), so the mark itself is tested here.
+@on_mediawiki("1.39", pytest.mark.xfail(strict=True, reason="DiscussionTools needs 1.43"))
+def test_discussiontools_is_on_by_default_as_on_wikimedia_wikis(wiki):
     info = wiki.call(action="query", meta="siteinfo", siprop="extensions")["query"]
-    names = {ext["name"] for ext in info["extensions"]}
-    assert ("DiscussionTools" in names) == (mediawiki.branch == "1.43")
-    wiki.edit("Talk:Sandbox", "== Hello ==\nA question. [[User:Admin|Admin]] 12:00, 1 January 2025 (UTC)")
-    html = wiki.html("Talk:Sandbox")
-    assert ("ext-discussiontools" in html) == (mediawiki.branch == "1.43")
+    assert "DiscussionTools" in {ext["name"] for ext in info["extensions"]}
+    wiki.edit("Talk:Sandbox",
+              "== Hello ==\nA question. [[User:Admin|Admin]] 12:00, 1 January 2025 (UTC)")
+    assert "ext-discussiontools" in wiki.html("Talk:Sandbox")
 
 
 def test_maintenance_scripts_run_on_the_wikis_own_version(wiki):
