@@ -24,8 +24,12 @@ from test_gadget_support import (
     watch_errors,
 )
 from tests import screens
+from tests.wiki import on_mediawiki
 
 pytestmark = pytest.mark.browser
+#: Minerva's edit link: `#ca-edit` on 1.39; on 1.43 `#ca-editsource` on an existing page and
+#: `#ca-createsource` on a new one (/work/shared/mediawiki-1.43.md).
+MINERVA_EDIT = "#ca-edit, #ca-editsource, #ca-createsource"
 
 
 
@@ -244,7 +248,7 @@ def test_minerva_phone_with_touch(site, browser):
             assert b["height"] >= 44 and b["width"] >= 44, control.inner_text()
         page.tap(f'{POPOVER} [data-wikitours="next"]')
         wait_title(page, "Open the editor")
-        edit = page.locator("#ca-edit").bounding_box()
+        edit = page.locator(MINERVA_EDIT).bounding_box()
         box = pop.bounding_box()
         assert box["y"] > edit["y"] + edit["height"] or box["y"] + box["height"] < edit["y"], \
             "the sheet does not cover the element it points at"
@@ -329,6 +333,10 @@ def test_keyboard_only(site, page):
     assert progress_json(site, "Newcomer Kim")["tours"]["first-edit"]["status"] == "completed"
 
 
+@on_mediawiki("1.43", pytest.mark.xfail(
+    strict=True, reason="catalogue branch: edit-source-tab has no 1.43 Minerva selector "
+    "(#ca-editsource/#ca-createsource), so 'Open the editor' finds nothing and is not counted"),
+    skin="minerva")
 @pytest.mark.parametrize("skin", ["vector-2022", "vector", "minerva"])
 def test_step_counter_counts_only_the_steps_on_the_readers_path(site, page, skin):
     """The visual editor's "Write something" is skipped in the source editor: the counter goes

@@ -94,15 +94,15 @@ def pytest_generate_tests(metafunc):
                              ids=[f"mw{b}" for b in branches])
 
 
-def on_mediawiki(branch: str, mark):
-    """Apply MARK (e.g. `pytest.mark.xfail(strict=True, reason=...)`) only on BRANCH's run.
+def on_mediawiki(branch: str, mark, **params):
+    """Decorator: apply MARK (e.g. `pytest.mark.xfail(strict=True, reason=...)`) to a test only
+    on BRANCH's run, and only for the parameters PARAMS when given (`skin="minerva"`).
 
-    Use as `pytestmark = [on_mediawiki("1.43", pytest.mark.xfail(...))]` or on one test with
-    `@on_mediawiki(...)`: the mark lands on the items of that version in
-    `pytest_collection_modifyitems`."""
+    The mark lands on the matching items in `pytest_collection_modifyitems`; a strict xfail
+    thus fails the run the day the difference is gone, telling whoever fixed it to remove it."""
     def decorate(obj):
         marks = list(getattr(obj, "_wikitours_version_marks", []))
-        marks.append((branch, mark))
+        marks.append((branch, mark, params))
         obj._wikitours_version_marks = marks
         return obj
     return decorate
@@ -116,9 +116,10 @@ def pytest_collection_modifyitems(config, items):
         if branch is None:
             continue
         item.add_marker(pytest.mark.wiki_version(branch))
-        for holder in (item.module, getattr(item, "cls", None), item.function):
-            for wanted, mark in getattr(holder, "_wikitours_version_marks", []) or []:
-                if wanted == branch:
+        for holder in (getattr(item, "cls", None), item.function):
+            for wanted, mark, params in getattr(holder, "_wikitours_version_marks", []) or []:
+                if wanted == branch and all(callspec.params.get(k) == v
+                                            for k, v in params.items()):
                     item.add_marker(mark)
 
 
