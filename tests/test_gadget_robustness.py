@@ -521,6 +521,7 @@ def test_only_wide_screens_load_side_placement_and_events_need_an_event_url(site
 
 def test_events_only_when_configured_and_without_user_names(site, page, collector):
     handler, url = collector
+    handler.bodies.clear()  # the collector serves the module's run on each MediaWiki version
     title, model, text = config_page({"eventUrl": url, "waitMs": WAIT_MS})
     site.edit(title, text, contentmodel=model)
     site.create_user("Newcomer Evt")
