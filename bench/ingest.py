@@ -254,9 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from toolforge import create_app, db
-    from toolforge.config import load_tours_file
+    from toolforge.learning import load_library
 
-    steps = load_tours_file(ROOT / "tours.yaml")["first-edit"]["steps"]
+    steps = [s.id for s in load_library(ROOT / "tours.yaml").tour("first-edit").steps]
     tmp = Path(tempfile.mkdtemp(prefix="wikitours-bench-"))
     server = None
     procs: list[subprocess.Popen] = []
@@ -269,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             url = f"sqlite:///{tmp / 'bench.sqlite3'}"
         config = {"SECRET_KEY": "bench", "DATABASE_URL": url, "WIKIS": WIKIS,
+                  "TOURS": {"first-edit": {"version": 1, "steps": steps}},
                   "RATELIMIT_RATE": 100000.0, "RATELIMIT_BURST": 100000,
                   "EVENTS_MAX_BATCH": max(200, args.events)}
         (tmp / "config.yaml").write_text(json.dumps(config))  # JSON is YAML

@@ -1,8 +1,8 @@
 """Announce badges that the app issued, with a note on the learner's talk page.
 
-Usage (Pywikibot's global options apply; -dry prints instead of saving):
+Usage (Pywikibot's global options apply; -simulate prints each edit instead of saving it):
 
-    python -m bot.badges -app:https://TOOL.toolforge.org -wiki:dewiki [-project:…] [-dry]
+    python -m bot.badges -app:https://TOOL.toolforge.org -wiki:dewiki [-project:…] [-simulate]
 
 The app lists issued badges at ``GET /api/v1/assertions?wiki=<wiki>&since=<cursor>``
 (contracts §9). For each one that is not revoked the bot leaves a short congratulation on the
@@ -28,10 +28,11 @@ from urllib.parse import urlsplit
 
 import requests
 
-from bot import exclusion, markers
+from bot import exclusion
+from contracts import markers
 from bot.mentors import is_valid_user, normalize_user
 from bot.messages import message, sanitize, user_link, user_text
-from bot.onwiki import Wiki
+from wikiapi.client import Wiki
 from bot.state import parse_state, save_state
 
 __all__ = ["Assertion", "parse_feed", "note_text", "fetch_feed", "BadgeAnnouncer", "main",
@@ -437,28 +438,26 @@ class BadgeAnnouncer:
         return complete
 
 
+#: The script's options (wikiapi/scriptoptions.py); Pywikibot's global ones (-simulate…) come on top.
+OPTIONS = {"app": "", "wiki": "", "project": "Project:Wikitours", "help-prefix": "Help:Wikitours",
+           "language": ""}
+
+
 def main(*args: str) -> int:
     import pywikibot
 
-    local = pywikibot.handle_args(args)
-    options = {"app": "", "wiki": "", "project": "Project:Wikitours",
-               "help-prefix": "Help:Wikitours", "language": ""}
-    dry = False
-    for arg in local:
-        key, _, value = arg.lstrip("-").partition(":")
-        if key == "dry":
-            dry = True
-        elif key in options:
-            options[key] = value
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 2
+    from wikiapi.scriptoptions import parse_options
+
+    parsed = parse_options(__doc__, args, OPTIONS)
+    if parsed.exit is not None:
+        return parsed.exit
+    options = parsed.values
     if not options["app"] or not options["wiki"]:
         pywikibot.bot.suggest_help(missing_parameters=["-app:URL", "-wiki:ID"])
         return 2
     site = pywikibot.Site()
     site.login()
-    announcer = BadgeAnnouncer(Wiki(site, dry=dry), options["app"], options["wiki"],
+    announcer = BadgeAnnouncer(Wiki(site), options["app"], options["wiki"],
                                state_title=f"{options['project']}/Bot/State.json",
                                help_prefix=options["help-prefix"], language=options["language"],
                                log=pywikibot.info)

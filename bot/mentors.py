@@ -1,8 +1,8 @@
-"""The mentor list and the mentee records: parsing, validation and the choice of a mentor.
+"""The choice of a mentor, over the mentor list and the mentee records.
 
-Mentors edit ``Project:Wikitours/Mentors.json`` themselves (contracts §7), so the list is
-hostile input: every problem becomes a readable :class:`~tours.model.Problem` with the line and
-column in the page, and one mentor's typo drops only that entry, never the whole mentoring.
+Both pages are read and written by :mod:`contracts.mentorlist` and :mod:`contracts.mentees`
+(contracts §7); here the list's problems become :class:`~tours.model.Problem` values the bot
+reports, and the choice is made.
 
 The choice is pure (the caller passes the date, the current loads and a seeded random source),
 so it is tested without a wiki:
@@ -18,16 +18,17 @@ against capacity and are moved when their mentor leaves the list or goes away.
 
 from __future__ import annotations
 
-import json
 import random
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
+from contracts import mentees, mentorlist
+from contracts.mentees import Mentee, render_record
+from contracts.mentorlist import MAX_LIST_BYTES, Mentor
+from contracts.users import is_valid_user, normalize_user
 from tours.model import Problem
-from tours.problemkinds import json_error_text
-from tours.problemtext import T, Text
+from tours.problemkinds import from_message
 
 __all__ = [
     "ACTIVE_DAYS",
@@ -46,66 +47,6 @@ __all__ = [
 ]
 
 ACTIVE_DAYS = 90
-MAX_LIST_BYTES = 1_000_000
-MAX_INTRO = 500
-NOTIFY = ("digest", "each")
-_LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-#: Characters MediaWiki never allows in user names (plus ``/`` and ``:``, which would make
-#: a talk page title point somewhere else).
-_BAD_USER = re.compile(r"[#<>\[\]|{}/:@\x00-\x1f\x7f\ufffd]")
-_KNOWN = {"username", "languages", "weight", "capacity", "away-until", "intro", "notify"}
-
-
-def normalize_user(name: str) -> str:
-    """A user name as MediaWiki stores it: spaces for underscores, first letter upper case."""
-    name = " ".join(name.replace("_", " ").split())
-    return name[:1].upper() + name[1:]
-
-
-def is_valid_user(name: str) -> bool:
-    """Whether *name* can be a user name whose talk page the bot may address."""
-    return bool(name) and len(name.encode()) <= 255 and not _BAD_USER.search(name)
-
-
-@dataclass(frozen=True)
-class Mentor:
-    """One entry of the mentor list (contracts §7)."""
-
-    username: str
-    languages: tuple[str, ...] = ()
-    weight: int = 1
-    capacity: int = 20
-    away_until: date | None = None
-    intro: str = ""
-    notify: str = "digest"
-
-    def is_away(self, today: date) -> bool:
-        return self.away_until is not None and today <= self.away_until
-
-
-@dataclass(frozen=True)
-class Mentee:
-    """One entry of ``Project:Wikitours/Mentees/<Mentor>.json``.
-
-    ``username``, ``assigned`` and ``reason`` are the contract; ``notified`` (when the mentor
-    was told) and ``from`` (the previous mentor of a reassigned mentee) are optional additions
-    that readers may ignore.
-    """
-
-    username: str
-    assigned: str
-    reason: str = "new-account"
-    notified: str = ""
-    previous: str = ""
-
-    def as_json(self) -> dict:
-        out = {"username": self.username, "assigned": self.assigned, "reason": self.reason}
-        if self.notified:
-            out["notified"] = self.notified
-        if self.previous:
-            out["from"] = self.previous
-        return out
 
 
 @dataclass(frozen=True)
@@ -117,161 +58,18 @@ class Reassignment:
     new: str | None
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
-def _entry_offsets(text: str) -> list[int]:
-    """Character offsets where each element of the ``mentors`` array starts (best effort)."""
-    match = re.search(r'"mentors"\s*:\s*\[', text)
-    if not match:
-        return []
-    decoder = json.JSONDecoder()
-    offsets, i = [], match.end()
-    while i < len(text):
-        while i < len(text) and text[i] in " \t\r\n,":
-            i += 1
-        if i >= len(text) or text[i] == "]":
-            break
-        offsets.append(i)
-        try:
-            _, i = decoder.raw_decode(text, i)
-        except ValueError:
-            break
-    return offsets
-
-
 def parse_mentor_list(text: str, source: str = "Project:Wikitours/Mentors.json",
                       ) -> tuple[tuple[Mentor, ...], tuple[Problem, ...]]:
-    """Parse and validate the mentor list; return the usable mentors and every problem."""
-    problems: list[Problem] = []
-
-    def problem(offset: int, message: Text, hint: Text, severity: str = "error") -> None:
-        line, column = _position(text, offset)
-        problems.append(Problem(source, line, column, message, hint,
-                                severity))  # type: ignore[arg-type]
-
-    shape = T("wikitours-hint-mentors-shape", '{"mentors": [{"username": "Ada"}]}')
-    if len(text.encode()) > MAX_LIST_BYTES:
-        problem(0, T("wikitours-problem-mentors-too-large", str(MAX_LIST_BYTES)),
-                T("wikitours-hint-mentors-too-large"))
-        return (), tuple(problems)
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        pos = getattr(error, "pos", 0) or 0
-        problem(pos, T("wikitours-problem-json-invalid", json_error_text(error)), shape)
-        return (), tuple(problems)
-    if not isinstance(data, dict) or not isinstance(data.get("mentors"), list):
-        problem(0, T("wikitours-problem-mentors-no-list", '"mentors"'), shape)
-        return (), tuple(problems)
-    offsets = _entry_offsets(text)
-    mentors: list[Mentor] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(data["mentors"]):
-        at = offsets[index] if index < len(offsets) else 0
-        label = f"mentors[{index + 1}]"
-        if not isinstance(entry, dict):
-            problem(at, T("wikitours-problem-mentors-entry-not-object", label),
-                    T("wikitours-hint-mentors-write", '{"username": "NAME", …}'))
-            continue
-        name = entry.get("username")
-        if not isinstance(name, str) or not name.strip():
-            problem(at, T("wikitours-problem-mentors-entry-no-username", label, "username"),
-                    T("wikitours-hint-mentors-add", '"username": "NAME"'))
-            continue
-        name = normalize_user(name)
-        if not is_valid_user(name):
-            problem(at, T("wikitours-problem-mentors-invalid-user-name", label, repr(name)),
-                    T("wikitours-hint-mentors-user-name-characters", "# < > [ ] | { } / : @"))
-            continue
-        if name in seen:
-            problem(at, T("wikitours-problem-mentors-listed-twice", label, name),
-                    T("wikitours-hint-mentors-remove-one"))
-            continue
-        bad = False
-        for key in sorted(set(entry) - _KNOWN):
-            problem(at, T("wikitours-problem-mentors-unknown-field", label, key),
-                    T("wikitours-hint-mentors-known-fields", ", ".join(sorted(_KNOWN))), "warning")
-        languages = entry.get("languages", [])
-        if not isinstance(languages, list) or not all(
-                isinstance(x, str) and _LANG.match(x.strip().lower()) for x in languages):
-            problem(at, T("wikitours-problem-mentors-languages", label, "languages", '"de"'),
-                    T("wikitours-hint-mentors-write", '"languages": ["en", "de"]'))
-            languages, bad = [], True
-        weight = entry.get("weight", 1)
-        if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 100:
-            problem(at, T("wikitours-problem-mentors-whole-number", label, "weight", "0", "100"),
-                    T("wikitours-hint-mentors-weight"))
-            weight, bad = 1, True
-        capacity = entry.get("capacity", 20)
-        if (isinstance(capacity, bool) or not isinstance(capacity, int)
-                or not 0 <= capacity <= 10000):
-            problem(at, T("wikitours-problem-mentors-whole-number", label, "capacity", "0",
-                          "10000"),
-                    T("wikitours-hint-mentors-capacity"))
-            capacity, bad = 20, True
-        away = entry.get("away-until")
-        away_until = None
-        if away not in (None, ""):
-            try:
-                if not isinstance(away, str) or not _DATE.match(away):
-                    raise ValueError
-                away_until = date.fromisoformat(away)
-            except ValueError:
-                problem(at, T("wikitours-problem-mentors-date", label, "away-until", "2026-12-31"),
-                        T("wikitours-hint-mentors-away-until"))
-                bad = True
-        intro = entry.get("intro", "")
-        if not isinstance(intro, str):
-            problem(at, T("wikitours-problem-mentors-intro-not-text", label, "intro"),
-                    T("wikitours-hint-mentors-write", '"intro": "…"'))
-            intro, bad = "", True
-        if len(intro) > MAX_INTRO:
-            problem(at, T("wikitours-problem-mentors-intro-too-long", label, "intro", MAX_INTRO),
-                    T("wikitours-hint-mentors-intro-too-long"), "warning")
-            intro = intro[:MAX_INTRO]
-        notify = entry.get("notify", "digest")
-        if notify not in NOTIFY:
-            problem(at, T("wikitours-problem-mentors-notify", label, "notify", "digest", "each"),
-                    T("wikitours-hint-mentors-notify", "digest", "each"))
-            notify, bad = "digest", True
-        if bad:
-            # A broken entry might mean "not now": better no mentees than wrong ones.
-            continue
-        seen.add(name)
-        mentors.append(Mentor(name, tuple(x.strip().lower() for x in languages), weight,
-                              capacity, away_until, intro.strip(), notify))
-    return tuple(mentors), tuple(problems)
+    """The mentor list (:func:`contracts.mentorlist.parse_mentor_list`) with its problems as
+    the compiler's :class:`~tours.model.Problem` values, ready to print or report on the wiki."""
+    mentors, issues = mentorlist.parse_mentor_list(text)
+    return mentors, tuple(Problem(source, i.line, i.column, from_message(i.message), from_message(i.hint),
+                                  i.severity) for i in issues)
 
 
 def parse_record(text: str) -> tuple[Mentee, ...]:
     """Mentees of one record page; malformed entries are dropped (the bot rewrites the page)."""
-    try:
-        data = json.loads(text) if text else {}
-    except ValueError:
-        return ()
-    entries = data.get("mentees") if isinstance(data, dict) else None
-    out, seen = [], set()
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("username"), str):
-            continue
-        name = normalize_user(entry["username"])
-        if not is_valid_user(name) or name in seen:
-            continue
-        seen.add(name)
-        text_of = (lambda key: entry.get(key) if isinstance(entry.get(key), str) else "")
-        out.append(Mentee(name, text_of("assigned"), text_of("reason") or "new-account",
-                          text_of("notified"), text_of("from")))
-    return tuple(out)
-
-
-def render_record(mentees: Iterable[Mentee]) -> str:
-    """The record page text: stable, readable JSON."""
-    return json.dumps({"mentees": [m.as_json() for m in mentees]}, ensure_ascii=False,
-                      indent=1) + "\n"
+    return mentees.parse_record(text)[0]
 
 
 def _parse_time(value: str) -> datetime | None:

@@ -1,7 +1,7 @@
 """The mentor status page, ``Project:Wikitours/Mentors/Status``: who counts as a mentor, and why.
 
 Written by the welcome bot in the wiki's language whenever the decision of
-:mod:`bot.mentoreligibility` changes, so anyone who added themself to the list (or an admin who
+:mod:`contracts.mentoreligibility` changes, so anyone who added themself to the list (or an admin who
 wonders why a mentor gets nobody) reads the reason on the wiki. Every name and every reason an
 admin typed is escaped (:func:`bot.messages.user_link`, :func:`bot.messages.sanitize`): the
 page can never be turned into someone else's markup.
@@ -9,7 +9,7 @@ page can never be turned into someone else's markup.
 
 from __future__ import annotations
 
-from bot.mentoreligibility import Assessment, Verdict
+from contracts.mentoreligibility import Assessment, Verdict
 from bot.messages import message, sanitize, user_link
 
 __all__ = ["render_status"]

@@ -7,7 +7,7 @@ This is what the playground and the Toolforge jobs run:
     python -m bot.run -stream:URL -stream-wiki:dewiki   # new accounts from EventStreams
     python -m bot.run ... -app:https://TOOL.toolforge.org -wiki:dewiki   # also badge notes
 
-Every option of ``bot.welcome`` (-project:, -template:, -since:, -dry, -setup, -resume, …) and
+Every option of ``bot.welcome`` (-project:, -template:, -since:, -setup, -resume, …) and
 Pywikibot's global options (-simulate, -family, -lang, -user, -pt, -maxlag) apply. Editing the
 stop page (``Project:Wikitours/Bot/Stop``) halts the loop with exit status 3 until an operator
 starts it with -resume.
@@ -23,25 +23,16 @@ from __future__ import annotations
 import signal
 import sys
 import time
-from collections.abc import Sequence
 
 from bot.badges import BadgeAnnouncer
-from bot.welcome import WelcomeBot, connect, parse_options
+from bot.welcome import WelcomeBot, connect
 
 __all__ = ["main", "run_loop"]
 
 
-def _split(args: Sequence[str]) -> tuple[list[str], dict[str, str]]:
-    ours = {"once": "", "interval": "", "stream": "", "stream-wiki": "", "app": "", "wiki": "",
-            "cycles": ""}
-    rest = []
-    for arg in args:
-        key, _, value = arg.lstrip("-").partition(":")
-        if key in ours:
-            ours[key] = value or "yes"
-        else:
-            rest.append(arg)
-    return rest, ours
+#: The loop's options, on top of the welcome bot's (bot/welcome.py OPTIONS) and Pywikibot's.
+LOOP_OPTIONS = {"once": False, "interval": 0, "stream": "", "stream-wiki": "", "app": "",
+                "wiki": "", "cycles": 0}
 
 
 def run_loop(wiki, config, flags: dict, loop: dict[str, str], log) -> int:
@@ -97,18 +88,15 @@ def run_loop(wiki, config, flags: dict, loop: dict[str, str], log) -> int:
 def main(*args: str) -> int:
     import pywikibot
 
-    from bot.scripthelp import help_requested
+    from bot.welcome import OPTIONS, options_to_config
+    from wikiapi.scriptoptions import parse_options
 
-    if help_requested(__doc__, args):
-        return 0
-
-    local = pywikibot.handle_args(args)
-    rest, loop = _split(local)
-    config, flags = parse_options(rest)
-    if flags.get("unknown"):
-        pywikibot.bot.suggest_help(unknown_parameters=flags["unknown"])
-        return 2
-    wiki = connect(bool(flags["dry"]))
+    parsed = parse_options(__doc__, args, {**OPTIONS, **LOOP_OPTIONS})
+    if parsed.exit is not None:
+        return parsed.exit
+    config, flags = options_to_config(parsed.values, parsed.given)
+    loop = {name: parsed.values[name] for name in LOOP_OPTIONS}
+    wiki = connect()
     if flags["setup"]:
         if not WelcomeBot(wiki, config, log=pywikibot.info).setup():
             return 1

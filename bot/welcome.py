@@ -2,7 +2,7 @@
 
 Usage (Pywikibot's global options such as -simulate, -family, -lang, -user also apply):
 
-    python -m bot.welcome [-dry] [-since:2026-11-25T00:00:00Z] [-limit:N] [-seed:N]
+    python -m bot.welcome [-simulate] [-since:2026-11-25T00:00:00Z] [-limit:N] [-seed:N]
                           [-project:Project:Wikitours] [-template:Template:Wikitours welcome]
                           [-welcome-existing] [-no-autocreated] [-resume] [-setup]
 
@@ -23,7 +23,7 @@ For each account in the new-users log since the last run, the bot
 
 Editing Project:Wikitours/Bot/Stop halts the bot until an operator runs it with -resume.
 -setup creates Template:Wikitours welcome (only when missing) from bot/welcome-template.wiki in
-the wiki's language. -dry prints every edit instead of saving it.
+the wiki's language. -simulate (Pywikibot's dry run) prints every edit instead of saving it.
 
 Before running this bot on a Wikimedia wiki, get the community's consent and a bot flag
 through the wiki's bot approval process.
@@ -35,21 +35,22 @@ import json
 import random
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import mwparserfromhell
 
-from bot import exclusion, markers, mentoreligibility
+from bot import exclusion
+from contracts import markers, mentoreligibility
 from bot.digest import notify_mentors
 from bot.experiments import Trial
 from bot.mentors import (ACTIVE_DAYS, Mentee, Mentor, choose, is_valid_user, loads,
                          normalize_user, parse_mentor_list, plan_reassignments)
 from bot.mentorstatus import render_status
 from bot.messages import message, sanitize, user_link, user_text
-from bot.onwiki import NewAccount, Page, UserInfo, Wiki, chunks
+from wikiapi.client import NewAccount, Page, UserInfo, Wiki, chunks
 from bot.records import Records
 from bot.state import State, parse_state, save_state
 
@@ -487,7 +488,7 @@ class WelcomeBot:
 
     # -- who counts as a mentor --
     def _eligible(self, listed: Sequence[Mentor]) -> tuple[Mentor, ...]:
-        """The listed mentors who count (bot.mentoreligibility); paused ones get weight 0,
+        """The listed mentors who count (contracts.mentoreligibility); paused ones get weight 0,
         so they keep their mentees but get no new ones. The rest are left out, so their
         active mentees are reassigned like those of a mentor who left the list."""
         config = self.config
@@ -540,7 +541,7 @@ class WelcomeBot:
     def _tour_links(self) -> list[tuple[str, str, str]]:
         from tours.languages import fallback_chain
 
-        from tours.render.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
+        from contracts.liveversion import LOADER_TITLE, gadget_titles, parse_pointer
 
         # The live version as readers get it: the pointer in the loader names the versioned
         # titles (contracts §3); a wiki without one has the fixed titles.
@@ -740,44 +741,54 @@ class WelcomeBot:
 
 # -- command line ----------------------------------------------------------------------------
 
+#: The welcome bot's options (wikiapi/scriptoptions.py); -always is Pywikibot's usual bot option
+#: (this bot never asks anyway). Pywikibot's global options (-simulate…) come on top.
+OPTIONS = {"setup": False, "resume": False, "always": False, "welcome-existing": False,
+           "no-autocreated": False, "limit": 0, "seed": 0, "batch": 0, "first-run-days": 0,
+           "active-days": 0, "stop-check-every": 0, "since": "", "project": "", "template": "",
+           "language": "", "help-prefix": ""}
+_FLAGS = ("setup", "resume", "always")
+
+
 def parse_options(args: Sequence[str]) -> tuple[Config, dict[str, object]]:
     """Bot options (after Pywikibot took its global ones) into a Config and run flags."""
-    values: dict[str, object] = {}
-    flags = {"dry": False, "setup": False, "resume": False}
-    for arg in args:
-        key, _, value = arg.lstrip("-").partition(":")
-        if key in flags:
-            flags[key] = True
-        elif key == "always":
-            pass  # the usual Pywikibot bot option: this bot never asks anyway
-        elif key == "welcome-existing":
-            values["welcome_existing"] = True
-        elif key == "no-autocreated":
-            values["autocreated"] = False
-        elif key in ("limit", "seed", "batch", "first-run-days", "active-days",
-                     "stop-check-every"):
-            values[key.replace("-", "_")] = int(value)
-        elif key in ("since", "project", "template", "language", "help-prefix"):
-            values[key.replace("-", "_")] = value
+    from wikiapi.scriptoptions import read_options
+
+    values, given, wrong = read_options(args, OPTIONS)
+    config, flags = options_to_config(values, given)
+    if wrong:
+        flags["unknown"] = wrong
+    return config, flags
+
+
+def options_to_config(values: Mapping[str, object], given: set) -> tuple[Config, dict[str, object]]:
+    """The declared options as read (:data:`OPTIONS`) into a Config and run flags."""
+    config: dict[str, object] = {}
+    for name in (given & set(OPTIONS)) - set(_FLAGS):
+        if name == "welcome-existing":
+            config["welcome_existing"] = True
+        elif name == "no-autocreated":
+            config["autocreated"] = False
         else:
-            flags.setdefault("unknown", [])
-            flags["unknown"].append(arg)  # type: ignore[union-attr]
-    return Config(**values), flags
+            config[name.replace("-", "_")] = values[name]
+    flags: dict[str, object] = {name: values[name] for name in _FLAGS}
+    return Config(**config), flags
 
 
-def connect(dry: bool):
-    """The Pywikibot site from the user-config (and -family/-lang), logged in."""
+def connect():
+    """The Pywikibot site from the user-config (and -family/-lang), logged in. Under
+    ``-simulate`` Pywikibot blocks every edit and the client prints what it would save."""
     import pywikibot
 
     site = pywikibot.Site()
     site.login()
-    return Wiki(site, dry=dry)
+    return Wiki(site)
 
 
 def main(*args: str) -> int:
     import pywikibot
 
-    from bot.scripthelp import help_requested
+    from wikiapi.scriptoptions import help_requested
 
     if help_requested(__doc__, args):
         return 0
@@ -787,7 +798,7 @@ def main(*args: str) -> int:
     if flags.get("unknown"):
         pywikibot.bot.suggest_help(unknown_parameters=flags["unknown"])
         return 2
-    wiki = connect(bool(flags["dry"]))
+    wiki = connect()
     bot = WelcomeBot(wiki, config, log=pywikibot.info)
     if flags["setup"]:
         return 0 if bot.setup() else 1

@@ -108,7 +108,7 @@ def ensure_mentor_list(wiki: LocalWiki) -> None:
     """The on-wiki mentor list (contracts §7), written once; people may edit it afterwards.
 
     The playground's mentors are brand-new accounts, so its admin sets the wiki's mentor
-    minimums (``Mentors/Settings.json``, see bot.mentoreligibility) to zero; entries must
+    minimums (``Mentors/Settings.json``, see contracts.mentoreligibility) to zero; entries must
     still be added by the mentor themself or an admin.
     """
     if wiki.wikitext(MENTOR_SETTINGS_TITLE) is None:
@@ -155,7 +155,7 @@ def tours_on_wiki(wiki: LocalWiki) -> list[str]:
 
 def make_bot_admin(wiki: LocalWiki) -> None:
     """The playground's bot is also an administrator, as a community's own sync bot may be: it
-    protects the pages it seeds (tours/protection.py needs the protect right) and may still
+    protects the pages it seeds (publish/protection.py needs the protect right) and may still
     update them afterwards."""
     from localwiki.client import call, token
 
@@ -220,6 +220,21 @@ def first_sync(wiki: LocalWiki, directory: Path) -> int:
     if done.returncode != 0:
         say(msg("wikitours-playground-sync-failed", done.returncode))
     wiki.maintenance("runJobs")  # link tables and caches current, as a real wiki's job runner
+    return done.returncode
+
+
+def seed_tasks(wiki: LocalWiki) -> int:
+    """Practice on real tasks (issue 19): sample articles with a "citation needed" mark and the
+    task types page, then one run of the task-list bot (its own log lines are printed)."""
+    from playground.practiceseed import seed_task_articles, seeded
+
+    if not seeded(wiki):
+        seed_task_articles(wiki)
+        wiki.maintenance("runJobs")
+    done = subprocess.run([sys.executable, "-m", "bot.tasklists"], cwd=ROOT,
+                          env=wiki.pywikibot_env(), capture_output=True, text=True)
+    say("\n".join(line for line in (done.stdout + done.stderr).strip().splitlines()
+                  if line and not line.startswith("[")))
     return done.returncode
 
 
@@ -305,6 +320,7 @@ def run(argv: list[str] | None = None) -> int:
         seed_tours(wiki, directory)
         write_wikis(wiki, directory, f"{ctx.app_url}/api/v1/events" if app_there else None)
         synced = first_sync(wiki, directory)
+        seed_tasks(wiki)
         for service in services.SERVICES:
             if not service.available():
                 say(msg("wikitours-playground-service-missing", service.name, service.module))

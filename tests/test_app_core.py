@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from toolforge import config as config_module
-from toolforge import create_app, db, http
+from toolforge import create_app, db, http, publishedtours
 from toolforge.i18n import Catalog
 
 
@@ -19,8 +19,8 @@ def test_defaults_give_a_working_local_app(tmp_path, monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] is False
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    assert "first-edit" in app.config["KNOWN_TOURS"]  # read from tours.yaml
-    assert app.config["KNOWN_TOURS"]["first-edit"]["steps"][0] == "welcome"
+    with app.app_context():  # tours are each wiki's, as published there: none without wikis
+        assert publishedtours.known_tours("local") == {}
     other = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}"})
     assert other.config["SECRET_KEY"] != app.config["SECRET_KEY"]  # random per process
 
@@ -93,7 +93,8 @@ def test_wiki_origins_and_aliases():
 
 def test_healthz_and_front_page(tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}",
-                      "WIKIS": [{"id": "local", "index": "http://127.0.0.1:8080/index.php"}]})
+                      "WIKIS": [{"id": "local", "index": "http://127.0.0.1:8080/index.php"}],
+                      "TOURS": {"first-edit": {"version": 1, "steps": ["welcome"]}}})
     c = app.test_client()
     r = c.get("/healthz")
     assert r.status_code == 200 and r.data == b""

@@ -313,7 +313,9 @@ def test_steps_are_named_by_their_titles_in_the_readers_language(app, database_u
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from toolforge.config import is_branch, load_tours_file  # noqa: E402
+from contracts.tourdata import Conditions, is_branch  # noqa: E402
+from toolforge.learning import load_library  # noqa: E402
+from toolforge.publishedtours import known_from_library  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -338,7 +340,7 @@ def _invariants(f):
 def test_the_first_edit_funnel_of_the_issue_adds_up():
     """The funnel of the issue: 12 'shown' of step 1 for 11 started, the visual editor's
     'Write something' (a conditional step) counted as lost by 7, then −3 at step 5."""
-    known = load_tours_file(ROOT / "tours.yaml")["first-edit"]
+    known = known_from_library(load_library(ROOT / "tours.yaml"))["first-edit"]
     assert known["steps"][:4] == ["welcome", "open-editor", "write", "write-visual"]
     assert set(known["branches"]) == {"write", "write-visual", "summary", "publish"}
     rows = [("", "started", 0, 11), ("welcome", "shown", 0, 12), ("open-editor", "shown", 1, 7),
@@ -357,14 +359,14 @@ def test_the_first_edit_funnel_of_the_issue_adds_up():
 
 
 def test_which_steps_are_branches():
-    assert is_branch({"when": {"editor": "visual"}})
-    assert is_branch({"when": {"action": "edit", "skin": ["minerva"]}})
-    assert is_branch({"when": {"logged-in": False}})
-    assert is_branch({"unless": {"action": "view"}})
+    assert is_branch(Conditions(editors=("visual",)))
+    assert is_branch(Conditions(actions=("edit",), skins=("minerva",)))
+    assert is_branch(Conditions(logged_in=False))
+    assert is_branch(Conditions(), Conditions(actions=("view",)))
     # where a step happens is not a branch: every reader comes to the edit page
-    assert not is_branch({"when": {"action": ["edit", "submit"]}})
-    assert not is_branch({"when": {"namespace": 2}, "unless": None})
-    assert not is_branch({})
+    assert not is_branch(Conditions(actions=("edit", "submit")))
+    assert not is_branch(Conditions(namespaces=(2,)), None)
+    assert not is_branch(Conditions())
 
 
 # A tour for the simulation: two steps everyone passes, a source/visual fork, a last step.

@@ -24,7 +24,7 @@ def entry(status: str, when: str) -> dict:
 def app(wiki, tmp_path_factory):
     for name in ("Mentor", "Ada", "Bea", "Cy", "Other mentor", "Self Lister", "Blocked mentor"):
         wiki.create_user(name)
-    # who counts as a mentor (bot.mentoreligibility): the admin's settings and list entries
+    # who counts as a mentor (contracts.mentoreligibility): the admin's settings and list entries
     wiki.edit("Project:Wikitours/Mentors/Settings.json",
               json.dumps({"min-edits": 3, "min-age-days": 0}), contentmodel="json")
     for name in ("Mentor", "Other mentor", "Blocked mentor"):

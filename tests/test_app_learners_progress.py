@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings, strategies as st
 
 from tours.model import Badge, Library, Step, Tour
+from contracts import progress as record
 from toolforge import progress as pg
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -81,7 +82,7 @@ def test_broken_pages_are_problems_not_crashes():
         ("[1, 2]", "expected a JSON object"),
         ('{"format": 2, "tours": {}}', "unknown \"format\""),
         ('{"format": 1, "tours": []}', "\"tours\" must be"),
-        ("x" * (pg.MAX_PROGRESS_BYTES + 1), "larger than"),
+        ("x" * (record.MAX_PROGRESS_BYTES + 1), "larger than"),
     ]:
         entries, problems = pg.parse_progress(text, "User:Ada/wikitours.json")
         assert entries == ()

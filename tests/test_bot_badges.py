@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot import markers
+from contracts import markers
 from bot.badges import BadgeAnnouncer, note_text, parse_feed, Assertion, parse_revocations
-from bot.onwiki import Wiki as BotWiki
+from wikiapi.client import Wiki as BotWiki
 
 STATE = "Project:Badges/Bot/State.json"
 

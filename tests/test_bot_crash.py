@@ -9,7 +9,7 @@ from __future__ import annotations
 import signal
 import time
 
-from bot import markers
+from contracts import markers
 from tests.test_bot_welcome import (bot_revisions, prepared, record, run_process,  # noqa: F401
                                     start_project, talk_pages_made)
 

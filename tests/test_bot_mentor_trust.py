@@ -19,7 +19,7 @@ from html import unescape
 
 import pytest
 
-from bot import markers
+from contracts import markers
 from bot.welcome import Config, WelcomeBot
 from tests.test_bot_welcome import admin_call, bot_wiki, record, run_bot
 

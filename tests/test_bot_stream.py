@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import markers
+from contracts import markers
 from bot.streams import account_from_event, stream_accounts
 
 ROOT = Path(__file__).resolve().parent.parent

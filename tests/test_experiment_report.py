@@ -24,7 +24,7 @@ from toolforge.reports import experiment
 ALPHA = 0.05
 ARMS = ("control", "b", "c")
 RATES = {"activated_7d": 0.3, "retained": 0.2, "started_tour": 0.5, "completed_tour": 0.3,
-         "earned_badge": 0.2, "wrote_to_mentor": 0.1}
+         "earned_badge": 0.2, "wrote_to_mentor": 0.1, "practised": 0.1}
 
 
 def bound(runs: int) -> float:

@@ -42,11 +42,19 @@ def children(pid: int) -> list[int]:
     return [int(x) for x in text.split()]
 
 
+def _first_edit_steps() -> list[str]:
+    """The steps of the shipped first-edit tour, as the compiler reads them."""
+    from toolforge.learning import load_library
+
+    return [s.id for s in load_library(ROOT / "tours.yaml").tour("first-edit").steps]
+
+
 @pytest.fixture(params=[0], ids=["in-request"])
 def app_server(tmp_path, request):
     from toolforge import create_app, db
 
-    config = {"SECRET_KEY": "faults", "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+    config = {"TOURS": {"first-edit": {"version": 1, "steps": _first_edit_steps()}},
+              "SECRET_KEY": "faults", "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
               "WIKIS": [{"id": "local", "index": f"{ORIGIN}/index.php",
                          "api": f"{ORIGIN}/api.php"}],
               "RATELIMIT_RATE": 100000.0, "RATELIMIT_BURST": 100000,
@@ -120,9 +128,7 @@ def test_killed_workers_lose_or_double_no_accepted_event(app_server):
     import threading
 
     app, proc, port, interval = app_server
-    from toolforge.config import load_tours_file
-
-    steps = load_tours_file(ROOT / "tours.yaml")["first-edit"]["steps"]
+    steps = _first_edit_steps()
     rnd = random.Random(SEED)
     before = counted(app)
     tally = {"accepted": 0, "failed": 0, "other": [], "sent": 0}

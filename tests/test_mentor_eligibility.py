@@ -1,11 +1,11 @@
-"""bot.mentoreligibility: who on the mentor list counts (pure: revisions and accounts in)."""
+"""contracts.mentoreligibility: who on the mentor list counts (pure: revisions and accounts in)."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
 
-from bot.mentoreligibility import (Account, Revision, Rules, assess, attribute,
+from contracts.mentoreligibility import (Account, Revision, Rules, assess, attribute,
                                    effective_settings, names_to_look_up, parse_rules,
                                    settings_title, status_title)
 

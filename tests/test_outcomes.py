@@ -207,3 +207,28 @@ def test_experiment_recovers_a_simulated_difference():
     assert not small.arms[1].shown and small.arms[1].cells == {} and \
         small.arms[1].newcomers is None
     assert small.decisions == () and small.undecided == ("tours",)
+
+
+def test_practised_counts_a_kept_task_edit_within_seven_days():
+    """Issue 19: task edits are an outcome: one the progress page records, that is the
+    newcomer's own article edit within 7 days and not reverted."""
+    import datetime as dt
+
+    from practice.verify import TaskEntry
+    from toolforge.outcomes import Edit, Newcomer, compute
+    from toolforge.progress import Progress
+
+    reg = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+    task = Progress("Ada", (), tasks=(TaskEntry("citation", "Rhine", 7),))
+
+    def run(edits, now=reg + dt.timedelta(days=30), progress=task):
+        return compute(Newcomer("Ada"), "2026-11-01T00:00:00Z", edits, now,
+                       progress=progress).practised
+
+    article = Edit(7, reg + dt.timedelta(days=2), "Rhine", 0)
+    assert run([article]) is True
+    assert run([Edit(7, reg + dt.timedelta(days=2), "Rhine", 0, frozenset({"mw-reverted"}))]) is False
+    assert run([Edit(7, reg + dt.timedelta(days=9), "Rhine", 0)]) is False  # too late
+    assert run([Edit(8, reg + dt.timedelta(days=2), "Rhine", 0)]) is False  # not the claimed one
+    assert run([article], progress=Progress("Ada", ())) is False
+    assert run([], now=reg + dt.timedelta(days=3)) is None  # window still open

@@ -18,12 +18,14 @@ import json
 import math
 import random
 import re
+from pathlib import Path
 
 import pytest
 
 from bot.experiments import choose, parse_config, save_assignments
 from tests.outcomes_sim import PlannedEdit, simulate
 from toolforge import create_app, db, reports
+from toolforge.learning import load_library
 
 UTC = dt.timezone.utc
 NOW = dt.datetime.now(UTC).replace(microsecond=0)
@@ -132,7 +134,7 @@ def world(wiki, tmp_path_factory):
         wiki.edit(f"Project:Wikitours/Mentees/{mentor}.json", json.dumps({"mentees": entries}),
                   contentmodel="json")
     wiki.edit("Project:Wikitours/Experiments.json", json.dumps(EXPERIMENTS), contentmodel="json")
-    from bot.onwiki import Wiki as BotWiki
+    from wikiapi.client import Wiki as BotWiki
     failed = save_assignments(BotWiki(wiki.site()), [a for a in assignments if a],
                               lambda name, n: f"record {n} assignments of {name}")
     assert failed == []
@@ -149,7 +151,9 @@ def world(wiki, tmp_path_factory):
     database = tmp_path_factory.mktemp("outcomes") / "app.sqlite3"
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{database}",
                       "WIKIS": [{"id": "local", "api": wiki.api, "index": wiki.index,
-                                 "language": "en", "report_threshold": 5}]})
+                                 "language": "en", "report_threshold": 5}],
+                      # the shipped tours, as if published (this wiki publishes none)
+                      "LIBRARY": load_library(Path(__file__).parent.parent / "tours.yaml")})
     db.upgrade(app)
     mark = wiki.log_mark()
     with app.app_context():
@@ -280,7 +284,9 @@ def test_aa_experiment_shows_no_difference(world):
     csv_text = world["app"].test_client().get(
         "/reports/local/experiments/aa-test/data.csv").get_data(as_text=True)
     lines = list(csv.DictReader(io.StringIO(csv_text)))
-    assert sum(line["part"] == "cell" for line in lines) == 2 * 8
+    from toolforge.outcomes import OUTCOMES
+
+    assert sum(line["part"] == "cell" for line in lines) == 2 * len(OUTCOMES)
 
 
 def test_report_pages_groups_threshold_and_exports(world):

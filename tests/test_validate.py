@@ -536,12 +536,12 @@ def test_evidence_problems(name):
     assert check(text) == expected
 
 
-@pytest.mark.parametrize("reserved", ["config", "tours", "translate", "ui"])
+@pytest.mark.parametrize("reserved", ["config", "tours", "translate", "ui", "tasks"])
 def test_a_tour_id_the_live_pointer_uses_is_refused(reserved):
     """The loader's live-version pointer (contracts §3) keeps its own entries beside the tours'
     ids; a tour called like one of them would be read from the wrong page."""
     text = BASE.replace("id: t1", f"id: {reserved}")
     assert check(text) == [
         (3, 9, "error", f"the tour id '{reserved}' is reserved for the gadget's own pages "
-         "(config, tours, translate, ui)", f"give the tour another id, for example '{reserved}-tour'"),
+         "(config, tours, translate, ui, tasks)", f"give the tour another id, for example '{reserved}-tour'"),
     ]

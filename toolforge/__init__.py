@@ -49,18 +49,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = production
     app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024
-    app.config["KNOWN_TOURS"] = (
-        app.config.get("TOURS")
-        if app.config.get("TOURS") is not None
-        else config_module.load_tours_file(app.config.get("TOURS_FILE")))
     log.info("wikitours app configured from %s", source)
 
     if int(app.config.get("PROXY_COUNT") or 0) > 0:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from . import db, http, i18n, ratelimit, security
+    from . import db, http, i18n, publishedtours, ratelimit, security
 
+    publishedtours.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

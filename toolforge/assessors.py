@@ -23,10 +23,13 @@ import json
 import re
 import secrets
 import uuid
-from dataclasses import dataclass
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
+
+from contracts.assessors import (  # noqa: F401  (the page, as the app uses it)
+    ASSESSORS_PAGE, Assessor, authorised, parse_assessors)
+from contracts.users import normalize_user as _norm
 
 from . import learning
 from .auth import current_user
@@ -38,65 +41,8 @@ from .wikiclient import WikiError, valid_username
 __all__ = ["bp", "ASSESSORS_PAGE", "Assessor", "parse_assessors", "authorised"]
 
 bp = Blueprint("assessors", __name__)
-ASSESSORS_PAGE = "Project:Wikitours/Assessors.json"
 MAX_EVIDENCE = 2000
 _URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f]{1,490}\Z")
-
-
-@dataclass(frozen=True)
-class Assessor:
-    """An authorised assessor: who, for which skills (empty: all), and which admin added them."""
-
-    username: str
-    skills: tuple[str, ...] = ()
-    added_by: str = ""
-    revid: int = 0
-
-    def may_award(self, skill: str) -> bool:
-        return not self.skills or skill in self.skills
-
-
-def _norm(name: str) -> str:
-    name = re.sub(r"[ _]+", " ", name).strip()
-    return name[:1].upper() + name[1:]
-
-
-def parse_assessors(text: str) -> dict[str, tuple[str, ...]]:
-    """Entries of one revision of the page: user name → skills; malformed entries dropped."""
-    try:
-        data = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    entries = data.get("assessors") if isinstance(data, dict) else None
-    out: dict[str, tuple[str, ...]] = {}
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("username"), str):
-            continue
-        name = _norm(entry["username"])
-        if not valid_username(name):
-            continue
-        skills = entry.get("skills")
-        out[name] = tuple(s for s in skills if isinstance(s, str))[:20] \
-            if isinstance(skills, list) else ()
-    return out
-
-
-def authorised(history: list[tuple[int, str, str]], admins: set[str]) -> dict[str, Assessor]:
-    """The assessors whose entry, as it stands in the latest revision, an admin put there.
-
-    *history* is ``(revid, user, text)`` oldest first; *admins* the wiki's current sysops.
-    """
-    last_change: dict[str, tuple[int, str]] = {}
-    previous: dict[str, tuple[str, ...]] = {}
-    for revid, user, text in history:
-        entries = parse_assessors(text)
-        for name, skills in entries.items():
-            if previous.get(name) != skills:
-                last_change[name] = (revid, user)
-        previous = entries
-    return {name: Assessor(name, skills, last_change[name][1], last_change[name][0])
-            for name, skills in previous.items()
-            if name in last_change and last_change[name][1] in admins}
 
 
 def assessors_of(wiki) -> dict[str, Assessor]:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from tours.model import Badge
 
-from . import badgeimage, learning
+from . import badgeimage, learning, publishedtours
 from . import openbadges as ob
 from .auth import current_user, is_admin
 from .db import get_session
@@ -96,6 +96,8 @@ def assertion_url(row: Assertion) -> str:
 def badge_or_404(badge_id: str):
     """A badge of the tour library, or an attested skill (awarded by assessors)."""
     badge = learning.library().badge(badge_id)
+    if badge is None and not learning.is_skill(badge_id):  # published a moment ago?
+        badge = publishedtours.all_libraries(max_age=publishedtours.min_refresh()).badge(badge_id)
     if badge is None and learning.is_skill(badge_id):
         lang = current_language()
         badge = Badge(id=badge_id, name=learning.tour_text(lang, "badge", badge_id, "name"),

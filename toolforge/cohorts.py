@@ -124,7 +124,7 @@ def create():
 def cohort(cohort_id: int):
     cohort = _own_cohort(cohort_id)
     wiki = learning.wiki_config(cohort.wiki)
-    lib = learning.library()
+    lib = learning.library(wiki=cohort.wiki)
     names = [m.username for m in cohort.members]
     try:
         done = learning.refresh(wiki, names) if wiki and names else None

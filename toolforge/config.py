@@ -29,7 +29,7 @@ from urllib.parse import quote_plus, urlsplit
 
 import yaml
 
-__all__ = ["DEFAULTS", "load", "toolsdb_url", "wiki_origins", "load_tours_file"]
+__all__ = ["DEFAULTS", "load", "toolsdb_url", "wiki_origins"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,8 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "TOOLSDB_DATABASE": None,
     "TOOLSDB_HOST": "tools.db.svc.wikimedia.cloud",
     "WIKIS": [],  # contracts §10: [{id, api, index, language, project, origins?}]
-    "TOURS_FILE": str(ROOT / "tours.yaml"),  # known tours and their steps
-    "UNKNOWN_TOURS": "reject",  # or "count": events of tours not in TOURS_FILE
+    "UNKNOWN_TOURS": "reject",  # or "count": events of tours the wiki does not publish
+    "TOURS_REFRESH": 300,  # seconds: how often each wiki's published tours are read again
+    "TOURS_MIN_REFRESH": 60,  # ... at most this often for an event naming an unknown tour
     "UNKNOWN_WIKIS": "reject",  # or "count" (the playground counts everything)
     "LANGUAGES_FILE": str(ROOT / "tours" / "data" / "languages.json"),
     "MESSAGES_DIR": str(ROOT / "i18n" / "app"),
@@ -172,60 +173,3 @@ def wiki_aliases(wikis: list[Mapping[str, Any]]) -> dict[str, str]:
             if host:
                 result.setdefault(host, wid)
     return result
-
-
-#: Conditions that choose among readers (their editor, skin, whether they are logged in):
-#: a step with one of them, or with any ``unless``, is on some readers' paths only. ``action``
-#: and ``namespace`` only say on which page a step happens, which every reader comes to.
-_READER_CONDITIONS = ("editor", "skin", "logged-in")
-
-
-def is_branch(step: Mapping[str, Any]) -> bool:
-    """Whether a step of ``tours.yaml`` is conditional: a branch of the funnel, not a step
-    everyone passes (contracts §6)."""
-    when, unless = step.get("when"), step.get("unless")
-    if isinstance(unless, Mapping) and any(v not in (None, [], "") for v in unless.values()):
-        return True
-    return isinstance(when, Mapping) and any(
-        when.get(k) not in (None, [], "") for k in _READER_CONDITIONS)
-
-
-def load_tours_file(path: str | os.PathLike | None) -> dict[str, dict[str, Any]]:
-    """Known tours: ``{tour id: {"version": int, "steps": [step ids in order], "title": str,
-    "step_titles": {step id: title}, "branches": [conditional step ids]}}`` (titles in the
-    source language).
-
-    Read straight from ``tours.yaml`` (only ids, versions and step order; the compiler does
-    the full validation). Steps that wiki variants insert are added at the end, so the
-    funnel can still place them by the ``index`` the gadget sends. A missing or unreadable
-    file gives no tours, which with ``UNKNOWN_TOURS: reject`` rejects every event — the app's
-    log says so at start.
-    """
-    if not path or not Path(path).is_file():
-        return {}
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f) or {}
-    except yaml.YAMLError:
-        return {}
-    tours: dict[str, dict[str, Any]] = {}
-    for tour in data.get("tours") or []:
-        if isinstance(tour, dict) and isinstance(tour.get("id"), str):
-            steps = [s for s in tour.get("steps") or [] if isinstance(s, dict) and "id" in s]
-            tours[tour["id"]] = {
-                "version": tour.get("version", 1), "steps": [s["id"] for s in steps],
-                "title": str(tour.get("title") or ""),
-                "step_titles": {s["id"]: str(s.get("title") or "") for s in steps},
-                "branches": [s["id"] for s in steps if is_branch(s)]}
-    for wiki in data.get("wikis") or []:
-        for change in (wiki or {}).get("changes") or []:
-            if not isinstance(change, dict):
-                continue
-            tour = tours.get(change.get("tour"))
-            step = change.get("step") if isinstance(change.get("step"), dict) else {}
-            sid = step.get("id")
-            if tour is not None and isinstance(sid, str) and sid not in tour["steps"]:
-                tour["steps"].append(sid)
-                if is_branch(step):
-                    tour["branches"].append(sid)
-    return tours

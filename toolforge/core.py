@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from . import publishedtours
 from .i18n import msg
 
 __all__ = ["bp", "init_app"]
@@ -16,9 +17,11 @@ bp = Blueprint("core", __name__)
 def index():
     """Front page: the configured wikis and their tours' funnels."""
     wikis = current_app.config.get("WIKIS") or []
-    tours = sorted(current_app.config.get("KNOWN_TOURS") or {})
+    tours = {str(w.get("id")): sorted(publishedtours.known_tours(str(w.get("id"))))
+             for w in wikis}  # each wiki's own tours, as published there
     links = "funnels.funnel" in current_app.view_functions
-    return render_template("index.html", wikis=wikis, tours=tours, links=links)
+    return render_template("index.html", wikis=wikis, tours=tours, links=links,
+                           any_tours=any(tours.values()))
 
 
 @bp.get("/healthz")

@@ -37,6 +37,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from . import config as config_module
+from . import publishedtours
 from .db import get_engine, get_session
 from .i18n import msg
 from .models import EventCount
@@ -328,12 +329,12 @@ def ingest():
     if origin_wiki is not None and origin_wiki != wiki:
         return _error(403, msg("wikitours-app-error-403"))
     if config["UNKNOWN_TOURS"] != "count":
-        tours = current_app.extensions["wikitours.known_steps"]
-        for event in batch["events"]:
-            known = tours.get(event["tour"])
-            if (known is None or event["version"] > known[0]
-                    or (known[1] and event.get("step") and event["step"] not in known[1])):
-                return _error(400, msg("wikitours-app-events-unknown-tour", event["tour"]))
+        unknown = _unknown_tour(batch["events"], publishedtours.published(wiki).steps)
+        if unknown is not None:  # published a moment ago? read again, at most once a minute
+            unknown = _unknown_tour(batch["events"], publishedtours.published(
+                wiki, max_age=publishedtours.min_refresh()).steps)
+        if unknown is not None:
+            return _error(400, msg("wikitours-app-events-unknown-tour", unknown))
     counts, index = aggregate(wiki, batch["events"])
     buffer: CounterBuffer | None = current_app.extensions.get("wikitours.event_buffer")
     if buffer is not None:
@@ -342,6 +343,18 @@ def ingest():
     else:
         accepted = count_events(get_session(), counts, index)
     return _cors(jsonify({"accepted": accepted})), 202
+
+
+def _unknown_tour(events: list[dict],
+                  tours: Mapping[str, tuple[int, frozenset[str]]]) -> str | None:
+    """The first event's tour that *wiki* does not publish (or not in that version, or without
+    that step), or None when the wiki runs every tour and step named."""
+    for event in events:
+        known = tours.get(event["tour"])
+        if (known is None or event["version"] > known[0]
+                or (known[1] and event.get("step") and event["step"] not in known[1])):
+            return event["tour"]
+    return None
 
 
 class CounterBuffer:
@@ -433,11 +446,5 @@ def init_app(app: Flask) -> None:
     if interval > 0:
         app.extensions["wikitours.event_buffer"] = CounterBuffer(app, interval)
     wikis = app.config.get("WIKIS") or []
-    app.extensions["wikitours.known_steps"] = {
-        tour: (int(t.get("version", 1)), frozenset(t.get("steps") or ()))
-        for tour, t in (app.config.get("KNOWN_TOURS") or {}).items()}
     app.extensions["wikitours.origins"] = config_module.wiki_origins(wikis)
     app.extensions["wikitours.wiki_aliases"] = config_module.wiki_aliases(wikis)
-    if not app.config.get("KNOWN_TOURS") and app.config["UNKNOWN_TOURS"] != "count":
-        app.logger.warning("no tours known (TOURS_FILE %s): every event will be refused",
-                           app.config.get("TOURS_FILE"))

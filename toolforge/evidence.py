@@ -27,6 +27,8 @@ from typing import Iterable, Mapping
 
 from tours.model import Badge, Library, Step, Tour
 
+from contracts.revisions import Revision, count_refs
+
 from .progress import Progress, TourProgress, parse_time
 
 __all__ = ["Revision", "Edit", "TourCheck", "Earned", "claimed_revisions", "check_tour",
@@ -35,27 +37,7 @@ __all__ = ["Revision", "Edit", "TourCheck", "Earned", "claimed_revisions", "chec
 
 KIND_EVIDENCE = "evidence"
 KIND_COMPLETION = "completion"
-_REF = re.compile(r"<ref(?:\s[^>]*)?>|<ref\s[^>]*/>", re.I)
 _USER_NS, _USER_TALK_NS = 2, 3
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One revision as the wiki answered: *missing* when the id is unknown or deleted."""
-
-    revid: int
-    missing: bool = False
-    title: str = ""
-    namespace: int = 0
-    user: str = ""
-    timestamp: str = ""
-    tags: tuple[str, ...] = ()
-    text: str | None = None  # None: not fetched or hidden by revision deletion
-    parent_text: str | None = None  # the previous revision's text ("" for a page creation)
-    hidden: bool = False  # user or text suppressed by revision deletion
-    #: A later revision restored the page to what it was before this edit (an undo, a
-    #: rollback or a manual revert), whether or not MediaWiki has tagged it ``mw-reverted`` yet.
-    restored_later: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,11 +64,6 @@ class TourCheck:
     status: str
     reason: str = ""
     edits: tuple[Edit, ...] = ()
-
-
-def count_refs(text: str) -> int:
-    """``<ref>`` openings (named, grouped or self-closing) in wikitext."""
-    return len(_REF.findall(text or ""))
 
 
 def _rest(title: str) -> str:
@@ -210,14 +187,17 @@ class Standing:
 
 def earned(progress: Progress | None, library: Library, revisions: Mapping[int, Revision],
            now: datetime, keep: timedelta = timedelta(0),
-           issued: Iterable[str] = ()) -> Standing:
+           issued: Iterable[str] = (),
+           practice: Mapping[str, tuple[Edit, ...]] | None = None) -> Standing:
     """Badges earned, resolved to a fixed point like :func:`toolforge.progress.earned_badges`.
 
     A badge with ``evidence`` needs every required tour's check ``ok``; one without needs the
     tours ``completed`` and is of kind ``completion``. A badge with no requirement is never
     earned. *pending* lists badges that will be earned once their edits are old enough.
     *issued* are badges the learner already holds (not revoked): they count for pathways
-    without their edits being looked up again.
+    without their edits being looked up again. *practice* maps a badge to kept task edits on
+    real articles (:mod:`practice.verify`, issue 19): they stand in for the evidence of a
+    badge whose tours were completed but whose own claimed edits do not hold.
     """
     done = {t.tour for t in progress.tours if t.status == "completed"} if progress else set()
     checks = check_progress(progress, library, revisions, now, keep)
@@ -230,6 +210,9 @@ def earned(progress: Progress | None, library: Library, revisions: Mapping[int, 
         found = [checks.get((badge.id, t)) for t in badge.requires_tours]
         edits = tuple(e for c in found if c for e in c.edits)
         statuses = {c.status if c else "failed" for c in found}
+        if statuses != {"ok"} and (practice or {}).get(badge.id) and all(
+                t in done for t in badge.requires_tours):
+            return True, False, tuple((practice or {})[badge.id])
         return statuses <= {"ok"}, statuses <= {"ok", "pending"} and "pending" in statuses, edits
 
     changed = True

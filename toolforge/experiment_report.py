@@ -29,7 +29,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from bot.experiments import Design
+from contracts.experiments import Design
 
 from . import stats
 

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from tours.model import message_key
 
+from . import publishedtours
 from .db import get_session
 from .events import ID_PATTERN, LANG_PATTERN
 from .i18n import catalog, msg, text_direction, tour_text
@@ -238,7 +239,9 @@ def _known_or_404(wiki: str, tour: str) -> dict[str, Any]:
     if config["UNKNOWN_WIKIS"] != "count" and wiki not in {
             str(w["id"]) for w in config.get("WIKIS") or []}:
         abort(404)
-    known = (config.get("KNOWN_TOURS") or {}).get(tour)
+    known = publishedtours.known_tours(wiki).get(tour)
+    if known is None:  # published a moment ago?
+        known = publishedtours.known_tours(wiki, max_age=publishedtours.min_refresh()).get(tour)
     if known is None and config["UNKNOWN_TOURS"] != "count":
         abort(404)
     return known or {}
@@ -287,7 +290,7 @@ def _options(wiki: str, tour: str) -> tuple[list[str], list[str], list[int]]:
 def funnel(wiki: str, tour: str):
     """The funnel page."""
     data, error = load_funnel(wiki, tour)
-    known = (current_app.config.get("KNOWN_TOURS") or {}).get(tour) or {}
+    known = publishedtours.known_tours(wiki).get(tour) or {}
     titles = step_titles(tour, known)
     source_title = known.get("title") or ""
     tour_title = plain(tour_text(message_key("tour", tour, "title"), source_title)) or tour

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from . import learning
+from . import learning, practice_view
 from .progress import badge_statuses, completed_tours
 from .wikiclient import WikiError, valid_username
 
@@ -45,7 +45,7 @@ def learner(wiki_id: str, name: str):
     wiki = learning.wiki_config(wiki_id)
     if wiki is None or not valid_username(name):
         abort(404)
-    lib = learning.library()
+    lib = learning.library(wiki=wiki.id)
     try:
         done = learning.refresh(wiki, [name])
     except WikiError:
@@ -58,6 +58,7 @@ def learner(wiki_id: str, name: str):
     issued = {a.badge for a in held if not a.revoked}
     statuses = tuple(replace(s, earned=s.badge in issued)
                      for s in badge_statuses(completed_tours(read.progress, lib), lib))
+    practice = practice_view.learner_practice(wiki, read)
     return render_template("learner.html", wiki=wiki, name=read.username, read=read,
-                           held=held, statuses=statuses,
+                           held=held, statuses=statuses, practice=practice,
                            lib=lib, tour_text=learning.tour_text, unavailable=False)

@@ -50,14 +50,14 @@ def load_library(path: str | Path) -> Library:
     return loaded
 
 
-def library(app: Flask | None = None) -> Library:
-    """The app's library: ``LIBRARY`` (tests) or ``TOURS_FILE``, loaded once per app."""
-    app = app or current_app
-    lib = app.extensions.get("wikitours.library")
-    if lib is None:
-        lib = app.config.get("LIBRARY") or load_library(app.config["TOURS_FILE"])
-        app.extensions["wikitours.library"] = lib
-    return lib
+def library(app: Flask | None = None, wiki: str | None = None) -> Library:
+    """The tours and badges *wiki* publishes (:mod:`toolforge.publishedtours`), or, without a
+    wiki, those of every configured wiki (``LIBRARY`` instead when configured: tests)."""
+    from . import publishedtours
+
+    if wiki is not None:
+        return publishedtours.library_for(wiki, app)
+    return publishedtours.all_libraries(app)
 
 
 # --- translated tour and badge texts -----------------------------------------------------
@@ -168,12 +168,16 @@ def _utcnow() -> dt.datetime:
 def standings(reads: Iterable[ProgressRead], lib: Library,
               revisions: Mapping[int, ev.Revision] | None, now: dt.datetime,
               keep: dt.timedelta = dt.timedelta(0),
-              issued: Mapping[str, set[str]] | None = None) -> dict[str, ev.Standing]:
+              issued: Mapping[str, set[str]] | None = None,
+              practice: Mapping[str, Mapping[str, tuple]] | None = None
+              ) -> dict[str, ev.Standing]:
     """What each ``ok`` read earns, with its claimed edits checked against *revisions*;
-    *issued* (user → badges held, not revoked) count for pathways as they are."""
+    *issued* (user → badges held, not revoked) count for pathways as they are; *practice*
+    (user → badge → kept task edits) stands in for a tour's own edits (issue 19)."""
     aware = now.replace(tzinfo=dt.timezone.utc) if now.tzinfo is None else now
     return {r.username: ev.earned(r.progress, lib, revisions or {}, aware, keep,
-                                  (issued or {}).get(r.username, ()))
+                                  (issued or {}).get(r.username, ()),
+                                  (practice or {}).get(r.username))
             for r in reads if r.status == "ok" and r.progress is not None}
 
 
@@ -188,7 +192,8 @@ def _issued(session: Session, wiki: str, names: list[str]) -> dict[str, set[str]
 def issue(session: Session, wiki: str, reads: Iterable[ProgressRead], lib: Library,
           now: dt.datetime | None = None, *,
           revisions: Mapping[int, ev.Revision] | None = None,
-          keep: dt.timedelta = dt.timedelta(0), trainer_min_learners: int = 3) -> list[Assertion]:
+          keep: dt.timedelta = dt.timedelta(0), trainer_min_learners: int = 3,
+          practice: Mapping[str, Mapping[str, tuple]] | None = None) -> list[Assertion]:
     """Create the missing assertions for every ``ok`` read; return the new ones.
 
     Only progress the wiki client accepted (the learner's own latest revision) counts, and a
@@ -204,7 +209,8 @@ def issue(session: Session, wiki: str, reads: Iterable[ProgressRead], lib: Libra
     existing = assertions_for(session, wiki, [r.username for r in reads])
     have = {(a.username, a.badge) for a in existing}
     by_user = standings(reads, lib, revisions, now, keep, _issued(session, wiki,
-                                                                   [r.username for r in reads]))
+                                                                   [r.username for r in reads]),
+                        practice)
     created: list[Assertion] = []
     for read in reads:
         for held in by_user[read.username].earned:
@@ -280,7 +286,7 @@ def refresh(wiki: Wiki, usernames: Iterable[str], session: Session | None = None
     *fresh* skips the short progress cache (an explicit refresh, the scheduled job).
     """
     session = session or get_session()
-    lib = library()
+    lib = library(wiki=wiki.id)
     reads = _cached_progress(wiki, list(dict.fromkeys(usernames)), fresh)
     already = {(a.username, a.badge) for a in assertions_for(
         session, wiki.id, [r.username for r in reads.values()])}
@@ -293,8 +299,12 @@ def refresh(wiki: Wiki, usernames: Iterable[str], session: Session | None = None
     revisions = client(wiki).revisions(claimed) if claimed else {}
     keep = dt.timedelta(seconds=float(current_app.config.get("EVIDENCE_KEEP_SECONDS", 0) or 0))
     now = _utcnow()
+    from .practice_view import badge_evidence
+
+    practice = badge_evidence(wiki, client(wiki), reads, already, lib)
     new = issue(session, wiki.id, reads.values(), lib, now, revisions=revisions, keep=keep,
-                trainer_min_learners=int(current_app.config.get("TRAINER_MIN_LEARNERS", 3)))
+                trainer_min_learners=int(current_app.config.get("TRAINER_MIN_LEARNERS", 3)),
+                practice=practice)
     pending = tuple(name for name, standing in standings(
         reads.values(), lib, revisions, now, keep,
         _issued(session, wiki.id, list(reads))).items() if standing.pending)

@@ -2,7 +2,7 @@
 
 Mentees come from the wiki (``Project:Wikitours/Mentees/<Mentor>.json``, kept by the bot), so
 the dashboard needs no setup: a mentor signs in with their wiki account and sees the people
-assigned to them. Only someone who counts as a mentor (:mod:`bot.mentoreligibility`, the same
+assigned to them. Only someone who counts as a mentor (:mod:`contracts.mentoreligibility`, the same
 decision the bot makes: added to the list by themself or an admin, meets the wiki's minimums,
 not blocked or removed) gets a dashboard; anyone else is told to read the wiki's mentor status
 page, which says why. "May need a hand" hints come from :func:`toolforge.progress.needs_a_hand`.
@@ -16,9 +16,9 @@ import time
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from bot.mentoreligibility import Assessment, status_title
+from contracts.mentoreligibility import Assessment, status_title
 
-from . import learning
+from . import learning, practice_view
 from .auth import current_user, is_admin, login_required
 from .progress import needs_a_hand
 from .wikiclient import MENTORS_PAGE, Wiki, WikiClient, WikiError, valid_username
@@ -52,7 +52,7 @@ def dashboard():
     wiki = learning.wiki_config(user.wiki)
     if wiki is None or not valid_username(mentor):
         abort(404)
-    lib = learning.library()
+    lib = learning.library(wiki=wiki.id)
     client = learning.client(wiki)
     try:
         verdict = assessment(wiki, client).verdict(mentor)
@@ -65,6 +65,7 @@ def dashboard():
         names = [m.username for m in mentees]
         done = learning.refresh(wiki, names)
         edits = client.contributions(names)
+        practice = practice_view.mentor_practice(wiki, client, done.reads)
     except WikiError:
         return render_template("mentor.html", wiki=wiki, mentor=mentor, rows=[], problems=(),
                                lib=lib, tour_text=learning.tour_text, unavailable=True), 503
@@ -76,7 +77,8 @@ def dashboard():
         hints = needs_a_hand(read.progress if read else None, recent, now,
                              assigned=mentee.assigned)
         rows.append({"mentee": mentee, "read": read, "held": done.assertions.get(
-            mentee.username, []), "edits": recent[:RECENT_EDITS], "hints": hints})
+            mentee.username, []), "edits": recent[:RECENT_EDITS], "hints": hints,
+                     "practice": practice.get(mentee.username)})
     rows.sort(key=lambda r: (not r["hints"], r["mentee"].username))
     return render_template("mentor.html", wiki=wiki, mentor=mentor, rows=rows,
                            problems=problems, lib=lib, tour_text=learning.tour_text,

@@ -44,6 +44,7 @@ class OutcomeRow(Base):
     completed_tour: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     earned_badge: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     wrote_to_mentor: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    practised: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     tours_started: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     tours_completed: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     badges: Mapped[int] = mapped_column(Integer, default=0, nullable=False)

@@ -17,6 +17,9 @@ wiki with short windows instead of waiting days.
 - ``retained``: any edit between day 15 and day 45 after registration.
 - ``tours_started`` / ``tours_completed`` / ``badges``: from the learner's own, verified
   progress page (see :mod:`toolforge.wikiclient`).
+- ``practised``: a task edit (practice on a real article, issue 19) within 7 days of
+  registration: an edit the newcomer's progress page records under ``tasks`` that is one of
+  their own contributions to a content namespace and is not tagged reverted.
 - ``wrote_to_mentor``: an edit of theirs to ``User talk:<Mentor>`` (or a subpage of it); the
   fetch reads edits up to the end of the retention window (45 days).
 
@@ -42,7 +45,7 @@ REVERT_TAGS = frozenset({"mw-reverted"})
 REVERTING_TAGS = frozenset({"mw-undo", "mw-rollback", "mw-manual-revert"})
 #: The yes/no outcomes, in the order reports show them.
 OUTCOMES = ("activated_24h", "activated_7d", "constructive", "retained", "started_tour",
-            "completed_tour", "earned_badge", "wrote_to_mentor")
+            "completed_tour", "earned_badge", "wrote_to_mentor", "practised")
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class Outcome:
     completed_tour: bool | None = None
     earned_badge: bool | None = None
     wrote_to_mentor: bool | None = None
+    practised: bool | None = None
     tours_started: int = 0
     tours_completed: int = 0
     badges: tuple[str, ...] = field(default=())
@@ -195,8 +199,14 @@ def compute(newcomer: Newcomer, registration: str, edits: Iterable[Edit], now: d
         any(registered + w.retention_start <= e.timestamp < registered + w.retention_end
             for e in edits),
         registered + w.retention_end, now)
+    claimed = {t.revid for t in (progress.tasks if progress else ())}
+    practised = _window(
+        any(e.revid in claimed and e.ns in content_namespaces and not e.reverted
+            and _within(e, registered, w.activation_long) for e in edits),
+        registered + w.activation_long, now)
     return Outcome(registration=registration, week=iso_week(registered), activated_24h=short,
-                   activated_7d=long, constructive=constructive, retained=retained, **base)
+                   activated_7d=long, constructive=constructive, retained=retained,
+                   practised=practised, **base)
 
 
 def _not_reverted(edit: Edit, reverted_at: Mapping[int, dt.datetime | None],

@@ -30,12 +30,16 @@ request per 50 newcomers per outcome.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from contracts import mentees
+from contracts.experiments import (design_of, parse_config, parse_record,
+                                   parse_report_threshold, verify)
 from tours.model import Library
+from tours.problemkinds import from_message
+from tours.problemtext import render
 
 from .outcomes import REVERTING_TAGS, Edit, Newcomer, Outcome, Windows, compute, \
     first_content_edit
@@ -102,34 +106,26 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
     When *designs* is given, each experiment's design as the reports need it is stored there
     (:func:`design_entry`). Each recorded entry is checked against the design recorded when
     the experiment started (the recorded arm wins over later edits of the configuration)."""
-    from bot.experiments import (design_of, parse_config, parse_record,
-                                 parse_report_threshold, verify)
-
     records = _prefixed(client, 4, "Wikitours/Mentees/")
     newcomers: dict[str, Newcomer] = {}
     for title, text in sorted(records.items()):
-        mentor = _normal(title.rsplit("/", 1)[-1].removesuffix(".json"))
-        try:
-            data = json.loads(text)
-        except ValueError:
-            problems.append(f"{title}: not valid JSON; its mentees are left out")
-            continue
-        for entry in data.get("mentees", []) if isinstance(data, dict) else []:
-            name = entry.get("username") if isinstance(entry, dict) else None
-            if isinstance(name, str) and valid_username(name):
-                if len(newcomers) >= MAX_NEWCOMERS:
-                    problems.append(f"{title}: more than {MAX_NEWCOMERS} newcomers in the "
-                                    "records; the rest are left out of this refresh")
-                    break
-                newcomers.setdefault(_normal(name), Newcomer(_normal(name), mentor))
+        mentor = mentees.mentor_of(title)
+        entries, dropped = mentees.parse_record(text, title)
+        problems.extend(p for p in dropped if "not valid JSON" in p)
+        for entry in entries:
+            if len(newcomers) >= MAX_NEWCOMERS:
+                problems.append(f"{title}: more than {MAX_NEWCOMERS} newcomers in the "
+                                "records; the rest are left out of this refresh")
+                break
+            newcomers.setdefault(entry.username, Newcomer(entry.username, mentor))
     pages = _prefixed(client, 4, "Wikitours/Experiments")
     config_page = next((t for t in pages if t.endswith("/Experiments.json")), "")
     experiments, config_problems = parse_config(pages.get(config_page, ""),
                                                 config_page or "Experiments.json")
-    problems.extend(str(p) for p in config_problems)
+    problems.extend(_problem_text(p) for p in config_problems)
     limit, limit_problems = parse_report_threshold(pages.get(config_page, ""),
                                                    config_page or "Experiments.json")
-    problems.extend(str(p) for p in limit_problems)
+    problems.extend(_problem_text(p) for p in limit_problems)
     if settings is not None and limit is not None:
         settings["report-threshold"] = limit
     by_name = {e.name: e for e in experiments}
@@ -169,12 +165,16 @@ def welcomed(client: WikiClient, problems: list[str], settings: dict[str, int] |
     return newcomers, {e.name: tuple(v.id for v in e.variants) for e in experiments}
 
 
+def _problem_text(problem) -> str:
+    """``PAGE:LINE:COLUMN: what is wrong`` of a problem of the experiments' configuration."""
+    return f"{problem.page}:{problem.line}:{problem.column}: " \
+        f"{render(from_message(problem.message), 'en')}"
+
+
 def design_entry(experiment, frozen=None, plan=None) -> dict:
     """What the reports need of an experiment, as JSON: its arms and weights and its design
     (primary outcome, minimum effect, horizon) as recorded when it started, else as
     configured; whether it is active, and whether the configuration has changed since."""
-    from bot.experiments import design_of
-
     arms = frozen or design_of(experiment)
     design = plan or experiment.design
     changed = bool(frozen and frozen != design_of(experiment)) or bool(

@@ -9,12 +9,12 @@ hand" hints a mentor sees. Keeping it pure means every rule is tested without a 
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from datetime import datetime, timedelta
+from typing import Iterable
 
+from contracts.progress import (  # noqa: F401  (the record, as the app's modules use it)
+    STATUSES, Progress, TourProgress, parse_progress, parse_time)
 from tours.model import Badge, Library
 
 __all__ = [
@@ -32,111 +32,6 @@ __all__ = [
     "needs_a_hand",
     "parse_time",
 ]
-
-STATUSES = ("started", "completed", "dismissed")
-#: A progress page larger than this is not read (a real one is well under a kilobyte per tour).
-MAX_PROGRESS_BYTES = 256 * 1024
-
-
-@dataclass(frozen=True)
-class TourProgress:
-    """One tour's entry in a learner's progress page."""
-
-    tour: str
-    status: str
-    version: int = 1
-    step: str = ""
-    started: str = ""
-    updated: str = ""
-    completed: str = ""
-    #: Revision ids the gadget recorded when a step ended in a saved edit: ``(step id, revid)``.
-    #: Claims only: :mod:`toolforge.evidence` checks each one on the wiki.
-    edits: tuple[tuple[str, int], ...] = ()
-
-
-#: Recorded edits read per tour at most (a tour has a handful of saved steps).
-MAX_EDITS = 20
-_STEP_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-def _edits(value: Any) -> tuple[tuple[str, int], ...]:
-    """The ``edits`` object of an entry, keeping only step id → positive revision id pairs."""
-    if not isinstance(value, dict):
-        return ()
-    out = []
-    for step, revid in list(value.items())[:MAX_EDITS]:
-        if (isinstance(step, str) and len(step) <= 64 and _STEP_ID.fullmatch(step)
-                and isinstance(revid, int) and not isinstance(revid, bool) and 0 < revid < 2**53):
-            out.append((step, revid))
-    return tuple(out)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A learner's accepted progress page: who, which revision, and each tour's entry."""
-
-    username: str
-    tours: tuple[TourProgress, ...] = ()
-    revision: int = 0
-    timestamp: str = ""
-
-    def tour(self, tour_id: str) -> TourProgress | None:
-        return next((t for t in self.tours if t.tour == tour_id), None)
-
-
-def parse_time(value: str) -> datetime | None:
-    """An ISO 8601 time (``2026-11-25T10:05:00Z``) as an aware datetime, or None if invalid."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _text(value: Any, limit: int = 64) -> str:
-    return value[:limit] if isinstance(value, str) else ""
-
-
-def parse_progress(text: str, page: str = "wikitours.json") -> tuple[tuple[TourProgress, ...],
-                                                                     list[str]]:
-    """The tour entries of a progress page, and problems as ``PAGE: what is wrong`` lines.
-
-    Entries that are malformed are dropped one by one with a problem, so a single bad entry
-    never hides the learner's other tours. Unknown statuses are not completions.
-    """
-    if len(text.encode("utf-8")) > MAX_PROGRESS_BYTES:
-        return (), [f"{page}: the page is larger than {MAX_PROGRESS_BYTES} bytes; not read"]
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        return (), [f"{page}: not valid JSON ({error}); the gadget rewrites it on the next tour"]
-    if not isinstance(data, dict):
-        return (), [f"{page}: expected a JSON object with \"format\" and \"tours\""]
-    problems: list[str] = []
-    if data.get("format") != 1:
-        problems.append(f"{page}: unknown \"format\" {data.get('format')!r}; expected 1")
-        return (), problems
-    tours = data.get("tours")
-    if not isinstance(tours, dict):
-        return (), problems + [f"{page}: \"tours\" must be an object of tour id → entry"]
-    entries = []
-    for tour_id, entry in tours.items():
-        if not isinstance(entry, dict) or entry.get("status") not in STATUSES:
-            problems.append(f"{page}: tour {tour_id[:64]!r}: \"status\" must be one of "
-                            f"{', '.join(STATUSES)}")
-            continue
-        version = entry.get("version", 1)
-        entries.append(TourProgress(
-            tour=tour_id[:64], status=entry["status"],
-            version=version if isinstance(version, int) and not isinstance(version, bool) else 1,
-            step=_text(entry.get("step")), started=_text(entry.get("started"), 32),
-            updated=_text(entry.get("updated"), 32), completed=_text(entry.get("completed"), 32),
-            edits=_edits(entry.get("edits")),
-        ))
-    return tuple(entries), problems
-
 
 def completed_tours(progress: Progress | None, library: Library) -> frozenset[str]:
     """Tours of *library* whose entry is ``completed`` (any version: a badge once earned for a

@@ -238,7 +238,7 @@ def refresh(wiki_id: str, now: dt.datetime | None = None, windows: Windows = Win
     if wiki is None:
         raise KeyError(f"no wiki {wiki_id!r} in WIKIS")
     now = now or dt.datetime.now(dt.timezone.utc)
-    fetched = fetch_outcomes(client(wiki), now, library=library(), windows=windows)
+    fetched = fetch_outcomes(client(wiki), now, library=library(wiki=wiki.id), windows=windows)
     session = session or get_session()
     store(session, wiki.id, fetched.outcomes, now)
     store_settings(session, wiki.id, fetched.report_threshold, now)

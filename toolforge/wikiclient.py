@@ -23,8 +23,10 @@ from urllib.parse import quote
 
 import requests
 
-from bot.mentoreligibility import Account, Assessment, assess, names_to_look_up, settings_title
-from bot.mentoreligibility import Revision as PageRevision
+from contracts.mentees import Mentee, parse_record, record_title
+from contracts.mentoreligibility import Account, Assessment, assess, names_to_look_up, settings_title
+from contracts.mentoreligibility import Revision as PageRevision
+from practice.verify import practice_fields
 
 from .evidence import Revision
 from .progress import Contribution, Progress, parse_progress
@@ -100,15 +102,6 @@ class ProgressRead:
     progress: Progress | None = None
     last_editor: str = ""
     problems: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Mentee:
-    """One entry of ``Project:Wikitours/Mentees/<Mentor>.json`` (contracts §7)."""
-
-    username: str
-    assigned: str = ""
-    reason: str = ""
 
 
 class WikiError(Exception):
@@ -192,6 +185,20 @@ class WikiClient:
                 pages.extend(part.get("pages", []))
         return {t: mapping.get(t, t) for t in titles}, pages
 
+    def page_texts(self, titles: list[str]) -> dict[str, str | None]:
+        """The current text of each title as asked (None: missing or hidden), 50 a request."""
+        if not titles:
+            return {}
+        normalized, pages = self._pages(list(dict.fromkeys(titles)), prop="revisions",
+                                        rvprop="content", rvslots="main")
+        texts: dict[str, str | None] = {}
+        for page in pages:
+            revisions = page.get("revisions") or []
+            slot = (revisions[0].get("slots") or {}).get("main", {}) if revisions else {}
+            texts[page.get("title", "")] = None if not revisions or slot.get("texthidden") \
+                else str(slot.get("content", ""))
+        return {t: texts.get(normalized.get(t, t)) for t in titles}
+
     # --- what the app reads ----------------------------------------------------------------
 
     def progress(self, usernames: Iterable[str]) -> dict[str, ProgressRead]:
@@ -235,9 +242,10 @@ class WikiClient:
             if not entries and problems:
                 result[name] = ProgressRead(owner, "invalid", problems=tuple(problems))
                 continue
+            tasks, public = practice_fields(text)
             result[name] = ProgressRead(owner, "ok", Progress(
-                owner, entries, int(rev.get("revid", 0)), str(rev.get("timestamp", ""))),
-                problems=tuple(problems))
+                owner, entries, int(rev.get("revid", 0)), str(rev.get("timestamp", "")),
+                tasks, public), problems=tuple(problems))
         return result
 
     def revisions(self, revids: Iterable[int], *, with_parents: bool = True) -> dict[int, Revision]:
@@ -361,37 +369,15 @@ class WikiClient:
         """The mentor's mentees as the bot recorded them, and problems reading the page."""
         if not valid_username(mentor):
             return (), ("not a valid user name",)
-        title = f"Project:Wikitours/Mentees/{_normal(mentor)}.json"
-        _, pages = self._pages([title], prop="revisions", rvprop="content", rvslots="main")
-        revisions = (pages[0] if pages else {}).get("revisions") or []
-        if not revisions:
-            return (), ()
-        text = (revisions[0].get("slots") or {}).get("main", {}).get("content", "")
-        try:
-            data = json.loads(text)
-        except ValueError as error:
-            return (), (f"{title}: not valid JSON ({error})",)
-        entries = data.get("mentees") if isinstance(data, dict) else None
-        if not isinstance(entries, list):
-            return (), (f"{title}: expected {{\"mentees\": [...]}}",)
-        mentees: dict[str, Mentee] = {}
-        problems = []
-        for entry in entries:
-            name = entry.get("username") if isinstance(entry, dict) else None
-            if not isinstance(name, str) or not valid_username(name):
-                problems.append(f"{title}: skipped an entry without a valid \"username\"")
-                continue
-            assigned, reason = entry.get("assigned"), entry.get("reason")
-            mentees.setdefault(_normal(name), Mentee(
-                _normal(name), assigned[:32] if isinstance(assigned, str) else "",
-                reason[:64] if isinstance(reason, str) else ""))
-        return tuple(mentees.values()), tuple(problems)
+        title = record_title(mentor)
+        text = self.page_texts([title]).get(title)
+        return parse_record(text, title) if text else ((), ())
 
     def mentors(self) -> tuple[str, ...]:
         """User names that count as mentors (eligible or paused), contracts §7.
 
         Being on ``Project:Wikitours/Mentors.json`` is not enough: the bot and the app decide
-        with the same pure module, :mod:`bot.mentoreligibility`.
+        with the same pure module, :mod:`contracts.mentoreligibility`.
         """
         return tuple(self.mentor_assessment().counted())
 
@@ -431,7 +417,7 @@ class WikiClient:
         return result
 
     def mentor_assessment(self, now: dt.datetime | None = None) -> Assessment:
-        """Who on the mentor list counts, and why (:func:`bot.mentoreligibility.assess`)."""
+        """Who on the mentor list counts, and why (:func:`contracts.mentoreligibility.assess`)."""
         history = self.page_revisions(MENTORS_PAGE)
         settings = self.page_revisions(settings_title(MENTORS_PAGE), limit=500)
         names = names_to_look_up(history, settings)

@@ -43,8 +43,8 @@ from tours.render.gadgetdata import (
     ui_messages,
 )
 from tours.render.helppage import render_help_page
-from tours.render.liveversion import (LOADER_TITLE, version_pages, with_pointer,
-                                      with_version_note)
+from contracts.liveversion import LOADER_TITLE, with_pointer
+from tours.render.liveversion import version_pages, with_version_note
 from tours.render.reference import read_reference_messages, render_reference
 from tours.render.texts import Messages
 from tours.render.translatesources import sources_page

@@ -73,6 +73,7 @@ MODULES = (
     "popover",
     "events",
     "tour",
+    "tasks",
 )
 PLACE_MODULES = ("placement",)
 EVENTS_MODULES = ("telemetry",)

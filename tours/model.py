@@ -15,6 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+#: Names the gadget's live-version pointer uses for its own entries beside the tours' ids
+#: (contracts §3), so no tour may be called that.
+from contracts.liveversion import RESERVED as RESERVED_TOUR_IDS  # noqa: E402
+
 __all__ = [
     "AUDIENCES",
     "RESERVED_TOUR_IDS",
@@ -35,11 +39,6 @@ __all__ = [
     "Library",
     "message_key",
 ]
-
-#: Names the gadget's live-version pointer uses for its own entries beside the tours' ids
-#: (contracts §3: the index, the site settings, the translation form's and the interface texts),
-#: so no tour may be called that.
-RESERVED_TOUR_IDS = ("config", "tours", "translate", "ui")
 
 #: Who a tour is for. The catalogue page groups tours in this order.
 AUDIENCES = ("newcomer", "mentor", "trainer")

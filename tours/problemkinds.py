@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import errno
 
+from contracts.problems import JsonError, Message
 from tours.problemtext import T, Text
 
-__all__ = ["json_error_text", "os_error_text", "JSON_ERRORS", "OS_ERRORS"]
+__all__ = ["json_error_text", "os_error_text", "from_message", "JSON_ERRORS", "OS_ERRORS"]
 
 #: The ``msg`` of :class:`json.JSONDecodeError` (C and Python decoders) → message key.
 JSON_ERRORS = {
@@ -63,3 +64,15 @@ def os_error_text(error: OSError) -> Text | str:
     if key is not None:
         return T(key)
     return error.strerror or str(error)
+
+
+def from_message(message) -> Text | str:
+    """A contract module's problem message (:class:`contracts.problems.Message`: a key and its
+    parameters, since the contracts cannot translate) as a translatable :class:`Text`; the JSON
+    parser's own words (:class:`contracts.problems.JsonError`) are translated as well."""
+    if message is None:
+        return ""
+    params = tuple(json_error_text(ValueError(str(p))) if isinstance(p, JsonError)
+                   else from_message(p) if isinstance(p, Message) else p
+                   for p in message.params)
+    return T(message.key, *params)

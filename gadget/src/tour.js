@@ -154,7 +154,9 @@
 		var t = tour(),
 			body = [ M.dom( 'wikitours-completed-text', M.dom( 'wikitours-tour-' + t.id + '-title' ) ) ],
 			badgeKey = 'wikitours-badge-' + t.badge + '-name',
-			buttons = [];
+			buttons = [],
+			// a task edit joins the progress page before it is saved; an offer of real tasks
+			practice = wt.tasks ? wt.tasks.completed( t, S.edits || {} ) : [];
 		log( 'completed', t.steps.length - 1 );
 		record( { status: 'completed', step: 'done', edits: S.edits || {} } );
 		S.writeActive( null );
@@ -166,7 +168,7 @@
 		buttons.push( { name: 'finish', label: M.text( 'wikitours-finish' ), primary: true, action: teardown } );
 		popover( {
 			title: M.dom( 'wikitours-completed-title' ),
-			body: body,
+			body: body.concat( practice ),
 			buttons: buttons,
 			onClose: teardown
 		} );

@@ -8,10 +8,11 @@ keys in library order, no time stamps, so an unchanged library deploys as no edi
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Mapping
 
+from contracts import tourdata as contract
+from contracts.tourdata import dump as _dump
 from tours.languages import fallback_chain, language
 from tours.model import Conditions, Library, Step, Tour, message_key
 from tours.render.common import Page
@@ -45,12 +46,6 @@ def messages_title(group: str, lang: str) -> str:
     return f"MediaWiki:Wikitours/messages/{group}/{lang}.json"
 
 
-def _dump(data: object) -> str:
-    # Compact JSON is written by the json module's C encoder, several times faster than
-    # indented output (which only Python can write); MediaWiki shows JSON pages as a table.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
 def index_languages(translated: set[str] | frozenset[str], source: str) -> list[str]:
     """Languages the index describes: every language whose fallback chain reaches a language
     that has texts (other than the final ``en`` every chain ends in), plus those languages.
@@ -71,19 +66,17 @@ def index_languages(translated: set[str] | frozenset[str], source: str) -> list[
 
 def gadget_index(library: Library, languages: list[str], config: Mapping | None = None) -> Page:
     """``MediaWiki:Gadget-wikitours-tours.json``: tours, languages (dir, fallbacks), config."""
-    data: dict = {
-        "tours": {
-            t.id: {"version": t.version, "steps": len(t.steps), "audience": t.audience}
-            for t in library.tours
-        },
-        "languages": {
-            code: {"dir": language(code).dir, "fallbacks": list(fallback_chain(code)[1:])}
-            for code in languages
-        },
-        "sourceLanguage": library.source_language,
-        "config": dict(config or {}),
-    }
-    return Page(INDEX_TITLE, "json", _dump(data), "tour-data")
+    index = contract.Index(
+        tours={t.id: contract.IndexTour(t.version, len(t.steps), t.audience)
+               for t in library.tours},
+        languages={code: {"dir": language(code).dir, "fallbacks": list(fallback_chain(code)[1:])}
+                   for code in languages},
+        source_language=library.source_language,
+        config=dict(config or {}),
+        # what the app needs to issue a wiki's badges, tours published only there included
+        badges={b.id: contract.BadgeData(b.requires_tours, b.requires_badges, b.evidence,
+                                         b.name, b.description) for b in library.badges})
+    return Page(INDEX_TITLE, "json", contract.render_index(index), "tour-data")
 
 
 def gadget_config(config: Mapping | None = None) -> Page:
@@ -93,17 +86,12 @@ def gadget_config(config: Mapping | None = None) -> Page:
     return Page(CONFIG_TITLE, "json", _dump(dict(config or {})), "tour-data")
 
 
-def _conditions(c: Conditions) -> dict:
-    return {
-        "actions": list(c.actions),
-        "namespaces": list(c.namespaces),
-        "skins": list(c.skins),
-        "editors": list(c.editors),
-        "loggedIn": c.logged_in,
-    }
+def _conditions(c: Conditions) -> contract.Conditions:
+    return contract.Conditions(tuple(c.actions), tuple(c.namespaces), tuple(c.skins),
+                               tuple(c.editors), c.logged_in)
 
 
-def _step(tour: Tour, step: Step) -> dict:
+def _step(tour: Tour, step: Step) -> contract.StepData:
     page: dict = {"kind": step.page.kind}
     if step.page.title:
         page["title"] = step.page.title
@@ -112,35 +100,26 @@ def _step(tour: Tour, step: Step) -> dict:
         target = {"selectors": {skin: list(sels) for skin, sels in step.target.selectors}}
         if step.target.element:
             target["element"] = step.target.element
-    return {
-        "id": step.id,
-        "page": page,
-        "target": target,
-        "placement": step.placement,
-        "highlight": step.highlight,
-        "advance": step.advance,
-        "when": _conditions(step.when),
-        "unless": None if step.unless.is_empty() else _conditions(step.unless),
-        "title": message_key("tour", tour.id, "step", step.id, "title"),
-        "text": message_key("tour", tour.id, "step", step.id, "text"),
-    }
+    return contract.StepData(
+        id=step.id, page=page, target=target, placement=step.placement,
+        highlight=step.highlight, advance=step.advance, when=_conditions(step.when),
+        unless=None if step.unless.is_empty() else _conditions(step.unless),
+        title=message_key("tour", tour.id, "step", step.id, "title"),
+        text=message_key("tour", tour.id, "step", step.id, "text"))
 
 
 def tour_data(library: Library, tour: Tour) -> Page:
     """``MediaWiki:Wikitours/tours/<tour>.json``: one tour as the gadget runs it (contract §4)."""
-    data = {
-        "id": tour.id,
-        "version": tour.version,
-        "badge": tour.badge or None,
+    data = contract.TourData(
+        id=tour.id, version=tour.version, badge=tour.badge or None,
         # the completion popover promises a check of the learner's edits only when one happens
-        "badgeEvidence": _badge_evidence(library, tour.badge),
-        "requires": list(tour.requires),
-        "sourceLanguage": library.source_language,
-        "title": message_key("tour", tour.id, "title"),
-        "summary": message_key("tour", tour.id, "summary"),
-        "steps": [_step(tour, s) for s in tour.steps],
-    }
-    return Page(tour_data_title(tour.id), "json", _dump(data), "tour-data", tour.id)
+        badge_evidence=_badge_evidence(library, tour.badge),
+        requires=tuple(tour.requires), source_language=library.source_language,
+        title=message_key("tour", tour.id, "title"),
+        summary=message_key("tour", tour.id, "summary"),
+        steps=tuple(_step(tour, s) for s in tour.steps))
+    return Page(tour_data_title(tour.id), "json", contract.render_tour_data(data), "tour-data",
+                tour.id)
 
 
 def _badge_evidence(library: Library, badge_id: str) -> bool:

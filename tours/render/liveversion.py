@@ -1,5 +1,8 @@
 """Versions of the gadget's data and the pointer that names the live one (contracts §3).
 
+The pointer's format (parse and render) lives in :mod:`contracts.liveversion`; this module
+groups the build's pages into versioned segments.
+
 A publish must never leave readers running new steps with old messages. MediaWiki cannot edit
 several pages at once, so the build gives every page the gadget reads a title that carries a
 hash of its content, grouped by what changes together:
@@ -32,82 +35,18 @@ and the pointer. Pure functions.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Sequence
 
-from tours.model import RESERVED_TOUR_IDS
+from contracts.liveversion import (  # noqa: F401  (the pointer's contract, re-used here)
+    LEGACY_CONFIG_TITLE, LEGACY_INDEX_TITLE, LOADER_TITLE, POINTER_NAME, VERSIONED_PREFIXES,
+    Pointer, config_title, gadget_title, gadget_titles, index_title, messages_title,
+    parse_pointer, tour_title, version_hash, with_pointer)
 from tours.render.common import Page
 
-__all__ = ["Pointer", "POINTER_NAME", "LOADER_TITLE", "LEGACY_INDEX_TITLE", "tour_title",
-           "messages_title", "index_title", "version_pages", "with_pointer", "parse_pointer",
-           "gadget_titles", "gadget_title", "VERSIONED_PREFIXES", "with_version_note", "config_title",
-           "LEGACY_CONFIG_TITLE"]
+__all__ = ["version_pages", "with_version_note"]
 
-POINTER_NAME = "mw.libs.wikitoursLive"
-LOADER_TITLE = "MediaWiki:Gadget-wikitours.js"
-LEGACY_INDEX_TITLE = "MediaWiki:Gadget-wikitours-tours.json"
-LEGACY_CONFIG_TITLE = "MediaWiki:Gadget-wikitours-config.json"
-#: Keys of the pointer that are not tours.
-RESERVED = RESERVED_TOUR_IDS
 _SITE_MESSAGES = ("MediaWiki:Wikitours/messages/ui/", "MediaWiki:Wikitours/messages/translate/")
-#: Titles of versioned pages start with one of these (deploy may retire and delete them).
-VERSIONED_PREFIXES = ("MediaWiki:Wikitours/tours/", "MediaWiki:Wikitours/messages/",
-                      "MediaWiki:Gadget-wikitours-tours/", "MediaWiki:Gadget-wikitours-config/")
-_HASH = re.compile(r"^[0-9a-f]{6,40}$")
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_LINE = re.compile(r"^" + re.escape(POINTER_NAME) + r" = (\{.*\});$", re.M)
-HASH_LENGTH = 10
-
-
-def tour_title(tour: str, version: str) -> str:
-    return f"MediaWiki:Wikitours/tours/{tour}/{version}.json"
-
-
-def messages_title(group: str, version: str, lang: str) -> str:
-    return f"MediaWiki:Wikitours/messages/{group}/{version}/{lang}.json"
-
-
-def index_title(version: str) -> str:
-    return f"MediaWiki:Gadget-wikitours-tours/{version}.json"
-
-
-def config_title(version: str) -> str:
-    return f"MediaWiki:Gadget-wikitours-config/{version}.json"
-
-
-@dataclass(frozen=True)
-class Pointer:
-    """What readers run: the hash of the index, of the site's pages (interface and translation
-    form texts, settings: ``ui``) and of each tour."""
-
-    index: str
-    ui: str
-    tours: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def version(self) -> str:
-        """One id for the whole live gadget version (shown on the status page)."""
-        return _hash([self.index, self.ui, *sorted(f"{k}={v}" for k, v in self.tours.items())])
-
-    def data(self) -> dict:
-        """The pointer as written into the loader: short keys, nothing derived (bytes on every
-        page view): what the gadget looks up -> its hash."""
-        data = dict(self.tours)
-        data["tours"] = self.index
-        if self.ui:
-            data.update(config=self.ui, translate=self.ui, ui=self.ui)
-        return dict(sorted(data.items()))
-
-
-def _hash(parts: Iterable[str]) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8")
-        digest.update(str(len(data)).encode("ascii") + b":" + data)
-    return digest.hexdigest()[:HASH_LENGTH]
 
 
 def _group(page: Page) -> str | None:
@@ -134,7 +73,7 @@ def version_pages(pages: Sequence[Page]) -> tuple[list[Page], Pointer]:
         group = _group(page)
         if group is not None:
             members.setdefault(group, []).append(page)
-    hashes = {group: _hash(sorted(f"{p.kind}|{p.lang or ''}|{p.content}" for p in group_pages))
+    hashes = {group: version_hash(sorted(f"{p.kind}|{p.lang or ''}|{p.content}" for p in group_pages))
               for group, group_pages in members.items()}
     out = []
     for page in pages:
@@ -156,58 +95,6 @@ def version_pages(pages: Sequence[Page]) -> tuple[list[Page], Pointer]:
     pointer = Pointer(hashes.get("index", ""), hashes.get("ui", ""),
                       {g[5:]: h for g, h in sorted(hashes.items()) if g.startswith("tour:")})
     return out, pointer
-
-
-def with_pointer(loader: str, pointer: Pointer) -> str:
-    """The loader's text with the pointer as its first line (replacing one already there)."""
-    line = f"{POINTER_NAME} = " + json.dumps(pointer.data(), sort_keys=True,
-                                             separators=(",", ":")) + ";\n"
-    return line + _LINE.sub("", loader, count=1).lstrip("\n")
-
-
-def parse_pointer(loader: str | None) -> Pointer | None:
-    """The pointer in a loader's text; None when it has none or it is malformed (a hand-staged
-    wiki: the gadget then reads the fixed titles)."""
-    match = _LINE.search(loader or "")
-    if not match:
-        return None
-    try:
-        data = json.loads(match.group(1))
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    index, ui = data.get("tours"), data.get("ui", "")
-    if not (isinstance(index, str) and _HASH.match(index) and isinstance(ui, str)
-            and (ui == "" or _HASH.match(ui))):
-        return None
-    clean = {k: v for k, v in data.items() if k not in RESERVED
-             and isinstance(k, str) and _ID.match(k) and isinstance(v, str) and _HASH.match(v)}
-    return Pointer(index, ui, clean)
-
-
-def gadget_title(pointer: Pointer | None, kind: str, name: str = "", lang: str = "") -> str:
-    """The title the gadget's ``title(kind, name, lang)`` (gadget/src/messages.js) builds: the
-    fixed title, with ``/<h>`` after the tour or group when the pointer names a hash for it."""
-    if kind == "progress":
-        return f"User:{name}/wikitours.json"
-    version = pointer.data().get(name or kind) if pointer is not None else None
-    base = f"MediaWiki:Wikitours/{kind}/{name}" if name else f"MediaWiki:Gadget-wikitours-{kind}"
-    return base + (f"/{version}" if version else "") + (f"/{lang}" if lang else "") + ".json"
-
-
-def gadget_titles(pointer: Pointer | None, tour: str, langs: Sequence[str]) -> dict[str, str]:
-    """The titles the gadget reads to start *tour* in the languages *langs*, as the gadget
-    builds them (:func:`gadget_title`): ``{"index", "config", "tour", "messages/<lang>",
-    "ui/<lang>", "translate/<lang>"}``. Without a pointer, or for a tour the pointer does not
-    name, the fixed titles (which a deploy with a pointer never writes: the tour is missing)."""
-    out = {"index": gadget_title(pointer, "tours"), "config": gadget_title(pointer, "config"),
-           "tour": gadget_title(pointer, "tours", tour)}
-    for lang in langs:
-        out[f"messages/{lang}"] = gadget_title(pointer, "messages", tour, lang)
-        out[f"ui/{lang}"] = gadget_title(pointer, "messages", "ui", lang)
-        out[f"translate/{lang}"] = gadget_title(pointer, "messages", "translate", lang)
-    return out
 
 
 def with_version_note(help_text: str, message, lang: str, version: str) -> str:

@@ -1,0 +1,147 @@
+"""Publish the wiki's task lists: real articles that need work, for newcomers to practise on.
+
+    python -m bot.tasklists [-simulate] [-help]
+
+Reads the wiki's task types page (``Project:Wikitours/Tasks.json``, docs/contracts.md §14) in
+its latest **reviewed** revision (the same rules as tour pages, ``publish/trust.py``: saved by
+someone trusted on top of reviewed content, or approved on ``Project:Wikitours/Approved.json``),
+finds the articles in each type's maintenance categories and templates with one batched
+generator query per source, and saves ``MediaWiki:Gadget-wikitours-tasks.json`` when the list changed.
+The gadget offers articles from that one cached page. Run it hourly (``jobs.yaml``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Callable
+
+from practice.tasklist import Source, build, merge_reply, query_params, render, sources
+from practice.tasktypes import CONFIG_TITLE, LIST_TITLE, TaskConfig, parse_config
+from publish.trust import (DEFAULT_TRUST, TrustConfig, approved_for, approvals_from_history,
+                           read_approvals, read_histories, read_revision_texts, read_users,
+                           review_page)
+from wikiapi.client import Wiki
+
+__all__ = ["Report", "reviewed_config", "fetch", "run", "main"]
+
+#: Continuation requests per source at most: a list is a sample to offer, not an index.
+MAX_REQUESTS_PER_SOURCE = 5
+
+
+@dataclass
+class Report:
+    revision: int = 0  # the reviewed revision of the task types page used (0: none)
+    waiting: int = 0  # later revisions waiting for review
+    pages: dict[str, int] = field(default_factory=dict)  # type id → articles listed
+    problems: list[str] = field(default_factory=list)
+    saved: bool = False
+    requests: int = 0
+
+
+def reviewed_config(wiki: Wiki, trust: TrustConfig = DEFAULT_TRUST,
+                    known_tours: frozenset[str] | None = None) -> tuple[TaskConfig, int, int]:
+    """The task types of the page's latest reviewed revision: ``(config, revid, waiting)``."""
+    site = wiki.site
+    history = read_histories(site, [CONFIG_TITLE]).get(CONFIG_TITLE, [])
+    wiki.requests += 1
+    if not history:
+        return TaskConfig(), 0, 0
+    versions = read_approvals(site, trust.approvals)
+    users = read_users(site, {r.user for r in history} | {v[1] for v in versions})
+    wiki.requests += 3
+
+    def trusted(name: str) -> bool:
+        groups, rights = users.get(name, (frozenset(), frozenset()))
+        return trust.publish.allows(groups, rights)
+
+    def normalise(title: str) -> str:
+        import pywikibot
+
+        return pywikibot.Page(site, title).title()
+
+    approvals = approvals_from_history(versions, normalise)
+    verdict = review_page(CONFIG_TITLE, history, trusted,
+                          approved_for(approvals, normalise(CONFIG_TITLE), trusted))
+    if verdict.published is None:
+        return TaskConfig(problems=(f"{CONFIG_TITLE}: no reviewed revision yet",)), 0, \
+            len(verdict.waiting)
+    text = read_revision_texts(site, [verdict.published.revid]).get(verdict.published.revid)
+    wiki.requests += 1
+    return parse_config(text, known_tours), verdict.published.revid, len(verdict.waiting)
+
+
+def fetch(wiki: Wiki, config: TaskConfig) -> dict[Source, list[dict]]:
+    """Every source's pages: one generator request each (more only for long categories)."""
+    found: dict[Source, list[dict]] = {}
+    for source in sources(config):
+        params = query_params(source, config)
+        params.pop("action")
+        pages: dict[int, dict] = {}
+        for _ in range(MAX_REQUESTS_PER_SOURCE):
+            reply = wiki._query(**params)
+            merge_reply(pages, reply)
+            cont = reply.get("continue")
+            if not cont or len(pages) >= 2 * config.max_pages:
+                break
+            params.update(cont)
+        found[source] = list(pages.values())
+    return found
+
+
+def _same_json(a: str | None, b: str) -> bool:
+    """MediaWiki trims and may reformat JSON pages: compare what they say, not their bytes."""
+    try:
+        return json.loads(a or "null") == json.loads(b)
+    except ValueError:
+        return False
+
+
+def run(wiki: Wiki, trust: TrustConfig = DEFAULT_TRUST, known_tours: frozenset[str] | None = None,
+        log: Callable[[str], None] = print) -> Report:
+    report = Report()
+    config, report.revision, report.waiting = reviewed_config(wiki, trust, known_tours)
+    report.problems += list(config.problems)
+    for line in report.problems:
+        log(f"{CONFIG_TITLE}: {line}" if not line.startswith(CONFIG_TITLE) else line)
+    if not report.revision:
+        report.requests = wiki.requests
+        return report
+    lists = build(config, fetch(wiki, config))
+    report.pages = {k: len(v) for k, v in lists.pages.items()}
+    text = render(lists, report.revision)
+    page = wiki.read([LIST_TITLE])[LIST_TITLE]
+    if not _same_json(page.text, text):
+        result = wiki.save(page, text, "wikitours: task lists from "
+                           f"[[Special:PermanentLink/{report.revision}|{CONFIG_TITLE}]]",
+                           model="json")
+        report.saved = result.status in ("saved", "dry")
+        if not report.saved:
+            report.problems.append(f"{LIST_TITLE}: not saved ({result.status}: {result.info})")
+            log(report.problems[-1])
+    report.requests = wiki.requests
+    log(f"task lists: {report.pages} from revision {report.revision}"
+        f"{' (saved)' if report.saved else ' (unchanged)'}; {report.requests} requests")
+    return report
+
+
+def main(*args: str) -> int:
+    from wikiapi.scripthelp import help_requested
+
+    if help_requested(__doc__, args):
+        return 0
+    import pywikibot
+
+    local = pywikibot.handle_args(args)
+    if local:
+        pywikibot.bot.suggest_help(unknown_parameters=local)
+        return 2
+    site = pywikibot.Site()
+    site.login()
+    report = run(Wiki(site), log=pywikibot.info)
+    return 1 if report.problems and not report.revision else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))

@@ -1,0 +1,168 @@
+/*
+ * Practice on real tasks (issue 19, contracts §14): after a tour that teaches a skill, offer
+ * a few real articles that need that work; when a task's guided tour ends in a saved edit,
+ * record it in the learner's progress page so the app can check it and count it.
+ *
+ * The articles come from one cached page the bot publishes (title( 'tasks' ), messages.js):
+ * an offer costs one GET, cached an hour by browsers and the wiki's caches.
+ */
+( function ( wt ) {
+	'use strict';
+	var M = wt.texts,
+		KEY = 'wikitours-active-task',
+		MAX = 200,
+		TYPE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
+		m = /[?&#]wikitask=([a-z0-9][a-z0-9-]*)/.exec( location.href ),
+		list = null;
+
+	// A task link (?wikitour=…&wikitask=TYPE) names the type; keep it with the page it is for.
+	if ( m ) {
+		mw.storage.setObject( KEY, { type: m[ 1 ], page: mw.config.get( 'wgPageName' ) } );
+	}
+
+	/**
+	 * @return {jQuery.Promise} The published lists (an empty one when missing or malformed)
+	 */
+	function load() {
+		if ( !list ) {
+			list = $.getJSON( mw.config.get( 'wgScriptPath' ) + '/api.php', { action: 'query',
+				format: 'json', formatversion: 2, prop: 'revisions', rvprop: 'content',
+				rvslots: 'main', titles: wt.messages.title( 'tasks' ), maxage: 3600, smaxage: 3600 } ).then( function ( r ) {
+				var page = r && r.query && r.query.pages && r.query.pages[ 0 ],
+					data = null;
+				try {
+					data = JSON.parse( page.revisions[ 0 ].slots.main.content );
+				} catch ( e ) {}
+				return data && data.format === 1 && data.types && typeof data.types === 'object' ?
+					data : { types: {}, topics: [], offer: 3 };
+			}, function () {
+				return { types: {}, topics: [], offer: 3 };
+			} );
+		}
+		return list;
+	}
+
+	/**
+	 * @param {Object} data The published lists
+	 * @param {string} typeId
+	 * @param {number} topic Index into data.topics, or -1 for any
+	 * @param {string[]} skip Titles the learner already worked on
+	 * @return {string[]} Up to data.offer titles, in random order
+	 */
+	function pick( data, typeId, topic, skip ) {
+		var pages = ( data.types[ typeId ] || {} ).pages || [],
+			out = [],
+			n = Math.min( Math.max( 1, Math.floor( Number( data.offer ) ) || 3 ), 10 ),
+			i, j, tmp;
+		pages.forEach( function ( p ) {
+			if ( Array.isArray( p ) && typeof p[ 0 ] === 'string' && Array.isArray( p[ 1 ] ) &&
+				skip.indexOf( p[ 0 ] ) === -1 && ( topic < 0 || p[ 1 ].indexOf( topic ) !== -1 ) ) {
+				out.push( p[ 0 ] );
+			}
+		} );
+		for ( i = out.length - 1; i > 0; i-- ) {
+			j = Math.floor( Math.random() * ( i + 1 ) );
+			tmp = out[ i ];
+			out[ i ] = out[ j ];
+			out[ j ] = tmp;
+		}
+		return out.slice( 0, n );
+	}
+
+	function done() {
+		var p = wt.progress.all();
+		return ( p && Array.isArray( p.tasks ) ? p.tasks : [] ).map( function ( t ) {
+			return t && t.title;
+		} );
+	}
+
+	/**
+	 * Fill *$box* with an offer for every type *wanted* accepts.
+	 *
+	 * @param {jQuery} $box
+	 * @param {Function} wanted ( type, typeId ) → boolean
+	 */
+	function offer( $box, wanted ) {
+		load().then( function ( data ) {
+			Object.keys( data.types ).forEach( function ( typeId ) {
+				var type = data.types[ typeId ],
+					$list, $select;
+				if ( !TYPE.test( typeId ) || !type || !wanted( type, typeId ) || !TYPE.test( type.tour || '' ) ) {
+					return;
+				}
+				$list = $( '<ul>' ).addClass( 'wikitours-tasks__list' );
+				function fill( topic ) {
+					var titles = pick( data, typeId, topic, done() );
+					$list.empty();
+					titles.forEach( function ( title ) {
+						$list.append( $( '<li>' ).append( $( '<a>' )
+							.attr( 'href', mw.util.getUrl( title, { wikitour: type.tour, wikitask: typeId } ) )
+							.attr( 'data-wikitours-task', typeId )
+							.text( title ) ) );
+					} );
+					if ( !titles.length ) {
+						$list.append( $( '<li>' ).append( M.dom( 'wikitours-tasks-none' ) ) );
+					}
+				}
+				$box.append( $( '<p>' ).addClass( 'wikitours-tasks__intro' )
+					.append( M.dom( 'wikitours-tasks-offer' ) ) );
+				if ( Array.isArray( data.topics ) && data.topics.length ) {
+					$select = $( '<select>' ).addClass( 'wikitours-tasks__topic' )
+						.attr( 'aria-label', M.text( 'wikitours-tasks-topic' ) )
+						.append( $( '<option>' ).val( '-1' ).text( M.text( 'wikitours-tasks-any-topic' ) ) );
+					data.topics.forEach( function ( t, i ) {
+						if ( typeof t === 'string' ) {
+							$select.append( $( '<option>' ).val( String( i ) ).text( t ) );
+						}
+					} );
+					$select.on( 'change', function () {
+						fill( Number( $select.val() ) );
+					} );
+					$box.append( $( '<label>' ).addClass( 'wikitours-tasks__label' )
+						.text( M.text( 'wikitours-tasks-topic' ) + ' ' ).append( $select ) );
+				}
+				$box.append( $list );
+				fill( -1 );
+			} );
+		} );
+	}
+
+	/**
+	 * A tour ended. Called by tour.js's complete() before it saves the progress page, so a task
+	 * edit is saved with it in the same edit.
+	 *
+	 * @param {Object} t The tour
+	 * @param {Object} edits step id → revision id
+	 * @return {jQuery[]} What to add to the completion popover's body
+	 */
+	function completed( t, edits ) {
+		var task = mw.storage.getObject( KEY ),
+			p = wt.progress.all(),
+			revid = 0,
+			$box = $( '<div>' ).addClass( 'wikitours-tasks__offer' );
+		Object.keys( edits || {} ).forEach( function ( k ) {
+			revid = typeof edits[ k ] === 'number' ? edits[ k ] : revid;
+		} );
+		if ( task && TYPE.test( task.type || '' ) && task.page === mw.config.get( 'wgPageName' ) &&
+			mw.config.get( 'wgNamespaceNumber' ) === 0 && revid > 0 && p ) {
+			mw.storage.remove( KEY );
+			p.tasks = ( Array.isArray( p.tasks ) ? p.tasks : [] ).concat( [ {
+				type: task.type,
+				title: mw.config.get( 'wgTitle' ),
+				revid: revid,
+				done: new Date().toISOString().replace( /\.\d+Z$/, 'Z' )
+			} ] ).slice( -MAX );
+			// one more of the same kind, for those who want to go on
+			offer( $box, function ( type, typeId ) {
+				return typeId === task.type;
+			} );
+			return [ M.dom( 'wikitours-tasks-recorded' ), $box ];
+		}
+		offer( $box, function ( type ) {
+			return type.learn === t.id;
+		} );
+		return [ $box ];
+	}
+
+	wt.tasks = { load: load, pick: pick, offer: offer, completed: completed };
+}( mw.libs.wikitours ) );
