@@ -99,7 +99,8 @@ def template(language: str = "en", mediawiki: MediaWiki | None = None) -> Templa
     return Template(path=final, language=language, mediawiki=mediawiki, **accounts)
 
 
-TEMPLATE_NAME = re.compile(r"mw(?P<version>[0-9][^-]*)-(?P<language>[a-z0-9-]+)-(?P<hash>[0-9a-f]{10})")
+TEMPLATE_NAME = re.compile(
+    r"mw(?P<version>[0-9][^-]*)-(?P<language>[a-z0-9-]+)-(?P<hash>[0-9a-f]{10})")
 
 
 def template_name(version: str, language: str, digest: str) -> str:
@@ -161,7 +162,8 @@ def _install(final: Path, language: str, mediawiki: MediaWiki) -> None:
         (work / "LocalSettings.php").unlink()
         config = settings.write_local_settings(work, port=1)
         _run([*mediawiki.maintenance("createAndPromote"), "--bot", "--custom-groups",
-              "interface-admin", BOT, bot_password], config, "createAndPromote.php (bot)", mediawiki)
+              "interface-admin", BOT, bot_password], config, "createAndPromote.php (bot)",
+             mediawiki)
         _run([*mediawiki.maintenance("createAndPromote"), "--force", "--sysop", "--bureaucrat",
               "--interface-admin", ADMIN, admin_password], config, "createAndPromote.php (admin)",
              mediawiki)

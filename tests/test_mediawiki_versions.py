@@ -1,4 +1,5 @@
-"""Both supported MediaWiki versions: found, installed side by side, each wiki on its own version."""
+"""Both supported MediaWiki versions: found, installed side by side, each wiki on its own
+version."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def test_setup_unpacked_1_43_beside_the_systems_1_39_and_a_second_run_is_instant
     assert "bookworm" in Path("/etc/os-release").read_text()
 
 
-# -- wikis: each run really is on its version -------------------------------------------------------
+# -- wikis: each run really is on its version ----------------------------------------------
 def test_the_wiki_runs_on_the_version_in_the_test_id(wiki, mediawiki, request):
     general = wiki.call(action="query", meta="siteinfo")["query"]["general"]
     assert general["generator"] == f"MediaWiki {mediawiki.version}"

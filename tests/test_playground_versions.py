@@ -1,4 +1,5 @@
-"""`./dev playground --mediawiki 1.43`: the playground on the current LTS, in a folder of its own."""
+"""`./dev playground --mediawiki 1.43`: the playground on the current LTS, in a folder of its
+own."""
 
 from __future__ import annotations
 
