@@ -13,6 +13,24 @@ install and no other checkout's templates are touched):
 A module's wiki is made once and shared by its tests; `-n auto --dist loadfile` runs modules in
 parallel. The figures say what sharing one wiki between modules would save: about
 (number of modules) x (wiki) seconds per version.
+
+Figures of 2026-12-06 on the shared 2-core machine (load average about 14: eight engineers'
+wikis and browsers), so absolute times are several times CI's:
+
+| MediaWiki | install (s) | wiki (s) | edit (s) | view (s) | wiki and browser tests |
+| --- | --- | --- | --- | --- | --- |
+| 1.39.17 | 18.2 | 2.06 | 2.46 | 0.70 | 244 tests, 31 min 13 s |
+| 1.43.9 | 21.3 | 2.88 | 4.86 | 1.36 | 241 tests, 32 min 55 s |
+
+(`pytest -k mwX --mediawiki X`, all test files, `-n auto --dist loadfile`, templates installed
+cold for every language.) `scripts/mediawiki.sh install 1.43` takes 8 s (53 MB of .deb, 332 MB
+unpacked) and under a second once done. 1.43 answers an edit in about twice 1.39's time, but
+the suite's time is dominated by Chromium, Pywikibot and the bots' own waits, so a second
+version costs about as much again as the first: CI's run (about 8.5 min with 1.39 alone) grows
+to roughly 17 min, far inside its 90. Sharing one wiki between modules would save at most about
+50 module-version pairs x 2-3 s; not done (most modules count edits, log entries or accounts on
+a fresh wiki). `opcache.file_cache` shared between servers was tried: 1.43 then answered some
+Minerva pages with HTTP 500.
 """
 
 from __future__ import annotations
