@@ -226,6 +226,9 @@ def test_legacy_vector(site, page):
     shot(page, "first-edit-vector")
 
 
+@on_mediawiki("1.43", pytest.mark.xfail(
+    strict=True, reason="catalogue branch: edit-source-tab has no 1.43 Minerva selector "
+    "(#ca-editsource/#ca-createsource): the step says its element could not be found"))
 def test_minerva_phone_with_touch(site, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                   is_mobile=True, device_scale_factor=2)
@@ -248,6 +251,8 @@ def test_minerva_phone_with_touch(site, browser):
             assert b["height"] >= 44 and b["width"] >= 44, control.inner_text()
         page.tap(f'{POPOVER} [data-wikitours="next"]')
         wait_title(page, "Open the editor")
+        assert "wikitours-popover--missing" not in pop.get_attribute("class"), \
+            "the step found the edit link"
         edit = page.locator(MINERVA_EDIT).bounding_box()
         box = pop.bounding_box()
         assert box["y"] > edit["y"] + edit["height"] or box["y"] + box["height"] < edit["y"], \
