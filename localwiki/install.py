@@ -20,12 +20,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-MEDIAWIKI = Path(os.environ.get("WIKITOURS_MEDIAWIKI", "/usr/share/mediawiki"))
-PHP = os.environ.get("WIKITOURS_PHP", "php")
-#: Debian packages that give what the local wiki needs (see scripts/setup.sh).
-DEBIAN_PACKAGES = "mediawiki php-sqlite3 php-cli php8.2-cgi micro-httpd"
-EXTENSIONS = ("Gadgets", "ParserFunctions", "Cite", "WikiEditor", "VisualEditor")
-SKINS = ("Vector", "MinervaNeue")
+from localwiki.versions import (DEBIAN_PACKAGES, EXTENSIONS, PHP, SKINS,  # noqa: F401
+                                MediaWiki, MissingSoftware)
+from localwiki import versions
+
 SITENAME = "Testwiki"
 ADMIN = "Admin"
 BOT = "Bot"
@@ -38,10 +36,6 @@ HERE = Path(__file__).resolve().parent
 PREWARM_LANGUAGES = ("en", "ar", "de", "es", "fr", "he", "hi", "pt", "qqx")
 
 
-class MissingSoftware(RuntimeError):
-    """MediaWiki or PHP is not installed; the message says which Debian packages to install."""
-
-
 @dataclass(frozen=True)
 class Template:
     """An installed wiki to copy: its folder and the accounts install.php made."""
@@ -51,27 +45,25 @@ class Template:
     admin_password: str
     bot_password: str
     bot_app_password: str
+    mediawiki: MediaWiki | None = None
 
     @property
     def data(self) -> Path:
         return self.path / "data"
 
 
-def check_software() -> str:
-    """Return the MediaWiki version, or raise MissingSoftware saying what to install."""
-    defines = MEDIAWIKI / "includes" / "Defines.php"
-    hint = (f"install them with: sudo apt-get install -y --no-install-recommends {DEBIAN_PACKAGES}"
-            " (or run ./dev setup)")
-    if not defines.is_file():
-        raise MissingSoftware(f"MediaWiki is not installed in {MEDIAWIKI}; {hint}")
-    if shutil.which(PHP) is None:
-        raise MissingSoftware(f"PHP ({PHP}) is not installed; {hint}")
-    probe = subprocess.run([PHP, "-r", "echo extension_loaded('pdo_sqlite') ? 'ok' : 'no';"],
-                           capture_output=True, text=True)
-    if probe.stdout.strip() != "ok":
-        raise MissingSoftware(f"PHP has no SQLite driver (php-sqlite3); {hint}")
-    match = re.search(r"define\( 'MW_VERSION', '([^']+)' \)", defines.read_text())
-    return match.group(1) if match else "unknown"
+def check_software(mediawiki: MediaWiki | None = None) -> str:
+    """Return the MediaWiki version, or raise MissingSoftware saying what to install.
+
+    Without an argument: the MediaWiki `$WIKITOURS_MEDIAWIKI` names, else Debian's 1.39.
+    """
+    mediawiki = mediawiki or versions.from_env()
+    if versions.version_of(mediawiki.path) is None:
+        raise MissingSoftware(f"MediaWiki is not installed in {mediawiki.path}; install it with: "
+                              f"sudo apt-get install -y --no-install-recommends {DEBIAN_PACKAGES}"
+                              " (or run ./dev setup)")
+    versions.check_php()
+    return mediawiki.version
 
 
 def cache_root() -> Path:
@@ -83,45 +75,74 @@ def cache_root() -> Path:
 def settings_hash() -> str:
     """Hash of the code that shapes an installed wiki, so changing it invalidates templates."""
     digest = hashlib.sha256()
-    for name in ("install.py", "settings.py"):
+    for name in ("install.py", "settings.py", "versions.py"):
         digest.update((HERE / name).read_bytes())
     return digest.hexdigest()[:10]
 
 
-def template(language: str = "en") -> Template:
-    """The cached template for `language`, installing it first if needed (safe across processes)."""
+def template(language: str = "en", mediawiki: MediaWiki | None = None) -> Template:
+    """The cached template for `language` on `mediawiki` (default: see `check_software`),
+    installing it first if needed (safe across processes)."""
     if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", language):
         raise ValueError(f"not a MediaWiki language code: {language!r}")
-    version = check_software()
+    mediawiki = mediawiki or versions.from_env()
+    version = check_software(mediawiki)
     root = cache_root()
     root.mkdir(parents=True, exist_ok=True)
-    final = root / f"mw{version}-{language}-{settings_hash()}"
+    final = root / template_name(version, language, settings_hash())
     with open(root / f"{final.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (final / "accounts.json").is_file():
-            _install(final, language)
-            _remove_stale(root, final)
+            _install(final, language, mediawiki)
+            remove_stale(root, final)
     accounts = json.loads((final / "accounts.json").read_text())
-    return Template(path=final, language=language, **accounts)
+    return Template(path=final, language=language, mediawiki=mediawiki, **accounts)
 
 
-def _remove_stale(root: Path, keep: Path) -> None:
-    """Delete templates made by older settings or MediaWiki versions (same language)."""
-    language = keep.name.split("-")[1]
-    for old in root.glob(f"mw*-{language}-*"):
-        if old.is_dir() and old != keep and ".tmp-" not in old.name:
-            shutil.rmtree(old, ignore_errors=True)
-            (root / f"{old.name}.lock").unlink(missing_ok=True)
+TEMPLATE_NAME = re.compile(
+    r"mw(?P<version>[0-9][^-]*)-(?P<language>[a-z0-9-]+)-(?P<hash>[0-9a-f]{10})")
 
 
-def _run(args: list[str], config: Path, what: str) -> None:
+def template_name(version: str, language: str, digest: str) -> str:
+    return f"mw{version}-{language}-{digest}"
+
+
+def stale_templates(names: list[str], keep: str) -> list[str]:
+    """Which of NAMES a new template KEEP replaces: same release branch and language, older
+    settings or point release. Other branches' templates stay: the test suite keeps one per
+    supported version (1.39 and 1.43) side by side, and installing one must not delete the
+    other's."""
+    kept = TEMPLATE_NAME.fullmatch(keep)
+    if kept is None:
+        return []
+    branch = ".".join(kept["version"].split(".")[:2])
+    stale = []
+    for name in names:
+        match = TEMPLATE_NAME.fullmatch(name)
+        if match is None or name == keep:
+            continue
+        if match["language"] == kept["language"] and \
+                ".".join(match["version"].split(".")[:2]) == branch:
+            stale.append(name)
+    return stale
+
+
+def remove_stale(root: Path, keep: Path) -> None:
+    """Delete templates KEEP replaces (see `stale_templates`)."""
+    names = [p.name for p in root.iterdir() if p.is_dir() and ".tmp-" not in p.name]
+    for name in stale_templates(names, keep.name):
+        shutil.rmtree(root / name, ignore_errors=True)
+        (root / f"{name}.lock").unlink(missing_ok=True)
+
+
+def _run(args: list[str], config: Path, what: str, mediawiki: MediaWiki) -> None:
     env = dict(os.environ, MW_CONFIG_FILE=str(config))
-    done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=MEDIAWIKI)
+    done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=mediawiki.path)
     if done.returncode != 0:
         raise RuntimeError(f"{what} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
 
-def _install(final: Path, language: str) -> None:
+def _install(final: Path, language: str, mediawiki: MediaWiki) -> None:
     from localwiki import settings
 
     work = Path(tempfile.mkdtemp(prefix=final.name + ".tmp-", dir=final.parent))
@@ -133,25 +154,30 @@ def _install(final: Path, language: str) -> None:
         _run([PHP, "maintenance/install.php", "--dbtype=sqlite", f"--dbpath={work / 'data'}",
               "--dbname=wiki", "--server=http://127.0.0.1:1", "--scriptpath=",
               f"--confpath={work}", f"--lang={language}",
-              f"--extensions={','.join(EXTENSIONS)}", f"--skins={','.join(SKINS)}",
+              f"--extensions={','.join(mediawiki.extensions)}", f"--skins={','.join(SKINS)}",
               f"--pass={admin_password}", SITENAME, ADMIN],
-             work / "LocalSettings.php", "install.php")
+             work / "LocalSettings.php", "install.php", mediawiki)
         installed = (work / "LocalSettings.php").read_text()
         (work / "LocalSettings.base.php").write_text(settings.make_base(installed))
         (work / "LocalSettings.php").unlink()
         config = settings.write_local_settings(work, port=1)
-        _run([PHP, "maintenance/createAndPromote.php", "--bot", "--custom-groups",
-              "interface-admin", BOT, bot_password], config, "createAndPromote.php (bot)")
-        _run([PHP, "maintenance/createAndPromote.php", "--force", "--sysop", "--bureaucrat",
-              "--interface-admin", ADMIN, admin_password], config, "createAndPromote.php (admin)")
+        _run([*mediawiki.maintenance("createAndPromote"), "--bot", "--custom-groups",
+              "interface-admin", BOT, bot_password], config, "createAndPromote.php (bot)",
+             mediawiki)
+        _run([*mediawiki.maintenance("createAndPromote"), "--force", "--sysop", "--bureaucrat",
+              "--interface-admin", ADMIN, admin_password], config, "createAndPromote.php (admin)",
+             mediawiki)
         languages = sorted({language, *PREWARM_LANGUAGES})
-        _run([PHP, "maintenance/rebuildLocalisationCache.php", "--force",
-              f"--lang={','.join(languages)}"], config, "rebuildLocalisationCache.php")
-        _run([PHP, "maintenance/createBotPassword.php", f"--appid={BOT_APP}",
-              f"--grants={BOT_GRANTS}", BOT, bot_app_password], config, "createBotPassword.php")
+        _run([*mediawiki.maintenance("rebuildLocalisationCache"), "--force",
+              f"--lang={','.join(languages)}"], config, "rebuildLocalisationCache.php", mediawiki)
+        _run([*mediawiki.maintenance("createBotPassword"), f"--appid={BOT_APP}",
+              f"--grants={BOT_GRANTS}", BOT, bot_app_password], config, "createBotPassword.php",
+             mediawiki)
         for leftover in ("images", "LocalSettings.php"):
             path = work / leftover
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+        (work / "mediawiki.json").write_text(json.dumps({
+            "path": str(mediawiki.path), "version": mediawiki.version}))
         (work / "accounts.json").write_text(json.dumps({
             "admin_password": admin_password, "bot_password": bot_password,
             "bot_app_password": bot_app_password}))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import requests
 
-from localwiki import install, settings
+from localwiki import install, settings, versions
 from localwiki.client import ClientMixin
 from localwiki.pwbconfig import write_pywikibot_dir
 
@@ -109,6 +109,7 @@ class LocalWiki(ClientMixin):
         self.directory = Path(directory).resolve()
         meta = json.loads((self.directory / "wiki.json").read_text())
         self.language: str = meta["language"]
+        self.mediawiki: versions.MediaWiki = versions.recorded(meta.get("mediawiki"))
         self.admin = Account(install.ADMIN, meta["admin_password"])
         self.bot = BotAccount(install.BOT, meta["bot_password"], install.BOT_APP,
                               meta["bot_app_password"])
@@ -120,9 +121,14 @@ class LocalWiki(ClientMixin):
 
     # -- creating -------------------------------------------------------------------------
     @classmethod
-    def create(cls, directory: Path, language: str = "en", **kwargs) -> "LocalWiki":
-        """Make a new wiki in `directory` (which must not exist or be empty)."""
-        tpl = install.template(language)
+    def create(cls, directory: Path, language: str = "en",
+               mediawiki: versions.MediaWiki | str | None = None, **kwargs) -> "LocalWiki":
+        """Make a new wiki in `directory` (which must not exist or be empty), served by
+        `mediawiki` (a MediaWiki, a branch such as "1.43", or None for the default)."""
+        if isinstance(mediawiki, str):
+            mediawiki = versions.find(mediawiki)
+        mediawiki = mediawiki or versions.from_env()
+        tpl = install.template(language, mediawiki)
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         if any(directory.iterdir()):
@@ -132,6 +138,7 @@ class LocalWiki(ClientMixin):
         shutil.copy2(tpl.path / "LocalSettings.base.php", directory / "LocalSettings.base.php")
         (directory / "wiki.json").write_text(json.dumps({
             "language": language, "admin_password": tpl.admin_password,
+            "mediawiki": {"path": str(mediawiki.path), "version": mediawiki.version},
             "bot_password": tpl.bot_password, "bot_app_password": tpl.bot_app_password}))
         os.chmod(directory / "wiki.json", 0o600)
         return cls(directory, **kwargs)
@@ -198,9 +205,9 @@ class LocalWiki(ClientMixin):
         self._log_handle = open(self.directory / "server.log", "ab")
         self._process = subprocess.Popen(
             [install.PHP, "-d", "opcache.enable_cli=1", "-S", f"127.0.0.1:{self.port}",
-             "-t", str(install.MEDIAWIKI),
+             "-t", str(self.mediawiki.path),
              str(ROUTER)],
-            cwd=install.MEDIAWIKI, env=env, stdin=subprocess.DEVNULL,
+            cwd=self.mediawiki.path, env=env, stdin=subprocess.DEVNULL,
             stdout=self._log_handle, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while True:
@@ -267,8 +274,8 @@ class LocalWiki(ClientMixin):
         """Run maintenance/SCRIPT.php with this wiki's settings; return its output."""
         settings.write_local_settings(self.directory, self.port, self.extra_settings)
         done = subprocess.run(
-            [install.PHP, f"maintenance/{script}.php", *args], input=input,
-            capture_output=True, text=True, cwd=install.MEDIAWIKI,
+            [*self.mediawiki.maintenance(script), *args], input=input,
+            capture_output=True, text=True, cwd=self.mediawiki.path,
             env=dict(os.environ, MW_CONFIG_FILE=str(self.config_file)))
         if done.returncode != 0:
             raise RuntimeError(f"{script}.php failed:\n{done.stdout}\n{done.stderr}")

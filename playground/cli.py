@@ -1,5 +1,9 @@
-"""`python -m playground [--port 8080] [--app-port 8081] [--dir var/playground] [--check]
-[--screenshot FILE]`: the local wiki with the tours, mentors, newcomers, app and bot."""
+"""`python -m playground [--mediawiki 1.39|1.43] [--port 8080] [--app-port 8081] [--dir DIR]
+[--check] [--screenshot FILE]`: the local wiki with the tours, mentors, newcomers, app and bot.
+
+1.39 (Debian 12's package) stays the default: it is the oldest version wikitours supports, so what
+works there works on 1.43 too. `--mediawiki 1.43` runs the current LTS (unpacked by ./dev setup) in
+its own folder, var/playground-mw1.43, so the two playgrounds never share a database."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
-from localwiki import ApiError, LocalWiki, MissingSoftware, free_port
+from localwiki import ApiError, LocalWiki, MissingSoftware, free_port, versions
 from localwiki.server import port_is_free
 from playground import services
 from playground.messages import msg
@@ -42,28 +46,50 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--oauth-port", type=int, default=None,
                         help="the playground's sign-in provider's port (default: the app's "
                              "port + 1, or a free one)")
-    parser.add_argument("--dir", type=Path, default=ROOT / "var" / "playground",
-                        help="where the playground keeps its wiki and data")
+    parser.add_argument("--mediawiki", choices=versions.SUPPORTED, default=versions.DEFAULT,
+                        help=f"the MediaWiki version (default {versions.DEFAULT})")
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="where the playground keeps its wiki and data (default "
+                             "var/playground, var/playground-mw1.43 for 1.43)")
     parser.add_argument("--check", action="store_true",
                         help="start everything, check the catalogue shows the tours, and exit")
     parser.add_argument("--screenshot", type=Path, metavar="FILE",
                         help="save a screenshot of the catalogue page (headless Chromium)")
     parser.add_argument("--workers", type=int, default=4,
                         help="PHP server workers (browsers load many resources at once)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.dir is None:
+        args.dir = default_dir(args.mediawiki)
+    return args
+
+
+def default_dir(branch: str) -> Path:
+    """var/playground for the default version (as before versions existed), else a folder per
+    version."""
+    name = "playground" if branch == versions.DEFAULT else f"playground-mw{branch}"
+    return ROOT / "var" / name
 
 
 def say(text: str) -> None:
     print(text, flush=True)
 
 
-def open_wiki(directory: Path, port: int, workers: int) -> LocalWiki:
+class WrongVersion(Exception):
+    """The folder holds a wiki of another MediaWiki version than the one asked for."""
+
+
+def open_wiki(directory: Path, port: int, workers: int,
+              branch: str = versions.DEFAULT) -> LocalWiki:
     wiki_dir = directory / "wiki"
     if LocalWiki.exists(wiki_dir):
+        wiki = LocalWiki.open(wiki_dir, port=port, workers=workers)
+        if wiki.mediawiki.branch != branch:  # a database is not moved between versions
+            raise WrongVersion(msg("wikitours-playground-version-mismatch", wiki_dir,
+                                   wiki.mediawiki.branch, branch))
         say(msg("wikitours-playground-reusing", wiki_dir))
-        return LocalWiki.open(wiki_dir, port=port, workers=workers)
+        return wiki
     say(msg("wikitours-playground-creating", wiki_dir))
-    return LocalWiki.create(wiki_dir, port=port, workers=workers)
+    return LocalWiki.create(wiki_dir, mediawiki=branch, port=port, workers=workers)
 
 
 def ensure_accounts(wiki: LocalWiki, directory: Path) -> dict[str, str]:
@@ -268,9 +294,12 @@ def run(argv: list[str] | None = None) -> int:
         say(msg("wikitours-playground-port-busy", oauth_port, "--oauth-port"))
         return 2
     try:
-        wiki = open_wiki(directory, args.port, args.workers)
+        wiki = open_wiki(directory, args.port, args.workers, args.mediawiki)
     except MissingSoftware as error:
         say(msg("wikitours-playground-missing-software", error))
+        return 2
+    except WrongVersion as error:
+        say(str(error))
         return 2
 
     running: list[services.Running] = []
@@ -289,6 +318,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         wiki.start()
         say(msg("wikitours-playground-wiki-started", wiki.url))
+        say(msg("wikitours-playground-mediawiki-version", wiki.mediawiki.version))
         accounts = ensure_accounts(wiki, directory)
         ensure_mentor_list(wiki)
         ensure_experiments(wiki)

@@ -26,6 +26,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# MediaWiki 1.43 LTS beside Debian's 1.39 (tests run on both): Debian 13's package unpacked into
+# .mediawiki/1.43/ by scripts/mediawiki.sh, without changing the machine's release or packages.
+scripts/mediawiki.sh install 1.43 >/dev/null
+
 # Python: a virtual environment in .venv, refreshed when requirements.txt changes.
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv

@@ -7,7 +7,6 @@ earn none. The certificate and the baked badge are then looked at in English and
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from urllib.parse import urlsplit
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
+from tests import screens
 from tests.realedits import progress
 from toolforge import create_app, db, learning
 from toolforge import openbadges as ob
@@ -24,14 +24,10 @@ from toolforge.models_learning import Assertion
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-TMP_SHOTS = ROOT / "screenshots" / "tmp"
 
 
 def shot(page, name: str, **options) -> None:
-    folder = SCREENSHOTS if os.environ.get("WIKITOURS_SCREENSHOTS") else TMP_SHOTS
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), **options)
+    page.screenshot(path=str(screens.path_for(page, name)), **options)
 
 
 @pytest.fixture(scope="module")

@@ -170,7 +170,9 @@ def test_newcomers_are_welcomed_with_a_mentor_and_mentors_are_told(prepared):
     assert "<b>mentor</b>" not in html and "&lt;b&gt;mentor&lt;/b&gt;" in html
     if mentor == "Mentor Ada":
         assert "birds" in html and "<b>birds</b>" not in html
-        assert "&#123;&#123;and&#125;&#125;" in html and 'title="Bees"' not in html
+        # shown as text, not called: 1.39 keeps the entities in its HTML, 1.43 writes the braces
+        assert ("&#123;&#123;and&#125;&#125;" in html or "birds&lt;/b&gt; {{and}}" in html) \
+            and 'title="Bees"' not in html and "Template:And" not in html
     assert "action=edit&amp;section=new" in html and "User_talk:" + mentor.replace(" ", "_") in html
     assert wiki.wikitext("User talk:Main Nobots") == "{{nobots}} Please, no bots."
     assert wiki.wikitext("User talk:Main Talked") == "Hello, a human here."

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from cssselect import GenericTranslator
 
+from tests.wiki import on_mediawiki
 from tours import catalogue
 
 REQUIRED = ["edit-source-tab", "visual-edit-tab", "edit-tab", "save-button", "textbox", "summary", "preview-button",
@@ -133,6 +134,9 @@ def pages(wiki):
     return out
 
 
+@on_mediawiki("1.43", pytest.mark.xfail(
+    strict=True, reason="catalogue branch: Minerva on 1.43 has #ca-editsource/#ca-createsource, "
+    "li.minerva__tab > a.minerva__tab-text and no add-topic button"), skin="minerva")
 @pytest.mark.parametrize("skin", catalogue.SKINS)
 def test_server_rendered_elements_exist_in_every_skin(pages, skin):
     missing = []
@@ -143,6 +147,9 @@ def test_server_rendered_elements_exist_in_every_skin(pages, skin):
     assert missing == []
 
 
+@on_mediawiki("1.43", pytest.mark.xfail(
+    strict=True, reason="catalogue branch: Minerva on 1.43 has #ca-ve-edit/#ca-ve-create, "
+    "the catalogue expects the 1.39 fallback #ca-edit"))
 def test_visual_edit_tab_and_fallbacks(pages):
     for skin in VISUAL_EDIT_TAB_SKINS:
         assert _first_match(pages[skin, "view"], dict(catalogue.selectors_for("visual-edit-tab"))[skin]) == "#ca-ve-edit"

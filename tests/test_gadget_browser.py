@@ -10,7 +10,6 @@ page, Arabic (mirrored), Minerva on a phone with touch, and a keyboard-only run.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,14 @@ from test_gadget_support import (
     wait_title,
     watch_errors,
 )
+from tests import screens
+from tests.wiki import on_mediawiki
 
 pytestmark = pytest.mark.browser
+#: Minerva's edit link: `#ca-edit` on 1.39; on 1.43 `#ca-editsource` on an existing page and
+#: `#ca-createsource` on a new one (/work/shared/mediawiki-1.43.md).
+MINERVA_EDIT = "#ca-edit, #ca-editsource, #ca-createsource"
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-TMP_SHOTS = ROOT / "screenshots" / "tmp"
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +43,9 @@ def site(wiki, tmp_path_factory):
 
 
 def shot(page, name: str) -> Path:
-    """A screenshot for people to look at (docs/screenshots when WIKITOURS_SCREENSHOTS=1)."""
-    folder = SCREENSHOTS if os.environ.get("WIKITOURS_SCREENSHOTS") else TMP_SHOTS
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
+    """A screenshot for people to look at (docs/screenshots when WIKITOURS_SCREENSHOTS=1, from
+    the MediaWiki version the docs show: tests/screens.py)."""
+    path = screens.path_for(page, name)
     page.screenshot(path=str(path))
     return path
 
@@ -225,6 +226,9 @@ def test_legacy_vector(site, page):
     shot(page, "first-edit-vector")
 
 
+@on_mediawiki("1.43", pytest.mark.xfail(
+    strict=True, reason="catalogue branch: edit-source-tab has no 1.43 Minerva selector "
+    "(#ca-editsource/#ca-createsource): the step says its element could not be found"))
 def test_minerva_phone_with_touch(site, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                   is_mobile=True, device_scale_factor=2)
@@ -247,7 +251,9 @@ def test_minerva_phone_with_touch(site, browser):
             assert b["height"] >= 44 and b["width"] >= 44, control.inner_text()
         page.tap(f'{POPOVER} [data-wikitours="next"]')
         wait_title(page, "Open the editor")
-        edit = page.locator("#ca-edit").bounding_box()
+        assert "wikitours-popover--missing" not in pop.get_attribute("class"), \
+            "the step found the edit link"
+        edit = page.locator(MINERVA_EDIT).bounding_box()
         box = pop.bounding_box()
         assert box["y"] > edit["y"] + edit["height"] or box["y"] + box["height"] < edit["y"], \
             "the sheet does not cover the element it points at"
@@ -332,6 +338,10 @@ def test_keyboard_only(site, page):
     assert progress_json(site, "Newcomer Kim")["tours"]["first-edit"]["status"] == "completed"
 
 
+@on_mediawiki("1.43", pytest.mark.xfail(
+    strict=True, reason="catalogue branch: edit-source-tab has no 1.43 Minerva selector "
+    "(#ca-editsource/#ca-createsource), so 'Open the editor' finds nothing and is not counted"),
+    skin="minerva")
 @pytest.mark.parametrize("skin", ["vector-2022", "vector", "minerva"])
 def test_step_counter_counts_only_the_steps_on_the_readers_path(site, page, skin):
     """The visual editor's "Write something" is skipped in the source editor: the counter goes

@@ -139,14 +139,14 @@ def test_stop_frees_the_port_and_kills_every_worker(tmp_path):
 
 
 def test_missing_mediawiki_names_the_debian_packages(monkeypatch, tmp_path):
-    monkeypatch.setattr(install, "MEDIAWIKI", tmp_path / "nowhere")
+    from localwiki import versions
+
     with pytest.raises(install.MissingSoftware) as error:
-        install.check_software()
+        install.check_software(versions.MediaWiki(tmp_path / "nowhere", "1.39.0"))
     assert "apt-get install" in str(error.value) and "mediawiki" in str(error.value)
-    monkeypatch.setattr(install, "MEDIAWIKI", install.Path("/usr/share/mediawiki"))
-    monkeypatch.setattr(install, "PHP", "php-that-does-not-exist")
+    monkeypatch.setattr(versions, "PHP", "php-that-does-not-exist")
     with pytest.raises(install.MissingSoftware) as error:
-        install.check_software()
+        install.check_software(versions.find("1.39"))
     assert "php-cli" in str(error.value)
 
 

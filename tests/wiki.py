@@ -1,13 +1,22 @@
-"""The `wiki` fixture: a real, fresh MediaWiki on 127.0.0.1 for each test module.
+"""The `wiki` fixture: a real, fresh MediaWiki on 127.0.0.1 for each test module and version.
 
-Loaded by tests/conftest.py (`pytest_plugins`). Debian's MediaWiki 1.39 (SQLite, PHP's built-in
-server on a free loopback port) with Gadgets, ParserFunctions, Cite, WikiEditor, VisualEditor and
-the skins Vector 2022 (default), legacy Vector and Minerva. install.php runs once per machine into a
-cached template (see localwiki/install.py); each wiki is a copy of its SQLite files and starts in
-about a second. Everything a wiki made (server processes, its folder) is removed when the
-module ends; set WIKITOURS_KEEP_WIKI=1 to keep the folders (and their logs) for debugging.
+Loaded by tests/conftest.py (`pytest_plugins`). Every supported MediaWiki (Debian 12's 1.39 and
+1.43 LTS unpacked beside it by `./dev setup`, see localwiki/versions.py), SQLite, PHP's built-in
+server on a free loopback port, with Gadgets, ParserFunctions, Cite, WikiEditor, VisualEditor (and
+on 1.43 DiscussionTools, on by default as on Wikimedia wikis) and the skins Vector 2022 (default),
+legacy Vector and Minerva. install.php runs once per machine and version into a cached template
+(see localwiki/install.py); each wiki is a copy of its SQLite files and starts in about a second.
+Everything a wiki made (server processes, its folder) is removed when the module ends; set
+WIKITOURS_KEEP_WIKI=1 to keep the folders (and their logs) for debugging.
+
+Versions: every test that uses `wiki`, `make_wiki` or `mediawiki` runs once per version, with the
+version in its id (`test_x[mw1.39]`, `test_x[mw1.43]`); tests without a wiki run once. Choose
+versions with `--mediawiki=1.43` (comma-separated) or WIKITOURS_TEST_MEDIAWIKI; default: all.
+A test that only fails on one version because of a known difference marks itself with
+`on_mediawiki("1.43", pytest.mark.xfail(...))` below.
 
 Fixtures
+    mediawiki    module scope: the `localwiki.versions.MediaWiki` of this run (.branch, .version).
     wiki         module scope: a started wiki (content language en).
     make_wiki    module scope: factory for more wikis, `make_wiki(language="ar")`; all of them stop
                  when the module ends.
@@ -46,7 +55,7 @@ from pathlib import Path
 
 import pytest
 
-from localwiki import LocalWiki, MissingSoftware, free_port, pwbconfig
+from localwiki import LocalWiki, MissingSoftware, free_port, pwbconfig, versions
 
 _PYWIKIBOT_DIR: Path | None = None
 
@@ -57,6 +66,61 @@ def pytest_configure(config):
     if _PYWIKIBOT_DIR is None and "pywikibot" not in __import__("sys").modules:
         _PYWIKIBOT_DIR = Path(tempfile.mkdtemp(prefix="wikitours-pywikibot-"))
         pwbconfig.prepare_process(_PYWIKIBOT_DIR)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--mediawiki", default=None,
+                     help="MediaWiki versions to run the wiki tests on, comma-separated "
+                          f"(default: $WIKITOURS_TEST_MEDIAWIKI or {','.join(versions.SUPPORTED)})")
+
+
+def selected_branches(config) -> list[str]:
+    """The MediaWiki branches this run tests, from --mediawiki or WIKITOURS_TEST_MEDIAWIKI."""
+    raw = config.getoption("--mediawiki") or os.environ.get("WIKITOURS_TEST_MEDIAWIKI") or \
+        ",".join(versions.SUPPORTED)
+    branches = [b.strip().removeprefix("mw") for b in raw.split(",") if b.strip()]
+    unknown = [b for b in branches if b not in versions.SUPPORTED]
+    if unknown:
+        raise pytest.UsageError(f"--mediawiki: unsupported {', '.join(unknown)}; "
+                                f"choose from {', '.join(versions.SUPPORTED)}")
+    return branches
+
+
+def pytest_generate_tests(metafunc):
+    """Run every test that needs a wiki once per MediaWiki version, named in its id."""
+    if "mediawiki" in metafunc.fixturenames:
+        branches = selected_branches(metafunc.config)
+        metafunc.parametrize("mediawiki", branches, indirect=True, scope="module",
+                             ids=[f"mw{b}" for b in branches])
+
+
+def on_mediawiki(branch: str, mark, **params):
+    """Decorator: apply MARK (e.g. `pytest.mark.xfail(strict=True, reason=...)`) to a test only
+    on BRANCH's run, and only for the parameters PARAMS when given (`skin="minerva"`).
+
+    The mark lands on the matching items in `pytest_collection_modifyitems`; a strict xfail
+    thus fails the run the day the difference is gone, telling whoever fixed it to remove it."""
+    def decorate(obj):
+        marks = list(getattr(obj, "_wikitours_version_marks", []))
+        marks.append((branch, mark, params))
+        obj._wikitours_version_marks = marks
+        return obj
+    return decorate
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        branch = callspec.params.get("mediawiki") if callspec else None
+        if branch is None:
+            continue
+        item.add_marker(pytest.mark.wiki_version(branch))
+        for holder in (getattr(item, "cls", None), item.function):
+            for wanted, mark, params in getattr(holder, "_wikitours_version_marks", []) or []:
+                if wanted == branch and all(callspec.params.get(k) == v
+                                            for k, v in params.items()):
+                    item.add_marker(mark)
 
 
 def pytest_unconfigure(config):
@@ -89,15 +153,26 @@ class Wiki(LocalWiki):
 
 
 @pytest.fixture(scope="module")
-def make_wiki(tmp_path_factory):
+def mediawiki(request) -> versions.MediaWiki:
+    """The MediaWiki this module's wikis run on (parametrized per version, see above)."""
+    branch = getattr(request, "param", None) or selected_branches(request.config)[0]
+    try:
+        return versions.find(branch)
+    except MissingSoftware as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def make_wiki(tmp_path_factory, mediawiki):
     """Factory: make_wiki(language="en", workers=2, extra_settings="") -> a started Wiki."""
     made: list[Wiki] = []
 
     def factory(language: str = "en", workers: int = 2, extra_settings: str = "") -> Wiki:
-        directory = Path(tempfile.mkdtemp(prefix="wiki-", dir=tmp_path_factory.getbasetemp()))
+        directory = Path(tempfile.mkdtemp(prefix=f"wiki-{mediawiki.id}-",
+                                          dir=tmp_path_factory.getbasetemp()))
         try:
-            wiki = Wiki.create(directory / "w", language=language, workers=workers,
-                               extra_settings=extra_settings)
+            wiki = Wiki.create(directory / "w", language=language, mediawiki=mediawiki,
+                               workers=workers, extra_settings=extra_settings)
         except MissingSoftware as error:
             pytest.fail(str(error), pytrace=False)
         made.append(wiki)
