@@ -67,6 +67,12 @@ ELEMENTS: dict[str, Element] = {
                  vector_2022=("#mw-sidebar-button", "#mw-panel"), minerva=("#mw-mf-main-menu-button",)),
         _element("first-heading", "the page title at the top of the page", ("#firstHeading",)),
         _element("content", "the page content", ("#mw-content-text",)),
+        # Added by the editors branch (issue 16: tours in both editors) for the catalogue
+        # branch to reconcile: the visual editor's save dialog, its summary and its button.
+        _element("visual-editor-summary", "the edit summary box of the visual editor's save dialog",
+                 (".ve-ui-mwSaveDialog-summary textarea", ".ve-ui-mwSaveDialog textarea")),
+        _element("visual-editor-publish", "the button that publishes in the visual editor's save dialog",
+                 (".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button",)),
     )
 }
 

@@ -42,6 +42,9 @@
 		} );
 		hook( 've.deactivationComplete', function () {
 			wt.state.veActive = false;
+			if ( !replaying ) {
+				wt.tour.on( 'editor-closed' );
+			}
 		} );
 		replaying = false;
 	}

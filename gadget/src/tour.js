@@ -42,11 +42,30 @@
 	 * @return {Object} The reader, for C.counter(); the editor they chose is kept with the run
 	 */
 	function reader() {
-		var ctx = C.context();
-		if ( ctx.editors.length ) {
-			S.editor = ctx.editors.indexOf( 'visual' ) !== -1 ? 'visual' : 'source';
-		}
+		var ctx = here();
 		return { skin: ctx.skin, loggedIn: ctx.loggedIn, editor: S.editor || null };
+	}
+
+	/**
+	 * The page's context, with the editor the reader chose. The tour follows the editor the
+	 * reader actually opens; when they switch editors half-way (the visual editor's "Switch
+	 * to source editing", or the other tab), the editor part of the tour starts again from
+	 * its first step for the new editor, so what they typed is not lost to a skipped step.
+	 *
+	 * @return {Object} From C.context(), with `chosen` set
+	 */
+	function here() {
+		var ctx = C.context(),
+			now;
+		if ( ctx.editors.length ) {
+			now = ctx.editors.indexOf( 'visual' ) !== -1 ? 'visual' : 'source';
+			if ( S.editor && S.editor !== now && tour() && typeof S.index === 'number' ) {
+				S.index = C.branchStart( tour().steps, S.index );
+			}
+			S.editor = now;
+		}
+		ctx.chosen = S.editor || null;
+		return ctx;
 	}
 
 	function persist() {
@@ -58,7 +77,8 @@
 			shownOn: S.shownOn || null,
 			seen: S.seen || [],
 			editor: S.editor || null,
-			edits: S.edits || {}
+			edits: S.edits || {},
+			keep: wt.keep.current()
 		} );
 	}
 
@@ -108,6 +128,7 @@
 		wt.popover.hide();
 		wt.telemetry.flush();
 		S.writeActive( null );
+		wt.keep.stop();
 		S.running = false;
 	}
 
@@ -155,6 +176,7 @@
 			body = [ M.dom( 'wikitours-completed-text', M.dom( 'wikitours-tour-' + t.id + '-title' ) ) ],
 			badgeKey = 'wikitours-badge-' + t.badge + '-name',
 			buttons = [];
+		S.done = true;
 		log( 'completed', t.steps.length - 1 );
 		record( { status: 'completed', step: 'done', edits: S.edits || {} } );
 		S.writeActive( null );
@@ -213,7 +235,7 @@
 	function stepPopover( i, el, without ) {
 		var t = tour(),
 			step = t.steps[ i ],
-			ctx = C.context(),
+			ctx = here(),
 			back = C.previous( t.steps, i, ctx ),
 			last = !C.resolve( t.steps, i + 1, ctx ),
 			buttons = [];
@@ -299,7 +321,7 @@
 	 */
 	function render( afterClick ) {
 		var t = tour(),
-			ctx = C.context(),
+			ctx = here(),
 			r = C.resolve( t.steps, S.index, ctx ),
 			token = ( S.token || 0 ) + 1,
 			step, list;
@@ -340,6 +362,8 @@
 		S.index = k;
 		S.shownOn = null;
 		S.editor = null;
+		// Started from a link: its uselang and useskin go with the reader through the tour.
+		wt.keep.start( wt.keep.fromAddress() );
 		// A resumed run showed its steps up to k before: only a new run counts them again.
 		S.seen = k > 0 ? t.steps.slice( 0, k + 1 ).map( function ( s, j ) {
 			return j;
@@ -392,7 +416,7 @@
 		var t = tour(),
 			i = S.index,
 			s = t.steps[ i ],
-			ctx = C.context();
+			ctx = here();
 		if ( s && (
 			( s.advance === 'saved' && mw.config.get( 'wgPostEdit' ) ) ||
 			( s.advance === 'editor-opened' && ctx.editors.length > 0 ) ||
@@ -423,8 +447,14 @@
 	function on( kind ) {
 		var t = tour(),
 			i = S.shown;
-		if ( S.running && t && t.steps[ i ] && t.steps[ i ].advance === kind ) {
+		if ( !S.running || !t || S.done ) {
+			return;
+		}
+		if ( t.steps[ i ] && t.steps[ i ].advance === kind ) {
 			advance( i, kind === 'click' );
+		} else if ( kind === 'editor-opened' || kind === 'editor-closed' ) {
+			// The visual editor opened or closed without a page load: other steps fit now.
+			render();
 		}
 	}
 
@@ -443,6 +473,7 @@
 			return;
 		}
 		S.running = true;
+		S.done = false;
 		wt.events.init();
 		// The loader started reading the tour's data while the runtime loaded.
 		fetched = wt.fetched && wt.fetched.id === id ? wt.fetched : wt.messages.fetch( id );
@@ -461,6 +492,7 @@
 				S.seen = Array.isArray( active.seen ) ? active.seen : [];
 				S.editor = active.editor === 'visual' || active.editor === 'source' ? active.editor : null;
 				S.edits = active.edits && typeof active.edits === 'object' ? active.edits : {};
+				wt.keep.start( active.keep );
 				resume();
 			} else if ( startId ) {
 				offer();

@@ -43,7 +43,7 @@ def render_catalogue(site: Site, lang: str) -> Page:
                 "steps": render_text(steps, lang, (len(t.steps),)),
                 "requires": render_text(requires, lang, (needs,)) if needs else "",
                 "badge": render_text(earns, lang, (badge,)) if badge else "",
-                "start_url": site.start_url(t),
+                "start_url": site.start_url(t, lang),
                 "more": link(site.tour_title(t.id, lang), more),
             })
         groups.append({"heading": msg(f"wikitours-pages-audience-{audience}"), "tours": entries})

@@ -1,0 +1,250 @@
+"""The shipped tours in both editors, on a real wiki in real Chromium (issues 16 and 17).
+
+The first-edit tour follows whichever editor the newcomer opens: the visual editor (its surface,
+its Publish button, its save dialog and summary) or the source editor, and keeps going when they
+switch editors half-way. Its popover never covers the button that publishes. A tour starts from
+every link form (``?wikitour=``, ``#wikitour=``, through ``Special:MyPage``) and keeps the link's
+``uselang`` and ``useskin`` on every page it visits. The MediaWiki version is the one the
+``wiki`` fixture runs (``WIKITOURS_MEDIAWIKI``); test ids name the skin.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from test_gadget_support import (
+    POPOVER,
+    ROOT,
+    build_and_deploy,
+    close_ve_welcome,
+    progress_json,
+    wait_title,
+    watch_errors,
+)
+
+pytestmark = pytest.mark.browser
+
+SHOTS = ROOT / "screenshots" / "tmp" / "editors"
+VE_SAVE = ".ve-ui-toolbar-saveButton"
+VE_DIALOG = ".ve-ui-mwSaveDialog"
+
+
+@pytest.fixture(scope="module")
+def site(wiki, tmp_path_factory):
+    build_and_deploy(wiki, tmp_path_factory.mktemp("build"), catalogues=("en", "ar"))
+    return wiki
+
+
+def version(site) -> str:
+    return site.call(action="query", meta="siteinfo")["query"]["general"]["generator"].split()[-1]
+
+
+def shot(page, site, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}-{version(site)}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def click(page, name: str) -> None:
+    page.click(f'{POPOVER} [data-wikitours="{name}"]')
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"] or
+                a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def new_user(site, page, name: str) -> str:
+    site.create_user(name)
+    site.login(page, name)
+    return f"{site.index}?title=User:{name.replace(' ', '_')}/sandbox"
+
+
+def open_visual_editor(page) -> None:
+    page.click("#ca-ve-edit a")
+    page.wait_for_selector(".ve-ce-surface", state="visible")
+    close_ve_welcome(page)
+
+
+def type_in_visual_editor(page, text: str) -> None:
+    page.click(".ve-ce-surface .ve-ce-branchNode")
+    page.keyboard.type(text)
+
+
+def publish_not_covered(page) -> None:
+    """Neither the toolbar's Publish nor the save dialog's is under the popover."""
+    pop = page.locator(POPOVER).bounding_box()
+    for selector in (VE_SAVE, f"{VE_DIALOG} .oo-ui-processDialog-actions-primary", "#wpSave"):
+        loc = page.locator(selector)
+        if loc.count() and loc.first.is_visible():
+            assert not overlaps(pop, loc.first.bounding_box()), f"the popover covers {selector}"
+
+
+@pytest.mark.parametrize("skin", ["vector-2022", "vector"])
+def test_first_edit_in_the_visual_editor(site, page, skin):
+    """The finding: step 2 waited for a click on "Edit source", so a visual-editor user stayed
+    on step 2 with a "started" record. Now the tour follows the visual editor to the end."""
+    name = f"Visual {skin}"
+    sandbox = new_user(site, page, name)
+    errors = watch_errors(page)
+    page.goto(f"{sandbox}&useskin={skin}#wikitour=first-edit")
+    wait_title(page, "This is your sandbox")
+    click(page, "next")
+    wait_title(page, "Open the editor")
+    open_visual_editor(page)
+    wait_title(page, "Write something")
+    assert page.locator(".wikitours-highlight").count() == 1
+    publish_not_covered(page)
+    shot(page, site, f"ve-write-{skin}")
+    type_in_visual_editor(page, "Hello from the visual editor.")
+    click(page, "next")
+    wait_title(page, "Publish your edit")
+    publish_not_covered(page)
+    shot(page, site, f"ve-publish-{skin}")
+    page.click(f"{VE_SAVE}")
+    wait_title(page, "Describe your change")
+    page.fill(f"{VE_DIALOG} textarea", "trying out my sandbox")
+    publish_not_covered(page)
+    shot(page, site, f"ve-summary-{skin}")
+    click(page, "next")
+    wait_title(page, "Publish your edit")
+    publish_not_covered(page)
+    page.click(f"{VE_DIALOG} .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button")
+    wait_title(page, "You made your first edit!")
+    shot(page, site, f"ve-done-{skin}")
+    click(page, "done")
+    wait_title(page, "Tour completed")
+    info = site.page_info(f"User:{name}/sandbox")
+    assert "Hello from the visual editor." in site.wikitext(f"User:{name}/sandbox")
+    assert site.history(f"User:{name}/sandbox")[-1]["comment"] == "trying out my sandbox"
+    tour = progress_json(site, name)["tours"]["first-edit"]
+    assert tour["status"] == "completed"
+    assert tour["edits"] == {"publish-visual": info["revid"]}
+    assert not [e for e in errors if "wikitours" in e.lower()], errors
+
+
+@pytest.mark.parametrize("skin", ["vector-2022", "vector"])
+def test_switching_editors_mid_tour_keeps_the_tour_going(site, page, skin):
+    name = f"Switcher {skin}"
+    sandbox = new_user(site, page, name)
+    page.goto(f"{sandbox}&useskin={skin}#wikitour=first-edit")
+    wait_title(page, "This is your sandbox")
+    click(page, "next")
+    wait_title(page, "Open the editor")
+    open_visual_editor(page)
+    wait_title(page, "Write something")
+    type_in_visual_editor(page, "Started visually.")
+    click(page, "next")
+    wait_title(page, "Publish your edit")
+    # The visual editor's own switch to source editing (a page load to action=submit).
+    page.click(".ve-ui-toolbar-group-editMode .oo-ui-popupToolGroup-handle")
+    page.locator(".oo-ui-tool-name-editModeSource .oo-ui-tool-link").filter(visible=True).click()
+    page.wait_for_function("window.mw && ['edit', 'submit'].indexOf(mw.config.get('wgAction')) !== -1",
+                           timeout=30000)
+    wait_title(page, "Write something")
+    assert page.locator("#wpTextbox1").is_visible()
+    assert "Started visually." in page.input_value("#wpTextbox1")
+    click(page, "next")
+    wait_title(page, "Describe your change")
+    page.fill("#wpSummary", "switched editors")
+    click(page, "next")
+    wait_title(page, "Publish your edit")
+    publish_not_covered(page)
+    with page.expect_navigation():
+        page.click("#wpSave")
+    wait_title(page, "You made your first edit!")
+    click(page, "done")
+    tour = progress_json(site, name)["tours"]["first-edit"]
+    assert tour["status"] == "completed"
+    assert tour["edits"] == {"publish": site.page_info(f"User:{name}/sandbox")["revid"]}
+
+
+@pytest.mark.parametrize("skin", ["vector-2022", "vector", "minerva"])
+def test_first_edit_in_the_source_editor(site, page, skin):
+    name = f"Source {skin}"
+    sandbox = new_user(site, page, name)
+    page.goto(f"{sandbox}&useskin={skin}#wikitour=first-edit")
+    wait_title(page, "This is your sandbox")
+    click(page, "next")
+    wait_title(page, "Open the editor")
+    shot(page, site, f"source-open-{skin}")
+    edit = "#ca-editsource a, #ca-editsource, #ca-createsource" if skin == "minerva" else "#ca-edit a"
+    if skin == "minerva" and not page.locator("#ca-editsource, #ca-createsource").count():
+        edit = "#ca-edit"
+    with page.expect_navigation():
+        page.locator(edit).first.click()
+    page.wait_for_function("window.mw && mw.config.get('wgAction') === 'edit'")
+    assert page.evaluate("mw.config.get('skin')") == skin, "useskin kept on the edit page"
+    close_ve_welcome(page)
+    wait_title(page, "Write something")
+    page.fill("#wpTextbox1", "Hello in source.")
+    click(page, "next")
+    wait_title(page, "Describe your change")
+    page.fill("#wpSummary", "source edit")
+    click(page, "next")
+    wait_title(page, "Publish your edit")
+    publish_not_covered(page)
+    with page.expect_navigation():
+        page.click("#wpSave")
+    wait_title(page, "You made your first edit!")
+    assert page.evaluate("mw.config.get('skin')") == skin, "useskin kept after saving"
+    shot(page, site, f"source-done-{skin}")
+    click(page, "done")
+    assert progress_json(site, name)["tours"]["first-edit"]["status"] == "completed"
+
+
+@pytest.mark.parametrize("form", ["query", "fragment", "both"])
+def test_starting_through_special_mypage(site, page, form):
+    """`Special:MyPage/sandbox?wikitour=first-edit` typed or pasted (no click on the wiki): the
+    redirect drops the query."""
+    new_user(site, page, f"Mypage {form}")
+    suffix = {"query": "?wikitour=first-edit", "fragment": "#wikitour=first-edit",
+              "both": "?wikitour=first-edit#wikitour=first-edit"}[form]
+    page.goto(f"{site.url}/index.php/Special:MyPage/sandbox{suffix}")
+    wait_title(page, "This is your sandbox")
+    assert page.evaluate("mw.config.get('wgPageName')") == f"User:Mypage_{form}/sandbox"
+
+
+def test_uselang_and_useskin_are_kept_on_every_page_of_the_tour(site, page):
+    """Issue 17: `?uselang=ar` was lost when the editor opened; step 3 fell back to English."""
+    name = "Arabic Reader"
+    new_user(site, page, name)
+    page.goto(f"{site.url}/index.php/Special:MyPage/sandbox?uselang=ar&useskin=vector"
+              "#wikitour=first-edit")
+    wait_title(page, "ملعبك")
+    click(page, "next")
+    with page.expect_navigation():
+        page.click("#ca-edit a")
+    page.wait_for_function("window.mw && mw.config.get('wgAction') === 'edit'")
+    assert page.evaluate("[mw.config.get('wgUserLanguage'), mw.config.get('skin')]") == ["ar", "vector"]
+    close_ve_welcome(page)
+    page.wait_for_selector("#wikitours-popover-title")
+    pop = page.locator(POPOVER)
+    assert pop.get_attribute("lang") == "ar" and pop.get_attribute("dir") == "rtl"
+    assert not any(c.isascii() and c.isalpha() for c in page.inner_text("#wikitours-popover-title"))
+    page.fill("#wpTextbox1", "مرحبا")
+    click(page, "next")
+    click(page, "next")
+    with page.expect_navigation():
+        page.click("#wpSave")
+    page.wait_for_selector(f"{POPOVER} #wikitours-popover-title")
+    assert page.evaluate("[mw.config.get('wgUserLanguage'), mw.config.get('skin')]") == ["ar", "vector"]
+    assert page.locator(POPOVER).get_attribute("lang") == "ar"
+    shot(page, site, "uselang-ar-after-save")
+
+
+def test_arabic_catalogue_starts_its_tours_in_arabic(site, page, tmp_path):
+    """Issue 17: "Start this tour" on Help:Wikitours/ar started the tour in English for a
+    reader whose preference is English."""
+    new_user(site, page, "English Reader")
+    page.goto(f"{site.index}?title=Help:Wikitours/ar")
+    start = page.locator('[data-wikitour="first-edit"] a[href*="wikitour=first-edit"]').first
+    start.click()
+    wait_title(page, "ملعبك")
+    assert page.evaluate("mw.config.get('wgUserLanguage')") == "ar"
+    assert page.locator(POPOVER).get_attribute("lang") == "ar"
