@@ -73,7 +73,7 @@ def gadget_index(library: Library, languages: list[str], config: Mapping | None 
     """``MediaWiki:Gadget-wikitours-tours.json``: tours, languages (dir, fallbacks), config."""
     data: dict = {
         "tours": {
-            t.id: {"version": t.version, "steps": len(t.steps), "audience": t.audience}
+            t.id: {"version": t.version, "steps": t.path_length, "audience": t.audience}
             for t in library.tours
         },
         "languages": {
