@@ -282,3 +282,97 @@ def test_a_typed_query_link_through_special_mypage(site, make_wiki, browser, tmp
         assert "wikitour=first-edit" in page.url
     finally:
         context.close()
+
+
+# -- talk pages: DiscussionTools (bundled and on by default since 1.43) or the classic editor ----
+
+DISCUSSIONTOOLS = "wfLoadExtension( 'Linter' );\nwfLoadExtension( 'DiscussionTools' );\n"
+
+
+def has_discussiontools() -> bool:
+    from localwiki import install
+
+    return (install.MEDIAWIKI / "extensions" / "DiscussionTools" / "extension.json").is_file()
+
+
+@pytest.fixture(scope="module")
+def talk_site(make_wiki, tmp_path_factory):
+    """A wiki as its version ships: with DiscussionTools where MediaWiki bundles it (1.43)."""
+    if not has_discussiontools():
+        return None
+    w = make_wiki(extra_settings=DISCUSSIONTOOLS)
+    w.maintenance("update", "--quick")
+    build_and_deploy(w, tmp_path_factory.mktemp("talkbuild"), languages=("en",))
+    return w
+
+
+@pytest.mark.parametrize("skin", ["vector-2022", "vector", "minerva"])
+def test_ask_mentor_takes_the_route_the_talk_page_has(site, talk_site, browser, skin):
+    """ask-mentor with DiscussionTools' "Add topic" tool (1.43: in-page subject, message box and
+    Publish, the signature added by the tool) and with the classic editor (1.39); on Minerva,
+    whose only add-topic control on 1.43 is DiscussionTools' button."""
+    wiki = talk_site or site
+    dt = talk_site is not None
+    phone = skin == "minerva"
+    context = browser.new_context(viewport={"width": 390, "height": 844} if phone else
+                                  {"width": 1280, "height": 800}, has_touch=phone)
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    try:
+        mentor, name = f"Mentor {skin}", f"Asker {skin}"
+        wiki.create_user(mentor)
+        wiki.create_user(name)
+        wiki.edit(f"User talk:{mentor}", f"== Hello ==\nWelcome. [[User:{mentor}]] "
+                  "([[User talk:" + mentor + "|talk]]) 10:00, 1 December 2026 (UTC)\n")
+        wiki.edit(f"User talk:{name}", f"== Welcome ==\nYour mentor is [[User:{mentor}]]: ask on "
+                  f"[[User talk:{mentor}|their talk page]]. [[User:{mentor}]] "
+                  "10:00, 1 December 2026 (UTC)\n")
+        wiki.login(page, name)
+        page.goto(f"{wiki.index}?title=Special:MyTalk&useskin={skin}#wikitour=ask-mentor")
+        wait_title(page, "Your talk page")
+        click(page, "next")
+        wait_title(page, "Go to your mentor's talk page")
+        with page.expect_navigation():
+            page.locator(f'#mw-content-text a[title="User talk:{mentor}"]').first.click()
+        wait_title(page, "Start a new topic")
+        assert page.evaluate("mw.config.get('skin')") == skin
+        shot(page, wiki, f"ask-new-topic-{skin}")
+        control = ".ext-discussiontools-init-new-topic-button" if phone and dt else \
+            ("#ca-addsection" if dt else "#ca-addsection a" if not phone else
+             ".minerva-talk-add-button, #ca-addsection a")
+        question = "Where do I find sources about rivers?"
+        if dt:
+            page.locator(control).first.click()
+            wait_title(page, "A clear subject")
+            page.fill(".ext-discussiontools-ui-newTopic-sectionTitle input", "Sources")
+            shot(page, wiki, f"ask-dt-subject-{skin}")
+            click(page, "next")
+            wait_title(page, "Ask your question")
+            page.click(".ext-discussiontools-ui-replyWidget .ve-ce-surface")
+            page.keyboard.type(question)
+            click(page, "next")
+            wait_title(page, "Send your question")
+            publish_not_covered(page)
+            shot(page, wiki, f"ask-dt-publish-{skin}")
+            page.click(".ext-discussiontools-ui-replyWidget-actions .oo-ui-flaggedElement-primary "
+                       ".oo-ui-buttonElement-button")
+        else:
+            with page.expect_navigation():
+                page.locator(control).first.click()
+            wait_title(page, "A clear subject")
+            page.fill("#wpSummary", "Sources")
+            click(page, "next")
+            wait_title(page, "Sign your message")
+            page.fill("#wpTextbox1", question + " ~~~~")
+            click(page, "next")
+            wait_title(page, "Send your question")
+            with page.expect_navigation():
+                page.click("#wpSave")
+        wait_title(page, "Tour completed", timeout=30)
+        shot(page, wiki, f"ask-done-{skin}")
+        text = wiki.wikitext(f"User talk:{mentor}")
+        assert "== Sources ==" in text and question in text
+        assert f"[[User:{name}|" in text or f"[[User:{name}]]" in text, "signed"
+        assert progress_json(wiki, name)["tours"]["ask-mentor"]["status"] == "completed"
+    finally:
+        context.close()

@@ -73,6 +73,20 @@ ELEMENTS: dict[str, Element] = {
                  (".ve-ui-mwSaveDialog-summary textarea", ".ve-ui-mwSaveDialog textarea")),
         _element("visual-editor-publish", "the button that publishes in the visual editor's save dialog",
                  (".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button",)),
+        # Also from the editors branch: talk pages with DiscussionTools (on by default since
+        # MediaWiki 1.43). Its new topic button is Minerva's only add-topic control there.
+        _element("new-topic", "the control that starts a new topic on a talk page, in any skin",
+                 ("#ca-addsection", ".ext-discussiontools-init-new-topic-button"),
+                 minerva=(".ext-discussiontools-init-new-topic-button", ".minerva-talk-add-button",
+                          "#ca-addsection")),
+        _element("discussion-subject", "the subject box of DiscussionTools' new topic tool",
+                 (".ext-discussiontools-ui-newTopic-sectionTitle input",)),
+        _element("discussion-body", "the message box of DiscussionTools' new topic or reply tool",
+                 (".ext-discussiontools-ui-replyWidget .ve-ce-surface",
+                  ".ext-discussiontools-ui-replyWidget textarea")),
+        _element("discussion-publish", "the button that publishes a new topic or reply in DiscussionTools",
+                 (".ext-discussiontools-ui-replyWidget-actions .oo-ui-flaggedElement-primary "
+                  ".oo-ui-buttonElement-button",)),
     )
 }
 

@@ -234,10 +234,12 @@
 		} ) ) {
 			// The editor is not chosen yet: count the longer of the two paths, so the total
 			// only ever goes down once the reader opens one.
-			guesses = [ 'source', 'visual' ].map( function ( e ) {
+			guesses = [ 'source', 'visual', 'discussion' ].map( function ( e ) {
 				return counter( steps, index, wt.assign( {}, reader, { editor: e } ) );
 			} );
-			return guesses[ 0 ].total >= guesses[ 1 ].total ? guesses[ 0 ] : guesses[ 1 ];
+			return guesses.reduce( function ( a, b ) {
+				return b.total > a.total ? b : a;
+			} );
 		}
 		steps.forEach( function ( s, k ) {
 			var on = k === index || onPath( s, reader );
@@ -275,6 +277,15 @@
 	}
 
 	/**
+	 * @return {boolean} Whether DiscussionTools' new topic or reply tool is open on the page
+	 */
+	function discussionOpen() {
+		var w = document.querySelector( '.ext-discussiontools-ui-replyWidget' ),
+			r = w && w.getBoundingClientRect();
+		return !!r && r.width > 0 && r.height > 0;
+	}
+
+	/**
 	 * @return {Object} The current page as the functions above see it
 	 */
 	function context() {
@@ -287,6 +298,10 @@
 		}
 		if ( /(^|\s)ve-active(\s|$)/.test( html.className ) || wt.state.veActive ) {
 			editors.push( 'visual' );
+		}
+		// DiscussionTools' "Add topic" or "Reply" tool, open on a talk page (no page load).
+		if ( discussionOpen() ) {
+			editors.push( 'discussion' );
 		}
 		return {
 			action: action,

@@ -176,6 +176,7 @@
 		// editor's toolbar while it is open (its switch to source editing, Cite, Insert).
 		AVOID: [ '#wpSave', '.ve-ui-toolbar-saveButton',
 			'.ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary',
+			'.ext-discussiontools-ui-replyWidget-actions .oo-ui-flaggedElement-primary',
 			'.oo-ui-popupToolGroup-active-tools' ]
 	};
 }( mw.libs.wikitours ) );

@@ -58,7 +58,8 @@
 		var ctx = C.context(),
 			now;
 		if ( ctx.editors.length ) {
-			now = ctx.editors.indexOf( 'visual' ) !== -1 ? 'visual' : 'source';
+			now = ctx.editors.indexOf( 'discussion' ) !== -1 ? 'discussion' :
+				ctx.editors.indexOf( 'visual' ) !== -1 ? 'visual' : 'source';
 			if ( S.editor && S.editor !== now && tour() && typeof S.index === 'number' ) {
 				S.index = C.branchStart( tour().steps, S.index );
 			}
@@ -490,7 +491,8 @@
 				S.index = Math.min( Math.max( 0, active.index ), data.tour.steps.length );
 				S.shownOn = active.shownOn;
 				S.seen = Array.isArray( active.seen ) ? active.seen : [];
-				S.editor = active.editor === 'visual' || active.editor === 'source' ? active.editor : null;
+				S.editor = [ 'source', 'visual', 'discussion' ].indexOf( active.editor ) !== -1 ?
+					active.editor : null;
 				S.edits = active.edits && typeof active.edits === 'object' ? active.edits : {};
 				wt.keep.start( active.keep );
 				resume();
