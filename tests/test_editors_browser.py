@@ -50,6 +50,21 @@ def shot(page, site, name: str) -> Path:
     return path
 
 
+def record_of(site, user: str, tour: str, status: str = "completed", timeout: float = 15) -> dict:
+    """The learner's record of *tour* once it has *status* (the gadget saves it in the
+    background after the popover changes)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    record = None
+    while time.monotonic() < deadline:
+        record = ((progress_json(site, user) or {}).get("tours") or {}).get(tour)
+        if record and record.get("status") == status:
+            return record
+        time.sleep(0.3)
+    raise AssertionError(f"{user}'s record of {tour} is {record!r}, not {status}")
+
+
 def click(page, name: str) -> None:
     page.click(f'{POPOVER} [data-wikitours="{name}"]')
 
@@ -122,8 +137,7 @@ def test_first_edit_in_the_visual_editor(site, page, skin):
     info = site.page_info(f"User:{name}/sandbox")
     assert "Hello from the visual editor." in site.wikitext(f"User:{name}/sandbox")
     assert site.history(f"User:{name}/sandbox")[-1]["comment"] == "trying out my sandbox"
-    tour = progress_json(site, name)["tours"]["first-edit"]
-    assert tour["status"] == "completed"
+    tour = record_of(site, name, "first-edit")
     assert tour["edits"] == {"publish-visual": info["revid"]}
     assert not [e for e in errors if "wikitours" in e.lower()], errors
 
@@ -159,8 +173,8 @@ def test_switching_editors_mid_tour_keeps_the_tour_going(site, page, skin):
         page.click("#wpSave")
     wait_title(page, "You made your first edit!")
     click(page, "done")
-    tour = progress_json(site, name)["tours"]["first-edit"]
-    assert tour["status"] == "completed"
+    wait_title(page, "Tour completed")
+    tour = record_of(site, name, "first-edit")
     assert tour["edits"] == {"publish": site.page_info(f"User:{name}/sandbox")["revid"]}
 
 
@@ -195,7 +209,8 @@ def test_first_edit_in_the_source_editor(site, page, skin):
     assert page.evaluate("mw.config.get('skin')") == skin, "useskin kept after saving"
     shot(page, site, f"source-done-{skin}")
     click(page, "done")
-    assert progress_json(site, name)["tours"]["first-edit"]["status"] == "completed"
+    wait_title(page, "Tour completed")
+    record_of(site, name, "first-edit")
 
 
 #: One line of LocalSettings.php that lets Special:MyPage's redirect keep ?wikitour= (it keeps
@@ -316,7 +331,7 @@ def test_ask_mentor_takes_the_route_the_talk_page_has(site, talk_site, browser, 
     phone = skin == "minerva"
     context = browser.new_context(viewport={"width": 390, "height": 844} if phone else
                                   {"width": 1280, "height": 800}, has_touch=phone)
-    context.set_default_timeout(20000)
+    context.set_default_timeout(60000)  # a fresh wiki builds its caches
     page = context.new_page()
     try:
         mentor, name = f"Mentor {skin}", f"Asker {skin}"
@@ -328,13 +343,14 @@ def test_ask_mentor_takes_the_route_the_talk_page_has(site, talk_site, browser, 
                   f"[[User talk:{mentor}|their talk page]]. [[User:{mentor}]] "
                   "10:00, 1 December 2026 (UTC)\n")
         wiki.login(page, name)
-        page.goto(f"{wiki.index}?title=Special:MyTalk&useskin={skin}#wikitour=ask-mentor")
-        wait_title(page, "Your talk page")
+        page.goto(f"{wiki.index}?title=Special:MyTalk&useskin={skin}#wikitour=ask-mentor",
+                  wait_until="domcontentloaded")
+        wait_title(page, "Your talk page", timeout=60)
         click(page, "next")
         wait_title(page, "Go to your mentor's talk page")
-        with page.expect_navigation():
+        with page.expect_navigation(wait_until="domcontentloaded"):
             page.locator(f'#mw-content-text a[title="User talk:{mentor}"]').first.click()
-        wait_title(page, "Start a new topic")
+        wait_title(page, "Start a new topic", timeout=60)
         assert page.evaluate("mw.config.get('skin')") == skin
         shot(page, wiki, f"ask-new-topic-{skin}")
         control = ".ext-discussiontools-init-new-topic-button" if phone and dt else \
@@ -343,7 +359,7 @@ def test_ask_mentor_takes_the_route_the_talk_page_has(site, talk_site, browser, 
         question = "Where do I find sources about rivers?"
         if dt:
             page.locator(control).first.click()
-            wait_title(page, "A clear subject")
+            wait_title(page, "A clear subject", timeout=60)
             page.fill(".ext-discussiontools-ui-newTopic-sectionTitle input", "Sources")
             shot(page, wiki, f"ask-dt-subject-{skin}")
             click(page, "next")
@@ -357,22 +373,22 @@ def test_ask_mentor_takes_the_route_the_talk_page_has(site, talk_site, browser, 
             page.click(".ext-discussiontools-ui-replyWidget-actions .oo-ui-flaggedElement-primary "
                        ".oo-ui-buttonElement-button")
         else:
-            with page.expect_navigation():
+            with page.expect_navigation(wait_until="domcontentloaded"):
                 page.locator(control).first.click()
-            wait_title(page, "A clear subject")
+            wait_title(page, "A clear subject", timeout=60)
             page.fill("#wpSummary", "Sources")
             click(page, "next")
             wait_title(page, "Sign your message")
             page.fill("#wpTextbox1", question + " ~~~~")
             click(page, "next")
             wait_title(page, "Send your question")
-            with page.expect_navigation():
+            with page.expect_navigation(wait_until="domcontentloaded"):
                 page.click("#wpSave")
-        wait_title(page, "Tour completed", timeout=30)
+        wait_title(page, "Tour completed", timeout=60)
         shot(page, wiki, f"ask-done-{skin}")
         text = wiki.wikitext(f"User talk:{mentor}")
         assert "== Sources ==" in text and question in text
         assert f"[[User:{name}|" in text or f"[[User:{name}]]" in text, "signed"
-        assert progress_json(wiki, name)["tours"]["ask-mentor"]["status"] == "completed"
+        record_of(wiki, name, "ask-mentor")
     finally:
         context.close()

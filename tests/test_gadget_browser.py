@@ -123,9 +123,9 @@ def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     tab = page.locator("#ca-edit").bounding_box()
     assert box["y"] >= tab["y"] + tab["height"], "placement bottom: the popover is below the tab"
     assert page.locator(".wikitours-highlight").count() == 1
-    # Create source / Edit source in bold: two real <b> elements, no markup shown as text
+    # Edit / Create / Edit source in bold: real <b> elements, no markup shown as text
     assert "<b>" not in page.inner_text(POPOVER)
-    assert page.locator(f"{POPOVER} b").all_inner_texts() == ["Create source", "Edit source"]
+    assert page.locator(f"{POPOVER} b").all_inner_texts() == ["Edit", "Create", "Edit source"]
     with page.expect_navigation():
         page.click("#ca-edit a")  # the reader clicks the real tab, not the popover
     page.wait_for_function("window.mw && mw.config.get('wgAction') === 'edit'")
@@ -262,6 +262,10 @@ def test_minerva_phone_with_touch(site, browser):
 
 def test_keyboard_only(site, page):
     site.create_user("Newcomer Kim")
+    # Kim turned the visual editor off: the step's tab is then "Edit source", which Next opens.
+    token = site.call(user="Newcomer Kim", action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
+    site.call("POST", user="Newcomer Kim", action="options", change="visualeditor-betatempdisable=1",
+              token=token)
     site.login(page, "Newcomer Kim")
     page.goto(f"{site.index}?title=User:Newcomer_Kim/sandbox&wikitour=first-edit")
     wait_title(page, "This is your sandbox")
@@ -306,7 +310,7 @@ def test_keyboard_only(site, page):
     wait_title(page, "Open the editor")
     focus_is("next")
     with page.expect_navigation():
-        page.keyboard.press("Enter")  # Next on a "click" step activates the tab itself
+        page.keyboard.press("Enter")  # Next on the step activates the tab itself
     close_ve_welcome(page, keyboard=True)
     wait_title(page, "Write something")
     tab_to("wpTextbox1")  # Tab goes round the dialog and the step's own element

@@ -241,7 +241,9 @@
 			last = !C.resolve( t.steps, i + 1, ctx ),
 			buttons = [];
 		backButton( back, buttons );
-		if ( step.advance === 'click' && el ) {
+		// Next on a step that waits for a click or for an editor activates the step's element
+		// (the highlighted tab), so keyboard users need not look for it.
+		if ( ( step.advance === 'click' || step.advance === 'editor-opened' ) && el ) {
 			buttons.push( { name: 'next', label: M.text( 'wikitours-next' ), primary: true, action: function () {
 				wt.elements.clickable( el ).click();
 			} } );
