@@ -82,7 +82,7 @@ def new_user(site, page, name: str) -> str:
 
 def open_visual_editor(page) -> None:
     page.click("#ca-ve-edit a")
-    page.wait_for_selector(".ve-ce-surface", state="visible")
+    page.wait_for_selector(".ve-ce-surface", state="visible", timeout=45000)
     close_ve_welcome(page)
 
 
