@@ -148,6 +148,7 @@ def test_gadget_data_is_split_per_tour_and_language(shipped):
     assert step["id"] == "open-editor" and step["page"] == {"kind": "sandbox"}
     # either editor's tab: the tour follows the editor the newcomer opens (issue 16)
     assert step["target"]["selectors"]["vector-2022"] == ["#ca-ve-edit", "#ca-edit"]
+    assert step["target"]["selectors"]["minerva"][:2] == ["#ca-editsource", "#ca-createsource"]
     assert step["advance"] == "editor-opened" and step["when"]["actions"] == ["view"]
     assert step["text"] == "wikitours-tour-first-edit-step-open-editor-text"
     en = json.loads(content["MediaWiki:Wikitours/messages/first-edit/en.json"])

@@ -186,6 +186,9 @@ def test_first_edit_in_the_source_editor(site, page, skin):
     wait_title(page, "This is your sandbox")
     click(page, "next")
     wait_title(page, "Open the editor")
+    page.wait_for_timeout(300)
+    assert page.locator(".wikitours-popover--missing").count() == 0, "the editor's tab is found"
+    assert page.locator(".wikitours-highlight").count() == 1
     shot(page, site, f"source-open-{skin}")
     edit = "#ca-editsource a, #ca-editsource, #ca-createsource" if skin == "minerva" else "#ca-edit a"
     if skin == "minerva" and not page.locator("#ca-editsource, #ca-createsource").count():

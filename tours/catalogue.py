@@ -79,6 +79,12 @@ ELEMENTS: dict[str, Element] = {
                  ("#ca-addsection", ".ext-discussiontools-init-new-topic-button"),
                  minerva=(".ext-discussiontools-init-new-topic-button", ".minerva-talk-add-button",
                           "#ca-addsection")),
+        # first-edit's "Open the editor": either editor's tab. Minerva on MediaWiki 1.43 has
+        # #ca-editsource / #ca-createsource (and visual tabs its VisualEditor cannot use
+        # without MobileFrontend), 1.39 one #ca-edit.
+        _element("editor-tab", "whichever tab opens an editor: visual editor first, then source (source first in Minerva)",
+                 ("#ca-ve-edit", "#ca-edit"),
+                 minerva=("#ca-editsource", "#ca-createsource", "#ca-edit", "#ca-ve-edit", "#ca-ve-create")),
         _element("discussion-subject", "the subject box of DiscussionTools' new topic tool",
                  (".ext-discussiontools-ui-newTopic-sectionTitle input",)),
         _element("discussion-body", "the message box of DiscussionTools' new topic or reply tool",
