@@ -378,6 +378,7 @@ def test_ask_mentor_takes_the_route_the_talk_page_has(site, talk_site, browser, 
         else:
             with page.expect_navigation(wait_until="domcontentloaded"):
                 page.locator(control).first.click()
+            close_ve_welcome(page)  # a first edit: VisualEditor may greet it, also in source
             wait_title(page, "A clear subject", timeout=60)
             page.fill("#wpSummary", "Sources")
             click(page, "next")
