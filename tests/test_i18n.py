@@ -171,11 +171,11 @@ def test_status_command_text_and_json(tmp_path, capsys):
     ns = argparse.Namespace(file=str(lib_file), i18n=None, format="text", write_qqq=True)
     assert run_status(ns) == 0
     out = capsys.readouterr().out
-    assert "96 texts in" in out
+    assert "102 texts in" in out
     row = next(line for line in out.splitlines() if line.startswith("de "))
     assert row.split()[:3] == ["de", "Deutsch", "1.0%"]
     assert "de: outdated (1):\n  " + SUMMARY in out
-    assert "de: missing (94):" in out
+    assert "de: missing (100):" in out
     assert (tmp_path / "i18n/tours/qqq.json").is_file()  # --write-qqq
     assert "undocumented" not in out
 

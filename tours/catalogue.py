@@ -85,6 +85,8 @@ ELEMENTS: dict[str, Element] = {
         _element("editor-tab", "whichever tab opens an editor: visual editor first, then source (source first in Minerva)",
                  ("#ca-ve-edit", "#ca-edit"),
                  minerva=("#ca-editsource", "#ca-createsource", "#ca-edit", "#ca-ve-edit", "#ca-ve-create")),
+        _element("visual-editor-cite", "the Cite menu of the visual editor's toolbar (references)",
+                 (".ve-ui-toolbar-group-cite", ".ve-ui-toolbar-group-reference")),
         _element("discussion-subject", "the subject box of DiscussionTools' new topic tool",
                  (".ext-discussiontools-ui-newTopic-sectionTitle input",)),
         _element("discussion-body", "the message box of DiscussionTools' new topic or reply tool",
