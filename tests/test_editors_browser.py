@@ -396,3 +396,44 @@ def test_ask_mentor_takes_the_route_the_talk_page_has(site, talk_site, browser, 
         record_of(wiki, name, "ask-mentor")
     finally:
         context.close()
+
+
+def test_add_citation_with_the_visual_editors_cite_tool(site, page):
+    """add-citation in the visual editor: the step points at the Cite menu, the reader adds a
+    basic reference there, publishes through the save dialog, and the saved page has a <ref>."""
+    name = "Citer Visual"
+    sandbox = new_user(site, page, name)
+    page.goto(f"{sandbox}#wikitour=add-citation")
+    wait_title(page, "Why sources matter")
+    click(page, "next")
+    wait_title(page, "Open the editor")
+    open_visual_editor(page)
+    wait_title(page, "The toolbar helps you cite")
+    cite = page.locator(".ve-ui-toolbar-group-cite").bounding_box()
+    pop = page.locator(POPOVER).bounding_box()
+    assert pop["y"] >= cite["y"] + cite["height"] - 1, "the popover is below the Cite menu"
+    shot(page, site, "cite-visual")
+    type_in_visual_editor(page, "Rivers carry sediment to the sea.")
+    page.click(".ve-ui-toolbar-group-cite .oo-ui-popupToolGroup-handle")
+    page.locator(".oo-ui-tool-name-reference .oo-ui-tool-link").filter(visible=True).click()
+    page.wait_for_selector(".ve-ui-mwReferenceDialog .ve-ce-surface", state="visible")
+    page.click(".ve-ui-mwReferenceDialog .ve-ce-surface .ve-ce-branchNode")
+    page.keyboard.type("A book about rivers, 2020.")
+    page.click(".ve-ui-mwReferenceDialog .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button")
+    page.wait_for_selector(".ve-ui-mwReferenceDialog", state="hidden")
+    page.wait_for_selector(".ve-ce-surface .mw-ref", state="visible")
+    click(page, "next")
+    wait_title(page, "Publish your cited sentence")
+    publish_not_covered(page)
+    page.click(VE_SAVE)
+    wait_title(page, "Publish your cited sentence")
+    page.wait_for_selector(f"{VE_DIALOG} .oo-ui-processDialog-actions-primary", state="visible")
+    publish_not_covered(page)
+    page.click(f"{VE_DIALOG} .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button")
+    wait_title(page, "A sourced sentence", timeout=30)
+    click(page, "done")
+    wait_title(page, "Tour completed")
+    text = site.wikitext(f"User:{name}/sandbox")
+    assert "<ref>" in text and "A book about rivers" in text
+    record = record_of(site, name, "add-citation")
+    assert record["edits"] == {"publish-visual": site.page_info(f"User:{name}/sandbox")["revid"]}
