@@ -87,7 +87,8 @@ def open_visual_editor(page) -> None:
 
 
 def type_in_visual_editor(page, text: str) -> None:
-    page.click(".ve-ce-surface .ve-ce-branchNode")
+    # where the line starts, as a reader would: the popover may sit over the rest of it
+    page.locator(".ve-ce-surface .ve-ce-branchNode").first.click(position={"x": 8, "y": 8})
     page.keyboard.type(text)
 
 
