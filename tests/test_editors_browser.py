@@ -417,7 +417,11 @@ def test_add_citation_with_the_visual_editors_cite_tool(site, page):
     type_in_visual_editor(page, "Rivers carry sediment to the sea.")
     page.click(".ve-ui-toolbar-group-cite .oo-ui-popupToolGroup-handle")
     page.locator(".oo-ui-tool-name-reference .oo-ui-tool-link").filter(visible=True).click()
-    page.wait_for_selector(".ve-ui-mwReferenceDialog .ve-ce-surface", state="visible")
+    try:
+        page.wait_for_selector(".ve-ui-mwReferenceDialog .ve-ce-surface", state="visible")
+    except Exception:
+        shot(page, site, "cite-dialog-failed")
+        raise
     page.click(".ve-ui-mwReferenceDialog .ve-ce-surface .ve-ce-branchNode")
     page.keyboard.type("A book about rivers, 2020.")
     page.click(".ve-ui-mwReferenceDialog .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button")

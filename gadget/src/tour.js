@@ -455,6 +455,10 @@
 		}
 		if ( t.steps[ i ] && t.steps[ i ].advance === kind ) {
 			advance( i, kind === 'click' );
+		} else if ( kind === 'saved' && t.steps[ S.index ] && t.steps[ S.index ].advance === 'saved' ) {
+			// The tour waits for this save, though the popover went back a step meanwhile
+			// (DiscussionTools closes its tool before it tells of the save).
+			advance( S.index );
 		} else if ( kind === 'editor-opened' || kind === 'editor-closed' ) {
 			// The visual editor opened or closed without a page load: other steps fit now.
 			render();
