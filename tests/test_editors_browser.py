@@ -418,14 +418,14 @@ def test_add_citation_with_the_visual_editors_cite_tool(site, page):
     page.click(".ve-ui-toolbar-group-cite .oo-ui-popupToolGroup-handle")
     page.locator(".oo-ui-tool-name-reference .oo-ui-tool-link").filter(visible=True).click()
     try:
-        page.wait_for_selector(".ve-ui-mwReferenceDialog .ve-ce-surface", state="visible")
+        page.wait_for_selector('.oo-ui-window-active [contenteditable="true"]', state="visible")
     except Exception:
         shot(page, site, "cite-dialog-failed")
         raise
-    page.click(".ve-ui-mwReferenceDialog .ve-ce-surface .ve-ce-branchNode")
+    page.click('.oo-ui-window-active [contenteditable="true"]')
     page.keyboard.type("A book about rivers, 2020.")
-    page.click(".ve-ui-mwReferenceDialog .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button")
-    page.wait_for_selector(".ve-ui-mwReferenceDialog", state="hidden")
+    page.click(".oo-ui-window-active .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button")
+    page.wait_for_selector(".oo-ui-window-active .oo-ui-processDialog-actions-primary", state="hidden")
     page.wait_for_selector(".ve-ce-surface .mw-ref", state="visible")
     click(page, "next")
     wait_title(page, "Publish your cited sentence")
