@@ -24,7 +24,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_shipped_file_lints_clean():
     done = run("lint")
     assert (done.returncode, done.stdout, done.stderr) == (
-        0, "tours.yaml: no problems; 6 tours, 30 steps, 6 badges, 2 wikis\n", "")
+        0, "tours.yaml: no problems; 6 tours, 39 steps, 6 badges, 2 wikis\n", "")
 
 
 def test_errors_are_printed_with_hints_and_exit_1(tmp_path):
@@ -199,7 +199,7 @@ def test_status_speaks_the_requested_language_too():
     done = run("status", "--lang", "fr")
     assert done.returncode == 0, done.stderr
     first, header = done.stdout.splitlines()[:2]
-    assert first.startswith("84 textes dans tours.yaml") and header.split()[:3] == ["langue", "nom", "traduit"]
+    assert first.startswith("102 textes dans tours.yaml") and header.split()[:3] == ["langue", "nom", "traduit"]
     assert run("status").stdout.splitlines()[1].split()[:3] == ["language", "name", "translated"]
 
 
