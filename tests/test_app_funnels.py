@@ -342,7 +342,8 @@ def test_the_first_edit_funnel_of_the_issue_adds_up():
     'Write something' (a conditional step) counted as lost by 7, then −3 at step 5."""
     known = known_from_library(load_library(ROOT / "tours.yaml"))["first-edit"]
     assert known["steps"][:4] == ["welcome", "open-editor", "write", "write-visual"]
-    assert set(known["branches"]) == {"write", "write-visual", "summary", "publish"}
+    assert set(known["branches"]) == {"write", "write-visual", "summary", "publish", "save-visual",
+                                      "summary-visual", "publish-visual"}
     rows = [("", "started", 0, 11), ("welcome", "shown", 0, 12), ("open-editor", "shown", 1, 7),
             ("write", "shown", 2, 5), ("write-visual", "shown", 3, 0),
             ("summary", "shown", 4, 3), ("publish", "shown", 5, 3), ("done", "shown", 6, 3),
@@ -353,7 +354,9 @@ def test_the_first_edit_funnel_of_the_issue_adds_up():
     assert got == [("started", None, None, 11, None), ("step", "welcome", 1, 11, 0),
                    ("step", "open-editor", 2, 7, 4), ("branch", "write", 2, 5, None),
                    ("branch", "write-visual", 2, 0, None), ("branch", "summary", 2, 3, None),
-                   ("branch", "publish", 2, 3, None), ("step", "done", 3, 3, 4),
+                   ("branch", "publish", 2, 3, None), ("branch", "save-visual", 2, 0, None),
+                   ("branch", "summary-visual", 2, 0, None), ("branch", "publish-visual", 2, 0, None),
+                   ("step", "done", 3, 3, 4),
                    ("completed", None, None, 3, 0)]
     assert f.stages[1].recorded == 12 and f.stages[1].share == 100.0
 

@@ -146,14 +146,16 @@ def test_gadget_data_is_split_per_tour_and_language(shipped):
     assert tour["id"] == "first-edit" and tour["sourceLanguage"] == "en"
     step = tour["steps"][1]
     assert step["id"] == "open-editor" and step["page"] == {"kind": "sandbox"}
-    assert step["target"]["selectors"]["vector-2022"] == ["#ca-edit"]
-    assert step["advance"] == "click" and step["when"]["actions"] == ["view"]
+    # either editor's tab: the tour follows the editor the newcomer opens (issue 16)
+    assert step["target"]["selectors"]["vector-2022"] == ["#ca-ve-edit", "#ca-edit"]
+    assert step["target"]["selectors"]["minerva"][:2] == ["#ca-editsource", "#ca-createsource"]
+    assert step["advance"] == "editor-opened" and step["when"]["actions"] == ["view"]
     assert step["text"] == "wikitours-tour-first-edit-step-open-editor-text"
     en = json.loads(content["MediaWiki:Wikitours/messages/first-edit/en.json"])
     assert all(k.startswith("wikitours-tour-first-edit-") for k in en if "-badge-" not in k)
     assert en["wikitours-badge-first-edit-name"] == "First edit"  # the completion names it
-    assert en["wikitours-tour-first-edit-step-open-editor-text"] == \
-        "Click <b>Create source</b> or <b>Edit source</b> to open the editor for this page."
+    assert en["wikitours-tour-first-edit-step-open-editor-text"].startswith(
+        "Click <b>Edit</b> (or <b>Create</b>) to write on the page as readers see it")
     de = json.loads(content["MediaWiki:Wikitours/messages/first-edit/de.json"])
     assert set(de) <= set(en) and de["wikitours-tour-first-edit-title"] != \
         en["wikitours-tour-first-edit-title"]

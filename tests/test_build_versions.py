@@ -25,10 +25,10 @@ def build(text: str) -> dict[str, tuple[str, str]]:
 
 def test_one_changed_tour_changes_only_its_pages_and_the_pointer():
     before = build(SOURCE)
-    old_text = "Click <b>Create source</b> or <b>Edit source</b>"
-    assert "Click '''Create source''' or '''Edit source'''" in SOURCE
-    after = build(SOURCE.replace("Click '''Create source''' or '''Edit source'''",
-                                 "Click '''Edit source''' (or '''Create source''')", 1))
+    old_text = "Click <b>Edit</b> (or <b>Create</b>)"
+    assert "Click '''Edit''' (or '''Create''')" in SOURCE
+    after = build(SOURCE.replace("Click '''Edit''' (or '''Create''')",
+                                 "Click '''Create''' (or '''Edit''')", 1))
     old_pointer = parse_pointer(before[LOADER_TITLE][1])
     new_pointer = parse_pointer(after[LOADER_TITLE][1])
     assert old_pointer.tours["first-edit"] != new_pointer.tours["first-edit"]

@@ -124,9 +124,9 @@ def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     tab = page.locator("#ca-edit").bounding_box()
     assert box["y"] >= tab["y"] + tab["height"], "placement bottom: the popover is below the tab"
     assert page.locator(".wikitours-highlight").count() == 1
-    # Create source / Edit source in bold: two real <b> elements, no markup shown as text
+    # Edit / Create / Edit source in bold: real <b> elements, no markup shown as text
     assert "<b>" not in page.inner_text(POPOVER)
-    assert page.locator(f"{POPOVER} b").all_inner_texts() == ["Create source", "Edit source"]
+    assert page.locator(f"{POPOVER} b").all_inner_texts() == ["Edit", "Create", "Edit source"]
     with page.expect_navigation():
         page.click("#ca-edit a")  # the reader clicks the real tab, not the popover
     page.wait_for_function("window.mw && mw.config.get('wgAction') === 'edit'")
@@ -190,7 +190,7 @@ def test_arabic_popovers_are_mirrored(site, page):
     shot(page, "first-edit-ar")
     # Past the last step (as after the final save): the completion names the badge in Arabic.
     page.evaluate("localStorage.setItem('wikitours-active', JSON.stringify({tour: 'first-edit',"
-                  " version: 1, index: 7, shownOn: null}))")
+                  " version: 1, index: 10, shownOn: null}))")
     page.goto(f"{site.index}?title=User:Newcomer_Salma/sandbox&uselang=ar")
     page.wait_for_selector(f"{POPOVER}.wikitours-popover--completed")
     text = page.inner_text(POPOVER)
@@ -200,7 +200,7 @@ def test_arabic_popovers_are_mirrored(site, page):
 def test_anonymous_readers_are_invited_to_create_an_account_not_promised_a_badge(site, page):
     page.goto(f"{site.index}?title=Main_Page")
     page.evaluate("localStorage.setItem('wikitours-active', JSON.stringify({tour: 'first-edit',"
-                  " version: 1, index: 7, shownOn: null}))")
+                  " version: 1, index: 10, shownOn: null}))")
     page.goto(f"{site.index}?title=Main_Page")
     page.wait_for_selector(f"{POPOVER}.wikitours-popover--completed")
     text = page.inner_text(POPOVER)
@@ -218,7 +218,7 @@ def test_legacy_vector(site, page):
     click(page, "next")
     wait_title(page, "Open the editor")
     box = page.locator(POPOVER).bounding_box()
-    tab = page.locator("#ca-edit").bounding_box()
+    tab = page.locator("#ca-ve-edit").bounding_box()  # "Edit" first: either editor will do
     assert box["y"] >= tab["y"] + tab["height"]
     arrow = page.locator(f"{POPOVER} .wikitours-popover__arrow").bounding_box()
     assert tab["x"] - 8 <= arrow["x"] + arrow["width"] / 2 <= tab["x"] + tab["width"] + 8, \
@@ -268,6 +268,10 @@ def test_minerva_phone_with_touch(site, browser):
 
 def test_keyboard_only(site, page):
     site.create_user("Newcomer Kim")
+    # Kim turned the visual editor off: the step's tab is then "Edit source", which Next opens.
+    token = site.call(user="Newcomer Kim", action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
+    site.call("POST", user="Newcomer Kim", action="options", change="visualeditor-betatempdisable=1",
+              token=token)
     site.login(page, "Newcomer Kim")
     page.goto(f"{site.index}?title=User:Newcomer_Kim/sandbox&wikitour=first-edit")
     wait_title(page, "This is your sandbox")
@@ -312,7 +316,7 @@ def test_keyboard_only(site, page):
     wait_title(page, "Open the editor")
     focus_is("next")
     with page.expect_navigation():
-        page.keyboard.press("Enter")  # Next on a "click" step activates the tab itself
+        page.keyboard.press("Enter")  # Next on the step activates the tab itself
     close_ve_welcome(page, keyboard=True)
     wait_title(page, "Write something")
     tab_to("wpTextbox1")  # Tab goes round the dialog and the step's own element

@@ -191,16 +191,17 @@ def index_page(lib=None, config: Mapping | None = None) -> tuple[str, str, str]:
 
 #: What the gadget needs of a build: its code, tour data, messages in the tested languages and
 #: the catalogue with its Start links (help pages and badge pages are left out to save time).
-def _needed(entry: dict, languages: tuple[str, ...]) -> bool:
+def _needed(entry: dict, languages: tuple[str, ...], catalogues: tuple[str, ...] = ("en",)) -> bool:
     kind, lang = entry.get("kind"), entry.get("lang")
     if kind in ("tour-data", "gadget-code", "gadget-style", "pointer"):
         return True
     if kind == "messages":
         return lang in languages
-    return kind == "catalogue" and lang in (None, "en")
+    return kind == "catalogue" and lang in (None, *catalogues)
 
 
-def build_and_deploy(wiki, out: Path, languages: tuple[str, ...] = ("en", "ar", "de")) -> dict:
+def build_and_deploy(wiki, out: Path, languages: tuple[str, ...] = ("en", "ar", "de"),
+                     catalogues: tuple[str, ...] = ("en",)) -> dict:
     """``python -m tours build`` then ``publish/deploy.py`` (Pywikibot, as the bot) onto *wiki*:
     exactly what a wiki gets, limited to the pages the gadget reads. Returns the manifest."""
     import subprocess
@@ -212,7 +213,7 @@ def build_and_deploy(wiki, out: Path, languages: tuple[str, ...] = ("en", "ar", 
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     manifest = json.loads((full / "manifest.json").read_text())
-    manifest["pages"] = [p for p in manifest["pages"] if _needed(p, languages)]
+    manifest["pages"] = [p for p in manifest["pages"] if _needed(p, languages, catalogues)]
     (full / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
     done = subprocess.run([sys.executable, "-m", "publish.deploy", f"-manifest:{full}", "-overwrite"],
                           cwd=ROOT, env=wiki.pywikibot_env(), capture_output=True, text=True,

@@ -219,7 +219,7 @@ CASES = {
     ),
     "unknown editor": (
         step("unless: {editor: wysiwyg}\n"),
-        [(12, 26, "error", "unknown editor 'wysiwyg' in 'unless' of step 's1' of tour 't1'", "(one of: source, visual)")],
+        [(12, 26, "error", "unknown editor 'wysiwyg' in 'unless' of step 's1' of tour 't1'", "(one of: source, visual, discussion)")],
     ),
     "unknown condition field": (
         step("when: {actoin: view}\n"),

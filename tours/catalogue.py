@@ -67,6 +67,34 @@ ELEMENTS: dict[str, Element] = {
                  vector_2022=("#mw-sidebar-button", "#mw-panel"), minerva=("#mw-mf-main-menu-button",)),
         _element("first-heading", "the page title at the top of the page", ("#firstHeading",)),
         _element("content", "the page content", ("#mw-content-text",)),
+        # Added by the editors branch (issue 16: tours in both editors) for the catalogue
+        # branch to reconcile: the visual editor's save dialog, its summary and its button.
+        _element("visual-editor-summary", "the edit summary box of the visual editor's save dialog",
+                 (".ve-ui-mwSaveDialog-summary textarea", ".ve-ui-mwSaveDialog textarea")),
+        _element("visual-editor-publish", "the button that publishes in the visual editor's save dialog",
+                 (".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button",)),
+        # Also from the editors branch: talk pages with DiscussionTools (on by default since
+        # MediaWiki 1.43). Its new topic button is Minerva's only add-topic control there.
+        _element("new-topic", "the control that starts a new topic on a talk page, in any skin",
+                 ("#ca-addsection", ".ext-discussiontools-init-new-topic-button"),
+                 minerva=(".ext-discussiontools-init-new-topic-button", ".minerva-talk-add-button",
+                          "#ca-addsection")),
+        # first-edit's "Open the editor": either editor's tab. Minerva on MediaWiki 1.43 has
+        # #ca-editsource / #ca-createsource (and visual tabs its VisualEditor cannot use
+        # without MobileFrontend), 1.39 one #ca-edit.
+        _element("editor-tab", "whichever tab opens an editor: visual editor first, then source (source first in Minerva)",
+                 ("#ca-ve-edit", "#ca-edit"),
+                 minerva=("#ca-editsource", "#ca-createsource", "#ca-edit", "#ca-ve-edit", "#ca-ve-create")),
+        _element("visual-editor-cite", "the Cite menu of the visual editor's toolbar (references)",
+                 (".ve-ui-toolbar-group-cite", ".ve-ui-toolbar-group-reference")),
+        _element("discussion-subject", "the subject box of DiscussionTools' new topic tool",
+                 (".ext-discussiontools-ui-newTopic-sectionTitle input",)),
+        _element("discussion-body", "the message box of DiscussionTools' new topic or reply tool",
+                 (".ext-discussiontools-ui-replyWidget .ve-ce-surface",
+                  ".ext-discussiontools-ui-replyWidget textarea")),
+        _element("discussion-publish", "the button that publishes a new topic or reply in DiscussionTools",
+                 (".ext-discussiontools-ui-replyWidget-actions .oo-ui-flaggedElement-primary "
+                  ".oo-ui-buttonElement-button",)),
     )
 }
 

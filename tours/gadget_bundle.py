@@ -72,6 +72,7 @@ MODULES = (
     "elements",
     "popover",
     "events",
+    "keep",
     "tour",
     "tasks",
 )

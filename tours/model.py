@@ -182,6 +182,16 @@ class Tour:
     badge: str = ""
     pos: Position = Position()
 
+    @property
+    def path_length(self) -> int:
+        """How many steps one reader goes through at most: a tour with steps for each editor
+        (``when: editor``) is as long as its longer editor's path, not the sum of both."""
+        named = {e for s in self.steps for e in s.when.editors}
+        if not named:
+            return len(self.steps)
+        return max(sum(1 for s in self.steps if not s.when.editors or e in s.when.editors)
+                   for e in named)
+
 
 @dataclass(frozen=True)
 class Badge:

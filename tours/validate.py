@@ -92,7 +92,7 @@ CHANGE_FIELDS = {"tour": True, "replace": False, "with": False, "after": False, 
 PAGE_KEYWORDS = ("any", "sandbox", "user-page", "user-talk")
 #: Skins a condition may name: the bundled skins of MediaWiki 1.39.
 SKIN_NAMES = ("vector-2022", "vector", "minerva", "monobook", "timeless")
-EDITORS = ("source", "visual")
+EDITORS = ("source", "visual", "discussion")
 
 _DATA = Path(__file__).resolve().parent / "data"
 ACTIONS: tuple[str, ...] = tuple(json.loads((_DATA / "actions.json").read_text("utf-8"))["actions"])

@@ -154,7 +154,9 @@
 			if ( applies( s, ctx ) ) {
 				return { index: j };
 			}
-			if ( s.advance === 'saved' ) {
+			// A save on the other editor's branch is not this reader's to wait for.
+			if ( s.advance === 'saved' && ( !ctx.chosen ||
+				onPath( s, { skin: ctx.skin, loggedIn: ctx.loggedIn, editor: ctx.chosen } ) ) ) {
 				break;
 			}
 		}
@@ -225,7 +227,20 @@
 	 */
 	function counter( steps, index, reader ) {
 		var number = 1,
-			total = 0;
+			total = 0,
+			guesses;
+		if ( !reader.editor && steps.some( function ( s ) {
+			return !!( s.when && some( s.when.editors ) );
+		} ) ) {
+			// The editor is not chosen yet: count the longer of the two paths, so the total
+			// only ever goes down once the reader opens one.
+			guesses = [ 'source', 'visual', 'discussion' ].map( function ( e ) {
+				return counter( steps, index, wt.assign( {}, reader, { editor: e } ) );
+			} );
+			return guesses.reduce( function ( a, b ) {
+				return b.total > a.total ? b : a;
+			} );
+		}
 		steps.forEach( function ( s, k ) {
 			var on = k === index || onPath( s, reader );
 			if ( on ) {
@@ -236,6 +251,38 @@
 			}
 		} );
 		return { number: number, total: total };
+	}
+
+	/**
+	 * Where the editor part of a tour begins, for a reader who switches editors half-way:
+	 * the steps just before *index* that each name an editor are one stretch, and the new
+	 * editor's steps of it come from its start.
+	 *
+	 * @param {Object[]} steps
+	 * @param {number} index The tour's frontier
+	 * @return {number} The first step of the stretch, or index when its step names no editor
+	 */
+	function branchStart( steps, index ) {
+		var k = index;
+		function editorStep( s ) {
+			return !!( s && s.when && some( s.when.editors ) );
+		}
+		if ( !editorStep( steps[ index ] ) ) {
+			return index;
+		}
+		while ( k > 0 && editorStep( steps[ k - 1 ] ) ) {
+			k--;
+		}
+		return k;
+	}
+
+	/**
+	 * @return {boolean} Whether DiscussionTools' new topic or reply tool is open on the page
+	 */
+	function discussionOpen() {
+		var w = document.querySelector( '.ext-discussiontools-ui-replyWidget' ),
+			r = w && w.getBoundingClientRect();
+		return !!r && r.width > 0 && r.height > 0;
 	}
 
 	/**
@@ -252,6 +299,10 @@
 		if ( /(^|\s)ve-active(\s|$)/.test( html.className ) || wt.state.veActive ) {
 			editors.push( 'visual' );
 		}
+		// DiscussionTools' "Add topic" or "Reply" tool, open on a talk page (no page load).
+		if ( discussionOpen() ) {
+			editors.push( 'discussion' );
+		}
 		return {
 			action: action,
 			namespace: c.get( 'wgNamespaceNumber' ),
@@ -261,6 +312,8 @@
 			userName: c.get( 'wgUserName' ) || '',
 			title: c.get( 'wgTitle' ) || '',
 			pageName: c.get( 'wgPageName' ) || '',
+			// The editor this reader chose in this tour (tour.js fills it in), or null
+			chosen: null,
 			specialName: c.get( 'wgCanonicalSpecialPageName' ) || '',
 			namespaceIds: c.get( 'wgNamespaceIds' ) || {}
 		};
@@ -274,6 +327,7 @@
 		previous: previous,
 		onPath: onPath,
 		counter: counter,
+		branchStart: branchStart,
 		context: context
 	};
 }( mw.libs.wikitours ) );

@@ -8,7 +8,25 @@
 	'use strict';
 	var target = null,
 		replaying = false,
-		hooks = [];
+		hooks = [],
+		watch = null,
+		talking = false;
+
+	function discussing() {
+		return wt.conditions.context().editors.indexOf( 'discussion' ) !== -1;
+	}
+
+	/**
+	 * DiscussionTools' "Add topic" or "Reply" tool opened or closed: it fires no hook of its
+	 * own (the editors with hooks are handled below), so the tour looks twice a second.
+	 */
+	function checkDiscussion() {
+		var now = discussing();
+		if ( now !== talking ) {
+			talking = now;
+			wt.tour.on( now ? 'editor-opened' : 'editor-closed' );
+		}
+	}
 
 	function onTargetClick() {
 		wt.tour.on( 'click' );
@@ -40,8 +58,13 @@
 				wt.tour.on( 'editor-opened' );
 			}
 		} );
+		talking = discussing();
+		watch = setInterval( checkDiscussion, 500 );
 		hook( 've.deactivationComplete', function () {
 			wt.state.veActive = false;
+			if ( !replaying ) {
+				wt.tour.on( 'editor-closed' );
+			}
 		} );
 		replaying = false;
 	}
@@ -67,6 +90,7 @@
 		unbindTarget: unbindTarget,
 		destroy: function () {
 			unbindTarget();
+			clearInterval( watch );
 			hooks.forEach( function ( h ) {
 				mw.hook( h[ 0 ] ).remove( h[ 1 ] );
 			} );

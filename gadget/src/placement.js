@@ -33,6 +33,83 @@
 	}
 
 	/**
+	 * @param {Object} a A rectangle {top, left, width, height}
+	 * @param {Object} b Another
+	 * @return {boolean} Whether they share any area
+	 */
+	function overlap( a, b ) {
+		return a.left < b.left + b.width && b.left < a.left + a.width &&
+			a.top < b.top + b.height && b.top < a.top + a.height;
+	}
+
+	/**
+	 * @param {string} side
+	 * @param {Object} target
+	 * @param {Object} size
+	 * @param {Object} view
+	 * @param {number} gap
+	 * @return {Object} {top, left} of the popover on that side, kept in the viewport
+	 */
+	function at( side, target, size, view, gap ) {
+		var top, left;
+		if ( side === 'top' || side === 'bottom' ) {
+			top = side === 'top' ? target.top - gap - size.height : target.top + target.height + gap;
+			left = target.left + target.width / 2 - size.width / 2;
+		} else {
+			left = side === 'left' ? target.left - gap - size.width : target.left + target.width + gap;
+			top = target.top + target.height / 2 - size.height / 2;
+		}
+		return {
+			left: clamp( left, MARGIN, Math.max( MARGIN, view.width - size.width - MARGIN ) ),
+			top: clamp( top, MARGIN, Math.max( MARGIN, view.height - size.height - MARGIN ) )
+		};
+	}
+
+	/**
+	 * Move a popover that would cover a rectangle it must leave free (a Publish button):
+	 * first to the other sides of its element, then just below or above what it covers.
+	 *
+	 * @param {Object} pos {top, left}
+	 * @param {string} side The side chosen
+	 * @param {string[]} sides All sides, in the order wanted
+	 * @param {Object[]} avoid Rectangles to leave free
+	 * @param {Function} box pos -> the popover's rectangle
+	 * @param {Function} onSide side -> pos
+	 * @param {Object} view
+	 * @param {Object} size
+	 * @param {Object} target
+	 * @return {Object} {side, pos}
+	 */
+	function clear( pos, side, sides, avoid, box, onSide, view, size, target ) {
+		var free = function ( q ) {
+				return !avoid.some( function ( a ) {
+					return overlap( box( q ), a );
+				} ) && !overlap( box( q ), target );
+			},
+			i, p, found = null;
+		if ( !avoid.length || !avoid.some( function ( a ) {
+			return overlap( box( pos ), a );
+		} ) ) {
+			return { side: side, pos: pos };
+		}
+		for ( i = 0; i < sides.length && !found; i++ ) {
+			p = onSide( sides[ i ] );
+			if ( free( p ) ) {
+				found = { side: sides[ i ], pos: p };
+			}
+		}
+		avoid.forEach( function ( a ) {
+			[ a.top + a.height + MARGIN, a.top - MARGIN - size.height ].forEach( function ( top ) {
+				p = { left: pos.left, top: top };
+				if ( !found && top >= 0 && top + size.height <= view.height && free( p ) ) {
+					found = { side: side, pos: p };
+				}
+			} );
+		} );
+		return found || { side: side, pos: pos };
+	}
+
+	/**
 	 * @param {Object|null} target The element's rectangle {top, left, width, height} in the
 	 *  viewport, or null for a centred popover
 	 * @param {Object} size The popover's {width, height}
@@ -73,15 +150,16 @@
 				}
 			} );
 		}
-		if ( side === 'top' || side === 'bottom' ) {
-			top = side === 'top' ? target.top - gap - size.height : target.top + target.height + gap;
-			left = target.left + target.width / 2 - size.width / 2;
-		} else {
-			left = side === 'left' ? target.left - gap - size.width : target.left + target.width + gap;
-			top = target.top + target.height / 2 - size.height / 2;
-		}
-		left = clamp( left, MARGIN, Math.max( MARGIN, view.width - size.width - MARGIN ) );
-		top = clamp( top, MARGIN, Math.max( MARGIN, view.height - size.height - MARGIN ) );
+		best = clear( at( side, target, size, view, gap ), side, sides, o.avoid || [],
+			function ( p ) {
+				return { top: p.top, left: p.left, width: size.width, height: size.height };
+			},
+			function ( s ) {
+				return at( s, target, size, view, gap );
+			}, view, size, target );
+		side = best.side;
+		top = best.pos.top;
+		left = best.pos.left;
 		if ( side === 'top' || side === 'bottom' ) {
 			arrow = clamp( target.left + target.width / 2 - left, 16, size.width - 16 );
 		} else {
@@ -90,5 +168,15 @@
 		return { side: side, top: Math.round( top ), left: Math.round( left ), width: null, arrow: Math.round( arrow ) };
 	}
 
-	wt.placement = { place: place, MARGIN: MARGIN };
+	wt.placement = {
+		place: place,
+		MARGIN: MARGIN,
+		// What a popover never covers: the buttons that publish an edit (in the source
+		// editor, the visual editor's toolbar and its save dialog) and a menu of the visual
+		// editor's toolbar while it is open (its switch to source editing, Cite, Insert).
+		AVOID: [ '#wpSave', '.ve-ui-toolbar-saveButton',
+			'.ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary',
+			'.ext-discussiontools-ui-replyWidget-actions .oo-ui-flaggedElement-primary',
+			'.oo-ui-popupToolGroup-active-tools' ]
+	};
 }( mw.libs.wikitours ) );

@@ -40,8 +40,36 @@
 	 * @return {boolean} Whether a modal dialog of the wiki covers the page
 	 */
 	function blocked() {
-		return !!$pop && ( $pop[ 0 ].hasAttribute( 'inert' ) ||
-			!!document.querySelector( '.oo-ui-windowManager-modal > .oo-ui-window-active' ) );
+		var win = document.querySelector( '.oo-ui-windowManager-modal > .oo-ui-window-active' ),
+			target = opts && opts.target;
+		if ( !$pop ) {
+			return false;
+		}
+		if ( win && target && win.contains( target ) ) {
+			// The step is about the dialog itself (the visual editor's save dialog): the
+			// popover stays, usable, though the dialog made the rest of the page inert.
+			$pop.add( $box || [] ).removeAttr( 'inert' ).removeAttr( 'aria-hidden' );
+			return false;
+		}
+		return $pop[ 0 ].hasAttribute( 'inert' ) || !!win;
+	}
+
+	/**
+	 * @return {Object[]} Rectangles the popover must leave free: the buttons that publish an
+	 *  edit, which a reader must always be able to reach (wt.placement.AVOID)
+	 */
+	function keepClear() {
+		var out = [];
+		( wt.placement && wt.placement.AVOID || [] ).forEach( function ( sel ) {
+			Array.prototype.forEach.call( document.querySelectorAll( sel ), function ( el ) {
+				var r;
+				if ( wt.elements.visible( el ) ) {
+					r = el.getBoundingClientRect();
+					out.push( { top: r.top, left: r.left, width: r.width, height: r.height } );
+				}
+			} );
+		} );
+		return out;
 	}
 
 	function checkBlocked() {
@@ -137,7 +165,8 @@
 		size = { width: $pop.outerWidth(), height: $pop.outerHeight() };
 		p = wt.sheet( rect, size, view, wt.config.narrowWidth );
 		if ( !p && wt.placement ) {
-			p = wt.placement.place( rect, size, view, { placement: opts.placement, rtl: opts.rtl, narrowWidth: wt.config.narrowWidth } );
+			p = wt.placement.place( rect, size, view, { placement: opts.placement, rtl: opts.rtl,
+				narrowWidth: wt.config.narrowWidth, avoid: keepClear() } );
 		} else if ( !p ) {
 			// A phone turned into a wide screen: centred until the placement module is here.
 			p = wt.sheet( null, size, view, 1 );
@@ -195,7 +224,12 @@
 			document.addEventListener( 'keydown', onKeydown, true );
 			window.addEventListener( 'resize', schedule );
 			window.addEventListener( 'scroll', schedule, true );
-			watch = setInterval( checkBlocked, 250 );
+			// Also follows an element that moves without a scroll or resize (a dialog
+			// sliding open, a toolbar filling in).
+			watch = setInterval( function () {
+				checkBlocked();
+				schedule();
+			}, 250 );
 		} else {
 			$pop.remove();
 		}

@@ -44,11 +44,31 @@
 	 * @return {Object} The reader, for C.counter(); the editor they chose is kept with the run
 	 */
 	function reader() {
-		var ctx = C.context();
-		if ( ctx.editors.length ) {
-			S.editor = ctx.editors.indexOf( 'visual' ) !== -1 ? 'visual' : 'source';
-		}
+		var ctx = here();
 		return { skin: ctx.skin, loggedIn: ctx.loggedIn, editor: S.editor || null };
+	}
+
+	/**
+	 * The page's context, with the editor the reader chose. The tour follows the editor the
+	 * reader actually opens; when they switch editors half-way (the visual editor's "Switch
+	 * to source editing", or the other tab), the editor part of the tour starts again from
+	 * its first step for the new editor, so what they typed is not lost to a skipped step.
+	 *
+	 * @return {Object} From C.context(), with `chosen` set
+	 */
+	function here() {
+		var ctx = C.context(),
+			now;
+		if ( ctx.editors.length ) {
+			now = ctx.editors.indexOf( 'discussion' ) !== -1 ? 'discussion' :
+				ctx.editors.indexOf( 'visual' ) !== -1 ? 'visual' : 'source';
+			if ( S.editor && S.editor !== now && tour() && typeof S.index === 'number' ) {
+				S.index = C.branchStart( tour().steps, S.index );
+			}
+			S.editor = now;
+		}
+		ctx.chosen = S.editor || null;
+		return ctx;
 	}
 
 	function persist() {
@@ -61,7 +81,8 @@
 			seen: S.seen || [],
 			editor: S.editor || null,
 			edits: S.edits || {},
-			draft: !!S.draft
+			draft: !!S.draft,
+			keep: wt.keep.current()
 		} );
 	}
 
@@ -120,6 +141,7 @@
 		wt.popover.hide();
 		wt.telemetry.flush();
 		S.writeActive( null );
+		wt.keep.stop();
 		S.running = false;
 	}
 
@@ -175,6 +197,7 @@
 			buttons = [],
 			// a task edit joins the progress page before it is saved; an offer of real tasks
 			practice = wt.tasks ? wt.tasks.completed( t, S.edits || {} ) : [];
+		S.done = true;
 		log( 'completed', t.steps.length - 1 );
 		record( { status: 'completed', step: 'done', edits: S.edits || {} } );
 		S.writeActive( null );
@@ -234,12 +257,14 @@
 	function stepPopover( i, el, without ) {
 		var t = tour(),
 			step = t.steps[ i ],
-			ctx = C.context(),
+			ctx = here(),
 			back = C.previous( t.steps, i, ctx ),
 			last = !C.resolve( t.steps, i + 1, ctx ),
 			buttons = [];
 		backButton( back, buttons );
-		if ( step.advance === 'click' && el ) {
+		// Next on a step that waits for a click or for an editor activates the step's element
+		// (the highlighted tab), so keyboard users need not look for it.
+		if ( ( step.advance === 'click' || step.advance === 'editor-opened' ) && el ) {
 			buttons.push( { name: 'next', label: M.text( 'wikitours-next' ), primary: true, action: function () {
 				wt.elements.clickable( el ).click();
 			} } );
@@ -320,7 +345,7 @@
 	 */
 	function render( afterClick ) {
 		var t = tour(),
-			ctx = C.context(),
+			ctx = here(),
 			r = C.resolve( t.steps, S.index, ctx ),
 			token = ( S.token || 0 ) + 1,
 			step, list;
@@ -361,6 +386,8 @@
 		S.index = k;
 		S.shownOn = null;
 		S.editor = null;
+		// Started from a link: its uselang and useskin go with the reader through the tour.
+		wt.keep.start( wt.keep.fromAddress() );
 		// A resumed run showed its steps up to k before: only a new run counts them again.
 		S.seen = k > 0 ? t.steps.slice( 0, k + 1 ).map( function ( s, j ) {
 			return j;
@@ -413,7 +440,7 @@
 		var t = tour(),
 			i = S.index,
 			s = t.steps[ i ],
-			ctx = C.context();
+			ctx = here();
 		if ( s && (
 			( s.advance === 'saved' && mw.config.get( 'wgPostEdit' ) ) ||
 			( s.advance === 'editor-opened' && ctx.editors.length > 0 ) ||
@@ -444,8 +471,18 @@
 	function on( kind ) {
 		var t = tour(),
 			i = S.shown;
-		if ( S.running && t && t.steps[ i ] && t.steps[ i ].advance === kind ) {
+		if ( !S.running || !t || S.done ) {
+			return;
+		}
+		if ( t.steps[ i ] && t.steps[ i ].advance === kind ) {
 			advance( i, kind === 'click' );
+		} else if ( kind === 'saved' && t.steps[ S.index ] && t.steps[ S.index ].advance === 'saved' ) {
+			// The tour waits for this save, though the popover went back a step meanwhile
+			// (DiscussionTools closes its tool before it tells of the save).
+			advance( S.index );
+		} else if ( kind === 'editor-opened' || kind === 'editor-closed' ) {
+			// The visual editor opened or closed without a page load: other steps fit now.
+			render();
 		}
 	}
 
@@ -467,6 +504,7 @@
 		}
 		S.running = true;
 		S.draft = startId ? !!draft : !!( active && active.draft === true );
+		S.done = false;
 		wt.events.init();
 		// The loader started reading the tour's data while the runtime loaded.
 		fetched = wt.fetched && wt.fetched.id === id && wt.fetched.draft === S.draft ? wt.fetched :
@@ -485,8 +523,10 @@
 				S.index = Math.min( Math.max( 0, active.index ), data.tour.steps.length );
 				S.shownOn = active.shownOn;
 				S.seen = Array.isArray( active.seen ) ? active.seen : [];
-				S.editor = active.editor === 'visual' || active.editor === 'source' ? active.editor : null;
+				S.editor = [ 'source', 'visual', 'discussion' ].indexOf( active.editor ) !== -1 ?
+					active.editor : null;
 				S.edits = active.edits && typeof active.edits === 'object' ? active.edits : {};
+				wt.keep.start( active.keep );
 				resume();
 			} else if ( startId ) {
 				offer();

@@ -40,10 +40,10 @@ def render_catalogue(site: Site, lang: str) -> Page:
                 "link": site.tour_link(t.id, lang),
                 "summary": render_text(site.text(lang, "tour", t.id, "summary"), lang, reader),
                 "minutes": render_text(minutes, lang, (t.minutes,)),
-                "steps": render_text(steps, lang, (len(t.steps),)),
+                "steps": render_text(steps, lang, (t.path_length,)),
                 "requires": render_text(requires, lang, (needs,)) if needs else "",
                 "badge": render_text(earns, lang, (badge,)) if badge else "",
-                "start_url": site.start_url(t),
+                "start_url": site.start_url(t, lang),
                 "more": link(site.tour_title(t.id, lang), more),
             })
         groups.append({"heading": msg(f"wikitours-pages-audience-{audience}"), "tours": entries})

@@ -9,6 +9,8 @@ refuses ``str()``, so a template that forgets the filter fails loudly instead of
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -129,12 +131,16 @@ class Site:
                             (self.reader(lang),), links=False))
         return found
 
-    def start_url(self, tour: Tour) -> str:
-        """:func:`start_url` of *tour*, worked out once per tour."""
-        key = ("start", tour.id)
+    def start_url(self, tour: Tour, lang: str | None = None) -> str:
+        """:func:`start_url` of *tour*, worked out once per tour and language. A page in a
+        language of its own (``Help:Wikitours/ar``) starts its tours in that language
+        (``uselang``), whatever the reader's preference; the unsuffixed pages start them in
+        the reader's own language."""
+        uselang = lang if lang and lang != self.base_language else None
+        key = ("start", tour.id, uselang)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = start_url(tour)
+            found = self._cache[key] = start_url(tour, uselang)
         return found
 
     def chrome(self, lang: str) -> dict:
@@ -214,15 +220,21 @@ def start_page(tour: Tour) -> str:
         page.kind, "Special:MyPage/sandbox")
 
 
-def start_url(tour: Tour) -> str:
-    """``{{fullurl:PAGE|wikitour=ID}}#wikitour=ID``: the URL that opens *tour* on its first page."""
+def start_url(tour: Tour, uselang: str | None = None) -> str:
+    """``{{fullurl:PAGE|wikitour=ID}}#wikitour=ID``: the URL that opens *tour* on its first page;
+    with *uselang*, ``{{fullurl:PAGE|uselang=LANG&wikitour=ID}}#wikitour=ID`` (the gadget keeps
+    ``uselang`` on every page of the tour)."""
     page = start_page(tour)
     if not is_safe_title(page) or "}}" in page or ":" == page[:1]:
         raise ValueError(f"the first page of tour {tour.id!r} cannot be linked: {page!r}")
+    if uselang is not None and not re.fullmatch(r"[a-z][a-z0-9-]{0,30}", uselang):
+        raise ValueError(f"not a language code: {uselang!r}")
     tour_id = quote(tour.id, safe="-_.")
+    lang = f"uselang={uselang}&" if uselang else ""
     # The fragment repeats the id because Special:MyPage redirects drop unknown parameters,
     # while browsers keep a fragment across redirects (the gadget's loader reads both).
-    return "{{fullurl:" + page + "|wikitour=" + tour_id + "}}#wikitour=" + tour_id
+    # uselang is one of the parameters those redirects keep.
+    return "{{fullurl:" + page + "|" + lang + "wikitour=" + tour_id + "}}#wikitour=" + tour_id
 
 
 def _wt(context, text, *params, links: bool = True) -> str:

@@ -67,7 +67,7 @@ def index_languages(translated: set[str] | frozenset[str], source: str) -> list[
 def gadget_index(library: Library, languages: list[str], config: Mapping | None = None) -> Page:
     """``MediaWiki:Gadget-wikitours-tours.json``: tours, languages (dir, fallbacks), config."""
     index = contract.Index(
-        tours={t.id: contract.IndexTour(t.version, len(t.steps), t.audience)
+        tours={t.id: contract.IndexTour(t.version, t.path_length, t.audience)
                for t in library.tours},
         languages={code: {"dir": language(code).dir, "fallbacks": list(fallback_chain(code)[1:])}
                    for code in languages},

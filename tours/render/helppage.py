@@ -62,7 +62,7 @@ def render_help_page(site: Site, tour: Tour, lang: str) -> Page:
         if requires else "",
         badge=render_text(site.msg("wikitours-pages-earns", lang), lang, (badge,))
         if badge else "",
-        start_url=site.start_url(tour),
+        start_url=site.start_url(tour, lang),
         steps=[(render_text(t, lang, reader), render_text(x, lang, reader))
                for t, x in site.step_texts(tour, lang)],
         languages=site.languages_line(lang, ("tour", tour.id),

@@ -178,7 +178,7 @@ DESCRIPTION_PARAMS: dict[str, tuple[str, ...]] = {
     "step-highlight": ("true",),
     "step-advance": ("next", "click", "saved", "editor-opened", "visited"),
     "condition-action": ("view", "edit", "submit"),
-    "condition-editor": ("source", "visual"),
+    "condition-editor": ("source", "visual", "discussion"),
     "condition-logged-in": ("true", "false"),
     "wiki-id": ("dewiki",),
     "change-replace": ("with",),
