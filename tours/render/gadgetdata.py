@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from typing import Mapping
 
+from tours.catalogue import entry_json
 from tours.languages import fallback_chain, language
 from tours.model import Conditions, Library, Step, Tour, message_key
 from tours.render.common import Page
@@ -94,13 +95,22 @@ def gadget_config(config: Mapping | None = None) -> Page:
 
 
 def _conditions(c: Conditions) -> dict:
-    return {
+    out = {
         "actions": list(c.actions),
         "namespaces": list(c.namespaces),
         "skins": list(c.skins),
         "editors": list(c.editors),
         "loggedIn": c.logged_in,
     }
+    # the page states of the source editor, the watch star and the visual editor's dialogs
+    # (contracts §4): only when given, so data of tours without them is unchanged
+    for key, value in (("previewing", c.previewing), ("showingChanges", c.showing_changes),
+                       ("watched", c.watched)):
+        if value is not None:
+            out[key] = value
+    if c.dialogs:
+        out["dialogs"] = list(c.dialogs)
+    return out
 
 
 def _step(tour: Tour, step: Step) -> dict:
@@ -109,10 +119,10 @@ def _step(tour: Tour, step: Step) -> dict:
         page["title"] = step.page.title
     target = None
     if step.target is not None:
-        target = {"selectors": {skin: list(sels) for skin, sels in step.target.selectors}}
+        target = {"selectors": {skin: [entry_json(e) for e in sels] for skin, sels in step.target.selectors}}
         if step.target.element:
             target["element"] = step.target.element
-    return {
+    out = {
         "id": step.id,
         "page": page,
         "target": target,
@@ -124,6 +134,10 @@ def _step(tour: Tour, step: Step) -> dict:
         "title": message_key("tour", tour.id, "step", step.id, "title"),
         "text": message_key("tour", tour.id, "step", step.id, "text"),
     }
+    if step.skin_texts:
+        out["skinText"] = {skin: message_key("tour", tour.id, "step", step.id, "text", skin)
+                           for skin, _ in step.skin_texts}
+    return out
 
 
 def tour_data(library: Library, tour: Tour) -> Page:
@@ -151,7 +165,10 @@ def _badge_evidence(library: Library, badge_id: str) -> bool:
 
 def tour_keys(tour: Tour) -> tuple[str, ...]:
     """The message keys one tour's gadget page needs, in order."""
-    return _keys(tour.id, tuple(s.id for s in tour.steps), tour.badge or "")
+    keys = _keys(tour.id, tuple(s.id for s in tour.steps), tour.badge or "")
+    skin_keys = tuple(message_key("tour", tour.id, "step", s.id, "text", skin)
+                      for s in tour.steps for skin, _ in s.skin_texts)
+    return keys + skin_keys if skin_keys else keys
 
 
 @lru_cache(maxsize=4096)
