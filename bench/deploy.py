@@ -1,4 +1,4 @@
-"""Deploy benchmark: API requests and edits of bot/deploy.py, counted at the wiki's server.
+"""Deploy benchmark: API requests and edits of publish/deploy.py, counted at the wiki's server.
 
     .venv/bin/python bench/deploy.py [--keep]
 
@@ -29,7 +29,7 @@ from localwiki import LocalWiki  # noqa: E402
 def run(wiki: LocalWiki, manifest_dir: Path) -> dict:
     mark = wiki.log_mark()
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "bot.deploy", f"-manifest:{manifest_dir}"],
+    done = subprocess.run([sys.executable, "-m", "publish.deploy", f"-manifest:{manifest_dir}"],
                           cwd=ROOT, env=wiki.pywikibot_env(), capture_output=True, text=True)
     seconds = time.monotonic() - started
     if done.returncode != 0:

@@ -1,4 +1,4 @@
-"""Sync benchmark: API requests of bot/sync.py for 10 wikis, counted at each wiki's server.
+"""Sync benchmark: API requests of publish/sync.py for 10 wikis, counted at each wiki's server.
 
     .venv/bin/python bench/sync.py [--wikis 10] [--languages ar,de] [--keep]
 
@@ -72,8 +72,8 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="wikitours-bench-sync-"))
     pwbconfig.prepare_process(work / "pywikibot")
-    from bot.multiwiki import parse_config
-    from bot.sync import sync_once
+    from publish.multiwiki import parse_config
+    from publish.sync import sync_once
 
     wikis: list[LocalWiki] = []
     try:

@@ -37,7 +37,7 @@ def main() -> int:
     pwbconfig.prepare_process(folder / "pywikibot")
     wiki = LocalWiki.create(folder / "wiki", workers=2).start()
     try:
-        from bot.onwiki import Wiki
+        from wikiapi.client import Wiki
         from bot.welcome import Config, WelcomeBot
 
         site = pwbconfig.site(wiki)

@@ -31,7 +31,7 @@ import requests
 from bot import exclusion, markers
 from bot.mentors import is_valid_user, normalize_user
 from bot.messages import message, sanitize, user_link, user_text
-from bot.onwiki import Wiki
+from wikiapi.client import Wiki
 from bot.state import parse_state, save_state
 
 __all__ = ["Assertion", "parse_feed", "note_text", "fetch_feed", "BadgeAnnouncer", "main",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot import exclusion, markers
 from bot.mentors import Mentee, Mentor, active
 from bot.messages import message, sanitize, user_link, user_text
-from bot.onwiki import Wiki
+from wikiapi.client import Wiki
 from bot.records import Records
 
 __all__ = ["Notice", "pending", "render_digest", "render_each", "notify_mentors"]

@@ -466,7 +466,7 @@ def save_assignments(wiki, new: Sequence[Assignment], summary: Callable[[str, in
                      ) -> list[str]:
     """Append this run's assignments to each experiment's record page (guarded edits).
 
-    *wiki* is a :class:`bot.onwiki.Wiki`. On a conflict the page is re-read and the entries
+    *wiki* is a :class:`wikiapi.client.Wiki`. On a conflict the page is re-read and the entries
     merged again once. The page keeps the design it was started with; a page without one
     gets *designs*' entry for the experiment (the current one). Returns the experiments
     whose record could not be saved.

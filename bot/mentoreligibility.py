@@ -27,7 +27,7 @@ pause and removal. ``admin-groups`` widens who counts as an admin for the mentor
 Without a settings page the defaults apply (GrowthExperiments' own: 500 edits, 90 days).
 
 Everything here is pure: callers read the revisions and the accounts (bot:
-:mod:`bot.onwiki`, app: :mod:`toolforge.wikiclient`), pass them in with the current time,
+:mod:`wikiapi.client`, app: :mod:`toolforge.wikiclient`), pass them in with the current time,
 and get a :class:`Verdict` per listed name.
 """
 

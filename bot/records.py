@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.mentors import Mentee, normalize_user, parse_record, render_record, with_notified
-from bot.onwiki import Page, Wiki
+from wikiapi.client import Page, Wiki
 
 __all__ = ["Record", "Records"]
 

@@ -97,7 +97,7 @@ def run_loop(wiki, config, flags: dict, loop: dict[str, str], log) -> int:
 def main(*args: str) -> int:
     import pywikibot
 
-    from bot.scripthelp import help_requested
+    from wikiapi.scripthelp import help_requested
 
     if help_requested(__doc__, args):
         return 0

@@ -4,7 +4,7 @@ Polling the new-users log is the default and is right for small wikis and the pl
 large wiki the bot can instead listen to the ``recentchange`` stream, where each new account is
 a ``log`` event of type ``newusers``. The stream is read with Pywikibot's own
 ``pywikibot.comms.eventstreams.EventStreams`` (which needs the ``requests-sse`` package), and
-each event becomes the same :class:`~bot.onwiki.NewAccount` the log gives, so everything after
+each event becomes the same :class:`~wikiapi.client.NewAccount` the log gives, so everything after
 it (skips, mentors, markers) is shared with polling. Events of other wikis, other types,
 canary events and malformed data are dropped.
 """
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 
 from bot.mentors import is_valid_user, normalize_user
-from bot.onwiki import NewAccount
+from wikiapi.client import NewAccount
 
 __all__ = ["account_from_event", "stream_accounts", "StreamReader"]
 

@@ -49,7 +49,7 @@ from bot.mentors import (ACTIVE_DAYS, Mentee, Mentor, choose, is_valid_user, loa
                          normalize_user, parse_mentor_list, plan_reassignments)
 from bot.mentorstatus import render_status
 from bot.messages import message, sanitize, user_link, user_text
-from bot.onwiki import NewAccount, Page, UserInfo, Wiki, chunks
+from wikiapi.client import NewAccount, Page, UserInfo, Wiki, chunks
 from bot.records import Records
 from bot.state import State, parse_state, save_state
 
@@ -777,7 +777,7 @@ def connect(dry: bool):
 def main(*args: str) -> int:
     import pywikibot
 
-    from bot.scripthelp import help_requested
+    from wikiapi.scripthelp import help_requested
 
     if help_requested(__doc__, args):
         return 0

@@ -1,7 +1,7 @@
 """A ready PYWIKIBOT_DIR for a local wiki: user-config.py and a bot-password file (mode 600).
 
 Pywikibot reads PYWIKIBOT_DIR once, at import, so scripts get their own folder per wiki and run as
-separate processes (`PYWIKIBOT_DIR=... python bot/deploy.py ...`). The wiki needs no family file:
+separate processes (`PYWIKIBOT_DIR=... python publish/deploy.py ...`). The wiki needs no family file:
 `family_files` maps the family name to the API URL and Pywikibot builds the family itself.
 The throttle and maxlag settings here are for a local wiki only; real wikis keep the defaults.
 

@@ -129,7 +129,7 @@ def tours_on_wiki(wiki: LocalWiki) -> list[str]:
 
 def make_bot_admin(wiki: LocalWiki) -> None:
     """The playground's bot is also an administrator, as a community's own sync bot may be: it
-    protects the pages it seeds (tours/protection.py needs the protect right) and may still
+    protects the pages it seeds (publish/protection.py needs the protect right) and may still
     update them afterwards."""
     from localwiki.client import call, token
 

@@ -158,21 +158,21 @@ BOT = Service(
     env=lambda ctx: {"PYWIKIBOT_DIR": str(ctx.wiki.pywikibot_dir)},
 )
 
-# -- the sync (bot/sync.py): the wiki's tour pages compiled and published -----------------------
+# -- the sync (publish/sync.py): the wiki's tour pages compiled and published -----------------------
 #: Seconds between two sync runs: an edit of a tour page is live within about this long.
 SYNC_INTERVAL = 10
 
 
 def sync_command(directory: Path, once: bool = False) -> list[str]:
-    """``python -m bot.sync`` on the playground's wikis.yaml (written by the playground)."""
-    return [sys.executable, "-m", "bot.sync", f"-wikis:{directory / 'wikis.yaml'}",
+    """``python -m publish.sync`` on the playground's wikis.yaml (written by the playground)."""
+    return [sys.executable, "-m", "publish.sync", f"-wikis:{directory / 'wikis.yaml'}",
             f"-state:{directory / 'sync-state.json'}",
             "-once" if once else f"-interval:{SYNC_INTERVAL}"]
 
 
 SYNC = Service(
     name="sync",
-    module="bot.sync",
+    module="publish.sync",
     command=lambda ctx: sync_command(ctx.directory),
     env=lambda ctx: {"PYWIKIBOT_DIR": str(ctx.wiki.pywikibot_dir)},
 )

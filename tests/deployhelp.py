@@ -1,4 +1,4 @@
-"""Helpers for deploy tests: hand-made build folders and running bot/deploy.py as a real script."""
+"""Helpers for deploy tests: hand-made build folders and running publish/deploy.py as a real script."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ def write_build(directory: Path, pages: list[tuple[str, str, str]], *, section: 
 
 
 def deploy(wiki, *args: str, timeout: float = 300) -> Run:
-    """Run `python -m bot.deploy ARGS` against `wiki` as its bot, the way a person would."""
-    done = subprocess.run([sys.executable, "-m", "bot.deploy", *args], cwd=ROOT,
+    """Run `python -m publish.deploy ARGS` against `wiki` as its bot, the way a person would."""
+    done = subprocess.run([sys.executable, "-m", "publish.deploy", *args], cwd=ROOT,
                           env=wiki.pywikibot_env(),
                           capture_output=True, text=True, timeout=timeout)
     return Run(done.returncode, done.stdout, done.stderr)

@@ -38,14 +38,14 @@ steps:
     text: "{id} round {round}: step two."
 """
 
-#: Runs bot.sync with SIGKILL at a chosen point of the publish: after KILL_AT saved edits of
+#: Runs publish.sync with SIGKILL at a chosen point of the publish: after KILL_AT saved edits of
 #: the library's deploy (0: before its first edit; -1: after the deploy, before the sync's own
 #: pages and final state), or with PAUSE_AT: touching FILE.paused after that many edits and
 #: waiting for FILE.go (the test stops the wiki meanwhile).
 DRIVER = """
 import os, signal, sys, time
 from pathlib import Path
-from bot import deploy, sync
+from publish import deploy, sync
 mode, at, flag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 state = {"saved": 0, "active": False}
 real_deploy, real_save = deploy.deploy, deploy.save
@@ -88,7 +88,7 @@ def sync_command(config: Path, cache: Path, mode: str = "", at: int = 0,
                  flag: Path | None = None) -> list[str]:
     args = [f"-wikis:{config}", f"-state:{cache}", "-once"]
     if not mode:
-        return [sys.executable, "-m", "bot.sync", *args]
+        return [sys.executable, "-m", "publish.sync", *args]
     return [sys.executable, "-c", DRIVER, mode, str(at), str(flag or cache), *args]
 
 

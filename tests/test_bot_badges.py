@@ -16,7 +16,7 @@ import pytest
 
 from bot import markers
 from bot.badges import BadgeAnnouncer, note_text, parse_feed, Assertion, parse_revocations
-from bot.onwiki import Wiki as BotWiki
+from wikiapi.client import Wiki as BotWiki
 
 STATE = "Project:Badges/Bot/State.json"
 

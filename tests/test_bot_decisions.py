@@ -18,7 +18,7 @@ from bot.digest import pending, render_digest, render_each
 from bot.mentors import (Mentee, Mentor, active, choose, is_valid_user, loads, normalize_user,
                          parse_mentor_list, parse_record, plan_reassignments, render_record)
 from bot.messages import message, sanitize
-from bot.onwiki import NewAccount, Page, UserInfo
+from wikiapi.client import NewAccount, Page, UserInfo
 from bot.records import apply
 from bot.state import State, merge_states, parse_state, render_state
 from bot.welcome import (Config, babel_languages, decide, default_template, render_tour_links,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot import markers
-from bot.onwiki import Wiki as BotWiki
+from wikiapi.client import Wiki as BotWiki
 from bot.welcome import Config, WelcomeBot
 from localwiki.client import call, token
 
@@ -353,7 +353,7 @@ def test_network_failure_holds_the_position_and_the_next_run_catches_up(prepared
     class Flaky(BotWiki):
         def save(self, page, text, summary, **kw):
             if page.title == "User talk:Net Two":
-                from bot.onwiki import EditResult
+                from wikiapi.client import EditResult
                 return EditResult("error", info="ConnectionError: connection reset")
             return super().save(page, text, summary, **kw)
 

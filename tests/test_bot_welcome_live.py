@@ -3,7 +3,7 @@ names the versioned pages (contracts §3), and pages of other versions are ignor
 
 from __future__ import annotations
 
-from bot.onwiki import Wiki as BotWiki
+from wikiapi.client import Wiki as BotWiki
 from bot.welcome import Config, WelcomeBot
 from tests.test_gadget_support import library
 from tours.i18n import source_messages

@@ -224,7 +224,7 @@ def test_a_tour_page_is_checked_as_stored_on_the_wiki_with_its_line_numbers(tmp_
     """A tour page copied from the wiki (wikiseed's wrappers) lints on its own: no YAML error for
     the wrapper, no 'unknown field' for a tour's fields, no error for the badge kept on the header
     page, and the line numbers are those of the page as stored."""
-    from tours.wikiseed import wrap_text
+    from publish.seed import wrap_text
 
     page = tmp_path / "first-edit.yaml"
     page.write_text(wrap_text(TOUR_PAGE, wrap), "utf-8")
@@ -239,7 +239,7 @@ def test_a_tour_page_is_checked_as_stored_on_the_wiki_with_its_line_numbers(tmp_
 
 
 def test_a_tour_page_whose_id_is_not_its_name_and_the_header_page(tmp_path):
-    from tours.wikiseed import split_library
+    from publish.seed import split_library
 
     seed, problems = split_library((ROOT / "tours.yaml").read_text("utf-8"))
     assert problems == [] and seed is not None

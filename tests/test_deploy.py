@@ -1,4 +1,4 @@
-"""bot/deploy.py against a real wiki: fresh deploy, no-change deploy, one change, conflicts,
+"""publish/deploy.py against a real wiki: fresh deploy, no-change deploy, one change, conflicts,
 missing rights, a failure half-way, and invalid input. Edits and reads are counted at the server.
 
 Each test deploys its own pages under its own state page and gadget section, so the tests share
@@ -228,7 +228,7 @@ def test_help_explains_the_options():
     import sys
 
     from tests.deployhelp import ROOT
-    done = subprocess.run([sys.executable, "-m", "bot.deploy", "-help"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "publish.deploy", "-help"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     text = done.stdout + done.stderr
     for option in ("-manifest:DIR", "-build:FILE", "-diff", "-overwrite", "-summary", "-simulate"):
@@ -244,7 +244,7 @@ def test_a_network_failure_half_way_is_completed_by_the_next_run(wiki, tmp_path)
     pages = _pages("Net", 40)
     build = write_build(tmp_path / "b", pages)
     mark = wiki.log_mark()
-    process = subprocess.Popen([sys.executable, "-m", "bot.deploy", *_args(build, "net")],
+    process = subprocess.Popen([sys.executable, "-m", "publish.deploy", *_args(build, "net")],
                                cwd=ROOT, env=wiki.pywikibot_env(), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120

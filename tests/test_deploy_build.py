@@ -1,4 +1,4 @@
-"""The shipped tours, built by the real compiler and deployed by bot/deploy.py to a real wiki."""
+"""The shipped tours, built by the real compiler and deployed by publish/deploy.py to a real wiki."""
 
 from __future__ import annotations
 

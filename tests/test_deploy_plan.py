@@ -7,7 +7,7 @@ import json
 import pytest
 from hypothesis import given, strategies as st
 
-from bot import deployplan as dp
+from publish import deployplan as dp
 from tests.deployhelp import write_build
 
 OURS = dp.GadgetDefinition("MediaWiki:Gadgets-definition", "wikitours",

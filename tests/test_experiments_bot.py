@@ -14,7 +14,7 @@ import pytest
 
 from bot import markers
 from bot.experiments import choose, parse_assignments, parse_config
-from bot.onwiki import Wiki as BotWiki
+from wikiapi.client import Wiki as BotWiki
 from bot.welcome import Config, WelcomeBot
 
 PROJECT = "Project:Wikitours"  # the default, which the app reads

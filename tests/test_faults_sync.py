@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from bot.syncstate import STATE_TITLE
+from publish.syncstate import STATE_TITLE
 from localwiki.client import call
 from tests.faults import (STATUS, TOUR_IDS, TOURS, published_library, read_many, reader_view,
                           run_sync, tour_text)
@@ -178,7 +178,7 @@ def test_old_versions_stay_for_readers_with_an_old_loader(setup):
 def test_cleanup_deletes_only_unnamed_versions_after_the_grace_period(setup):
     """With the delete right and no grace left, a deploy deletes the retired versions it
     saved, never one the pointer names, never one someone else edited since."""
-    from bot import deploy, deployplan
+    from publish import deploy, deployplan
 
     wiki = setup["wiki"]
     record = json.loads(wiki.wikitext("MediaWiki:Wikitours/deployed.json"))

@@ -1,6 +1,6 @@
 """The gadget in real Chromium on a real MediaWiki 1.39: the "first edit" tour end to end.
 
-The wiki gets what ``python -m tours build`` makes, published by ``bot/deploy.py`` (the gadget's
+The wiki gets what ``python -m tours build`` makes, published by ``publish/deploy.py`` (the gadget's
 pages of it: code, tour data, messages, the catalogue); ResourceLoader serving the runtime at all
 proves it passed 1.39's ES5 check. Covered here: the loader staying idle, a newcomer
 completing the tour from the catalogue's Start link with the record saved in their own JSON
@@ -33,7 +33,7 @@ TMP_SHOTS = ROOT / "screenshots" / "tmp"
 
 @pytest.fixture(scope="module")
 def site(wiki, tmp_path_factory):
-    """The wiki with what `python -m tours build` made, published by bot/deploy.py."""
+    """The wiki with what `python -m tours build` made, published by publish/deploy.py."""
     manifest = build_and_deploy(wiki, tmp_path_factory.mktemp("build"))
     assert {"gadget-code", "gadget-style", "tour-data", "messages", "catalogue"} <= \
         {p["kind"] for p in manifest["pages"]}

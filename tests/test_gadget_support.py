@@ -200,7 +200,7 @@ def _needed(entry: dict, languages: tuple[str, ...]) -> bool:
 
 
 def build_and_deploy(wiki, out: Path, languages: tuple[str, ...] = ("en", "ar", "de")) -> dict:
-    """``python -m tours build`` then ``bot/deploy.py`` (Pywikibot, as the bot) onto *wiki*:
+    """``python -m tours build`` then ``publish/deploy.py`` (Pywikibot, as the bot) onto *wiki*:
     exactly what a wiki gets, limited to the pages the gadget reads. Returns the manifest."""
     import subprocess
     import sys
@@ -213,7 +213,7 @@ def build_and_deploy(wiki, out: Path, languages: tuple[str, ...] = ("en", "ar", 
     manifest = json.loads((full / "manifest.json").read_text())
     manifest["pages"] = [p for p in manifest["pages"] if _needed(p, languages)]
     (full / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-    done = subprocess.run([sys.executable, "-m", "bot.deploy", f"-manifest:{full}", "-overwrite"],
+    done = subprocess.run([sys.executable, "-m", "publish.deploy", f"-manifest:{full}", "-overwrite"],
                           cwd=ROOT, env=wiki.pywikibot_env(), capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]

@@ -52,7 +52,7 @@ def test_a_quote_left_open_is_reported_where_it_was_opened():
 
 
 def test_a_quote_left_open_on_a_wiki_page_is_reported_on_the_pages_line():
-    from tours.wikiseed import wrap_text
+    from publish.seed import wrap_text
     from tours.wikisource import load_page
 
     tour = "id: t1\ntitle: T\nsummary: 'S\naudience: newcomer\nminutes: 5\nsteps:\n  - id: s1\n    title: Hello\n" \

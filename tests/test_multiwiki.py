@@ -1,10 +1,10 @@
-"""bot/multiwiki.py: one configuration file lists every wiki a deployment serves."""
+"""publish/multiwiki.py: one configuration file lists every wiki a deployment serves."""
 
 from __future__ import annotations
 
 import json
 
-from bot.multiwiki import app_wikis, load_config, parse_config
+from publish.multiwiki import app_wikis, load_config, parse_config
 
 GOOD = """
 library: {wiki: meta, tours: "Project:Wikitours/Tours/", translations: "Project:Wikitours/i18n/"}
@@ -69,7 +69,7 @@ def test_bad_configs_are_readable_problems(tmp_path):
 
 
 def test_user_config_and_bot_arguments_for_every_wiki(tmp_path, capsys):
-    from bot.multiwiki import bot_run_args, main, user_config_lines
+    from publish.multiwiki import bot_run_args, main, user_config_lines
 
     path = tmp_path / "wikis.yaml"
     path.write_text(GOOD)
@@ -88,7 +88,7 @@ def test_user_config_and_bot_arguments_for_every_wiki(tmp_path, capsys):
 
 
 def test_config_problems_are_printed_in_the_operators_language(tmp_path, capsys, monkeypatch):
-    from bot.multiwiki import main
+    from publish.multiwiki import main
 
     path = tmp_path / "wikis.yaml"
     path.write_text(GOOD.replace("language: ar", "language: ar\n    bogus: 1", 1))

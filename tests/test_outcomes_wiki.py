@@ -132,7 +132,7 @@ def world(wiki, tmp_path_factory):
         wiki.edit(f"Project:Wikitours/Mentees/{mentor}.json", json.dumps({"mentees": entries}),
                   contentmodel="json")
     wiki.edit("Project:Wikitours/Experiments.json", json.dumps(EXPERIMENTS), contentmodel="json")
-    from bot.onwiki import Wiki as BotWiki
+    from wikiapi.client import Wiki as BotWiki
     failed = save_assignments(BotWiki(wiki.site()), [a for a in assignments if a],
                               lambda name, n: f"record {n} assignments of {name}")
     assert failed == []

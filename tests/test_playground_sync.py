@@ -235,7 +235,7 @@ def test_a_restart_keeps_the_edits_made_on_the_wiki(playground):
 
 
 def test_the_playgrounds_wikis_file_is_one_wiki_that_is_its_own_library(tmp_path):
-    from bot.multiwiki import load_config
+    from publish.multiwiki import load_config
     from playground.cli import write_wikis
     from playground.services import sync_command
 

@@ -428,10 +428,10 @@ from tours.load import MAX_PROBLEMS, _capped, load_file  # noqa: E402
 from tours.markup import check_markup  # noqa: E402
 
 _ROOT = Path(__file__).resolve().parent.parent
-#: The files whose problems these tests cover (tours/validate.py and bot/sync.py have their own).
+#: The files whose problems these tests cover (tours/validate.py and publish/sync.py have their own).
 _OTHER_SOURCES = ("tours/yamltree.py", "tours/load.py", "tours/markup.py", "tours/i18n.py",
                   "tours/variants.py", "tours/wikisource.py", "tours/build.py", "tours/problemkinds.py",
-                  "bot/multiwiki.py", "bot/experiments.py", "bot/mentors.py")
+                  "publish/multiwiki.py", "bot/experiments.py", "bot/mentors.py")
 
 #: Broken inputs of the reader of tours files, hostile where a value is quoted.
 _BROKEN_TOURS_FILES = {
@@ -493,7 +493,7 @@ def _experiment_problems():
 
 
 def _config_problems(tmp: Path):
-    from bot.multiwiki import load_config, parse_config
+    from publish.multiwiki import load_config, parse_config
 
     api = "http://127.0.0.1/api.php"
     cases = [[], {"wikis": []},

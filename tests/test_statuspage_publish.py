@@ -5,7 +5,7 @@ from __future__ import annotations
 import mwparserfromhell
 import pytest
 
-from tours.statuspage import Status, render_status
+from publish.statuspage import Status, render_status
 
 LIVE = dict(pointer_version="bf2e453140", pointer_revid=164,
             pointer_tours=(("first-edit", "721f6733b3"), ("user-page", "34c4b9c8d4")))

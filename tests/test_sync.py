@@ -1,4 +1,4 @@
-"""bot/sync.py with TWO real wikis: a global library wiki (English) holding the tours and their
+"""publish/sync.py with TWO real wikis: a global library wiki (English) holding the tours and their
 translations as pages, and a local wiki in Arabic (right-to-left) that adapts the library with
 its own page. Tours are edited on the wiki by a normal user, the sync compiles and deploys them,
 broken edits publish nothing and are reported, local adaptations apply and upstream removals
@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from bot.multiwiki import parse_config
-from bot.sync import SCHEMA_TITLE, sync_once
+from publish.multiwiki import parse_config
+from publish.sync import SCHEMA_TITLE, sync_once
 from test_sync_state import requests_since
 from tests.deployhelp import live_title
 from trusthelp import trusted_user
@@ -130,7 +130,7 @@ def _config(meta, ar):
 def two(make_wiki):
     meta = make_wiki()
     ar = make_wiki(language="ar")
-    # The editors are trusted (bot/trust.py): administrators may edit site JSON, so their edits
+    # The editors are trusted (publish/trust.py): administrators may edit site JSON, so their edits
     # are published directly; tests/test_sync_trust.py is about everyone else.
     trusted_user(meta, "Tour Editor", "sysop")
     trusted_user(meta, "Translator", "sysop")
@@ -154,7 +154,7 @@ def two(make_wiki):
 
 def _c(wiki, title: str) -> str:
     """*title* as the wiki spells it (the project namespace is named after the site)."""
-    from bot.sync import canonical
+    from publish.sync import canonical
 
     return canonical(wiki.site(), title)
 

@@ -1,4 +1,4 @@
-"""Drafts (bot/sync.py): an editor saves a tour as ``Project:Wikitours/Drafts/<id>.yaml`` and the
+"""Drafts (publish/sync.py): an editor saves a tour as ``Project:Wikitours/Drafts/<id>.yaml`` and the
 sync writes its compiled help page to ``Project:Wikitours/Preview/<id>`` under a banner, or its
 errors; the live tours never change because of a draft. Real local wikis (an English library
 wiki serving a second wiki, and an Arabic library wiki), real Pywikibot, requests counted at the
@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.multiwiki import parse_config
-from bot.sync import sync_once
+from publish.multiwiki import parse_config
+from publish.sync import sync_once
 from test_sync import FIRST, HEADER, HEADER_TEXT, SECOND, STATUS, TOURS
 from test_sync_state import requests_since
 from trusthelp import trusted_user
-from tours.statuspage import msg
+from publish.statuspage import msg
 from tests.deployhelp import live_title
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +58,7 @@ def _config(*wikis, drafts=None):
 
 
 def _c(wiki, title: str) -> str:
-    from bot.sync import canonical
+    from publish.sync import canonical
 
     return canonical(wiki.site(), title)
 
@@ -67,7 +67,7 @@ def _c(wiki, title: str) -> str:
 def lib(make_wiki):
     meta = make_wiki()
     other = make_wiki()
-    trusted_user(meta, "Tour Editor", "sysop")  # publishes (bot/trust.py); drafts are open to all
+    trusted_user(meta, "Tour Editor", "sysop")  # publishes (publish/trust.py); drafts are open to all
     meta.create_user(EDITOR)
     meta.edit(HEADER, HEADER_TEXT)
     meta.edit(TOURS + "first-edit.yaml", FIRST, user="Tour Editor")
@@ -266,7 +266,7 @@ def test_publishing_a_draft_is_copying_it_and_deleting_it_changes_nothing_live(l
     meta, other, run, *_ = lib
     draft = FIRST.replace("title: Well done", "title: Very well done")
     meta.edit(DRAFTS + "first-edit.yaml", draft, user=EDITOR)
-    # anyone may write a draft; a trusted editor publishes it (bot/trust.py)
+    # anyone may write a draft; a trusted editor publishes it (publish/trust.py)
     meta.edit(TOURS + "first-edit.yaml", draft, user="Tour Editor")
     result = run()
     assert result.outcomes["meta"].published and result.outcomes["other"].published
@@ -322,7 +322,7 @@ def test_an_arabic_library_wiki_shows_the_banner_in_arabic_right_to_left(make_wi
 
 def test_draft_pages_render_quoted_text_inert_in_the_wiki_language():
     from tours.model import Problem
-    from tours.statuspage import render_draft_deleted, render_draft_errors, render_draft_preview
+    from publish.statuspage import render_draft_deleted, render_draft_errors, render_draft_preview
 
     problem = Problem("Project:Wikitours/Drafts/x.yaml", 7, 3,
                       "bad value '[[Category:X]] {{SITENAME}} ~~~~ <script>'", "write __NOTOC__")
@@ -343,7 +343,7 @@ def test_draft_pages_render_quoted_text_inert_in_the_wiki_language():
 
 
 def test_a_forged_drafts_field_on_the_state_page_is_dropped_and_reported():
-    from bot.syncstate import parse_state, render_state
+    from publish.syncstate import parse_state, render_state
 
     state, _, problem = parse_state(render_state({"drafts": {"Project:D/x.yaml": [3, 0]},
                                                   "drafts-base": "abc"}, None))

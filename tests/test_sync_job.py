@@ -1,4 +1,4 @@
-"""`python -m bot.sync` as the Toolforge job runs it: a config file, a state file, -once."""
+"""`python -m publish.sync` as the Toolforge job runs it: a config file, a state file, -once."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ TOUR = TOUR_TEMPLATE.format(text="This tour was written on the wiki.")
 
 
 def _run(wiki, *args):
-    return subprocess.run([sys.executable, "-m", "bot.sync", *args], cwd=ROOT, env=wiki.pywikibot_env(),
+    return subprocess.run([sys.executable, "-m", "publish.sync", *args], cwd=ROOT, env=wiki.pywikibot_env(),
                           capture_output=True, text=True, timeout=300)
 
 

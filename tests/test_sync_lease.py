@@ -1,4 +1,4 @@
-"""The renewed lease (bot/syncstate.py LeaseKeeper) against a real wiki: it renews while its
+"""The renewed lease (publish/syncstate.py LeaseKeeper) against a real wiki: it renews while its
 holder works, and notices when another sync took the wiki (its lease ran out), putting the
 other's page back and stopping."""
 
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bot.syncstate import (LEASE_SECONDS, STATE_TITLE, Lease, LeaseKeeper, LeaseLost, claim,
+from publish.syncstate import (LEASE_SECONDS, STATE_TITLE, Lease, LeaseKeeper, LeaseLost, claim,
                            parse_state, read_board, render_state)
 
 

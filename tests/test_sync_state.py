@@ -1,4 +1,4 @@
-"""The sync's state on the wiki (bot/syncstate.py), its lease and the machine lock, against a real
+"""The sync's state on the wiki (publish/syncstate.py), its lease and the machine lock, against a real
 MediaWiki: the local cache can be lost without a second talk note or a forgotten diff link, a
 wiki leased by another sync is left alone, a crashed sync's lease is taken over, a forged or
 broken state page is reported and rebuilt, and two syncs started together publish once.
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.multiwiki import parse_config
-from bot.sync import STATE_TITLE, sync_once
-from bot.syncstate import (MAX_STATE_BYTES, Lease, MachineLock, claim, holder_alive,
+from publish.multiwiki import parse_config
+from publish.sync import STATE_TITLE, sync_once
+from publish.syncstate import (MAX_STATE_BYTES, Lease, MachineLock, claim, holder_alive,
                            lease_verdict, parse_state, read_board, render_state)
 from trusthelp import trusted_user
 
@@ -172,7 +172,7 @@ def test_of_two_claims_on_the_same_state_one_wins_and_the_other_puts_the_page_ba
 
 @pytest.fixture(scope="module")
 def lib(wiki):
-    trusted_user(wiki, "Tour Editor", "sysop")  # publishes (bot/trust.py)
+    trusted_user(wiki, "Tour Editor", "sysop")  # publishes (publish/trust.py)
     wiki.edit(TOURS + "hello.yaml", TOUR.format(text="Version one."), user="Tour Editor")
     config, problems = parse_config({"library": {"wiki": "w", "tours": TOURS},
                                      "wikis": [{"id": "w", "api": wiki.api, "language": "en"}]})
@@ -321,7 +321,7 @@ def test_a_second_sync_on_the_same_machine_touches_nothing(lib, tmp_path):
     try:
         wiki.edit(TOURS + "hello.yaml", TOUR.format(text="Version three."), user="Tour Editor")
         mark = time.time()
-        run = subprocess.run([sys.executable, "-m", "bot.sync", f"-wikis:{config}",
+        run = subprocess.run([sys.executable, "-m", "publish.sync", f"-wikis:{config}",
                               f"-state:{cache}", "-once"], cwd=ROOT, env=wiki.pywikibot_env(),
                              capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr
@@ -335,7 +335,7 @@ def test_a_second_sync_on_the_same_machine_touches_nothing(lib, tmp_path):
 def _racers(wiki, tmp_path: Path, config: Path, start: float) -> list[subprocess.Popen]:
     # Two "machines": separate cache files (so separate lock files); both wait for the same
     # moment after logging in, then run.
-    code = ("import sys, time; from bot import sync, syncstate; start = float(sys.argv[1]);"
+    code = ("import sys, time; from publish import sync, syncstate; start = float(sys.argv[1]);"
             "real = syncstate.read_board\n"
             "def read_board(*a, **k):\n"
             "    time.sleep(max(0.0, start - time.time()))\n"

@@ -1,4 +1,4 @@
-"""tours/statuspage.py: status, talk-note and translation pages as safe wikitext."""
+"""publish/statuspage.py: status, talk-note and translation pages as safe wikitext."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from tours.i18n import check, load_banana, source_messages
 from tours.load import load_file
 from tours.model import Problem
-from tours.statuspage import (PageError, Status, escape, render_status, render_talk_note,
+from publish.statuspage import (PageError, Status, escape, render_status, render_talk_note,
                               render_translation_index, render_translation_status, talk_marker)
 
 HOSTILE = "[[Category:Pwned]] {{delete}} <script>alert(1)</script> ~~~~ __NOTOC__ http://evil.example | '''x'''"
@@ -97,7 +97,7 @@ def test_hints_on_the_wiki_are_wikitext_with_code_not_markdown_backticks():
     """Console hints mark code with backticks; the status page and draft previews show it as
     <code>, and a value quoted between backticks stays inert."""
     from tours.problemtext import T
-    from tours.statuspage import render_draft_errors, wikitext
+    from publish.statuspage import render_draft_errors, wikitext
 
     p = Problem("Project:Wikitours/Drafts/a.yaml", 1, 1, T("wikitours-problem-wikisource-id-not-page-name", "b", "a"),
                 T("wikitours-hint-wikisource-id-not-page-name", "`id: a`", "Project:Wikitours/Tours/b.yaml"))

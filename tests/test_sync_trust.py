@@ -14,10 +14,10 @@ import json
 
 import pytest
 
-from bot.multiwiki import parse_config
-from bot.sync import canonical, sync_once
+from publish.multiwiki import parse_config
+from publish.sync import canonical, sync_once
 from tests.deployhelp import live_title
-from bot.trust import Rev, approvals_from_history, parse_trust, review_page, weaker
+from publish.trust import Rev, approvals_from_history, parse_trust, review_page, weaker
 from test_sync import FIRST, HEADER, HEADER_TEXT, I18N, SECOND, STATUS, TOURS, _ar_json
 from trusthelp import grant, trusted_user
 
@@ -98,9 +98,9 @@ def test_trust_settings_are_checked():
 
 
 def test_the_review_section_escapes_what_it_quotes():
-    from bot.review import ProtectionGap, Selection, Waiting
-    from bot.trust import DEFAULT_TRUST
-    from tours.reviewpage import render_review
+    from publish.review import ProtectionGap, Selection, Waiting
+    from publish.trust import DEFAULT_TRUST
+    from publish.reviewpage import render_review
 
     hostile = Selection(
         waiting=[Waiting("Project:X/]]{{evil}}[[Category:Y]].yaml", 3, 9, 2,

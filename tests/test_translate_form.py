@@ -1,6 +1,6 @@
 """The translation form (gadget module ``wikitours-translate``) in real Chromium on a real wiki.
 
-The wiki gets what ``python -m tours build`` makes, published by ``bot/deploy.py`` (so the
+The wiki gets what ``python -m tours build`` makes, published by ``publish/deploy.py`` (so the
 sources page ``MediaWiki:Gadget-wikitours-sources.json`` and the form's gadget come from the
 build), and translation pages made from ``i18n/tours/<lang>.json``. A translator opens a language
 page, sees which texts are missing and outdated, translates and saves; the page on the wiki must
@@ -20,7 +20,7 @@ from test_gadget_support import ROOT, build_and_deploy, watch_errors
 from tours.i18n import check, load_banana, source_hash, source_messages
 from tours.load import load_library
 from tours.render.translatesources import SOURCES_TITLE, sources_data
-from tours.statuspage import render_translation_status
+from publish.statuspage import render_translation_status
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tours.translations_sync import Action, WikiRevision, content_sha, plan_pull, plan_push
+from publish.translations import Action, WikiRevision, content_sha, plan_pull, plan_push
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "Project:Wikitours/i18n/"

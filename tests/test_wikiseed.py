@@ -1,4 +1,4 @@
-"""tours/wikiseed.py: a tours file cut into its on-wiki pages loads back as the same library,
+"""publish/seed.py: a tours file cut into its on-wiki pages loads back as the same library,
 keeping the admin's comments and formatting; `python -m tours push --tours` puts the pages on a
 real wiki and never replaces an on-wiki edit without saying so."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tours.load import load_library
-from tours.wikiseed import (DEFAULT_HEADER, PagePlan, WikiRevision, page_sha, plan_pages,
+from publish.seed import (DEFAULT_HEADER, PagePlan, WikiRevision, page_sha, plan_pages,
                             same_library, split_library, verify, wrap_text)
 from tours.wikisource import SourcePage, load_from_pages
 
@@ -336,7 +336,7 @@ def _protection(wiki, title):
 
 
 def test_push_protects_the_pages_it_publishes_from(wiki, tmp_path):
-    """Protection by default (tours/protection.py): the tour and library pages at sysop, the
+    """Protection by default (publish/protection.py): the tour and library pages at sysop, the
     translation and approvals pages at autoconfirmed, edit and move; an account that may not
     protect is told which pages stay unprotected."""
     from trusthelp import grant

@@ -14,7 +14,7 @@ import re
 from bot.mentors import Mentor
 from bot.messages import user_link, user_text
 from bot.welcome import welcome_text
-from tours.statuspage import user_link as status_user_link
+from publish.statuspage import user_link as status_user_link
 
 NAME = "Quote '''Bold''' \"Q\" & Co=1 ~~~~ *x* ;y !z"
 
@@ -65,7 +65,7 @@ def test_badge_notes_and_digests_escape_names():
 
 
 def test_control_characters_never_reach_a_post_or_a_status_page():
-    from tours.statuspage import escape
+    from publish.statuspage import escape
 
     post = welcome_text("Ada", Mentor("Bea", intro="I help\x00 with \x1b[31mbirds\x85."), "en",
                         "Template:Wikitours welcome", "")

@@ -1,4 +1,4 @@
-"""Accounts for the publishing-trust rules (bot/trust.py) on a test wiki."""
+"""Accounts for the publishing-trust rules (publish/trust.py) on a test wiki."""
 
 from __future__ import annotations
 

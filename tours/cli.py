@@ -152,8 +152,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="output file (default: tours/data/languages.json)")
     p.set_defaults(run=_delegate("tours.languages", "run_update"))
 
-    try:  # pull/push of on-wiki translations (tours/translations_sync.py)
-        from tours.translations_sync import add_parsers
+    try:  # pull/push of on-wiki translations (publish/translations.py)
+        from publish.translations import add_parsers
     except ImportError:
         pass
     else:

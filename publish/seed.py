@@ -20,9 +20,9 @@ A split is only returned when it is faithful: :func:`split_library` loads the pa
 (:func:`same_library`: positions and file names aside). The header page gets an ``order:`` list
 with the file's order of the tours, which the wiki would otherwise list by page name. Anything else is a :class:`Problem`, so a
 file that cannot be split exactly is never half-published. Everything here is pure; the push
-(:mod:`tours.translations_sync`) then protects the pages it saved (:mod:`tours.protection`:
+(:mod:`publish.translations`) then protects the pages it saved (:mod:`publish.protection`:
 tour and library pages at ``sysop``, translations and approvals at ``autoconfirmed`` by default),
-because the sync publishes only reviewed revisions of them (:mod:`bot.trust`).
+because the sync publishes only reviewed revisions of them (:mod:`publish.trust`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from typing import Any
 from tours.load import load_library
 from tours.model import Library, Position, Problem
 from tours.problemtext import T
-from tours.translations_sync import WikiRevision, changed_side
+from publish.translations import WikiRevision, changed_side
 from tours.wikisource import SourcePage, load_from_pages, unwrap
 from tours.yamltree import Map, Scalar, Seq, read_tree
 

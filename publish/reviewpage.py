@@ -1,16 +1,16 @@
 """The status page's "Publishing and review" section: who publishes, what waits for review
 (with its diff link and the exact approval line) and which pages are protected more weakly
-than configured. Pure; the selections come from :mod:`bot.review`, the trust settings from
-:mod:`bot.trust` (read by attribute, so the compiler does not import the bots).
+than configured. Pure; the selections come from :mod:`publish.review`, the trust settings from
+:mod:`publish.trust` (read by attribute, so the compiler does not import the bots).
 
 Everything quoted from the wiki (titles, user names, group and right names) is escaped like
-the rest of the status page (:func:`tours.statuspage.escape`)."""
+the rest of the status page (:func:`publish.statuspage.escape`)."""
 
 from __future__ import annotations
 
 import json
 
-from tours.statuspage import diff_link, escape, link, msg, remote_link, user_link
+from publish.statuspage import diff_link, escape, link, msg, remote_link, user_link
 
 __all__ = ["render_review"]
 

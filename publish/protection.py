@@ -1,6 +1,6 @@
 """Protection by default: the pages the sync compiles are protected (edit and move) at the
 level a community configures, because an unprotected tour page invites edits that then wait
-for review (bot/trust.py) and a vandal's edit of it is one step from the wiki's interface.
+for review (publish/trust.py) and a vandal's edit of it is one step from the wiki's interface.
 
 ``python -m tours push`` (and so the playground's seeding) protects the tour and library pages
 at ``--protect`` (default ``sysop``) and the translation pages and the approvals page at
@@ -21,7 +21,7 @@ __all__ = ["LEVELS", "APPROVALS_TITLE", "DEFAULT_LEVEL", "DEFAULT_TRANSLATIONS_L
 LEVELS = ("", "autoconfirmed", "extendedconfirmed", "sysop")
 DEFAULT_LEVEL = "sysop"
 DEFAULT_TRANSLATIONS_LEVEL = "autoconfirmed"
-#: Where trusted editors approve revisions (bot/trust.py); protected with the tour pages.
+#: Where trusted editors approve revisions (publish/trust.py); protected with the tour pages.
 APPROVALS_TITLE = "Project:Wikitours/Approved.json"
 
 

@@ -11,8 +11,8 @@ group (rights editsitejs, editsitecss, editsitejson); the deploy checks this bef
 
 Usage:
 
-    python -m bot.deploy -manifest:build [options]
-    python -m bot.deploy -build:tours.yaml [options]
+    python -m publish.deploy -manifest:build [options]
+    python -m publish.deploy -build:tours.yaml [options]
 
 Options:
 
@@ -53,15 +53,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a file: python bot/deploy.py
+if __package__ in (None, ""):  # run as a file: python publish/deploy.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pywikibot  # noqa: E402
 import requests  # noqa: E402
 from pywikibot import config  # noqa: E402
 
-from bot import deployplan  # noqa: E402
-from bot.scripthelp import help_requested  # noqa: E402
+from publish import deployplan  # noqa: E402
+from wikiapi.scripthelp import help_requested  # noqa: E402
 from bot.messages import message  # noqa: E402
 
 BATCH = 50

@@ -1,4 +1,4 @@
-"""Which revision of each source page the sync compiles: the reviewed one (:mod:`bot.trust`).
+"""Which revision of each source page the sync compiles: the reviewed one (:mod:`publish.trust`).
 
 :func:`select` reads what the decision needs from one wiki — the approvals page's history
 with content (only when it changed), each changed page's history, the current rights of
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from bot import trust as tr
+from publish import trust as tr
 
 __all__ = ["Waiting", "ProtectionGap", "Selection", "select"]
 

@@ -348,7 +348,7 @@ def run_push(ns) -> int:
             record[a.lang] = {"revid": wiki[a.lang].revid, "sha": content_sha(local[a.lang])}
     _save_record(record_path, ns.api, record)
     # The approvals page is protected like the translations: the translation circle approves
-    # translations there (entries by anyone else count for nothing, bot/trust.py).
+    # translations there (entries by anyone else count for nothing, publish/trust.py).
     pages = [p.title for p in api.pages(ns.prefix).values()] + ([ns.approvals] if seed else [])
     protect_and_say(api, pages, getattr(ns, "protect_translations", ""))
     return max(_report(actions, "pushed"), tours_status)
@@ -359,10 +359,10 @@ def _level(value: str | None) -> str:
 
 
 def protect_and_say(api: Api, titles: list[str], level: str | None) -> int:
-    """Protect *titles* at *level* (tours/protection.py) and say so: one line for the pages
+    """Protect *titles* at *level* (publish/protection.py) and say so: one line for the pages
     protected, one per page that could not be (the sync's status page keeps warning about
     those). The number of failures."""
-    from tours.protection import protect
+    from publish.protection import protect
 
     level = _level(level)
     if not level:
@@ -376,7 +376,7 @@ def protect_and_say(api: Api, titles: list[str], level: str | None) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# push --tours: the repository's tours onto the wiki (tours/wikiseed.py splits them)
+# push --tours: the repository's tours onto the wiki (publish/seed.py splits them)
 
 SEED_I18N = Path(__file__).resolve().parent.parent / "i18n" / "seed"
 
@@ -394,7 +394,7 @@ def seed_msg(key: str, *params: object, lang: str | None = None) -> str:
 
 def _seed(ns):
     """The pages of ``--tours FILE``, or None after printing why the file cannot be pushed."""
-    from tours.wikiseed import split_library
+    from publish.seed import split_library
 
     path = Path(ns.tours)
     try:
@@ -417,7 +417,7 @@ def _seed(ns):
 
 def push_tours(ns, api: Api, seed, record_path: Path) -> int:
     """Save the pages of *seed* on the wiki; 1 when a page was left alone as a conflict."""
-    from tours.wikiseed import page_sha, plan_pages
+    from publish.seed import page_sha, plan_pages
 
     local = seed.as_dict()
     wiki = api.revisions(sorted(local))
@@ -456,7 +456,7 @@ def push_tours(ns, api: Api, seed, record_path: Path) -> int:
     _save_record(record_path, key, record)
     print(seed_msg("wikitours-seed-done", len(plans), counts["create"], counts["update"],
                    counts["same"], counts["skip"], counts["conflict"]))
-    # The approvals page (bot/trust.py) is made once, empty, so that it is protected from the start.
+    # The approvals page (publish/trust.py) is made once, empty, so that it is protected from the start.
     approvals = getattr(ns, "approvals", "")
     if approvals and not api.revisions([approvals]):
         try:
@@ -487,7 +487,7 @@ def add_parsers(sub) -> None:
         p.add_argument("--record", metavar="FILE", help="sync record (default: i18n/wikisync.json)")
         p.add_argument("--force", action="store_true", help="copy even when the other side changed too")
         if name == "push":
-            from tours.wikiseed import DEFAULT_HEADER, DEFAULT_TOURS_PREFIX, WRAPS
+            from publish.seed import DEFAULT_HEADER, DEFAULT_TOURS_PREFIX, WRAPS
 
             p.add_argument("--user", metavar="NAME", help=f"account (bot password login NAME@APP); password in ${PASSWORD_ENV}")
             p.add_argument("--summary", default="", help="edit summary")
@@ -500,7 +500,7 @@ def add_parsers(sub) -> None:
                            help=f"the header page (default: {DEFAULT_HEADER})")
             p.add_argument("--wrap", choices=WRAPS, default="pre",
                            help="how the YAML is wrapped on the page (default: pre, shown verbatim)")
-            from tours.protection import APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL
+            from publish.protection import APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL
 
             p.add_argument("--protect", default=DEFAULT_LEVEL, metavar="LEVEL",
                            help="protect (edit and move) the tour and library pages at "
@@ -512,4 +512,4 @@ def add_parsers(sub) -> None:
             p.add_argument("--approvals", default=APPROVALS_TITLE, metavar="TITLE",
                            help="with --tours: make this approvals page (JSON) if missing "
                                 f"(default: {APPROVALS_TITLE}; docs/community.md, Trust)")
-        p.set_defaults(run=_delegate("tours.translations_sync", fn))
+        p.set_defaults(run=_delegate("publish.translations", fn))

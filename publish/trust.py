@@ -46,7 +46,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
-from tours.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
+from publish.protection import (APPROVALS_TITLE, DEFAULT_LEVEL, DEFAULT_TRANSLATIONS_LEVEL, LEVELS,
                               level_rank, weaker)
 
 __all__ = ["Trusted", "TrustConfig", "DEFAULT_TRUST", "APPROVALS_TITLE", "Rev", "Approval",

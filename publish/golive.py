@@ -2,10 +2,10 @@
 
 Readers switch versions in one edit: the build gives the gadget's data versioned titles and the
 loader (``MediaWiki:Gadget-wikitours.js``) names the live ones (:mod:`tours.render.liveversion`);
-:mod:`bot.deploy` writes every new page before the loader. Around that this module
+:mod:`publish.deploy` writes every new page before the loader. Around that this module
 
 - marks the publish on the wiki's state page (``publishing``) and keeps the lease alive while the
-  edits go on (:class:`bot.syncstate.LeaseKeeper`), so a sync that dies is noticed within a
+  edits go on (:class:`publish.syncstate.LeaseKeeper`), so a sync that dies is noticed within a
   minute and the next one finishes the publish;
 - reads what is actually live before and after (the pointer in the loader, with its revision),
   so the status page reports that rather than what the sync meant to do.
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from bot.syncstate import LeaseKeeper
+from publish.syncstate import LeaseKeeper
 from tours.render.liveversion import LOADER_TITLE, Pointer, parse_pointer
 
 __all__ = ["Live", "Published", "read_live", "target_of", "publish"]
@@ -69,7 +69,7 @@ def read_live(site) -> Live:
 
 
 def target_of(manifest) -> str:
-    """The gadget version *manifest* (a :class:`bot.deployplan.Manifest`) makes live."""
+    """The gadget version *manifest* (a :class:`publish.deployplan.Manifest`) makes live."""
     loader = next((p for p in manifest.pages if p.title == LOADER_TITLE), None)
     pointer = parse_pointer(loader.text) if loader is not None else None
     return pointer.version if pointer is not None else ""

@@ -25,7 +25,7 @@ each wiki adapts it. Example (``wikis.yaml``, kept private beside the bot's user
         variant-page: "Project:Wikitours/Local.yaml"   # on arwiki itself
         mentors: "Project:Wikitours/Mentors.json"
         settings: {welcome: true, event-url: ""}
-        trust:                                     # who publishes (bot/trust.py); defaults:
+        trust:                                     # who publishes (publish/trust.py); defaults:
           publish: {rights: [editsitejson]}
           translate: {rights: [translate-messagereview, patrol, rollback, autopatrol]}
           protect: sysop                           # tour, library, adaptation pages
@@ -48,7 +48,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from bot.trust import DEFAULT_TRUST, TrustConfig, parse_trust
+from publish.trust import DEFAULT_TRUST, TrustConfig, parse_trust
 from tours.model import Problem
 from tours.problemkinds import json_error_text, os_error_text
 from tours.problemtext import T, Text
@@ -108,7 +108,7 @@ class WikiConfig:
     previews: str = "Project:Wikitours/Preview/"
     help_prefix: str = "Help:Wikitours"
     settings: Mapping[str, Any] = field(default_factory=dict)
-    #: Who publishes (and who protects what): bot/trust.py, docs/community.md "Trust".
+    #: Who publishes (and who protects what): publish/trust.py, docs/community.md "Trust".
     trust: TrustConfig = DEFAULT_TRUST
 
 
@@ -265,7 +265,7 @@ def app_wikis(config: Config) -> list[dict]:
 def user_config_lines(config: Config, account: str = "WikitoursBot") -> str:
     """Lines for Pywikibot's ``user-config.py``: each wiki id as a family (its API URL) with the
     bot's account. Passwords go to the password file (``password_file``), never here."""
-    out = ["# wikitours: one Pywikibot family per wiki of wikis.yaml (python -m bot.multiwiki user-config)"]
+    out = ["# wikitours: one Pywikibot family per wiki of wikis.yaml (python -m publish.multiwiki user-config)"]
     for w in config.wikis:
         out.append(f"family_files[{w.id!r}] = {w.api!r}")
         out.append(f"usernames[{w.id!r}][{w.id!r}] = {str(w.settings.get('account', account))!r}")
@@ -284,7 +284,7 @@ def bot_run_args(wiki: WikiConfig) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m bot.multiwiki user-config|run -wikis:FILE [bot.run options]``."""
+    """``python -m publish.multiwiki user-config|run -wikis:FILE [bot.run options]``."""
     import subprocess
     import sys
 
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         print(format_problem(p, lang), file=sys.stderr)
     if config is None or command not in ("user-config", "run"):
         if command not in ("user-config", "run"):
-            print("usage: python -m bot.multiwiki user-config|run -wikis:FILE [bot.run options]", file=sys.stderr)
+            print("usage: python -m publish.multiwiki user-config|run -wikis:FILE [bot.run options]", file=sys.stderr)
         return 1 if config is None else 2
     if command == "user-config":
         print(user_config_lines(config), end="")

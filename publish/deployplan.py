@@ -1,6 +1,6 @@
 """What a deploy should do, decided from the build manifest, the wiki's pages and the deploy state.
 
-Pure functions only; `bot/deploy.py` does the reading and editing. A page's fate:
+Pure functions only; `publish/deploy.py` does the reading and editing. A page's fate:
 
 - `create`: missing on the wiki;
 - `unchanged`: its content already equals the build;

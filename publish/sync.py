@@ -7,7 +7,7 @@ Each run reads, per wiki, the latest revision ids of its source pages in ONE bat
 on a local wiki's adaptation page). When nothing changed since the last run, that is all it
 does. When something changed it reads the source pages (50 per request), assembles the library
 (:mod:`tours.wikisource`), reads the on-wiki translations (``<prefix><lang>.json``, banana JSON),
-compiles for each affected wiki with its local adaptation and deploys with :mod:`bot.deploy`
+compiles for each affected wiki with its local adaptation and deploys with :mod:`publish.deploy`
 (only changed pages are edited). Then it writes, through the same deploy machinery:
 
 * the status page (``Project:Wikitours/Status``) of each affected wiki: every error with page,
@@ -33,7 +33,7 @@ of each broken page is told on their talk page, once per broken revision (the no
 ``<!-- wikitours:sync-error rev="N" -->``).
 
 The sync's state lives on each wiki (``MediaWiki:Wikitours/sync-state.json``, see
-:mod:`bot.syncstate`): the inputs last compiled, the revisions live, the errors reported and
+:mod:`publish.syncstate`): the inputs last compiled, the revisions live, the errors reported and
 fixed, the talk notes sent, and a lease naming the sync working on the wiki. A sync that has work
 to do on a wiki takes the lease first and renews it while it works; a wiki leased by another sync
 is skipped until the lease is released or expires (90 seconds after its holder stopped renewing
@@ -41,13 +41,13 @@ it; at once when the holder was a process of this machine that is gone). A secon
 same machine (same state file) finds the lock file ``FILE.lock`` taken, says so and stops
 without touching any wiki.
 
-Publishing is all or nothing for readers (:mod:`bot.publish`): the gadget's data has versioned
+Publishing is all or nothing for readers (:mod:`publish.golive`): the gadget's data has versioned
 titles and one edit of the loader switches readers to the new version; the status page says
 while a publish is in progress, reports an interrupted one, and lists what is actually live.
 
 Usage:
 
-    python -m bot.sync -wikis:wikis.yaml [-state:FILE] [-once | -interval:SECONDS] [-preview] [-force]
+    python -m publish.sync -wikis:wikis.yaml [-state:FILE] [-once | -interval:SECONDS] [-preview] [-force]
 
 -state:FILE is a local cache of the on-wiki state (default ``sync-state.json``): with it a run
 where nothing changed reads one batch per wiki; without it (lost, new machine) each wiki's
@@ -69,23 +69,23 @@ from typing import Callable, Iterable, Mapping
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import review  # noqa: E402
-from bot.multiwiki import Config, WikiConfig, load_config  # noqa: E402
-from bot.scripthelp import help_requested  # noqa: E402
-from bot.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, LeaseKeeper, LeaseLost,  # noqa: E402
+from publish import review  # noqa: E402
+from publish.multiwiki import Config, WikiConfig, load_config  # noqa: E402
+from wikiapi.scripthelp import help_requested  # noqa: E402
+from publish.syncstate import (MAX_DRAFTS, STATE_TITLE, Board, LeaseKeeper, LeaseLost,  # noqa: E402
                            MachineLock, claim, lease_verdict, new_holder, read_board,
                            render_state, write_state)
-from bot import publish as publishing  # noqa: E402
+from publish import golive as publishing  # noqa: E402
 from tours import __version__  # noqa: E402
 from tours.build import Translations, build_pages, manifest as build_manifest  # noqa: E402
 from tours.i18n import MessageFile, check, load_banana, read_dir, source_messages  # noqa: E402
 from tours.model import Problem  # noqa: E402
 from tours.problemtext import T, format_problem  # noqa: E402
-from tours.statuspage import (DraftLine, PageError, Status, link, msg, render_draft_deleted,  # noqa: E402
+from publish.statuspage import (DraftLine, PageError, Status, link, msg, render_draft_deleted,  # noqa: E402
                               render_draft_editnotice, render_draft_errors, render_draft_preview,
                               render_editnotice, render_status, render_talk_note,
                               render_translation_index, render_translation_status, talk_marker)
-from tours.reviewpage import render_review  # noqa: E402
+from publish.reviewpage import render_review  # noqa: E402
 from tours.wikisource import Loaded, SourcePage, load_from_pages, tour_id_from_title  # noqa: E402
 
 __all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SYNC_STATE_TITLE",
@@ -94,7 +94,7 @@ __all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SY
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_TITLE = "MediaWiki:Wikitours/tours.schema.json"
 #: deploy's record of the pages the sync writes for people (status, edit notice, schema); the
-#: sync's own state is STATE_TITLE (bot/syncstate.py).
+#: sync's own state is STATE_TITLE (publish/syncstate.py).
 SYNC_STATE_TITLE = "MediaWiki:Wikitours/sync-pages.json"
 DOCS_TITLE = "Help:Wikitours/Tour language"  # with the default help prefix; see docs_title()
 
@@ -388,7 +388,7 @@ def draft_preview(config: Config, wiki: WikiConfig, texts: Mapping[str, str],
 
 
 def _manifest(result, joined_source: str, wiki_id: str | None):
-    from bot import deployplan
+    from publish import deployplan
 
     data, files = build_manifest(result, source_name="wiki", source_bytes=joined_source.encode(),
                                  wiki=wiki_id)
@@ -402,7 +402,7 @@ def _manifest(result, joined_source: str, wiki_id: str | None):
 
 
 def _own_pages(pages: list[tuple[str, str, str]], version: str):
-    from bot import deployplan
+    from publish import deployplan
 
     return deployplan.Manifest(f"wikitours {__version__}", "sync", version,
                                tuple(deployplan.BuiltPage(t, m, x, "help") for t, m, x in pages), None)
@@ -423,7 +423,7 @@ def _digest(items: Mapping[str, Revision] | Iterable) -> str:
 
 
 def _deploy(site, manifest, state_title: str, overwrite: bool, progress=None) -> int:
-    from bot import deploy as deploy_module
+    from publish import deploy as deploy_module
 
     return deploy_module.deploy(site, manifest, state_title=state_title, overwrite=overwrite,
                                 dry_run=False, summary_prefix="", progress=progress)
@@ -439,8 +439,8 @@ def _write_page(site, title: str, text: str, summary: str) -> None:
 
 
 def _conflicts(site, manifest, state_title: str) -> list[str]:
-    from bot import deploy as deploy_module
-    from bot import deployplan
+    from publish import deploy as deploy_module
+    from publish import deployplan
 
     titles = [p.title for p in manifest.pages]
     current = deploy_module.read_pages(site, titles + [state_title])
@@ -543,7 +543,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         exact.append(lib_wiki.variant_page)
     revisions = list_revisions(lib_site, prefixes, exact)
     sources = library_sources(config, revisions)
-    # Publishing trust (bot/trust.py): the approvals page and the trust settings are inputs too.
+    # Publishing trust (publish/trust.py): the approvals page and the trust settings are inputs too.
     approvals_rev = revisions.get(lib_wiki.trust.approvals)
     library_digest = _digest(sources) + f":{approvals_rev.revid if approvals_rev else 0}:" \
         + _digest([repr(lib_wiki.trust)])
@@ -618,7 +618,7 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
 
     # The drafts to compile are read with the library's pages (50 per request).
     draft_reads = [t for w in todo for t in drafts_todo(w, boards[w.id].state) if t in drafts]
-    # Only reviewed revisions are compiled: the latest trusted one of each page (bot/review.py).
+    # Only reviewed revisions are compiled: the latest trusted one of each page (publish/review.py).
     if not isinstance(state.get("review"), dict):
         state["review"] = {}
     review_cache = state["review"]

@@ -191,7 +191,7 @@ class Status:
     pointer_revid: int = 0
     pointer_tours: tuple[tuple[str, str], ...] = ()
     pointer_title: str = "MediaWiki:Gadget-wikitours.js"
-    #: The publishing-trust section (tours/reviewpage.py), already rendered.
+    #: The publishing-trust section (publish/reviewpage.py), already rendered.
     review: str = ""
     #: How many source pages have edits waiting for review (the heading says so).
     waiting: int = 0

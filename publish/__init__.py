@@ -1,0 +1,1 @@
+"""Publishing: the compiled tours go onto the wikis (sync, deploy, go-live, review, seeding, translations pull/push)."""

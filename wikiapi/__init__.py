@@ -1,0 +1,1 @@
+"""The one Pywikibot wiki client shared by publishing and the bots."""
