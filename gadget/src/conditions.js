@@ -15,7 +15,8 @@
 	 */
 	function isEmpty( cond ) {
 		return !cond || ( !some( cond.actions ) && !some( cond.namespaces ) && !some( cond.skins ) &&
-			!some( cond.editors ) && ( cond.loggedIn === null || cond.loggedIn === undefined ) );
+			!some( cond.editors ) && ( cond.loggedIn === null || cond.loggedIn === undefined ) &&
+			!namesPageState( cond ) );
 	}
 
 	/**
@@ -44,7 +45,7 @@
 		if ( typeof cond.loggedIn === 'boolean' && cond.loggedIn !== ctx.loggedIn ) {
 			return false;
 		}
-		return true;
+		return pageStateHolds( cond, ctx );
 	}
 
 	function applies( step, ctx ) {
@@ -252,7 +253,7 @@
 		if ( /(^|\s)ve-active(\s|$)/.test( html.className ) || wt.state.veActive ) {
 			editors.push( 'visual' );
 		}
-		return {
+		return readPageState( {
 			action: action,
 			namespace: c.get( 'wgNamespaceNumber' ),
 			skin: c.get( 'skin' ),
@@ -263,7 +264,89 @@
 			pageName: c.get( 'wgPageName' ) || '',
 			specialName: c.get( 'wgCanonicalSpecialPageName' ) || '',
 			namespaceIds: c.get( 'wgNamespaceIds' ) || {}
-		};
+		} );
+	}
+
+	// -- The page's state: the source editor's preview or changes, the watch star, the visual
+	// editor's dialogs (issue 22). Both "Show preview" and "Show changes" are action=submit.
+
+	/** Which dialog class each `dialog` value means (`any`: any dialog of the editor). */
+	var DIALOGS = {
+		save: '.ve-ui-mwSaveDialog',
+		cite: '.ve-ui-mwReferenceDialog, .ve-ui-mwCitationDialog, .ve-ui-mwCiteDialog',
+		link: '.ve-ui-mwLinkAnnotationInspector, .ve-ui-linkAnnotationInspector',
+		welcome: '.ve-init-mw-welcomeDialog'
+	};
+
+	var FLAGS = [ 'previewing', 'showingChanges', 'watched' ];
+
+	/**
+	 * @param {Object} cond
+	 * @return {boolean} Whether the condition names a state of the page
+	 */
+	function namesPageState( cond ) {
+		return FLAGS.some( function ( f ) {
+			return typeof cond[ f ] === 'boolean';
+		} ) || some( cond.dialogs );
+	}
+
+	/**
+	 * @param {Object} cond
+	 * @param {Object} ctx With previewing, showingChanges, watched (booleans) and dialogs (names)
+	 * @return {boolean} Whether every page state the condition names holds
+	 */
+	function pageStateHolds( cond, ctx ) {
+		var open = ctx.dialogs || [];
+		if ( FLAGS.some( function ( f ) {
+			return typeof cond[ f ] === 'boolean' && cond[ f ] !== !!ctx[ f ];
+		} ) ) {
+			return false;
+		}
+		return !some( cond.dialogs ) || cond.dialogs.some( function ( name ) {
+			return name === 'any' ? open.length > 0 : open.indexOf( name ) !== -1;
+		} );
+	}
+
+	function shown( selector ) {
+		var el = document.querySelector( selector ),
+			r = el && el.getBoundingClientRect();
+		return !!r && r.width > 0 && r.height > 0;
+	}
+
+	/**
+	 * Add the page's state to a context (read from the page, like the rest of context()).
+	 *
+	 * @param {Object} ctx
+	 * @return {Object} ctx
+	 */
+	function readPageState( ctx ) {
+		var editing = ctx.action === 'edit' || ctx.action === 'submit',
+			diff = document.getElementById( 'wikiDiff' );
+		ctx.previewing = editing && ( !!document.getElementById( 'mw-previewheader' ) || shown( '#wikiPreview .mw-parser-output' ) );
+		ctx.showingChanges = editing && !!diff && !!diff.querySelector( 'table.diff, .mw-diff-empty' );
+		// Vector: the tab is #ca-unwatch; Minerva 1.39 marks the star .watched, 1.43 only links it
+		// to action=unwatch (the watch star's script keeps that link current on a toggle).
+		ctx.watched = !!document.querySelector( '#ca-unwatch, .mw-watchlink.watched, a.mw-watchlink[href*="action=unwatch"]' );
+		ctx.dialogs = Object.keys( DIALOGS ).filter( function ( name ) {
+			return Array.prototype.some.call( document.querySelectorAll( '.oo-ui-window-active' ), function ( w ) {
+				var r = w.getBoundingClientRect();
+				return r.width > 0 && r.height > 0 &&
+					( w.matches( DIALOGS[ name ] ) || !!w.querySelector( DIALOGS[ name ] ) );
+			} );
+		} );
+		return ctx;
+	}
+
+	/**
+	 * The text a step shows this reader: its skin's own (`skinText`, contracts §4), else its text.
+	 *
+	 * @param {Object} step
+	 * @param {string} skin
+	 * @return {string} A message key
+	 */
+	function stepText( step, skin ) {
+		var key = step.skinText && step.skinText[ skin ];
+		return typeof key === 'string' && mw.message( key ).exists() ? key : step.text;
 	}
 
 	wt.conditions = {
@@ -274,6 +357,9 @@
 		previous: previous,
 		onPath: onPath,
 		counter: counter,
-		context: context
+		context: context,
+		pageStateHolds: pageStateHolds,
+		readPageState: readPageState,
+		stepText: stepText
 	};
 }( mw.libs.wikitours ) );
