@@ -179,3 +179,29 @@ def test_text_per_skin():
     assert got == [key, "wikitours-tour-t1-step-open-text"]
     # the skin's message missing (a broken message page): the usual text
     assert run_js([("conditions.stepText", [step, "minerva"])]) == ["wikitours-tour-t1-step-open-text"]
+
+
+def test_steps_written_once_per_skin_resolve_as_one():
+    """Issue 22: three copies of a step with `when: skin` (kept working, though lint warns):
+    the right copy shows on the right page, a copy of another skin never stops the tour or
+    sends the reader elsewhere, and the counter counts one step."""
+    steps = compiled("""\
+        - {id: a, title: A, text: A, page: sandbox}
+        - {id: b1, title: B, text: B, page: Help:Elsewhere, advance: saved, when: {skin: vector-2022}}
+        - {id: b2, title: B, text: B, page: sandbox, advance: saved, when: {skin: vector}}
+        - {id: b3, title: B, text: B, page: sandbox, when: {skin: minerva}}
+        - {id: c, title: C, text: C, page: sandbox}
+        """)
+    got = run_js([
+        ("conditions.resolve", [steps, 1, ctx(skin="vector", action="view")]),
+        ("conditions.resolve", [steps, 1, ctx(skin="minerva", action="view")]),
+        ("conditions.resolve", [steps, 1, ctx(skin="vector-2022", action="view", namespace=12,
+                                               title="Elsewhere", pageName="Help:Elsewhere",
+                                               namespaceIds={"help": 12})]),
+        ("conditions.counter", [steps, 3, {"skin": "minerva", "loggedIn": True, "editor": None}]),
+        ("conditions.counter", [steps, 4, {"skin": "minerva", "loggedIn": True, "editor": None}]),
+    ])
+    assert got[0] == {"index": 2}
+    assert got[1] == {"index": 3}, "not sent to b1's page, nor back to a by b2's save"
+    assert got[2] == {"index": 1}
+    assert got[3:] == [{"number": 2, "total": 3}, {"number": 3, "total": 3}]

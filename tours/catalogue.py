@@ -136,7 +136,8 @@ ELEMENTS: dict[str, Element] = {
         _element("ve-welcome-dialog", "the visual editor's first-use welcome dialog",
                  (".ve-init-mw-welcomeDialog",), where="ve-welcome"),
         _element("ve-welcome-button", "the button that closes the visual editor's welcome dialog and starts editing",
-                 (".ve-init-mw-welcomeDialog .oo-ui-messageDialog-actions a",), where="ve-welcome"),
+                 (".ve-init-mw-welcomeDialog .oo-ui-messageDialog-actions .oo-ui-flaggedElement-primary a",),
+                 where="ve-welcome"),
         _element("reply-link", "DiscussionTools' 'Reply' link under the first comment",
                  (Sel(".ext-discussiontools-init-replylink-buttons", dt=True),), where="talk"),
     )

@@ -149,6 +149,11 @@
 		var j, k, s;
 		for ( j = Math.max( 0, from ); j < steps.length; j++ ) {
 			s = steps[ j ];
+			if ( !forThisReader( s, ctx ) ) {
+				// Another skin's copy of a step (or a logged-out reader's): never this reader's,
+				// wherever it happens, so it neither sends them away nor waits for their save.
+				continue;
+			}
 			if ( !pageMatches( s.page, ctx ) ) {
 				return { index: j, away: true };
 			}
@@ -335,6 +340,16 @@
 			} );
 		} );
 		return ctx;
+	}
+
+	/**
+	 * @param {Object} step
+	 * @param {Object} ctx
+	 * @return {boolean} Whether the step's conditions about the reader alone (skin, logged in)
+	 *  can hold for them on some page
+	 */
+	function forThisReader( step, ctx ) {
+		return onPath( step, { skin: ctx.skin, loggedIn: ctx.loggedIn, editor: null } );
 	}
 
 	/**
