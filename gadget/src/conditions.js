@@ -278,7 +278,8 @@
 	/** Which dialog class each `dialog` value means (`any`: any dialog of the editor). */
 	var DIALOGS = {
 		save: '.ve-ui-mwSaveDialog',
-		cite: '.ve-ui-mwReferenceDialog, .ve-ui-mwCitationDialog, .ve-ui-mwCiteDialog',
+		// 1.43 names the reference dialog; on 1.39 only its widgets say what it is
+		cite: '.ve-ui-mwReferenceDialog, .ve-ui-mwCitationDialog, .ve-ui-mwReferenceSearchWidget',
 		link: '.ve-ui-mwLinkAnnotationInspector, .ve-ui-linkAnnotationInspector',
 		welcome: '.ve-init-mw-welcomeDialog'
 	};
