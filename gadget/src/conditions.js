@@ -275,13 +275,16 @@
 	// -- The page's state: the source editor's preview or changes, the watch star, the visual
 	// editor's dialogs (issue 22). Both "Show preview" and "Show changes" are action=submit.
 
-	/** Which dialog class each `dialog` value means (`any`: any dialog of the editor). */
+	/**
+	 * What each `dialog` value means: the dialog's element, and for a dialog without a class of
+	 * its own (the reference dialog on 1.39 is only a `.ve-ui-nodeDialog`) what it must hold.
+	 */
 	var DIALOGS = {
-		save: '.ve-ui-mwSaveDialog',
-		// 1.43 names the reference dialog; on 1.39 only its widgets say what it is
-		cite: '.ve-ui-mwReferenceDialog, .ve-ui-mwCitationDialog, .ve-ui-mwReferenceSearchWidget',
-		link: '.ve-ui-mwLinkAnnotationInspector, .ve-ui-linkAnnotationInspector',
-		welcome: '.ve-init-mw-welcomeDialog'
+		save: [ '.ve-ui-mwSaveDialog' ],
+		cite: [ '.ve-ui-mwReferenceDialog, .ve-ui-mwCitationDialog, .ve-ui-nodeDialog',
+			'.ve-ui-mwReferenceSearchWidget, .ve-ui-mwReferenceGroupInputWidget' ],
+		link: [ '.ve-ui-mwLinkAnnotationInspector, .ve-ui-linkAnnotationInspector' ],
+		welcome: [ '.ve-init-mw-welcomeDialog' ]
 	};
 
 	var FLAGS = [ 'previewing', 'showingChanges', 'watched' ];
@@ -334,10 +337,12 @@
 		// to action=unwatch (the watch star's script keeps that link current on a toggle).
 		ctx.watched = !!document.querySelector( '#ca-unwatch, .mw-watchlink.watched, a.mw-watchlink[href*="action=unwatch"]' );
 		ctx.dialogs = Object.keys( DIALOGS ).filter( function ( name ) {
-			return Array.prototype.some.call( document.querySelectorAll( '.oo-ui-window-active' ), function ( w ) {
-				var r = w.getBoundingClientRect();
-				return r.width > 0 && r.height > 0 &&
-					( w.matches( DIALOGS[ name ] ) || !!w.querySelector( DIALOGS[ name ] ) );
+			var rule = DIALOGS[ name ];
+			// Closed windows keep their elements, hidden: only a visible one in an active window counts.
+			return Array.prototype.some.call( document.querySelectorAll( rule[ 0 ] ), function ( el ) {
+				var r = el.getBoundingClientRect();
+				return r.width > 0 && r.height > 0 && !!el.closest( '.oo-ui-window-active' ) &&
+					( !rule[ 1 ] || !!el.querySelector( rule[ 1 ] ) );
 			} );
 		} );
 		return ctx;
