@@ -64,23 +64,40 @@ class Conditions:
     skins: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
     logged_in: bool | None = None
+    #: Page states of the source editor and the watch star, and the visual editor's open
+    #: dialogs: written only when given, so the data of tours without them is unchanged.
+    previewing: bool | None = None
+    showing_changes: bool | None = None
+    watched: bool | None = None
+    dialogs: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return {"actions": list(self.actions), "namespaces": list(self.namespaces),
-                "skins": list(self.skins), "editors": list(self.editors),
-                "loggedIn": self.logged_in}
+        out = {"actions": list(self.actions), "namespaces": list(self.namespaces),
+               "skins": list(self.skins), "editors": list(self.editors),
+               "loggedIn": self.logged_in}
+        for key, value in (("previewing", self.previewing),
+                           ("showingChanges", self.showing_changes), ("watched", self.watched)):
+            if value is not None:
+                out[key] = value
+        if self.dialogs:
+            out["dialogs"] = list(self.dialogs)
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> "Conditions":
         if not isinstance(data, Mapping):
             return cls()
-        logged_in = data.get("loggedIn")
+        def flag(key: str) -> bool | None:
+            value = data.get(key)
+            return value if isinstance(value, bool) else None
+
         return cls(_strings(data.get("actions")),
                    tuple(n for n in data.get("namespaces") or () if isinstance(n, int)
                          and not isinstance(n, bool)) if isinstance(data.get("namespaces"), list)
                    else (),
-                   _strings(data.get("skins")), _strings(data.get("editors")),
-                   logged_in if isinstance(logged_in, bool) else None)
+                   _strings(data.get("skins")), _strings(data.get("editors")), flag("loggedIn"),
+                   flag("previewing"), flag("showingChanges"), flag("watched"),
+                   _strings(data.get("dialogs")))
 
     def chooses_readers(self) -> bool:
         return bool(self.skins or self.editors or self.logged_in is not None)

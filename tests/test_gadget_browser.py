@@ -24,7 +24,6 @@ from test_gadget_support import (
     watch_errors,
 )
 from tests import screens
-from tests.wiki import on_mediawiki
 
 pytestmark = pytest.mark.browser
 #: Minerva's edit link: `#ca-edit` on 1.39; on 1.43 `#ca-editsource` on an existing page and
@@ -226,9 +225,6 @@ def test_legacy_vector(site, page):
     shot(page, "first-edit-vector")
 
 
-@on_mediawiki("1.43", pytest.mark.xfail(
-    strict=True, reason="catalogue branch: edit-source-tab has no 1.43 Minerva selector "
-    "(#ca-editsource/#ca-createsource): the step says its element could not be found"))
 def test_minerva_phone_with_touch(site, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                   is_mobile=True, device_scale_factor=2)
@@ -342,10 +338,6 @@ def test_keyboard_only(site, page):
     assert progress_json(site, "Newcomer Kim")["tours"]["first-edit"]["status"] == "completed"
 
 
-@on_mediawiki("1.43", pytest.mark.xfail(
-    strict=True, reason="catalogue branch: edit-source-tab has no 1.43 Minerva selector "
-    "(#ca-editsource/#ca-createsource), so 'Open the editor' finds nothing and is not counted"),
-    skin="minerva")
 @pytest.mark.parametrize("skin", ["vector-2022", "vector", "minerva"])
 def test_step_counter_counts_only_the_steps_on_the_readers_path(site, page, skin):
     """The visual editor's "Write something" is skipped in the source editor: the counter goes

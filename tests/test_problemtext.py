@@ -120,6 +120,36 @@ _HOSTILE_VALUE = "<script>alert(1)</script>{{PLURAL:$1|a|b}}$2"
 #: are hostile where a value is quoted (markup, placeholders, PLURAL), to show they stay text.
 VALIDATE_BROKEN = {
     "not a mapping": "- a\n- b\n",
+    "alternatives and skins": """\
+source-language: en
+tours:
+  - id: t
+    title: T
+    summary: S
+    audience: newcomer
+    minutes: 5
+    steps:
+      - id: a
+        title: A
+        text: A
+        page: Talk:X
+        element: reply-link
+        when: {skin: vector, dialog: popup}
+      - id: b
+        title: B
+        text: B
+        element:
+          - {skin: minerva}
+          - {element: talk-tab, selector: "#x"}
+          - {element: talk-tab, mediawiki: "one.four"}
+        when: {skin: minerva}
+      - {id: c, title: C, text: C, when: {skin: vector-2022}}
+      - {id: d, title: D, text: D, when: {skin: minerva}}
+wikis:
+  - id: xwiki
+    skins: [vector]
+    mediawiki: "1.39.x"
+""",
     "top level": f"""\
 wikitours: 2
 source-language: "English {_HOSTILE_VALUE}"

@@ -136,6 +136,12 @@ def source_messages(library: Library) -> dict[str, SourceMessage]:
                 f"Text of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\", shown in a "
                 f"popover on page \"{where}\"{points}. {how} Also listed on the tour's help "
                 f"page. Keep [[links]], '''bold''' and ''italic''.", step.pos)
+            for skin, text in step.skin_texts:
+                add(("tour", tour.id, "step", step.id, "text", skin), text,
+                    f"Text of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\" for readers "
+                    f"of the skin \"{skin}\", who see it instead of the step's usual text, in a "
+                    f"popover on page \"{where}\"{points}. {how} Keep [[links]], '''bold''' and "
+                    f"''italic''.", step.pos)
     for badge in library.badges:
         add(("badge", badge.id, "name"), badge.name,
             f"Name of the badge \"{badge.id}\", earned by completing "

@@ -30,6 +30,7 @@ __all__ = [
     "Position",
     "Problem",
     "PageRef",
+    "Alternative",
     "Target",
     "Conditions",
     "Step",
@@ -114,17 +115,39 @@ class PageRef:
 
 
 @dataclass(frozen=True)
-class Target:
-    """The interface element a step points at: a catalogue name or a CSS selector, never both.
+class Alternative:
+    """One item of a step's ordered list of things to point at (``element: [a, b]``, or
+    ``{element: add-topic, skin: minerva, mediawiki: "1.43+", discussion-tools: true}``).
 
-    *selectors* maps a skin name (``vector-2022``, ``vector``, ``minerva``) or ``*`` to the CSS
-    selectors to try in order; for a catalogue element the compiler fills it from the
-    catalogue, for a plain selector it is ``{"*": (selector,)}``.
+    *since*/*before* are MediaWiki versions (``"1.43"``; inclusive/exclusive, empty for any);
+    *dt* is ``True``/``False`` when the item is only for wikis with/without DiscussionTools.
     """
 
     element: str = ""
     selector: str = ""
-    selectors: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    skins: tuple[str, ...] = ()
+    since: str = ""
+    before: str = ""
+    dt: bool | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """The interface element a step points at: catalogue names and/or CSS selectors, in order.
+
+    *element* and *selector* name the first alternative (for messages); *alternatives* are all
+    of them, in the order written. *selectors* maps a skin name (``vector-2022``, ``vector``,
+    ``minerva``, or another skin an alternative names) or ``*`` to the entries the gadget tries
+    in order: the alternatives for that skin, each catalogue element replaced by its own entries
+    (:mod:`tours.catalogue`: a selector string, or a :class:`tours.catalogue.Sel` that holds only
+    on some MediaWiki versions or with/without DiscussionTools). A plain selector is
+    ``{"*": (selector,)}`` plus the catalogue's skins.
+    """
+
+    element: str = ""
+    selector: str = ""
+    selectors: tuple[tuple[str, tuple], ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +164,14 @@ class Conditions:
     skins: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
     logged_in: bool | None = None
+    #: The source editor shows a preview / the changes (both are ``action=submit``).
+    previewing: bool | None = None
+    showing_changes: bool | None = None
+    #: The page is on the reader's watchlist.
+    watched: bool | None = None
+    #: Dialogs of the visual editor, one of which is open (``save``, ``cite``, ``link``,
+    #: ``welcome``, ``any``).
+    dialogs: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
         return self == Conditions()
@@ -165,6 +196,8 @@ class Step:
     when: Conditions = Conditions()
     unless: Conditions = Conditions()
     pos: Position = Position()
+    #: ``(skin, text)``: the text readers of that skin see instead of *text* (``skin-text``).
+    skin_texts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,6 +278,10 @@ class WikiVariant:
     pages: tuple[tuple[str, str], ...] = ()
     changes: tuple[StepChange, ...] = ()
     pos: Position = Position()
+    #: The skins its readers use and the MediaWiki version it runs ("1.43"), for lint's check
+    #: of elements; empty means the defaults (:data:`tours.targets.DEFAULT_SETUPS`).
+    skins: tuple[str, ...] = ()
+    mediawiki: str = ""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from tours.validate import (
     BADGE_REQUIRES_FIELDS,
     CHANGE_FIELDS,
     CONDITION_FIELDS,
+    DIALOGS,
     EDITORS,
     FORMAT,
     PAGE_KEYWORDS,
@@ -66,6 +67,24 @@ def _enum(values) -> dict:
     return {"type": "string", "enum": list(values)}
 
 
+def _alternatives(one: dict, kind: str) -> dict:
+    """A step's ``element``/``selector``: one value, or an ordered list of values and of
+    alternatives for some skins, MediaWiki versions or DiscussionTools (tour language)."""
+    alternative = {
+        "type": "object",
+        "properties": {
+            "element": _enum(catalogue.ELEMENTS),
+            "selector": {"type": "string", "minLength": 1},
+            "skin": _one_or_many(_enum(SKIN_NAMES)),
+            "mediawiki": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+(\\+|-[0-9]+\\.[0-9]+)?$"},
+            "discussion-tools": {"type": "boolean"},
+        },
+        "oneOf": [{"required": ["element"]}, {"required": ["selector"]}],
+        "additionalProperties": False,
+    }
+    return {"anyOf": [one, {"type": "array", "minItems": 1, "items": {"anyOf": [one, alternative]}}]}
+
+
 def _object(fields: dict[str, bool], properties: dict[str, dict], description: str) -> dict:
     assert set(properties) == set(fields), (set(properties) ^ set(fields))
     return {
@@ -93,6 +112,10 @@ def build_schema() -> dict:
         "skin": _d(c, "skin", _one_or_many(_enum(SKIN_NAMES))),
         "editor": _d(c, "editor", _one_or_many(_enum(EDITORS))),
         "logged-in": _d(c, "logged-in", {"type": "boolean"}),
+        "previewing": _d(c, "previewing", {"type": "boolean"}),
+        "showing-changes": _d(c, "showing-changes", {"type": "boolean"}),
+        "watched": _d(c, "watched", {"type": "boolean"}),
+        "dialog": _d(c, "dialog", _one_or_many(_enum(DIALOGS))),
     }, intro(c))
     page = {"anyOf": [_enum(PAGE_KEYWORDS),
                       {"type": "string", "pattern": _TITLE_PATTERN,
@@ -101,12 +124,14 @@ def build_schema() -> dict:
     step = _object(STEP_FIELDS, {
         "id": _d(s, "id", _ID),
         "page": _d(s, "page", page),
-        "element": _d(s, "element", _enum(catalogue.ELEMENTS)),
-        "selector": _d(s, "selector", {"type": "string", "minLength": 1}),
+        "element": _d(s, "element", _alternatives(_enum(catalogue.ELEMENTS), "element")),
+        "selector": _d(s, "selector", _alternatives({"type": "string", "minLength": 1}, "selector")),
         "placement": _d(s, "placement", _enum(PLACEMENTS)),
         "highlight": _d(s, "highlight", {"type": "boolean"}),
         "title": dict(_TEXT, description=reference.field_description(s, "title") + " " + _texts()),
         "text": dict(_TEXT, description=reference.field_description(s, "text") + " " + _texts()),
+        "skin-text": _d(s, "skin-text", {"type": "object", "propertyNames": _enum(SKIN_NAMES),
+                                         "additionalProperties": _TEXT}),
         "advance": _d(s, "advance", _enum(ADVANCES)),
         "when": _d(s, "when", conditions),
         "unless": _d(s, "unless", conditions),
@@ -157,6 +182,8 @@ def build_schema() -> dict:
             "type": "object", "propertyNames": {"pattern": _TITLE_PATTERN},
             "additionalProperties": {"type": "string", "pattern": _TITLE_PATTERN}}),
         "changes": _d(w, "changes", {"type": "array", "items": change}),
+        "skins": _d(w, "skins", _one_or_many(_enum(SKIN_NAMES))),
+        "mediawiki": _d(w, "mediawiki", {"type": "string", "pattern": "^[0-9]+\\.[0-9]+$"}),
     }, intro(w))
     h = "header"
     top = _object(TOP_FIELDS, {

@@ -20,13 +20,14 @@ import bisect
 import difflib
 import json
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from cssselect import GenericTranslator, SelectorError
 
-from tours import catalogue, namespaces
+from tours import catalogue, namespaces, targets
 from tours.controlchars import describe, find_control
 from tours.markup import check_markup
 from tours.model import (
@@ -36,6 +37,7 @@ from tours.model import (
     EVIDENCE_KINDS,
     PLACEMENTS,
     Badge,
+    Alternative,
     Conditions,
     Library,
     PageRef,
@@ -43,7 +45,6 @@ from tours.model import (
     Problem,
     Step,
     StepChange,
-    Target,
     Tour,
     WikiVariant,
 )
@@ -51,6 +52,8 @@ from tours.problemtext import T, Text
 from tours.yamltree import Map, Node, Scalar, Seq
 
 __all__ = [
+    "ALTERNATIVE_FIELDS",
+    "DIALOGS",
     "FORMAT",
     "TOP_FIELDS",
     "TOUR_FIELDS",
@@ -81,11 +84,16 @@ TOP_FIELDS = {"wikitours": False, "source-language": True, "tours": True, "badge
 TOUR_FIELDS = {"id": True, "title": True, "summary": True, "audience": True, "minutes": True, "version": False,
                "requires": False, "badge": False, "steps": True}
 STEP_FIELDS = {"id": True, "page": False, "element": False, "selector": False, "placement": False,
-               "highlight": False, "title": True, "text": True, "advance": False, "when": False, "unless": False}
-CONDITION_FIELDS = {"action": False, "namespace": False, "skin": False, "editor": False, "logged-in": False}
+               "highlight": False, "title": True, "text": True, "skin-text": False, "advance": False,
+               "when": False, "unless": False}
+#: An item of a step's list of alternatives (``element: [{element: x, skin: minerva}, y]``).
+ALTERNATIVE_FIELDS = {"element": False, "selector": False, "skin": False, "mediawiki": False,
+                      "discussion-tools": False}
+CONDITION_FIELDS = {"action": False, "namespace": False, "skin": False, "editor": False, "logged-in": False,
+                    "previewing": False, "showing-changes": False, "watched": False, "dialog": False}
 BADGE_FIELDS = {"id": True, "name": True, "description": True, "requires": True, "evidence": False}
 BADGE_REQUIRES_FIELDS = {"tours": False, "badges": False}
-WIKI_FIELDS = {"id": True, "language": False, "pages": False, "changes": False}
+WIKI_FIELDS = {"id": True, "language": False, "pages": False, "changes": False, "skins": False, "mediawiki": False}
 CHANGE_FIELDS = {"tour": True, "replace": False, "with": False, "after": False, "add": False, "remove": False}
 
 #: ``page:`` keywords; anything else is a page title.
@@ -93,6 +101,8 @@ PAGE_KEYWORDS = ("any", "sandbox", "user-page", "user-talk")
 #: Skins a condition may name: the bundled skins of MediaWiki 1.39.
 SKIN_NAMES = ("vector-2022", "vector", "minerva", "monobook", "timeless")
 EDITORS = ("source", "visual", "discussion")
+#: Dialogs of the visual editor the ``dialog`` condition can name.
+DIALOGS = ("save", "cite", "link", "welcome", "any")
 
 _DATA = Path(__file__).resolve().parent / "data"
 ACTIONS: tuple[str, ...] = tuple(json.loads((_DATA / "actions.json").read_text("utf-8"))["actions"])
@@ -141,6 +151,7 @@ _UNKNOWN_VALUE = {
     "advance": "wikitours-problem-advance-unknown",
     "action": "wikitours-problem-action-unknown",
     "skin": "wikitours-problem-skin-unknown",
+    "dialog": "wikitours-problem-dialog-unknown",
     "editor": "wikitours-problem-editor-unknown",
     "evidence": "wikitours-problem-evidence-unknown",
 }
@@ -154,6 +165,9 @@ class _Validator:
     def __init__(self, filename: str, text: str, extra_special_pages: Iterable[str]) -> None:
         self.file = filename
         self.text = text
+        #: (target, node, what, (when, unless)) of every step that points at something, for
+        #: the check against the skins the wikis use (:meth:`check_skins`).
+        self.pointing: list = []
         self.problems: list[Problem] = []
         self.error_count = 0
         self._line_starts: list[int] | None = None
@@ -525,10 +539,51 @@ class _Validator:
                 seen_wikis[wiki.id] = _id_node(item) or item
                 wikis.append(wiki)
 
+        self.check_skins(wikis)
         if any(p.severity == "error" for p in self.problems):
             return None
         return Library(source_language=language, tours=tuple(tours), badges=tuple(badges), wikis=tuple(wikis),
                        file=self.file, format=fmt)
+
+    def per_skin_runs(self, steps: list[Step], tour_what: Text) -> None:
+        """Warn about a run of steps that are one step written once per skin (``when: skin``
+        with skins no other step of the run names, on the same page): the counter counts each,
+        and a step of another skin that waits for a save stops the tour (issue 22)."""
+        i = 0
+        while i < len(steps):
+            j = i
+            seen: set[str] = set()
+            while j < len(steps) and steps[j].when.skins and not seen & set(steps[j].when.skins) \
+                    and steps[j].page == steps[i].page:
+                seen |= set(steps[j].when.skins)
+                j += 1
+            if j - i >= 2:
+                ids = ", ".join(f"'{s.id}'" for s in steps[i:j])
+                self.problems.append(Problem(self.file, steps[i].pos.line, steps[i].pos.column,
+                                             T("wikitours-problem-steps-per-skin", ids, tour_what),
+                                             T("wikitours-hint-steps-per-skin"), "warning"))
+                i = j
+            else:
+                i += 1
+
+    def check_skins(self, wikis: list[WikiVariant]) -> None:
+        """Warn about steps that point at nothing in a skin (and version) the wikis use."""
+        setups: list[tuple[str, str, bool]] = []
+        for wiki in wikis or [WikiVariant(id="")]:
+            versions = (wiki.mediawiki,) if wiki.mediawiki else catalogue.VERSIONS
+            for skin in wiki.skins or catalogue.SKINS:
+                for version in versions:
+                    setup = (skin, version, version_key_at_least(version, "1.43"))
+                    if setup not in setups:
+                        setups.append(setup)
+        for target, node, what, (when, unless) in self.pointing:
+            relevant = [s for s in setups if (not when.skins or s[0] in when.skins)
+                        and not (unless.skins and s[0] in unless.skins and _only_skins(unless))]
+            for skin, version, _ in targets.missing_in(target, relevant)[:1]:
+                names = ", ".join(a.element for a in target.alternatives)
+                self.warning(node, T("wikitours-problem-element-missing-in-skin", what,
+                                     targets.SKIN_LABELS.get(skin, skin), version, names),
+                             T("wikitours-hint-element-missing-in-skin"))
 
     def cycles(self, graph: dict[str, list[tuple[str, Scalar]]], key: str, hint: Text) -> None:
         """Report each cycle once, at the requirement that closes it (iterative DFS, linear);
@@ -608,6 +663,7 @@ class _Validator:
                     continue
                 seen_steps[step.id] = _id_node(step_node) or step_node
                 steps.append(step)
+        self.per_skin_runs(steps, what)
         if tour_id is None:
             return None, refs
         # with errors the library is not built, so defaults here only keep ids for later checks
@@ -631,27 +687,20 @@ class _Validator:
         if "element" in fields and "selector" in fields:
             self.error(fields["selector"][0], T("wikitours-problem-element-and-selector", what),
                        T("wikitours-hint-element-or-selector"))
-        elif "element" in fields:
-            value = self.text_value(fields["element"][1], "element", what)
-            if value is not None:
-                if catalogue.element(value) is None:
-                    self.error(fields["element"][1], T("wikitours-problem-element-unknown", value, what),
-                               _suggest(value, catalogue.ELEMENTS) or T("wikitours-hint-element-catalogue"))
-                else:
-                    target = Target(element=value, selectors=catalogue.selectors_for(value))
-        elif "selector" in fields:
-            value = self.text_value(fields["selector"][1], "selector", what)
-            if value is not None:
-                jquery = _jquery_only(value)
-                reason = _selector_error(value)
-                if jquery:
-                    self.error(fields["selector"][1], T("wikitours-problem-selector-jquery", value, jquery),
-                               T("wikitours-hint-selector-jquery"))
-                elif reason:
-                    self.error(fields["selector"][1], T("wikitours-problem-selector-invalid", value, reason),
-                               T("wikitours-hint-check-selector"))
-                else:
-                    target = Target(selector=value, selectors=(("*", (value,)),))
+        elif "element" in fields or "selector" in fields:
+            kind = "element" if "element" in fields else "selector"
+            alternatives = self.alternatives(fields[kind][1], kind, what)
+            if alternatives:
+                target = targets.target_of(alternatives)
+                self.pointing.append((target, fields[kind][1], what, None))
+        skin_texts: list[tuple[str, str]] = []
+        if "skin-text" in fields:
+            per_skin = self.mapping(fields["skin-text"][1], {s: False for s in SKIN_NAMES},
+                                    T("wikitours-what-field-of", "skin-text", what))
+            for skin, (_, value_node) in (per_skin or {}).items():
+                value = self.markup(value_node, "skin-text", what)
+                if value is not None:
+                    skin_texts.append((skin, value))
         placement = "auto"
         if "placement" in fields:
             value = self.text_value(fields["placement"][1], "placement", what)
@@ -668,6 +717,8 @@ class _Validator:
                 advance = self.choice(fields["advance"][1], "advance", ADVANCES, what) or "next"
         when = self.conditions(fields["when"][1], "when", what) if "when" in fields else Conditions()
         unless = self.conditions(fields["unless"][1], "unless", what) if "unless" in fields else Conditions()
+        if target is not None:
+            self.pointing[-1] = self.pointing[-1][:3] + ((when, unless),)
 
         # rules across fields
         anchor = fields.get("advance", (node, node))[1]
@@ -694,7 +745,82 @@ class _Validator:
             return Step(step_id, "", "") if step_id else None
         return Step(id=step_id, title=title, text=text, page=page, target=target, placement=placement,
                     highlight=highlight, advance=advance, when=when, unless=unless,
-                    pos=Position(node.line, node.column))
+                    pos=Position(node.line, node.column), skin_texts=tuple(skin_texts))
+
+    def alternatives(self, node: Node, kind: str, what: Text) -> tuple[Alternative, ...]:
+        """The ordered alternatives of a step's ``element`` or ``selector`` (one value or a list)."""
+        if isinstance(node, Seq):
+            if not node.items:
+                self.error(node, T("wikitours-problem-list-empty", kind, what),
+                           T("wikitours-hint-list-one-or-remove", kind))
+                return ()
+            out = []
+            for item in node.items:
+                if isinstance(item, Map):
+                    alt = self.alternative(item, what)
+                elif isinstance(item, Scalar):
+                    alt = self.one_target(item, kind, what, Alternative())
+                else:
+                    self.error(item, T("wikitours-problem-list-entry-not-value", kind, what, _describe(item)),
+                               T("wikitours-hint-alternative-one-target"))
+                    alt = None
+                if alt is not None:
+                    out.append(alt)
+            return tuple(out) if len(out) == len(node.items) else ()
+        alt = self.one_target(node, kind, what, Alternative())
+        return (alt,) if alt is not None else ()
+
+    def one_target(self, node: Node, kind: str, what: Text, base: Alternative) -> Alternative | None:
+        value = self.text_value(node, kind, what)
+        if value is None:
+            return None
+        if kind == "element":
+            if catalogue.element(value) is None:
+                self.error(node, T("wikitours-problem-element-unknown", value, what),
+                           _suggest(value, catalogue.ELEMENTS) or T("wikitours-hint-element-catalogue"))
+                return None
+            return replace(base, element=value)
+        jquery = _jquery_only(value)
+        reason = _selector_error(value)
+        if jquery:
+            self.error(node, T("wikitours-problem-selector-jquery", value, jquery), T("wikitours-hint-selector-jquery"))
+            return None
+        if reason:
+            self.error(node, T("wikitours-problem-selector-invalid", value, reason), T("wikitours-hint-check-selector"))
+            return None
+        return replace(base, selector=value)
+
+    def alternative(self, node: Map, what: Text) -> Alternative | None:
+        fields = self.mapping(node, ALTERNATIVE_FIELDS, what)
+        if fields is None:
+            return None
+        errors = self._errors()
+        skins: list[str] = []
+        if "skin" in fields:
+            for item in self.word_list(fields["skin"][1], "skin", what):
+                skin = self.choice(item, "skin", SKIN_NAMES, what)
+                if skin and skin not in skins:
+                    skins.append(skin)
+        since = before = ""
+        if "mediawiki" in fields:
+            value = self.text_value(fields["mediawiki"][1], "mediawiki", what)
+            parsed = targets.parse_versions(value) if value is not None else None
+            if value is not None and parsed is None:
+                self.error(fields["mediawiki"][1], T("wikitours-problem-mediawiki-version-invalid", value),
+                           T("wikitours-hint-mediawiki-version"))
+            elif parsed:
+                since, before = parsed
+        dt = self.boolean(fields["discussion-tools"][1], "discussion-tools", what) \
+            if "discussion-tools" in fields else None
+        base = Alternative(skins=tuple(skins), since=since, before=before, dt=dt)
+        present = [k for k in ("element", "selector") if k in fields]
+        if len(present) != 1:
+            self.error(node, T("wikitours-problem-alternative-both" if present else
+                               "wikitours-problem-alternative-needs-target", what),
+                       T("wikitours-hint-alternative-one-target"))
+            return None
+        alt = self.one_target(fields[present[0]][1], present[0], what, base)
+        return alt if self._errors() == errors else None
 
     def _errors(self) -> int:
         return self.error_count
@@ -778,7 +904,11 @@ class _Validator:
         logged_in = None
         if "logged-in" in fields:
             logged_in = self.boolean(fields["logged-in"][1], "logged-in", context)
-        return Conditions(actions=actions, namespaces=tuple(spaces), skins=skins, editors=editors, logged_in=logged_in)
+        flags = {name: self.boolean(fields[name][1], name, context) if name in fields else None
+                 for name in ("previewing", "showing-changes", "watched")}
+        return Conditions(actions=actions, namespaces=tuple(spaces), skins=skins, editors=editors, logged_in=logged_in,
+                          previewing=flags["previewing"], showing_changes=flags["showing-changes"],
+                          watched=flags["watched"], dialogs=words("dialog", DIALOGS))
 
     def badges(self, node: Node) -> tuple[list[Badge], list]:
         out: list[Badge] = []
@@ -898,10 +1028,25 @@ class _Validator:
                 change = self.change(item, what, tours, steps, changed, added)
                 if change is not None:
                     changes.append(change)
+        skins: list[str] = []
+        if "skins" in fields:
+            for item in self.word_list(fields["skins"][1], "skins", what):
+                skin = self.choice(item, "skin", SKIN_NAMES, what)
+                if skin and skin not in skins:
+                    skins.append(skin)
+        mediawiki = ""
+        if "mediawiki" in fields:
+            value = self.text_value(fields["mediawiki"][1], "mediawiki", what)
+            if value is not None:
+                if re.fullmatch(r"[0-9]+\.[0-9]+", value.strip()):
+                    mediawiki = value.strip()
+                else:
+                    self.error(fields["mediawiki"][1], T("wikitours-problem-mediawiki-version-invalid", value),
+                               T("wikitours-hint-wiki-mediawiki-version"))
         if wiki_id is None:
             return None
         return WikiVariant(id=wiki_id, language=language, pages=tuple(pages), changes=tuple(changes),
-                           pos=Position(node.line, node.column))
+                           pos=Position(node.line, node.column), skins=tuple(skins), mediawiki=mediawiki)
 
     def change(self, node: Node, wiki_what: Text, tours: dict[str, Tour], steps: dict[str, dict[str, Step]],
                changed: dict, added: dict) -> StepChange | None:
@@ -1085,11 +1230,21 @@ def _can_open_editor(page: PageRef | None, when: Conditions) -> bool:
 
 
 
+def version_key_at_least(version: str, other: str) -> bool:
+    """Whether MediaWiki *version* is *other* or newer (DiscussionTools is bundled from 1.43)."""
+    return (catalogue.version_key(version) or (0, 0)) >= (catalogue.version_key(other) or (0, 0))
+
+
+def _only_skins(cond: Conditions) -> bool:
+    """Whether a condition names skins and nothing else (so it takes whole skins off a step)."""
+    return cond == Conditions(skins=cond.skins)
+
+
 def _never_shows(when: Conditions, unless: Conditions) -> bool:
     """True when every situation that satisfies *when* also satisfies *unless* (so the step is
     always skipped). Each part of *unless* must cover *when*'s part; an unconstrained part of
     *when* is covered only by a finite domain listed in full (editors, logged-in)."""
-    for name in ("actions", "namespaces", "skins", "editors"):
+    for name in ("actions", "namespaces", "skins", "editors", "dialogs"):
         wanted = getattr(unless, name)
         if not wanted:
             continue
@@ -1101,8 +1256,9 @@ def _never_shows(when: Conditions, unless: Conditions) -> bool:
             domain = {"actions": set(ACTIONS), "skins": set(SKIN_NAMES), "editors": set(EDITORS)}.get(name)
             if domain is None or not domain <= set(wanted):
                 return False
-    if unless.logged_in is not None and when.logged_in != unless.logged_in:
-        return False
+    for flag in ("logged_in", "previewing", "showing_changes", "watched"):
+        if getattr(unless, flag) is not None and getattr(when, flag) != getattr(unless, flag):
+            return False
     return True
 
 

@@ -102,12 +102,14 @@ def _rename_step(step: Step, renames, prefixes) -> Step:
         page=page,
         title=rename_links(step.title, renames, prefixes),
         text=rename_links(step.text, renames, prefixes),
+        skin_texts=tuple((skin, rename_links(text, renames, prefixes)) for skin, text in step.skin_texts),
     )
 
 
-def _step_keys(tour: str, step: str) -> set[str]:
+def _step_keys(tour: str, step: str, skins=()) -> set[str]:
     return {message_key("tour", tour, "step", step, "title"),
-            message_key("tour", tour, "step", step, "text")}
+            message_key("tour", tour, "step", step, "text"),
+            *(message_key("tour", tour, "step", step, "text", skin) for skin in skins)}
 
 
 def apply_variant(library: Library, variant: WikiVariant | None = None, *,
@@ -170,7 +172,7 @@ def apply_variant(library: Library, variant: WikiVariant | None = None, *,
             steps[index] = new
         else:
             steps.insert(index + 1, new)
-        local_keys |= _step_keys(change.tour, new.id)
+        local_keys |= _step_keys(change.tour, new.id, [skin for skin, _ in new.skin_texts])
 
     tours = []
     for tour in library.tours:

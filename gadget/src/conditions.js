@@ -15,7 +15,8 @@
 	 */
 	function isEmpty( cond ) {
 		return !cond || ( !some( cond.actions ) && !some( cond.namespaces ) && !some( cond.skins ) &&
-			!some( cond.editors ) && ( cond.loggedIn === null || cond.loggedIn === undefined ) );
+			!some( cond.editors ) && ( cond.loggedIn === null || cond.loggedIn === undefined ) &&
+			!namesPageState( cond ) );
 	}
 
 	/**
@@ -44,7 +45,7 @@
 		if ( typeof cond.loggedIn === 'boolean' && cond.loggedIn !== ctx.loggedIn ) {
 			return false;
 		}
-		return true;
+		return pageStateHolds( cond, ctx );
 	}
 
 	function applies( step, ctx ) {
@@ -148,6 +149,11 @@
 		var j, k, s;
 		for ( j = Math.max( 0, from ); j < steps.length; j++ ) {
 			s = steps[ j ];
+			if ( !forThisReader( s, ctx ) ) {
+				// Another skin's copy of a step (or a logged-out reader's): never this reader's,
+				// wherever it happens, so it neither sends them away nor waits for their save.
+				continue;
+			}
 			if ( !pageMatches( s.page, ctx ) ) {
 				return { index: j, away: true };
 			}
@@ -303,7 +309,7 @@
 		if ( discussionOpen() ) {
 			editors.push( 'discussion' );
 		}
-		return {
+		return readPageState( {
 			action: action,
 			namespace: c.get( 'wgNamespaceNumber' ),
 			skin: c.get( 'skin' ),
@@ -316,7 +322,105 @@
 			chosen: null,
 			specialName: c.get( 'wgCanonicalSpecialPageName' ) || '',
 			namespaceIds: c.get( 'wgNamespaceIds' ) || {}
-		};
+		} );
+	}
+
+	// -- The page's state: the source editor's preview or changes, the watch star, the visual
+	// editor's dialogs (issue 22). Both "Show preview" and "Show changes" are action=submit.
+
+	/**
+	 * What each `dialog` value means: the dialog's element, and for a dialog without a class of
+	 * its own (the reference dialog on 1.39 is only a `.ve-ui-nodeDialog`) what it must hold.
+	 */
+	var DIALOGS = {
+		save: [ '.ve-ui-mwSaveDialog' ],
+		cite: [ '.ve-ui-mwReferenceDialog, .ve-ui-mwCitationDialog, .ve-ui-nodeDialog',
+			'.ve-ui-mwReferenceSearchWidget, .ve-ui-mwReferenceGroupInputWidget' ],
+		link: [ '.ve-ui-mwLinkAnnotationInspector, .ve-ui-linkAnnotationInspector' ],
+		welcome: [ '.ve-init-mw-welcomeDialog' ]
+	};
+
+	var FLAGS = [ 'previewing', 'showingChanges', 'watched' ];
+
+	/**
+	 * @param {Object} cond
+	 * @return {boolean} Whether the condition names a state of the page
+	 */
+	function namesPageState( cond ) {
+		return FLAGS.some( function ( f ) {
+			return typeof cond[ f ] === 'boolean';
+		} ) || some( cond.dialogs );
+	}
+
+	/**
+	 * @param {Object} cond
+	 * @param {Object} ctx With previewing, showingChanges, watched (booleans) and dialogs (names)
+	 * @return {boolean} Whether every page state the condition names holds
+	 */
+	function pageStateHolds( cond, ctx ) {
+		var open = ctx.dialogs || [];
+		if ( FLAGS.some( function ( f ) {
+			return typeof cond[ f ] === 'boolean' && cond[ f ] !== !!ctx[ f ];
+		} ) ) {
+			return false;
+		}
+		return !some( cond.dialogs ) || cond.dialogs.some( function ( name ) {
+			return name === 'any' ? open.length > 0 : open.indexOf( name ) !== -1;
+		} );
+	}
+
+	function shown( selector ) {
+		var el = document.querySelector( selector ),
+			r = el && el.getBoundingClientRect();
+		return !!r && r.width > 0 && r.height > 0;
+	}
+
+	/**
+	 * Add the page's state to a context (read from the page, like the rest of context()).
+	 *
+	 * @param {Object} ctx
+	 * @return {Object} ctx
+	 */
+	function readPageState( ctx ) {
+		var editing = ctx.action === 'edit' || ctx.action === 'submit',
+			diff = document.getElementById( 'wikiDiff' );
+		ctx.previewing = editing && ( !!document.getElementById( 'mw-previewheader' ) || shown( '#wikiPreview .mw-parser-output' ) );
+		ctx.showingChanges = editing && !!diff && !!diff.querySelector( 'table.diff, .mw-diff-empty' );
+		// Vector: the tab is #ca-unwatch; Minerva 1.39 marks the star .watched, 1.43 only links it
+		// to action=unwatch (the watch star's script keeps that link current on a toggle).
+		ctx.watched = !!document.querySelector( '#ca-unwatch, .mw-watchlink.watched, a.mw-watchlink[href*="action=unwatch"]' );
+		ctx.dialogs = Object.keys( DIALOGS ).filter( function ( name ) {
+			var rule = DIALOGS[ name ];
+			// Closed windows keep their elements, hidden: only a visible one in an active window counts.
+			return Array.prototype.some.call( document.querySelectorAll( rule[ 0 ] ), function ( el ) {
+				var r = el.getBoundingClientRect();
+				return r.width > 0 && r.height > 0 && !!el.closest( '.oo-ui-window-active' ) &&
+					( !rule[ 1 ] || !!el.querySelector( rule[ 1 ] ) );
+			} );
+		} );
+		return ctx;
+	}
+
+	/**
+	 * @param {Object} step
+	 * @param {Object} ctx
+	 * @return {boolean} Whether the step's conditions about the reader alone (skin, logged in)
+	 *  can hold for them on some page
+	 */
+	function forThisReader( step, ctx ) {
+		return onPath( step, { skin: ctx.skin, loggedIn: ctx.loggedIn, editor: null } );
+	}
+
+	/**
+	 * The text a step shows this reader: its skin's own (`skinText`, contracts §4), else its text.
+	 *
+	 * @param {Object} step
+	 * @param {string} skin
+	 * @return {string} A message key
+	 */
+	function stepText( step, skin ) {
+		var key = step.skinText && step.skinText[ skin ];
+		return typeof key === 'string' && mw.message( key ).exists() ? key : step.text;
 	}
 
 	wt.conditions = {
@@ -328,6 +432,9 @@
 		onPath: onPath,
 		counter: counter,
 		branchStart: branchStart,
-		context: context
+		context: context,
+		pageStateHolds: pageStateHolds,
+		readPageState: readPageState,
+		stepText: stepText
 	};
 }( mw.libs.wikitours ) );

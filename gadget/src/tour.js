@@ -283,7 +283,7 @@
 		persist();
 		popover( {
 			title: M.dom( step.title ),
-			body: [ M.dom( step.text ) ].concat( !el && step.advance !== 'next' && step.advance !== 'click' ?
+			body: [ M.dom( C.stepText( step, ctx.skin ) ) ].concat( !el && step.advance !== 'next' && step.advance !== 'click' ?
 				[ M.dom( 'wikitours-waiting-' + step.advance ) ] : [] ),
 			progress: progressText( i ),
 			buttons: buttons,

@@ -13,6 +13,7 @@ from typing import Mapping
 
 from contracts import tourdata as contract
 from contracts.tourdata import dump as _dump
+from tours.catalogue import entry_json
 from tours.languages import fallback_chain, language
 from tours.model import Conditions, Library, Step, Tour, message_key
 from tours.render.common import Page
@@ -87,8 +88,11 @@ def gadget_config(config: Mapping | None = None) -> Page:
 
 
 def _conditions(c: Conditions) -> contract.Conditions:
+    # the page states of the source editor, the watch star and the visual editor's dialogs
+    # (contracts §4) are written only when given, so data of tours without them is unchanged
     return contract.Conditions(tuple(c.actions), tuple(c.namespaces), tuple(c.skins),
-                               tuple(c.editors), c.logged_in)
+                               tuple(c.editors), c.logged_in, c.previewing, c.showing_changes,
+                               c.watched, tuple(c.dialogs))
 
 
 def _step(tour: Tour, step: Step) -> contract.StepData:
@@ -97,15 +101,19 @@ def _step(tour: Tour, step: Step) -> contract.StepData:
         page["title"] = step.page.title
     target = None
     if step.target is not None:
-        target = {"selectors": {skin: list(sels) for skin, sels in step.target.selectors}}
+        target = {"selectors": {skin: [entry_json(e) for e in sels] for skin, sels in step.target.selectors}}
         if step.target.element:
             target["element"] = step.target.element
+    extra = {}
+    if step.skin_texts:
+        extra["skinText"] = {skin: message_key("tour", tour.id, "step", step.id, "text", skin)
+                             for skin, _ in step.skin_texts}
     return contract.StepData(
         id=step.id, page=page, target=target, placement=step.placement,
         highlight=step.highlight, advance=step.advance, when=_conditions(step.when),
         unless=None if step.unless.is_empty() else _conditions(step.unless),
         title=message_key("tour", tour.id, "step", step.id, "title"),
-        text=message_key("tour", tour.id, "step", step.id, "text"))
+        text=message_key("tour", tour.id, "step", step.id, "text"), extra=extra)
 
 
 def tour_data(library: Library, tour: Tour) -> Page:
@@ -152,8 +160,11 @@ def badge_tours(library: Library, badge_id: str) -> tuple[str, ...]:
 def tour_keys(tour: Tour, others: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The message keys one tour's gadget page needs, in order; *others* are the tours whose
     titles it shows too (those its badge also requires)."""
-    return _keys(tour.id, tuple(s.id for s in tour.steps), tour.badge or "",
+    keys = _keys(tour.id, tuple(s.id for s in tour.steps), tour.badge or "",
                  tuple(o for o in others if o != tour.id))
+    skin_keys = tuple(message_key("tour", tour.id, "step", s.id, "text", skin)
+                      for s in tour.steps for skin, _ in s.skin_texts)
+    return keys + skin_keys if skin_keys else keys
 
 
 @lru_cache(maxsize=4096)
