@@ -148,7 +148,10 @@ def test_gadget_data_is_split_per_tour_and_language(shipped):
     assert step["id"] == "open-editor" and step["page"] == {"kind": "sandbox"}
     # either editor's tab: the tour follows the editor the newcomer opens (issue 16)
     assert step["target"]["selectors"]["vector-2022"] == ["#ca-ve-edit", "#ca-edit"]
-    assert step["target"]["selectors"]["minerva"][:2] == ["#ca-editsource", "#ca-createsource"]
+    # Minerva: 1.43's source tabs, 1.39's one edit link (contracts §4: entries for some versions)
+    assert step["target"]["selectors"]["minerva"] == [
+        {"css": "#ca-editsource", "since": "1.43"}, {"css": "#ca-createsource", "since": "1.43"},
+        {"css": "#ca-edit", "before": "1.43"}]
     assert step["advance"] == "editor-opened" and step["when"]["actions"] == ["view"]
     assert step["text"] == "wikitours-tour-first-edit-step-open-editor-text"
     en = json.loads(content["MediaWiki:Wikitours/messages/first-edit/en.json"])
