@@ -73,17 +73,7 @@
 
 	function persist() {
 		var t = tour();
-		S.writeActive( {
-			tour: t.id,
-			version: t.version,
-			index: S.index,
-			shownOn: S.shownOn || null,
-			seen: S.seen || [],
-			editor: S.editor || null,
-			edits: S.edits || {},
-			draft: !!S.draft,
-			keep: wt.keep.current()
-		} );
+		S.persist( { tour: t.id, version: t.version, keep: wt.keep.current() } );
 	}
 
 	/**
@@ -520,12 +510,7 @@
 			S.tour = data.tour;
 			if ( active && active.tour === id && active.version === data.tour.version &&
 				!!active.draft === S.draft ) {
-				S.index = Math.min( Math.max( 0, active.index ), data.tour.steps.length );
-				S.shownOn = active.shownOn;
-				S.seen = Array.isArray( active.seen ) ? active.seen : [];
-				S.editor = [ 'source', 'visual', 'discussion' ].indexOf( active.editor ) !== -1 ?
-					active.editor : null;
-				S.edits = active.edits && typeof active.edits === 'object' ? active.edits : {};
+				S.restore( active, data.tour.steps.length );
 				wt.keep.start( active.keep );
 				resume();
 			} else if ( startId ) {
