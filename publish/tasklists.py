@@ -24,10 +24,13 @@ from typing import Callable
 from practice.tasklist import Source, build, merge_reply, query_params, render, sources
 from contracts.problems import Issue, Message
 from practice.tasktypes import CONFIG_TITLE, LIST_TITLE, TaskConfig, parse_config
+from publish.statuspage import msg as page_msg
+from publish.taskstatus import STATUS_TITLE, render_task_status
 from publish.trust import (DEFAULT_TRUST, TrustConfig, approved_for, approvals_from_history,
                            read_approvals, read_histories, read_revision_texts, read_users,
                            review_page)
-from tours.messages import T, output_language, render
+from tours.messages import T, output_language
+from tours.messages import render as render_text
 from tours.model import Problem
 from tours.problemkinds import from_message
 from tours.problemtext import format_problem
@@ -123,12 +126,14 @@ def run(wiki: Wiki, trust: TrustConfig = DEFAULT_TRUST, known_tours: frozenset[s
     for problem in report.problems:
         log(format_problem(problem, lang))
     if not report.revision:
+        _write_status(wiki, report, None, log, lang)
         report.requests = wiki.requests
         return report
     lists = build(config, fetch(wiki, config))
     report.pages = {k: len(v) for k, v in lists.pages.items()}
     text = render(lists, report.revision)
-    page = wiki.read([LIST_TITLE])[LIST_TITLE]
+    read = wiki.read([LIST_TITLE, STATUS_TITLE])  # one request for both
+    page = read[LIST_TITLE]
     if not _same_json(page.text, text):
         result = wiki.save(page, text, "wikitours: task lists from "
                            f"[[Special:PermanentLink/{report.revision}|{CONFIG_TITLE}]]",
@@ -138,9 +143,10 @@ def run(wiki: Wiki, trust: TrustConfig = DEFAULT_TRUST, known_tours: frozenset[s
             report.problems.append(Problem(LIST_TITLE, 0, 0, T(
                 "wikitours-problem-tasks-list-not-saved", str(result.status), str(result.info))))
             log(format_problem(report.problems[-1], lang))
+    _write_status(wiki, report, read.get(STATUS_TITLE), log, lang)
     report.requests = wiki.requests
     counts = ", ".join(f"{k}: {v}" for k, v in report.pages.items())
-    log(render(T("wikitours-tasklists-saved" if report.saved else "wikitours-tasklists-unchanged",
+    log(render_text(T("wikitours-tasklists-saved" if report.saved else "wikitours-tasklists-unchanged",
                  report.revision, counts, report.requests), lang))
     return report
 
@@ -159,6 +165,26 @@ def _lang_option(args: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
         else:
             rest.append(arg)
     return tuple(rest), lang
+
+
+def _write_status(wiki: Wiki, report: Report, page, log: Callable[[str], None],
+                  lang: str) -> None:
+    """Save the status page (``Project:Wikitours/Tasks status``) in the wiki's language when
+    what it says changed; a wiki whose types page never had a problem gets no such page."""
+    if page is None:
+        page = wiki.read([STATUS_TITLE])[STATUS_TITLE]
+    if not page.exists and not report.problems:
+        return
+    wiki_lang = wiki.siteinfo_language()
+    text = render_task_status(wiki_lang, report.problems, report.revision, report.pages)
+    if page.text.strip() == text.strip():
+        return
+    result = wiki.save(page, text, page_msg("wikitours-sync-tasks-status-summary", wiki_lang))
+    if result.status not in ("saved", "dry"):
+        problem = Problem(STATUS_TITLE, 0, 0, T("wikitours-problem-tasks-list-not-saved",
+                                                str(result.status), str(result.info)))
+        report.problems.append(problem)
+        log(format_problem(problem, lang))
 
 
 def main(*args: str) -> int:

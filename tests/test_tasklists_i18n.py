@@ -114,3 +114,21 @@ def test_every_problem_of_a_hostile_page_is_translated_in_every_language():
 ])
 def test_the_console_language_option_is_not_pywikibots_wiki_language(args, rest, lang):
     assert _lang_option(args) == (rest, lang)
+
+
+def test_the_status_page_is_in_the_wikis_language_escaped_and_short():
+    from publish.taskstatus import MAX_SHOWN, render_task_status
+
+    evil = "<script>alert(1)</script>[[Category:Spam]]{{Delete}}~~~~"
+    text = page(topics=[evil] * 5 + [f"[[x{i}]]" for i in range(50)], offer=0)
+    problems = [shown(CONFIG_TITLE, i) for i in parse_config(text).problems] * 20
+    status = render_task_status("de", problems, 42, {"citation": 3})
+    assert status.startswith('<div lang="de" dir="ltr">')
+    assert "|640 Probleme}} auf der Seite der Aufgabentypen" in status  # PLURAL: the wiki's
+    assert "[[Special:PermanentLink/42|Project:Wikitours/Tasks.json]]" in status
+    assert "<script>" not in status and "[[Category:Spam" not in status
+    assert "{{Delete" not in status and "~~~~" not in status
+    assert status.count("\n* ") <= MAX_SHOWN + 1
+    assert 'dir="rtl"' in render_task_status("he", problems, 42, {})
+    ok = render_task_status("de", [], 42, {"citation": 3})
+    assert "Die Aufgabenlisten sind aktuell" in ok and "citation: 3" in ok
