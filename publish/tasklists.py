@@ -194,6 +194,8 @@ def main(*args: str) -> int:
     import pywikibot  # needs its user-config: imported on use
 
     args, lang = _lang_option(args)
+    # handle_args() reads sys.argv (as pywikibot.argvu) when given no arguments: without ours
+    pywikibot.argvu = [*pywikibot.argvu[:1], *_lang_option(tuple(pywikibot.argvu[1:]))[0]]
     local = pywikibot.handle_args(args)
     if local:
         pywikibot.bot.suggest_help(unknown_parameters=local)

@@ -6,6 +6,8 @@ text quoted from the page stays text; a fixed page turns the status page back to
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from playground.practiceseed import TASK_TYPES, seed_task_articles
 from publish.taskstatus import STATUS_TITLE
@@ -31,6 +33,13 @@ def test_a_german_wiki_sees_the_task_types_problems_in_german(make_wiki):
     assert any(f"Tasks.json:{offer_line}:" in line and "nombre entier de 1 à 10" in line
                for line in said), said
     assert not any("whole number" in line for line in said)
+    # the job as it runs: ``--lang de`` is the console's language, not Pywikibot's wiki
+    done = subprocess.run([sys.executable, "-m", "publish.tasklists", "--lang", "de"],
+                          capture_output=True, text=True, env=wiki.pywikibot_env(), timeout=300)
+    console = done.stdout + done.stderr
+    assert done.returncode == 0, console
+    assert f"Tasks.json:{offer_line}:" in console and "ganze Zahl von 1 bis 10" in console, console
+    assert "whole number" not in console and "Aufgabenlisten aus Version" in console
     # the wiki's status page: German, the quoted name shown as text, never as markup
     status = wiki.wikitext(STATUS_TITLE)
     assert "|2 Probleme}} auf der Seite der Aufgabentypen" in status  # the wiki's PLURAL
