@@ -12,8 +12,10 @@ vandal cannot send newcomers to pages of their choosing. The format (docs/contra
      "topics": ["Rivers", "Music"], "offer": 3, "levels": [1, 5, 20],
      "streak": "day", "leaderboard": false}
 
-Parsing never raises: problems come back as lines a person can act on, and a bad type is
-dropped on its own so the others keep working.
+Parsing never raises: problems come back as :class:`contracts.problems.Issue` values (a
+message key of ``i18n/compiler`` with its parameters, and the line and column in the page where
+it can be found), so the console and the wiki show them in their reader's language; a bad type
+is dropped on its own so the others keep working.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+
+from contracts.problems import Issue, JsonError, Message, position
 
 __all__ = ["CONFIG_TITLE", "LIST_TITLE", "CHECKS", "TaskType", "TaskConfig", "parse_config",
            "DEFAULT_LEVELS"]
@@ -63,7 +67,7 @@ class TaskConfig:
     streak: str = "day"  # a streak counts consecutive days (or weeks) with a kept task edit
     leaderboard: bool = False  # never, unless the wiki switches it on
     max_pages: int = 200  # pages kept per type in the published list
-    problems: tuple[str, ...] = field(default=(), compare=False)
+    problems: tuple[Issue, ...] = field(default=(), compare=False)
 
     def type(self, type_id: str) -> TaskType | None:
         return next((t for t in self.types if t.id == type_id), None)
@@ -71,6 +75,31 @@ class TaskConfig:
     def for_tour(self, tour_id: str) -> tuple[TaskType, ...]:
         """Types offered when *tour_id* is finished."""
         return tuple(t for t in self.types if t.learn == tour_id)
+
+
+class _Problems(list):
+    """The problems found so far, each placed in the page where its subject is written."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self.text = text
+
+    def add(self, key: str, *params: object, at: tuple[str, object] | None = None) -> None:
+        """Problem *key*; *at* = (JSON key, value or None) locates it: the first ``"key":``
+        (followed by that value when given), else line 0 (the whole page)."""
+        line = column = 0
+        if at is not None and self.text:
+            pattern = '"' + re.escape(at[0]) + r'"\s*:'
+            if at[1] is not None:
+                pattern += r"\s*" + re.escape(json.dumps(at[1], ensure_ascii=False))
+            found = re.search(pattern, self.text)
+            if found:
+                line, column = position(self.text, found.start())
+        self.append(Issue(line, column, Message(key, tuple(params))))
+
+
+def _field(name: str, type_id: str) -> Message:
+    return Message("wikitours-problem-tasks-field-of-type", (name, type_id))
 
 
 def _name(value: object) -> str | None:
@@ -85,21 +114,23 @@ def _name(value: object) -> str | None:
     return text[:1].upper() + text[1:]
 
 
-def _names(raw: object, where: str, problems: list[str], limit: int = MAX_NAMES) -> tuple[str, ...]:
+def _names(raw: object, where: Message, key: str, problems: _Problems,
+           limit: int = MAX_NAMES) -> tuple[str, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        problems.append(f"{where}: expected a list of names")
+        problems.add("wikitours-problem-tasks-names-list", where, at=(key, None))
         return ()
     out = []
     for item in raw[:limit]:
         name = _name(item)
         if name is None:
-            problems.append(f"{where}: {str(item)[:80]!r} is not a page name; left out")
+            problems.add("wikitours-problem-tasks-not-a-name", where, str(item)[:80],
+                         at=(key, None))
         else:
             out.append(name)
     if len(raw) > limit:
-        problems.append(f"{where}: only the first {limit} names are used")
+        problems.add("wikitours-problem-tasks-too-many-names", where, limit, at=(key, None))
     return tuple(dict.fromkeys(out))
 
 
@@ -107,37 +138,39 @@ def _id(value: object) -> str | None:
     return value if isinstance(value, str) and len(value) <= 64 and _ID.fullmatch(value) else None
 
 
-def _type(raw: object, index: int, problems: list[str]) -> TaskType | None:
-    where = f"types[{index}]"
+def _type(raw: object, index: int, problems: _Problems) -> TaskType | None:
     if not isinstance(raw, dict):
-        problems.append(f"{where}: expected an object")
+        problems.add("wikitours-problem-tasks-type-object", index + 1, at=("types", None))
         return None
     type_id, tour = _id(raw.get("id")), _id(raw.get("tour"))
     if type_id is None:
-        problems.append(f"{where}: \"id\" must be lower-case letters, digits and hyphens")
+        raw_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        problems.add("wikitours-problem-tasks-type-id", index + 1,
+                     at=("id", raw_id) if raw_id is not None else ("types", None))
         return None
-    where = f"type {type_id!r}"
+    at = ("id", type_id)
     if tour is None:
-        problems.append(f"{where}: \"tour\" must name the tour that guides the task")
+        problems.add("wikitours-problem-tasks-type-tour", type_id, at=at)
         return None
     learn = raw.get("learn", "")
     badge = raw.get("badge", "")
     if learn and _id(learn) is None or badge and _id(badge) is None:
-        problems.append(f"{where}: \"learn\" and \"badge\" must be tour and badge ids")
+        problems.add("wikitours-problem-tasks-type-learn-badge", type_id, at=at)
         return None
-    categories = _names(raw.get("categories"), f"{where}: categories", problems)
-    templates = _names(raw.get("templates"), f"{where}: templates", problems)
+    categories = _names(raw.get("categories"), _field("categories", type_id), "categories",
+                        problems)
+    templates = _names(raw.get("templates"), _field("templates", type_id), "templates", problems)
     if not categories and not templates:
-        problems.append(f"{where}: needs at least one category or template to find articles")
+        problems.add("wikitours-problem-tasks-type-no-source", type_id, at=at)
         return None
     check = raw.get("check", list(CHECKS))
     if isinstance(check, str):
         check = [check]
     if not isinstance(check, list) or not check or any(c not in CHECKS for c in check):
-        problems.append(f"{where}: \"check\" must be one or more of {', '.join(CHECKS)}")
+        problems.add("wikitours-problem-tasks-type-check", type_id, ", ".join(CHECKS), at=at)
         return None
     if "template-removed" in check and not templates:
-        problems.append(f"{where}: \"template-removed\" needs the type's templates")
+        problems.add("wikitours-problem-tasks-type-check-templates", type_id, at=at)
         return None
     return TaskType(type_id, tour, learn or "", badge or "", categories, templates,
                     tuple(dict.fromkeys(check)))
@@ -160,54 +193,58 @@ def parse_config(text: str | None, known_tours: frozenset[str] | None = None) ->
     if text is None:
         return TaskConfig()
     if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
-        return TaskConfig(problems=(f"{CONFIG_TITLE}: larger than {MAX_CONFIG_BYTES} bytes; "
-                                    "not read",))
+        return TaskConfig(problems=(Issue(0, 0, Message("wikitours-problem-tasks-too-large",
+                                                        (MAX_CONFIG_BYTES,))),))
     try:
         data = json.loads(text)
     except ValueError as error:
-        return TaskConfig(problems=(f"{CONFIG_TITLE}: not valid JSON ({error})",))
+        line, column = getattr(error, "lineno", 0), getattr(error, "colno", 0)
+        return TaskConfig(problems=(Issue(line, column, Message(
+            "wikitours-problem-tasks-json", (JsonError(getattr(error, "msg", str(error))),))),))
     if not isinstance(data, dict) or data.get("format") != 1:
-        return TaskConfig(problems=(f"{CONFIG_TITLE}: expected an object with \"format\": 1",))
-    problems: list[str] = []
+        return TaskConfig(problems=(Issue(1, 1, Message("wikitours-problem-tasks-format")),))
+    problems = _Problems(text)
     raw_types = data.get("types")
     if not isinstance(raw_types, list):
         raw_types = []
-        problems.append(f"{CONFIG_TITLE}: \"types\" must be a list")
+        problems.add("wikitours-problem-tasks-types-list", at=("types", None))
     types: list[TaskType] = []
     for i, raw in enumerate(raw_types[:MAX_TYPES]):
         found = _type(raw, i, problems)
         if found is None:
             continue
         if any(t.id == found.id for t in types):
-            problems.append(f"type {found.id!r}: defined twice; the first one counts")
+            problems.add("wikitours-problem-tasks-type-twice", found.id, at=("id", found.id))
             continue
         if known_tours is not None and found.tour not in known_tours:
-            problems.append(f"type {found.id!r}: the tour {found.tour!r} does not exist")
+            problems.add("wikitours-problem-tasks-type-unknown-tour", found.id, found.tour,
+                         at=("tour", found.tour))
             continue
         types.append(found)
-    topics = _names(data.get("topics"), "topics", problems, MAX_TOPICS)
+    topics = _names(data.get("topics"), Message("wikitours-problem-tasks-topics"), "topics",
+                    problems, MAX_TOPICS)
     offer = _count(data.get("offer"), 3, 1, 10)
     if offer is None:
-        problems.append("offer: a whole number from 1 to 10; 3 is used")
+        problems.add("wikitours-problem-tasks-offer", at=("offer", None))
         offer = 3
     levels = data.get("levels", list(DEFAULT_LEVELS))
     if (not isinstance(levels, list) or not levels or len(levels) > 10
             or any(_count(n, 0, 1, 100000) in (None, 0) for n in levels)
             or list(levels) != sorted(set(levels))):
-        problems.append("levels: increasing whole numbers (edits for each level); "
-                        f"{list(DEFAULT_LEVELS)} is used")
+        problems.add("wikitours-problem-tasks-levels", ", ".join(map(str, DEFAULT_LEVELS)),
+                     at=("levels", None))
         levels = list(DEFAULT_LEVELS)
     streak = data.get("streak", "day")
     if streak not in STREAKS:
-        problems.append(f"streak: one of {', '.join(STREAKS)}; \"day\" is used")
+        problems.add("wikitours-problem-tasks-streak", ", ".join(STREAKS), at=("streak", None))
         streak = "day"
     board = data.get("leaderboard", False)
     if not isinstance(board, bool):
-        problems.append("leaderboard: true or false; false is used")
+        problems.add("wikitours-problem-tasks-leaderboard", at=("leaderboard", None))
         board = False
     max_pages = _count(data.get("max-pages"), 200, 10, 1000)
     if max_pages is None:
-        problems.append("max-pages: a whole number from 10 to 1000; 200 is used")
+        problems.add("wikitours-problem-tasks-max-pages", at=("max-pages", None))
         max_pages = 200
     return TaskConfig(tuple(types), topics, offer, tuple(levels), streak, board, max_pages,
                       tuple(problems))

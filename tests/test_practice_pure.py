@@ -12,6 +12,7 @@ from practice.tasklist import Source, build, merge_reply, parse_list, pick, quer
 from practice.tasktypes import parse_config
 from practice.verify import TaskEntry, check_task, count_templates, parse_tasks
 from toolforge.evidence import Revision
+from tours.problemkinds import from_message
 
 CONFIG = {
     "format": 1,
@@ -39,7 +40,7 @@ def test_config_parses_names_without_prefix_and_defaults():
 
 
 def test_config_hostile_and_malformed_input_is_dropped_with_readable_problems():
-    assert parse_config("not json").problems[0].startswith("Project:Wikitours/Tasks.json: not valid")
+    assert parse_config("not json").problems[0].message.key == "wikitours-problem-tasks-json"
     assert parse_config("[]").types == ()
     assert parse_config("x" * 70000).problems
     c = config(types=[
@@ -51,7 +52,7 @@ def test_config_hostile_and_malformed_input_is_dropped_with_readable_problems():
         {"id": "ok", "tour": "citation-task", "templates": ["Other"]},
     ], offer=99, levels=[5, 1], leaderboard="yes", streak="hour")
     assert [t.id for t in c.types] == ["ok"]
-    text = "\n".join(c.problems)
+    text = "\n".join(str(from_message(p.message)) for p in c.problems)
     for expected in ("lower-case", "not a page name", "does not exist", "template-removed",
                      "defined twice", "offer", "levels", "leaderboard", "streak"):
         assert expected in text

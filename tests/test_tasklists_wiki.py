@@ -77,7 +77,7 @@ def test_the_playground_runs_the_bot_as_a_script(seeded, capsys):
     wiki.edit("Orinoco", "The Orinoco.{{Citation needed}}")
     assert seed_tasks(wiki) == 0
     assert "Orinoco" in dict(published(wiki)["types"]["citation"]["pages"])
-    assert "task lists:" in capsys.readouterr().out
+    assert "task lists from revision" in capsys.readouterr().out
     helped = subprocess.run([sys.executable, "-m", "publish.tasklists", "-help"], capture_output=True,
                             text=True, env=wiki.pywikibot_env(), timeout=120)
     assert helped.returncode == 0 and "MediaWiki:Gadget-wikitours-tasks.json" in helped.stdout
