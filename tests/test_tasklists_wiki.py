@@ -42,8 +42,11 @@ def test_the_bot_publishes_articles_needing_citations_with_topics_and_few_reques
     assert lists["types"]["citation"]["tour"] == "citation-task"
     # one generator query per source (a category and a template), five reads to review the
     # types page (history, approvals, user groups, users, the text), the list page, one edit;
-    # Pywikibot adds up to two reads of its own
-    assert counts.edits == 1 and counts.total <= 11, counts
+    # Pywikibot adds up to two reads of its own, and describes the edit module once per process
+    # (paraminfo: part of its start, like login and site info)
+    actions = dict(counts.actions)
+    start = actions.get("GET paraminfo", 0) + actions.get("POST paraminfo", 0)
+    assert start <= 1 and counts.edits == 1 and counts.total - start <= 11, counts
     assert wiki.page_info(LIST_TITLE)["contentmodel"] == "json"
     # nothing changed: no edit
     again = run(Wiki(wiki.site()), log=lambda line: None)
