@@ -320,7 +320,7 @@ def main(argv=None) -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="wikitours-bench-"))
     # Compressed like a real wiki; driver.js and Shepherd are ES2015+, which 1.39 refuses in
-    # gadgets unless validation is off (wikitours passes it: tests/test_gadget_browser.py).
+    # gadgets unless validation is off (wikitours passes it: tests/gadget/test_gadget_browser.py).
     wiki = LocalWiki.create(folder / "w", workers=4, extra_settings=(
         "ini_set( 'zlib.output_compression', '1' );\n$wgResourceLoaderValidateJS = false;\n"))
     try:

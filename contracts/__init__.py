@@ -21,5 +21,5 @@ markers in wikitext, mwparserfromhell only), so every other part may import it.
 - :mod:`contracts.revisions`: a revision as the API answers it (what the evidence and practice checks read)
 - :mod:`contracts.problems`, :mod:`contracts.users`: problems as values, user names
 
-``tests/test_contracts_docs.py`` sends every example of ``docs/contracts.md`` through its module.
+``tests/contracts/test_contracts_docs.py`` sends every example of ``docs/contracts.md`` through its module.
 """

@@ -4,7 +4,7 @@ and what was fetched (revision ids, the run's outcome) to what to do and the sta
 ``publish/sync.py`` is the I/O around these functions: it fetches the revisions, asks
 :func:`plan_wiki` whether a wiki has work (and which drafts), executes the plan (compile,
 publish, notes, previews) and writes the state the transition functions here return. Nothing here
-reads a wiki or a clock, so each rule is tested directly (tests/test_syncplan.py).
+reads a wiki or a clock, so each rule is tested directly (tests/publish/test_syncplan.py).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ that a publish was interrupted.
 **Why the lease is not a plain compare-and-swap.** MediaWiki drops an edit conflict when the
 user saving was the last to edit (``EditPage``'s "user was last to edit" rule), and two syncs
 use the same bot account, so ``basetimestamp``/``baserevid`` do not stop the second writer
-(tests/test_sync_state.py shows it). What *is* atomic is the revision's parent: MediaWiki
+(tests/publish/test_sync_state.py shows it). What *is* atomic is the revision's parent: MediaWiki
 saves a revision only if the page's latest revision is still the one it read
 (``page_latest`` in the UPDATE's condition), so exactly one revision has a given parent. A sync
 therefore writes its claim and then reads its own revision's ``parentid``: the claim holds when

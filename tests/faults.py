@@ -1,4 +1,4 @@
-"""Shared helpers of the fault-injection tests (tests/test_faults_*.py; no tests of their own).
+"""Shared helpers of the fault-injection tests (tests/*/test_faults_*.py; no tests of their own).
 
 They look at a wiki the way a reader's gadget does: read the pointer in the loader, then the
 versioned pages it names (:func:`tours.render.liveversion.gadget_titles`, the same titles as

@@ -1,7 +1,7 @@
 """Numbers a community can trust: proportions with intervals, differences, tests, sample sizes.
 
 Pure functions from the standard library only (``math`` and ``statistics.NormalDist``), written
-from the formulas and tested against published values (see ``tests/test_stats.py``):
+from the formulas and tested against published values (see ``tests/app/test_stats.py``):
 
 - :func:`wilson`: Wilson's score interval for one proportion (Wilson 1927). It stays inside
   [0, 1] and behaves with small counts and with 0 % or 100 %, unlike the textbook Wald interval.

@@ -11,7 +11,7 @@ An element with no selector for a skin, version and DiscussionTools state does n
 and ``lint`` warns a tour that points only at it (:func:`exists`).
 
 The selectors were checked in Chromium on Debian's MediaWiki 1.39 and 1.43.9 in every skin, with
-DiscussionTools on and off (``tests/test_catalogue_browser.py`` checks it again on every run:
+DiscussionTools on and off (``tests/gadget/test_catalogue_browser.py`` checks it again on every run:
 each element must resolve, with the gadget's own code, wherever the catalogue says it exists).
 ``*`` is used for any other skin (MonoBook, Timeless…).
 """

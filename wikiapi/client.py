@@ -11,7 +11,7 @@ A failed edit is a value (:class:`EditResult`), never an exception, so one bad p
 a run.
 
 **Every request of every bot and of publishing goes through :func:`call`** (and every edit through
-:func:`save_page`); ``tests/test_wiki_client.py`` checks that no other module calls
+:func:`save_page`); ``tests/wikiapi/test_wiki_client.py`` checks that no other module calls
 ``simple_request`` or ``requests`` against a wiki. :func:`call` keeps Wikimedia's API etiquette in
 one place, on top of Pywikibot's ``Request`` (which adds the login, tokens, ``-simulate`` and the
 edit throttle):

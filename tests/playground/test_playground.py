@@ -1,0 +1,85 @@
+"""`python -m playground --check`: the README's first command comes up, shows the tours, and
+stops everything; a second run reuses the wiki, keeps its tour pages and publishes nothing new.
+(Editing tours on the playground's wiki: tests/playground/test_playground_sync.py.)"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+
+from localwiki import LocalWiki, free_port
+from localwiki.server import port_is_free
+from tests.deployhelp import ROOT
+
+
+def _playground(directory, port, app_port, *extra):
+    done = subprocess.run([sys.executable, "-m", "playground", "--check", "--dir", str(directory),
+                           "--port", str(port), "--app-port", str(app_port), "--workers", "2",
+                           *extra], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
+    port, app_port = free_port(), free_port()
+    shot = tmp_path / "catalogue.png"
+    code, out = _playground(tmp_path / "pg", port, app_port, "--screenshot", str(shot))
+    assert code == 0, out
+    assert "Check passed" in out
+    assert f"http://127.0.0.1:{port}/index.php?title=Help:Wikitours" in out
+    assert "app: running" in out and "bot: running" in out and "sync: running" in out
+    assert "badges: running" in out
+    # the playground's own sign-in provider, so /mentor and /cohorts can be tried (issue 17)
+    assert "sign-in: running" in out and "Mentors and trainers sign in" in out
+    assert "7 tour pages: 7 created" in out and ": published " in out
+    for name in ("Admin", "Bot", "Ada", "Grace", "Hedy", "Noor", "Sam", "Kim"):
+        assert f": {name} / " in out
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20000
+    assert port_is_free(port) and port_is_free(app_port)  # everything it started is stopped
+
+    code, out = _playground(tmp_path / "pg", port, app_port)
+    assert code == 0, out
+    assert "Reusing the wiki" in out
+    assert "already on the wiki" in out and "Putting the tours" not in out, out
+    assert ": published " not in out, out  # nothing changed on the wiki: the sync has nothing to do
+
+    # interactive mode: runs until Ctrl-C (SIGINT), then stops everything it started
+    process = subprocess.Popen([sys.executable, "-m", "playground", "--dir", str(tmp_path / "pg"),
+                                "--port", str(port), "--app-port", str(app_port), "--workers", "2"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if "Ctrl-C" in line:
+            break
+    assert not port_is_free(port) and not port_is_free(app_port), "".join(lines)
+    process.send_signal(signal.SIGINT)
+    rest, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, "".join(lines) + rest
+    assert port_is_free(port) and port_is_free(app_port)
+
+    with LocalWiki.open(tmp_path / "pg" / "wiki", port=free_port()) as wiki:
+        mentors = json.loads(wiki.wikitext("Project:Wikitours/Mentors.json"))["mentors"]
+        assert [m["username"] for m in mentors] == ["Ada", "Grace", "Hedy"]
+        assert wiki.page_info("Project:Wikitours/Mentors.json")["contentmodel"] == "json"
+        created = {e["title"]
+                   for e in wiki.logevents(letype="newusers", leaction="newusers/create")}
+        assert {"User:Noor", "User:Sam", "User:Kim", "User:Ada"} <= created
+        # a newcomer can start a tour from the catalogue: the start links and the gadget are there
+        html = wiki.html("Help:Wikitours")
+        assert "wikitour=first-edit" in html
+        assert "Gadget-wikitours.js" in wiki.html("Special:Gadgets")
+
+
+def test_playground_refuses_a_busy_port(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, out = _playground(tmp_path / "pg", port, free_port())
+    assert code == 2
+    assert str(port) in out and "--port" in out
