@@ -282,32 +282,6 @@ def test_concurrent_batches_lose_nothing(app):
     assert len(rows(app)) == 4
 
 
-def test_both_validators_agree_with_the_published_schema():
-    """The fast compiled check and jsonschema's explanation accept and refuse the same."""
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-    from jsonschema import Draft7Validator
-
-    from toolforge.events import SCHEMA, _FAST, _VALIDATOR, schema_problem
-
-    Draft7Validator.check_schema(SCHEMA)
-    text_ = st.one_of(st.sampled_from(["welcome", "first-edit", "de", "vector-2022", "shown",
-                                       "started", "x\n", "A", ""]), st.text(max_size=8))
-    value = st.one_of(text_, st.integers(-2, 40000), st.booleans(), st.none())
-    ev = st.dictionaries(st.sampled_from(["tour", "version", "step", "index", "action", "lang",
-                                          "skin", "user"]), value, max_size=8)
-
-    @settings(max_examples=300, deadline=None)
-    @given(st.fixed_dictionaries({"wiki": text_, "events": st.lists(ev, max_size=3)}))
-    def check(batch):
-        fast_ok = schema_problem(batch) is None
-        assert fast_ok == _VALIDATOR.is_valid(batch)
-        if fast_ok:
-            _FAST(batch)
-
-    check()
-
-
 def test_buffered_counting_writes_every_event_once(app, database_url):
     """With a flush interval, requests only add to per-process sums; the flush writes them."""
     from toolforge.events import flush_events

@@ -5,6 +5,7 @@ follow Pywikibot's conventions (wikiapi/scriptoptions.py)."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,12 +20,17 @@ REQUESTS_ALLOWED = {
 PACKAGES = ("bot", "tours", "toolforge", "wikiapi", "publish", "contracts", "scripts", "app.py")
 
 
-def _modules():
+@functools.cache
+def _modules() -> tuple[tuple[str, ast.Module], ...]:
+    """Every production module, parsed once for all the checks of this file."""
+    found = []
     for name in PACKAGES:
         path = ROOT / name
         files = [path] if path.suffix == ".py" else sorted(path.rglob("*.py")) if path.is_dir() else []
         for file in files:
-            yield file.relative_to(ROOT).as_posix(), ast.parse(file.read_text(encoding="utf-8"))
+            found.append((file.relative_to(ROOT).as_posix(),
+                          ast.parse(file.read_text(encoding="utf-8"))))
+    return tuple(found)
 
 
 def test_no_module_outside_the_client_calls_simple_request():
