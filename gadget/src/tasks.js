@@ -13,7 +13,8 @@
 		MAX = 200,
 		TYPE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
 		m = /[?&#]wikitask=([a-z0-9][a-z0-9-]*)/.exec( location.href ),
-		list = null;
+		list = null,
+		arm = null;
 
 	// A task link (?wikitour=…&wikitask=TYPE) names the type; keep it with the page it is for.
 	if ( m ) {
@@ -40,6 +41,68 @@
 			} );
 		}
 		return list;
+	}
+
+	/**
+	 * @param {string[]} titles
+	 * @return {jQuery.Promise} The pages' contents parsed as JSON (unreadable ones left out)
+	 */
+	function readJson( titles ) {
+		return $.getJSON( mw.config.get( 'wgScriptPath' ) + '/api.php', { action: 'query',
+			format: 'json', formatversion: 2, prop: 'revisions', rvprop: 'content',
+			rvslots: 'main', titles: titles.join( '|' ) } ).then( function ( r ) {
+			var out = [];
+			( r && r.query && Array.isArray( r.query.pages ) ? r.query.pages : [] ).forEach( function ( page ) {
+				try {
+					out.push( JSON.parse( page.revisions[ 0 ].slots.main.content ) );
+				} catch ( e ) {}
+			} );
+			return out;
+		} );
+	}
+
+	/**
+	 * Whether this reader may be offered tasks: not when an experiment assigned them to an arm
+	 * with "tasks": false (contracts/experiments.py, docs/outcomes.md). The arm is read from
+	 * the experiment's record page (Project:Wikitours/Experiments/<name>.json), where the bot
+	 * records every assignment; only experiments with such an arm cost a second request.
+	 *
+	 * @return {jQuery.Promise} true to offer, false not to
+	 */
+	function allowed() {
+		var user = mw.config.get( 'wgUserName' );
+		if ( !arm ) {
+			arm = !user ? $.Deferred().resolve( true ).promise() :
+				readJson( [ 'Project:Wikitours/Experiments.json' ] ).then( function ( pages ) {
+					var off = {},
+						names = [],
+						entries = pages[ 0 ] && Array.isArray( pages[ 0 ].experiments ) ? pages[ 0 ].experiments : [];
+					entries.forEach( function ( x ) {
+						( x && TYPE.test( x.name || '' ) && Array.isArray( x.variants ) ? x.variants : [] ).forEach( function ( v ) {
+							if ( v && v.tasks === false && typeof v.id === 'string' ) {
+								off[ x.name ] = ( off[ x.name ] || [] ).concat( [ v.id ] );
+							}
+						} );
+					} );
+					names = Object.keys( off ).slice( 0, 20 );
+					if ( !names.length ) {
+						return true;
+					}
+					return readJson( names.map( function ( n ) {
+						return 'Project:Wikitours/Experiments/' + n + '.json';
+					} ) ).then( function ( records ) {
+						return !records.some( function ( rec ) {
+							var ids = rec && Object.prototype.hasOwnProperty.call( off, rec.experiment ) ? off[ rec.experiment ] : [];
+							return ids.length && Array.isArray( rec.assignments ) && rec.assignments.some( function ( a ) {
+								return a && a.username === user && ids.indexOf( a.variant ) !== -1;
+							} );
+						} );
+					} );
+				} ).then( null, function () {
+					return true;
+				} );
+		}
+		return arm;
 	}
 
 	/**
@@ -83,7 +146,11 @@
 	 * @param {Function} wanted ( type, typeId ) → boolean
 	 */
 	function offer( $box, wanted ) {
-		load().then( function ( data ) {
+		$.when( load(), allowed() ).then( function ( data, on ) {
+			$box.attr( 'data-wikitours-offers', on ? 'on' : 'off' );
+			if ( !on ) {
+				return;
+			}
 			Object.keys( data.types ).forEach( function ( typeId ) {
 				var type = data.types[ typeId ],
 					$list, $select;
@@ -164,5 +231,5 @@
 		return [ $box ];
 	}
 
-	wt.tasks = { load: load, pick: pick, offer: offer, completed: completed };
+	wt.tasks = { load: load, pick: pick, offer: offer, allowed: allowed, completed: completed };
 }( mw.libs.wikitours ) );
