@@ -191,6 +191,11 @@
 				$box.append( $list );
 				fill( -1 );
 			} );
+			// the offer arrives after the popover was placed: a bottom sheet on a phone grows
+			// below the screen unless it is placed again
+			if ( wt.popover && $.contains( wt.popover.element() || document.createElement( 'i' ), $box[ 0 ] ) ) {
+				wt.popover.reposition();
+			}
 		} );
 	}
 
@@ -231,5 +236,40 @@
 		return [ $box ];
 	}
 
-	wt.tasks = { load: load, pick: pick, offer: offer, allowed: allowed, completed: completed };
+	/**
+	 * The catalogue (Help:Wikitours) has an empty place for offers: fill it with the task types
+	 * whose teaching tour this reader completed. The loader calls this only for readers signed
+	 * in (an anonymous reader's progress is in their browser, and offers need their progress
+	 * page to leave out the articles they already worked on).
+	 */
+	function catalogue() {
+		var el = document.getElementById( 'wikitours-practice' ),
+			user = mw.config.get( 'wgUserName' ),
+			lang = mw.config.get( 'wgUserLanguage' ),
+			langs = [ lang, lang.split( '-' )[ 0 ], 'en' ];
+		if ( !el || !user || el.getAttribute( 'data-wikitours-offers' ) ) {
+			return;
+		}
+		el.setAttribute( 'data-wikitours-offers', 'loading' );
+		M.load( {
+			id: 'ui',
+			draft: false,
+			langs: langs,
+			data: wt.messages.read( [ wt.messages.title( 'config' ) ].concat( langs.map( function ( code ) {
+				return wt.messages.title( 'messages', 'ui', code );
+			} ) ), true ),
+			progress: wt.messages.read( [ wt.messages.title( 'progress', user ) ] )
+		} ).then( function ( data ) {
+			var tours;
+			wt.progress.init( data.progress );
+			tours = ( wt.progress.all() || {} ).tours || {};
+			offer( $( el ), function ( type ) {
+				return typeof type.learn === 'string' && Object.prototype.hasOwnProperty.call( tours, type.learn ) &&
+					tours[ type.learn ] && tours[ type.learn ].status === 'completed';
+			} );
+		} );
+	}
+
+	wt.tasks = { load: load, pick: pick, offer: offer, allowed: allowed, completed: completed,
+		catalogue: catalogue };
 }( mw.libs.wikitours ) );
