@@ -13,7 +13,10 @@ json, editable like the mentor list)::
   as usual and are not part of the experiment.
 - Each variant changes the welcome: no ``tours`` key keeps the usual tour links, ``[]`` drops
   them, a list keeps only those tours, in that order (a different first tour). ``weight``
-  (default 1) splits participants unevenly. Call the unchanged arm ``control``: reports
+  (default 1) splits participants unevenly. ``"tasks": false`` switches off the offers of
+  practice tasks for the arm (the gadget reads the assignment from the record page and offers
+  nothing; ``docs/outcomes.md``: "offer tasks after a tour" against "don't"). Call the
+  unchanged arm ``control``: reports
   compare every other variant with it.
 - Setting ``"active": false`` (or removing the entry) stops the experiment: one edit.
 - The design is declared before the experiment starts (pre-registration), in the entry:
@@ -86,6 +89,7 @@ class Variant:
     id: str
     weight: float = 1.0
     tours: tuple[str, ...] | None = None  # None: the usual links; (): none; else only these
+    tasks: bool = True  # False: the gadget offers this arm no practice tasks (contracts §14)
 
 
 @dataclass(frozen=True)
@@ -219,7 +223,12 @@ def parse_config(text: str, page: str = "Project:Wikitours/Experiments.json"
                 bad(_T("wikitours-problem-experiment-variant-tours", vid, '"tours"'))
                 variants = []
                 break
-            variants.append(Variant(vid, weight, None if tours is None else tuple(tours)))
+            tasks = v.get("tasks", True)
+            if not isinstance(tasks, bool):
+                bad(_T("wikitours-problem-experiment-variant-tasks", vid, '"tasks"'))
+                variants = []
+                break
+            variants.append(Variant(vid, weight, None if tours is None else tuple(tours), tasks))
         if len(variants) < 2 or len({v.id for v in variants}) != len(variants):
             if not reported:
                 bad(_T("wikitours-problem-experiment-variants", '"variants"', '"control"'))

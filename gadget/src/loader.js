@@ -54,5 +54,10 @@
 		).then( function () {
 			wt.main( id, draft );
 		} );
+	} else if ( document.getElementById( 'wikitours-practice' ) && mw.config.get( 'wgUserName' ) ) {
+		// the catalogue's place for offers of practice tasks (tasks.js), for those signed in
+		mw.loader.using( 'ext.gadget.wikitours-runtime' ).then( function () {
+			wt.tasks.catalogue();
+		} );
 	}
 }() );

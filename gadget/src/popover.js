@@ -301,6 +301,8 @@
 	wt.popover = {
 		show: show,
 		hide: hide,
+		// content added after show() (offers of practice tasks) moves the popover back on screen
+		reposition: schedule,
 		element: function () {
 			return $pop && $pop[ 0 ];
 		}

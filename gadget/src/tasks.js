@@ -13,7 +13,8 @@
 		MAX = 200,
 		TYPE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
 		m = /[?&#]wikitask=([a-z0-9][a-z0-9-]*)/.exec( location.href ),
-		list = null;
+		list = null,
+		arm = null;
 
 	// A task link (?wikitour=…&wikitask=TYPE) names the type; keep it with the page it is for.
 	if ( m ) {
@@ -40,6 +41,68 @@
 			} );
 		}
 		return list;
+	}
+
+	/**
+	 * @param {string[]} titles
+	 * @return {jQuery.Promise} The pages' contents parsed as JSON (unreadable ones left out)
+	 */
+	function readJson( titles ) {
+		return $.getJSON( mw.config.get( 'wgScriptPath' ) + '/api.php', { action: 'query',
+			format: 'json', formatversion: 2, prop: 'revisions', rvprop: 'content',
+			rvslots: 'main', titles: titles.join( '|' ) } ).then( function ( r ) {
+			var out = [];
+			( r && r.query && Array.isArray( r.query.pages ) ? r.query.pages : [] ).forEach( function ( page ) {
+				try {
+					out.push( JSON.parse( page.revisions[ 0 ].slots.main.content ) );
+				} catch ( e ) {}
+			} );
+			return out;
+		} );
+	}
+
+	/**
+	 * Whether this reader may be offered tasks: not when an experiment assigned them to an arm
+	 * with "tasks": false (contracts/experiments.py, docs/outcomes.md). The arm is read from
+	 * the experiment's record page (Project:Wikitours/Experiments/<name>.json), where the bot
+	 * records every assignment; only experiments with such an arm cost a second request.
+	 *
+	 * @return {jQuery.Promise} true to offer, false not to
+	 */
+	function allowed() {
+		var user = mw.config.get( 'wgUserName' );
+		if ( !arm ) {
+			arm = !user ? $.Deferred().resolve( true ).promise() :
+				readJson( [ 'Project:Wikitours/Experiments.json' ] ).then( function ( pages ) {
+					var off = {},
+						names = [],
+						entries = pages[ 0 ] && Array.isArray( pages[ 0 ].experiments ) ? pages[ 0 ].experiments : [];
+					entries.forEach( function ( x ) {
+						( x && TYPE.test( x.name || '' ) && Array.isArray( x.variants ) ? x.variants : [] ).forEach( function ( v ) {
+							if ( v && v.tasks === false && typeof v.id === 'string' ) {
+								off[ x.name ] = ( off[ x.name ] || [] ).concat( [ v.id ] );
+							}
+						} );
+					} );
+					names = Object.keys( off ).slice( 0, 20 );
+					if ( !names.length ) {
+						return true;
+					}
+					return readJson( names.map( function ( n ) {
+						return 'Project:Wikitours/Experiments/' + n + '.json';
+					} ) ).then( function ( records ) {
+						return !records.some( function ( rec ) {
+							var ids = rec && Object.prototype.hasOwnProperty.call( off, rec.experiment ) ? off[ rec.experiment ] : [];
+							return ids.length && Array.isArray( rec.assignments ) && rec.assignments.some( function ( a ) {
+								return a && a.username === user && ids.indexOf( a.variant ) !== -1;
+							} );
+						} );
+					} );
+				} ).then( null, function () {
+					return true;
+				} );
+		}
+		return arm;
 	}
 
 	/**
@@ -83,7 +146,11 @@
 	 * @param {Function} wanted ( type, typeId ) → boolean
 	 */
 	function offer( $box, wanted ) {
-		load().then( function ( data ) {
+		$.when( load(), allowed() ).then( function ( data, on ) {
+			$box.attr( 'data-wikitours-offers', on ? 'on' : 'off' );
+			if ( !on ) {
+				return;
+			}
 			Object.keys( data.types ).forEach( function ( typeId ) {
 				var type = data.types[ typeId ],
 					$list, $select;
@@ -124,6 +191,11 @@
 				$box.append( $list );
 				fill( -1 );
 			} );
+			// the offer arrives after the popover was placed: a bottom sheet on a phone grows
+			// below the screen unless it is placed again
+			if ( wt.popover && $.contains( wt.popover.element() || document.createElement( 'i' ), $box[ 0 ] ) ) {
+				wt.popover.reposition();
+			}
 		} );
 	}
 
@@ -164,5 +236,40 @@
 		return [ $box ];
 	}
 
-	wt.tasks = { load: load, pick: pick, offer: offer, completed: completed };
+	/**
+	 * The catalogue (Help:Wikitours) has an empty place for offers: fill it with the task types
+	 * whose teaching tour this reader completed. The loader calls this only for readers signed
+	 * in (an anonymous reader's progress is in their browser, and offers need their progress
+	 * page to leave out the articles they already worked on).
+	 */
+	function catalogue() {
+		var el = document.getElementById( 'wikitours-practice' ),
+			user = mw.config.get( 'wgUserName' ),
+			lang = mw.config.get( 'wgUserLanguage' ),
+			langs = [ lang, lang.split( '-' )[ 0 ], 'en' ];
+		if ( !el || !user || el.getAttribute( 'data-wikitours-offers' ) ) {
+			return;
+		}
+		el.setAttribute( 'data-wikitours-offers', 'loading' );
+		M.load( {
+			id: 'ui',
+			draft: false,
+			langs: langs,
+			data: wt.messages.read( [ wt.messages.title( 'config' ) ].concat( langs.map( function ( code ) {
+				return wt.messages.title( 'messages', 'ui', code );
+			} ) ), true ),
+			progress: wt.messages.read( [ wt.messages.title( 'progress', user ) ] )
+		} ).then( function ( data ) {
+			var tours;
+			wt.progress.init( data.progress );
+			tours = ( wt.progress.all() || {} ).tours || {};
+			offer( $( el ), function ( type ) {
+				return typeof type.learn === 'string' && Object.prototype.hasOwnProperty.call( tours, type.learn ) &&
+					tours[ type.learn ] && tours[ type.learn ].status === 'completed';
+			} );
+		} );
+	}
+
+	wt.tasks = { load: load, pick: pick, offer: offer, allowed: allowed, completed: completed,
+		catalogue: catalogue };
 }( mw.libs.wikitours ) );

@@ -426,7 +426,7 @@ def test_banana_checker(folder):
 def test_every_interface_message_the_code_uses_exists():
     source = "\n".join(p.read_text() for p in (ROOT / "gadget" / "src").glob("*.js"))
     used = set(re.findall(r"'(wikitours-(?!tour-|badge-|active|start|progress'|popover|button|"
-                          r"highlight|runtime|translate')[a-z-]+)'", source))
+                          r"highlight|runtime|translate'|practice')[a-z-]+)'", source))
     used |= {f"wikitours-waiting-{a}" for a in ("saved", "editor-opened", "visited")}
     used.discard("wikitours-waiting-")
     en = json.loads((ROOT / "i18n" / "gadget" / "en.json").read_text())
