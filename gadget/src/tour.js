@@ -354,6 +354,12 @@
 			return;
 		}
 		step = t.steps[ r.index ];
+		if ( step.advance === 'saved' && !r.backtrack && r.index > S.index ) {
+			// The steps before this save were skipped here: the reader has reached the save, and
+			// after the page load that follows it resume() must find it at the frontier.
+			S.index = r.index;
+			persist();
+		}
 		list = wt.elements.selectors( step.target, ctx.skin );
 		if ( !list.length ) {
 			stepPopover( r.index, null );

@@ -1,6 +1,6 @@
 """The event schema's two validators, without a database.
 
-Kept apart from tests/test_app_events.py, whose autouse fixture runs every test there on SQLite
+Kept apart from tests/app/test_app_events.py, whose autouse fixture runs every test there on SQLite
 and on MariaDB: this check touches no database, so it runs once and starts no server.
 """
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
+from tests.gadget.test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
 from tests import screens
 from tests.realedits import progress
 from toolforge import create_app, db, learning

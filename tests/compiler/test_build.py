@@ -15,8 +15,8 @@ from pathlib import Path
 import mwparserfromhell
 import pytest
 
-from test_reference import assert_reference_contained
-from test_render import assert_contained, sample_library
+from tests.compiler.test_reference import assert_reference_contained
+from tests.compiler.test_render import assert_contained, sample_library
 
 from tours.build import Translations, build_pages, manifest, read_i18n, write_output
 from tours.i18n import load_banana, source_hash

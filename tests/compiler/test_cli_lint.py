@@ -10,7 +10,7 @@ import pytest
 
 from tours import cli
 
-from test_validate import BASE, step
+from tests.compiler.test_validate import BASE, step
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_render import sample_library
+from tests.compiler.test_render import sample_library
 
 from tours.i18n import (
     check,

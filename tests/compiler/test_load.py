@@ -8,7 +8,7 @@ from pathlib import Path
 from tours import yamltree
 from tours.load import MAX_PROBLEMS, load_file, load_library
 
-from test_validate import BASE
+from tests.compiler.test_validate import BASE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ import yaml
 from tours import schemagen, validate
 from tours.load import load_library
 
-from test_validate import BASE, step
+from tests.compiler.test_validate import BASE, step
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "tours" / "schema" / "tours.schema.json").read_text("utf-8"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from test_render import sample_library
+from tests.compiler.test_render import sample_library
 
 from tours.model import PageRef, Position, Step, StepChange, WikiVariant, message_key
 from tours.variants import apply_variant, normalise_title, rename_links

@@ -13,8 +13,8 @@ import json
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from test_gadget_support import library
-from test_gadget_unit import js, run_js
+from tests.gadget.test_gadget_support import library
+from tests.gadget.test_gadget_unit import js, run_js
 from toolforge.evidence import Revision, check_tour, claimed_revisions, earned
 from toolforge.progress import Progress, completed_tours, earned_badges, parse_progress
 from tours.model import Badge

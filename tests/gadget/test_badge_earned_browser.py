@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from test_gadget_support import (
+from tests.gadget.test_gadget_support import (
     POPOVER,
     ROOT,
     deploy,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from test_gadget_support import (
+from tests.gadget.test_gadget_support import (
     POPOVER,
     ROOT,
     build_and_deploy,

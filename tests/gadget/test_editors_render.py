@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from test_render import assert_contained, sample_library, site_for
+from tests.compiler.test_render import assert_contained, sample_library, site_for
 from tours.load import load_library
 from tours.render.catalogue import render_catalogue
 from tours.render.common import start_url

@@ -7,7 +7,7 @@ first step; a popover never covers the button that publishes.
 
 from __future__ import annotations
 
-from test_gadget_unit import SANDBOX, ctx, js, run_js
+from tests.gadget.test_gadget_unit import SANDBOX, ctx, js, run_js
 
 # first-edit as shipped: one branch per editor, each ending in a save.
 BOTH = [

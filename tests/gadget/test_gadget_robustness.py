@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from test_gadget_support import (
+from tests.gadget.test_gadget_support import (
     POPOVER,
     ROOT,
     close_ve_welcome,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from test_gadget_unit import ROOT, run_js, supported_node
+from tests.gadget.test_gadget_unit import ROOT, run_js, supported_node
 
 HARNESS = r"""
 const vm = require('vm');

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from test_gadget_support import ROOT, build_and_deploy, watch_errors
+from tests.gadget.test_gadget_support import ROOT, build_and_deploy, watch_errors
 from tours.i18n import check, load_banana, source_hash, source_messages
 from tours.load import load_library
 from tours.render.translatesources import SOURCES_TITLE, sources_data

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from test_gadget_support import POPOVER, wait_title
-from test_playground_sync import Playground, wait_for
+from tests.gadget.test_gadget_support import POPOVER, wait_title
+from tests.playground.test_playground_sync import Playground, wait_for
 from localwiki import free_port
 from tests.deployhelp import live_title
 

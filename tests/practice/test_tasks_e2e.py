@@ -14,7 +14,7 @@ import pytest
 
 from wikiapi.client import Wiki
 from publish.tasklists import run as publish_tasks
-from test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
+from tests.gadget.test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
 from playground.practiceseed import seed_task_articles
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from test_render import HOSTILE, sample_library
+from tests.compiler.test_render import HOSTILE, sample_library
 
 from tours.build import Translations, build_pages
 from tours.i18n import load_banana, source_hash

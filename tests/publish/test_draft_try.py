@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from test_gadget_support import (
+from tests.gadget.test_gadget_support import (
     POPOVER,
     deploy,
     library,

@@ -17,7 +17,7 @@ import pytest
 
 from publish.multiwiki import parse_config
 from publish.sync import SCHEMA_TITLE, sync_once
-from test_sync_state import requests_since
+from tests.publish.test_sync_state import requests_since
 from tests.deployhelp import live_title
 from trusthelp import trusted_user
 from tours.i18n import source_hash

@@ -19,8 +19,8 @@ import pytest
 
 from publish.multiwiki import parse_config
 from publish.sync import sync_once
-from test_sync import FIRST, HEADER, HEADER_TEXT, SECOND, STATUS, TOURS
-from test_sync_state import requests_since
+from tests.publish.test_sync import FIRST, HEADER, HEADER_TEXT, SECOND, STATUS, TOURS
+from tests.publish.test_sync_state import requests_since
 from trusthelp import trusted_user
 from publish.statuspage import msg
 from tests.deployhelp import live_title

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from test_sync_state import TOUR as TOUR_TEMPLATE, requests_since
+from tests.publish.test_sync_state import TOUR as TOUR_TEMPLATE, requests_since
 from trusthelp import trusted_user
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from publish.multiwiki import parse_config
 from publish.sync import canonical, sync_once
 from tests.deployhelp import live_title
 from publish.trust import Rev, approvals_from_history, parse_trust, review_page, weaker
-from test_sync import FIRST, HEADER, HEADER_TEXT, I18N, SECOND, STATUS, TOURS, _ar_json
+from tests.publish.test_sync import FIRST, HEADER, HEADER_TEXT, I18N, SECOND, STATUS, TOURS, _ar_json
 from trusthelp import grant, trusted_user
 
 APPROVALS = "Project:Wikitours/Approved.json"

@@ -3,14 +3,14 @@ before it was skipped (its `unless` held): the save must still count and the tou
 
 Found by the tasks engineer (issue 19): resume() looks only at steps[S.index], the skipped
 step, so the save is missed; render() then finds the save step does not apply on the saved
-page and goes back to an earlier step. The fix belongs to the editors branch, which reworks
-tour.js; this test is strict-xfail until it is merged."""
+page and went back to an earlier step. Now a save step shown after skipped steps becomes the
+frontier (tour.js render())."""
 
 from __future__ import annotations
 
 import pytest
 
-from test_gadget_support import POPOVER, close_ve_welcome, deploy, messages_page, site_pages, \
+from tests.gadget.test_gadget_support import POPOVER, close_ve_welcome, deploy, messages_page, site_pages, \
     tour_page, wait_title
 
 pytestmark = pytest.mark.browser
@@ -44,7 +44,6 @@ def site(wiki):
     return wiki
 
 
-@pytest.mark.xfail(strict=True, reason="editors branch")
 def test_a_save_shown_after_a_skipped_step_moves_the_tour_on(site, page):
     site.login(page, USER)
     page.goto(f"{site.index}?title=User:{USER.replace(' ', '_')}/sandbox&wikitour=skipsave")

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from test_gadget_support import POPOVER, wait_title
+from tests.gadget.test_gadget_support import POPOVER, wait_title
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def world(wiki, tmp_path_factory):
     """Task lists whose type is taught by the short run-a-workshop tour."""
     from playground.practiceseed import TASK_TYPES, seed_task_articles
     from publish.tasklists import run as publish_tasks
-    from test_gadget_support import build_and_deploy
+    from tests.gadget.test_gadget_support import build_and_deploy
     from wikiapi.client import Wiki
 
     seed_task_articles(wiki)
