@@ -97,7 +97,8 @@ from tours.render.reference import PAGE_NAME  # noqa: E402
 from publish import deployplan  # noqa: E402
 
 __all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SYNC_STATE_TITLE",
-           "STATE_TITLE"]
+           "STATE_TITLE", "Fetched", "Library", "Local", "RunPlan", "fetch_revisions", "fetch_boards",
+           "fetch_library", "fetch_local", "plan_run", "plan_status", "execute_run"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_TITLE = "MediaWiki:Wikitours/tours.schema.json"
@@ -953,6 +954,7 @@ def _finish(wiki: WikiConfig, site, board: Board, box: _Working, cache: dict,
 
 def _log_outcome(wiki: WikiConfig, run: RunPlan, outcome: WikiOutcome,
                  log: Callable[[str], None]) -> None:
+    """One console line per wiki worked on: what the run did there."""
     log(f"{wiki.id}: " + (f"drafts {len(outcome.drafts)}" if not run.live else
                           "published " + outcome.version if outcome.published else
                           f"{len(outcome.errors)} error(s), nothing published" if outcome.errors else
