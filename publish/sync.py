@@ -97,7 +97,8 @@ from tours.render.reference import PAGE_NAME  # noqa: E402
 from publish import deployplan  # noqa: E402
 
 __all__ = ["SyncResult", "WikiOutcome", "sync_once", "main", "SCHEMA_TITLE", "SYNC_STATE_TITLE",
-           "STATE_TITLE"]
+           "STATE_TITLE", "Fetched", "Library", "Local", "RunPlan", "fetch_revisions", "fetch_boards",
+           "fetch_library", "fetch_local", "plan_run", "plan_status", "execute_run"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_TITLE = "MediaWiki:Wikitours/tours.schema.json"
@@ -524,21 +525,52 @@ def _take(wiki: WikiConfig, site, board: Board, holder: str, outcome: WikiOutcom
     return revid
 
 
-def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, preview: bool = False,
-              force: bool = False, now: Callable[[], str] = _now, log: Callable[[str], None] = print,
-              holder: str = "", simulate: bool = False) -> SyncResult:
-    """One pass over every wiki.
+# -- fetch (I/O) ------------------------------------------------------------------------------
 
-    *state* is the local cache (a dict, saved by the caller; ``{}`` when it was lost): it only
-    decides whether a wiki may have work. A wiki that may is read from its state page, which is
-    the truth, and worked on only under this sync's lease (*holder*, default a new id).
 
-    *simulate* (with Pywikibot's ``-simulate``, which blocks every edit): no lease is claimed
-    and neither the state page nor the cache is updated; the work runs so that each edit it
-    would make is printed."""
-    holder = holder or new_holder()
-    result = SyncResult()
-    config = _localise(config, sites)
+@dataclass(frozen=True)
+class Fetched:
+    """What the batched read of the library wiki (and of each wiki's adaptation page) found:
+    enough to decide, without another request, which wikis have work (:meth:`plan`)."""
+
+    config: Config  #: localised: titles as the wikis spell them
+    preview: bool
+    force: bool
+    sources: Mapping[str, Revision]  #: the library's source pages, latest revisions
+    approvals: Revision | None  #: the library wiki's approvals page
+    library_digest: str
+    drafts: Mapping[str, Revision]  #: draft pages (at most MAX_DRAFTS)
+    local_revisions: Mapping[str, Revision | None]
+    local_approvals: Mapping[str, Revision | None]
+
+    @property
+    def drafts_on(self) -> bool:
+        return _drafts_on(self.config)
+
+    def inputs(self, wiki: WikiConfig) -> str:
+        """What *wiki*'s pages depend on: the library's revisions, its adaptation's revision,
+        the mode, its configuration and the wikitours version (an upgrade recompiles)."""
+        local = self.local_revisions.get(wiki.id)
+        approvals = self.local_approvals.get(wiki.id) if local else None
+        return syncplan.inputs_digest(self.library_digest, local.revid if local else 0,
+                                      approvals.revid if approvals else 0, self.preview,
+                                      _digest([repr(wiki), repr(self.config.library), __version__]))
+
+    def is_draft(self, title: str) -> bool:
+        return _is_draft_page(title, self.config.library.drafts)
+
+    def plan(self, wiki: WikiConfig, wstate: SyncState) -> syncplan.WikiPlan:
+        """What *wiki* needs this run (pure: publish/syncplan.py)."""
+        return syncplan.plan_wiki(wstate, self.inputs(wiki), {t: r.revid for t, r in self.drafts.items()},
+                                  force=self.force,
+                                  has_drafts=wiki.id == self.config.library_wiki.id and self.drafts_on,
+                                  is_draft=self.is_draft)
+
+
+def fetch_revisions(config: Config, sites: Mapping[str, object], *, preview: bool,
+                    force: bool) -> Fetched:
+    """Read the latest revisions of the library's pages (one batched query) and of each wiki's
+    adaptation and approvals pages. *config* is already localised."""
     lib = config.library
     lib_wiki = config.library_wiki
     lib_site = sites[lib_wiki.id]
@@ -557,10 +589,6 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     drafts = {t: revisions[t] for t in sorted(revisions)
               if drafts_on and _is_draft_page(t, lib.drafts)}
     drafts = dict(list(drafts.items())[:MAX_DRAFTS])
-    if not isinstance(state.get("wikis"), dict):
-        state["wikis"] = {}
-    cache = state["wikis"]
-
     local_revisions: dict[str, Revision | None] = {}
     local_approvals: dict[str, Revision | None] = {lib_wiki.id: approvals_rev}
     for wiki in config.wikis:
@@ -572,31 +600,19 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
             found = list_revisions(sites[wiki.id], (), [wiki.variant_page, wiki.trust.approvals])
             local_revisions[wiki.id] = found.get(wiki.variant_page)
             local_approvals[wiki.id] = found.get(wiki.trust.approvals)
+    return Fetched(config, preview, force, sources, approvals_rev, library_digest, drafts,
+                   local_revisions, local_approvals)
 
-    def inputs(wiki: WikiConfig) -> str:
-        # What a wiki's pages depend on: the library's revisions, its adaptation's revision,
-        # the mode, its configuration and the wikitours version (an upgrade recompiles).
-        local = local_revisions.get(wiki.id)
-        approvals = local_approvals.get(wiki.id) if local else None
-        return syncplan.inputs_digest(library_digest, local.revid if local else 0,
-                                      approvals.revid if approvals else 0, preview,
-                                      _digest([repr(wiki), repr(lib), __version__]))
 
-    draft_revids = {t: r.revid for t, r in drafts.items()}
-
-    def plan(wiki: WikiConfig, wstate: SyncState) -> syncplan.WikiPlan:
-        """What *wiki* needs this run (pure: publish/syncplan.py)."""
-        return syncplan.plan_wiki(wstate, inputs(wiki), draft_revids, force=force,
-                                  has_drafts=wiki.id == lib_wiki.id and drafts_on,
-                                  is_draft=lambda t: _is_draft_page(t, lib.drafts))
-
-    for wiki in config.wikis:
-        result.outcomes[wiki.id] = WikiOutcome(wiki.id)
+def fetch_boards(fetched: Fetched, sites: Mapping[str, object], cache: dict,
+                 result: SyncResult, log: Callable[[str], None]) -> tuple[list[WikiConfig], dict[str, Board]]:
+    """The wikis with work, and their state pages (read only for wikis the cache does not
+    show up to date); a wiki found up to date on its page refreshes the cache."""
     boards: dict[str, Board] = {}
     todo: list[WikiConfig] = []
-    for wiki in config.wikis:
+    for wiki in fetched.config.wikis:
         cached = SyncState.from_cache(cache.get(wiki.id))
-        if not force and cached is not None and plan(wiki, cached).up_to_date:
+        if not fetched.force and cached is not None and fetched.plan(wiki, cached).up_to_date:
             continue  # the warm cache: nothing changed, no request beyond the batched read
         site, outcome = sites[wiki.id], result.outcomes[wiki.id]
         try:
@@ -607,23 +623,35 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         outcome.state_problem = _state_problem(board, wiki.language)
         if outcome.state_problem:
             log(f"{wiki.id}: {STATE_TITLE}: " + _state_problem(board, _ui_lang()))
-        elif not force and plan(wiki, board.state).up_to_date:
+        elif not fetched.force and fetched.plan(wiki, board.state).up_to_date:
             cache[wiki.id] = board.state.to_cache(board.revid)  # done already (cold cache)
             continue
         boards[wiki.id] = board
         todo.append(wiki)
-    if not todo:
-        return result
+    return todo, boards
 
-    # The drafts to compile are read with the library's pages (50 per request).
-    draft_reads = [t for w in todo for t in plan(w, boards[w.id].state).drafts if t in drafts]
-    # Only reviewed revisions are compiled: the latest trusted one of each page (publish/review.py).
-    if not isinstance(state.get("review"), dict):
-        state["review"] = {}
-    review_cache = state["review"]
-    picked = review.select(lib_site, {t: r.revid for t, r in sources.items()}, lib_wiki.trust,
+
+@dataclass(frozen=True)
+class Library:
+    """The library as this run compiles it: the reviewed revision of each source page (the
+    latest trusted one, publish/review.py), their texts and the drafts' texts, and the
+    translations (the wiki's and the repository's interface ones)."""
+
+    picked: review.Selection
+    sources: Mapping[str, Revision]
+    texts: Mapping[str, str]
+    translations_tours: Mapping[str, MessageFile]
+    translation_problems: tuple[Problem, ...]
+    translations: Translations
+
+
+def fetch_library(fetched: Fetched, lib_site, draft_reads: list[str], review_cache: dict) -> Library:
+    """Select the reviewed revisions and read the texts (50 pages per request)."""
+    lib = fetched.config.library
+    lib_wiki = fetched.config.library_wiki
+    picked = review.select(lib_site, {t: r.revid for t, r in fetched.sources.items()}, lib_wiki.trust,
                            translation=lambda t: _is_translation_page(t, lib.translations),
-                           approvals_revid=approvals_rev.revid if approvals_rev else 0,
+                           approvals_revid=fetched.approvals.revid if fetched.approvals else 0,
                            normalise=lambda t: canonical(lib_site, t),
                            cache=review_cache.setdefault(lib_wiki.id, {}))
     sources = {t: Revision(t, p.revid, p.user, p.timestamp) for t, p in picked.published.items()}
@@ -631,212 +659,357 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
     texts.update(picked.texts)
     translations_tours, translation_problems = load_wiki_translations(texts, lib.translations)
     repo_pages, repo_gadget = _repo_translations()
-    translations = Translations(translations_tours, repo_pages, repo_gadget)
+    return Library(picked, sources, texts, translations_tours, tuple(translation_problems),
+                   Translations(translations_tours, repo_pages, repo_gadget))
 
-    def state_warning(outcome: WikiOutcome) -> tuple[Problem, ...]:
-        if not outcome.state_problem:
-            return ()
-        return (Problem(STATE_TITLE, 1, 1, outcome.state_problem, "", "warning"),)
 
-    def work(wiki: WikiConfig, box: "_Working", keeper: LeaseKeeper) -> None:
-        """Compile, deploy and report on one wiki whose lease this sync holds; *box.state* (the
-        wiki's state, from its page) is replaced as each step is done, so that what was done
-        before a failure (talk notes sent) is still written."""
-        site = sites[wiki.id]
-        wstate = box.state
-        outcome = result.outcomes[wiki.id]
-        local_rev = local_revisions.get(wiki.id)
-        local_text = None
-        local_pick = None
-        if local_rev is not None:
-            # The adaptation page is reviewed with the wiki's own trust and approvals page.
-            approvals = local_approvals.get(wiki.id)
-            local_pick = review.select(site, {wiki.variant_page: local_rev.revid}, wiki.trust,
-                                       translation=lambda t: False,
-                                       approvals_revid=approvals.revid if approvals else 0,
-                                       normalise=lambda t: canonical(site, t),
-                                       cache=review_cache.setdefault(f"{wiki.id} local", {}))
-            pub = local_pick.published.get(wiki.variant_page)
-            local_rev = Revision(wiki.variant_page, pub.revid, pub.user, pub.timestamp) if pub else None
-            if pub is None:
-                local_text = None
-            elif wiki.variant_page in local_pick.texts:
-                local_text = local_pick.texts[wiki.variant_page]
+@dataclass(frozen=True)
+class Local:
+    """A wiki's adaptation page as compiled this run: its reviewed revision and text (None when
+    the wiki has none, or no trusted revision), and the review's selection."""
+
+    rev: Revision | None = None
+    text: str | None = None
+    pick: review.Selection | None = None
+
+
+def fetch_local(fetched: Fetched, wiki: WikiConfig, site, review_cache: dict) -> Local:
+    """Review and read *wiki*'s adaptation page, with the wiki's own trust and approvals page."""
+    local_rev = fetched.local_revisions.get(wiki.id)
+    if local_rev is None:
+        return Local()
+    approvals = fetched.local_approvals.get(wiki.id)
+    pick = review.select(site, {wiki.variant_page: local_rev.revid}, wiki.trust,
+                         translation=lambda t: False,
+                         approvals_revid=approvals.revid if approvals else 0,
+                         normalise=lambda t: canonical(site, t),
+                         cache=review_cache.setdefault(f"{wiki.id} local", {}))
+    pub = pick.published.get(wiki.variant_page)
+    if pub is None:
+        return Local(None, None, pick)
+    text = pick.texts[wiki.variant_page] if wiki.variant_page in pick.texts \
+        else read_texts(site, [wiki.variant_page]).get(wiki.variant_page)
+    return Local(Revision(wiki.variant_page, pub.revid, pub.user, pub.timestamp), text, pick)
+
+
+# -- plan (pure) ------------------------------------------------------------------------------
+
+Page = tuple[str, str, str]  # (title, content model, text)
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What to do on one wiki this run, decided from what was fetched and the compile result,
+    before any edit.
+
+    *deploy*: the tours' build to publish (None: nothing to publish: not *live*, errors, or an
+    operator's preview, whose help pages are *previews*); *notes*: the talk notes about the
+    sources' errors; *draft_pages*: the drafts' preview and try-out pages, written directly;
+    *library_pages*: the library wiki's edit notices, schema and translation status pages;
+    *previewed*/*deleted*: the drafts for the state (:func:`publish.syncplan.after_drafts`)."""
+
+    live: bool
+    #: the live tours compiled without errors (published, or previewed with -preview)
+    clean: bool = False
+    version: str = ""
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    page_revs: Mapping[str, Revision] = field(default_factory=dict)
+    deploy: deployplan.Manifest | None = None
+    previews: tuple[Page, ...] = ()
+    notes: syncplan.ErrorNotes | None = None
+    draft_pages: tuple[Page, ...] = ()
+    drafts: Mapping[str, int] = field(default_factory=dict)
+    previewed: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    deleted: tuple[str, ...] = ()
+    drafts_todo: tuple[str, ...] = ()
+    library_pages: tuple[Page, ...] = ()
+
+    @property
+    def own_pages(self) -> tuple[Page, ...]:
+        """The operator's previews, less those a draft's preview replaces."""
+        titles = {t for t, _, _ in self.draft_pages}
+        return tuple(p for p in self.previews if p[0] not in titles)
+
+
+def plan_run(fetched: Fetched, library: Library, wiki: WikiConfig, wstate: SyncState, local: Local,
+             split_title: Callable[[str], tuple[int, str]],
+             tick: Callable[[], None] = lambda: None) -> RunPlan:
+    """Compile the live tours and the drafts for *wiki* and decide what to write (pure apart
+    from the compiler reading the repository's messages; *split_title* gives a title's
+    namespace number and rest, as the wiki knows them; *tick* is called for each draft, since
+    many drafts take a while)."""
+    config = fetched.config
+    lib, lib_wiki = config.library, config.library_wiki
+    wplan = fetched.plan(wiki, wstate)
+    loaded = load_library_for(config, wiki, library.texts, library.sources, local.text)
+    built, problems, variant = compile_for(wiki, loaded, library.translations, local.text,
+                                           library.translation_problems)
+    errors = tuple(p for p in problems if p.severity == "error")
+    warnings = tuple(p for p in problems if p.severity != "error")
+    page_revs = dict(library.sources)
+    if local.rev is not None:
+        page_revs[wiki.variant_page] = local.rev
+    version, manifest, previews, notes, clean = "", None, [], None, False
+    if not wplan.live:
+        pass
+    elif not errors and built is not None:
+        clean = True
+        manifest, data = _manifest(built, loaded.library.file, variant)
+        version = data["library_version"]
+        if fetched.preview:
+            for page in built.pages:
+                if page.kind == "help" and page.tour \
+                        and page.lang in (wiki.language, loaded.library.source_language) \
+                        and not page.title.rsplit("/", 1)[-1] == page.lang:
+                    previews.append((wiki.previews + page.tour, page.model, page.content))
+            manifest = None
+    else:
+        # The note goes to the wiki where the page is; the library wiki's own sync tells
+        # library editors, so a local wiki does not post a second note.
+        home = (lambda t: wiki.id == (wiki if t == wiki.variant_page else lib_wiki).id)
+        notes = syncplan.plan_error_notes(wstate, [p.file for p in errors],
+                                          {t: r.revid for t, r in page_revs.items()}, home)
+    draft_pages: dict[str, Page] = {}
+    drafts: dict[str, int] = {}
+    previewed: dict[str, tuple[int, int]] = {}
+    deleted: list[str] = []
+    for title in wplan.drafts:
+        tick()
+        draft_id = tour_id_from_title(title, lib.drafts)
+        if title not in fetched.drafts:  # deleted: the preview says so; the live tours stay
+            deleted.append(title)
+            draft_pages[wiki.previews + draft_id] = (
+                wiki.previews + draft_id, "wikitext", render_draft_deleted(wiki.language, draft=title))
+            continue
+        tried: list = []
+        preview_title, text, count = draft_preview(config, wiki, library.texts, library.sources,
+                                                   local.text, fetched.drafts[title],
+                                                   library.translations,
+                                                   library.translation_problems, tried)
+        draft_pages[preview_title] = (preview_title, "wikitext", text)
+        previewed[title] = (fetched.drafts[title].revid, count)
+        draft_pages.update((t[0], t) for t in tried)
+        drafts[title] = count
+    library_pages = tuple(_library_pages(config, wiki, loaded, library.translations_tours,
+                                         split_title)) if wiki.id == lib_wiki.id else ()
+    return RunPlan(wplan.live, clean, version, errors, warnings, page_revs, manifest, tuple(previews),
+                   notes, tuple(draft_pages.values()), drafts, previewed, tuple(deleted),
+                   wplan.drafts, library_pages)
+
+
+def plan_status(fetched: Fetched, library: Library, wiki: WikiConfig, run: RunPlan,
+                wstate: SyncState, outcome: WikiOutcome, local: Local,
+                published: "publishing.Published | None", now_live: "publishing.Live",
+                checked: str) -> str:
+    """The status page of *wiki* after the run's edits (*outcome*: its errors, conflicts,
+    version; *wstate*: the state as the run left it)."""
+    config = fetched.config
+    lib, lib_wiki = config.library, config.library_wiki
+    lib_index = "" if wiki.id == lib_wiki.id else lib_wiki.index
+    picked = library.picked
+
+    def page_error(p: Problem) -> PageError:
+        rev = run.page_revs.get(p.file)
+        index = lib_index if p.file != wiki.variant_page else ""
+        return PageError(p, rev.revid if rev else 0, wstate.good.get(p.file, 0),
+                         rev.user if rev else "", index)
+
+    draft_lines = tuple(DraftLine(t, int(v[0]), int(v[1]),
+                                  wiki.previews + tour_id_from_title(t, lib.drafts))
+                        for t, v in sorted(wstate.drafts.items())) \
+        if wiki.id == lib_wiki.id and fetched.drafts_on else ()
+    interrupted = published is not None and published.code not in (0, 2)
+    state_warning = (Problem(STATE_TITLE, 1, 1, outcome.state_problem, "", "warning"),) \
+        if outcome.state_problem else ()
+    return render_status(Status(
+        publishing="interrupted" if interrupted else "",
+        publish_version=outcome.version, publish_done=published.done if published else 0,
+        publish_total=published.total if published else 0,
+        switched=bool(published and published.switched),
+        resumed=outcome.resumed if outcome.published else "", **_pointer_fields(now_live),
+        lang=wiki.language, errors=tuple(page_error(p) for p in outcome.errors),
+        warnings=run.warnings + state_warning,
+        live_version=wstate.version,
+        live_sources=tuple(sorted(wstate.good.items())),
+        fixed=tuple(wstate.fixed), conflicts=tuple(outcome.conflicts),
+        sources=tuple(sorted(run.page_revs)), checked=checked,
+        previews=tuple(t for t, _, _ in run.own_pages),
+        source_index=lib_index, schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
+        docs=docs_title(wiki), drafts=draft_lines,
+        # the library's protection is the library wiki's business: only its status page warns
+        waiting=len(picked.waiting) + (len(local.pick.waiting) if local.pick else 0),
+        review=render_review(wiki.language, library=picked if wiki.id == lib_wiki.id
+                             else replace(picked, gaps=[]), local=local.pick,
+                             trust=lib_wiki.trust, local_trust=wiki.trust, source_index=lib_index)))
+
+
+def status_in_progress(fetched: Fetched, wiki: WikiConfig, run: RunPlan, wstate: SyncState,
+                       resumed: str, now_live: "publishing.Live", checked: str,
+                       started: str) -> str:
+    """The status page written just before a publish's first edit: readers keep the live
+    version until the one edit that switches them."""
+    lib_wiki = fetched.config.library_wiki
+    return render_status(Status(
+        lang=wiki.language, live_version=wstate.version,
+        live_sources=tuple(sorted(wstate.good.items())),
+        sources=tuple(sorted(run.page_revs)), checked=checked,
+        source_index="" if wiki.id == lib_wiki.id else lib_wiki.index,
+        schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
+        docs=docs_title(wiki), publishing="in-progress",
+        publish_version=run.version, publish_started=started,
+        resumed=resumed, **_pointer_fields(now_live)))
+
+
+# -- execute (I/O) ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Working:
+    """The state of the wiki being worked on, as far as the work got (see :func:`execute_run`)."""
+
+    state: SyncState
+
+
+def execute_run(fetched: Fetched, library: Library, wiki: WikiConfig, site, run: RunPlan,
+                local: Local, box: _Working, keeper: LeaseKeeper, outcome: WikiOutcome,
+                now: Callable[[], str]) -> None:
+    """Do what *run* says on *wiki*: publish (or tell the editors of broken pages), write the
+    drafts' pages, then the status and the sync's other pages through the deploy. *box.state*
+    is replaced as each step is done, so that what was done before a failure (talk notes sent)
+    is still written."""
+    wstate = box.state
+    outcome.errors = list(run.errors)
+    outcome.version = run.version
+    published = None
+    if run.live and run.clean:
+        if run.deploy is None:  # the operator's preview: clean, nothing published
+            wstate = box.state = syncplan.after_clean_preview(wstate)
+        else:
+            published = publishing.publish(
+                site, run.deploy, keeper, started=now(),
+                before_edits=lambda now_live: _write_page(
+                    site, wiki.status, status_in_progress(fetched, wiki, run, wstate, outcome.resumed,
+                                                          now_live, now(), now()),
+                    msg("wikitours-sync-summary-status", wiki.language)),
+                deploy=lambda s, m, progress: _deploy(
+                    s, m, "MediaWiki:Wikitours/deployed.json", False, progress))
+            outcome.live = published.after.version
+            if published.code == 2:
+                outcome.conflicts = _conflicts(site, run.deploy, "MediaWiki:Wikitours/deployed.json")
+            elif published.code != 0:
+                outcome.errors = [Problem(wiki.status, 1, 1, T("wikitours-problem-sync-deploy-stopped"),
+                                          T("wikitours-hint-sync-deploy-stopped", "interface-admin"))]
             else:
-                local_text = read_texts(site, [wiki.variant_page]).get(wiki.variant_page)
-        # Only drafts changed: the live tours are compiled (for the status page and as the
-        # drafts' base) but neither deployed nor reported again.
-        live = plan(wiki, wstate).live
-        outcome.drafts_only = not live
-        loaded = load_library_for(config, wiki, texts, sources, local_text)
-        built, problems, variant = compile_for(wiki, loaded, translations, local_text,
-                                               translation_problems)
-        errors = [p for p in problems if p.severity == "error"]
-        warnings = [p for p in problems if p.severity != "error"]
-        outcome.errors = errors
-        own_pages: list[tuple[str, str, str]] = []
-
-        page_revs = dict(sources)
-        if local_rev is not None:
-            page_revs[wiki.variant_page] = local_rev
-        good = wstate.good
-        lib_index = "" if wiki.id == lib_wiki.id else lib_wiki.index
-        published = None
-        if not live:
-            pass
-        elif not errors and built is not None:
-            manifest, data = _manifest(built, loaded.library.file, variant)
-            outcome.version = data["library_version"]
-            if preview:
-                base_lang = wiki.language
-                for page in built.pages:
-                    if page.kind == "help" and page.tour and page.lang in (base_lang, loaded.library.source_language) \
-                            and not page.title.rsplit("/", 1)[-1] == page.lang:
-                        own_pages.append((wiki.previews + page.tour, page.model, page.content))
-                code = 0
-            else:
-                def before_edits(now_live: publishing.Live) -> None:
-                    # Readers keep the live version until the one edit that switches them.
-                    _write_page(site, wiki.status, render_status(Status(
-                        lang=wiki.language, live_version=wstate.version,
-                        live_sources=tuple(sorted(wstate.good.items())),
-                        sources=tuple(sorted(page_revs)), checked=now(), source_index=lib_index,
-                        schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
-                        docs=docs_title(wiki), publishing="in-progress",
-                        publish_version=outcome.version, publish_started=now(),
-                        resumed=outcome.resumed, **_pointer_fields(now_live))),
-                        msg("wikitours-sync-summary-status", wiki.language))
-
-                published = publishing.publish(
-                    site, manifest, keeper, started=now(), before_edits=before_edits,
-                    deploy=lambda s, m, progress: _deploy(
-                        s, m, "MediaWiki:Wikitours/deployed.json", False, progress))
-                code = published.code
-                outcome.live = published.after.version
-                if code == 2:
-                    outcome.conflicts = _conflicts(site, manifest, "MediaWiki:Wikitours/deployed.json")
-                elif code != 0:
-                    outcome.errors = [Problem(wiki.status, 1, 1, T("wikitours-problem-sync-deploy-stopped"),
-                                              T("wikitours-hint-sync-deploy-stopped", "interface-admin"))]
-            if code == 0 and not preview:
                 outcome.published = True
                 wstate = box.state = syncplan.after_publish(
-                    wstate, {t: r.revid for t, r in page_revs.items()}, outcome.version)
-            elif preview and code == 0:
-                wstate = box.state = syncplan.after_clean_preview(wstate)
-        else:
-            # The note goes to the wiki where the page is; the library wiki's own sync tells
-            # library editors, so a local wiki does not post a second note.
-            home = (lambda t: wiki.id == (wiki if t == wiki.variant_page else lib_wiki).id)
-            notes = syncplan.plan_error_notes(wstate, [p.file for p in errors],
-                                              {t: r.revid for t, r in page_revs.items()}, home)
-            notified = set(notes.settled)
-            for title, revid, count in notes.send:
-                if _tell_editor(site, wiki, title, page_revs[title], good.get(title, 0), count):
-                    outcome.notified.append((title, revid))
-                notified.add((title, revid))
-            wstate = box.state = syncplan.after_errors(wstate, notes.reported, notified)
+                    wstate, {t: r.revid for t, r in run.page_revs.items()}, outcome.version)
+    elif run.notes is not None:
+        notified = set(run.notes.settled)
+        for title, revid, count in run.notes.send:
+            if _tell_editor(site, wiki, title, run.page_revs[title], wstate.good.get(title, 0), count):
+                outcome.notified.append((title, revid))
+            notified.add((title, revid))
+        wstate = box.state = syncplan.after_errors(wstate, run.notes.reported, notified)
+    if run.drafts_todo:
+        outcome.drafts.update(run.drafts)
+        wstate = box.state = syncplan.after_drafts(wstate, run.previewed, run.deleted,
+                                                   fetched.inputs(wiki), fetched.is_draft)
+    now_live = published.after if published is not None else publishing.read_live(site)
+    outcome.live = now_live.version
+    own_pages = list(run.own_pages)
+    own_pages.append((wiki.status, "wikitext",
+                      plan_status(fetched, library, wiki, run, wstate, outcome, local, published,
+                                  now_live, now())))
+    own_pages.extend(run.library_pages)
+    # Previews are written directly: only the sync writes them and each run writes only the
+    # changed drafts' ones, which the deploy's record (the whole set of pages) cannot hold.
+    for title, model, text in run.draft_pages:
+        _write_page(site, title, text, msg("wikitours-sync-summary-preview", wiki.language,
+                                           tour_id_from_title(title, wiki.previews)
+                                           .removesuffix(".json")), model)
+    # Everything else goes through the deploy (one batched read; only changed pages edited).
+    _deploy(site, _own_pages(own_pages, outcome.version or "-"), SYNC_STATE_TITLE, True,
+            lambda *_: keeper.touch())
+    # A deploy that stopped (hand-edited pages, missing rights) is tried again next run;
+    # errors in the sources wait for the next edit of the sources.
+    done = bool(outcome.published or run.errors or (fetched.preview and not outcome.conflicts))
+    box.state = syncplan.after_run(wstate, live=run.live, inputs=fetched.inputs(wiki), done=done)
 
-        def page_error(p: Problem) -> PageError:
-            rev = page_revs.get(p.file)
-            index = lib_index if p.file != wiki.variant_page else ""
-            return PageError(p, rev.revid if rev else 0, good.get(p.file, 0), rev.user if rev else "", index)
 
-        draft_pages: dict[str, tuple[str, str, str]] = {}
-        todo_drafts = plan(wiki, wstate).drafts
-        if todo_drafts:
-            previewed: dict[str, tuple[int, int]] = {}
-            deleted: list[str] = []
-            for title in todo_drafts:
-                keeper.touch()  # many drafts take a while: the lease stays ours
-                draft_id = tour_id_from_title(title, lib.drafts)
-                if title not in drafts:  # deleted: the preview says so; the live tours stay
-                    deleted.append(title)
-                    draft_pages[wiki.previews + draft_id] = (
-                        wiki.previews + draft_id, "wikitext",
-                        render_draft_deleted(wiki.language, draft=title))
-                    continue
-                tried: list = []
-                preview_title, text, count = draft_preview(config, wiki, texts, sources, local_text,
-                                                           drafts[title], translations,
-                                                           translation_problems, tried)
-                draft_pages[preview_title] = (preview_title, "wikitext", text)
-                previewed[title] = (drafts[title].revid, count)
-                draft_pages.update((t[0], t) for t in tried)
-                outcome.drafts[title] = count
-            wstate = box.state = syncplan.after_drafts(
-                wstate, previewed, deleted, inputs(wiki), lambda t: _is_draft_page(t, lib.drafts))
-        if draft_pages:  # a draft's preview wins over an operator's -preview of the same tour
-            own_pages = [p for p in own_pages if p[0] not in draft_pages]
-        draft_lines = tuple(DraftLine(t, int(v[0]), int(v[1]),
-                                      wiki.previews + tour_id_from_title(t, lib.drafts))
-                            for t, v in sorted(wstate.drafts.items())) \
-            if wiki.id == lib_wiki.id and drafts_on else ()
+def _finish(wiki: WikiConfig, site, board: Board, box: _Working, cache: dict,
+            log: Callable[[str], None]) -> None:
+    """The final write of the wiki's state, which releases the lease; the cache follows it."""
+    # This run ended the publish (finished, or stopped and reported on the status page).
+    wstate = box.state.with_(publishing=None)
+    try:
+        revid = write_state(site, STATE_TITLE, render_state(wstate, None),
+                            msg("wikitours-sync-summary-state", wiki.language))
+    except Exception as error:  # noqa: BLE001 - the lease then expires by itself
+        log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
+        cache.pop(wiki.id, None)
+        return
+    cache[wiki.id] = wstate.to_cache(revid or board.revid)
 
-        now_live = published.after if published is not None else publishing.read_live(site)
-        outcome.live = now_live.version
-        interrupted = published is not None and published.code not in (0, 2)
-        status = Status(
-            publishing="interrupted" if interrupted else "",
-            publish_version=outcome.version, publish_done=published.done if published else 0,
-            publish_total=published.total if published else 0,
-            switched=bool(published and published.switched),
-            resumed=outcome.resumed if outcome.published else "", **_pointer_fields(now_live),
-            lang=wiki.language, errors=tuple(page_error(p) for p in outcome.errors),
-            warnings=tuple(warnings) + state_warning(outcome),
-            live_version=wstate.version,
-            live_sources=tuple(sorted(wstate.good.items())),
-            fixed=tuple(wstate.fixed), conflicts=tuple(outcome.conflicts),
-            sources=tuple(sorted(page_revs)), checked=now(),
-            previews=tuple(t for t, _, _ in own_pages),
-            source_index=lib_index, schema=SCHEMA_TITLE if wiki.id == lib_wiki.id else "",
-            docs=docs_title(wiki), drafts=draft_lines,
-            # the library's protection is the library wiki's business: only its status page warns
-            waiting=len(picked.waiting) + (len(local_pick.waiting) if local_pick else 0),
-            review=render_review(wiki.language, library=picked if wiki.id == lib_wiki.id
-                                 else replace(picked, gaps=[]), local=local_pick,
-                                 trust=lib_wiki.trust, local_trust=wiki.trust, source_index=lib_index))
-        own_pages.append((wiki.status, "wikitext", render_status(status)))
-        if wiki.id == lib_wiki.id:
-            own_pages.extend(_library_pages(config, wiki, loaded, translations_tours, site))
-        # Previews are written directly: only the sync writes them and each run writes only the
-        # changed drafts' ones, which the deploy's record (the whole set of pages) cannot hold.
-        for title, model, text in draft_pages.values():
-            _write_page(site, title, text, msg("wikitours-sync-summary-preview", wiki.language,
-                                               tour_id_from_title(title, wiki.previews)
-                                               .removesuffix(".json")), model)
-        # Everything else goes through the deploy (one batched read; only changed pages edited).
-        _deploy(site, _own_pages(own_pages, outcome.version or "-"), SYNC_STATE_TITLE, True,
-                lambda *_: keeper.touch())
-        # A deploy that stopped (hand-edited pages, missing rights) is tried again next run;
-        # errors in the sources wait for the next edit of the sources.
-        done = bool(outcome.published or errors or (preview and not outcome.conflicts))
-        box.state = syncplan.after_run(wstate, live=live, inputs=inputs(wiki), done=done)
-        log(f"{wiki.id}: " + (f"drafts {len(outcome.drafts)}" if not live else
-                              "published " + outcome.version if outcome.published else
-                              f"{len(outcome.errors)} error(s), nothing published" if outcome.errors else
-                              f"{len(outcome.conflicts)} conflict(s)" if outcome.conflicts else "checked"))
 
+def _log_outcome(wiki: WikiConfig, run: RunPlan, outcome: WikiOutcome,
+                 log: Callable[[str], None]) -> None:
+    """One console line per wiki worked on: what the run did there."""
+    log(f"{wiki.id}: " + (f"drafts {len(outcome.drafts)}" if not run.live else
+                          "published " + outcome.version if outcome.published else
+                          f"{len(outcome.errors)} error(s), nothing published" if outcome.errors else
+                          f"{len(outcome.conflicts)} conflict(s)" if outcome.conflicts else "checked"))
+
+
+def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, preview: bool = False,
+              force: bool = False, now: Callable[[], str] = _now, log: Callable[[str], None] = print,
+              holder: str = "", simulate: bool = False) -> SyncResult:
+    """One pass over every wiki: fetch, then per wiki under its lease plan and execute.
+
+    *state* is the local cache (a dict, saved by the caller; ``{}`` when it was lost): it only
+    decides whether a wiki may have work. A wiki that may is read from its state page, which is
+    the truth, and worked on only under this sync's lease (*holder*, default a new id).
+
+    *simulate* (with Pywikibot's ``-simulate``, which blocks every edit): no lease is claimed
+    and neither the state page nor the cache is updated; the work runs so that each edit it
+    would make is printed."""
+    holder = holder or new_holder()
+    result = SyncResult(outcomes={w.id: WikiOutcome(w.id) for w in config.wikis})
+    fetched = fetch_revisions(_localise(config, sites), sites, preview=preview, force=force)
+    cache = state["wikis"] = state["wikis"] if isinstance(state.get("wikis"), dict) else {}
+    todo, boards = fetch_boards(fetched, sites, cache, result, log)
+    if not todo:
+        return result
+    review_cache = state["review"] = state["review"] if isinstance(state.get("review"), dict) else {}
+    # The drafts to compile are read with the library's pages (50 per request).
+    library = fetch_library(fetched, sites[fetched.config.library_wiki.id],
+                            [t for w in todo for t in fetched.plan(w, boards[w.id].state).drafts
+                             if t in fetched.drafts], review_cache)
     for wiki in todo:
         # Each wiki's lease is taken just before its work, so a slow deploy on one wiki does
         # not eat the lease of the next.
-        site, outcome = sites[wiki.id], result.outcomes[wiki.id]
+        site, outcome, board = sites[wiki.id], result.outcomes[wiki.id], boards[wiki.id]
         try:
             # a simulation claims nothing: Pywikibot would block the claim's edit anyway
-            taken = boards[wiki.id].revid or -1 if simulate else \
-                _take(wiki, site, boards[wiki.id], holder, outcome, log)
+            taken = board.revid or -1 if simulate else _take(wiki, site, board, holder, outcome, log)
         except Exception as error:  # noqa: BLE001 - a claim that was saved expires by itself
             log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
             continue
         if not taken:
             continue
         outcome.changed = True
-        box = _Working(boards[wiki.id].state)
-        keeper = LeaseKeeper(site, holder, boards[wiki.id], taken,
-                             lambda until, w=wiki: msg("wikitours-sync-summary-lease", w.language,
-                                                       until))
+        box = _Working(board.state)
+        keeper = LeaseKeeper(site, holder, board, taken,
+                             lambda until, w=wiki: msg("wikitours-sync-summary-lease", w.language, until))
         try:
-            work(wiki, box, keeper)
+            # Only drafts changed: the live tours are compiled (for the status page and as the
+            # drafts' base) but neither deployed nor reported again.
+            outcome.drafts_only = not fetched.plan(wiki, box.state).live
+            local = fetch_local(fetched, wiki, site, review_cache)
+            run = plan_run(fetched, library, wiki, box.state, local,
+                           lambda t, s=site: _split_title(s, t), keeper.touch)
+            execute_run(fetched, library, wiki, site, run, local, box, keeper, outcome, now)
+            _log_outcome(wiki, run, outcome, log)
         except LeaseLost:
             # Another sync works on the wiki now (our lease ran out): its page stays as it is.
             log(_ui("wikitours-sync-console-lease-lost", wiki.id))
@@ -845,27 +1018,9 @@ def sync_once(config: Config, sites: Mapping[str, object], state: dict, *, previ
         except Exception as error:  # noqa: BLE001 - one wiki's failure must not stop the others
             log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
             box.state = box.state.with_(inputs="")  # tried again next run
-        if simulate:
-            continue  # nothing was saved: the state page and the cache stay as they were
-        # This run ended the publish (finished, or stopped and reported on the status page).
-        wstate = box.state.with_(publishing=None)
-        # The final write releases the lease (the state without it).
-        try:
-            revid = write_state(site, STATE_TITLE, render_state(wstate, None),
-                                msg("wikitours-sync-summary-state", wiki.language))
-        except Exception as error:  # noqa: BLE001 - the lease then expires by itself
-            log(_ui("wikitours-sync-console-failed", wiki.id, f"{type(error).__name__}: {error}"))
-            cache.pop(wiki.id, None)
-            continue
-        cache[wiki.id] = wstate.to_cache(revid or boards[wiki.id].revid)
+        if not simulate:  # else nothing was saved: the state page and the cache stay as they were
+            _finish(wiki, site, board, box, cache, log)
     return result
-
-
-@dataclass
-class _Working:
-    """The state of the wiki being worked on, as far as the work got (see ``work``)."""
-
-    state: SyncState
 
 
 def _pointer_fields(live: "publishing.Live") -> dict:
@@ -876,12 +1031,14 @@ def _pointer_fields(live: "publishing.Live") -> dict:
 
 
 def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,
-                   files: Mapping[str, MessageFile], site) -> list[tuple[str, str, str]]:
-    """Edit notice, schema and translation status pages of the library wiki."""
+                   files: Mapping[str, MessageFile],
+                   split_title: Callable[[str], tuple[int, str]]) -> list[tuple[str, str, str]]:
+    """Edit notice, schema and translation status pages of the library wiki (*split_title*:
+    a title's namespace number and rest, as the wiki knows them)."""
     lib = config.library
     pages: list[tuple[str, str, str]] = []
     tours_base = lib.tours.rstrip("/") if not lib.single else lib.tours
-    ns_number, rest = _split_title(site, tours_base)
+    ns_number, rest = split_title(tours_base)
     rest = rest.replace(" ", "_")
     if rest:
         notice_title = f"MediaWiki:Editnotice-{ns_number}-{rest.replace('/', '-')}"
@@ -892,7 +1049,7 @@ def _library_pages(config: Config, wiki: WikiConfig, loaded: Loaded,
                                         previews=wiki.previews).rstrip("\n")
                       + " " + msg("wikitours-sync-editnotice-review", wiki.language,
                                   link(wiki.trust.approvals)) + "\n"))
-        draft_ns, draft_rest = _split_title(site, drafts.rstrip("/")) if drafts else (0, "")
+        draft_ns, draft_rest = split_title(drafts.rstrip("/")) if drafts else (0, "")
         if draft_rest:
             draft_rest = draft_rest.replace(" ", "_").replace("/", "-")
             pages.append((f"MediaWiki:Editnotice-{draft_ns}-{draft_rest}", "wikitext",

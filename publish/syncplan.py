@@ -1,10 +1,12 @@
 """The sync's decisions, pure: from a wiki's typed state (:class:`contracts.syncstate.SyncState`)
 and what was fetched (revision ids, the run's outcome) to what to do and the state to write.
 
-``publish/sync.py`` is the I/O around these functions: it fetches the revisions, asks
-:func:`plan_wiki` whether a wiki has work (and which drafts), executes the plan (compile,
-publish, notes, previews) and writes the state the transition functions here return. Nothing here
-reads a wiki or a clock, so each rule is tested directly (tests/publish/test_syncplan.py).
+``publish/sync.py`` runs each wiki as fetch → plan → execute: it fetches the revisions and
+asks :func:`plan_wiki` whether a wiki has work (and which drafts); its ``plan_run`` compiles and
+decides, with the rules here, what to publish, write and tell (a frozen ``RunPlan``, tested
+without a wiki in tests/publish/test_sync_runplan.py); ``execute_run`` does it and writes the state the
+transition functions here return. Nothing here reads a wiki or a clock, so each rule is tested
+directly (tests/publish/test_syncplan.py).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import json
 from typing import Iterable
 
 from tours.render.common import Page
-from tours.render.gadgetdata import tour_data_title
+
 
 __all__ = ["draft_data_title", "draft_data_page"]
 
@@ -30,11 +30,11 @@ def draft_data_title(tour_id: str) -> str:
 
 def draft_data_page(pages: Iterable[Page], tour_id: str) -> Page | None:
     """The draft's page from the build's *pages*, or None when the build has no such tour."""
-    data_title = tour_data_title(tour_id)
     tour = None
     messages: dict[str, dict] = {}
     for page in pages:
-        if page.title == data_title:
+        # the tour's data page, whatever its (versioned) title: contracts §3, §4
+        if page.kind == "tour-data" and page.tour == tour_id:
             tour = json.loads(page.content)
         elif page.kind == "messages" and page.tour == tour_id and page.lang:
             if len(messages) < MAX_LANGUAGES:
