@@ -127,8 +127,11 @@ def cohort(cohort_id: int):
     wiki = learning.wiki_config(cohort.wiki)
     lib = learning.library(wiki=cohort.wiki)
     names = [m.username for m in cohort.members]
+    # right after "Refresh" (?fresh=1) the page reads the wiki again: the refresh may have run
+    # in another worker process, whose progress cache this one does not share
+    fresh = request.args.get("fresh") == "1"
     try:
-        done = learning.refresh(wiki, names) if wiki and names else None
+        done = learning.refresh(wiki, names, fresh=fresh) if wiki and names else None
     except WikiError:
         done = None
         flash(("error", "wikitours-app-cohort-wiki-unavailable", ""))
@@ -168,7 +171,7 @@ def refresh(cohort_id: int):
         flash(("ok", "wikitours-app-cohort-refreshed", str(len(done.new) if done else 0)))
     except WikiError:
         flash(("error", "wikitours-app-cohort-wiki-unavailable", ""))
-    return redirect(url_for("cohorts.cohort", cohort_id=cohort.id), code=303)
+    return redirect(url_for("cohorts.cohort", cohort_id=cohort.id, fresh=1), code=303)
 
 
 @bp.post("/cohorts/<int:cohort_id>/members")

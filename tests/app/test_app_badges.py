@@ -53,9 +53,15 @@ def people(wiki):
 
 
 @pytest.fixture(scope="module")
-def app(people, database_url):
+def app(people, database_url, request, tmp_path_factory):
+    # A database of its own for each wiki: the module runs once per MediaWiki version, and the
+    # cohorts and assertions of one run must not meet the other's (database_url is shared).
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'wikitours.sqlite3'}"
+    else:
+        url = request.getfixturevalue("mariadb_server").create_database()
     app = create_app({
-        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url, "TOURS": {},
+        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": url, "TOURS": {},
         "WIKIS": [{"id": "local", "api": people.api, "index": people.index, "language": "en",
                    "project": "Project"}],
         "ADMINS": ["local:Admin"], "TRAINER_MIN_LEARNERS": 2,

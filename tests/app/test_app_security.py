@@ -170,7 +170,12 @@ def test_pages_in_real_chromium_break_no_policy(tmp_path):
     from tests.browser import launch
     from toolforge import db
 
-    app = make(tmp_path, WIKIS=[{"id": "local", "index": "http://127.0.0.1:9/index.php"}])
+    from toolforge import learning
+
+    # the app learns a wiki's tours from what it published; this wiki is unreachable, so the
+    # shipped library stands in (as the other app tests give it)
+    app = make(tmp_path, WIKIS=[{"id": "local", "index": "http://127.0.0.1:9/index.php"}],
+               LIBRARY=learning.load_library(Path(__file__).resolve().parents[2] / "tours.yaml"))
     db.upgrade(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -57,7 +57,9 @@ class Feed:
 
 
 @pytest.fixture(scope="module")
-def feed():
+def feed(mediawiki):
+    """The app's feed as a loopback stand-in: one per MediaWiki version of the run (the
+    module runs once per version; the badges of one run must not be the other's)."""
     state = Feed()
 
     class Handler(BaseHTTPRequestHandler):

@@ -10,8 +10,6 @@ every link form (``?wikitour=``, ``#wikitour=``, through ``Special:MyPage``) and
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from tests.gadget.test_gadget_support import (
     ROOT,
     build_and_deploy,
     close_ve_welcome,
-    progress_json,
+    record_of,
     wait_title,
     watch_errors,
 )
@@ -48,21 +46,6 @@ def shot(page, site, name: str) -> Path:
     path = SHOTS / f"{name}-{version(site)}.png"
     page.screenshot(path=str(path))
     return path
-
-
-def record_of(site, user: str, tour: str, status: str = "completed", timeout: float = 15) -> dict:
-    """The learner's record of *tour* once it has *status* (the gadget saves it in the
-    background after the popover changes)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    record = None
-    while time.monotonic() < deadline:
-        record = ((progress_json(site, user) or {}).get("tours") or {}).get(tour)
-        if record and record.get("status") == status:
-            return record
-        time.sleep(0.3)
-    raise AssertionError(f"{user}'s record of {tour} is {record!r}, not {status}")
 
 
 def click(page, name: str) -> None:
@@ -305,24 +288,11 @@ def test_a_typed_query_link_through_special_mypage(site, make_wiki, browser, tmp
 
 # -- talk pages: DiscussionTools (bundled and on by default since 1.43) or the classic editor ----
 
-DISCUSSIONTOOLS = "wfLoadExtension( 'Linter' );\nwfLoadExtension( 'DiscussionTools' );\n"
-
-
-def has_discussiontools() -> bool:
-    from localwiki import install
-
-    return (install.MEDIAWIKI / "extensions" / "DiscussionTools" / "extension.json").is_file()
-
-
 @pytest.fixture(scope="module")
-def talk_site(make_wiki, tmp_path_factory):
-    """A wiki as its version ships: with DiscussionTools where MediaWiki bundles it (1.43)."""
-    if not has_discussiontools():
-        return None
-    w = make_wiki(extra_settings=DISCUSSIONTOOLS)
-    w.maintenance("update", "--quick")
-    build_and_deploy(w, tmp_path_factory.mktemp("talkbuild"), languages=("en",))
-    return w
+def talk_site(site, mediawiki):
+    """The wiki as its version ships: the test wikis of a MediaWiki that bundles DiscussionTools
+    (1.43) run it, as it is on by default there; 1.39 has the classic editor only (None)."""
+    return site if "DiscussionTools" in mediawiki.extensions else None
 
 
 @pytest.mark.parametrize("skin", ["vector-2022", "vector", "minerva"])

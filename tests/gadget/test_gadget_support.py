@@ -155,6 +155,19 @@ def progress_json(wiki, user: str) -> dict | None:
     return json.loads(text) if text is not None else None
 
 
+def record_of(site, user: str, tour: str, status: str = "completed", timeout: float = 15) -> dict:
+    """The learner's record of *tour* once it has *status* (the gadget saves it in the
+    background after the popover changes)."""
+    deadline = time.monotonic() + timeout
+    record = None
+    while time.monotonic() < deadline:
+        record = ((progress_json(site, user) or {}).get("tours") or {}).get(tour)
+        if record and record.get("status") == status:
+            return record
+        time.sleep(0.3)
+    raise AssertionError(f"{user}'s record of {tour} is {record!r}, not {status}")
+
+
 def tour_page(tour_id: str, steps: list[dict], *, version: int = 1, badge=None) -> tuple[str, str, str]:
     """A hand-written tour data page (contracts §4) for tests that need unusual steps."""
     full = []

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tours.load import load_library
+from tours.load import load_file, load_library
 from publish.seed import (DEFAULT_HEADER, PagePlan, WikiRevision, page_sha, plan_pages,
                             same_library, split_library, verify, wrap_text)
 from tours.wikisource import SourcePage, load_from_pages
@@ -242,7 +242,8 @@ def test_push_tours_seeds_the_wiki_and_the_sync_layout_loads(wiki, tmp_path):
     source.write_text((ROOT / "tours.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     run = _push(wiki, tmp_path, "--tours", str(source))
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "7 tour pages: 7 created, 0 updated, 0 unchanged, 0 left alone, 0 conflicts" \
+    pages = len(load_file(ROOT / "tours.yaml")[0].tours) + 1  # each tour's page and the library
+    assert f"{pages} tour pages: {pages} created, 0 updated, 0 unchanged, 0 left alone, 0 conflicts" \
         in run.stdout
     first = wiki.wikitext(f"{PREFIX}first-edit.yaml")
     assert first.startswith("<pre>\nid: first-edit\n")
