@@ -143,6 +143,12 @@ ELEMENTS: dict[str, Element] = {
                  where="ve-welcome"),
         _element("reply-link", "DiscussionTools' 'Reply' link under the first comment",
                  (Sel(".ext-discussiontools-init-replylink-buttons", dt=True),), where="talk"),
+        # ask-mentor's "Add topic" with DiscussionTools (on by default since MediaWiki 1.43): its
+        # new topic button first where it runs, Minerva's only add-topic control there
+        _element("new-topic", "the control that starts a new topic on a talk page, in any skin",
+                 ("#ca-addsection", ".ext-discussiontools-init-new-topic-button"),
+                 minerva=(".ext-discussiontools-init-new-topic-button", ".minerva-talk-add-button",
+                          "#ca-addsection"), where="discussion"),
         # first-edit's "Open the editor": either editor's tab. Minerva on MediaWiki 1.43 has
         # #ca-editsource / #ca-createsource (and visual tabs its VisualEditor cannot use
         # without MobileFrontend), 1.39 one #ca-edit.

@@ -242,8 +242,8 @@ def test_push_tours_seeds_the_wiki_and_the_sync_layout_loads(wiki, tmp_path):
     source.write_text((ROOT / "tours.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     run = _push(wiki, tmp_path, "--tours", str(source))
     assert run.returncode == 0, run.stdout + run.stderr
-    pages = len(load_file(ROOT / "tours.yaml")[0].tours) + 1  # each tour's page and the library
-    assert f"{pages} tour pages: {pages} created, 0 updated, 0 unchanged, 0 left alone, 0 conflicts" \
+    count = len(load_file(ROOT / "tours.yaml")[0].tours) + 1  # each tour's page and the library
+    assert f"{count} tour pages: {count} created, 0 updated, 0 unchanged, 0 left alone, 0 conflicts" \
         in run.stdout
     first = wiki.wikitext(f"{PREFIX}first-edit.yaml")
     assert first.startswith("<pre>\nid: first-edit\n")
@@ -259,7 +259,7 @@ def test_push_tours_seeds_the_wiki_and_the_sync_layout_loads(wiki, tmp_path):
     assert same_library(loaded.library, load_library(source.read_text(), "x")[0])
 
     again = _push(wiki, tmp_path, "--tours", str(source))
-    assert again.returncode == 0 and "0 created, 0 updated, 7 unchanged" in again.stdout
+    assert again.returncode == 0 and f"0 created, 0 updated, {count} unchanged" in again.stdout
 
     # an editor changes a tour on the wiki; the file did not change: the page is left alone
     wiki.edit(f"{PREFIX}first-edit.yaml",
