@@ -235,6 +235,21 @@ def fetch_feed(app_url: str, wiki_id: str, since: str, session: requests.Session
         since = cursor
 
 
+@dataclass(frozen=True)
+class NoteOutcome:
+    """What became of one talk-page note: ``saved``, ``nothing`` (all there already),
+    ``excluded`` ({{bots}}), ``paused`` (stop page), ``denied``, ``failed`` or ``busy`` (the
+    page kept changing). *items* are the entries the note was (or would have been) about."""
+    kind: str
+    items: list = field(default_factory=list)
+    info: str = ""
+
+    @property
+    def final(self) -> bool:
+        """Whether the run may move its cursor past these entries (False: try again)."""
+        return self.kind not in ("paused", "failed", "busy")
+
+
 @dataclass
 class BadgeReport:
     announced: list[tuple[str, str]] = field(default_factory=list)
@@ -336,38 +351,56 @@ class BadgeAnnouncer:
 
     def _record_on(self, page, wanted: Sequence[Revocation]) -> bool:
         """Append the notes of *wanted* not yet on *page*; False when it should be retried."""
+        who = sanitize(wanted[0].user, 80)
+        outcome = self._append_note(
+            page,
+            lambda text: [item for item in wanted if item.id not in
+                          {m.get("id") for m in markers.find(text, "badge-revoked")}],
+            lambda todo: revocation_text(todo, self.lang, self.help_prefix),
+            "wikitours-bot-summary-badge-revoked")
+        if outcome.kind == "saved":
+            for item in outcome.items:
+                self.report.revoked.append((item.user, item.badge))
+                self.log(f"revocation of {item.badge} for {who}: recorded")
+        elif outcome.kind == "excluded":
+            self.log(f"revocation for {who}: skipped, excluded-by {outcome.info}")
+        elif outcome.kind == "denied":
+            self.log(f"revocation for {who}: edit-denied")
+        elif outcome.kind == "failed":
+            self.report.failed.append((wanted[0].user, outcome.info))
+        return outcome.final
+
+    def _append_note(self, page, pending: Callable[[str], list],
+                     render: Callable[[list], str], summary_key: str) -> "NoteOutcome":
+        """Append the note for whatever *pending* finds missing on *page*, in one edit.
+
+        The one loop behind both talk-page notes (badges announced, revocations recorded): what is
+        pending is read from the page's markers on every attempt, so a note that another run saved
+        meanwhile is never written twice; {{bots}}/{{nobots}} and the stop page are honoured; an
+        edit conflict re-reads the page and tries again (three attempts)."""
         for _ in range(3):
-            done = {m.get("id") for m in markers.find(page.text, "badge-revoked")}
-            todo = [item for item in wanted if item.id not in done]
+            todo = pending(page.text)
             if not todo:
-                return True
+                return NoteOutcome("nothing")
             allowed = exclusion.check(page.text, self.wiki.user_name, message_type="badge")
             if not allowed.allowed:
-                self.log(f"revocation for {sanitize(todo[0].user, 80)}: skipped, "
-                         f"excluded-by {allowed.reason}")
-                return True
+                return NoteOutcome("excluded", todo, allowed.reason)
             if not self.may_edit():
-                return False
-            note = revocation_text(todo, self.lang, self.help_prefix)
+                return NoteOutcome("paused", todo)
+            note = render(todo)
             text = (page.text.rstrip() + "\n\n" + note + "\n") if page.text.strip() \
                 else note + "\n"
-            summary = message("wikitours-bot-summary-badge-revoked", self.lang,
-                              ", ".join(item.label for item in todo))
+            summary = message(summary_key, self.lang, ", ".join(item.label for item in todo))
             result = self.wiki.save(page, text, summary)
             if result.ok:
-                for item in todo:
-                    self.report.revoked.append((item.user, item.badge))
-                    self.log(f"revocation of {item.badge} for {sanitize(item.user, 80)}: recorded")
-                return True
+                return NoteOutcome("saved", todo)
             if result.status in ("conflict", "exists", "missing"):
                 page = self.wiki.read([page.title])[page.title]
                 continue
             if result.status == "denied":
-                self.log(f"revocation for {sanitize(todo[0].user, 80)}: edit-denied")
-                return True
-            self.report.failed.append((todo[0].user, result.info))
-            return False
-        return False
+                return NoteOutcome("denied", todo, result.info)
+            return NoteOutcome("failed", todo, result.info)
+        return NoteOutcome("busy")
 
     def _skip(self, item: Assertion, reason: str) -> None:
         self.report.skipped.append((item.user, item.badge, reason))
@@ -395,43 +428,31 @@ class BadgeAnnouncer:
                     self._skip(item, "no such user on this wiki")
                 continue
             page = talk[f"User talk:{name}"]
-            for attempt in range(3):
-                done = markers.badges(page.text)
-                todo = [item for item in wanted if item.badge not in done]
-                for item in wanted:
-                    if item.badge in done and attempt == 0:
-                        self._skip(item, "already announced")
-                if not todo:
-                    break
-                allowed = exclusion.check(page.text, self.wiki.user_name, message_type="badge")
-                if not allowed.allowed:
-                    for item in todo:
-                        self._skip(item, f"excluded-by {allowed.reason}")
-                    break
-                if not self.may_edit():
-                    return False
-                note = note_text(todo, self.lang, self.help_prefix)
-                text = (page.text.rstrip() + "\n\n" + note + "\n") if page.text.strip() \
-                    else note + "\n"
-                summary = message("wikitours-bot-summary-badge", self.lang,
-                                  ", ".join(item.label for item in todo))
-                result = self.wiki.save(page, text, summary)
-                if result.ok:
-                    for item in todo:
-                        self.report.announced.append((name, item.badge))
-                        self.log(f"badge {item.badge} for {sanitize(name, 80)}: announced")
-                    break
-                if result.status in ("conflict", "exists", "missing"):
-                    page = self.wiki.read([page.title])[page.title]
-                    continue
-                if result.status == "denied":
-                    for item in todo:
-                        self._skip(item, f"edit-denied: {result.info}")
-                    break
-                self.report.failed.append((name, result.info))
+            for item in wanted:
+                if item.badge in markers.badges(page.text):
+                    self._skip(item, "already announced")
+            outcome = self._append_note(
+                page,
+                lambda text, wanted=wanted: [item for item in wanted
+                                             if item.badge not in markers.badges(text)],
+                lambda todo: note_text(todo, self.lang, self.help_prefix),
+                "wikitours-bot-summary-badge")
+            if outcome.kind == "saved":
+                for item in outcome.items:
+                    self.report.announced.append((name, item.badge))
+                    self.log(f"badge {item.badge} for {sanitize(name, 80)}: announced")
+            elif outcome.kind == "excluded":
+                for item in outcome.items:
+                    self._skip(item, f"excluded-by {outcome.info}")
+            elif outcome.kind == "denied":
+                for item in outcome.items:
+                    self._skip(item, f"edit-denied: {outcome.info}")
+            elif outcome.kind == "paused":
+                return False
+            elif outcome.kind == "failed":
+                self.report.failed.append((name, outcome.info))
                 complete = False
-                break
-            else:
+            elif outcome.kind == "busy":
                 self.log(f"badges for {sanitize(name, 80)}: talk page kept changing; "
                          "trying again next run")
                 complete = False
