@@ -57,18 +57,31 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Conditions:
-    """A step's ``when`` or ``unless``: empty tuples and ``None`` mean "any"."""
+    """A step's ``when`` or ``unless``: when a step shows. Empty tuples and ``None`` mean
+    "any"; all given parts must hold.
+
+    The one type of conditions: the compiler's model (:class:`tours.model.Step`) holds it as
+    validated from ``tours.yaml``, the tour data carries it as JSON (:meth:`to_json`), the app
+    reads it back (:meth:`from_json`), so the three can never disagree on a field.
+
+    *actions* are MediaWiki actions (``view``, ``edit``, ``submit``, ``history``);
+    *namespaces* are namespace numbers; *skins* are skin names; *editors* are ``source`` and
+    ``visual``; *logged_in* is ``True``/``False`` or ``None`` for either.
+    """
 
     actions: tuple[str, ...] = ()
     namespaces: tuple[int, ...] = ()
     skins: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
     logged_in: bool | None = None
-    #: Page states of the source editor and the watch star, and the visual editor's open
-    #: dialogs: written only when given, so the data of tours without them is unchanged.
+    #: The source editor shows a preview / the changes (both are ``action=submit``), and the
+    #: page is on the reader's watchlist: written only when given, so the data of tours
+    #: without them is unchanged.
     previewing: bool | None = None
     showing_changes: bool | None = None
     watched: bool | None = None
+    #: Dialogs of the visual editor, one of which is open (``save``, ``cite``, ``link``,
+    #: ``welcome``, ``any``); written only when given.
     dialogs: tuple[str, ...] = ()
 
     def to_json(self) -> dict:

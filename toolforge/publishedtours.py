@@ -69,18 +69,12 @@ class Published:
 EMPTY = Published(Library("en", ()))
 
 
-def _conditions(c: tourdata.Conditions | None) -> Conditions:
-    if c is None:
-        return Conditions()
-    return Conditions(c.actions, c.namespaces, c.skins, c.editors, c.logged_in)
-
-
 def _step(step: tourdata.StepData, texts: Mapping[str, str]) -> Step:
     page = step.page
     return Step(step.id, texts.get(step.title, ""), texts.get(step.text, ""),
                 PageRef(str(page.get("kind") or "any"), str(page.get("title") or "")),
-                None, step.placement, step.highlight, step.advance, _conditions(step.when),
-                _conditions(step.unless))
+                None, step.placement, step.highlight, step.advance, step.when,
+                step.unless or Conditions())
 
 
 def library_from_published(index: tourdata.Index | None,
@@ -119,11 +113,7 @@ def known_from_library(library: Library) -> dict[str, dict[str, Any]]:
 
 def _is_branch(step: Step) -> bool:
     """Conditional steps that choose among readers (contracts §6)."""
-    return tourdata.is_branch(_contract(step.when), _contract(step.unless))
-
-
-def _contract(c: Conditions) -> tourdata.Conditions:
-    return tourdata.Conditions(c.actions, c.namespaces, c.skins, c.editors, c.logged_in)
+    return tourdata.is_branch(step.when, step.unless)
 
 
 def read_published(client: WikiClient) -> Published:
