@@ -33,7 +33,10 @@ from flask import Flask, current_app
 
 from contracts import tourdata
 from contracts.liveversion import LOADER_TITLE, Pointer, gadget_title, parse_pointer
-from tours.model import Badge, Conditions, Library, PageRef, Step, Tour, message_key
+from contracts.problems import Issue, page_issue
+from tours.messages import output_language
+from tours.model import Badge, Conditions, Library, PageRef, Step, Tour
+from tours.problemkinds import issue_text
 
 from .wikiclient import Wiki, WikiClient, WikiError
 
@@ -49,11 +52,12 @@ MAX_TOURS = 500
 @dataclass(frozen=True)
 class Published:
     """What one wiki publishes: its library, the pointer it was read through (None: fixed
-    titles) and the problems met (shown in the log; a bad page drops only itself)."""
+    titles) and the problems met (shown in the log in the operator's language; a bad page
+    drops only itself)."""
 
     library: Library
     pointer: Pointer | None = None
-    problems: tuple[str, ...] = ()
+    problems: tuple[Issue, ...] = ()
 
     @cached_property
     def known(self) -> dict[str, dict[str, Any]]:
@@ -142,7 +146,7 @@ def read_through(client: WikiClient, pointer: Pointer | None) -> Published:
         if data is not None and data.id == tid:
             tours[tid] = data
         elif data is not None:
-            problems.append(f"{title}: names tour {data.id!r}; left out")
+            problems.append(page_issue(title, "wikitours-problem-tourdata-other-tour", data.id))
     source = index.source_language if index is not None else "en"
     message_titles = {tid: gadget_title(pointer, "messages", tid, source) for tid in tours}
     texts: dict[str, dict[str, str]] = {}
@@ -213,8 +217,9 @@ class PublishedTours:
             log.warning("%s: cannot read the published tours (%s); keeping the %d known",
                         wiki_id, error, len(before.library.tours))
             return before
+        lang = output_language()
         for problem in published.problems[:20]:
-            log.warning("%s: %s", wiki_id, problem)
+            log.warning("%s: %s", wiki_id, issue_text(problem, lang))
         return published
 
 
