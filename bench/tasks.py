@@ -13,17 +13,11 @@ nothing changed shows the cost of keeping the list fresh (no edit).
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from localwiki import LocalWiki, pwbconfig  # noqa: E402
+from benchwiki import bot_site, fresh_wiki
 
 
 def main() -> int:
@@ -32,10 +26,7 @@ def main() -> int:
     parser.add_argument("--offers", type=int, default=20)
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="wikitours-bench-tasks-"))
-    pwbconfig.prepare_process(folder / "pywikibot")
-    wiki = LocalWiki.create(folder / "wiki", workers=2).start()
-    try:
+    with fresh_wiki("tasks") as wiki:
         from publish.tasklists import run
         from practice.tasktypes import LIST_TITLE
         from playground.practiceseed import seed_task_articles
@@ -49,7 +40,7 @@ def main() -> int:
                 range(args.articles)))
         print(f"seeded {args.articles + 5} articles in {time.monotonic() - started:.1f} s")
 
-        site = pwbconfig.site(wiki)
+        site = bot_site(wiki)
         site.tokens["csrf"]  # Pywikibot's own start-up reads are not the bot's work
         mark = wiki.log_mark()
         started = time.monotonic()
@@ -82,9 +73,6 @@ def main() -> int:
               f"{offers.total / args.offers:.2f} per offer, whatever the number of articles "
               "(browsers and the wiki's caches keep the answer an hour)")
         return 0 if listed else 1
-    finally:
-        wiki.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

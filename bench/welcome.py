@@ -14,17 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from localwiki import LocalWiki, pwbconfig  # noqa: E402
+from benchwiki import bot_site, fresh_wiki
 
 
 def main() -> int:
@@ -33,14 +27,11 @@ def main() -> int:
     parser.add_argument("--mentors", type=int, default=4)
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="wikitours-bench-welcome-"))
-    pwbconfig.prepare_process(folder / "pywikibot")
-    wiki = LocalWiki.create(folder / "wiki", workers=2).start()
-    try:
+    with fresh_wiki("welcome") as wiki:
         from wikiapi.client import Wiki
         from bot.welcome import Config, WelcomeBot
 
-        site = pwbconfig.site(wiki)
+        site = bot_site(wiki)
         quiet: list[str] = []
         WelcomeBot(Wiki(site), Config(), log=quiet.append).setup()
         mentors = [f"Bench Mentor {i}" for i in range(args.mentors)]
@@ -87,9 +78,6 @@ def main() -> int:
         again = wiki.api_counts(since=mark)
         print(f"a second pass with nothing new: {again.total} requests, {again.edits} edits")
         return 0 if welcomed == len(names) else 1
-    finally:
-        wiki.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,19 @@ def _safe_url(url: object) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+def _entry_problem(entry: dict) -> str | None:
+    """Why an entry of either feed (assertions, revocations) cannot be used: its badge id,
+    user name or badge page URL, checked the same way in both; None when they are fine."""
+    badge, user = entry.get("badge"), entry.get("user")
+    if not isinstance(badge, str) or not _BADGE_ID.match(badge):
+        return "bad badge id"
+    if not isinstance(user, str) or not is_valid_user(normalize_user(user)):
+        return "bad user name"
+    if not _safe_url(entry.get("url")):
+        return "badge page URL is not a plain http(s) URL"
+    return None
+
+
 def parse_feed(data: object, wiki_id: str) -> tuple[list[Assertion], str | None, list[str]]:
     """The usable assertions, the ``next`` cursor and a reason for each entry left out."""
     if not isinstance(data, dict) or not isinstance(data.get("assertions"), list):
@@ -93,16 +106,11 @@ def parse_feed(data: object, wiki_id: str) -> tuple[list[Assertion], str | None,
             problems.append(f"{where}: for wiki {sanitize(str(entry.get('wiki')), 40)!s}, "
                             f"not {wiki_id}")
             continue
-        badge, user = entry.get("badge"), entry.get("user")
-        if not isinstance(badge, str) or not _BADGE_ID.match(badge):
-            problems.append(f"{where}: bad badge id")
+        wrong = _entry_problem(entry)
+        if wrong:
+            problems.append(f"{where}: {wrong}")
             continue
-        if not isinstance(user, str) or not is_valid_user(normalize_user(user)):
-            problems.append(f"{where}: bad user name")
-            continue
-        if not _safe_url(entry.get("url")):
-            problems.append(f"{where}: badge page URL is not a plain http(s) URL")
-            continue
+        badge, user = entry["badge"], entry["user"]
         name, assessor = entry.get("name"), entry.get("awardedBy")
         assessor = normalize_user(assessor) if isinstance(assessor, str) else ""
         out.append(Assertion(str(entry.get("id", ""))[:100], badge, normalize_user(user),
@@ -142,19 +150,13 @@ def parse_revocations(data: object, wiki_id: str) -> tuple[list[Revocation], str
         if not isinstance(entry, dict) or entry.get("wiki") != wiki_id:
             problems.append(f"{where}: not an entry for {wiki_id}")
             continue
-        uid, badge, user = entry.get("id"), entry.get("badge"), entry.get("user")
-        if not isinstance(uid, str) or not _ASSERTION_ID.match(uid):
-            problems.append(f"{where}: bad assertion id")
+        uid = entry.get("id")
+        wrong = "bad assertion id" if not isinstance(uid, str) or not _ASSERTION_ID.match(uid) \
+            else _entry_problem(entry)
+        if wrong:
+            problems.append(f"{where}: {wrong}")
             continue
-        if not isinstance(badge, str) or not _BADGE_ID.match(badge):
-            problems.append(f"{where}: bad badge id")
-            continue
-        if not isinstance(user, str) or not is_valid_user(normalize_user(user)):
-            problems.append(f"{where}: bad user name")
-            continue
-        if not _safe_url(entry.get("url")):
-            problems.append(f"{where}: badge page URL is not a plain http(s) URL")
-            continue
+        badge, user = entry["badge"], entry["user"]
         reason, by, name = entry.get("reason"), entry.get("revokedBy"), entry.get("name")
         by = normalize_user(by) if isinstance(by, str) else ""
         out.append(Revocation(uid, badge, normalize_user(user), entry["url"],

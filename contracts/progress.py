@@ -4,6 +4,8 @@ The gadget writes it as the learner (``gadget/src/progress.js``); the app reads 
 only when the page's latest revision is the learner's own (:mod:`toolforge.wikiclient`). It is
 a claim, never proof: anybody can type one by hand, so every field is checked and bounded, a
 malformed entry is dropped alone (with a problem), and unknown statuses are no completions.
+Problems are values (:class:`contracts.problems.Issue`: a message key of ``i18n/compiler``
+and its parameters), shown in the reader's language by :func:`tours.problemkinds.issue_text`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Iterable
+
+from contracts.problems import Issue, Message, json_issue, page_issue
 
 __all__ = ["STATUSES", "MAX_PROGRESS_BYTES", "TourProgress", "Progress", "parse_progress",
            "render_progress", "parse_time", "progress_title"]
@@ -100,32 +104,33 @@ def _text(value: Any, limit: int = 64) -> str:
 
 
 def parse_progress(text: str, page: str = "wikitours.json") -> tuple[tuple[TourProgress, ...],
-                                                                     list[str]]:
-    """The tour entries of a progress page, and problems as ``PAGE: what is wrong`` lines.
+                                                                     list[Issue]]:
+    """The tour entries of a progress page, and the problems found in *page*.
 
     Entries that are malformed are dropped one by one with a problem, so a single bad entry
     never hides the learner's other tours. Unknown statuses are not completions.
     """
     if len(text.encode("utf-8")) > MAX_PROGRESS_BYTES:
-        return (), [f"{page}: the page is larger than {MAX_PROGRESS_BYTES} bytes; not read"]
+        return (), [page_issue(page, "wikitours-problem-page-too-large", MAX_PROGRESS_BYTES)]
     try:
         data = json.loads(text)
     except ValueError as error:
-        return (), [f"{page}: not valid JSON ({error}); the gadget rewrites it on the next tour"]
+        return (), [json_issue(page, error, Message("wikitours-hint-progress-rewritten"))]
     if not isinstance(data, dict):
-        return (), [f"{page}: expected a JSON object with \"format\" and \"tours\""]
-    problems: list[str] = []
+        return (), [page_issue(page, "wikitours-problem-progress-not-object")]
+    problems: list[Issue] = []
     if data.get("format") != 1:
-        problems.append(f"{page}: unknown \"format\" {data.get('format')!r}; expected 1")
+        problems.append(page_issue(page, "wikitours-problem-progress-format",
+                                   json.dumps(data.get("format"))[:64]))
         return (), problems
     tours = data.get("tours")
     if not isinstance(tours, dict):
-        return (), problems + [f"{page}: \"tours\" must be an object of tour id → entry"]
+        return (), problems + [page_issue(page, "wikitours-problem-progress-tours-not-object")]
     entries = []
     for tour_id, entry in tours.items():
         if not isinstance(entry, dict) or entry.get("status") not in STATUSES:
-            problems.append(f"{page}: tour {tour_id[:64]!r}: \"status\" must be one of "
-                            f"{', '.join(STATUSES)}")
+            problems.append(page_issue(page, "wikitours-problem-progress-status", tour_id[:64],
+                                       ", ".join(STATUSES)))
             continue
         kept = entry.get("completion")
         completion = None
@@ -133,8 +138,8 @@ def parse_progress(text: str, page: str = "wikitours.json") -> tuple[tuple[TourP
                 and entry["status"] != "completed"):
             completion = _entry(tour_id, {**kept, "status": "completed"})
         elif kept is not None:
-            problems.append(f"{page}: tour {tour_id[:64]!r}: \"completion\" must be an object "
-                            "beside a status other than completed; ignored")
+            problems.append(page_issue(page, "wikitours-problem-progress-completion",
+                                       tour_id[:64]))
         entries.append(replace(_entry(tour_id, entry), completion=completion))
     return tuple(entries), problems
 

@@ -14,7 +14,9 @@ the steps a wiki variant adds and the tours that exist only on that wiki.
 Pages are compact JSON (``ensure_ascii=False``, no spaces) with keys in a fixed order, so an
 unchanged library renders to the same bytes and deploys as no edits. The published data is
 hostile input to its readers (anyone with ``editsitejson`` can save anything there): parsing
-never raises, it returns the value and the problems found, and skips what it cannot use.
+never raises, it returns the value and the problems found (:class:`contracts.problems.Issue`
+values with message keys of ``i18n/compiler``, shown in the reader's language by
+:func:`tours.problemkinds.issue_text`), and skips what it cannot use.
 Fields a reader does not know are kept (``extra``) so they survive a round trip.
 """
 
@@ -24,6 +26,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
+
+from contracts.problems import Issue, json_issue, page_issue
 
 __all__ = ["Conditions", "StepData", "TourData", "IndexTour", "BadgeData", "Index", "dump",
            "parse_tour_data", "render_tour_data", "parse_index", "render_index",
@@ -40,15 +44,17 @@ def dump(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _load(text: str | None, title: str) -> tuple[Any, list[str]]:
+def _load(text: str | None, title: str) -> tuple[Any, list[Issue]]:
     if text is None:
-        return None, [f"{title}: missing"]
+        return None, [page_issue(title, "wikitours-problem-page-missing")]
     if len(text.encode("utf-8", "replace")) > MAX_PAGE_BYTES:
-        return None, [f"{title}: larger than {MAX_PAGE_BYTES} bytes; not read"]
+        return None, [page_issue(title, "wikitours-problem-page-too-large", MAX_PAGE_BYTES)]
     try:
         return json.loads(text), []
-    except (ValueError, RecursionError) as error:
-        return None, [f"{title}: not valid JSON ({error})"]
+    except RecursionError:
+        return None, [page_issue(title, "wikitours-problem-page-nested-too-deeply")]
+    except ValueError as error:
+        return None, [json_issue(title, error)]
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -57,18 +63,31 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Conditions:
-    """A step's ``when`` or ``unless``: empty tuples and ``None`` mean "any"."""
+    """A step's ``when`` or ``unless``: when a step shows. Empty tuples and ``None`` mean
+    "any"; all given parts must hold.
+
+    The one type of conditions: the compiler's model (:class:`tours.model.Step`) holds it as
+    validated from ``tours.yaml``, the tour data carries it as JSON (:meth:`to_json`), the app
+    reads it back (:meth:`from_json`), so the three can never disagree on a field.
+
+    *actions* are MediaWiki actions (``view``, ``edit``, ``submit``, ``history``);
+    *namespaces* are namespace numbers; *skins* are skin names; *editors* are ``source`` and
+    ``visual``; *logged_in* is ``True``/``False`` or ``None`` for either.
+    """
 
     actions: tuple[str, ...] = ()
     namespaces: tuple[int, ...] = ()
     skins: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
     logged_in: bool | None = None
-    #: Page states of the source editor and the watch star, and the visual editor's open
-    #: dialogs: written only when given, so the data of tours without them is unchanged.
+    #: The source editor shows a preview / the changes (both are ``action=submit``), and the
+    #: page is on the reader's watchlist: written only when given, so the data of tours
+    #: without them is unchanged.
     previewing: bool | None = None
     showing_changes: bool | None = None
     watched: bool | None = None
+    #: Dialogs of the visual editor, one of which is open (``save``, ``cite``, ``link``,
+    #: ``welcome``, ``any``); written only when given.
     dialogs: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
@@ -186,7 +205,7 @@ def render_tour_data(tour: TourData) -> str:
 
 
 def parse_tour_data(text: str | None, title: str = "tour data"
-                    ) -> tuple[TourData | None, list[str]]:
+                    ) -> tuple[TourData | None, list[Issue]]:
     """A tour page's value, or None with the reasons. Steps without a usable id are skipped
     (and reported); a page whose tour id is not an id is refused."""
     data, problems = _load(text, title)
@@ -194,15 +213,15 @@ def parse_tour_data(text: str | None, title: str = "tour data"
         return None, problems
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) \
             or not _ID.match(data["id"]):
-        return None, [f"{title}: not a tour (no valid \"id\")"]
+        return None, [page_issue(title, "wikitours-problem-tourdata-not-a-tour")]
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        return None, [f"{title}: \"version\" must be a positive whole number"]
+        return None, [page_issue(title, "wikitours-problem-tourdata-version")]
     steps, seen = [], set()
     for n, step in enumerate(data.get("steps") if isinstance(data.get("steps"), list) else []):
         sid = step.get("id") if isinstance(step, dict) else None
         if not isinstance(sid, str) or not _ID.match(sid) or sid in seen:
-            problems.append(f"{title}: step {n + 1} has no valid, unique \"id\"; skipped")
+            problems.append(page_issue(title, "wikitours-problem-tourdata-step-id", n + 1))
             continue
         seen.add(sid)
         unless = step.get("unless")
@@ -277,18 +296,18 @@ def render_index(index: Index) -> str:
     return dump(index.to_json())
 
 
-def parse_index(text: str | None, title: str = "index") -> tuple[Index | None, list[str]]:
+def parse_index(text: str | None, title: str = "index") -> tuple[Index | None, list[Issue]]:
     """The index's value, or None with the reasons; entries with bad ids are skipped."""
     data, problems = _load(text, title)
     if data is None:
         return None, problems
     if not isinstance(data, dict) or not isinstance(data.get("tours"), dict):
-        return None, [f"{title}: not the tours index (no \"tours\" object)"]
+        return None, [page_issue(title, "wikitours-problem-tourdata-not-index")]
     tours = {}
     for tid, entry in data["tours"].items():
         version = entry.get("version") if isinstance(entry, dict) else None
         if not _ID.match(tid) or not isinstance(version, int) or isinstance(version, bool):
-            problems.append(f"{title}: tour {tid[:64]!r} skipped (bad id or version)")
+            problems.append(page_issue(title, "wikitours-problem-tourdata-index-tour", tid[:64]))
             continue
         steps = entry.get("steps")
         tours[tid] = IndexTour(version, steps if isinstance(steps, int) else 0,
@@ -297,7 +316,7 @@ def parse_index(text: str | None, title: str = "index") -> tuple[Index | None, l
     raw_badges = data.get("badges") if isinstance(data.get("badges"), dict) else {}
     for bid, entry in raw_badges.items():
         if not _ID.match(bid) or not isinstance(entry, dict):
-            problems.append(f"{title}: badge {bid[:64]!r} skipped (bad id)")
+            problems.append(page_issue(title, "wikitours-problem-tourdata-index-badge", bid[:64]))
             continue
         badges[bid] = BadgeData(_strings(entry.get("tours")), _strings(entry.get("badges")),
                                 _strings(entry.get("evidence")), str(entry.get("name") or ""),
@@ -309,10 +328,10 @@ def parse_index(text: str | None, title: str = "index") -> tuple[Index | None, l
 
 
 def parse_messages(text: str | None, title: str = "messages"
-                   ) -> tuple[dict[str, str], list[str]]:
+                   ) -> tuple[dict[str, str], list[Issue]]:
     """A message page: ``{key: text}``; entries that are not strings are skipped."""
     data, problems = _load(text, title)
     if not isinstance(data, dict):
-        return {}, problems or [f"{title}: not an object of messages"]
+        return {}, problems or [page_issue(title, "wikitours-problem-tourdata-messages")]
     return {k: v for k, v in data.items() if isinstance(v, str)
             and k.startswith("wikitours-")}, problems

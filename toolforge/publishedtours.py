@@ -33,7 +33,10 @@ from flask import Flask, current_app
 
 from contracts import tourdata
 from contracts.liveversion import LOADER_TITLE, Pointer, gadget_title, parse_pointer
-from tours.model import Badge, Conditions, Library, PageRef, Step, Tour, message_key
+from contracts.problems import Issue, page_issue
+from tours.messages import output_language
+from tours.model import Badge, Conditions, Library, PageRef, Step, Tour
+from tours.problemkinds import issue_text
 
 from .wikiclient import Wiki, WikiClient, WikiError
 
@@ -49,11 +52,12 @@ MAX_TOURS = 500
 @dataclass(frozen=True)
 class Published:
     """What one wiki publishes: its library, the pointer it was read through (None: fixed
-    titles) and the problems met (shown in the log; a bad page drops only itself)."""
+    titles) and the problems met (shown in the log in the operator's language; a bad page
+    drops only itself)."""
 
     library: Library
     pointer: Pointer | None = None
-    problems: tuple[str, ...] = ()
+    problems: tuple[Issue, ...] = ()
 
     @cached_property
     def known(self) -> dict[str, dict[str, Any]]:
@@ -69,18 +73,12 @@ class Published:
 EMPTY = Published(Library("en", ()))
 
 
-def _conditions(c: tourdata.Conditions | None) -> Conditions:
-    if c is None:
-        return Conditions()
-    return Conditions(c.actions, c.namespaces, c.skins, c.editors, c.logged_in)
-
-
 def _step(step: tourdata.StepData, texts: Mapping[str, str]) -> Step:
     page = step.page
     return Step(step.id, texts.get(step.title, ""), texts.get(step.text, ""),
                 PageRef(str(page.get("kind") or "any"), str(page.get("title") or "")),
-                None, step.placement, step.highlight, step.advance, _conditions(step.when),
-                _conditions(step.unless))
+                None, step.placement, step.highlight, step.advance, step.when,
+                step.unless or Conditions())
 
 
 def library_from_published(index: tourdata.Index | None,
@@ -119,11 +117,7 @@ def known_from_library(library: Library) -> dict[str, dict[str, Any]]:
 
 def _is_branch(step: Step) -> bool:
     """Conditional steps that choose among readers (contracts §6)."""
-    return tourdata.is_branch(_contract(step.when), _contract(step.unless))
-
-
-def _contract(c: Conditions) -> tourdata.Conditions:
-    return tourdata.Conditions(c.actions, c.namespaces, c.skins, c.editors, c.logged_in)
+    return tourdata.is_branch(step.when, step.unless)
 
 
 def read_published(client: WikiClient) -> Published:
@@ -152,7 +146,7 @@ def read_through(client: WikiClient, pointer: Pointer | None) -> Published:
         if data is not None and data.id == tid:
             tours[tid] = data
         elif data is not None:
-            problems.append(f"{title}: names tour {data.id!r}; left out")
+            problems.append(page_issue(title, "wikitours-problem-tourdata-other-tour", data.id))
     source = index.source_language if index is not None else "en"
     message_titles = {tid: gadget_title(pointer, "messages", tid, source) for tid in tours}
     texts: dict[str, dict[str, str]] = {}
@@ -223,8 +217,9 @@ class PublishedTours:
             log.warning("%s: cannot read the published tours (%s); keeping the %d known",
                         wiki_id, error, len(before.library.tours))
             return before
+        lang = output_language()
         for problem in published.problems[:20]:
-            log.warning("%s: %s", wiki_id, problem)
+            log.warning("%s: %s", wiki_id, issue_text(problem, lang))
         return published
 
 

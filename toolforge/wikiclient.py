@@ -26,6 +26,7 @@ import requests
 from contracts.mentees import Mentee, parse_record, record_title
 from contracts.mentoreligibility import Account, Assessment, assess, names_to_look_up, settings_title
 from contracts.mentoreligibility import Revision as PageRevision
+from contracts.problems import Issue, page_issue
 from practice.verify import practice_fields
 
 from .evidence import Revision
@@ -94,14 +95,15 @@ class ProgressRead:
 
     *status* is ``ok`` (progress is set), ``missing`` (no page), ``forged`` (the latest
     revision is not the learner's own; *last_editor* says whose) or ``invalid`` (not a
-    progress page; *problems* say why).
+    progress page; *problems* say why, as values shown in the reader's language by
+    :func:`tours.problemkinds.issue_text`).
     """
 
     username: str
     status: str
     progress: Progress | None = None
     last_editor: str = ""
-    problems: tuple[str, ...] = ()
+    problems: tuple[Issue, ...] = ()
 
 
 class WikiError(Exception):
@@ -214,7 +216,8 @@ class WikiClient:
             if valid_username(name):
                 wanted[f"User:{_normal(name)}/{PROGRESS_PAGE}"] = name
             else:
-                result[name] = ProgressRead(name, "invalid", problems=("not a valid user name",))
+                result[name] = ProgressRead(name, "invalid", problems=(
+                    page_issue(name[:255], "wikitours-problem-progress-user-name"),))
         if not wanted:
             return result
         normalized, pages = self._pages(
@@ -233,8 +236,7 @@ class WikiClient:
             editor = "" if rev.get("userhidden") else str(rev.get("user", ""))
             if editor != owner:
                 result[name] = ProgressRead(owner, "forged", last_editor=editor, problems=(
-                    f"{normalized[asked]}: the latest revision is not by {owner}; its "
-                    "progress is not counted until they save it themself",))
+                    page_issue(normalized[asked], "wikitours-problem-progress-not-owner", owner),))
                 continue
             slot = (rev.get("slots") or {}).get("main", {})
             text = slot.get("content", "") if not slot.get("texthidden") else ""

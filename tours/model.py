@@ -18,6 +18,9 @@ from typing import Literal
 #: Names the gadget's live-version pointer uses for its own entries beside the tours' ids
 #: (contracts §3), so no tour may be called that.
 from contracts.liveversion import RESERVED as RESERVED_TOUR_IDS
+#: A step's ``when``/``unless``: the tour data's own type (contracts §4), so the model, the
+#: gadget's data and the app's reading of it share one definition of the fields.
+from contracts.tourdata import Conditions
 from tours.problemtext import settle
 
 __all__ = [
@@ -148,33 +151,6 @@ class Target:
     selector: str = ""
     selectors: tuple[tuple[str, tuple], ...] = ()
     alternatives: tuple[Alternative, ...] = ()
-
-
-@dataclass(frozen=True)
-class Conditions:
-    """When a step shows. Empty tuples and ``None`` mean "any"; all given parts must hold.
-
-    *actions* are MediaWiki actions (``view``, ``edit``, ``submit``, ``history``);
-    *namespaces* are namespace numbers; *skins* are skin names; *editors* are ``source`` and
-    ``visual``; *logged_in* is ``True``/``False`` or ``None`` for either.
-    """
-
-    actions: tuple[str, ...] = ()
-    namespaces: tuple[int, ...] = ()
-    skins: tuple[str, ...] = ()
-    editors: tuple[str, ...] = ()
-    logged_in: bool | None = None
-    #: The source editor shows a preview / the changes (both are ``action=submit``).
-    previewing: bool | None = None
-    showing_changes: bool | None = None
-    #: The page is on the reader's watchlist.
-    watched: bool | None = None
-    #: Dialogs of the visual editor, one of which is open (``save``, ``cite``, ``link``,
-    #: ``welcome``, ``any``).
-    dialogs: tuple[str, ...] = ()
-
-    def is_empty(self) -> bool:
-        return self == Conditions()
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import errno
 
-from contracts.problems import JsonError, Message
-from tours.problemtext import T, Text
+from contracts.problems import Issue, JsonError, Message
+from tours.model import Problem
+from tours.problemtext import T, Text, format_problem
 
-__all__ = ["json_error_text", "os_error_text", "from_message", "JSON_ERRORS", "OS_ERRORS"]
+__all__ = ["json_error_text", "os_error_text", "from_message", "issue_problem", "issue_text",
+           "JSON_ERRORS", "OS_ERRORS"]
 
 #: The ``msg`` of :class:`json.JSONDecodeError` (C and Python decoders) → message key.
 JSON_ERRORS = {
@@ -76,3 +78,17 @@ def from_message(message) -> Text | str:
                    else from_message(p) if isinstance(p, Message) else p
                    for p in message.params)
     return T(message.key, *params)
+
+
+def issue_problem(issue: Issue, page: str | None = None) -> Problem:
+    """A contract's problem (:class:`contracts.problems.Issue`) as a translatable
+    :class:`tours.model.Problem` of *page* (else the page the issue names)."""
+    return Problem(issue.page if page is None else page, issue.line, issue.column,
+                   from_message(issue.message), from_message(issue.hint),
+                   severity=issue.severity)
+
+
+def issue_text(issue: Issue, lang: str = "en") -> str:
+    """A contract's problem as a person reads it in *lang*: ``PAGE:LINE:COLUMN: severity:
+    what is wrong`` (and a ``hint:`` line), the words of ``i18n/compiler``."""
+    return format_problem(issue_problem(issue), lang)

@@ -10,6 +10,7 @@ from hypothesis import given, settings, strategies as st
 from tours.model import Badge, Library, Step, Tour
 from contracts import progress as record
 from toolforge import progress as pg
+from tours.problemkinds import issue_text
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 
@@ -86,7 +87,8 @@ def test_broken_pages_are_problems_not_crashes():
     ]:
         entries, problems = pg.parse_progress(text, "User:Ada/wikitours.json")
         assert entries == ()
-        assert problems and expected in problems[0] and problems[0].startswith("User:Ada/")
+        assert problems and expected in issue_text(problems[0], "en")
+        assert issue_text(problems[0], "en").startswith("User:Ada/wikitours.json:")
     entries, problems = pg.parse_progress(json.dumps({"format": 1, "tours": {
         "first-edit": {"status": "completed", "version": "<b>"},
         "add-citation": {"status": "hacked"}, "ask-mentor": "completed"}}))

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from toolforge.wikiclient import Wiki, WikiClient, WikiError, valid_username
+from tours.problemkinds import issue_text
 
 DONE = {"format": 1, "tours": {"first-edit": {
     "status": "completed", "version": 1, "step": "done", "started": "2026-11-25T10:00:00Z",
@@ -49,7 +50,9 @@ def test_malformed_progress_is_invalid_not_a_crash(site):
     wiki.edit("User:Dee/wikitours.json", json.dumps({"format": 1, "tours": {"x": "y"}}),
               user="Dee")
     read = client.progress(["Dee"])["Dee"]
-    assert read.status == "invalid" and "status" in read.problems[0]
+    assert read.status == "invalid"
+    assert read.problems[0].message.key == "wikitours-problem-progress-status"
+    assert '"status" must be one of' in issue_text(read.problems[0], "en")
 
 
 def test_titles_are_batched_fifty_per_request(site):

@@ -7,23 +7,20 @@ earn none. The certificate and the baked badge are then looked at in English and
 from __future__ import annotations
 
 import json
-import threading
 import time
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from tests.gadget.test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
 from tests import screens
+from tests.e2e import deploy_tours, do_citation, do_first_edit, serve_app
 from tests.realedits import progress
-from toolforge import create_app, db, learning
+from toolforge import db, learning
 from toolforge import openbadges as ob
 from toolforge.models_learning import Assertion
 
 pytestmark = pytest.mark.browser
-
 
 
 def shot(page, name: str, **options) -> None:
@@ -33,73 +30,9 @@ def shot(page, name: str, **options) -> None:
 @pytest.fixture(scope="module")
 def world(wiki, tmp_path_factory):
     """The wiki with the gadget published, and the app serving it over HTTP."""
-    build_and_deploy(wiki, tmp_path_factory.mktemp("build"))
-    path = tmp_path_factory.mktemp("e2e") / "app.sqlite3"
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{path}", "TOURS": {},
-        "WIKIS": [{"id": "local", "api": wiki.api, "index": wiki.index, "language": "en"}],
-        "LIBRARY": learning.load_library(ROOT / "tours.yaml")})
-    db.upgrade(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield wiki, app, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
-
-
-def click(page, name: str) -> None:
-    page.click(f'{POPOVER} [data-wikitours="{name}"]')
-
-
-def edit_in_source_editor(page, text: str) -> None:
-    with page.expect_navigation():
-        page.click("#ca-edit a")
-    page.wait_for_function("window.mw && mw.config.get('wgAction') === 'edit'")
-    close_ve_welcome(page)
-
-
-def do_first_edit(page, wiki, user: str) -> None:
-    page.goto(f"{wiki.index}?title=User:{user.replace(' ', '_')}/sandbox&wikitour=first-edit")
-    wait_title(page, "This is your sandbox")
-    click(page, "next")
-    wait_title(page, "Open the editor")
-    edit_in_source_editor(page, "")
-    wait_title(page, "Write something")
-    page.fill("#wpTextbox1", "Hello! I would like to improve articles about rivers.")
-    click(page, "next")
-    wait_title(page, "Describe your change")
-    page.fill("#wpSummary", "trying out my sandbox")
-    click(page, "next")
-    wait_title(page, "Publish your edit")
-    page.click("#wpSave")
-    wait_title(page, "You made your first edit!")
-    click(page, "done")
-    wait_title(page, "Tour completed")
-    click(page, "finish")
-
-
-def do_citation(page, wiki, user: str) -> None:
-    page.goto(f"{wiki.index}?title=User:{user.replace(' ', '_')}/sandbox&wikitour=add-citation")
-    wait_title(page, "Why sources matter")
-    click(page, "next")
-    wait_title(page, "Open the editor")
-    edit_in_source_editor(page, "")
-    wait_title(page, "The toolbar helps you cite")
-    before = page.input_value("#wpTextbox1")
-    page.fill("#wpTextbox1", before + "\n\nThe Rhine flows into the North Sea."
-              "<ref>Atlas of Europe, 2020, p. 41</ref>\n\n== References ==\n<references />")
-    click(page, "next")
-    wait_title(page, "Check before you publish")
-    click(page, "next")
-    wait_title(page, "Publish your cited sentence")
-    page.click("#wpSave")
-    wait_title(page, "A sourced sentence")
-    click(page, "done")
-    wait_title(page, "Tour completed")
-    click(page, "finish")
+    deploy_tours(wiki, tmp_path_factory)
+    with serve_app(wiki, tmp_path_factory.mktemp("e2e") / "app.sqlite3") as (app, url):
+        yield wiki, app, url
 
 
 def held(app, user: str) -> dict[str, Assertion]:

@@ -14,7 +14,8 @@ import pytest
 
 from wikiapi.client import Wiki
 from publish.tasklists import run as publish_tasks
-from tests.gadget.test_gadget_support import POPOVER, ROOT, build_and_deploy, close_ve_welcome, wait_title
+from tests.e2e import click, deploy_tours, do_citation, do_first_edit, serve_app
+from tests.gadget.test_gadget_support import POPOVER, ROOT, close_ve_welcome, wait_title
 from playground.practiceseed import seed_task_articles
 
 pytestmark = pytest.mark.browser
@@ -33,15 +34,11 @@ def shot(page, name: str) -> None:
 @pytest.fixture(scope="module")
 def world(wiki, tmp_path_factory):
     seed_task_articles(wiki)
-    build_and_deploy(wiki, tmp_path_factory.mktemp("build"))
+    deploy_tours(wiki, tmp_path_factory)
     report = publish_tasks(Wiki(wiki.site()), log=lambda line: None)
     assert report.saved, report
     wiki.create_user(USER)
     return wiki
-
-
-def click(page, name: str) -> None:
-    page.click(f'{POPOVER} [data-wikitours="{name}"]')
 
 
 def progress_json(wiki) -> dict:
@@ -49,27 +46,10 @@ def progress_json(wiki) -> dict:
 
 
 def finish_citation_tour(page, wiki) -> None:
-    """The tours that teach the skill, in the source editor (as tests/app/test_badges_e2e.py)."""
-    from test_badges_e2e import do_first_edit, edit_in_source_editor
-
+    """The tours that teach the skill, in the source editor, up to the citation tour's
+    "Tour completed" popover, which offers the tasks."""
     do_first_edit(page, wiki, USER)
-    page.goto(f"{wiki.index}?title=User:{USER.replace(' ', '_')}/sandbox&wikitour=add-citation")
-    wait_title(page, "Why sources matter")
-    click(page, "next")
-    wait_title(page, "Open the editor")
-    edit_in_source_editor(page, "")
-    wait_title(page, "The toolbar helps you cite")
-    before = page.input_value("#wpTextbox1")
-    page.fill("#wpTextbox1", before + "\n\nThe Rhine flows into the North Sea."
-              "<ref>Atlas of Europe, 2020, p. 41</ref>\n\n== References ==\n<references />")
-    click(page, "next")
-    wait_title(page, "Check before you publish")
-    click(page, "next")
-    wait_title(page, "Publish your cited sentence")
-    page.click("#wpSave")
-    wait_title(page, "A sourced sentence")
-    click(page, "done")
-    wait_title(page, "Tour completed")
+    do_citation(page, wiki, USER, finish=False)
 
 
 def offered(page) -> list[str]:
@@ -172,12 +152,7 @@ def test_newcomer_is_offered_real_articles_and_fixes_them_in_both_editors(world,
 def test_the_mentor_sees_the_checked_task_edits_on_the_dashboard(world, page, tmp_path):
     """After the test above: the app checks both task edits on the wiki and the mentor's
     dashboard shows them as kept, with the skill's level; looked at in the browser."""
-    import threading
-
-    from werkzeug.serving import make_server
-
     from tests.oauth_standin import signed_in_session
-    from toolforge import create_app, db, learning
 
     wiki = world
     wiki.create_user("Mentor Mo")
@@ -189,16 +164,7 @@ def test_the_mentor_sees_the_checked_task_edits_on_the_dashboard(world, page, tm
     wiki.edit("Project:Wikitours/Mentees/Mentor Mo.json", json.dumps({"mentees": [
         {"username": USER, "assigned": "2026-12-01T00:00:00Z", "reason": "new-account"}]}),
         contentmodel="json")
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
-        "TOURS": {}, "WIKIS": [{"id": "local", "api": wiki.api, "index": wiki.index,
-                                "language": "en"}],
-        "LIBRARY": learning.load_library(ROOT / "tours.yaml"), "PROGRESS_CACHE_SECONDS": 0})
-    db.upgrade(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    try:
+    with serve_app(wiki, tmp_path / "a.db", PROGRESS_CACHE_SECONDS=0) as (app, url):
         client = app.test_client()
         signed_in_session(app, client, "Mentor Mo")
         page.context.add_cookies([{"name": c.key, "value": c.value, "url": url}
@@ -220,8 +186,6 @@ def test_the_mentor_sees_the_checked_task_edits_on_the_dashboard(world, page, tm
         page.locator("#practice").wait_for()
         assert "Only you and your mentor see this part" in page.inner_text("main")
         shot(page, "tasks-learner-page")
-    finally:
-        server.shutdown()
 
 
 def test_on_a_phone_the_task_tour_points_at_the_mark(world, browser):

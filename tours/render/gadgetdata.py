@@ -15,7 +15,7 @@ from contracts import tourdata as contract
 from contracts.tourdata import dump as _dump
 from tours.catalogue import entry_json
 from tours.languages import fallback_chain, language
-from tours.model import Conditions, Library, Step, Tour, message_key
+from tours.model import Library, Step, Tour, message_key
 from tours.render.common import Page
 from tours.markup import for_jquerymsg
 from tours.languages import load_languages
@@ -87,14 +87,6 @@ def gadget_config(config: Mapping | None = None) -> Page:
     return Page(CONFIG_TITLE, "json", _dump(dict(config or {})), "tour-data")
 
 
-def _conditions(c: Conditions) -> contract.Conditions:
-    # the page states of the source editor, the watch star and the visual editor's dialogs
-    # (contracts §4) are written only when given, so data of tours without them is unchanged
-    return contract.Conditions(tuple(c.actions), tuple(c.namespaces), tuple(c.skins),
-                               tuple(c.editors), c.logged_in, c.previewing, c.showing_changes,
-                               c.watched, tuple(c.dialogs))
-
-
 def _step(tour: Tour, step: Step) -> contract.StepData:
     page: dict = {"kind": step.page.kind}
     if step.page.title:
@@ -110,8 +102,8 @@ def _step(tour: Tour, step: Step) -> contract.StepData:
                              for skin, _ in step.skin_texts}
     return contract.StepData(
         id=step.id, page=page, target=target, placement=step.placement,
-        highlight=step.highlight, advance=step.advance, when=_conditions(step.when),
-        unless=None if step.unless.is_empty() else _conditions(step.unless),
+        highlight=step.highlight, advance=step.advance, when=step.when,
+        unless=None if step.unless.is_empty() else step.unless,
         title=message_key("tour", tour.id, "step", step.id, "title"),
         text=message_key("tour", tour.id, "step", step.id, "text"), extra=extra)
 

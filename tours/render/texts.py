@@ -1,16 +1,21 @@
 """Looking up a text in a language, falling back per message like MediaWiki does.
 
 A page in ``de-at`` shows each text in the first language of ``de-at → de → en`` (then the
-library's source language) that has it. A text shown in another language than the page keeps
-its own ``lang``/``dir``, so screen readers pronounce it right and right-to-left pages stay
-readable: :class:`Text` remembers the language it is in.
+library's source language) that has it: the chain is :func:`tours.messages.chain`, the one
+fallback chain of wikitours' Python code, so a help page, a console line and a page text fall
+back the same way. Only the storage differs: a build holds the tours' texts of every language
+in memory (``lang → key → text``) instead of reading ``i18n/<component>/`` files.
+
+A text shown in another language than the page keeps its own ``lang``/``dir``, so screen
+readers pronounce it right and right-to-left pages stay readable: :class:`Text` remembers the
+language it is in.
 """
 
 from __future__ import annotations
 
 from typing import Mapping, NamedTuple
 
-from tours.languages import fallback_chain
+from tours.messages import chain as message_chain
 
 __all__ = ["Text", "Messages"]
 
@@ -46,10 +51,12 @@ class Messages:
         self._merged: dict[str, dict[str, Text]] = {}
 
     def chain(self, lang: str) -> tuple[str, ...]:
+        """The languages a text of *lang* is looked for in: :func:`tours.messages.chain`, then
+        the last resort, keeping those that have texts."""
         chain = self._chains.get(lang)
         if chain is None:
             seen: list[str] = []
-            for code in (*fallback_chain(lang), self._last):
+            for code in (*message_chain(lang), self._last):
                 if code not in seen and code in self._by_lang:
                     seen.append(code)
             chain = self._chains[lang] = tuple(seen)
