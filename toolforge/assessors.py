@@ -36,7 +36,6 @@ from .auth import current_user
 from .db import get_session
 from .endorsements import affiliates_of
 from .i18n import msg
-from .learning import ASSESSORS_PAGE
 from .models_learning import Assertion
 from .wikiclient import WikiError, valid_username
 

@@ -20,10 +20,10 @@ from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, r
                    request, url_for)
 from sqlalchemy import select
 
+from contracts.assessors import ASSESSORS_PAGE
 from tours.model import Badge
 
 from . import badgeimage, learning, publishedtours
-from .learning import ASSESSORS_PAGE
 from . import openbadges as ob
 from .auth import current_user, is_admin
 from .db import get_session

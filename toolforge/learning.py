@@ -120,8 +120,6 @@ def tour_text_in(lang: str, *parts: str) -> str:
 # --- attested skills ------------------------------------------------------------------------
 
 #: Skills a wiki cannot see in edits; authorised assessors award them (toolforge.assessors).
-#: Who may attest skills (contracts: the assessors list); read by :mod:`toolforge.assessors`.
-ASSESSORS_PAGE = "Project:Wikitours/Assessors.json"
 DEFAULT_SKILLS = ("facilitation", "public-speaking", "partnership")
 
 

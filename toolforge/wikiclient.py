@@ -14,7 +14,6 @@ and continuation followed only up to a cap.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import time
 from dataclasses import dataclass, replace
