@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 from html import unescape
 
 from urllib.parse import quote
@@ -15,6 +16,7 @@ from urllib.parse import quote
 import pytest
 import requests
 from sqlalchemy import select, update
+from werkzeug.serving import make_server
 
 from localwiki.client import call, token
 from playground.practiceseed import TASK_TYPES, seed_task_articles
@@ -29,6 +31,7 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 NOW = "2026-12-01T10:00:00Z"
 HOSTILE = 'Tom & "Jerry" \'x\''  # a legal user name with characters HTML must escape
 RTL_NAME = "مستخدم"
+LONG_NAME = "Averyveryverylongusernamewithoutanyspacesinitatall" + "x" * 30  # 80 characters
 
 
 def fix(wiki, title: str, user: str, old: str = "{{Citation needed}}") -> int:
@@ -74,7 +77,8 @@ def setup(make_wiki, mediawiki, tmp_path_factory):
     seed_task_articles(wiki)
     wiki.edit("Nile", "The Nile is long.{{Citation needed}}\n[[Category:Rivers]]")
     wiki.edit("Volga", "The Volga is long.{{Citation needed}}\n[[Category:Rivers]]")
-    for name in ("Mentor", "Lin", "Max", HOSTILE, RTL_NAME, "Thanker"):
+    wiki.edit("Amur", "The Amur is long.{{Citation needed}}\n[[Category:Rivers]]")
+    for name in ("Mentor", "Lin", "Max", HOSTILE, RTL_NAME, LONG_NAME, "Thanker"):
         wiki.create_user(name)
     wiki.edit("Project:Wikitours/Mentors/Settings.json",
               json.dumps({"min-edits": 1, "min-age-days": 0}), contentmodel="json")
@@ -89,8 +93,9 @@ def setup(make_wiki, mediawiki, tmp_path_factory):
         "Max": [("Blues", fix(wiki, "Blues", "Max"))],
         HOSTILE: [("Elbe", fix(wiki, "Elbe", HOSTILE, old="{{citation needed}}"))],
         RTL_NAME: [("Volga", fix(wiki, "Volga", RTL_NAME))],
+        LONG_NAME: [("Amur", fix(wiki, "Amur", LONG_NAME))],
     }
-    public = {"Lin": True, "Max": False, HOSTILE: True, RTL_NAME: True}
+    public = {"Lin": True, "Max": False, HOSTILE: True, RTL_NAME: True, LONG_NAME: True}
     for name, done in revs.items():
         wiki.edit(f"User:{name}/wikitours.json",
                   progress([task(t, r) for t, r in done], public[name]), user=name)
@@ -197,6 +202,13 @@ def switch_leaderboard(wiki, app, on: bool):
     app.extensions.pop("wikitours.task-lists", None)  # the app's 5-minute cache of the list
 
 
+def look_at_everyone(app, revs):
+    """The app checks a learner's task edits when their page is looked at (or their mentor's
+    dashboard, or the badge follower): the leaderboard looks only at learners it has checked."""
+    for name in revs:
+        assert app.test_client().get(f"/learners/local/{quote(name)}").status_code == 200
+
+
 def test_no_leaderboard_unless_the_wiki_switches_it_on(setup):
     wiki, app, _, _ = setup
     page = app.test_client().get("/leaderboard/local")
@@ -210,8 +222,7 @@ def test_no_leaderboard_unless_the_wiki_switches_it_on(setup):
 def test_the_leaderboard_lists_only_learners_who_show_their_practice(setup):
     wiki, app, revs, _ = setup
     anonymous = app.test_client()
-    for name in revs:  # the app checks each learner's edits when their page is looked at
-        assert anonymous.get(f"/learners/local/{quote(name)}").status_code == 200
+    look_at_everyone(app, revs)
     switch_leaderboard(wiki, app, True)
     try:
         page = anonymous.get("/leaderboard/local")
@@ -220,7 +231,7 @@ def test_the_leaderboard_lists_only_learners_who_show_their_practice(setup):
         table = re.findall(r'<tr><td>(\d+)</td><th scope="row"><a href="[^"]*"><bdi>([^<]*)</bdi>'
                            r'</a></th><td>(\d+)</td></tr>', html)
         assert [(int(r), unescape(n), int(k)) for r, n, k in table] == [
-            (1, "Lin", 2), (2, HOSTILE, 1), (3, RTL_NAME, 1)]  # Nile was reverted
+            (1, "Lin", 2), (2, LONG_NAME, 1), (3, HOSTILE, 1), (4, RTL_NAME, 1)]  # Nile reverted
         assert "Max" not in html  # kept edit, but private
         assert 'Tom &amp; &#34;Jerry&#34; &#39;x&#39;' in html and HOSTILE not in html
         assert '<th scope="col">' in html and "<caption>" in html
@@ -261,6 +272,9 @@ def test_thanks_received_show_where_the_wiki_has_thanks(setup):
                                                  siprop="extensions")["query"]["extensions"]]
     assert ("Thanks" in extensions) == has_thanks
     anonymous = app.test_client()
+    # no thanks yet: nothing is said (where the wiki has Thanks too), the rest is there
+    before = anonymous.get("/learners/local/Lin").data.decode()
+    assert "Thanked" not in before and "Practice on real articles" in before
     if has_thanks:
         rhine = dict(revs["Lin"])["Rhine"]
         assert thank(wiki, "Thanker", rhine)["result"]["success"] == 1
@@ -288,3 +302,33 @@ def test_thanks_received_show_where_the_wiki_has_thanks(setup):
         assert "Thanked" not in public and "Thanked" not in mentor
         assert "Practice on real articles" in public  # the rest of the practice is there
         assert thanks_requests(mark) == 0
+
+
+def test_the_leaderboard_fits_a_phone_right_to_left(setup, browser):
+    """Chromium at 360 pixels, Arabic: the page never scrolls sideways (a long name scrolls
+    inside the table's own box), the table reads right to left, nothing is left untranslated."""
+    wiki, app, revs, _ = setup
+    look_at_everyone(app, revs)
+    switch_leaderboard(wiki, app, True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_port}/leaderboard/local?uselang=ar")
+        assert page.locator("table.leaderboard caption").count() == 1
+        assert LONG_NAME in page.inner_text("table.leaderboard")
+        layout = page.evaluate("""() => ({
+            page: document.documentElement.scrollWidth,
+            view: document.documentElement.clientWidth,
+            dir: getComputedStyle(document.querySelector('table.leaderboard')).direction,
+            h1: document.querySelector('h1').innerText })""")
+        assert layout["page"] <= layout["view"], layout
+        assert layout["dir"] == "rtl" and "لوحة صدارة التدريب" in layout["h1"]
+        assert "⧼" not in page.content()
+    finally:
+        context.close()
+        server.shutdown()
+        thread.join(5)
+        switch_leaderboard(wiki, app, False)
