@@ -12,8 +12,8 @@ every edit on every view. The refresh policy, which is what keeps this honest:
 - A stored verdict is reused for ``PRACTICE_RECHECK_SECONDS`` (default one hour) after its
   check; then the revision is checked again in full and the new verdict stored. A revert,
   a revision deletion or an undeletion thus shows within that time, never later.
-- It is reused only for the same claim and rules (*basis*: the task type's templates and
-  checks, the title and the learner); a keep delay raised since the check makes an ``ok``
+- It is reused only for the same claim and rules (*basis*: the task type's definition, the
+  title and the learner); a keep delay raised since the check makes an ``ok``
   that was younger than the new delay be checked again.
 
 The wiki stays the source of truth; the table only saves asking it the same question twice.
@@ -21,6 +21,7 @@ The wiki stays the source of truth; the table only saves asking it the same ques
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -45,9 +46,11 @@ def recheck_seconds() -> float:
 
 
 def basis(entry: TaskEntry, task_type: TaskType, username: str) -> str:
-    """What a verdict depends on besides the revision itself (SHA-1 hex)."""
-    raw = json.dumps([entry.type, entry.title, username, sorted(task_type.templates),
-                      sorted(task_type.check)], ensure_ascii=False)
+    """What a verdict depends on besides the revision itself (SHA-1 hex): the claim and every
+    field of its task type (the checks and what they read, such as templates or a minimum
+    growth), so any change to the type's definition means a new check."""
+    raw = json.dumps([entry.type, entry.title, username, dataclasses.asdict(task_type)],
+                     ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 

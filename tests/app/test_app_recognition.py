@@ -216,6 +216,7 @@ def test_no_leaderboard_unless_the_wiki_switches_it_on(setup):
     assert page.status_code == 404
     assert "This wiki has not switched on a leaderboard." in html
     assert "<table" not in html and "Lin" not in html
+    assert "/leaderboard/" not in app.test_client().get("/learners/local/Lin").data.decode()
     assert app.test_client().get("/leaderboard/nowiki").status_code == 404
 
 
@@ -233,6 +234,8 @@ def test_the_leaderboard_lists_only_learners_who_show_their_practice(setup):
         assert [(int(r), unescape(n), int(k)) for r, n, k in table] == [
             (1, "Lin", 2), (2, LONG_NAME, 1), (3, HOSTILE, 1), (4, RTL_NAME, 1)]  # Nile reverted
         assert "Max" not in html  # kept edit, but private
+        lin_page = anonymous.get("/learners/local/Lin").data.decode()
+        assert 'href="/leaderboard/local"' in lin_page  # the learner page links to it
         assert 'Tom &amp; &#34;Jerry&#34; &#39;x&#39;' in html and HOSTILE not in html
         assert '<th scope="col">' in html and "<caption>" in html
         assert 'class="table-wrap"' in html  # scrolls on a phone instead of overflowing
