@@ -1,6 +1,6 @@
 """Checked task edits, remembered so that a page view does not ask the wiki again (issue 19).
 
-One row per wiki and revision: the verdict :mod:`practice.verify` gave a task edit a learner's
+One row per wiki, revision and claimant: the verdict :mod:`practice.verify` gave a task edit a learner's
 progress page claims, the facts it rests on, and when it was made. The wiki stays the source of
 truth: a row is reused only under the rules of :mod:`toolforge.practice_cache` (a kept edit is
 checked again after ``PRACTICE_RECHECK_SECONDS``), and a changed claim or task type makes it
@@ -25,8 +25,9 @@ class TaskCheckRow(Base):
 
     wiki: Mapped[str] = mapped_column(String(64), primary_key=True)
     revid: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    #: the learner whose progress page claims the edit (the wiki's spelling of the name)
-    username: Mapped[str] = mapped_column(String(255), nullable=False)
+    #: the learner whose progress page claims the edit (the wiki's spelling of the name): part
+    #: of the key, so someone claiming another's edit can never overwrite that one's verdict
+    username: Mapped[str] = mapped_column(String(255), primary_key=True)
     #: SHA-1 of what the verdict depends on besides the revision: the claim (type, title,
     #: learner) and the type's templates and checks. Another basis means: check again.
     basis: Mapped[str] = mapped_column(String(40), nullable=False)

@@ -1,4 +1,4 @@
-"""Task-edit checks remembered per wiki and revision, so a page view rarely asks the wiki.
+"""Task-edit checks remembered per wiki, revision and claimant, so a page view rarely asks the wiki.
 
 Checking one claimed task edit costs the wiki the revision, its parent and a look at the
 page's later history (:meth:`toolforge.wikiclient.WikiClient.revisions`): the learner page,
@@ -85,13 +85,13 @@ def _session():
     return current_app.extensions["wikitours.sessionmaker"]()
 
 
-def _load(wiki_id: str, revids: list[int]) -> dict[int, TaskCheckRow]:
-    found: dict[int, TaskCheckRow] = {}
+def _load(wiki_id: str, revids: list[int]) -> dict[tuple[int, str], TaskCheckRow]:
+    found: dict[tuple[int, str], TaskCheckRow] = {}
     with _session() as session:
         for i in range(0, len(revids), 500):
             for row in session.scalars(select(TaskCheckRow).where(
                     TaskCheckRow.wiki == wiki_id, TaskCheckRow.revid.in_(revids[i:i + 500]))):
-                found[row.revid] = row
+                found[(row.revid, row.username)] = row
     return found
 
 
@@ -132,7 +132,8 @@ def checked_tasks(wiki_id: str, claims: Mapping[str, tuple[str, Iterable[TaskEnt
                 checks.append(check_task(entry, None, user, {}, now, keep))
                 continue
             wanted = basis(entry, task_type, user)
-            hit = reusable(stored.get(entry.revid), entry, wanted, now, keep, recheck)
+            hit = reusable(stored.get((entry.revid, user[:255])), entry, wanted, now, keep,
+                           recheck)
             if hit is None:
                 missing.append((key, len(checks), user, wanted, entry))
             checks.append(hit)

@@ -170,6 +170,22 @@ def test_a_revert_shows_once_the_stored_verdict_is_due_for_a_recheck(setup):
     assert "2 edits kept" in html
 
 
+def test_claiming_another_learners_edit_leaves_their_stored_verdict_alone(setup):
+    wiki, app, revs, _ = setup
+    blues = revs["Max"][0][1]
+    as_user(app, "Max").get("/learners/local/Max")
+    mine = [task(t, r) for t, r in revs["Lin"]]
+    wiki.edit("User:Lin/wikitours.json", progress(mine + [task("Blues", blues)], True),
+              user="Lin")
+    try:
+        html = as_user(app, "Lin").get("/learners/local/Lin").data.decode()
+        assert statuses(html)["Blues"] == ["failed"]
+        verdicts = {(r.username, r.status, r.reason) for r in _rows(app, revid=blues)}
+        assert verdicts == {("Max", "ok", ""), ("Lin", "failed", "not-theirs")}
+    finally:
+        wiki.edit("User:Lin/wikitours.json", progress(mine, True), user="Lin")
+
+
 def test_without_recheck_time_nothing_is_reused(setup):
     wiki, app, _, _ = setup
     app.config["PRACTICE_RECHECK_SECONDS"] = 0

@@ -1,4 +1,4 @@
-"""Checked task edits remembered per wiki and revision (issue 19: practice checks cached).
+"""Checked task edits remembered per wiki, revision and claimant (issue 19: practice checks cached).
 
 Revision ID: 0305_task_checks
 Revises: 0304_outcome_practised
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("timestamp", sa.String(32), nullable=False),
         sa.Column("did", sa.String(64), nullable=False),
         sa.Column("checked", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("wiki", "revid", name="pk_task_checks"),
+        sa.PrimaryKeyConstraint("wiki", "revid", "username", name="pk_task_checks"),
         mysql_charset="utf8mb4", mysql_collate="utf8mb4_bin", mysql_engine="InnoDB",
     )
     op.create_index("ix_task_checks_wiki_user", "task_checks", ["wiki", "username"])
