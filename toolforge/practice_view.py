@@ -5,8 +5,10 @@ already have; it reads the wiki's published task list (``MediaWiki:Gadget-wikito
 request, cached a few minutes per wiki) and checks the claimed revisions with
 :mod:`practice.verify`, through :mod:`toolforge.practice_cache` (verdicts that cannot change by
 waiting are stored per wiki, revision and claimant and checked on the wiki again after
-``PRACTICE_RECHECK_SECONDS``; only the others are fetched, with their parents, 50 per request). Public pages show a learner's practice
-only when the learner chose so in their own progress page; mentors always see their mentees'.
+``PRACTICE_RECHECK_SECONDS``; only the others are fetched, with their parents, 50 per
+request). Public pages show a learner's practice (and the thanks they received, where the wiki
+has Thanks) only when the learner chose so in their own progress page; mentors always see
+their mentees'.
 """
 
 from __future__ import annotations
