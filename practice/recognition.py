@@ -9,7 +9,7 @@ practice is shown publicly only when they say so in their own progress page (``"
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
 from contracts.progress import parse_time
@@ -17,7 +17,9 @@ from contracts.progress import parse_time
 from .tasktypes import TaskConfig, TaskType
 from .verify import TaskCheck
 
-__all__ = ["Skill", "Practice", "practice", "streak", "level", "shares_practice"]
+__all__ = ["Skill", "Practice", "practice", "streak", "level", "shares_practice", "Thanks",
+           "practice_started", "count_thanks", "has_extension", "Leader", "SkillBoard",
+           "leaderboard"]
 
 
 @dataclass(frozen=True)
@@ -96,3 +98,88 @@ def shares_practice(data: Any) -> bool:
     in their own progress page). Absent means private: mentors still see it."""
     public = data.get("public") if isinstance(data, dict) else None
     return isinstance(public, list) and "practice" in public
+
+
+# --- thanks received (where the wiki has the Thanks extension) --------------------------------
+
+@dataclass(frozen=True)
+class Thanks:
+    """Thanks a learner received since their first practice edit, from the wiki's public thanks
+    log. The log says who thanked whom and when, not for which edit (that link lives only in
+    the recipient's private notifications), so this is a count over the practice period, not
+    per task edit; *more* says the log had more entries than were read."""
+
+    count: int
+    since: str
+    more: bool = False
+
+
+def practice_started(checks: Iterable[TaskCheck]) -> str | None:
+    """The time of the learner's first task edit that did the task (kept or still waiting),
+    the start of the period their thanks are counted over; None without one."""
+    times = [(moment, c.timestamp) for c in checks if c.status in ("ok", "pending")
+             for moment in [parse_time(c.timestamp)] if moment is not None]
+    return min(times)[1] if times else None
+
+
+def _user_part(title: str) -> str:
+    rest = title.split(":", 1)[1] if ":" in title else title
+    rest = " ".join(rest.replace("_", " ").split())
+    return rest[:1].upper() + rest[1:]
+
+
+def count_thanks(events: Any, recipient: str, since: str, more: bool = False) -> Thanks:
+    """Count ``list=logevents&letype=thanks`` entries addressed to *recipient*'s user page
+    (namespace 2, whatever the wiki calls it) at or after *since*. Anything else in the answer
+    (other log types, other pages, hidden or malformed entries) counts for nothing."""
+    start = parse_time(since)
+    count = 0
+    if start is not None and isinstance(events, list):
+        for event in events[:5000]:
+            if not isinstance(event, dict) or event.get("type") != "thanks" \
+                    or event.get("action") != "thank" or event.get("ns") != 2 \
+                    or event.get("actionhidden"):
+                continue
+            title, when = event.get("title"), parse_time(event.get("timestamp", ""))
+            if isinstance(title, str) and _user_part(title) == _user_part(":" + recipient) \
+                    and when is not None and when >= start:
+                count += 1
+    return Thanks(count, since, more)
+
+
+def has_extension(extensions: Any, name: str) -> bool:
+    """Whether siteinfo's ``extensions`` list names *name* (e.g. ``Thanks``)."""
+    return isinstance(extensions, list) and any(
+        isinstance(e, dict) and e.get("name") == name for e in extensions)
+
+
+# --- the leaderboard (only when the wiki switches it on) -------------------------------------
+
+@dataclass(frozen=True)
+class Leader:
+    name: str
+    kept: int
+
+
+@dataclass(frozen=True)
+class SkillBoard:
+    """One skill's table: learners who chose to show their practice, most kept edits first."""
+
+    badge: str
+    leaders: tuple[Leader, ...]
+
+
+def leaderboard(learners: Iterable[tuple[str, Practice, bool]], limit: int = 20
+                ) -> tuple[SkillBoard, ...]:
+    """Per skill, the learners with kept edits in it, most first (ties by name), at most
+    *limit* each. *learners* are ``(name, practice, public)``: a learner who did not choose to
+    show their practice is never listed, whatever they did."""
+    per: dict[str, list[Leader]] = {}
+    for name, summary, public in learners:
+        if not public:
+            continue
+        for skill in summary.skills:
+            if skill.kept > 0:
+                per.setdefault(skill.badge, []).append(Leader(name, skill.kept))
+    return tuple(SkillBoard(badge, tuple(sorted(rows, key=lambda r: (-r.kept, r.name))[:limit]))
+                 for badge, rows in sorted(per.items()))

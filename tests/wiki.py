@@ -19,7 +19,9 @@ Fixtures
     mediawiki    module scope: the `localwiki.versions.MediaWiki` of this run (.branch, .version).
     wiki         module scope: a started wiki (content language en).
     make_wiki    module scope: factory for more wikis, `make_wiki(language="ar")`; all of them stop
-                 when the module ends.
+                 when the module ends. `make_wiki(extensions=("Echo", "Thanks"))` loads extensions
+                 the version ships beyond the usual ones (1.43 ships Echo and Thanks, Debian's
+                 1.39 does not) and runs update.php for their tables (about 3 s).
 
 A wiki (`localwiki.LocalWiki` plus the helpers below) has
     .url .api .index            http://127.0.0.1:PORT, …/api.php, …/index.php
@@ -164,18 +166,27 @@ def mediawiki(request) -> versions.MediaWiki:
 
 @pytest.fixture(scope="module")
 def make_wiki(tmp_path_factory, mediawiki):
-    """Factory: make_wiki(language="en", workers=2, extra_settings="") -> a started Wiki."""
+    """Factory: make_wiki(language="en", workers=2, extra_settings="", extensions=()) -> a
+    started Wiki."""
     made: list[Wiki] = []
 
-    def factory(language: str = "en", workers: int = 2, extra_settings: str = "") -> Wiki:
+    def factory(language: str = "en", workers: int = 2, extra_settings: str = "",
+                extensions: tuple[str, ...] = ()) -> Wiki:
         directory = Path(tempfile.mkdtemp(prefix=f"wiki-{mediawiki.id}-",
                                           dir=tmp_path_factory.getbasetemp()))
+        for name in extensions:
+            if not (mediawiki.path / "extensions" / name / "extension.json").is_file():
+                pytest.fail(f"MediaWiki {mediawiki.version} does not ship the extension {name}",
+                            pytrace=False)
+        loads = "".join(f"wfLoadExtension( '{name}' );\n" for name in extensions)
         try:
             wiki = Wiki.create(directory / "w", language=language, mediawiki=mediawiki,
-                               workers=workers, extra_settings=extra_settings)
+                               workers=workers, extra_settings=loads + extra_settings)
         except MissingSoftware as error:
             pytest.fail(str(error), pytrace=False)
         made.append(wiki)
+        if extensions:
+            wiki.maintenance("update", "--quick")  # the extensions' own tables
         last_error: Exception | None = None
         for _ in range(3):  # the free port may be taken by someone else before php binds it
             try:

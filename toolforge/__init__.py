@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 #: Blueprint modules, each exposing ``bp``. Modules that are not there yet are skipped, so
 #: parts of the app can land independently; a module that exists but fails to import fails.
 BLUEPRINTS = ("core", "events", "funnels", "learners", "mentors", "cohorts", "auth", "badges",
-              "reports", "endorsements", "assessors")
+              "reports", "endorsements", "assessors", "leaderboard")
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

@@ -68,6 +68,8 @@ DEFAULTS: dict[str, Any] = {
     "ISSUER_DESCRIPTION": "",
     "PROGRESS_CACHE_SECONDS": 60,  # learner pages reuse progress read this recently
     "MENTOR_CACHE_SECONDS": 60,  # who counts as a mentor is read again after this long
+    "PRACTICE_RECHECK_SECONDS": 3600,  # a checked task edit is checked on the wiki again after this
+    "LEADERBOARD_CACHE_SECONDS": 300,  # a wiki's leaderboard is built again after this long
 }
 
 ENV_PREFIX = "WIKITOURS_"

@@ -2,9 +2,13 @@
 
 The learner page and the mentor dashboard call :func:`practice_of` with the progress reads they
 already have; it reads the wiki's published task list (``MediaWiki:Gadget-wikitours-tasks.json``, one
-request, cached a few minutes per wiki) and the claimed revisions with their parents (50 per
-request), then checks them with :mod:`practice.verify`. Public pages show a learner's practice
-only when the learner chose so in their own progress page; mentors always see their mentees'.
+request, cached a few minutes per wiki) and checks the claimed revisions with
+:mod:`practice.verify`, through :mod:`toolforge.practice_cache` (verdicts that cannot change by
+waiting are stored per wiki, revision and claimant and checked on the wiki again after
+``PRACTICE_RECHECK_SECONDS``; only the others are fetched, with their parents, 50 per
+request). Public pages show a learner's practice (and the thanks they received, where the wiki
+has Thanks) only when the learner chose so in their own progress page; mentors always see
+their mentees'.
 """
 
 from __future__ import annotations
@@ -12,24 +16,28 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from flask import current_app
 
-from practice.recognition import Practice, practice
+from practice.recognition import (Practice, Thanks, count_thanks, has_extension, practice,
+                                  practice_started)
 from practice.tasklist import config_from_published, parse_list, pick
 from practice.tasktypes import LIST_TITLE, TaskConfig
-from practice.verify import TaskCheck, check_tasks
+from practice.verify import TaskCheck
 
+from . import practice_cache
 from .auth import current_user
 from .evidence import Edit
 from .wikiclient import ProgressRead, Wiki, WikiClient, WikiError
 
 __all__ = ["Standing", "published", "practice_of", "offers", "keep_delay", "learner_practice",
-           "mentor_practice"]
+           "mentor_practice", "has_thanks", "thanks_of"]
 
 CACHE_SECONDS = 300
+#: Whether a wiki has the Thanks extension is asked again after this long (siteinfo).
+EXTENSIONS_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,8 @@ class Standing:
     summary: Practice
     checks: tuple[TaskCheck, ...]
     public: bool
+    #: thanks received since the first practice edit; None where the wiki has no Thanks
+    thanks: Thanks | None = None
 
 
 def published(wiki: Wiki, client: WikiClient) -> dict:
@@ -71,12 +81,12 @@ def practice_of(wiki: Wiki, client: WikiClient, reads: Mapping[str, ProgressRead
     config = config_from_published(data)
     types = {t.id: t for t in config.types}
     ok = {name: r for name, r in reads.items() if r.status == "ok" and r.progress is not None}
-    revids = [e.revid for r in ok.values() for e in r.progress.tasks]
-    revisions = client.revisions(revids) if revids else {}
+    checked = practice_cache.checked_tasks(
+        wiki.id, {name: (r.username, r.progress.tasks) for name, r in ok.items()}, types,
+        client.revisions, now, keep_delay())
     out = {}
     for name, read in ok.items():
-        checks = check_tasks(read.progress.tasks, types, read.username, revisions, now,
-                             keep_delay())
+        checks = checked[name]
         out[name] = Standing(practice(checks, config, now), checks,
                              "practice" in read.progress.public)
     return out, config, data
@@ -99,6 +109,44 @@ def offers(data: dict, config: TaskConfig, read: ProgressRead | None) -> list[tu
     return out
 
 
+def has_thanks(wiki: Wiki, client: WikiClient) -> bool:
+    """Whether *wiki* has the Thanks extension (siteinfo, asked once an hour per process).
+    A wiki that cannot say counts as without: thanks are then simply not shown."""
+    cache: dict = current_app.extensions.setdefault("wikitours.extensions", {})
+    hit = cache.get(wiki.id)
+    if hit and time.monotonic() - hit[0] < EXTENSIONS_SECONDS:
+        return hit[1]
+    try:
+        found = has_extension(client.extensions(), "Thanks")
+    except WikiError:
+        return False
+    cache[wiki.id] = (time.monotonic(), found)
+    return found
+
+
+def thanks_of(wiki: Wiki, client: WikiClient, standing: Standing, username: str) -> Standing:
+    """*standing* with the thanks its learner received since their first practice edit (the
+    public thanks log, one request, reused for ``CACHE_SECONDS``), where the wiki has Thanks and
+    the learner has a practice edit; otherwise unchanged."""
+    since = practice_started(standing.checks)
+    if since is None or not has_thanks(wiki, client):
+        return standing
+    cache: dict = current_app.extensions.setdefault("wikitours.thanks", {})
+    key = (wiki.id, username, since)
+    hit = cache.get(key)
+    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return replace(standing, thanks=hit[1])
+    try:
+        entries, more = client.thanks_log(username, since)
+    except WikiError:
+        return standing
+    thanks = count_thanks(entries, username, since, more)
+    if len(cache) > 20_000:
+        cache.clear()
+    cache[key] = (time.monotonic(), thanks)
+    return replace(standing, thanks=thanks)
+
+
 def _viewer_is(wiki: Wiki, name: str) -> bool:
     user = current_user()
     return bool(user) and user.wiki == wiki.id and user.name == name
@@ -115,17 +163,21 @@ def learner_practice(wiki: Wiki, client: WikiClient, read: ProgressRead) -> dict
     own = _viewer_is(wiki, read.username)
     if standing is None or not (standing.public or own):
         return None
+    standing = thanks_of(wiki, client, standing, read.username)
     return {"standing": standing, "own": own, "config": config,
             "offers": offers(data, config, read) if own else []}
 
 
 def mentor_practice(wiki: Wiki, client: WikiClient,
                     reads: Mapping[str, ProgressRead]) -> dict[str, Standing]:
-    """Every mentee's practice for the mentor dashboard (mentors always see it)."""
+    """Every mentee's practice for the mentor dashboard (mentors always see it), with the
+    thanks each received where the wiki has Thanks."""
     try:
-        return practice_of(wiki, client, reads)[0]
+        by_name = practice_of(wiki, client, reads)[0]
     except WikiError:
         return {}
+    return {name: thanks_of(wiki, client, standing, reads[name].username)
+            for name, standing in by_name.items()}
 
 
 def badge_evidence(wiki: Wiki, client: WikiClient, reads: Mapping[str, ProgressRead],

@@ -466,3 +466,22 @@ class WikiClient:
                         if original is not None:
                             result[original] = u["name"]
         return result
+
+    def extensions(self) -> list:
+        """The wiki's installed extensions as ``meta=siteinfo&siprop=extensions`` lists them."""
+        data = self.get({"action": "query", "meta": "siteinfo", "siprop": "extensions"})
+        found = (data.get("query") or {}).get("extensions")
+        return found if isinstance(found, list) else []
+
+    def thanks_log(self, username: str, since: str, limit: int = 500) -> tuple[list, bool]:
+        """``(entries, more)``: the public thanks log's entries addressed to *username*'s user
+        page at or after *since* (ISO), newest first, one request of at most *limit*; *more*
+        when the log has older entries in the period than were read. Only for a wiki with the
+        Thanks extension (an unknown ``letype`` is an API error)."""
+        if not valid_username(username):
+            return [], False
+        data = self.get({"action": "query", "list": "logevents", "letype": "thanks",
+                         "letitle": f"User:{_normal(username)}", "leend": since,
+                         "leprop": "title|type|timestamp", "lelimit": str(min(limit, 500))})
+        entries = (data.get("query") or {}).get("logevents")
+        return (entries if isinstance(entries, list) else []), "continue" in data
