@@ -235,7 +235,7 @@ def test_the_app_verifies_them_and_the_mentor_sees_them(world, page, tmp_path):
 
 def test_on_a_phone_the_links_task_points_at_the_mark(world, browser):
     """Minerva on a phone-sized screen: the links task tour starts on a dead end and its first
-    step points at the "dead end" banner in a bottom sheet."""
+    step, in a bottom sheet, points at the "dead end" banner where Minerva shows it."""
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
                                   has_touch=True)
     phone = context.new_page()
@@ -246,6 +246,11 @@ def test_on_a_phone_the_links_task_points_at_the_mark(world, browser):
         wait_title(phone, "This article has no links")
         assert phone.evaluate("mw.config.get('skin')") == "minerva"
         assert phone.locator(".wikitours-highlight").count() == 1
+        # Minerva shows the banner on 1.43; on 1.39 without MobileFrontend it hides every
+        # .ambox, and the step points at the article's text, where the links go
+        banner = phone.evaluate("getComputedStyle(document.querySelector('.ambox-dead_end'))"
+                                ".display !== 'none'")
+        assert points_at(phone, ".ambox-dead_end" if banner else ".mw-parser-output > p")
         shot(phone, "tasks-links-minerva-phone")
     finally:
         context.close()
