@@ -146,7 +146,6 @@ def test_a_dead_end_is_offered_and_linked_in_both_editors(world, page):
     page.click("#ca-ve-edit a")
     close_ve_welcome(page)
     wait_title(page, "Link a word")
-    shot(page, "tasks-links-visual-editor")
     # as a person does it with the keyboard: to the end of the paragraph, a few words, then
     # Ctrl+K opens the link tool; the article chosen there is inserted as a link
     page.click(".ve-ce-surface .ve-ce-branchNode p >> nth=0", position={"x": 5, "y": 5})
