@@ -2,7 +2,8 @@
 the source editor: each points at its maintenance box, guides the edit to the save, records the
 task in the learner's progress page, and the saved revision passes the type's check (prose
 changed; prose grew by ``grow-by`` characters) while a mere removal of the mark would not.
-The links type runs in both editors in test_links_task_e2e.py."""
+The stub type runs in the visual editor too; the links type in both editors in
+test_links_task_e2e.py."""
 
 from __future__ import annotations
 
@@ -96,3 +97,41 @@ def test_the_task_tour_guides_an_edit_that_passes_its_check(world, page, type_id
     assert entry and entry[0]["type"] == type_id and entry[0]["revid"] == saved["revid"]
     assert saved["user"] == USER
     assert what_it_did(TYPES[type_id], before, saved["content"], title) == TYPES[type_id].check
+
+
+def test_the_stub_task_in_the_visual_editor(world, page):
+    """A stub expanded in the visual editor: the tour points at the editing surface, the saved
+    sentences pass the "grew" check."""
+    wiki = world
+    wiki.login(page, USER)
+    page.goto(f"{wiki.index}?title=Ska&wikitour=stub-task&wikitask=stub")
+    wait_title(page, "This article is a stub")
+    click(page, "next")
+    wait_title(page, "Open the editor")
+    page.click("#ca-ve-edit a")
+    close_ve_welcome(page)
+    wait_title(page, "Add a few sentences")
+    before = wiki.wikitext("Ska")
+    page.click(".ve-ce-surface .ve-ce-branchNode p >> nth=0", position={"x": 5, "y": 5})
+    page.keyboard.press("End")
+    page.keyboard.type(" It began in Kingston in the late 1950s, mixing Caribbean mento and "
+                       "calypso with American jazz and rhythm and blues, and it led to rocksteady "
+                       "and reggae.", delay=10)
+    page.wait_for_function("document.querySelector('.ve-ce-surface').textContent"
+                           ".indexOf('rocksteady and reggae.') !== -1")
+    click(page, "next")
+    wait_title(page, "Publish your addition")
+    page.click(".ve-ui-toolbar-saveButton")
+    dialog_save = page.locator(".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary a")
+    dialog_save.wait_for(state="visible")
+    page.fill(".ve-ui-mwSaveDialog-summary textarea", "stub practice")
+    dialog_save.click()
+    wait_title(page, "Thank you!", timeout=40)
+    click(page, "done")
+    wait_title(page, "Tour completed")
+    page.wait_for_timeout(800)
+    record = json.loads(wiki.wikitext(f"User:{USER}/wikitours.json") or "{}")
+    saved = wiki.page_info("Ska")
+    assert [t["revid"] for t in record["tasks"] if t["title"] == "Ska"] == [saved["revid"]]
+    assert saved["user"] == USER and "rocksteady" in saved["content"], saved
+    assert what_it_did(TYPES["stub"], before, saved["content"], "Ska") == ("grew",)
