@@ -128,7 +128,7 @@ def render(lists: TaskLists, source_revision: int = 0) -> str:
            "streak": config.streak, "leaderboard": config.leaderboard,
            "types": {t.id: {"tour": t.tour, "learn": t.learn, "badge": t.badge,
                             "templates": list(t.templates), "check": list(t.check),
-                            "categories": list(t.categories),
+                            "categories": list(t.categories), "grow-by": t.grow_by,
                             "pages": [[p.title, list(p.topics)] for p in lists.pages[t.id]]}
                      for t in config.types}}
     return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
@@ -157,7 +157,8 @@ def parse_list(text: str | None) -> dict:
                  if isinstance(p, list) and len(p) == 2 and isinstance(p[0], str)
                  and isinstance(p[1], list)]
         types[str(type_id)] = {k: entry.get(k) for k in ("tour", "learn", "badge", "templates",
-                                                         "check", "categories")} | {"pages": pages}
+                                                         "check", "categories", "grow-by")} | {
+            "pages": pages}
     offer = data.get("offer")
     return {"offer": offer if isinstance(offer, int) and 1 <= offer <= 10 else 3,
             "topics": topics, "types": types, "levels": data.get("levels"),
@@ -169,7 +170,8 @@ def config_from_published(published: dict) -> TaskConfig:
     types page), validated again: the app trusts the page's protection, not its content."""
     doc = {"format": 1, "offer": published.get("offer", 3), "topics": published.get("topics"),
            "types": [{"id": k, **{f: v.get(f) for f in ("tour", "learn", "badge", "templates",
-                                                         "check", "categories") if v.get(f)}}
+                                                         "check", "categories", "grow-by")
+                                                if v.get(f)}}
                      for k, v in published.get("types", {}).items()]}
     for key in ("levels", "streak", "leaderboard"):
         if published.get(key) is not None:

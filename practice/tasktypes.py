@@ -8,7 +8,9 @@ vandal cannot send newcomers to pages of their choosing. The format (docs/contra
     {"format": 1,
      "types": [{"id": "citation", "tour": "citation-task", "learn": "add-citation",
                 "badge": "citation", "categories": ["Articles with unsourced statements"],
-                "templates": ["Citation needed"], "check": ["template-removed", "reference"]}],
+                "templates": ["Citation needed"], "check": ["template-removed", "reference"]},
+               {"id": "stub", "tour": "stub-task", "learn": "citation-task", "badge": "citation",
+                "templates": ["Stub"], "check": ["grew"], "grow-by": 300}],
      "topics": ["Rivers", "Music"], "offer": 3, "levels": [1, 5, 20],
      "streak": "day", "leaderboard": false}
 
@@ -26,15 +28,22 @@ from dataclasses import dataclass, field
 
 from contracts.problems import Issue, JsonError, Message, position
 
-__all__ = ["CONFIG_TITLE", "LIST_TITLE", "CHECKS", "TaskType", "TaskConfig", "parse_config",
-           "DEFAULT_LEVELS"]
+__all__ = ["CONFIG_TITLE", "LIST_TITLE", "CHECKS", "DEFAULT_CHECK", "DEFAULT_GROW_BY", "TaskType",
+           "TaskConfig", "parse_config", "DEFAULT_LEVELS"]
 
 CONFIG_TITLE = "Project:Wikitours/Tasks.json"
 #: Where the bot publishes the cached task lists: the MediaWiki namespace, so only the bot
 #: (an interface admin) writes what the gadget offers.
 LIST_TITLE = "MediaWiki:Gadget-wikitours-tasks.json"
-#: How a task edit is verified: the type's template is gone, or a ``<ref>`` was added.
-CHECKS = ("template-removed", "reference")
+#: How a task edit is verified (any one of a type's checks is enough; practice/verify.py):
+#: the type's template is gone, a ``<ref>`` was added, the prose changed (copyedit), links to
+#: articles were added (dead ends), the prose grew by ``grow-by`` characters (stubs).
+CHECKS = ("template-removed", "reference", "prose-changed", "links-added", "grew")
+#: What a type checks when its page does not say: the citation checks, as before.
+DEFAULT_CHECK = ("template-removed", "reference")
+#: Characters of running text a ``grew`` check asks for when the type does not say.
+DEFAULT_GROW_BY = 200
+MAX_GROW_BY = 100000
 STREAKS = ("day", "week")
 DEFAULT_LEVELS = (1, 5, 20)
 MAX_TYPES = 20
@@ -55,7 +64,8 @@ class TaskType:
     badge: str = ""  # the badge (skill) its verified edits count toward
     categories: tuple[str, ...] = ()  # without the namespace prefix
     templates: tuple[str, ...] = ()  # without the namespace prefix
-    check: tuple[str, ...] = CHECKS
+    check: tuple[str, ...] = DEFAULT_CHECK
+    grow_by: int = DEFAULT_GROW_BY  # characters of prose a "grew" check asks for
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,7 @@ def _type(raw: object, index: int, problems: _Problems) -> TaskType | None:
     if not categories and not templates:
         problems.add("wikitours-problem-tasks-type-no-source", type_id, at=at)
         return None
-    check = raw.get("check", list(CHECKS))
+    check = raw.get("check", list(DEFAULT_CHECK))
     if isinstance(check, str):
         check = [check]
     if not isinstance(check, list) or not check or any(c not in CHECKS for c in check):
@@ -172,8 +182,13 @@ def _type(raw: object, index: int, problems: _Problems) -> TaskType | None:
     if "template-removed" in check and not templates:
         problems.add("wikitours-problem-tasks-type-check-templates", type_id, at=at)
         return None
+    grow_by = _count(raw.get("grow-by"), DEFAULT_GROW_BY, 1, MAX_GROW_BY)
+    if grow_by is None:
+        problems.add("wikitours-problem-tasks-type-grow-by", type_id, MAX_GROW_BY,
+                     at=("grow-by", None))
+        return None
     return TaskType(type_id, tour, learn or "", badge or "", categories, templates,
-                    tuple(dict.fromkeys(check)))
+                    tuple(dict.fromkeys(check)), grow_by)
 
 
 def _count(raw: object, default: int, low: int, high: int) -> int | None:

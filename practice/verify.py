@@ -5,8 +5,25 @@ The gadget appends each finished task to the learner's own ``User:NAME/wikitours
 §5). Like a tour's ``edits`` that is a claim; the app fetches the revision and its parent and
 counts it only when, like a tour's evidence (:mod:`toolforge.evidence`), the revision exists
 and is visible, was made by the learner, on the article named, was not reverted, is at least
-*keep* seconds old, and does what the type checks: its maintenance template is gone (fewer
-transclusions than before) or it adds a ``<ref>``.
+*keep* seconds old, and does what the type checks (any one of its ``check`` is enough):
+
+``template-removed``
+    the type's maintenance template is gone (fewer transclusions than before);
+``reference``
+    it adds a ``<ref>``;
+``prose-changed`` (copyedit)
+    the article's running text (:func:`practice.wikitext.prose`: without templates,
+    references, markup) is different: removing the ``{{Copy edit}}`` mark or reformatting is not
+    a copyedit, changing words is;
+``links-added`` (dead ends)
+    the article links to at least one article it did not link to before
+    (:func:`practice.wikitext.article_links`). Only links *out of* the edited article are seen:
+    an orphan is fixed by a link to it from another article, which the learner's edit of the
+    orphan cannot show, so no check claims that;
+``grew`` (stubs)
+    the running text grew by at least the type's ``grow-by`` characters (characters, not bytes:
+    a sentence in Hindi or Arabic counts like one in English; a pasted navbox or a reference
+    alone does not count).
 """
 
 from __future__ import annotations
@@ -21,9 +38,10 @@ from contracts.revisions import Revision, count_refs
 from contracts.progress import parse_time
 
 from .tasktypes import TaskType
+from .wikitext import article_links, prose
 
 __all__ = ["practice_fields", "TaskEntry", "TaskCheck", "parse_tasks", "count_templates", "check_task",
-           "check_tasks", "MAX_TASKS"]
+           "check_tasks", "what_it_did", "MAX_TASKS"]
 
 #: Task entries read from a progress page (the newest ones; the gadget keeps at most this many).
 MAX_TASKS = 200
@@ -42,13 +60,13 @@ class TaskEntry:
 class TaskCheck:
     """*status* ``ok``, ``pending`` (holds but younger than *keep*) or ``failed`` with a
     *reason*: ``unknown-type``, ``deleted``, ``not-theirs``, ``wrong-page``, ``reverted``,
-    ``not-done`` (template still there and no reference added)."""
+    ``not-done`` (none of the type's checks holds)."""
 
     entry: TaskEntry
     status: str
     reason: str = ""
     timestamp: str = ""
-    #: What the edit did: ``("template-removed", "reference")``, either or both.
+    #: What the edit did, of the type's checks: ``("template-removed", "reference")``, …
     did: tuple[str, ...] = ()
 
 
@@ -115,6 +133,20 @@ def _same(a: str, b: str) -> bool:
     return bool(a) and norm(a) == norm(b)
 
 
+def what_it_did(task_type: TaskType, before: str, after: str, title: str = "") -> tuple[str, ...]:
+    """Which of the type's checks the change from *before* to *after* satisfies (in the type's
+    order); each is computed only when the type asks for it."""
+    tests = {
+        "template-removed": lambda: count_templates(after, task_type.templates)
+        < count_templates(before, task_type.templates),
+        "reference": lambda: count_refs(after) > count_refs(before),
+        "prose-changed": lambda: prose(after) != prose(before),
+        "links-added": lambda: bool(article_links(after, title) - article_links(before, title)),
+        "grew": lambda: len(prose(after)) - len(prose(before)) >= task_type.grow_by,
+    }
+    return tuple(kind for kind in task_type.check if kind in tests and tests[kind]())
+
+
 def check_task(entry: TaskEntry, task_type: TaskType | None, username: str,
                revisions: Mapping[int, Revision], now: datetime,
                keep: timedelta = timedelta(0)) -> TaskCheck:
@@ -132,13 +164,8 @@ def check_task(entry: TaskEntry, task_type: TaskType | None, username: str,
         return TaskCheck(entry, "failed", "reverted")
     if rev.text is None or rev.parent_text is None:
         return TaskCheck(entry, "failed", "not-done")
-    did = tuple(kind for kind, happened in (
-        ("template-removed", count_templates(rev.text, task_type.templates)
-         < count_templates(rev.parent_text, task_type.templates)),
-        ("reference", count_refs(rev.text) > count_refs(rev.parent_text)))
-        if happened and kind in task_type.check)
-    done = bool(did)
-    if not done:
+    did = what_it_did(task_type, rev.parent_text, rev.text, rev.title)
+    if not did:
         return TaskCheck(entry, "failed", "not-done", rev.timestamp)
     moment = parse_time(rev.timestamp)
     if moment is None:

@@ -24,7 +24,7 @@ def test_shipped_tours_file_loads_clean():
     assert problems == []
     assert [t.id for t in library.tours] == [
         "first-edit", "add-citation", "ask-mentor", "user-page", "mentor-basics", "run-a-workshop",
-        "citation-task"]
+        "citation-task", "copyedit-task", "links-task", "stub-task"]
     assert library.source_language == "en" and library.file.endswith("tours.yaml")
     trainer = library.badge("trainer")
     assert trainer.requires_badges == ("newcomer-pathway", "mentor-pathway")

@@ -164,9 +164,12 @@ def check_assessors(text: str) -> None:
 def check_task_types(text: str) -> None:
     from practice.tasktypes import parse_config
 
-    config = parse_config(text, known_tours=frozenset({"citation-task", "add-citation"}))
+    config = parse_config(text, known_tours=frozenset({
+        "citation-task", "add-citation", "copyedit-task", "links-task", "stub-task"}))
     assert config.problems == ()
-    (citation,) = config.types
+    citation, copyedit, links, stub = config.types
+    assert (copyedit.check, links.check, stub.check, stub.grow_by) == (
+        ("prose-changed",), ("links-added",), ("grew",), 150)
     assert (citation.id, citation.tour, citation.learn, citation.badge) == (
         "citation", "citation-task", "add-citation", "citation")
     assert citation.categories == ("Articles with unsourced statements",)
