@@ -3,7 +3,6 @@ and see verified progress and badges. Hostile names are escaped; every form need
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 

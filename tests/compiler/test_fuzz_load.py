@@ -84,7 +84,7 @@ def test_pathological_texts_stay_linear():
     """Hostile texts full of half-open markup, in many steps: checked quickly, problems capped."""
     import time
 
-    from test_validate import BASE
+    from tests.compiler.test_validate import BASE
 
     nasty = ["[[" * 2400, "[a " * 1600, "<div>" * 1000, "{{PLURAL:$1|" * 400, "'''" * 1600, "{{" * 2400, "&lt;" * 1200]
     steps = "".join(f"      - id: s{i}\n        title: T\n        text: \"{nasty[i % len(nasty)]}\"\n" for i in range(2, 300))

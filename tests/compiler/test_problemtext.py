@@ -573,7 +573,7 @@ def _translation_problems(tmp: Path):
 
 
 def _variant_and_page_problems():
-    from test_render import sample_library
+    from tests.compiler.test_render import sample_library
     from tours.model import PageRef, Position, Step, StepChange, WikiVariant
     from tours.variants import apply_variant
     from tours.wikisource import SourcePage, load_from_pages
@@ -605,7 +605,7 @@ def _variant_and_page_problems():
 
 
 def _build_problems(tmp: Path):
-    from test_render import sample_library
+    from tests.compiler.test_render import sample_library
     from tours import build
     from tours.i18n import load_banana
 
@@ -668,7 +668,7 @@ def _reader_problems(tmp: Path):
 
 
 def _markup_problems():
-    from test_markup import UNSAFE
+    from tests.compiler.test_markup import UNSAFE
 
     for text in list(UNSAFE) + ["a {{PLURAL:$1|x", "[[" * 20 + "x", "{{PLURAL:1|[[a|" * 12, "<kbd>x", "Intro\n# one",
                                 "Intro\n: x", "Intro\n; x", "[https://example.org/x<b>", "[https://example.org a\nb]"]:

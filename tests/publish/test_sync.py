@@ -206,7 +206,7 @@ def test_the_on_wiki_translation_and_the_local_step_show_in_the_gadget(two):
     Arabic wiki the local step replaces the library's first step."""
     from playwright.sync_api import sync_playwright
 
-    from test_gadget_support import POPOVER, wait_title
+    from tests.gadget.test_gadget_support import POPOVER, wait_title
     from tests.browser import launch
 
     meta, ar, *_ = two

@@ -117,7 +117,7 @@ def test_the_sync_publishes_under_the_rate_limit(limited):
     """The sync's many edits (gadget data, help pages, status, state and lease) pace themselves too."""
     from publish.multiwiki import parse_config
     from publish.sync import sync_once
-    from test_sync_state import TOUR, TOURS
+    from tests.publish.test_sync_state import TOUR, TOURS
     from trusthelp import trusted_user
 
     time.sleep(4)
