@@ -55,7 +55,7 @@ def arms(wiki, tmp_path_factory):
     experiment with a recorded newcomer in each arm (as the bot records them)."""
     from playground.practiceseed import TASK_TYPES, seed_task_articles
     from publish.tasklists import run as publish_tasks
-    from test_gadget_support import build_and_deploy
+    from tests.gadget.test_gadget_support import build_and_deploy
     from wikiapi.client import Wiki
 
     seed_task_articles(wiki)
@@ -77,7 +77,7 @@ def arms(wiki, tmp_path_factory):
 
 
 def _finish_short_tour(page, wiki) -> None:
-    from test_gadget_support import POPOVER, wait_title
+    from tests.gadget.test_gadget_support import POPOVER, wait_title
 
     page.goto(f"{wiki.index}?title=Help:Wikitours&wikitour=run-a-workshop")
     wait_title(page, "Choose the tours")
@@ -92,7 +92,7 @@ def _finish_short_tour(page, wiki) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("arm, offered", [("control", True), ("no-offers", False)])
 def test_the_arm_without_offers_is_offered_nothing(arms, page, arm, offered):
-    from test_gadget_support import POPOVER
+    from tests.gadget.test_gadget_support import POPOVER
 
     wiki, users = arms
     wiki.login(page, users[arm])
