@@ -1,18 +1,17 @@
 """The badge feeds' problems are values (``contracts.problems.Issue``: the entry's place in the
 feed, a key of ``i18n/compiler``), and the bot logs them in the operator's language, not in
-English whatever the operator reads. Pure, plus a local HTTP server standing for the app."""
+English whatever the operator reads. Pure, plus the badge tests' loopback stand-in app."""
 
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
 from bot.badges import fetch_feed, parse_feed, parse_revocations
 from contracts.problems import Issue
+from tests.bot.test_bot_badges import feed  # noqa: F401  (the stand-in app)
 from tours.problemkinds import issue_text
 
 GOOD = {"id": "a1b2", "wiki": "local", "badge": "first-edit", "user": "Ada",
@@ -57,39 +56,17 @@ def test_every_feed_problem_reads_in_every_required_language(change):
             assert text != english and problem.message.key not in text, (lang, text)
 
 
-@pytest.fixture
-def feed():
-    """The app's assertions feed, served locally: one good entry and two forged ones."""
-    body = json.dumps({"assertions": [GOOD, {**GOOD, "user": "<b>x</b>|y"}, "junk"],
-                       "next": "5"}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-def test_the_bot_logs_feed_problems_in_the_operators_language(feed, monkeypatch):
+def test_the_bot_logs_feed_problems_in_the_operators_language(feed, monkeypatch):  # noqa: F811
+    # the stand-in app of the badge bot's tests, answering one good entry and two forged ones
+    feed.raw = json.dumps({"assertions": [GOOD, {**GOOD, "user": "<b>x</b>|y"}, "junk"],
+                           "next": "5"}).encode()
     monkeypatch.setenv("WIKITOURS_LANG", "de")
     lines: list[str] = []
-    items, cursor = next(fetch_feed(feed, "local", "", requests.Session(), lines.append))
+    items, cursor = next(fetch_feed(feed.url, "local", "", requests.Session(), lines.append))
     assert [a.user for a in items] == ["Ada"] and cursor == "5"
     problems = [line for line in lines if "assertions[" in line]
     assert problems == ["assertions[1]:0:0: Fehler: ungültiger Benutzername",
                         "assertions[2]:0:0: Fehler: kein JSON-Objekt"], lines
     lines.clear()
-    next(fetch_feed(feed, "local", "", requests.Session(), lines.append, lang="fr"))
+    next(fetch_feed(feed.url, "local", "", requests.Session(), lines.append, lang="fr"))
     assert "assertions[2]:0:0: erreur: pas un objet JSON" in lines, lines
