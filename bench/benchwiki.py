@@ -1,9 +1,10 @@
 """A fresh local MediaWiki for a benchmark that runs a bot against it.
 
-The benchmarks that count a bot's requests at the server (``bench/tasks.py``,
-``bench/welcome.py``) open their wiki the same way: a scratch folder, Pywikibot's user-config
-in it (so the bot talks to this wiki and to nothing else), a local MediaWiki started from it,
-and everything stopped and removed afterwards, also when the benchmark fails.
+The benchmarks that count requests at a wiki's server (``bench/tasks.py``, ``bench/welcome.py``,
+``bench/deploy.py``, ``bench/outcomes.py``) open their wiki the same way: a scratch folder,
+Pywikibot's user-config in it (so a bot talks to this wiki and to nothing else), a local
+MediaWiki started from it, and everything stopped and removed afterwards, also when the
+benchmark fails (``--keep`` leaves the folder for a look).
 
 Run as scripts (``python bench/tasks.py``), the benchmarks find this module beside them; it
 puts the repository on ``sys.path`` for them.
@@ -28,9 +29,11 @@ __all__ = ["ROOT", "fresh_wiki", "bot_site"]
 
 
 @contextmanager
-def fresh_wiki(name: str, workers: int = 2) -> Iterator[LocalWiki]:
+def fresh_wiki(name: str, workers: int = 2, keep: bool = False) -> Iterator[LocalWiki]:
     """A started local wiki in a scratch folder ``wikitours-bench-<name>-…``, with Pywikibot
-    set up for this process to talk to it; stopped and removed when the block ends."""
+    set up for this process to talk to it; stopped when the block ends, and removed unless
+    *keep* (then the folder is printed). The scratch folder is ``wiki.directory.parent``: a
+    benchmark may keep its own files there (builds), removed with the wiki."""
     folder = Path(tempfile.mkdtemp(prefix=f"wikitours-bench-{name}-"))
     try:
         pwbconfig.prepare_process(folder / "pywikibot")
@@ -40,7 +43,10 @@ def fresh_wiki(name: str, workers: int = 2) -> Iterator[LocalWiki]:
         finally:
             wiki.stop()
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if keep:
+            print(f"kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def bot_site(wiki: LocalWiki):

@@ -16,14 +16,11 @@ import math
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from localwiki import LocalWiki  # noqa: E402
+from benchwiki import ROOT, fresh_wiki
+from localwiki import LocalWiki
 
 
 def run(wiki: LocalWiki, manifest_dir: Path) -> dict:
@@ -54,8 +51,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the wiki folder afterwards")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="wikitours-bench-deploy-"))
-    try:
+    with fresh_wiki("deploy", workers=1, keep=args.keep) as wiki:
+        work = wiki.directory.parent
         pages = build(ROOT / "tours.yaml", work / "build1")
         changed = work / "changed"
         changed.mkdir()
@@ -64,21 +61,15 @@ def main() -> int:
             text.replace("title: Your first edit\n", "title: Your very first edit\n", 1))
         shutil.copytree(ROOT / "i18n", changed / "i18n")
         build(changed / "tours.yaml", work / "build2")
-        with LocalWiki.create(work / "wiki", workers=1) as wiki:
-            rows = [("fresh", run(wiki, work / "build1")),
-                    ("unchanged", run(wiki, work / "build1")),
-                    ("one tour changed", run(wiki, work / "build2"))]
-        print(f"deploy of the shipped tours: {pages} pages (+ gadget definition), "
-              f"goal for reads: <= {math.ceil((pages + 2) / 50)} per deploy")
-        print(f"{'run':<18}{'API GET':>9}{'API POST':>10}{'edits':>7}{'reads':>7}{'seconds':>9}")
-        for name, row in rows:
-            print(f"{name:<18}{row['get']:>9}{row['post']:>10}{row['edits']:>7}{row['reads']:>7}"
-                  f"{row['seconds']:>9.1f}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print(f"kept {work}")
+        rows = [("fresh", run(wiki, work / "build1")),
+                ("unchanged", run(wiki, work / "build1")),
+                ("one tour changed", run(wiki, work / "build2"))]
+    print(f"deploy of the shipped tours: {pages} pages (+ gadget definition), "
+          f"goal for reads: <= {math.ceil((pages + 2) / 50)} per deploy")
+    print(f"{'run':<18}{'API GET':>9}{'API POST':>10}{'edits':>7}{'reads':>7}{'seconds':>9}")
+    for name, row in rows:
+        print(f"{name:<18}{row['get']:>9}{row['post']:>10}{row['edits']:>7}{row['reads']:>7}"
+              f"{row['seconds']:>9.1f}")
     return 0
 
 

@@ -22,17 +22,11 @@ import argparse
 import datetime as dt
 import json
 import random
-import shutil
 import signal
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from localwiki import LocalWiki  # noqa: E402
+from benchwiki import ROOT, fresh_wiki
 
 
 def main() -> int:
@@ -50,9 +44,7 @@ def main() -> int:
     from toolforge.wikiclient import Wiki, WikiClient
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the wiki stops on kill
-    folder = Path(tempfile.mkdtemp(prefix="wikitours-bench-outcomes-"))
-    wiki = LocalWiki.create(folder / "wiki", workers=2).start()
-    try:
+    with fresh_wiki("outcomes", keep=args.keep) as wiki:
         rng = random.Random(1)
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         config = {"experiments": [{"name": "bench", "share": 50, "active": True,
@@ -147,12 +139,6 @@ def main() -> int:
         print("newcomers with each outcome:", json.dumps(summary))
         if fetched.problems:
             print(f"{len(fetched.problems)} problems, first: {fetched.problems[0]}")
-    finally:
-        wiki.stop()
-        if not args.keep:
-            shutil.rmtree(folder, ignore_errors=True)
-        else:
-            print(f"wiki kept in {folder}")
     return 0
 
 

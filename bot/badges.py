@@ -30,11 +30,14 @@ import requests
 
 from bot import exclusion
 from contracts import markers
+from contracts.problems import Issue, page_issue
 from bot.mentors import is_valid_user, normalize_user
 from bot.messages import message, sanitize, user_link, user_text
 from wikiapi.client import Wiki
 from wikiapi.scriptoptions import parse_options
 from bot.state import parse_state, save_state
+from tours.messages import output_language
+from tours.problemkinds import issue_text
 import datetime as dt
 
 __all__ = ["Assertion", "parse_feed", "note_text", "fetch_feed", "BadgeAnnouncer", "main",
@@ -77,38 +80,43 @@ def _safe_url(url: object) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def _entry_problem(entry: dict) -> str | None:
-    """Why an entry of either feed (assertions, revocations) cannot be used: its badge id,
-    user name or badge page URL, checked the same way in both; None when they are fine."""
+def _entry_problem(entry: object, where: str, wiki_id: str,
+                   needs_id: bool = False) -> Issue | None:
+    """Why an entry of either feed (assertions, revocations) cannot be used: not an object,
+    for another wiki, (*needs_id*: a revocation names its assertion) or its badge id, user
+    name or badge page URL, checked the same way in both; None when it is fine. *where* is
+    the entry's place in the feed (``assertions[3]``): the operator's log names it instead of
+    a page."""
+    if not isinstance(entry, dict):
+        return page_issue(where, "wikitours-problem-feed-not-object")
+    if entry.get("wiki") != wiki_id:
+        # made inert (no line breaks or control characters in the log; the feed is untrusted)
+        return page_issue(where, "wikitours-problem-feed-other-wiki",
+                          sanitize(str(entry.get("wiki")), 40), wiki_id)
+    uid = entry.get("id")
+    if needs_id and (not isinstance(uid, str) or not _ASSERTION_ID.match(uid)):
+        return page_issue(where, "wikitours-problem-feed-assertion-id")
     badge, user = entry.get("badge"), entry.get("user")
     if not isinstance(badge, str) or not _BADGE_ID.match(badge):
-        return "bad badge id"
+        return page_issue(where, "wikitours-problem-feed-badge-id")
     if not isinstance(user, str) or not is_valid_user(normalize_user(user)):
-        return "bad user name"
+        return page_issue(where, "wikitours-problem-feed-user-name")
     if not _safe_url(entry.get("url")):
-        return "badge page URL is not a plain http(s) URL"
+        return page_issue(where, "wikitours-problem-feed-url")
     return None
 
 
-def parse_feed(data: object, wiki_id: str) -> tuple[list[Assertion], str | None, list[str]]:
-    """The usable assertions, the ``next`` cursor and a reason for each entry left out."""
+def parse_feed(data: object, wiki_id: str) -> tuple[list[Assertion], str | None, list[Issue]]:
+    """The usable assertions, the ``next`` cursor and a problem for each entry left out."""
     if not isinstance(data, dict) or not isinstance(data.get("assertions"), list):
-        return [], None, ["the feed is not {\"assertions\": [...], \"next\": …}"]
+        return [], None, [page_issue("assertions", "wikitours-problem-feed-shape", "assertions")]
     cursor = data.get("next")
     cursor = str(cursor) if isinstance(cursor, (str, int)) and len(str(cursor)) <= 200 else None
     out, problems = [], []
     for index, entry in enumerate(data["assertions"]):
-        where = f"assertions[{index}]"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: not an object")
-            continue
-        if entry.get("wiki") != wiki_id:
-            problems.append(f"{where}: for wiki {sanitize(str(entry.get('wiki')), 40)!s}, "
-                            f"not {wiki_id}")
-            continue
-        wrong = _entry_problem(entry)
+        wrong = _entry_problem(entry, f"assertions[{index}]", wiki_id)
         if wrong:
-            problems.append(f"{where}: {wrong}")
+            problems.append(wrong)
             continue
         badge, user = entry["badge"], entry["user"]
         name, assessor = entry.get("name"), entry.get("awardedBy")
@@ -138,28 +146,23 @@ class Revocation:
 
 
 def parse_revocations(data: object, wiki_id: str) -> tuple[list[Revocation], str | None,
-                                                            list[str]]:
-    """The usable revocations, the ``next`` cursor (an ISO time) and a reason for each left out."""
+                                                            list[Issue]]:
+    """The usable revocations, the ``next`` cursor (an ISO time) and a problem for each left out."""
     if not isinstance(data, dict) or not isinstance(data.get("revocations"), list):
-        return [], None, ["the feed is not {\"revocations\": [...], \"next\": …}"]
+        return [], None, [page_issue("revocations", "wikitours-problem-feed-shape",
+                                     "revocations")]
     cursor = data.get("next")
     cursor = cursor if isinstance(cursor, str) and _TIME.match(cursor) else None
     out, problems = [], []
     for index, entry in enumerate(data["revocations"]):
-        where = f"revocations[{index}]"
-        if not isinstance(entry, dict) or entry.get("wiki") != wiki_id:
-            problems.append(f"{where}: not an entry for {wiki_id}")
-            continue
-        uid = entry.get("id")
-        wrong = "bad assertion id" if not isinstance(uid, str) or not _ASSERTION_ID.match(uid) \
-            else _entry_problem(entry)
+        wrong = _entry_problem(entry, f"revocations[{index}]", wiki_id, needs_id=True)
         if wrong:
-            problems.append(f"{where}: {wrong}")
+            problems.append(wrong)
             continue
         badge, user = entry["badge"], entry["user"]
         reason, by, name = entry.get("reason"), entry.get("revokedBy"), entry.get("name")
         by = normalize_user(by) if isinstance(by, str) else ""
-        out.append(Revocation(uid, badge, normalize_user(user), entry["url"],
+        out.append(Revocation(entry["id"], badge, normalize_user(user), entry["url"],
                               reason[:255] if isinstance(reason, str) else "",
                               by if is_valid_user(by) else "",
                               name.strip()[:200] if isinstance(name, str) else ""))
@@ -203,8 +206,12 @@ def note_text(assertions: Sequence[Assertion], lang: str, help_prefix: str) -> s
 
 
 def fetch_feed(app_url: str, wiki_id: str, since: str, session: requests.Session,
-               log: Callable[[str], None]) -> Iterator[tuple[list[Assertion], str]]:
-    """Pages of the app's feed from *since*, each with the cursor after it."""
+               log: Callable[[str], None], lang: str = ""
+               ) -> Iterator[tuple[list[Assertion], str]]:
+    """Pages of the app's feed from *since*, each with the cursor after it. Entries left out
+    are logged in *lang*, the operator's language (:func:`tours.messages.output_language`
+    when not given), not the wiki's: the log is read by whoever runs the bot."""
+    lang = lang or output_language()
     endpoint = app_url.rstrip("/") + "/api/v1/assertions"
     for _ in range(MAX_PAGES):
         params = {"wiki": wiki_id}
@@ -225,7 +232,7 @@ def fetch_feed(app_url: str, wiki_id: str, since: str, session: requests.Session
             return
         items, cursor, problems = parse_feed(data, wiki_id)
         for problem in problems:
-            log(f"badge feed: {problem}")
+            log(issue_text(problem, lang))
         if cursor is None:
             log("badge feed has no usable next cursor; stopping")
             return
@@ -332,8 +339,9 @@ class BadgeAnnouncer:
         except ValueError:
             self.log("revocations feed is not JSON; trying again next run")
             return since
+        operator = output_language()
         for problem in problems:
-            self.log(f"revocations feed: {problem}")
+            self.log(issue_text(problem, operator))
         if cursor is None:
             return since
         by_user: dict[str, list[Revocation]] = {}

@@ -29,7 +29,7 @@ from tours.model import Badge, Library, Step, Tour
 
 from contracts.revisions import Revision, count_refs
 
-from .progress import Progress, TourProgress, parse_time
+from .progress import Progress, TourProgress, parse_time, resolve_badges
 
 __all__ = ["Revision", "Edit", "TourCheck", "Earned", "claimed_revisions", "check_tour",
            "check_progress", "earned", "count_refs", "step_page_matches",
@@ -204,8 +204,6 @@ def earned(progress: Progress | None, library: Library, revisions: Mapping[int, 
     done = ({t.tour for t in progress.tours if t.completed_run() is not None} if progress
             else set())
     checks = check_progress(progress, library, revisions, now, keep)
-    held: dict[str, Earned] = {b: Earned(b, "issued") for b in issued}
-    pending: set[str] = set()
 
     def tours_ok(badge: Badge) -> tuple[bool, bool, tuple[Edit, ...]]:
         if not badge.evidence:
@@ -218,21 +216,17 @@ def earned(progress: Progress | None, library: Library, revisions: Mapping[int, 
             return True, False, tuple((practice or {})[badge.id])
         return statuses <= {"ok"}, statuses <= {"ok", "pending"} and "pending" in statuses, edits
 
-    changed = True
-    while changed:
-        changed = False
-        for badge in library.badges:
-            if badge.id in held or not (badge.requires_tours or badge.requires_badges):
-                continue
-            ok, wait, edits = tours_ok(badge)
-            if not all(b in held for b in badge.requires_badges):
-                continue
-            if ok:
-                held[badge.id] = Earned(badge.id, KIND_EVIDENCE if badge.evidence else
-                                        KIND_COMPLETION, edits)
-                changed = True
-            elif wait:
-                pending.add(badge.id)
+    def earn(badge: Badge) -> Earned | None:
+        ok, _, edits = tours_ok(badge)
+        return Earned(badge.id, KIND_EVIDENCE if badge.evidence else KIND_COMPLETION,
+                      edits) if ok else None
+
+    held = resolve_badges(library, earn, {b: Earned(b, "issued") for b in issued})
+    # Pending: not held, its required badges held, its edits only waiting to be old enough
+    # (what the loop would have noted on its last round, when nothing changed any more).
+    pending = {b.id for b in library.badges
+               if b.id not in held and (b.requires_tours or b.requires_badges)
+               and all(r in held for r in b.requires_badges) and tours_ok(b)[1]}
     return Standing(tuple(held[b.id] for b in library.badges
                           if b.id in held and held[b.id].kind != "issued"),
                     tuple(b.id for b in library.badges if b.id in pending), checks)

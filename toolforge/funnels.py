@@ -224,11 +224,13 @@ def stage_label(stage: Stage, titles: Mapping[str, str] | None = None) -> str:
     return msg(f"wikitours-app-funnel-{stage.kind}")
 
 
-def step_titles(tour: str, known: Mapping[str, Any]) -> dict[str, str]:
+def step_titles(tour: str, known: Mapping[str, Any], wiki: str | None = None
+                ) -> dict[str, str]:
     """Each known step's title in the reader's language (message keys per contracts §1), as
-    plain text: a title's links and bold are wikitext the page must not show raw."""
+    plain text: a title's links and bold are wikitext the page must not show raw. *wiki*: the
+    wiki whose published translations come after the app's own."""
     source = known.get("step_titles") or {}
-    return {step: plain(tour_text(message_key("tour", tour, "step", step, "title"), title))
+    return {step: plain(tour_text(message_key("tour", tour, "step", step, "title"), title, wiki))
             for step, title in source.items()}
 
 
@@ -291,9 +293,9 @@ def funnel(wiki: str, tour: str):
     """The funnel page."""
     data, error = load_funnel(wiki, tour)
     known = publishedtours.known_tours(wiki).get(tour) or {}
-    titles = step_titles(tour, known)
+    titles = step_titles(tour, known, wiki)
     source_title = known.get("title") or ""
-    tour_title = plain(tour_text(message_key("tour", tour, "title"), source_title)) or tour
+    tour_title = plain(tour_text(message_key("tour", tour, "title"), source_title, wiki)) or tour
 
     def label(stage: Stage) -> str:
         return stage_label(stage, titles)

@@ -26,6 +26,8 @@ from flask import Flask, current_app, g, request
 
 from tours.messages import fill
 
+from . import publishedtours
+
 __all__ = ["Catalog", "init_app", "msg", "current_language", "LANG_RE"]
 
 #: A language code as MediaWiki writes it (``de``, ``zh-hant``, ``be-tarask``).
@@ -163,22 +165,26 @@ def text_direction(lang: str | None = None) -> str:
     return catalog().language(lang or current_language()).dir
 
 
-def tour_text(key: str, source: str) -> str:
+def tour_text(key: str, source: str, wiki: str | None = None) -> str:
     """A tour text (title of a tour or step) in the reader's language, else the source text.
 
-    Translations come from ``i18n/tours/<lang>.json`` along the fallback chain; the source
-    language's texts live only in ``tours.yaml`` (contracts §2), passed here as *source*.
-    Texts with wikitext templates (``{{GENDER:$1|…}}``) cannot be shown outside the wiki and
-    give ``""``, so callers fall back to the id.
+    Along the reader's fallback chain, each language is looked up in ``i18n/tours/<lang>.json``
+    of the app's checkout, then in what the wiki published in that language (*wiki*; without
+    one, any configured wiki: :func:`toolforge.publishedtours.translated`), so a tour that
+    exists only on a wiki is named in the reader's language too, as the gadget names it. The
+    source language's texts live only in the tours file (contracts §2), passed here as
+    *source*. Texts with wikitext templates (``{{GENDER:$1|…}}``) cannot be shown outside the
+    wiki and give ``""``, so callers fall back to the id.
     """
     tours = current_app.extensions.get("wikitours.tour_i18n")
     lang = current_language()
     text = None
-    if tours is not None:
-        for code in tours.chain(lang):
-            text = tours.messages.get(code, {}).get(key)
-            if text is not None:
-                break
+    for code in (tours or catalog()).chain(lang):
+        text = tours.messages.get(code, {}).get(key) if tours is not None else None
+        if text is None:
+            text = publishedtours.translated(key, code, wiki)
+        if text is not None:
+            break
     text = source if text is None else text
     return "" if "{{" in text else text
 

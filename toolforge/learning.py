@@ -98,13 +98,19 @@ def tour_text(lang: str, *parts: str) -> str:
     return tour_text_in(lang, *parts)
 
 
-def tour_text_in(lang: str, *parts: str) -> str:
-    """:func:`tour_text` for code outside templates (documents in a wiki's language)."""
+def tour_text_in(lang: str, *parts: str, wiki: str | None = None) -> str:
+    """:func:`tour_text` for code outside templates (documents in a wiki's language). Each
+    language of the chain is looked up in the app's checkout, then in what *wiki* (without
+    one, any configured wiki) published in it: a wiki-only tour or badge is named in the
+    reader's language as the gadget names it there."""
     lib = library()
     catalog = _tour_catalog(current_app)
     key = message_key(*parts)
     for code in catalog.chain(lang)[:-1]:
+        # the checkout's translation, else what a wiki published (its own tours too)
         text = catalog.messages.get(code, {}).get(key)
+        if text is None:
+            text = publishedtours.translated(key, code, wiki)
         if text is not None:
             return plain(text)
     kind, item, field = parts[0], parts[1], parts[-1]

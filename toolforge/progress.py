@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Callable, Iterable, Mapping, TypeVar
 
 from contracts.progress import (  # noqa: F401  (the record, as the app's modules use it)
     STATUSES, Progress, TourProgress, parse_progress, parse_time)
@@ -24,6 +24,7 @@ __all__ = [
     "parse_progress",
     "completed_tours",
     "earned_badges",
+    "resolve_badges",
     "BadgeStatus",
     "badge_statuses",
     "pathways",
@@ -43,9 +44,36 @@ def completed_tours(progress: Progress | None, library: Library) -> frozenset[st
                      if t.completed_run() is not None and t.tour in known)
 
 
-def _satisfied(badge: Badge, tours: frozenset[str], held: set[str]) -> bool:
-    return all(t in tours for t in badge.requires_tours) and all(
-        b in held for b in badge.requires_badges)
+E = TypeVar("E")
+
+
+def resolve_badges(library: Library, earn: Callable[[Badge], E | None],
+                   held: Mapping[str, E] | None = None) -> dict[str, E]:
+    """Badges held once badges made of badges are resolved to a fixed point: *held* (already
+    held) plus every badge whose required badges are held and for which ``earn(badge)`` gives
+    a value (``None``: its own requirement, tours or their evidence, is not met).
+
+    The one place for the loop, so the app's two views of a learner (tours completed:
+    :func:`earned_badges`; edits checked: :func:`toolforge.evidence.earned`) cannot resolve
+    pathways differently. A trainer badge that needs pathway badges, which need tour badges,
+    is earned in one call, whatever the order of the library. A badge with no requirement at
+    all is never earned (it would be given to everyone). *earn* is asked only when the
+    badge's required badges are held.
+    """
+    out: dict[str, E] = dict(held or {})
+    changed = True
+    while changed:
+        changed = False
+        for badge in library.badges:
+            if badge.id in out or not (badge.requires_tours or badge.requires_badges):
+                continue
+            if not all(b in out for b in badge.requires_badges):
+                continue
+            value = earn(badge)
+            if value is not None:
+                out[badge.id] = value
+                changed = True
+    return out
 
 
 def earned_badges(tours: Iterable[str], library: Library) -> tuple[str, ...]:
@@ -56,16 +84,8 @@ def earned_badges(tours: Iterable[str], library: Library) -> tuple[str, ...]:
     requirements at all is never earned (it would be given to everyone).
     """
     done = frozenset(tours)
-    held: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for badge in library.badges:
-            if badge.id in held or not (badge.requires_tours or badge.requires_badges):
-                continue
-            if _satisfied(badge, done, held):
-                held.add(badge.id)
-                changed = True
+    held = resolve_badges(
+        library, lambda badge: True if all(t in done for t in badge.requires_tours) else None)
     return tuple(b.id for b in library.badges if b.id in held)
 
 

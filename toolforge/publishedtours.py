@@ -5,8 +5,11 @@ steps, so the app's own checkout says nothing reliable about what a wiki's reade
 app reads what the gadget reads (contracts §3, §4, through :mod:`contracts.tourdata` and
 :mod:`contracts.liveversion`): the pointer in the loader, the index (tours, versions, badges and
 what they need), each tour's data (steps, conditions, pages) and the source-language message
-page of each tour (titles). That is a :class:`tours.model.Library` per wiki, the same type the
-app's badge and evidence code already takes.
+page of each tour (titles), and the tour's message page of every other language the index
+lists (contracts §3: ``messages/<tour>/<h>/<lang>``, only the keys translated there), so that a
+tour or badge that exists only on that wiki is named in the reader's language, along the same
+fallback chain the gadget follows (:func:`translated`). That is a :class:`tours.model.Library`
+per wiki, the same type the app's badge and evidence code already takes.
 
 Cost: versioned pages never change, so a refresh reads the loader (one request) and reads the
 rest (two more requests, 50 titles each) only when the pointer changed. A refresh happens every
@@ -23,11 +26,12 @@ playground's certificates) in the configuration replace the wiki's data.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from flask import Flask, current_app
 
@@ -41,12 +45,18 @@ from tours.problemkinds import issue_text
 from .wikiclient import Wiki, WikiClient, WikiError
 
 __all__ = ["Published", "read_published", "library_from_published", "known_from_library",
-           "known_tours", "library_for", "published", "all_libraries", "PublishedTours", "init_app"]
+           "known_tours", "library_for", "published", "all_libraries", "PublishedTours", "init_app",
+           "translated"]
 
 log = logging.getLogger(__name__)
 
 #: Tours read per wiki at most (a wiki has a handful; the pages are hostile input all the same).
 MAX_TOURS = 500
+#: Translated message pages (tours × languages) read per wiki at most: 20 requests.
+MAX_MESSAGE_PAGES = 1000
+#: A language code as MediaWiki writes it (``de``, ``pt-br``, ``zh-hant``): the index is
+#: hostile input, and a code becomes part of a title.
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8}){0,3}$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,9 @@ class Published:
     library: Library
     pointer: Pointer | None = None
     problems: tuple[Issue, ...] = ()
+    #: The tours' texts in each published language other than the source, as the wiki's
+    #: message pages carry them: ``{lang: {key: text}}`` (only keys translated there).
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @cached_property
     def known(self) -> dict[str, dict[str, Any]]:
@@ -155,7 +168,65 @@ def read_through(client: WikiClient, pointer: Pointer | None) -> Published:
         for tid, title in message_titles.items():
             texts[tid], found = tourdata.parse_messages(read.get(title), title)
             problems += found if read.get(title) is not None else []
-    return Published(library_from_published(index, tours, texts), pointer, tuple(problems))
+    translations = _read_translations(client, pointer, index, list(tours), problems)
+    return Published(library_from_published(index, tours, texts), pointer, tuple(problems),
+                     translations)
+
+
+def _read_translations(client: WikiClient, pointer: Pointer | None,
+                       index: tourdata.Index | None, tours: Sequence[str],
+                       problems: list[Issue]) -> dict[str, dict[str, str]]:
+    """Each tour's message page in every language the index lists besides the source, merged
+    per language (:func:`translation_titles`, :func:`merge_translations`)."""
+    titles = translation_titles(pointer, index, tours)
+    read = client.page_texts(list(titles.values())) if titles else {}
+    return merge_translations(titles, read, problems)
+
+
+def translation_titles(pointer: Pointer | None, index: tourdata.Index | None,
+                       tours: Sequence[str]) -> dict[tuple[str, str], str]:
+    """``(tour, lang) → title`` of the message pages to read (pure): every language the index
+    lists that is a language code and not the source, at most :data:`MAX_MESSAGE_PAGES`."""
+    if index is None:
+        return {}
+    langs = [code for code in index.languages
+             if isinstance(code, str) and _LANG.match(code) and code != index.source_language]
+    titles = {(tid, code): gadget_title(pointer, "messages", tid, code)
+              for code in langs for tid in tours}
+    return dict(list(titles.items())[:MAX_MESSAGE_PAGES])
+
+
+def merge_translations(titles: Mapping[tuple[str, str], str], read: Mapping[str, str | None],
+                       problems: list[Issue]) -> dict[str, dict[str, str]]:
+    """``{lang: {key: text}}`` from the pages read (pure). A missing page is a language without
+    translations of that tour; a broken one drops only itself (a problem); a page gives only
+    its own tour's keys and badge texts, never another tour's."""
+    out: dict[str, dict[str, str]] = {}
+    for (tid, code), title in titles.items():
+        if read.get(title) is None:
+            continue
+        messages, found = tourdata.parse_messages(read[title], title)
+        problems += found
+        own = (f"wikitours-tour-{tid}-", "wikitours-badge-")
+        out.setdefault(code, {}).update((k, v) for k, v in messages.items() if k.startswith(own))
+    return out
+
+
+def translated(key: str, lang: str, wiki: str | None = None, app: Flask | None = None
+               ) -> str | None:
+    """The text of tour or badge message *key* in exactly *lang* as a wiki published it
+    (*wiki*; without one, the first configured wiki that has it), or None. Callers walk the
+    reader's fallback chain (as the gadget merges its chain) and end with the source text."""
+    app = app or current_app
+    if app.extensions.get("wikitours.fixed-tours") is not None:
+        return None  # a fixed library (tests, playground): no wiki pages behind it
+    ids = [wiki] if wiki is not None else [str(w.get("id")) for w in
+                                           app.config.get("WIKIS") or []]
+    for wiki_id in ids:
+        text = published(wiki_id, app).translations.get(lang, {}).get(key)
+        if text is not None:
+            return text
+    return None
 
 
 @dataclass

@@ -132,16 +132,17 @@ def source_messages(library: Library) -> dict[str, SourceMessage]:
             add(("tour", tour.id, "step", step.id, "title"), step.title,
                 f"Title of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\": the "
                 f"heading of a popover shown on page \"{where}\"{points}.", step.pos)
+            # A step's text and its skin variants are documented alike: same step, same page.
+            step_of = f"step {n} (\"{step.id}\") of the guided tour \"{tour.id}\""
+            shown = f"popover on page \"{where}\"{points}. {how}"
+            keep = "Keep [[links]], '''bold''' and ''italic''."
             add(("tour", tour.id, "step", step.id, "text"), step.text,
-                f"Text of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\", shown in a "
-                f"popover on page \"{where}\"{points}. {how} Also listed on the tour's help "
-                f"page. Keep [[links]], '''bold''' and ''italic''.", step.pos)
+                f"Text of {step_of}, shown in a {shown} Also listed on the tour's help page. "
+                f"{keep}", step.pos)
             for skin, text in step.skin_texts:
                 add(("tour", tour.id, "step", step.id, "text", skin), text,
-                    f"Text of step {n} (\"{step.id}\") of the guided tour \"{tour.id}\" for readers "
-                    f"of the skin \"{skin}\", who see it instead of the step's usual text, in a "
-                    f"popover on page \"{where}\"{points}. {how} Keep [[links]], '''bold''' and "
-                    f"''italic''.", step.pos)
+                    f"Text of {step_of} for readers of the skin \"{skin}\", who see it instead "
+                    f"of the step's usual text, in a {shown} {keep}", step.pos)
     for badge in library.badges:
         add(("badge", badge.id, "name"), badge.name,
             f"Name of the badge \"{badge.id}\", earned by completing "

@@ -45,16 +45,21 @@
 
 	/**
 	 * @param {string[]} titles
-	 * @return {jQuery.Promise} The pages' contents parsed as JSON (unreadable ones left out)
+	 * @param {boolean} [authors] Also say who saved each page's latest revision
+	 * @return {jQuery.Promise} The pages' contents parsed as JSON (unreadable ones left out);
+	 *  with authors, objects {data, user}
 	 */
-	function readJson( titles ) {
+	function readJson( titles, authors ) {
 		return $.getJSON( mw.config.get( 'wgScriptPath' ) + '/api.php', { action: 'query',
-			format: 'json', formatversion: 2, prop: 'revisions', rvprop: 'content',
+			format: 'json', formatversion: 2, prop: 'revisions',
+			rvprop: authors ? 'content|user' : 'content',
 			rvslots: 'main', titles: titles.join( '|' ) } ).then( function ( r ) {
 			var out = [];
 			( r && r.query && Array.isArray( r.query.pages ) ? r.query.pages : [] ).forEach( function ( page ) {
 				try {
-					out.push( JSON.parse( page.revisions[ 0 ].slots.main.content ) );
+					var rev = page.revisions[ 0 ],
+						data = JSON.parse( rev.slots.main.content );
+					out.push( authors ? { data: data, user: String( rev.user || '' ) } : data );
 				} catch ( e ) {}
 			} );
 			return out;
@@ -62,10 +67,56 @@
 	}
 
 	/**
+	 * The experiments' record pages that a trusted account saved last; the others are ignored.
+	 *
+	 * A record page is a Project: page, which any account may be able to edit, and it decides
+	 * what a reader is offered. The bot writes it with its own account, which has MediaWiki's
+	 * "bot" right (bot group) or may edit site JSON ("editsitejson": interface admins and, on
+	 * 1.39/1.43, administrators: the default publishing trust of publish/trust.py). A record
+	 * whose latest revision is by anyone else (a forged assignment, or a good one edited by
+	 * hand) counts for nobody: the reader gets the offers, as readers outside the experiment
+	 * do, until the bot saves the page again. The published data names no bot account, so
+	 * the trust is MediaWiki's own rights, read from the wiki, never from the page itself.
+	 *
+	 * @param {string[]} titles
+	 * @return {jQuery.Promise} The trusted records' contents
+	 */
+	function trustedRecords( titles ) {
+		return readJson( titles, true ).then( function ( pages ) {
+			var users = pages.map( function ( p ) {
+				return p.user;
+			} ).filter( function ( u, i, all ) {
+				return u && all.indexOf( u ) === i;
+			} );
+			if ( !users.length ) {
+				return [];
+			}
+			return $.getJSON( mw.config.get( 'wgScriptPath' ) + '/api.php', { action: 'query',
+				format: 'json', formatversion: 2, list: 'users', usprop: 'rights',
+				ususers: users.slice( 0, 50 ).join( '|' ) } ).then( function ( r ) {
+				var trusted = {};
+				( r && r.query && Array.isArray( r.query.users ) ? r.query.users : [] ).forEach( function ( u ) {
+					var rights = u && Array.isArray( u.rights ) ? u.rights : [];
+					if ( typeof u.name === 'string' && ( rights.indexOf( 'bot' ) !== -1 ||
+						rights.indexOf( 'editsitejson' ) !== -1 ) ) {
+						trusted[ u.name ] = true;
+					}
+				} );
+				return pages.filter( function ( p ) {
+					return Object.prototype.hasOwnProperty.call( trusted, p.user );
+				} ).map( function ( p ) {
+					return p.data;
+				} );
+			} );
+		} );
+	}
+
+	/**
 	 * Whether this reader may be offered tasks: not when an experiment assigned them to an arm
 	 * with "tasks": false (contracts/experiments.py, docs/outcomes.md). The arm is read from
 	 * the experiment's record page (Project:Wikitours/Experiments/<name>.json), where the bot
-	 * records every assignment; only experiments with such an arm cost a second request.
+	 * records every assignment, and only when a trusted account saved it last
+	 * (trustedRecords); only experiments with such an arm cost more requests.
 	 *
 	 * @return {jQuery.Promise} true to offer, false not to
 	 */
@@ -88,7 +139,7 @@
 					if ( !names.length ) {
 						return true;
 					}
-					return readJson( names.map( function ( n ) {
+					return trustedRecords( names.map( function ( n ) {
 						return 'Project:Wikitours/Experiments/' + n + '.json';
 					} ) ).then( function ( records ) {
 						return !records.some( function ( rec ) {

@@ -134,3 +134,21 @@ def test_the_app_reads_the_library_with_the_compilers_loader(tmp_path):
     broken.write_text("wikitours: 1\ntours:\n  - id: x\n    steps: [\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"tours\.yaml:\d+:\d+"):
         load_library(broken)
+
+
+def test_one_fixed_point_keeps_what_is_held_and_asks_only_when_required_badges_are_held():
+    """The loop both views of a learner share (toolforge.progress.resolve_badges)."""
+    asked: list[str] = []
+
+    def earn(badge):
+        asked.append(badge.id)
+        return f"value of {badge.id}" if badge.id != "citation" else None
+
+    held = pg.resolve_badges(LIBRARY, earn, {"citation": "issued"})
+    assert held["citation"] == "issued"  # already held: kept as it was, never asked again
+    assert held["trainer"] == "value of trainer"  # declared before what it needs
+    assert "nothing" not in held and "nothing" not in asked
+    # the trainer is asked only once both pathways are held: never before
+    assert asked.index("trainer") > max(asked.index("newcomer-pathway"),
+                                        asked.index("mentor-pathway"))
+    assert asked.count("trainer") == 1

@@ -174,7 +174,7 @@ def test_badges_are_announced_once_on_the_talk_page_never_the_user_page(wiki, fe
     assert reasons[("Learner Nobots", "first-edit")] == "excluded-by {{nobots}}"
     assert reasons[("Learner Optout", "first-edit")] == "excluded-by {{bots|optout=badge}}"
     assert reasons[("Nobody Here At All", "first-edit")] == "no such user on this wiki"
-    assert any("for wiki otherwiki, not local" in line for line in lines)
+    assert any("error: for the wiki otherwiki, not local; left out" in line for line in lines)
     assert any("not a plain http(s) URL" in line for line in lines)
     assert len(feed.requests) >= 5  # pages of two, followed to the end
 
@@ -261,7 +261,7 @@ def test_revocations_are_recorded_on_the_talk_page_once_with_their_reason(wiki, 
     ]
     report, lines = announce(wiki, feed)
     assert report.revoked == [("Revoked Rae", "first-edit"), ("Revoked Rae", "citation")], lines
-    assert any("bad assertion id" in line for line in lines)
+    assert any("invalid assertion id" in line for line in lines)
     assert any("not a plain http(s) URL" in line for line in lines)
     talk = wiki.wikitext("User talk:Revoked Rae")
     assert talk.startswith("Hello.\n\n== A badge was revoked ==")

@@ -25,6 +25,7 @@ from tests.gadget.test_gadget_support import (
     watch_errors,
 )
 from tests import screens
+from tests.e2e import click, edit_in_source_editor
 
 pytestmark = pytest.mark.browser
 #: Minerva's edit link: `#ca-edit` on 1.39; on 1.43 `#ca-editsource` on an existing page and
@@ -48,10 +49,6 @@ def shot(page, name: str) -> Path:
     path = screens.path_for(page, name)
     page.screenshot(path=str(path))
     return path
-
-
-def click(page, name: str) -> None:
-    page.click(f'{POPOVER} [data-wikitours="{name}"]')
 
 
 def test_loader_is_idle_on_an_ordinary_page_view(site, page):
@@ -127,10 +124,7 @@ def test_newcomer_completes_first_edit_from_the_catalogue(site, page):
     # Edit / Create / Edit source in bold: real <b> elements, no markup shown as text
     assert "<b>" not in page.inner_text(POPOVER)
     assert page.locator(f"{POPOVER} b").all_inner_texts() == ["Edit", "Create", "Edit source"]
-    with page.expect_navigation():
-        page.click("#ca-edit a")  # the reader clicks the real tab, not the popover
-    page.wait_for_function("window.mw && mw.config.get('wgAction') === 'edit'")
-    close_ve_welcome(page)
+    edit_in_source_editor(page)  # the reader clicks the real tab, not the popover
     wait_title(page, "Write something")
     page.fill("#wpTextbox1", "Hello! I would like to improve articles about rivers.")
     click(page, "next")
