@@ -198,7 +198,7 @@ _STATE = """() => {
 }"""
 
 #: Marks the element the step on screen points at (the gadget's own lookup), for a real click.
-_MARK_TARGET = """() => {
+_MARK_TARGET = """(clickable) => {
   var wt = mw.libs.wikitours, S = wt.state, step = S.tour.steps[S.shown];
   var list = wt.elements.selectors(step.target, mw.config.get('skin'));
   var el = null;
@@ -208,7 +208,7 @@ _MARK_TARGET = """() => {
   });
   document.querySelectorAll('[data-matrix-target]').forEach(function (e) { e.removeAttribute('data-matrix-target'); });
   if (!el) return false;
-  wt.elements.clickable(el).setAttribute('data-matrix-target', '1');
+  (clickable ? wt.elements.clickable(el) : el).setAttribute('data-matrix-target', '1');
   return true;
 }"""
 
@@ -221,6 +221,8 @@ class Run:
             site, page, tour_id, skin, route, user
         self.name = f"{tour_id}-{skin}-{route}-{version(site)}"
         self.wrote: set[str] = set()
+        #: the editors the gadget saw the newcomer open (its ``state.editor``)
+        self.editors: set[str] = set()
         self.trail: list[str] = []
 
     # -- reading the gadget --------------------------------------------------------------------
@@ -296,8 +298,10 @@ class Run:
                 page.fill(".ext-discussiontools-ui-replyWidget textarea", self.text("new topic tool"))
         self.wrote.add(element)
 
-    def click_target(self) -> None:
-        if not self.page.evaluate(_MARK_TARGET):
+    def click_target(self, names: list[str]) -> None:
+        if "save-button" in names:
+            self.written()
+        if not self.page.evaluate(_MARK_TARGET, True):
             self.fail("the step's element is not on the page")
         self.page.click("[data-matrix-target]")
 
@@ -327,31 +331,37 @@ class Run:
                                    timeout=45000)
         close_ve_welcome(page)
 
-    def publish(self, names: list[str]) -> None:
+    def written(self) -> None:
+        """Before saving: the newcomer wrote something in the open editor (a step such as
+        add-citation's "The toolbar helps you cite" asks for it without pointing at the box)."""
         page = self.page
-        if page.locator(".ve-ui-mwSaveDialog").filter(visible=True).count() or "ve-publish-button" in names:
-            page.click(".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button")
-            return
-        if page.locator(".ve-ce-surface").filter(visible=True).count() and not \
-                page.locator(".ext-discussiontools-ui-replyWidget").count():
-            if "visual-editor-surface" not in self.wrote:
-                self.write("visual-editor-surface")
-            page.click(".ve-ui-toolbar-saveButton")
-            page.wait_for_selector(".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary",
-                                   state="visible")
-            page.click(".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary .oo-ui-buttonElement-button")
-            return
         if page.locator(".ext-discussiontools-ui-replyWidget").count():
             for element in ("discussion-subject", "discussion-body"):
                 if element not in self.wrote:
                     self.write(element)
+        elif page.locator(".ve-ce-surface").filter(visible=True).count():
+            if "visual-editor-surface" not in self.wrote:
+                self.write("visual-editor-surface")
+        elif page.locator("#wpTextbox1").count() and "textbox" not in self.wrote:
+            self.write("textbox")
+
+    def publish(self, names: list[str]) -> None:
+        page = self.page
+        dialog = ".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary"
+        if page.locator(".ve-ui-mwSaveDialog").filter(visible=True).count() or "ve-publish-button" in names:
+            page.click(f"{dialog} .oo-ui-buttonElement-button")
+            return
+        self.written()
+        if page.locator(".ext-discussiontools-ui-replyWidget").count():
             page.click(".ext-discussiontools-ui-replyWidget-actions .oo-ui-flaggedElement-primary "
                        ".oo-ui-buttonElement-button")
-            return
-        if "textbox" not in self.wrote:
-            self.write("textbox")
-        with page.expect_navigation(wait_until="domcontentloaded"):
-            page.click("#wpSave")
+        elif page.locator(".ve-ce-surface").filter(visible=True).count():
+            page.click(".ve-ui-toolbar-saveButton")  # its save dialog, then the dialog's Publish
+            page.wait_for_selector(dialog, state="visible")
+            page.click(f"{dialog} .oo-ui-buttonElement-button")
+        else:
+            with page.expect_navigation(wait_until="domcontentloaded"):
+                page.click("#wpSave")
 
     def follow_link(self, index: int) -> None:
         """``visited``: the link in the step's element to where the next step happens (its
@@ -359,7 +369,7 @@ class Run:
         tour = next(t for t in LIBRARY.tours if t.id == self.tour_id)
         later = tour.steps[index + 1] if index + 1 < len(tour.steps) else None
         namespaces = list(later.when.namespaces) if later else []
-        if not self.page.evaluate(_MARK_TARGET):
+        if not self.page.evaluate(_MARK_TARGET, False):
             self.fail("the step's element is not on the page")
         href = self.page.evaluate("""(namespaces) => {
           var box = document.querySelector('[data-matrix-target]');
@@ -396,7 +406,7 @@ class Run:
                     break
             self.button("done" if "done" in now["buttons"] else "next")
         elif step.advance == "click":
-            self.click_target()
+            self.click_target(names)
         elif step.advance == "editor-opened":
             self.open_editor()
         elif step.advance == "saved":
@@ -421,6 +431,8 @@ class Run:
                 assert "completed" in now["title"].lower(), now
                 return record_of(self.site, self.user, self.tour_id)
             self.shots(now)
+            if now["editor"]:
+                self.editors.add(now["editor"])
             before = (now["shown"], now["title"], now["url"], tuple(now["buttons"]))
             self.trail.append(f"{now['step']}@{now['url'].split('/')[-1]}")
             try:
@@ -516,11 +528,10 @@ def test_shipped_tour_runs_to_its_end(site, browser, tour, skin, route):
             pages = rev["query"]["pages"]
             saved = pages[0] if isinstance(pages, list) else next(iter(pages.values()))
             assert saved["revisions"][0]["user"] == user, "the learner's own edit"
-        if route == "visual":
-            assert any(s.endswith("visual") or "visual" in step_model(tour, s).when.editors
-                       for s in record["edits"]), record
-        if route == "source":
-            assert all("visual" not in step_model(tour, s).when.editors for s in record["edits"])
+        if route in ("source", "visual"):
+            assert run.editors == {route}, f"the gadget followed {run.editors}"
+            assert all(not step_model(tour, s).when.editors or route in step_model(tour, s).when.editors
+                       for s in record["edits"]), f"a save of the other editor's branch: {record}"
         assert page.evaluate("mw.config.get('skin')") == skin
     finally:
         context.close()
