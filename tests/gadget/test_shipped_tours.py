@@ -194,7 +194,8 @@ _STATE = """() => {
           missing: pop.classList.contains('wikitours-popover--missing'),
           buttons: Array.prototype.map.call(pop.querySelectorAll('[data-wikitours]'),
                                             function (b) { return b.getAttribute('data-wikitours'); }),
-          title: title.textContent.trim(), url: location.href, skin: mw.config.get('skin')};
+          title: title.textContent.trim(), url: location.href, skin: mw.config.get('skin'),
+          text: (document.getElementById('wikitours-popover-text') || {}).textContent || ''};
 }"""
 
 #: Marks the element the step on screen points at (the gadget's own lookup), for a real click.
@@ -425,6 +426,10 @@ class Run:
             now = self.settled(before)
             if now["skin"] != self.skin:
                 self.fail(f"step {now['step']} shows in {now['skin']}: the link's useskin was lost")
+            per_skin = dict(step_model(self.tour_id, now["step"]).skin_texts).get(self.skin) \
+                if now["step"] and not now["done"] else None
+            if per_skin and re.sub(r"'{2,}", "", per_skin)[:30] not in now["text"]:
+                self.fail(f"step {now['step']} does not show its text for {self.skin}: {now['text']!r}")
             if now["missing"]:
                 self.fail(f"step {now['step']}: its element is missing in {self.skin}")
             if now["done"]:
