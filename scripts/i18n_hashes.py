@@ -67,6 +67,11 @@ def tour_sources(data: object) -> dict[str, str]:
             for field in ("title", "text"):
                 if isinstance(step.get(field), str):
                     out[_key("tour", tid, "step", step["id"], field)] = step[field]
+            # a text per skin (``skin-text``) is a message of its own: ``…-text-<skin>``
+            per_skin = step.get("skin-text")
+            for skin, text in (per_skin.items() if isinstance(per_skin, dict) else ()):
+                if isinstance(skin, str) and isinstance(text, str):
+                    out[_key("tour", tid, "step", step["id"], "text", skin)] = text
     for badge in data.get("badges") or ():
         if not isinstance(badge, dict) or not isinstance(badge.get("id"), str):
             continue

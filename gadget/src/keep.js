@@ -5,8 +5,8 @@
  * save and the visual editor's switch to source editing all lead to pages without them, so a
  * tour started in Arabic went on in English once the editor opened (issue 17). While a tour
  * runs, links and forms of this wiki get the kept parameters when they are used, the source
- * editor's save comes back with them (its wpExtraQueryRedirect field), and so does the
- * visual editor's switch to source editing.
+ * editor's save comes back with them (its wpExtraQueryRedirect field), and so do the
+ * visual editor's switch to source editing and the page it loads after creating a page.
  */
 ( function ( wt ) {
 	'use strict';
@@ -107,7 +107,9 @@
 		if ( !target || !Object.keys( kept ).length ) {
 			return;
 		}
-		[ 'submitUrl', 'viewUri' ].forEach( function ( name ) {
+		// viewUri (an mw.Uri) until MediaWiki 1.43, viewUrl (a URL) since: a page created in
+		// the visual editor loads it after the save
+		[ 'submitUrl', 'viewUri', 'viewUrl' ].forEach( function ( name ) {
 			var u = target[ name ];
 			if ( u && typeof u.extend === 'function' ) {
 				Object.keys( kept ).forEach( function ( k ) {

@@ -29,6 +29,13 @@ def shipped_counts() -> tuple[int, int, int, int]:
             len(lib.wikis))
 
 
+def skin_texts() -> int:
+    """The shipped steps' texts per skin (``skin-text``), each a message of its own."""
+    from toolforge.learning import load_library  # as shipped_counts: only these tests need it
+
+    return sum(len(s.skin_texts) for t in load_library(ROOT / "tours.yaml").tours for s in t.steps)
+
+
 def test_shipped_file_lints_clean():
     done = run("lint")
     tours, steps, badges, wikis = shipped_counts()
@@ -196,7 +203,8 @@ def test_status_speaks_the_requested_language_too():
     assert done.returncode == 0, done.stderr
     first, header = done.stdout.splitlines()[:2]
     tours, steps, badges, _ = shipped_counts()
-    texts = 2 * (tours + steps + badges)  # title and summary / text, name and description
+    # title and summary / text, name and description; and each step's text per skin
+    texts = 2 * (tours + steps + badges) + skin_texts()
     assert first.startswith(f"{texts} textes dans tours.yaml") and header.split()[:3] == ["langue", "nom", "traduit"]
     assert run("status").stdout.splitlines()[1].split()[:3] == ["language", "name", "translated"]
 

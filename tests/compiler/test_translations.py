@@ -87,6 +87,8 @@ def tour_sources(data: dict) -> dict[str, str]:
         for step in tour.get("steps") or ():
             out[f"wikitours-tour-{tour['id']}-step-{step['id']}-title"] = step["title"]
             out[f"wikitours-tour-{tour['id']}-step-{step['id']}-text"] = step["text"]
+            for skin, text in (step.get("skin-text") or {}).items():  # its own message per skin
+                out[f"wikitours-tour-{tour['id']}-step-{step['id']}-text-{skin}"] = text
     for badge in data.get("badges") or ():
         out[f"wikitours-badge-{badge['id']}-name"] = badge["name"]
         out[f"wikitours-badge-{badge['id']}-description"] = badge["description"]
@@ -441,6 +443,10 @@ def test_the_tour_sources_are_the_yaml_texts():
     step = first["steps"][0]
     assert src[f"wikitours-tour-{first['id']}-step-{step['id']}-text"] == step["text"]
     assert "\n" not in step["text"]  # folded >- scalars are one line, as hashed
+    # a text per skin is translated as a message of its own (first-edit's Minerva text)
+    opening = next(s for s in first["steps"] if s.get("skin-text"))
+    for skin, text in opening["skin-text"].items():
+        assert src[f"wikitours-tour-{first['id']}-step-{opening['id']}-text-{skin}"] == text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -52,5 +52,7 @@ def test_shipped_first_edit_counts_one_editors_path():
     assert first.path_length == 7 < len(first.steps)
     # each editor's branch ends in a save, so the badge's edit evidence holds on either path
     assert [s.id for s in first.steps if s.advance == "saved"] == ["publish", "publish-visual"]
+    # user-page too (issue 16): five steps in either editor, seven written
     user_page = next(t for t in lib.tours if t.id == "user-page")
-    assert user_page.path_length == len(user_page.steps)
+    assert user_page.path_length == 5 < len(user_page.steps)
+    assert [s.id for s in user_page.steps if s.advance == "saved"] == ["publish", "publish-visual"]
