@@ -1,6 +1,8 @@
 """`python -m playground --check`: the README's first command comes up, shows the tours, and
-stops everything; a second run reuses the wiki, keeps its tour pages and publishes nothing new.
-(Editing tours on the playground's wiki: tests/playground/test_playground_sync.py.)"""
+stops everything; a second run reuses the wiki, keeps its tour pages and publishes nothing new;
+the folder is refused to another MediaWiki version. Once per version (`[mw1.39]`, `[mw1.43]`),
+one playground each. (Editing tours on the playground's wiki:
+tests/playground/test_playground_sync.py.)"""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import sys
 
 from localwiki import LocalWiki, free_port
 from localwiki.server import port_is_free
+from localwiki import versions
+from tests import screens
 from tests.deployhelp import ROOT
 from tours.load import load_file
 
@@ -22,12 +26,15 @@ def _playground(directory, port, app_port, *extra):
     return done.returncode, done.stdout + done.stderr
 
 
-def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
+def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path, mediawiki):
     port, app_port = free_port(), free_port()
-    shot = tmp_path / "catalogue.png"
-    code, out = _playground(tmp_path / "pg", port, app_port, "--screenshot", str(shot))
+    version = ("--mediawiki", mediawiki.branch)
+    # the catalogue as a newcomer first sees it: docs/screenshots/catalogue.png from the docs'
+    # version with WIKITOURS_SCREENSHOTS=1 (tests/screens.py)
+    shot = screens.path_named("catalogue", mediawiki.branch)
+    code, out = _playground(tmp_path / "pg", port, app_port, *version, "--screenshot", str(shot))
     assert code == 0, out
-    assert "Check passed" in out
+    assert "Check passed" in out and f"MediaWiki version: {mediawiki.branch}." in out
     assert f"http://127.0.0.1:{port}/index.php?title=Help:Wikitours" in out
     assert "app: running" in out and "bot: running" in out and "sync: running" in out
     assert "badges: running" in out
@@ -40,7 +47,7 @@ def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20000
     assert port_is_free(port) and port_is_free(app_port)  # everything it started is stopped
 
-    code, out = _playground(tmp_path / "pg", port, app_port)
+    code, out = _playground(tmp_path / "pg", port, app_port, *version)
     assert code == 0, out
     assert "Reusing the wiki" in out
     assert "already on the wiki" in out and "Putting the tours" not in out, out
@@ -48,7 +55,8 @@ def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
 
     # interactive mode: runs until Ctrl-C (SIGINT), then stops everything it started
     process = subprocess.Popen([sys.executable, "-m", "playground", "--dir", str(tmp_path / "pg"),
-                                "--port", str(port), "--app-port", str(app_port), "--workers", "2"],
+                                "--port", str(port), "--app-port", str(app_port), "--workers", "2",
+                                *version],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
     lines = []
@@ -73,6 +81,15 @@ def test_playground_check_comes_up_shows_the_tours_and_is_reused(tmp_path):
         html = wiki.html("Help:Wikitours")
         assert "wikitour=first-edit" in html
         assert "Gadget-wikitours.js" in wiki.html("Special:Gadgets")
+        assert wiki.mediawiki.branch == mediawiki.branch
+
+    # the same folder with another version would serve this database with other code: refused,
+    # both versions named, nothing started
+    other = next(b for b in versions.SUPPORTED if b != mediawiki.branch)
+    code, out = _playground(tmp_path / "pg", port, app_port, "--mediawiki", other)
+    assert code == 2, out
+    assert f"runs on MediaWiki {mediawiki.branch}, not {other}" in out
+    assert port_is_free(port) and port_is_free(app_port)
 
 
 def test_playground_refuses_a_busy_port(tmp_path):

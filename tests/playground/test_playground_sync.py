@@ -30,10 +30,12 @@ DEADLINE = 120  # seconds: the sync's interval is 10 s, a run that publishes tak
 
 
 class Playground:
-    """A running `python -m playground` and a client for its wiki."""
+    """A running `python -m playground` and a client for its wiki (on MediaWiki *branch*, the
+    playground's default when None)."""
 
-    def __init__(self, directory, port, app_port):
+    def __init__(self, directory, port, app_port, branch: str | None = None):
         self.directory, self.port, self.app_port = directory, port, app_port
+        self.branch = branch
         self.process = None
         self.output = ""
         self.wiki = None
@@ -41,7 +43,8 @@ class Playground:
     def start(self) -> str:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "playground", "--dir", str(self.directory),
-             "--port", str(self.port), "--app-port", str(self.app_port), "--workers", "2"],
+             "--port", str(self.port), "--app-port", str(self.app_port), "--workers", "2",
+             *(["--mediawiki", self.branch] if self.branch else [])],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines = []
         for line in self.process.stdout:
@@ -154,7 +157,7 @@ def test_a_newcomers_translation_waits_for_review_and_an_admins_approval_publish
                       lambda: str(edit["newrevid"]) in (s := wiki.wikitext("Project:Wikitours/Status") or "")
                       and s)
     assert "Waiting for review" in status and "[[:User:Noor|Noor]]" in status
-    assert f"Special:Diff/" in status and f"/{edit['newrevid']}|" in status
+    assert "Special:Diff/" in status and f"/{edit['newrevid']}|" in status
     assert live() == before
     if os.environ.get("WIKITOURS_SCREENSHOTS"):
         from playground.screenshot import screenshot
