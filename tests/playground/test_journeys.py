@@ -57,12 +57,12 @@ def stack(tmp_path_factory, mediawiki):
     ground.stop()
 
 
-def shot(stack, page, name: str) -> Path:
+def shot(stack, page, name: str, full_page: bool = True) -> Path:
     """docs/screenshots/journeys/NAME.png from the docs' MediaWiki version with
     WIKITOURS_SCREENSHOTS=1, else screenshots/tmp (tests/screens.py). The version is the
     stack's, also for the app's pages."""
     path = screens.path_named(f"journeys/{name}", stack.branch)
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     assert path.stat().st_size > 10000
     return path
 
@@ -331,12 +331,14 @@ def test_journey_4_an_admin_edits_breaks_fixes_and_translates_a_tour(stack, brow
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
 
-    def save_source(change, summary: str) -> None:
+    def save_source(change, summary: str, picture: str | None = None) -> None:
         page.goto(f"{wiki.index}?title={tour}&action=edit")
         close_first_use_dialog(page)
         box = page.locator("#wpTextbox1")
         box.fill(change(box.input_value()))
         page.fill("#wpSummary", summary)
+        if picture:  # the README's picture of a tour page being edited on the wiki
+            page.screenshot(path=str(screens.path_named(picture, stack.branch)))
         with page.expect_navigation():
             page.click("#wpSave")
 
@@ -344,7 +346,7 @@ def test_journey_4_an_admin_edits_breaks_fixes_and_translates_a_tour(stack, brow
         wiki_login(stack, page, wiki.admin.name)
         # 1. edit: the help page follows within seconds
         save_source(lambda t: t.replace("title: Your user page", "title: Your own user page", 1),
-                    "clearer title")
+                    "clearer title", picture="playground-tour-page")
         wait_rendered(stack, "Help:Wikitours/user-page", "Your own user page")
         page.goto(f"{wiki.index}?title=Help:Wikitours/user-page")
         shot(stack, page, "4-admin-edited-tour-live")
@@ -375,7 +377,11 @@ def test_journey_4_an_admin_edits_breaks_fixes_and_translates_a_tour(stack, brow
             confirm.check()
         page.click(".wikitours-translate__save")
         page.wait_for_selector('.wikitours-translate__status[data-status="saved"]')
-        shot(stack, page, "4-admin-adds-translation")
+        # the form lists every text of every tour (tens of thousands of pixels): the picture is
+        # the window around the text just translated
+        item.scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -200)")
+        shot(stack, page, "4-admin-adds-translation", full_page=False)
         saved = json.loads(wiki.wikitext("Project:Wikitours/i18n/de.json"))
         assert saved["wikitours-tour-user-page-title"] == "Deine eigene Benutzerseite"
         # the sync publishes it: the German texts readers get (the live version's page)
