@@ -3,8 +3,9 @@ every edit within seconds, a broken edit publishes nothing and is reported on th
 restart never puts tours.yaml back over the wiki's pages.
 
 One playground (`python -m playground`, as the README's first command runs it) is started for
-the module on free ports; the tests edit its pages through the API as a newcomer would, and
-poll the published pages with a deadline (the sync runs every few seconds)."""
+the module on free ports, once per MediaWiki version (ids `[mw1.39]`, `[mw1.43]`); the tests
+edit its pages through the API as a newcomer would, and poll the published pages with a
+deadline (the sync runs every few seconds)."""
 
 from __future__ import annotations
 
@@ -69,8 +70,10 @@ class Playground:
 
 
 @pytest.fixture(scope="module")
-def playground(tmp_path_factory):
-    ground = Playground(tmp_path_factory.mktemp("playground") / "pg", free_port(), free_port())
+def playground(tmp_path_factory, mediawiki):
+    """One playground per MediaWiki version (`[mw1.39]`, `[mw1.43]`)."""
+    ground = Playground(tmp_path_factory.mktemp(f"playground-{mediawiki.id}") / "pg",
+                        free_port(), free_port(), mediawiki.branch)
     ground.start()
     yield ground
     if ground.process is not None and ground.process.poll() is None:
@@ -159,11 +162,12 @@ def test_a_newcomers_translation_waits_for_review_and_an_admins_approval_publish
     assert "Waiting for review" in status and "[[:User:Noor|Noor]]" in status
     assert "Special:Diff/" in status and f"/{edit['newrevid']}|" in status
     assert live() == before
-    if os.environ.get("WIKITOURS_SCREENSHOTS"):
+    if os.environ.get("WIKITOURS_SCREENSHOTS"):  # docs/community.md's picture, from 1.43
         from playground.screenshot import screenshot
+        from tests import screens
 
-        screenshot(f"{wiki.index}?title=Project:Wikitours/Status", Path(os.environ["WIKITOURS_SCREENSHOTS"])
-                   / "status-waiting-review.png", height=1100)
+        screenshot(f"{wiki.index}?title=Project:Wikitours/Status",
+                   screens.path_named("status-waiting-review", playground.branch), height=1100)
     approvals = json.loads(wiki.wikitext("Project:Wikitours/Approved.json"))
     approvals[wiki.page_info(title)["title"]] = edit["newrevid"]
     wiki.edit("Project:Wikitours/Approved.json", json.dumps(approvals, ensure_ascii=False),
