@@ -46,7 +46,9 @@ class Playground:
             [sys.executable, "-m", "playground", "--dir", str(self.directory),
              "--port", str(self.port), "--app-port", str(self.app_port), "--workers", "2",
              *(["--mediawiki", self.branch] if self.branch else [])],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            # as from a person's shell: not this test process's Pywikibot folder
+            env={k: v for k, v in os.environ.items() if k != "PYWIKIBOT_DIR"})
         lines = []
         for line in self.process.stdout:
             lines.append(line)
