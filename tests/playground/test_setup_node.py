@@ -115,7 +115,7 @@ def test_setup_runs_npm_on_the_chosen_node():
 
 
 def test_the_lint_tests_run_on_the_supported_node():
-    from test_gadget_unit import supported_node
+    from tests.gadget.test_gadget_unit import supported_node
 
     node = supported_node()
     version = subprocess.run([node, "--version"], capture_output=True, text=True,
