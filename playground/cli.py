@@ -182,7 +182,9 @@ def seed_tours(wiki: LocalWiki, directory: Path) -> bool:
         return False
     make_bot_admin(wiki)
     say(msg("wikitours-playground-seeding", ROOT / "tours.yaml"))
-    env = dict(os.environ, WIKITOURS_BOT_PASSWORD=wiki.bot.app_password)
+    # the wiki's Pywikibot folder, as the sync and the bots get: without it Pywikibot paces
+    # itself for a real wiki (10 s between edits), and a first start took minutes
+    env = wiki.pywikibot_env(WIKITOURS_BOT_PASSWORD=wiki.bot.app_password)
     done = subprocess.run([sys.executable, "-m", "tours", "push", "--api", wiki.api,
                            "--user", wiki.bot.login_name, "--tours", str(ROOT / "tours.yaml"),
                            "--record", str(directory / "wikisync.json"),

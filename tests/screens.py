@@ -28,10 +28,16 @@ def wiki_branch(page) -> str | None:
 
 def path_for(page, name: str) -> Path:
     """The file a screenshot named NAME of PAGE is saved to (its folder made)."""
-    branch = wiki_branch(page)
+    return path_named(name, wiki_branch(page))
+
+
+def path_named(name: str, branch: str | None) -> Path:
+    """The file a screenshot named NAME ("journeys/2-mentor-writes") taken on MediaWiki BRANCH
+    (None: no wiki involved) is saved to, its folder made. For pages that are not the wiki's
+    (the app, the sign-in provider) the test names the version of the stack it runs on."""
     if os.environ.get("WIKITOURS_SCREENSHOTS") and branch in (DOCS_VERSION, None):
-        folder, file = SCREENSHOTS, f"{name}.png"
+        path = SCREENSHOTS / f"{name}.png"
     else:
-        folder, file = TMP_SHOTS, f"{name}-mw{branch}.png" if branch else f"{name}.png"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / file
+        path = TMP_SHOTS / (f"{name}-mw{branch}.png" if branch else f"{name}.png")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

@@ -3,8 +3,9 @@ every edit within seconds, a broken edit publishes nothing and is reported on th
 restart never puts tours.yaml back over the wiki's pages.
 
 One playground (`python -m playground`, as the README's first command runs it) is started for
-the module on free ports; the tests edit its pages through the API as a newcomer would, and
-poll the published pages with a deadline (the sync runs every few seconds)."""
+the module on free ports, once per MediaWiki version (ids `[mw1.39]`, `[mw1.43]`); the tests
+edit its pages through the API as a newcomer would, and poll the published pages with a
+deadline (the sync runs every few seconds)."""
 
 from __future__ import annotations
 
@@ -30,10 +31,12 @@ DEADLINE = 120  # seconds: the sync's interval is 10 s, a run that publishes tak
 
 
 class Playground:
-    """A running `python -m playground` and a client for its wiki."""
+    """A running `python -m playground` and a client for its wiki (on MediaWiki *branch*, the
+    playground's default when None)."""
 
-    def __init__(self, directory, port, app_port):
+    def __init__(self, directory, port, app_port, branch: str | None = None):
         self.directory, self.port, self.app_port = directory, port, app_port
+        self.branch = branch
         self.process = None
         self.output = ""
         self.wiki = None
@@ -41,8 +44,11 @@ class Playground:
     def start(self) -> str:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "playground", "--dir", str(self.directory),
-             "--port", str(self.port), "--app-port", str(self.app_port), "--workers", "2"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+             "--port", str(self.port), "--app-port", str(self.app_port), "--workers", "2",
+             *(["--mediawiki", self.branch] if self.branch else [])],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            # as from a person's shell: not this test process's Pywikibot folder
+            env={k: v for k, v in os.environ.items() if k != "PYWIKIBOT_DIR"})
         lines = []
         for line in self.process.stdout:
             lines.append(line)
@@ -66,8 +72,10 @@ class Playground:
 
 
 @pytest.fixture(scope="module")
-def playground(tmp_path_factory):
-    ground = Playground(tmp_path_factory.mktemp("playground") / "pg", free_port(), free_port())
+def playground(tmp_path_factory, mediawiki):
+    """One playground per MediaWiki version (`[mw1.39]`, `[mw1.43]`)."""
+    ground = Playground(tmp_path_factory.mktemp(f"playground-{mediawiki.id}") / "pg",
+                        free_port(), free_port(), mediawiki.branch)
     ground.start()
     yield ground
     if ground.process is not None and ground.process.poll() is None:
@@ -154,13 +162,14 @@ def test_a_newcomers_translation_waits_for_review_and_an_admins_approval_publish
                       lambda: str(edit["newrevid"]) in (s := wiki.wikitext("Project:Wikitours/Status") or "")
                       and s)
     assert "Waiting for review" in status and "[[:User:Noor|Noor]]" in status
-    assert f"Special:Diff/" in status and f"/{edit['newrevid']}|" in status
+    assert "Special:Diff/" in status and f"/{edit['newrevid']}|" in status
     assert live() == before
-    if os.environ.get("WIKITOURS_SCREENSHOTS"):
+    if os.environ.get("WIKITOURS_SCREENSHOTS"):  # docs/community.md's picture, from 1.43
         from playground.screenshot import screenshot
+        from tests import screens
 
-        screenshot(f"{wiki.index}?title=Project:Wikitours/Status", Path(os.environ["WIKITOURS_SCREENSHOTS"])
-                   / "status-waiting-review.png", height=1100)
+        screenshot(f"{wiki.index}?title=Project:Wikitours/Status",
+                   screens.path_named("status-waiting-review", playground.branch), height=1100)
     approvals = json.loads(wiki.wikitext("Project:Wikitours/Approved.json"))
     approvals[wiki.page_info(title)["title"]] = edit["newrevid"]
     wiki.edit("Project:Wikitours/Approved.json", json.dumps(approvals, ensure_ascii=False),
