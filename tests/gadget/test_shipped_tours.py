@@ -282,8 +282,9 @@ class Run:
         elif element == "summary":
             page.fill("#wpSummary", f"{self.tour_id} in the source editor")
         elif element == "visual-editor-surface":
-            # where the first line starts, as a reader would: the popover may sit over the rest
-            page.locator(".ve-ce-surface .ve-ce-branchNode").first.click(position={"x": 8, "y": 8})
+            # where the first paragraph starts, as a reader would: the popover may sit over the
+            # rest, and a maintenance banner above it is a template node that takes no typing
+            page.locator(".ve-ce-surface .ve-ce-paragraphNode").first.click(position={"x": 8, "y": 8})
             page.keyboard.press("Home")
             page.keyboard.type(self.text("visual editor") + " ")
         elif element == "ve-summary":
