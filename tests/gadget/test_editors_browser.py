@@ -22,6 +22,7 @@ from tests.gadget.test_gadget_support import (
     build_and_deploy,
     close_ve_welcome,
     record_of,
+    sign_in_and_start,
     wait_title,
     watch_errors,
 )
@@ -74,6 +75,8 @@ def open_visual_editor(page) -> None:
 def type_in_visual_editor(page, text: str) -> None:
     # where the line starts, as a reader would: the popover may sit over the rest of it
     page.locator(".ve-ce-surface .ve-ce-branchNode").first.click(position={"x": 8, "y": 8})
+    # VisualEditor takes a focus change in a later task (see type_in_discussion_body)
+    page.wait_for_selector(".ve-ce-surface.ve-ce-surface-focused")
     page.keyboard.type(text)
 
 
@@ -91,10 +94,8 @@ def test_first_edit_in_the_visual_editor(site, page, skin):
     """The finding: step 2 waited for a click on "Edit source", so a visual-editor user stayed
     on step 2 with a "started" record. Now the tour follows the visual editor to the end."""
     name = f"Visual {skin}"
-    sandbox = new_user(site, page, name)
     errors = watch_errors(page)
-    page.goto(f"{sandbox}&useskin={skin}#wikitour=first-edit")
-    wait_title(page, "This is your sandbox")
+    sign_in_and_start(site, page, name, "first-edit", "This is your sandbox", skin=skin)
     click(page, "next")
     wait_title(page, "Open the editor")
     open_visual_editor(page)
@@ -131,9 +132,7 @@ def test_first_edit_in_the_visual_editor(site, page, skin):
 @pytest.mark.parametrize("skin", ["vector-2022", "vector"])
 def test_switching_editors_mid_tour_keeps_the_tour_going(site, page, skin):
     name = f"Switcher {skin}"
-    sandbox = new_user(site, page, name)
-    page.goto(f"{sandbox}&useskin={skin}#wikitour=first-edit")
-    wait_title(page, "This is your sandbox")
+    sign_in_and_start(site, page, name, "first-edit", "This is your sandbox", skin=skin)
     click(page, "next")
     wait_title(page, "Open the editor")
     open_visual_editor(page)
@@ -167,9 +166,7 @@ def test_switching_editors_mid_tour_keeps_the_tour_going(site, page, skin):
 @pytest.mark.parametrize("skin", ["vector-2022", "vector", "minerva"])
 def test_first_edit_in_the_source_editor(site, page, skin):
     name = f"Source {skin}"
-    sandbox = new_user(site, page, name)
-    page.goto(f"{sandbox}&useskin={skin}#wikitour=first-edit")
-    wait_title(page, "This is your sandbox")
+    sign_in_and_start(site, page, name, "first-edit", "This is your sandbox", skin=skin)
     click(page, "next")
     wait_title(page, "Open the editor")
     page.wait_for_timeout(300)
@@ -398,10 +395,8 @@ def test_ask_mentor_takes_the_route_the_talk_page_has(site, talk_site, browser, 
         wiki.edit(f"User talk:{name}", f"== Welcome ==\nYour mentor is [[User:{mentor}]]: ask on "
                   f"[[User talk:{mentor}|their talk page]]. [[User:{mentor}]] "
                   "10:00, 1 December 2026 (UTC)\n")
-        wiki.login(page, name)
-        page.goto(f"{wiki.index}?title=Special:MyTalk&useskin={skin}#wikitour=ask-mentor",
-                  wait_until="domcontentloaded")
-        wait_title(page, "Your talk page", timeout=60)
+        sign_in_and_start(wiki, page, name, "ask-mentor", "Your talk page", at="Special:MyTalk",
+                          skin=skin, create=False, timeout=60, wait_until="domcontentloaded")
         click(page, "next")
         wait_title(page, "Go to your mentor's talk page")
         with page.expect_navigation(wait_until="domcontentloaded"):
@@ -498,10 +493,8 @@ def test_ask_mentor_in_minerva_without_discussion_tools(plain_talk_site, browser
         wiki.edit(f"User talk:{name}", f"== Welcome ==\nYour mentor is [[User:{mentor}]]: ask on "
                   f"[[User talk:{mentor}|their talk page]]. [[User:{mentor}]] "
                   "10:00, 1 December 2026 (UTC)\n")
-        wiki.login(page, name)
-        page.goto(f"{wiki.index}?title=Special:MyTalk&useskin={skin}#wikitour=ask-mentor",
-                  wait_until="domcontentloaded")
-        wait_title(page, "Your talk page", timeout=60)
+        sign_in_and_start(wiki, page, name, "ask-mentor", "Your talk page", at="Special:MyTalk",
+                          skin=skin, create=False, timeout=60, wait_until="domcontentloaded")
         assert not (page.evaluate("mw.config.get('wgDiscussionToolsFeaturesEnabled')") or {}).get(
             "newtopictool"), "no new topic tool"
         click(page, "next")
@@ -537,9 +530,7 @@ def test_add_citation_with_the_visual_editors_cite_tool(site, page):
     """add-citation in the visual editor: the step points at the Cite menu, the reader adds a
     basic reference there, publishes through the save dialog, and the saved page has a <ref>."""
     name = "Citer Visual"
-    sandbox = new_user(site, page, name)
-    page.goto(f"{sandbox}#wikitour=add-citation")
-    wait_title(page, "Why sources matter")
+    sign_in_and_start(site, page, name, "add-citation", "Why sources matter")
     click(page, "next")
     wait_title(page, "Open the editor")
     open_visual_editor(page)
