@@ -280,6 +280,14 @@ def welcome_text(user: str, mentor: Mentor, lang: str, template: str, tours: str
         "{{subst:" + name + "|" + "|".join(params) + "}} ~~~~"])
 
 
+#: Where the welcome's "Ask your mentor" link takes a newcomer: the mentor's new topic form.
+#: MediaWiki 1.43's DiscussionTools serves ``action=edit&section=new`` as its "Add topic" tool
+#: (on by default); a wiki without it shows the classic form. The link also starts ask-mentor
+#: at its "Start a new topic" step (``wikitourstep``, gadget/README.md), whose next steps fit
+#: both: the tour goes on from the link instead of sending the reader back to their own talk page.
+ASK_MENTOR_QUERY = "action=edit&section=new&wikitour=ask-mentor&wikitourstep=new-topic"
+
+
 def default_template(lang: str, help_prefix: str = "Help:Wikitours") -> str:
     """The starting text of the welcome template, in *lang*, from welcome-template.wiki."""
     skeleton = TEMPLATE_FILE.read_text(encoding="utf-8")
@@ -292,7 +300,7 @@ def default_template(lang: str, help_prefix: str = "Help:Wikitours") -> str:
         "tours-intro": message("wikitours-bot-template-tours", lang),
         "catalogue": f"[[{help_prefix}|{message('wikitours-bot-template-catalogue', lang)}]]",
         "question": message("wikitours-bot-template-question", lang,
-                            "[{{fullurl:User talk:{{{mentor}}}|action=edit&section=new}} "
+                            "[{{fullurl:User talk:{{{mentor}}}|" + ASK_MENTOR_QUERY + "}} "
                             + ask + "]"),
     }
     return re.sub(r"@([a-z-]+)@", lambda m: values.get(m.group(1), m.group(0)), skeleton)

@@ -70,6 +70,7 @@ MODULES = (
     "texts",
     "progress",
     "elements",
+    "talk",
     "popover",
     "events",
     "keep",

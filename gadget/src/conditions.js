@@ -305,7 +305,7 @@
 		if ( /(^|\s)ve-active(\s|$)/.test( html.className ) || wt.state.veActive ) {
 			editors.push( 'visual' );
 		}
-		// DiscussionTools' "Add topic" or "Reply" tool, open on a talk page (no page load).
+		// DiscussionTools' new topic or reply tool, open on a talk page (no page load).
 		if ( discussionOpen() ) {
 			editors.push( 'discussion' );
 		}

@@ -17,7 +17,7 @@
 	}
 
 	/**
-	 * DiscussionTools' "Add topic" or "Reply" tool opened or closed: it fires no hook of its
+	 * DiscussionTools' new topic or reply tool opened or closed: it fires no hook of its
 	 * own (the editors with hooks are handled below), so the tour looks twice a second.
 	 */
 	function checkDiscussion() {

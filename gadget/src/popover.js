@@ -2,7 +2,8 @@
  * The popover: a labelled dialog beside the step's element (or centred), with "step n of m",
  * buttons and a close button.
  *
- * Focus moves into it and, when the tour closes, back to where it was. Tab cycles through the
+ * Focus moves into it (unless the reader is typing in a field of the page) and, when the
+ * tour closes, back to where it was. Tab cycles through the
  * popover's controls and the step's element (so a keyboard user can do what the step asks) and
  * Escape closes. It follows its element on scroll and resize, once per animation frame.
  *
@@ -88,6 +89,24 @@
 				schedule();
 			}
 		}
+	}
+
+	/**
+	 * Whether the reader is typing in a field of the page: DiscussionTools puts the cursor in
+	 * its subject box when its tool opens, and a newcomer starts typing there. Moving focus to
+	 * the popover then would swallow what they type (a space would even press Next), so the
+	 * focus stays in the field; Tab still reaches the popover (onKeydown) when the field is the
+	 * step's element.
+	 *
+	 * @return {boolean}
+	 */
+	function typing() {
+		var el = document.activeElement;
+		if ( !el || el === document.body || ( $pop && $pop[ 0 ].contains( el ) ) ) {
+			return false;
+		}
+		return el.isContentEditable || el.tagName === 'TEXTAREA' ||
+			( el.tagName === 'INPUT' && /^(text|search|email|url|tel|number|)$/.test( el.type || '' ) );
 	}
 
 	function focusables( root ) {
@@ -272,7 +291,9 @@
 		position();
 		checkBlocked();
 		primary = $buttons.children( '.wikitours-button--primary' )[ 0 ];
-		( primary || $pop[ 0 ] ).focus( { preventScroll: true } );
+		if ( !typing() ) {
+			( primary || $pop[ 0 ] ).focus( { preventScroll: true } );
+		}
 	}
 
 	function hide() {

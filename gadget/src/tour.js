@@ -361,6 +361,7 @@
 			persist();
 		}
 		list = wt.elements.selectors( step.target, ctx.skin );
+		wt.talk.offerAddTopic( list );
 		if ( !list.length ) {
 			stepPopover( r.index, null );
 			return;
@@ -377,7 +378,31 @@
 		} );
 	}
 
-	function begin( k ) {
+	/**
+	 * The step a start link names with `wikitourstep=STEP` (query or fragment): a link that
+	 * already takes the reader part of the way, like the welcome's "Ask your mentor", which
+	 * opens the mentor's new topic form (DiscussionTools' tool where the wiki runs it).
+	 *
+	 * @return {number} That step's index, or 0
+	 */
+	function linkedStep() {
+		var m = /[?&#]wikitourstep=([a-z0-9][a-z0-9-]*)/.exec( location.href ),
+			k = 0;
+		if ( m ) {
+			tour().steps.forEach( function ( s, i ) {
+				if ( s.id === m[ 1 ] ) {
+					k = i;
+				}
+			} );
+		}
+		return k;
+	}
+
+	/**
+	 * @param {number} k The step to begin at
+	 * @param {boolean} [fresh] A new run that begins at step k (from a link naming a step)
+	 */
+	function begin( k, fresh ) {
 		var t = tour();
 		S.index = k;
 		S.shownOn = null;
@@ -385,23 +410,31 @@
 		// Started from a link: its uselang and useskin go with the reader through the tour.
 		wt.keep.start( wt.keep.fromAddress() );
 		// A resumed run showed its steps up to k before: only a new run counts them again.
-		S.seen = k > 0 ? t.steps.slice( 0, k + 1 ).map( function ( s, j ) {
+		S.seen = k > 0 && !fresh ? t.steps.slice( 0, k + 1 ).map( function ( s, j ) {
 			return j;
 		} ) : [];
-		if ( k === 0 ) {
+		if ( k === 0 || fresh ) {
 			S.edits = {};
-			log( 'started', 0 );
+			log( 'started', k );
 		}
 		record( { status: 'started', step: t.steps[ k ].id } );
 		persist();
 		render();
 	}
 
-	/** Started from a link: offer to resume a tour left half-way, else start it. */
+	/**
+	 * Started from a link: begin at the step it names, else offer to resume a tour left
+	 * half-way, else start it.
+	 */
 	function offer() {
 		var t = tour(),
 			rec = wt.progress.get( t.id ),
-			k = -1;
+			k = -1,
+			linked = linkedStep();
+		if ( linked > 0 ) {
+			begin( linked, true );
+			return;
+		}
 		if ( rec && rec.status === 'started' && rec.version === t.version && !S.draft ) {
 			t.steps.forEach( function ( s, i ) {
 				if ( s.id === rec.step ) {

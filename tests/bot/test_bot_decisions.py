@@ -8,6 +8,7 @@ import json
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
+from urllib.parse import parse_qs
 
 import pytest
 from hypothesis import given, settings
@@ -19,9 +20,11 @@ from bot.digest import pending, render_digest, render_each
 from bot.mentors import (Mentee, Mentor, active, choose, is_valid_user, loads, normalize_user,
                          parse_mentor_list, parse_record, plan_reassignments, render_record)
 from bot.messages import message, sanitize
+from tests.gadget.test_gadget_support import library
 from wikiapi.client import NewAccount, Page, UserInfo
 from bot.records import apply
 from bot.state import State, merge_states, parse_state, render_state
+from bot.welcome import ASK_MENTOR_QUERY
 from bot.welcome import (Config, babel_languages, decide, default_template, render_tour_links,
                          tour_links, welcome_text)
 
@@ -331,8 +334,18 @@ def test_default_template_links_mentor_question_and_tours():
     text = default_template("en")
     assert "{{{user|}}}" in text and "[[User:{{{mentor}}}|{{{mentor}}}]]" in text
     assert "{{{tours|* [[Help:Wikitours|" in text
-    assert "{{fullurl:User talk:{{{mentor}}}|action=edit&section=new}}" in text
+    assert "{{fullurl:User talk:{{{mentor}}}|action=edit&section=new&wikitour=ask-mentor" \
+        "&wikitourstep=new-topic}}" in text
     assert "@" not in text.replace("{{", "")  # every placeholder filled
+
+
+def test_the_ask_link_names_a_step_of_the_shipped_ask_mentor():
+    """The welcome's ask link starts ask-mentor at a step by its id: the id must stay in tours.yaml
+    (the gadget would otherwise start the tour from its first step, on the reader's own page)."""
+    query = parse_qs(ASK_MENTOR_QUERY)
+    tour = next(t for t in library().tours if t.id == query["wikitour"][0])
+    assert query["wikitourstep"][0] in [s.id for s in tour.steps]
+    assert query["action"] == ["edit"] and query["section"] == ["new"]
 
 
 def test_tour_links_come_from_the_deployed_gadget_data():

@@ -118,6 +118,21 @@ def wait_title(page, text: str, timeout: float = 15) -> None:
     raise AssertionError(f"popover title {text!r} not shown; last seen {last!r} on {page.url}")
 
 
+def sign_in_and_start(wiki, page, name: str, tour: str, title: str, *, at: str | None = None,
+                      skin: str | None = None, create: bool = True, timeout: float = 15,
+                      wait_until: str = "load") -> None:
+    """Create the account *name* (unless ``create=False``), sign in through the login form, open
+    *at* (an index.php title; default the user's sandbox) with ``#wikitour=TOUR`` as the links
+    wikitours makes do (and ``useskin=SKIN``), and wait for the tour's first popover *title*."""
+    if create:
+        wiki.create_user(name)
+    wiki.login(page, name)
+    where = at or f"User:{name.replace(' ', '_')}/sandbox"
+    skin_query = f"&useskin={skin}" if skin else ""
+    page.goto(f"{wiki.index}?title={where}{skin_query}#wikitour={tour}", wait_until=wait_until)
+    wait_title(page, title, timeout=timeout)
+
+
 def close_ve_welcome(page, keyboard: bool = False) -> bool:
     """VisualEditor may greet a user's first edit with a modal dialog (when it has not recorded
     that this user saw it). While it is open the tour's popover must step aside (the page behind
