@@ -21,13 +21,12 @@ import pytest
 from tours import catalogue
 from tours.catalogue import entry_json
 
+from tests.gadget.test_editors_browser import DT_OFF  # DiscussionTools off as far as 1.43 allows
 from tests.wiki import on_mediawiki
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The welcome dialog shows on a user's first visual edit when the wiki asks for it.
 WELCOME = "$wgVisualEditorShowBetaWelcome = true;\n"
-#: Where DiscussionTools is installed (1.43) the test wikis run it; this switches it off.
-DT_OFF = "$wgDiscussionToolsEnable = false;\n"
 NO_DT_HERE = pytest.mark.skip(reason="this MediaWiki version ships without DiscussionTools")
 GADGET = "mw.libs.wikitours = mw.libs.wikitours || {};\n" + "".join(
     (ROOT / "gadget" / "src" / f"{m}.js").read_text("utf-8") for m in ("state", "conditions", "elements"))
