@@ -263,10 +263,13 @@ def render_tour_links(links: Sequence[tuple[str, str, str]]) -> str:
 
 
 def welcome_text(user: str, mentor: Mentor, lang: str, template: str, tours: str,
-                 marker: dict[str, str] | None = None) -> str:
+                 marker: dict[str, str] | None = None, ask_tour: bool = False) -> str:
     """The whole post: heading, marker, the substituted template call, signature.
 
     *marker* adds attributes to the welcome marker (an experiment arm, see bot.experiments).
+    *ask_tour*: the "ask your mentor" link also starts ask-mentor (``ask=`` parameter, see
+    :data:`ASK_MENTOR_QUERY`); only when the newcomer's tour links include ask-mentor, so an
+    experiment arm without tour links gets none there either.
     """
     name = template.split(":", 1)[1] if template.lower().startswith("template:") else template
     params = [f"user={user_text(user)}", f"mentor={user_text(mentor.username)}"]
@@ -274,6 +277,8 @@ def welcome_text(user: str, mentor: Mentor, lang: str, template: str, tours: str
         params.append(f"intro={sanitize(mentor.intro)}")
     if tours:
         params.append(f"tours=\n{tours}\n")
+    if ask_tour:
+        params.append(f"ask={ASK_MENTOR_QUERY}")
     return "\n".join([
         f"== {message('wikitours-bot-welcome-heading', lang)} ==",
         markers.render("welcome", mentor=mentor.username, **(marker or {})),
@@ -285,7 +290,10 @@ def welcome_text(user: str, mentor: Mentor, lang: str, template: str, tours: str
 #: (on by default); a wiki without it shows the classic form. The link also starts ask-mentor
 #: at its "Start a new topic" step (``wikitourstep``, gadget/README.md), whose next steps fit
 #: both: the tour goes on from the link instead of sending the reader back to their own talk page.
+#: The template takes it as its ``ask`` parameter, so the bot leaves the tour out where the
+#: newcomer's welcome links no tours (an experiment arm); without it the link is the plain form.
 ASK_MENTOR_QUERY = "action=edit&section=new&wikitour=ask-mentor&wikitourstep=new-topic"
+ASK_PLAIN_QUERY = "action=edit&section=new"
 
 
 def default_template(lang: str, help_prefix: str = "Help:Wikitours") -> str:
@@ -300,7 +308,7 @@ def default_template(lang: str, help_prefix: str = "Help:Wikitours") -> str:
         "tours-intro": message("wikitours-bot-template-tours", lang),
         "catalogue": f"[[{help_prefix}|{message('wikitours-bot-template-catalogue', lang)}]]",
         "question": message("wikitours-bot-template-question", lang,
-                            "[{{fullurl:User talk:{{{mentor}}}|" + ASK_MENTOR_QUERY + "}} "
+                            "[{{fullurl:User talk:{{{mentor}}}|{{{ask|" + ASK_PLAIN_QUERY + "}}}}} "
                             + ask + "]"),
     }
     return re.sub(r"@([a-z-]+)@", lambda m: values.get(m.group(1), m.group(0)), skeleton)
@@ -632,8 +640,14 @@ class WelcomeBot:
             if mentor is None:
                 self._skip(name, "no-mentor-available (all mentors away, full or none listed)")
                 continue
-            arm_tours, marker = self.trial.welcome(name, self.links, render_tour_links, tours)
-            outcome = self._post_welcome(account, talk, mentor, arm_tours, marker)
+            linked = list(self.links)  # the tours this newcomer's welcome links
+
+            def render(links, linked=linked):
+                linked[:] = links
+                return render_tour_links(links)
+            arm_tours, marker = self.trial.welcome(name, self.links, render, tours)
+            ask_tour = any(tour_id == "ask-mentor" for tour_id, _, _ in linked)
+            outcome = self._post_welcome(account, talk, mentor, arm_tours, marker, ask_tour)
             if outcome == "welcomed":
                 load[mentor.username] = load.get(mentor.username, 0) + 1
             elif outcome == "retry-later" and held is None:
@@ -655,9 +669,10 @@ class WelcomeBot:
         self.log(f"record repaired: {sanitize(name, 80)} is a mentee of {mentor}")
 
     def _post_welcome(self, account: NewAccount, talk: Page, mentor: Mentor, tours: str,
-                      marker: dict[str, str] | None = None) -> str:
+                      marker: dict[str, str] | None = None, ask_tour: bool = False) -> str:
         name = account.user
-        section = welcome_text(name, mentor, self.lang, self.config.template, tours, marker)
+        section = welcome_text(name, mentor, self.lang, self.config.template, tours, marker,
+                               ask_tour)
         summary = message("wikitours-bot-summary-welcome", self.lang, mentor.username)
         for _ in range(2):
             if not self.may_edit():

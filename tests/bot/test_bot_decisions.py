@@ -334,8 +334,7 @@ def test_default_template_links_mentor_question_and_tours():
     text = default_template("en")
     assert "{{{user|}}}" in text and "[[User:{{{mentor}}}|{{{mentor}}}]]" in text
     assert "{{{tours|* [[Help:Wikitours|" in text
-    assert "{{fullurl:User talk:{{{mentor}}}|action=edit&section=new&wikitour=ask-mentor" \
-        "&wikitourstep=new-topic}}" in text
+    assert "{{fullurl:User talk:{{{mentor}}}|{{{ask|action=edit&section=new}}}}}" in text
     assert "@" not in text.replace("{{", "")  # every placeholder filled
 
 
@@ -426,3 +425,13 @@ def test_digest_lists_each_new_mentee_once_with_markers():
     assert [m.username for m in pending(more, told_page, NOW, 90)] == ["N3"]
     one = render_each(ada, mentees[0], "en", "L")
     assert one.text.startswith("== Your new mentee: N1 ==") and one.mentees == ("N1",)
+
+
+def test_the_ask_link_starts_ask_mentor_only_when_the_welcome_links_tours():
+    """An experiment arm without tour links gets a plain ask link: the tour is the bot's ``ask``
+    parameter, not part of the template."""
+    mentor = Mentor("Ada")
+    plain = welcome_text("New user", mentor, "en", "Template:Wikitours welcome", "")
+    assert "wikitour=" not in plain and "|ask=" not in plain
+    toured = welcome_text("New user", mentor, "en", "Template:Wikitours welcome", "", ask_tour=True)
+    assert f"|ask={ASK_MENTOR_QUERY}}}}} ~~~~" in toured

@@ -434,7 +434,7 @@ def test_the_welcome_ask_link_opens_the_new_topic_form_and_the_tour_follows(
         mentor_and_asker(wiki, mentor, name)
         wiki.edit("Template:Wikitours welcome", default_template("en"))
         wiki.edit(f"User talk:{name}", welcome_text(name, Mentor(mentor), "en",
-                                                     "Template:Wikitours welcome", ""))
+                                                     "Template:Wikitours welcome", "", ask_tour=True))
         wiki.login(page, name)
         page.goto(f"{wiki.index}?title=User_talk:{name.replace(' ', '_')}&useskin={skin}",
                   wait_until="domcontentloaded")
