@@ -141,6 +141,7 @@ def test_first_edit_in_the_visual_editor(site, browser):
         close_ve_welcome(page)
         wait_title(page, "Write something", timeout=30)
         page.locator(".ve-ce-surface .ve-ce-branchNode").first.click(position={"x": 8, "y": 8})
+        page.wait_for_selector(".ve-ce-surface.ve-ce-surface-focused")  # VE focuses a task later
         page.keyboard.type("Hello! I would like to improve articles about rivers.")
         as_a_reader_sees_it(page, DESKTOP)
         save = page.locator(".ve-ui-toolbar-saveButton").bounding_box()
@@ -189,6 +190,7 @@ def test_ask_mentor_subject_on_the_talk_page(site, browser, mediawiki):
         if dt:  # the message box of the tool (its visual mode), which signs by itself
             wait_title(page, "Ask your question")
             page.click(".ext-discussiontools-ui-replyWidget .ve-ce-surface")
+            page.wait_for_selector(".ext-discussiontools-ui-replyWidget .ve-ce-surface-focused")
             page.keyboard.type(question)
         else:
             wait_title(page, "Sign your message")

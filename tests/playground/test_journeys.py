@@ -126,6 +126,8 @@ def write_with_discussiontools(page, subject: str, message: str) -> None:
     body.first.wait_for(state="visible", timeout=60000)  # the tool loads its editor after the form
     if page.locator(f"{DT_REPLY} .ve-ce-surface:visible").count():
         body.first.click()
+        # VisualEditor takes the focus a task later: keys typed at once are lost (issue 16)
+        page.wait_for_selector(f"{DT_REPLY} .ve-ce-surface.ve-ce-surface-focused")
         page.keyboard.type(message)
     else:
         body.first.fill(message)

@@ -113,6 +113,7 @@ def test_the_stub_task_in_the_visual_editor(world, page):
     wait_title(page, "Add a few sentences")
     before = wiki.wikitext("Ska")
     page.click(".ve-ce-surface .ve-ce-branchNode p >> nth=0", position={"x": 5, "y": 5})
+    page.wait_for_selector(".ve-ce-surface.ve-ce-surface-focused")  # VE focuses a task later
     page.keyboard.press("End")
     page.keyboard.type(" It began in Kingston in the late 1950s, mixing Caribbean mento and "
                        "calypso with American jazz and rhythm and blues, and it led to rocksteady "

@@ -149,6 +149,7 @@ def test_a_dead_end_is_offered_and_linked_in_both_editors(world, page):
     # as a person does it with the keyboard: to the end of the paragraph, a few words, then
     # Ctrl+K opens the link tool; the article chosen there is inserted as a link
     page.click(".ve-ce-surface .ve-ce-branchNode p >> nth=0", position={"x": 5, "y": 5})
+    page.wait_for_selector(".ve-ce-surface.ve-ce-surface-focused")  # VE focuses a task later
     page.keyboard.press("End")
     page.keyboard.type(" It flows through ")
     page.keyboard.press("Control+k")

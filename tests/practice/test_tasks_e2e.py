@@ -122,6 +122,7 @@ def test_newcomer_is_offered_real_articles_and_fixes_them_in_both_editors(world,
     # as a person does it with the keyboard: to the end of the sentence, where the mark is;
     # the first Backspace selects the mark, the second deletes it
     page.click(".ve-ce-surface .ve-ce-branchNode p >> nth=0", position={"x": 5, "y": 5})
+    page.wait_for_selector(".ve-ce-surface.ve-ce-surface-focused")  # VE focuses a task later
     page.keyboard.press("End")
     page.keyboard.press("Backspace")
     page.keyboard.press("Backspace")
