@@ -73,8 +73,9 @@ def _sandbox(wiki, user: str, tour: str) -> str:
     return f"{wiki.index}?title=User:{user.replace(' ', '_')}/sandbox&wikitour={tour}"
 
 
-def do_first_edit(page, wiki, user: str) -> None:
-    """The ``first-edit`` tour to its end in *user*'s sandbox (signed in as *user*)."""
+def do_first_edit(page, wiki, user: str, finish: bool = True) -> None:
+    """The ``first-edit`` tour to its end in *user*'s sandbox (signed in as *user*), closed
+    with Finish unless *finish* is false (the task offers show in the completion popover)."""
     page.goto(_sandbox(wiki, user, "first-edit"))
     wait_title(page, "This is your sandbox")
     click(page, "next")
@@ -91,7 +92,24 @@ def do_first_edit(page, wiki, user: str) -> None:
     wait_title(page, "You made your first edit!")
     click(page, "done")
     wait_title(page, "Tour completed")
-    click(page, "finish")
+    if finish:
+        click(page, "finish")
+
+
+def publish_in_visual_editor(page, title: str, summary: str) -> None:
+    """A task tour's last steps in the visual editor: Next to the publish step *title*, the
+    toolbar's Publish, the summary in the save dialog, its Publish, then the tour's thanks and
+    end; the "Tour completed" popover stays."""
+    click(page, "next")
+    wait_title(page, title)
+    page.click(".ve-ui-toolbar-saveButton")
+    dialog_save = page.locator(".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary a")
+    dialog_save.wait_for(state="visible")
+    page.fill(".ve-ui-mwSaveDialog-summary textarea", summary)
+    dialog_save.click()
+    wait_title(page, "Thank you!", timeout=40)
+    click(page, "done")
+    wait_title(page, "Tour completed")
 
 
 def do_citation(page, wiki, user: str, finish: bool = True) -> None:

@@ -14,6 +14,7 @@ import pytest
 from playground.practiceseed import TASK_TYPES, seed_task_articles
 from practice.tasktypes import parse_config
 from practice.verify import what_it_did
+from tests.e2e import click, publish_in_visual_editor
 from tests.gadget.test_gadget_support import POPOVER, build_and_deploy, close_ve_welcome, wait_title
 
 pytestmark = pytest.mark.browser
@@ -28,10 +29,6 @@ def world(wiki, tmp_path_factory):
     build_and_deploy(wiki, tmp_path_factory.mktemp("build"), languages=("en",))
     wiki.create_user(USER)
     return wiki
-
-
-def click(page, name: str) -> None:
-    page.click(f'{POPOVER} [data-wikitours="{name}"]')
 
 
 def copyedit(text: str) -> str:
@@ -120,16 +117,7 @@ def test_the_stub_task_in_the_visual_editor(world, page):
                        "and reggae.", delay=10)
     page.wait_for_function("document.querySelector('.ve-ce-surface').textContent"
                            ".indexOf('rocksteady and reggae.') !== -1")
-    click(page, "next")
-    wait_title(page, "Publish your addition")
-    page.click(".ve-ui-toolbar-saveButton")
-    dialog_save = page.locator(".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary a")
-    dialog_save.wait_for(state="visible")
-    page.fill(".ve-ui-mwSaveDialog-summary textarea", "stub practice")
-    dialog_save.click()
-    wait_title(page, "Thank you!", timeout=40)
-    click(page, "done")
-    wait_title(page, "Tour completed")
+    publish_in_visual_editor(page, "Publish your addition", "stub practice")
     page.wait_for_timeout(800)
     record = json.loads(wiki.wikitext(f"User:{USER}/wikitours.json") or "{}")
     saved = wiki.page_info("Ska")

@@ -18,6 +18,7 @@ import pytest
 
 from playground.practiceseed import EXPECTED, seed_task_articles
 from publish.tasklists import run as publish_tasks
+from tests.e2e import click, do_first_edit, publish_in_visual_editor
 from tests.gadget.test_gadget_support import (POPOVER, ROOT, build_and_deploy, close_ve_welcome,
                                               wait_title)
 from wikiapi.client import Wiki
@@ -45,34 +46,8 @@ def world(wiki, tmp_path_factory):
     return wiki
 
 
-def click(page, name: str) -> None:
-    page.click(f'{POPOVER} [data-wikitours="{name}"]')
-
-
 def progress_json(wiki) -> dict:
     return json.loads(wiki.wikitext(f"User:{USER}/wikitours.json") or "{}")
-
-
-def finish_first_edit(page, wiki) -> None:
-    """The tour that teaches the skill, in the source editor; its completion popover stays."""
-    page.goto(f"{wiki.index}?title=User:{USER.replace(' ', '_')}/sandbox&wikitour=first-edit")
-    wait_title(page, "This is your sandbox")
-    click(page, "next")
-    wait_title(page, "Open the editor")
-    with page.expect_navigation():
-        page.click("#ca-edit a")
-    close_ve_welcome(page)
-    wait_title(page, "Write something")
-    page.fill("#wpTextbox1", "Hello! I would like to connect articles about rivers.")
-    click(page, "next")
-    wait_title(page, "Describe your change")
-    page.fill("#wpSummary", "trying out my sandbox")
-    click(page, "next")
-    wait_title(page, "Publish your edit")
-    page.click("#wpSave")
-    wait_title(page, "You made your first edit!")
-    click(page, "done")
-    wait_title(page, "Tour completed")
 
 
 def points_at(page, selector: str) -> bool:
@@ -96,7 +71,7 @@ def offered(page, type_id: str) -> list[str]:
 def test_a_dead_end_is_offered_and_linked_in_both_editors(world, page):
     wiki = world
     wiki.login(page, USER)
-    finish_first_edit(page, wiki)
+    do_first_edit(page, wiki, USER, finish=False)  # its completion popover shows the offers
     # the first-edit tour teaches the skill: both dead ends are offered, as links tasks
     titles = offered(page, "links")
     assert set(titles) == EXPECTED["links"]
@@ -167,16 +142,7 @@ def test_a_dead_end_is_offered_and_linked_in_both_editors(world, page):
         shot(page, "tasks-links-visual-editor-failed")
         raise
     shot(page, "tasks-links-visual-editor-linked")
-    click(page, "next")
-    wait_title(page, "Publish your links")
-    page.click(".ve-ui-toolbar-saveButton")
-    dialog_save = page.locator(".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary a")
-    dialog_save.wait_for(state="visible")
-    page.fill(".ve-ui-mwSaveDialog-summary textarea", "a link to Germany")
-    dialog_save.click()
-    wait_title(page, "Thank you!", timeout=40)
-    click(page, "done")
-    wait_title(page, "Tour completed")
+    publish_in_visual_editor(page, "Publish your links", "a link to Germany")
     page.wait_for_timeout(800)
     record = progress_json(wiki)
     oder = wiki.page_info("Oder")

@@ -14,7 +14,8 @@ import pytest
 
 from wikiapi.client import Wiki
 from publish.tasklists import run as publish_tasks
-from tests.e2e import click, deploy_tours, do_citation, do_first_edit, serve_app
+from tests.e2e import (click, deploy_tours, do_citation, do_first_edit, publish_in_visual_editor,
+                       serve_app)
 from tests.gadget.test_gadget_support import POPOVER, ROOT, close_ve_welcome, wait_title
 from playground.practiceseed import seed_task_articles
 
@@ -132,16 +133,7 @@ def test_newcomer_is_offered_real_articles_and_fixes_them_in_both_editors(world,
     except Exception:
         shot(page, "tasks-visual-editor-failed")
         raise
-    click(page, "next")
-    wait_title(page, "Publish your fix")
-    page.click(".ve-ui-toolbar-saveButton")
-    dialog_save = page.locator(".ve-ui-mwSaveDialog .oo-ui-processDialog-actions-primary a")
-    dialog_save.wait_for(state="visible")
-    page.fill(".ve-ui-mwSaveDialog-summary textarea", "removed the mark; source to follow")
-    dialog_save.click()
-    wait_title(page, "Thank you!", timeout=40)
-    click(page, "done")
-    wait_title(page, "Tour completed")
+    publish_in_visual_editor(page, "Publish your fix", "removed the mark; source to follow")
     page.wait_for_timeout(800)
     record = progress_json(wiki)
     rhine = wiki.page_info("Rhine")
